@@ -1,0 +1,286 @@
+/* scamdex/db.h: the database: reports with provenance, checks,
+ * retractions, disputes, the allowlist, links, stats and verify.
+ *
+ * One sdx_db is one LMDB environment in a directory. Read functions
+ * (check, show, links, stats, verify, report_get) are safe from many
+ * threads on one handle at once; write functions serialize on LMDB's one
+ * writer. Every change is also appended to the operation log (sync.h). */
+#ifndef SCAMDEX_DB_H
+#define SCAMDEX_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <scamdex/error.h>
+#include <scamdex/normalize.h>
+#include <scamdex/vocab.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sdx_db sdx_db;
+
+/* The on-disk schema this library writes. Opening a database whose schema
+ * is newer fails with SDX_ESCHEMA. */
+#define SDX_SCHEMA_VERSION 1
+
+/* Length bounds of report fields (bytes, without NUL). Longer input is
+ * SDX_ETOOLONG, never truncated silently. */
+#define SDX_OFFICE_MAX 32      /* office id: [A-Za-z0-9._-]+ */
+#define SDX_AGENCY_MAX 127
+#define SDX_CASEREF_MAX 63
+#define SDX_NARRATIVE_MAX 4095
+#define SDX_NOTE_MAX 255
+#define SDX_REPORT_IDENTS_MAX 16
+
+/* sdx_db_open flags */
+#define SDX_OPEN_CREATE 0x1u   /* create the directory and database */
+#define SDX_OPEN_RDONLY 0x2u   /* no writes; fails with SDX_ENODB if absent */
+
+/* Open the database in directory `path`. Without SDX_OPEN_CREATE a missing
+ * database is SDX_ENODB. A newer schema is SDX_ESCHEMA; a file that is not
+ * a scamdex database is SDX_ECORRUPT. *out is NULL on failure. */
+SDX_API int sdx_db_open(const char *path, unsigned flags, sdx_db **out);
+
+/* Close; NULL is a no-op. Every batch must be committed or aborted. */
+SDX_API void sdx_db_close(sdx_db *db);
+
+/* Initial LMDB map size used by the next sdx_db_open in this process
+ * (bytes; default 64 MiB). The map grows by itself when full; tests use a
+ * tiny size to exercise growth. */
+SDX_API void sdx_db_set_initial_mapsize(size_t bytes);
+
+/* This office's id, used as the origin of local changes. Set once at
+ * creation (default "local"); SDX_EEXISTS if already set differently and
+ * the oplog is not empty. */
+SDX_API int sdx_db_set_office(sdx_db *db, const char *office);
+/* Copies the office id into buf (SDX_OFFICE_MAX + 1 bytes). */
+SDX_API int sdx_db_office(sdx_db *db, char *buf, size_t size);
+
+/* One identifier named by a report. `canonical` must be canonical for
+ * `kind` (use sdx_normalize first); kind ACCOUNT is not allowed. */
+typedef struct sdx_ident {
+	sdx_kind kind;
+	sdx_role role;
+	char canonical[SDX_CANON_MAX];
+} sdx_ident;
+
+/* Report state flags (read side) */
+#define SDX_RSTATE_RETRACTED 0x1u
+#define SDX_RSTATE_DISPUTED 0x2u
+#define SDX_RSTATE_SPOOF 0x4u /* names an allowlisted identifier */
+
+/* A report. All storage is inside the struct (no pointers), so a report
+ * can live on the stack and be reused. Strings are NUL-terminated. */
+typedef struct sdx_report {
+	/* provenance (what is hashed into the id) */
+	char origin[SDX_OFFICE_MAX + 1]; /* "" = this database's office */
+	char agency[SDX_AGENCY_MAX + 1];
+	char case_ref[SDX_CASEREF_MAX + 1];
+	int32_t incident_date; /* days, SDX_DATE_NONE if unknown */
+	int32_t received_date; /* days, SDX_DATE_NONE = today at add */
+	int category;          /* sdx_category */
+	int channel;           /* sdx_channel */
+	int64_t amount;        /* VND, -1 if unknown */
+	int confirmation;      /* sdx_confirmation */
+	int audience;          /* sdx_audience */
+	char narrative[SDX_NARRATIVE_MAX + 1];
+	size_t n_idents;
+	sdx_ident idents[SDX_REPORT_IDENTS_MAX];
+
+	/* read side only: filled by report_get/show, ignored by add */
+	uint8_t id[16];
+	unsigned state; /* SDX_RSTATE_* */
+	char state_note[SDX_NOTE_MAX + 1]; /* retraction/dispute reason */
+	char state_by[SDX_AGENCY_MAX + 1];
+	int32_t state_date;
+} sdx_report;
+
+/* Set every field to its "unknown" value (dates NONE, amount -1...). */
+SDX_API void sdx_report_init(sdx_report *r);
+
+/* Add one identifier to r after normalizing `input` as `kind` (AUTO
+ * allowed). SDX_ETOOLONG if r already has SDX_REPORT_IDENTS_MAX; other
+ * errors as sdx_normalize, with err filled. */
+SDX_API int sdx_report_add_ident(sdx_report *r, sdx_kind kind, sdx_role role,
+				 const char *input, size_t len,
+				 sdx_norm_error *err);
+
+/* The report's id: XXH3-128 of its canonical CBOR encoding (identifiers
+ * sorted, fields in key order), big-endian, into id[16]. */
+SDX_API int sdx_report_id(const sdx_report *r, uint8_t id[16]);
+
+/* Hex forms of report ids (32 lower-case hex digits + NUL). */
+SDX_API void sdx_id_to_hex(const uint8_t id[16], char hex[33]);
+SDX_API int sdx_id_from_hex(const char *hex, size_t len, uint8_t id[16]);
+
+/* Add one report in its own write transaction. *added (may be NULL) is 1
+ * if it was new, 0 if the same report was already there (nothing
+ * changes). id (may be NULL) receives the report id. */
+SDX_API int sdx_report_add(sdx_db *db, const sdx_report *r, uint8_t id[16],
+			   int *added);
+
+/* A batch: many changes in one write transaction. While a batch is open
+ * no other write on this db may run (it holds LMDB's writer lock). */
+typedef struct sdx_batch sdx_batch;
+SDX_API int sdx_batch_begin(sdx_db *db, sdx_batch **out);
+SDX_API int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
+			  int *added);
+/* Commit makes all of the batch durable at once and frees b. */
+SDX_API int sdx_batch_commit(sdx_batch *b);
+/* Abort discards the batch and frees b; NULL is a no-op. */
+SDX_API void sdx_batch_abort(sdx_batch *b);
+
+/* Retract a report: it stays, marked retracted; summaries updated in the
+ * same transaction. SDX_ENOTFOUND, SDX_EEXISTS if already retracted.
+ * by = who retracts (agency), date = days (SDX_DATE_NONE = today). */
+SDX_API int sdx_report_retract(sdx_db *db, const uint8_t id[16],
+			       const char *reason, const char *by,
+			       int32_t date);
+
+/* Dispute (the accused's objection) and resolve (dispute closed, report
+ * stands). SDX_ENOTFOUND; SDX_EEXISTS if already in that state. */
+SDX_API int sdx_report_dispute(sdx_db *db, const uint8_t id[16],
+			       const char *note, const char *by, int32_t date);
+SDX_API int sdx_report_resolve(sdx_db *db, const uint8_t id[16],
+			       const char *note, const char *by, int32_t date);
+
+/* Mark an identifier official (police hotline, a bank's own number) or
+ * take the mark away. canonical must be canonical for kind. */
+SDX_API int sdx_allow(sdx_db *db, sdx_kind kind, const char *canonical,
+		      const char *note, const char *by);
+SDX_API int sdx_disallow(sdx_db *db, sdx_kind kind, const char *canonical,
+			 const char *note, const char *by);
+
+/* Copy one report (by id). Audience BANK: a police-only report is
+ * SDX_ENOTFOUND (a report's audience covers all of its fields: what the
+ * police keep from banks is filed as a police-only report). */
+SDX_API int sdx_report_get(sdx_db *db, const uint8_t id[16], int audience,
+			   sdx_report *out);
+
+/* ---- checks ---- */
+
+typedef enum sdx_verdict {
+	SDX_VERDICT_UNKNOWN = 0,   /* never reported, not official */
+	SDX_VERDICT_REPORTED = 1,  /* at least one active report */
+	SDX_VERDICT_OFFICIAL = 2,  /* allowlisted (reports, if any, are
+	                              counted and flagged as spoofing) */
+	SDX_VERDICT_RETRACTED = 3, /* reported once, every report retracted */
+} sdx_verdict;
+
+typedef enum sdx_grade {
+	SDX_GRADE_NONE = 0,
+	SDX_GRADE_LOW = 1,
+	SDX_GRADE_MEDIUM = 2,
+	SDX_GRADE_HIGH = 3,
+	SDX_GRADE_VERY_HIGH = 4,
+} sdx_grade;
+
+SDX_API const char *sdx_verdict_name(int verdict); /* "unknown"... */
+SDX_API const char *sdx_grade_name(int grade);     /* "none".."very_high" */
+
+/* check flags (out) */
+#define SDX_CHECK_ALLOWLISTED 0x1u
+#define SDX_CHECK_DISPUTED 0x2u /* at least one active report disputed */
+
+typedef struct sdx_check_result {
+	sdx_kind kind;
+	char canonical[SDX_CANON_MAX];
+	sdx_verdict verdict;
+	sdx_grade grade;
+	uint32_t reports;    /* active (not retracted) reports */
+	uint32_t retracted;  /* retracted reports */
+	uint32_t agencies;   /* distinct agencies among active reports */
+	uint32_t categories; /* bit (1u << category) per active category */
+	int32_t first_seen;  /* earliest incident date, SDX_DATE_NONE */
+	int32_t last_seen;   /* latest incident date, SDX_DATE_NONE */
+	uint32_t last_3d, last_30d, last_6m; /* active reports by incident
+	                                        date in the window ending on
+	                                        `today` (6m = 183 days) */
+	int confirmation;    /* highest sdx_confirmation among active */
+	uint32_t disputed;   /* active reports currently disputed */
+	unsigned flags;      /* SDX_CHECK_* */
+	uint32_t banks;      /* kind ACCOUNT: number of banks where this
+	                        account number is reported; else 0 */
+} sdx_check_result;
+
+/* Check one raw input (normalized as `kind`, AUTO allowed) or a canonical
+ * form. `today` anchors the time windows (SDX_DATE_NONE = sdx_date_today).
+ * Kind ACCOUNT sums the account over every bank. Returns 0 with a result
+ * for reported and unknown identifiers alike; a normalization failure
+ * returns its code and fills err. Reads only the entity summary and the
+ * entity's newest entity_report entries. Thread-safe; no allocation. The
+ * grade rule is in libscamdex(3). */
+SDX_API int sdx_check(sdx_db *db, sdx_kind kind, const char *input,
+		      size_t len, int32_t today, sdx_check_result *out,
+		      sdx_norm_error *err);
+
+/* ---- reading reports and links ---- */
+
+/* Called once per report; return non-zero to stop (that value is then
+ * returned by the caller of the callback). */
+typedef int (*sdx_report_cb)(const sdx_report *r, void *ctx);
+
+/* The reports of one identifier (canonical), newest incident first,
+ * filtered by audience as in sdx_report_get. Kind ACCOUNT: the reports of
+ * that account at every bank. */
+SDX_API int sdx_show(sdx_db *db, sdx_kind kind, const char *canonical,
+		     int audience, sdx_report_cb cb, void *ctx);
+
+/* One edge of the link graph: identifier (kind, canonical) is named by
+ * report `report_id` in role `role`; depth is the identifier's distance
+ * from the start (the start is depth 0). */
+typedef struct sdx_link {
+	sdx_kind kind;
+	const char *canonical; /* valid during the callback only */
+	sdx_role role;
+	uint8_t report_id[16];
+	int report_category;
+	unsigned depth;
+} sdx_link;
+typedef int (*sdx_link_cb)(const sdx_link *l, void *ctx);
+
+/* Breadth-first from (kind, canonical) over shared reports, up to `depth`
+ * hops (1 = identifiers sharing a report with the start) and at most
+ * `limit` identifiers (0 = no limit). Each edge is reported once, in
+ * BFS order; *truncated (may be NULL) is set to 1 if the limit cut it.
+ * Audience as in sdx_report_get. */
+SDX_API int sdx_links(sdx_db *db, sdx_kind kind, const char *canonical,
+		      unsigned depth, size_t limit, int audience,
+		      sdx_link_cb cb, void *ctx, int *truncated);
+
+/* ---- stats and verify ---- */
+
+typedef struct sdx_stat {
+	const char *dimension; /* "kind", "category", "agency", "month",
+	                          "total" */
+	const char *key;       /* "phone", "extortion", agency name,
+	                          "2024-12", "reports" / "retracted" /
+	                          "identifiers" / "allowlisted" */
+	uint64_t count;
+} sdx_stat;
+typedef int (*sdx_stat_cb)(const sdx_stat *s, void *ctx);
+
+/* Totals: identifiers per kind; active reports per category, agency and
+ * incident month; overall totals. Each dimension in key order. */
+SDX_API int sdx_stats(sdx_db *db, sdx_stat_cb cb, void *ctx);
+
+/* Called once per mismatch found by verify; message is human-readable,
+ * valid during the call. */
+typedef int (*sdx_verify_cb)(const char *message, void *ctx);
+
+/* Recompute every entity summary, account index and filter from the
+ * reports and compare; *mismatches (may be NULL) = number found. Returns
+ * 0 when the walk completed (even with mismatches). */
+SDX_API int sdx_verify(sdx_db *db, sdx_verify_cb cb, void *ctx,
+		       size_t *mismatches);
+
+/* Free memory the library allocated for the caller (none of the functions
+ * above allocate for the caller; sync.h ones may). NULL is a no-op. */
+SDX_API void sdx_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SCAMDEX_DB_H */

@@ -1,0 +1,120 @@
+/* scamdex/normalize.h: identifier kinds and their canonical forms.
+ *
+ * Normalization is total: it writes the canonical form into a caller buffer
+ * (no allocation) or fails with a specific SDX_E* code, the offset of the
+ * offending byte in the input and a short reason. */
+#ifndef SCAMDEX_NORMALIZE_H
+#define SCAMDEX_NORMALIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <scamdex/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Identifier kinds. The numbers are stable: they are the one-byte key tag in
+ * the store and appear in bundles. */
+typedef enum sdx_kind {
+	SDX_KIND_AUTO = 0,    /* in: detect from the input's shape */
+	SDX_KIND_PHONE = 1,   /* E.164 with '+': "+84795555373" */
+	SDX_KIND_BANK = 2,    /* "BIN:account": "970436:0011004012345" */
+	SDX_KIND_IBAN = 3,    /* upper case, no spaces, mod-97 valid */
+	SDX_KIND_HANDLE = 4,  /* "platform:name": "telegram:some_user" */
+	SDX_KIND_DOMAIN = 5,  /* lower-case IDNA host: "xn--...", "example.com" */
+	SDX_KIND_ACCOUNT = 6, /* query only: an account number without a bank,
+	                         canonical = the account ("0011004012345");
+	                         never stored as an entity of its own */
+} sdx_kind;
+
+#define SDX_KIND_COUNT 7
+
+/* Longest raw input accepted (bytes); longer is SDX_ETOOLONG. A VietQR
+ * payload is at most a few hundred bytes. */
+#define SDX_INPUT_MAX 1024
+/* Buffer size that holds any canonical form plus its NUL. */
+#define SDX_CANON_MAX 256
+
+/* Where and why a normalization failed. */
+typedef struct sdx_norm_error {
+	int code;         /* the SDX_E* code also returned */
+	sdx_kind kind;    /* the kind that was tried (AUTO if none fitted) */
+	size_t offset;    /* byte offset in the input of the fault */
+	char reason[160]; /* e.g. "phone: 8 digits after the trunk prefix,
+	                     expected 9 or 10" (no offset in the text) */
+} sdx_norm_error;
+
+/* "phone", "bank", "iban", "handle", "domain", "account"; "auto" for 0;
+ * "?" for anything else. Static string. */
+SDX_API const char *sdx_kind_name(sdx_kind kind);
+
+/* Parse a kind name (as above, case-insensitive). SDX_EKIND if unknown. */
+SDX_API int sdx_kind_parse(const char *name, sdx_kind *out);
+
+/* Normalize `input` (`len` bytes, UTF-8, need not be NUL-terminated) as
+ * `kind`, or detect the kind when kind is SDX_KIND_AUTO.
+ * On success writes the NUL-terminated canonical form to out (outsize
+ * bytes; SDX_CANON_MAX always suffices), its length to *outlen (may be
+ * NULL) and the kind to *kind_out (may be NULL), and returns 0.
+ * On failure returns the SDX_E* code and, if err is not NULL, fills it;
+ * out is then set to the empty string.
+ * Detection: a leading '+' or "00", or phone punctuation ('.', '(', ')',
+ * '-') around a valid phone number -> phone; a bare digit string (spaces
+ * allowed) that is a valid phone number -> SDX_EAMBIGUOUS (it may also be
+ * an account); other digit strings of 6..19 digits -> account; "@x", URLs
+ * of chat platforms and "platform:name" -> handle; "<bank>:<acct>", a
+ * bank name or code followed by an account, or a VietQR payload -> bank;
+ * two letters + two digits + mod-97 valid -> iban; URLs and host names ->
+ * domain. Allocation-free and thread-safe. */
+SDX_API int sdx_normalize(sdx_kind kind, const char *input, size_t len,
+			  char *out, size_t outsize, size_t *outlen,
+			  sdx_kind *kind_out, sdx_norm_error *err);
+
+/* A parsed VietQR (EMVCo / NAPAS247) payload. Strings are NUL-terminated
+ * copies. */
+typedef struct sdx_vietqr {
+	char bin[7];          /* 38.01.00, six digits */
+	char account[20];     /* 38.01.01, up to 19 characters, upper-cased */
+	char service[9];      /* 38.02: "QRIBFTTA" or "QRIBFTTC" */
+	char amount[14];      /* 54, "" if absent */
+	char purpose[100];    /* 62.08, "" if absent */
+	char merchant[26];    /* 59, "" if absent */
+	int dynamic;          /* 01 == "12" */
+} sdx_vietqr;
+
+/* Parse and CRC-check a VietQR payload. SDX_ETLV for a malformed TLV,
+ * SDX_ECHECKSUM for a CRC mismatch (reason names both values),
+ * SDX_EBANK for an unknown BIN. No allocation. */
+SDX_API int sdx_vietqr_parse(const char *payload, size_t len, sdx_vietqr *out,
+			     sdx_norm_error *err);
+
+/* A bank of the reference table. All strings static, "" when unknown. */
+typedef struct sdx_bank_info {
+	const char *bin;
+	const char *short_name;
+	const char *name;
+	const char *code;
+	const char *swift;
+} sdx_bank_info;
+
+/* Look a bank up by BIN, code, short name or full name (case and
+ * Vietnamese diacritics ignored). SDX_EBANK if none matches. */
+SDX_API int sdx_bank_lookup(const char *text, size_t len,
+			    const sdx_bank_info **out);
+
+/* The bank of a six-digit BIN, or NULL. */
+SDX_API const sdx_bank_info *sdx_bank_by_bin(const char *bin);
+
+/* Fold text for name matching: NFKD, strip combining marks, map đ/Đ to d,
+ * lower-case, collapse runs of spaces/punctuation to one space, trim.
+ * Writes a NUL-terminated string; SDX_ETOOLONG if it does not fit,
+ * SDX_EUTF8 on invalid UTF-8. Used for bank names, header names, category
+ * and channel names. */
+SDX_API int sdx_fold(const char *text, size_t len, char *out, size_t outsize);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SCAMDEX_NORMALIZE_H */

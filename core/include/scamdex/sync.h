@@ -1,0 +1,141 @@
+/* scamdex/sync.h: the operation log, version vectors, trust and bundles.
+ *
+ * Every change is an operation numbered per origin office (1, 2, 3...).
+ * Each origin's operations form a hash chain:
+ *   chain(0)   = BLAKE2b-256("scamdex-chain-v1" || origin id)
+ *   digest(op) = BLAKE2b-256(op body)            (body = canonical CBOR)
+ *   chain(n)   = BLAKE2b-256(chain(n-1) || u8 type || digest(op n))
+ * An origin signs (origin, seq, chain(seq)) with Ed25519; that one
+ * signature makes every operation up to seq verifiable, also when a relay
+ * forwards them. An operation whose body must not reach a bank (a
+ * police-only report) travels as its digest alone ("redacted"): the chain
+ * still verifies and the receiver's sequence has no gap.
+ * Bundle format: scamdex-bundle(5). */
+#ifndef SCAMDEX_SYNC_H
+#define SCAMDEX_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <scamdex/db.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sdx_op_type {
+	SDX_OP_ADD = 1,      /* body: the report's canonical CBOR */
+	SDX_OP_RETRACT = 2,  /* body: {report id, reason, by, date} */
+	SDX_OP_ALLOW = 3,    /* body: {kind, canonical, note, by, date} */
+	SDX_OP_DISALLOW = 4, /* body: as ALLOW */
+	SDX_OP_DISPUTE = 5,  /* body: {report id, note, by, date} */
+	SDX_OP_RESOLVE = 6,  /* body: as DISPUTE */
+} sdx_op_type;
+
+SDX_API const char *sdx_op_type_name(int type); /* "add", "retract"... */
+
+/* One operation as read from or written to the log. */
+typedef struct sdx_op {
+	const char *origin;   /* office id */
+	uint64_t seq;         /* 1, 2, ... per origin */
+	int type;             /* sdx_op_type */
+	int audience;         /* sdx_audience of the op (ADD of a police-only
+	                         report: POLICE; everything else: BANK) */
+	const uint8_t *body;  /* canonical CBOR; NULL when redacted */
+	size_t body_len;
+	uint8_t digest[32];   /* BLAKE2b-256 of body */
+	uint8_t chain[32];    /* chain(seq) */
+} sdx_op;
+
+typedef int (*sdx_op_cb)(const sdx_op *op, void *ctx);
+
+/* The operations of `origin` with seq > after, ascending; pointers valid
+ * during the callback. */
+SDX_API int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after,
+			   sdx_op_cb cb, void *ctx);
+
+/* chain(seq) of origin into out (seq 0 = the chain's start).
+ * SDX_ENOTFOUND if this database does not hold that operation. */
+SDX_API int sdx_oplog_chain(sdx_db *db, const char *origin, uint64_t seq,
+			    uint8_t out[32]);
+
+/* Compute chain(n) from chain(n-1), type and digest. */
+SDX_API void sdx_chain_start(const char *origin, uint8_t out[32]);
+SDX_API void sdx_chain_next(const uint8_t prev[32], int type,
+			    const uint8_t digest[32], uint8_t out[32]);
+SDX_API void sdx_digest(const uint8_t *body, size_t len, uint8_t out[32]);
+
+/* What this database knows of one origin. */
+typedef struct sdx_origin_info {
+	char origin[SDX_OFFICE_MAX + 1];
+	uint64_t seq;            /* highest operation held (version vector) */
+	uint8_t chain[32];       /* chain(seq) */
+	uint8_t fingerprint[16]; /* XOR over held ops of XXH3-128(keyed:
+	                            origin, seq, type, digest) */
+	uint64_t sig_seq;        /* the newest origin signature held covers
+	                            ops 1..sig_seq; 0 = none */
+	uint8_t sig[64];
+	int trusted;             /* a public key is in the trust list */
+	uint8_t pubkey[32];
+} sdx_origin_info;
+
+typedef int (*sdx_origin_cb)(const sdx_origin_info *o, void *ctx);
+
+/* Every origin this database holds operations of or trusts, by id. */
+SDX_API int sdx_origins(sdx_db *db, sdx_origin_cb cb, void *ctx);
+SDX_API int sdx_origin_get(sdx_db *db, const char *origin,
+			   sdx_origin_info *out);
+
+/* Store an origin's signature over (origin, seq, chain(seq)); kept if
+ * newer than the one held and seq <= the ops held. The caller verified
+ * it. */
+SDX_API int sdx_origin_set_signature(sdx_db *db, const char *origin,
+				     uint64_t seq, const uint8_t sig[64]);
+
+/* Trust list: offices whose operations and bundles are accepted. */
+SDX_API int sdx_trust_add(sdx_db *db, const char *office,
+			  const uint8_t pubkey[32]);
+SDX_API int sdx_trust_remove(sdx_db *db, const char *office);
+
+/* Peers: the version vector a peer announced in its last bundle. */
+typedef struct sdx_vv_entry {
+	char origin[SDX_OFFICE_MAX + 1];
+	uint64_t seq;
+} sdx_vv_entry;
+SDX_API int sdx_peer_set_vv(sdx_db *db, const char *peer,
+			    const sdx_vv_entry *vv, size_t n);
+/* Fills up to cap entries, *n = how many the peer has (may exceed cap).
+ * An unknown peer has an empty vector (n = 0, return 0). */
+SDX_API int sdx_peer_get_vv(sdx_db *db, const char *peer, sdx_vv_entry *vv,
+			    size_t cap, size_t *n);
+typedef int (*sdx_peer_cb)(const char *peer, const sdx_vv_entry *vv,
+			   size_t n, void *ctx);
+SDX_API int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx);
+
+/* Applying received operations: all inside one write transaction.
+ * sdx_apply_op checks op->seq against what is held: <= held: duplicate,
+ * *applied = 0; == held + 1: its chain must equal
+ * sdx_chain_next(chain(held), type, digest) (else SDX_ESIGNATURE) and it
+ * is applied, *applied = 1; > held + 1: SDX_EGAP, nothing done. A
+ * redacted op (body NULL) advances the sequence only. Applying is
+ * idempotent and commutative across origins (a retraction that arrives
+ * before its report is kept and takes effect when the report arrives;
+ * allow/disallow and dispute/resolve resolve by (date, origin, seq)). */
+typedef struct sdx_apply sdx_apply;
+SDX_API int sdx_apply_begin(sdx_db *db, sdx_apply **out);
+SDX_API int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied);
+SDX_API int sdx_apply_signature(sdx_apply *a, const char *origin,
+				uint64_t seq, const uint8_t sig[64]);
+SDX_API int sdx_apply_peer_vv(sdx_apply *a, const char *peer,
+			      const sdx_vv_entry *vv, size_t n);
+SDX_API int sdx_apply_commit(sdx_apply *a);
+SDX_API void sdx_apply_abort(sdx_apply *a);
+
+/* Decode an ADD body into a report (for redaction and display). */
+SDX_API int sdx_report_decode(const uint8_t *body, size_t len,
+			      sdx_report *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SCAMDEX_SYNC_H */
