@@ -1,0 +1,32 @@
+/* chain.c: the per-origin hash chain over operations (see sync.h). The
+ * only users of BLAKE2b; libsodium's generichash is BLAKE2b. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include <scamdex/sync.h>
+
+void sdx_digest(const uint8_t *body, size_t len, uint8_t out[32])
+{
+	crypto_generichash(out, 32, body, len, NULL, 0);
+}
+
+void sdx_chain_start(const char *origin, uint8_t out[32])
+{
+	static const char tag[] = "scamdex-chain-v1";
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, (const uint8_t *)tag, sizeof tag - 1);
+	crypto_generichash_update(&st, (const uint8_t *)origin, strlen(origin));
+	crypto_generichash_final(&st, out, 32);
+}
+
+void sdx_chain_next(const uint8_t prev[32], int type, const uint8_t digest[32],
+		    uint8_t out[32])
+{
+	uint8_t buf[65];
+	memcpy(buf, prev, 32);
+	buf[32] = (uint8_t)type;
+	memcpy(buf + 33, digest, 32);
+	crypto_generichash(out, 32, buf, sizeof buf, NULL, 0);
+}
