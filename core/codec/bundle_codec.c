@@ -1,0 +1,442 @@
+/* bundle_codec.c: bundle items <-> CBOR (scamdex-bundle(5)). Encoding
+ * uses the cbor_encode_* functions into the caller's buffer; decoding
+ * drives cbor_stream_decode one event at a time, so nothing allocates and
+ * pointers into the input stay valid. The only libcbor user of sync. */
+#include <string.h>
+
+#include <cbor.h>
+
+#include "bundle_io.h"
+
+/* ---- encoding ---- */
+
+typedef struct enc {
+	uint8_t *buf;
+	size_t cap, len;
+	int full;
+} enc;
+
+static void put(enc *e, size_t n)
+{
+	if (!n)
+		e->full = 1;
+	e->len += n;
+}
+
+static void put_uint(enc *e, uint64_t v)
+{
+	if (!e->full)
+		put(e, cbor_encode_uint(v, e->buf + e->len, e->cap - e->len));
+}
+
+static void put_array(enc *e, size_t n)
+{
+	if (!e->full)
+		put(e, cbor_encode_array_start(n, e->buf + e->len,
+					       e->cap - e->len));
+}
+
+static void put_bytes(enc *e, int text, const void *p, size_t n)
+{
+	size_t h;
+	if (e->full)
+		return;
+	h = text ? cbor_encode_string_start(n, e->buf + e->len,
+					    e->cap - e->len)
+		 : cbor_encode_bytestring_start(n, e->buf + e->len,
+						e->cap - e->len);
+	if (!h || e->cap - e->len - h < n) {
+		e->full = 1;
+		return;
+	}
+	memcpy(e->buf + e->len + h, p, n);
+	e->len += h + n;
+}
+
+static size_t done(const enc *e)
+{
+	return e->full ? 0 : e->len;
+}
+
+size_t sdx_benc_header(uint8_t *buf, size_t cap, const char *sender,
+		       int audience, uint64_t created, const sdx_vv_entry *vv,
+		       size_t n)
+{
+	enc e = {buf, cap, 0, 0};
+	put_array(&e, 7);
+	put_uint(&e, SDX_BI_HEADER);
+	put_bytes(&e, 1, SDX_BUNDLE_MAGIC, sizeof SDX_BUNDLE_MAGIC - 1);
+	put_uint(&e, SDX_BUNDLE_FORMAT);
+	put_bytes(&e, 1, sender, strlen(sender));
+	put_uint(&e, (uint64_t)audience);
+	put_uint(&e, created);
+	put_array(&e, n);
+	for (size_t i = 0; i < n; i++) {
+		put_array(&e, 2);
+		put_bytes(&e, 1, vv[i].origin, strlen(vv[i].origin));
+		put_uint(&e, vv[i].seq);
+	}
+	return done(&e);
+}
+
+size_t sdx_benc_run(uint8_t *buf, size_t cap, const char *origin,
+		    uint64_t first, const uint8_t prev[32])
+{
+	enc e = {buf, cap, 0, 0};
+	put_array(&e, 4);
+	put_uint(&e, SDX_BI_RUN);
+	put_bytes(&e, 1, origin, strlen(origin));
+	put_uint(&e, first);
+	put_bytes(&e, 0, prev, 32);
+	return done(&e);
+}
+
+static size_t op_item(uint8_t *buf, size_t cap, int kind, uint64_t seq,
+		      int type, const uint8_t *p, size_t n)
+{
+	enc e = {buf, cap, 0, 0};
+	put_array(&e, 4);
+	put_uint(&e, (uint64_t)kind);
+	put_uint(&e, seq);
+	put_uint(&e, (uint64_t)type);
+	put_bytes(&e, 0, p, n);
+	return done(&e);
+}
+
+size_t sdx_benc_op(uint8_t *buf, size_t cap, uint64_t seq, int type,
+		   const uint8_t *body, size_t len)
+{
+	return op_item(buf, cap, SDX_BI_OP, seq, type, body, len);
+}
+
+size_t sdx_benc_redacted(uint8_t *buf, size_t cap, uint64_t seq, int type,
+			 const uint8_t digest[32])
+{
+	return op_item(buf, cap, SDX_BI_REDACTED, seq, type, digest, 32);
+}
+
+size_t sdx_benc_segsig(uint8_t *buf, size_t cap, uint64_t seq,
+		       const uint8_t sig[64])
+{
+	enc e = {buf, cap, 0, 0};
+	put_array(&e, 3);
+	put_uint(&e, SDX_BI_SEGSIG);
+	put_uint(&e, seq);
+	put_bytes(&e, 0, sig, 64);
+	return done(&e);
+}
+
+static size_t tail_item(uint8_t *buf, size_t cap, int kind,
+			const uint8_t *p, size_t n)
+{
+	enc e = {buf, cap, 0, 0};
+	put_array(&e, 2);
+	put_uint(&e, (uint64_t)kind);
+	put_bytes(&e, 0, p, n);
+	return done(&e);
+}
+
+size_t sdx_benc_checksum(uint8_t *buf, size_t cap, const uint8_t sum[16])
+{
+	return tail_item(buf, cap, SDX_BI_CHECKSUM, sum, 16);
+}
+
+size_t sdx_benc_signature(uint8_t *buf, size_t cap, const uint8_t sig[64])
+{
+	return tail_item(buf, cap, SDX_BI_SIGNATURE, sig, 64);
+}
+
+/* ---- decoding ---- */
+
+enum ev_type { EV_NONE, EV_UINT, EV_TSTR, EV_BSTR, EV_ARRAY, EV_OTHER };
+
+typedef struct ev {
+	int type;
+	uint64_t u; /* uint value, array size */
+	const uint8_t *p;
+	size_t n;
+} ev;
+
+static void on_u8(void *c, uint8_t v)
+{
+	((ev *)c)->type = EV_UINT;
+	((ev *)c)->u = v;
+}
+static void on_u16(void *c, uint16_t v)
+{
+	((ev *)c)->type = EV_UINT;
+	((ev *)c)->u = v;
+}
+static void on_u32(void *c, uint32_t v)
+{
+	((ev *)c)->type = EV_UINT;
+	((ev *)c)->u = v;
+}
+static void on_u64(void *c, uint64_t v)
+{
+	((ev *)c)->type = EV_UINT;
+	((ev *)c)->u = v;
+}
+static void on_tstr(void *c, cbor_data p, size_t n)
+{
+	((ev *)c)->type = EV_TSTR;
+	((ev *)c)->p = p;
+	((ev *)c)->n = n;
+}
+static void on_bstr(void *c, cbor_data p, size_t n)
+{
+	((ev *)c)->type = EV_BSTR;
+	((ev *)c)->p = p;
+	((ev *)c)->n = n;
+}
+static void on_array(void *c, size_t n)
+{
+	((ev *)c)->type = EV_ARRAY;
+	((ev *)c)->u = n;
+}
+static void on_other(void *c)
+{
+	((ev *)c)->type = EV_OTHER;
+}
+static void on_other_u8(void *c, uint8_t v)
+{
+	(void)v;
+	on_other(c);
+}
+static void on_other_u16(void *c, uint16_t v)
+{
+	(void)v;
+	on_other(c);
+}
+static void on_other_u32(void *c, uint32_t v)
+{
+	(void)v;
+	on_other(c);
+}
+static void on_other_u64(void *c, uint64_t v)
+{
+	(void)v;
+	on_other(c);
+}
+static void on_other_size(void *c, size_t v)
+{
+	(void)v;
+	on_other(c);
+}
+static void on_other_f(void *c, float v)
+{
+	(void)v;
+	on_other(c);
+}
+static void on_other_d(void *c, double v)
+{
+	(void)v;
+	on_other(c);
+}
+static void on_other_b(void *c, bool v)
+{
+	(void)v;
+	on_other(c);
+}
+
+static const struct cbor_callbacks cbs = {
+	.uint8 = on_u8,
+	.uint16 = on_u16,
+	.uint32 = on_u32,
+	.uint64 = on_u64,
+	.negint8 = on_other_u8,
+	.negint16 = on_other_u16,
+	.negint32 = on_other_u32,
+	.negint64 = on_other_u64,
+	.byte_string = on_bstr,
+	.byte_string_start = on_other,
+	.string = on_tstr,
+	.string_start = on_other,
+	.array_start = on_array,
+	.indef_array_start = on_other,
+	.map_start = on_other_size,
+	.indef_map_start = on_other,
+	.tag = on_other_u64,
+	.float2 = on_other_f,
+	.float4 = on_other_f,
+	.float8 = on_other_d,
+	.undefined = on_other,
+	.null = on_other,
+	.boolean = on_other_b,
+	.indef_break = on_other,
+};
+
+typedef struct dec {
+	const uint8_t *buf;
+	size_t len, pos;
+	const char *why;
+} dec;
+
+#define NEED 1
+
+/* Next event of the wanted type: 0, NEED, or SDX_EBUNDLE. */
+static int next(dec *d, int want, ev *e, const char *what)
+{
+	struct cbor_decoder_result r;
+	e->type = EV_NONE;
+	r = cbor_stream_decode(d->buf + d->pos, d->len - d->pos, &cbs, e);
+	if (r.status == CBOR_DECODER_NEDATA)
+		return NEED;
+	if (r.status != CBOR_DECODER_FINISHED || e->type != want) {
+		d->why = what;
+		return SDX_EBUNDLE;
+	}
+	d->pos += r.read;
+	return 0;
+}
+
+#define NEXT(want, evp, what)                                                  \
+	do {                                                                   \
+		int rc_ = next(d, (want), (evp), (what));                      \
+		if (rc_)                                                       \
+			return rc_;                                            \
+	} while (0)
+
+static int get_uint(dec *d, uint64_t max, uint64_t *out, const char *what)
+{
+	ev e;
+	NEXT(EV_UINT, &e, what);
+	if (e.u > max) {
+		d->why = what;
+		return SDX_EBUNDLE;
+	}
+	*out = e.u;
+	return 0;
+}
+
+static int get_str(dec *d, int type, size_t min, size_t max,
+		   const uint8_t **p, size_t *n, const char *what)
+{
+	ev e;
+	NEXT(type, &e, what);
+	if (e.n < min || e.n > max) {
+		d->why = what;
+		return SDX_EBUNDLE;
+	}
+	*p = e.p;
+	*n = e.n;
+	return 0;
+}
+
+static int get_office(dec *d, const char **p, size_t *n, const char *what)
+{
+	const uint8_t *s;
+	int rc = get_str(d, EV_TSTR, 1, SDX_OFFICE_MAX, &s, n, what);
+	if (rc)
+		return rc;
+	if (!sdx_office_valid((const char *)s, *n)) {
+		d->why = what;
+		return SDX_EBUNDLE;
+	}
+	*p = (const char *)s;
+	return 0;
+}
+
+#define TRY(x)                                                                 \
+	do {                                                                   \
+		int rc_ = (x);                                                 \
+		if (rc_)                                                       \
+			return rc_;                                            \
+	} while (0)
+
+static int header(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
+{
+	const uint8_t *p;
+	size_t n;
+	uint64_t u;
+	ev e;
+	TRY(get_str(d, EV_TSTR, 0, 64, &p, &n, "header: magic expected"));
+	if (n != sizeof SDX_BUNDLE_MAGIC - 1 ||
+	    memcmp(p, SDX_BUNDLE_MAGIC, n) != 0) {
+		d->why = "not a scamdex bundle (bad magic)";
+		return SDX_EBUNDLE;
+	}
+	TRY(get_uint(d, UINT64_MAX, &it->format, "header: format version"));
+	TRY(get_office(d, &it->name, &it->name_len, "header: sender office"));
+	TRY(get_uint(d, SDX_AUD_POLICE, &u, "header: audience"));
+	it->audience = (int)u;
+	TRY(get_uint(d, UINT64_MAX, &it->created, "header: creation time"));
+	NEXT(EV_ARRAY, &e, "header: version vector");
+	if (e.u > vv_cap) {
+		d->why = "header: version vector too long";
+		return SDX_EBUNDLE;
+	}
+	it->n_vv = (size_t)e.u;
+	for (size_t i = 0; i < it->n_vv; i++) {
+		const char *o;
+		NEXT(EV_ARRAY, &e, "header: version vector entry");
+		if (e.u != 2) {
+			d->why = "header: version vector entry";
+			return SDX_EBUNDLE;
+		}
+		TRY(get_office(d, &o, &n, "header: vector origin"));
+		memcpy(vv[i].origin, o, n);
+		vv[i].origin[n] = '\0';
+		TRY(get_uint(d, UINT64_MAX, &vv[i].seq, "header: vector seq"));
+	}
+	return 0;
+}
+
+static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
+{
+	static const size_t fields[] = {7, 4, 4, 4, 3, 2, 2};
+	uint64_t kind, u;
+	ev e;
+	NEXT(EV_ARRAY, &e, "item: array expected");
+	TRY(get_uint(d, SDX_BI_SIGNATURE, &kind, "item: unknown kind"));
+	if (e.u != fields[kind]) {
+		d->why = "item: wrong number of fields";
+		return SDX_EBUNDLE;
+	}
+	memset(it, 0, sizeof *it);
+	it->kind = (int)kind;
+	switch (kind) {
+	case SDX_BI_HEADER:
+		return header(d, it, vv, vv_cap);
+	case SDX_BI_RUN:
+		TRY(get_office(d, &it->name, &it->name_len, "run: origin"));
+		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "run: first seq"));
+		return get_str(d, EV_BSTR, 32, 32, &it->bytes, &it->len,
+			       "run: chain (32 bytes)");
+	case SDX_BI_OP:
+	case SDX_BI_REDACTED:
+		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "op: seq"));
+		TRY(get_uint(d, SDX_OP_RESOLVE, &u, "op: type"));
+		if (u == 0) {
+			d->why = "op: type";
+			return SDX_EBUNDLE;
+		}
+		it->type = (int)u;
+		if (kind == SDX_BI_OP)
+			return get_str(d, EV_BSTR, 1, SDX_BUNDLE_BODY_MAX,
+				       &it->bytes, &it->len, "op: body");
+		return get_str(d, EV_BSTR, 32, 32, &it->bytes, &it->len,
+			       "redacted op: digest (32 bytes)");
+	case SDX_BI_SEGSIG:
+		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "segment: seq"));
+		return get_str(d, EV_BSTR, 64, 64, &it->bytes, &it->len,
+			       "segment: signature (64 bytes)");
+	case SDX_BI_CHECKSUM:
+		return get_str(d, EV_BSTR, 16, 16, &it->bytes, &it->len,
+			       "checksum (16 bytes)");
+	default:
+		return get_str(d, EV_BSTR, 64, 64, &it->bytes, &it->len,
+			       "signature (64 bytes)");
+	}
+}
+
+int sdx_bdec_item(const uint8_t *buf, size_t len, sdx_bitem *it,
+		  sdx_vv_entry *vv, size_t vv_cap, size_t *used,
+		  const char **why)
+{
+	dec d = {buf, len, 0, NULL};
+	int rc = item(&d, it, vv, vv_cap);
+	*used = d.pos;
+	*why = d.why;
+	return rc;
+}
