@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""bench-report.py: measurements and the results table of the benchmark.
+
+  bench-report.py measure --out RESULTS --metric M --system S --rep R
+        --ops N [--rss] [--stdin F] [--stdout F] [--ok STATUS,...] -- CMD...
+      run CMD once, time it (wall clock), and, with --rss, sample its
+      anonymous resident memory (RssAnon in /proc/PID/status) every 50 ms;
+      append one JSON line to RESULTS.
+  bench-report.py size --out RESULTS --system S --reports N PATH...
+      append the bytes the files take (for an LMDB data.mdb: the pages in
+      use, not the sparse map size).
+  bench-report.py report --results RESULTS --n N --json OUT [--details OUT]
+      medians over the repetitions, one table on standard output, and
+      OUT with the keys the issue names.
+
+A RESULTS line is {"metric", "system", "rep", "ops", "secs"} (a rate is
+ops/secs), or {"metric": "size", "system", "bytes", "reports"}; extra keys
+(peak_rss_anon) ride along.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+METRICS = ["import", "check_1t", "check_2t", "check_miss", "cli_batch",
+           "sync_export", "sync_import"]
+SYSTEMS = ["scamdex", "lmdb", "sqlite"]
+UNITS = {"import": "reports/s", "check_1t": "checks/s",
+         "check_2t": "checks/s", "check_miss": "checks/s",
+         "cli_batch": "inputs/s", "sync_export": "ops/s",
+         "sync_import": "ops/s"}
+LABELS = {"import": "import", "check_1t": "check, hits, 1 thread",
+          "check_2t": "check, hits, 2 threads",
+          "check_miss": "check, misses, 1 thread",
+          "cli_batch": "scamdex check --json batch",
+          "sync_export": "sync export", "sync_import": "sync import"}
+MIB = 1 << 20
+
+
+def append(path, rec):
+    with open(path, "a") as f:
+        f.write(json.dumps(rec) + "\n")
+
+
+def rss_anon(pid):
+    """RssAnon of pid in bytes, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def cmd_measure(a):
+    stdin = open(a.stdin, "rb") if a.stdin else subprocess.DEVNULL
+    stdout = open(a.stdout, "wb") if a.stdout else subprocess.DEVNULL
+    ok = {int(s) for s in a.ok.split(",")}
+    peak = [0]
+    t0 = time.monotonic()
+    p = subprocess.Popen(a.cmd, stdin=stdin, stdout=stdout,
+                         stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            v = rss_anon(p.pid)
+            if v is not None and v > peak[0]:
+                peak[0] = v
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if a.rss:
+        sampler.start()
+    err = p.stderr.read()
+    status = p.wait()
+    secs = time.monotonic() - t0
+    done.set()
+    if a.rss:
+        sampler.join()
+    if status not in ok:
+        sys.stderr.write(err.decode(errors="replace")[-2000:])
+        print(f"bench: {a.metric}/{a.system}: {' '.join(a.cmd)}: "
+              f"exit status {status}", file=sys.stderr)
+        return 1
+    rec = {"metric": a.metric, "system": a.system, "rep": a.rep,
+           "ops": a.ops, "secs": round(secs, 6)}
+    if a.rss:
+        rec["peak_rss_anon"] = peak[0]
+    append(a.out, rec)
+    return 0
+
+
+def used_bytes(path):
+    """Bytes a file really takes: LMDB data files by their pages in use
+    (mdb_stat -e), others by their allocated blocks."""
+    if os.path.basename(path) == "data.mdb":
+        try:
+            out = subprocess.run(["mdb_stat", "-e", os.path.dirname(path)],
+                                 capture_output=True, text=True,
+                                 check=True).stdout
+            page = last = None
+            for line in out.splitlines():
+                line = line.strip()
+                if line.startswith("Page size:"):
+                    page = int(line.split()[-1])
+                elif line.startswith("Number of pages used:"):
+                    last = int(line.split()[-1])
+            if page and last:
+                return page * last
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    st = os.stat(path)
+    return min(st.st_size, st.st_blocks * 512)
+
+
+def cmd_size(a):
+    total = 0
+    for p in a.paths:
+        if os.path.isdir(p):
+            for root, _, files in os.walk(p):
+                for f in files:
+                    if f != "lock.mdb":
+                        total += used_bytes(os.path.join(root, f))
+        else:
+            total += used_bytes(p)
+    append(a.out, {"metric": "size", "system": a.system, "bytes": total,
+                   "reports": a.reports})
+    return 0
+
+
+def load(path):
+    runs = {}
+    sizes = {}
+    rss = []
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)
+            if r["metric"] == "size":
+                sizes[r["system"]] = r
+                continue
+            if r["secs"] <= 0:
+                continue
+            runs.setdefault((r["metric"], r["system"]), []).append(
+                r["ops"] / r["secs"])
+            if r.get("peak_rss_anon") and r["system"] == "scamdex":
+                rss.append(r["peak_rss_anon"])
+    return runs, sizes, rss
+
+
+def summary(rates):
+    med = statistics.median(rates)
+    spread = (max(rates) - min(rates)) / 2 / med * 100 if med else 0.0
+    return {"median": med, "reps": len(rates), "min": min(rates),
+            "max": max(rates), "spread_pct": round(spread, 1)}
+
+
+def fmt_rate(s):
+    if s is None:
+        return "-"
+    m = s["median"]
+    text = f"{m / 1e6:.2f}M" if m >= 1e6 else f"{m / 1e3:.0f}k"
+    return f"{text} ±{s['spread_pct']:.0f}%"
+
+
+def ratio(a, b):
+    if a is None or b is None or not b["median"]:
+        return None
+    return a["median"] / b["median"]
+
+
+def fmt_ratio(r):
+    return "-" if r is None else f"{r:.2f}x"
+
+
+def targets(stat, sizes, rss):
+    """(description, met, how far) for each target of the issue."""
+    out = []
+
+    def s(m, sy):
+        return stat.get((m, sy))
+
+    def add(desc, value, want, unit, more_is_better=True):
+        if value is None:
+            out.append((desc, None, "not measured"))
+            return
+        met = value >= want if more_is_better else value <= want
+        out.append((desc, met, f"{value:{unit}} (target "
+                    f"{'>=' if more_is_better else '<='} {want:{unit}})"))
+
+    add("check hits 1t vs raw LMDB", ratio(s("check_1t", "scamdex"),
+        s("check_1t", "lmdb")), 0.8, ".2f")
+    add("check hits 1t vs SQLite", ratio(s("check_1t", "scamdex"),
+        s("check_1t", "sqlite")), 1.25, ".2f")
+    add("check misses vs raw LMDB misses", ratio(s("check_miss", "scamdex"),
+        s("check_miss", "lmdb")), 3.0, ".2f")
+    add("check 2 threads vs 1 thread", ratio(s("check_2t", "scamdex"),
+        s("check_1t", "scamdex")), 1.8, ".2f")
+    cli = s("cli_batch", "scamdex")
+    add("CLI batch inputs/s", cli and cli["median"], 500000, ",.0f")
+    imp = s("import", "scamdex")
+    add("import reports/s", imp and imp["median"], 200000, ",.0f")
+    add("import vs SQLite", ratio(imp, s("import", "sqlite")), 2.0, ".2f")
+    add("importer peak RssAnon MiB", max(rss) / MIB if rss else None, 256,
+        ".1f", more_is_better=False)
+    for m in ("sync_export", "sync_import"):
+        x = s(m, "scamdex")
+        add(f"{m.replace('_', ' ')} ops/s", x and x["median"], 200000,
+            ",.0f")
+    size = None
+    if "scamdex" in sizes and "lmdb" in sizes and sizes["lmdb"]["bytes"]:
+        size = sizes["scamdex"]["bytes"] / sizes["lmdb"]["bytes"]
+    add("size vs raw LMDB file", size, 2.0, ".2f", more_is_better=False)
+    return out
+
+
+def cmd_report(a):
+    runs, sizes, rss = load(a.results)
+    stat = {k: summary(v) for k, v in runs.items()}
+    reps = sorted({s["reps"] for s in stat.values()})
+    reports = next((s["reports"] for s in sizes.values()), None)
+
+    lines = []
+    lines.append(f"scamdex benchmark: n = {a.n:,} identifiers"
+                 + (f", {reports:,} reports" if reports else "")
+                 + f"; median of {'/'.join(map(str, reps)) or '0'} "
+                 "repetitions, ± half the spread (max-min) over the median")
+    hdr = (f"{'figure':<28} {'unit':<10} {'scamdex':>13} {'raw LMDB':>13} "
+           f"{'SQLite':>13} {'/LMDB':>7} {'/SQLite':>8}")
+    lines.append(hdr)
+    lines.append("-" * len(hdr))
+    for m in METRICS:
+        sc, lm, sq = (stat.get((m, s)) for s in SYSTEMS)
+        lines.append(f"{LABELS[m]:<28} {UNITS[m]:<10} {fmt_rate(sc):>13} "
+                     f"{fmt_rate(lm):>13} {fmt_rate(sq):>13} "
+                     f"{fmt_ratio(ratio(sc, lm)):>7} "
+                     f"{fmt_ratio(ratio(sc, sq)):>8}")
+    kl = stat.get(("keyload", "sqlite"))
+    if kl:
+        lines.append(f"{'(SQLite key table load)':<28} {'keys/s':<10} "
+                     f"{'':>13} {'':>13} {fmt_rate(kl):>13}")
+    bpr = {s: sizes[s]["bytes"] / sizes[s]["reports"] for s in sizes
+           if sizes[s].get("reports")}
+    if bpr:
+        def b(s):
+            return f"{bpr[s]:.0f}" if s in bpr else "-"
+        rl = (f"{bpr['scamdex'] / bpr['lmdb']:.2f}x"
+              if "scamdex" in bpr and "lmdb" in bpr else "-")
+        rs = (f"{bpr['scamdex'] / bpr['sqlite']:.2f}x"
+              if "scamdex" in bpr and "sqlite" in bpr else "-")
+        lines.append(f"{'size on disk':<28} {'B/report':<10} "
+                     f"{b('scamdex'):>13} {b('lmdb'):>13} {b('sqlite'):>13} "
+                     f"{rl:>7} {rs:>8}")
+    if rss:
+        lines.append(f"{'importer peak RssAnon':<28} {'MiB':<10} "
+                     f"{max(rss) / MIB:>13.1f}")
+    lines.append("")
+    lines.append("targets:")
+    for desc, met, text in targets(stat, sizes, rss):
+        mark = "-" if met is None else ("met" if met else "MISSED")
+        lines.append(f"  {mark:<7} {desc}: {text}")
+    print("\n".join(lines))
+
+    res = {}
+    for m in METRICS:
+        res[m] = {s: (round(stat[(m, s)]["median"], 1)
+                      if (m, s) in stat else None) for s in SYSTEMS}
+    res["bytes_per_report"] = (round(bpr["scamdex"], 1)
+                               if "scamdex" in bpr else None)
+    res["peak_rss_bytes"] = max(rss) if rss else None
+    res["n"] = a.n
+    with open(a.json, "w") as f:
+        json.dump(res, f, indent=2)
+        f.write("\n")
+    if a.details:
+        det = {"n": a.n, "reports": reports,
+               "figures": {f"{m}/{s}": v for (m, s), v in stat.items()},
+               "sizes": sizes, "peak_rss_anon": rss,
+               "targets": [{"target": d, "met": ok, "value": t}
+                           for d, ok, t in targets(stat, sizes, rss)]}
+        with open(a.details, "w") as f:
+            json.dump(det, f, indent=2)
+            f.write("\n")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="bench-report.py")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("measure")
+    m.add_argument("--out", required=True)
+    m.add_argument("--metric", required=True)
+    m.add_argument("--system", default="scamdex")
+    m.add_argument("--rep", type=int, required=True)
+    m.add_argument("--ops", type=int, required=True)
+    m.add_argument("--rss", action="store_true")
+    m.add_argument("--stdin")
+    m.add_argument("--stdout")
+    m.add_argument("--ok", default="0")
+    m.add_argument("cmd", nargs="+")
+    s = sub.add_parser("size")
+    s.add_argument("--out", required=True)
+    s.add_argument("--system", default="scamdex")
+    s.add_argument("--reports", type=int, required=True)
+    s.add_argument("paths", nargs="+")
+    r = sub.add_parser("report")
+    r.add_argument("--results", required=True)
+    r.add_argument("--n", type=int, required=True)
+    r.add_argument("--json", required=True)
+    r.add_argument("--details")
+    a = ap.parse_args()
+    return {"measure": cmd_measure, "size": cmd_size,
+            "report": cmd_report}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

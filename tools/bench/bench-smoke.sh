@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# bench-smoke.sh BUILD_ROOT: the benchmark harness end to end on a tiny
+# data set (TAP). Checks that it runs and writes every key of
+# bench-results.json; no timing is asserted.
+set -uo pipefail
+build=$1
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-smoke.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+if bash "$here/bench.sh" "$build" --n 20000 --reps 1 --work "$tmp/work" \
+	--json "$tmp/bench-results.json" >"$tmp/out" 2>"$tmp/err"; then
+	echo "ok 1 - bench.sh --n 20000 --reps 1 exits 0"
+else
+	echo "not ok 1 - bench.sh --n 20000 --reps 1 exits 0"
+	sed 's/^/# /' "$tmp/err" | tail -20
+fi
+if grep -q '^scamdex benchmark: n = 20,000 identifiers' "$tmp/out"; then
+	echo "ok 2 - the table names n"
+else
+	echo "not ok 2 - the table names n"
+fi
+python3 - "$tmp/bench-results.json" <<'PY'
+import json, sys
+n = 3
+def check(ok, what):
+    global n
+    print(("ok" if ok else "not ok") + f" {n} - {what}")
+    n += 1
+try:
+    r = json.load(open(sys.argv[1]))
+except (OSError, ValueError) as e:
+    r = {}
+    print(f"# {e}")
+rates = ["import", "check_1t", "check_2t", "check_miss", "cli_batch",
+         "sync_export", "sync_import"]
+check(sorted(r) == sorted(rates + ["bytes_per_report", "peak_rss_bytes", "n"]),
+      "bench-results.json has exactly the keys of the issue")
+check(all(isinstance(r.get(m), dict) and sorted(r[m]) == ["lmdb", "scamdex", "sqlite"]
+          for m in rates), "each rate is {scamdex, lmdb, sqlite}")
+check(r.get("n") == 20000, "n is 20000")
+check(all(isinstance(r.get(m, {}).get(s), (int, float)) and r[m][s] > 0
+          for m in ("import", "check_1t", "check_2t", "check_miss")
+          for s in ("lmdb", "sqlite")), "the LMDB and SQLite baselines are measured")
+check(all(r.get(m, {}).get(s) is None for m in ("cli_batch", "sync_export", "sync_import")
+          for s in ("lmdb", "sqlite")), "baselines that do not apply are null")
+print(f"1..{n - 1}")
+PY

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# bench.sh BUILD_DIR [--n N] [--reps R] [--work DIR] [--json FILE] [--keep]
+#
+# The benchmark behind `./run bench`: one deterministic data set of N
+# identifiers (default 10 million, in about N/2 reports), loaded and
+# queried by scamdex and, on the same keys, by raw LMDB and SQLite
+# (bench-baseline). Every figure is the median of R repetitions (default
+# 3). Prints one table and writes FILE (default BUILD_DIR/bench-results.json)
+# plus bench-details.json beside it (every repetition's spread, sizes,
+# targets). A stage whose program is not built is skipped and its figures
+# are null.
+set -euo pipefail
+
+usage() {
+	echo "usage: bench.sh BUILD_DIR [--n N] [--reps R] [--work DIR] [--json FILE] [--keep]" >&2
+	exit 2
+}
+
+[ $# -ge 1 ] || usage
+build=$(cd "$1" && pwd)
+shift
+n=10000000
+reps=3
+work=
+json=
+keep=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--n) n=${2:?}; shift 2 ;;
+	--n=*) n=${1#--n=}; shift ;;
+	--reps) reps=${2:?}; shift 2 ;;
+	--reps=*) reps=${1#--reps=}; shift ;;
+	--work) work=${2:?}; shift 2 ;;
+	--json) json=${2:?}; shift 2 ;;
+	--keep) keep=1; shift ;;
+	-h | --help) usage ;;
+	*) echo "bench.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+done
+[[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 100 ] || { echo "bench.sh: --n wants a number >= 100" >&2; exit 2; }
+[[ $reps =~ ^[0-9]+$ ]] && [ "$reps" -ge 1 ] || { echo "bench.sh: --reps wants a number >= 1" >&2; exit 2; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+json=${json:-$build/bench-results.json}
+details=${json%.json}
+details=${details%-results}-details.json
+[ "$details" != "$json" ] || details=$json.details
+if [ -z "$work" ]; then
+	work=$(mktemp -d "${TMPDIR:-/tmp}/scamdex-bench.XXXXXX")
+	[ "$keep" -eq 1 ] || trap 'rm -rf "$work"' EXIT
+else
+	mkdir -p "$work"
+fi
+data=$work/data
+results=$work/results.jsonl
+mkdir -p "$data"
+: >"$results"
+
+# The programs; a missing one skips its stage.
+baseline=$build/tools/bench/bench-baseline
+gen=$build/tools/gen/scamdex-gen
+import=$build/tools/import/scamdex-import
+scamdex=$build/cli/scamdex
+check=$build/tools/bench/bench-check
+sync=$build/tools/sync/scamdex-sync
+
+export SCAMDEX_DB=$work/nonexistent-db NO_COLOR=1
+unset XDG_DATA_HOME || true
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+have() { [ -x "$1" ]; }
+measure() { python3 "$here/bench-report.py" measure --out "$results" "$@"; }
+lines() { wc -l <"$1" | tr -d ' '; }
+
+log "n = $n identifiers, $reps repetitions, work dir $work"
+
+# ---- the data set ----
+# The baselines read reports.tsv (count, keys, body per report), hits.keys
+# and miss.keys (kind digit + canonical form per line). scamdex reads the
+# generator's import file and the raw check inputs hits.txt and miss.txt,
+# which name the same identifiers.
+if have "$gen"; then
+	log "data: scamdex-gen"
+	"$gen" --n "$n" --out "$data" >&2
+else
+	log "data: scamdex-gen not built, synthetic keys for the baselines only"
+	"$baseline" synth "$n" "$data"
+fi
+reports=$(lines "$data/reports.tsv")
+log "data: $reports reports, $(lines "$data/hits.keys") hit and $(lines "$data/miss.keys") miss look-ups"
+
+# ---- baselines ----
+if have "$baseline"; then
+	for sys in lmdb sqlite; do
+		log "baseline: $sys (load, look-ups)"
+		"$baseline" "$sys" "$reps" "$work" "$data/reports.tsv" \
+			"$data/hits.keys" "$data/miss.keys" >>"$results"
+		rm -rf "$work/lmdb"
+	done
+else
+	log "baseline: bench-baseline not built (no SQLite?), skipped"
+fi
+
+# ---- scamdex import ----
+db=$work/db
+import_input=
+for f in "$data/import.csv" "$data/import.jsonl"; do
+	[ -f "$f" ] && { import_input=$f; break; }
+done
+if have "$import" && [ -n "$import_input" ]; then
+	for rep in $(seq 1 "$reps"); do
+		rm -rf "$db"
+		log "import: repetition $rep"
+		measure --metric import --rep "$rep" --ops "$reports" --rss -- \
+			"$import" --db "$db" --quiet "$import_input"
+	done
+	python3 "$here/bench-report.py" size --out "$results" \
+		--reports "$reports" "$db"
+else
+	log "import: scamdex-import or the generated input missing, skipped"
+fi
+
+# ---- scamdex check, in-process (bench-check) ----
+if have "$check" && [ -d "$db" ] && [ -f "$data/hits.txt" ]; then
+	log "check: bench-check"
+	"$check" --db "$db" --reps "$reps" --hits "$data/hits.txt" \
+		--miss "$data/miss.txt" >>"$results"
+else
+	log "check: bench-check or the database missing, skipped"
+fi
+
+# ---- scamdex check --json, batch from a file ----
+if have "$scamdex" && [ -d "$db" ] && [ -f "$data/hits.txt" ]; then
+	batch=$data/batch.txt
+	paste -d '\n' "$data/hits.txt" "$data/miss.txt" | sed '/^$/d' >"$batch"
+	inputs=$(lines "$batch")
+	"$scamdex" check --db "$db" --json <"$batch" >/dev/null || true # warm
+	for rep in $(seq 1 "$reps"); do
+		log "cli batch: repetition $rep ($inputs inputs)"
+		measure --metric cli_batch --rep "$rep" --ops "$inputs" \
+			--ok 0,1 --stdin "$batch" -- "$scamdex" check --db "$db" --json
+	done
+else
+	log "cli batch: scamdex or the database missing, skipped"
+fi
+
+# ---- sync: export every operation, import into an empty database ----
+if have "$sync" && [ -d "$db" ]; then
+	log "sync: not wired yet"
+else
+	log "sync: scamdex-sync or the database missing, skipped"
+fi
+
+python3 "$here/bench-report.py" report --results "$results" --n "$n" \
+	--json "$json" --details "$details"
+log "wrote $json and $details"
