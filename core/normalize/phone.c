@@ -1,0 +1,343 @@
+/* phone.c: phone numbers to E.164 ("+84795555373").
+ *
+ * Order (identifier-formats.md 1.5): drop separators, read the
+ * international prefix ('+', "00") or the trunk 0, drop a redundant trunk
+ * 0 after 84, renumber old prefixes (0162 -> 032, 0992 -> 0672), then
+ * check the national number against the mobile prefixes or the fixed-line
+ * area codes. Foreign numbers keep their digits after a valid country
+ * code. No allocation; offsets point at the digit that is wrong. */
+#include <string.h>
+
+#include "norm.h"
+
+/* More digits than any accepted form ("0084" + 10 + a few spare). */
+#define MAXD 20
+
+struct digits {
+	char d[MAXD];
+	size_t off[MAXD]; /* input offset of each digit */
+	int n;
+	int plus;         /* a leading '+' */
+};
+
+/* ITU-T E.164 country codes in service (prefix-free). 84 is handled
+ * apart. */
+static const uint16_t cc1[] = {1, 7};
+static const uint16_t cc2[] = {
+	20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48,
+	49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81,
+	82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
+};
+static const uint16_t cc3[] = {
+	211, 212, 213, 216, 218, 220, 221, 222, 223, 224, 225, 226, 227, 228,
+	229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242,
+	243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256,
+	257, 258, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 290, 291,
+	297, 298, 299, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 370,
+	371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 385,
+	386, 387, 389, 420, 421, 423, 500, 501, 502, 503, 504, 505, 506, 507,
+	508, 509, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 670, 672,
+	673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 685, 686, 687,
+	688, 689, 690, 691, 692, 800, 808, 850, 852, 853, 855, 856, 870, 878,
+	880, 881, 882, 883, 886, 888, 960, 961, 962, 963, 964, 965, 966, 967,
+	968, 970, 971, 972, 973, 974, 975, 976, 977, 979, 992, 993, 994, 995,
+	996, 998,
+};
+
+static int in_sorted(const uint16_t *t, size_t n, int v)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t[mid] == v)
+			return 1;
+		if (t[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int country_code_len(const char *d, int n)
+{
+	int v = 0;
+	for (int l = 1; l <= 3 && l <= n; l++) {
+		v = v * 10 + (d[l - 1] - '0');
+		if ((l == 1 && in_sorted(cc1, 2, v)) ||
+		    (l == 2 && in_sorted(cc2, sizeof cc2 / sizeof cc2[0], v)) ||
+		    (l == 3 && in_sorted(cc3, sizeof cc3 / sizeof cc3[0], v)))
+			return l;
+	}
+	return 0;
+}
+
+/* Longest row of t (sorted by len, value) that prefixes d[0..m). */
+static const struct norm_prefix *
+find_prefix(const struct norm_prefix *t, size_t n, const char *d, int m)
+{
+	const struct norm_prefix *best = NULL;
+	int v = 0;
+	for (int l = 1; l <= 4 && l <= m; l++) {
+		v = v * 10 + (d[l - 1] - '0');
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (t[mid].len == l && t[mid].value == v) {
+				best = &t[mid];
+				break;
+			}
+			if (t[mid].len < l ||
+			    (t[mid].len == l && t[mid].value < v))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return best;
+}
+
+/* Code points LPN ignores between digits (identifier-formats.md 1.1). */
+static int is_uni_separator(int32_t cp)
+{
+	switch (cp) {
+	case 0x00A0: case 0x00AD: case 0x200B: case 0x2060: case 0x2212:
+	case 0x2053: case 0x223C: case 0x30FC: case 0x3000: case 0xFF08:
+	case 0xFF09: case 0xFF3B: case 0xFF3D: case 0xFF5E:
+		return 1;
+	default:
+		return (cp >= 0x2010 && cp <= 0x2015) ||
+		       (cp >= 0xFF0D && cp <= 0xFF0F);
+	}
+}
+
+static int scan(const char *in, size_t len, struct digits *dg,
+		sdx_norm_error *err)
+{
+	size_t i = 0;
+	dg->n = 0;
+	dg->plus = 0;
+	if (norm_prefix_ci(in, len, "tel:"))
+		i = 4;
+	while (i < len) {
+		unsigned char c = (unsigned char)in[i];
+		int32_t cp = c;
+		int step = 1;
+		if (c >= 0x80) {
+			step = norm_utf8(in + i, len - i, &cp);
+			if (step < 0)
+				return norm_fail(err, SDX_EUTF8, SDX_KIND_PHONE,
+						 i, "phone: invalid UTF-8");
+			if (cp >= 0xFF10 && cp <= 0xFF19)
+				cp = '0' + (cp - 0xFF10);
+			else if (cp == 0xFF0B)
+				cp = '+';
+			else if (is_uni_separator(cp))
+				cp = ' ';
+			else
+				return norm_fail(err, SDX_ESYNTAX,
+						 SDX_KIND_PHONE, i,
+						 "phone: unexpected character "
+						 "U+%04X",
+						 (unsigned)cp);
+		}
+		if (cp >= '0' && cp <= '9') {
+			if (dg->n == MAXD)
+				return norm_fail(err, SDX_ELENGTH,
+						 SDX_KIND_PHONE, i,
+						 "phone: more than %d digits",
+						 MAXD);
+			dg->off[dg->n] = i;
+			dg->d[dg->n++] = (char)cp;
+		} else if (cp == '+') {
+			if (dg->n > 0 || dg->plus)
+				return norm_fail(err, SDX_ESYNTAX,
+						 SDX_KIND_PHONE, i,
+						 "phone: '+' is allowed only "
+						 "before the first digit");
+			dg->plus = 1;
+		} else if (cp == ' ' || cp == '\t' || cp == '.' || cp == '-' ||
+			   cp == '(' || cp == ')' || cp == '/' || cp == '[' ||
+			   cp == ']' || cp == '~') {
+			/* separator */
+		} else if ((cp >= 'a' && cp <= 'z') ||
+			   (cp >= 'A' && cp <= 'Z')) {
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_PHONE, i,
+					 "phone: letter '%c' where a digit "
+					 "was expected",
+					 (char)cp);
+		} else {
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_PHONE, i,
+					 "phone: unexpected character '%c'",
+					 (char)cp);
+		}
+		i += (size_t)step;
+	}
+	if (dg->n == 0)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE, len,
+				 "phone: no digits");
+	return 0;
+}
+
+static int foreign(const struct digits *dg, int s, size_t len, char *out,
+		   sdx_norm_error *err)
+{
+	int m = dg->n - s;
+	if (m == 0)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE, len,
+				 "phone: no digits after the international "
+				 "prefix");
+	if (dg->d[s] == '0')
+		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
+				 "phone: a country code never starts with 0");
+	if (country_code_len(dg->d + s, m) == 0)
+		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
+				 "phone: +%.*s is not an assigned country "
+				 "code",
+				 m < 3 ? m : 3, dg->d + s);
+	if (m > 15)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE,
+				 dg->off[s + 15],
+				 "phone: %d digits after +, E.164 allows at "
+				 "most 15",
+				 m);
+	if (m < 7)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE, len,
+				 "phone: %d digits after +, too short for an "
+				 "international number (at least 7)",
+				 m);
+	/* Fixed lengths where a country code has one: NANP (+1) is
+	 * NPA-NXX-XXXX with N = 2..9, Russia and Kazakhstan (+7) 10 digits
+	 * after the code. They keep account numbers like 0011004012345
+	 * from passing for "00" + a +1 number. */
+	const char *d = dg->d + s;
+	if (d[0] == '1' &&
+	    (m != 11 || d[1] < '2' || d[4] < '2'))
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE, dg->off[s],
+				 "phone: +1 numbers are 10 digits NXX NXX XXXX "
+				 "(N = 2..9)");
+	if (d[0] == '7' && m != 11)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE, dg->off[s],
+				 "phone: +7 numbers have 10 digits after the "
+				 "country code, got %d",
+				 m - 1);
+	out[0] = '+';
+	memcpy(out + 1, dg->d + s, (size_t)m);
+	out[m + 1] = '\0';
+	return m + 1;
+}
+
+static int emit_vn(char *out, const char *a, int na, const char *b, int nb)
+{
+	memcpy(out, "+84", 3);
+	memcpy(out + 3, a, (size_t)na);
+	memcpy(out + 3 + na, b, (size_t)nb);
+	out[3 + na + nb] = '\0';
+	return 3 + na + nb;
+}
+
+/* The national significant number d[s..n): validate and emit. form says
+ * what came before it ("after the trunk prefix"), for messages. */
+static int national(const struct digits *dg, int s, const char *form,
+		    size_t len, char *out, sdx_norm_error *err)
+{
+	const char *d = dg->d + s;
+	int m = dg->n - s;
+	if (m > 0 && d[0] == '0')
+		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
+				 "phone: a national number never starts "
+				 "with 00");
+	if (m < 9 || m > 10)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE,
+				 m > 10 ? dg->off[s + 10] : len,
+				 "phone: %d digits %s, expected 9 or 10",
+				 m, form);
+
+	/* Renumbered prefixes: the new prefix plus the unchanged rest. */
+	for (size_t r = 0; r < norm_renumber_count; r++) {
+		const struct norm_renumber *rn = &norm_renumber[r];
+		if (m != 9 - rn->new_len + rn->old_len)
+			continue;
+		int v = 0;
+		for (int k = 0; k < rn->old_len; k++)
+			v = v * 10 + (d[k] - '0');
+		if (v != rn->old_value)
+			continue;
+		char np[4];
+		for (int k = rn->new_len - 1, x = rn->new_value; k >= 0;
+		     k--, x /= 10)
+			np[k] = (char)('0' + x % 10);
+		return emit_vn(out, np, rn->new_len, d + rn->old_len,
+			       m - rn->old_len);
+	}
+
+	if (d[0] == '2') {
+		const struct norm_prefix *a =
+			find_prefix(norm_area, norm_area_count, d, m);
+		if (!a)
+			return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE,
+					 dg->off[s],
+					 "phone: area code 0%.3s is not "
+					 "assigned",
+					 d);
+		if (m != 10)
+			return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE, len,
+					 "phone: area code 0%.*s takes %d "
+					 "subscriber digits, got %d",
+					 a->len, d, 10 - a->len, m - a->len);
+		return emit_vn(out, d, m, "", 0);
+	}
+	if (d[0] == '1' && m == 10)
+		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
+				 "phone: old 11-digit prefix 0%.3s was never "
+				 "assigned",
+				 d);
+	const struct norm_prefix *p =
+		find_prefix(norm_mobile, norm_mobile_count, d, m);
+	if (!p)
+		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
+				 "phone: mobile prefix 0%.*s is not assigned",
+				 d[0] == '1' ? 3 : 2, d);
+	if (m != 9)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE,
+				 dg->off[s + 9],
+				 "phone: %d digits %s, mobile prefix 0%.*s "
+				 "takes 9",
+				 m, form, p->len, d);
+	return emit_vn(out, d, m, "", 0);
+}
+
+int norm_phone(const char *in, size_t len, char *out, sdx_norm_error *err)
+{
+	struct digits dg;
+	int rc = scan(in, len, &dg, err);
+	if (rc < 0)
+		return rc;
+	const char *d = dg.d;
+	int n = dg.n;
+	int s;
+	if (dg.plus || (n >= 2 && d[0] == '0' && d[1] == '0')) {
+		s = dg.plus ? 0 : 2;
+		if (n - s >= 2 && d[s] == '8' && d[s + 1] == '4') {
+			s += 2;
+			/* "+84 0912..." carries a redundant trunk 0 */
+			if (s < n && d[s] == '0')
+				s++;
+			return national(&dg, s, "after country code 84", len, out,
+					err);
+		}
+		return foreign(&dg, s, len, out, err);
+	}
+	if (d[0] == '0')
+		return national(&dg, 1, "after the trunk prefix", len, out, err);
+	/* "84" without '+': length decides (identifier-formats.md 1.5):
+	 * 84 + 9 or 84 + 10 (or 84 0 + 9) is international, anything
+	 * else a national number without its trunk 0. */
+	if (n >= 11 && n <= 12 && d[0] == '8' && d[1] == '4') {
+		s = 2;
+		if (d[s] == '0')
+			s++;
+		return national(&dg, s, "after country code 84", len, out, err);
+	}
+	return national(&dg, 0, "without a trunk prefix", len, out, err);
+}
