@@ -5,6 +5,12 @@
 #ifndef SCAMDEX_CLI_H
 #define SCAMDEX_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <scamdex/scamdex.h>
+
 enum cli_exit {
 	EXIT_CLEAN = 0,
 	EXIT_REPORTED = 1,
@@ -30,5 +36,155 @@ int cmd_allow(int argc, char **argv);
 int cmd_disallow(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
+
+/* ---- args.c: long options, positional arguments, usage errors ---- */
+
+/* What a subcommand accepts: its name, its usage line(s) ("usage: ..."),
+ * and the option descriptions printed after them by --help. */
+struct cli_cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+};
+
+/* One long option; has_arg: 0 flag, 1 takes a value (--x V or --x=V). */
+struct cli_opt {
+	const char *name;
+	int has_arg;
+	int id; /* > 0 */
+};
+
+enum {
+	CLI_ARG_END = -1,   /* no more arguments */
+	CLI_ARG_ERROR = -2, /* usage error printed; exit EXIT_USAGE */
+	CLI_ARG_HELP = -3,  /* --help or -h; help printed; exit EXIT_CLEAN */
+	CLI_ARG_POS = 0,    /* a positional argument, in p->val */
+};
+
+struct cli_args {
+	const struct cli_cmd *cmd;
+	const struct cli_opt *opts; /* terminated by a zero entry */
+	int argc;
+	char **argv;
+	int i;
+	int only_pos;    /* after "--" */
+	const char *val; /* the option's value or the positional argument */
+	const char *opt; /* the option as written (for messages) */
+};
+
+/* argv[0] is the subcommand's name. */
+void cli_args_init(struct cli_args *p, const struct cli_cmd *cmd,
+		   const struct cli_opt *opts, int argc, char **argv);
+/* The next option id, CLI_ARG_POS, CLI_ARG_END, CLI_ARG_ERROR (printed)
+ * or CLI_ARG_HELP (help printed to stdout). */
+int cli_args_next(struct cli_args *p);
+
+/* Print "scamdex CMD: <message>" and the usage line(s) to stderr; returns
+ * EXIT_USAGE. */
+int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print the full help to stdout; returns EXIT_CLEAN. */
+int cli_help(const struct cli_cmd *cmd);
+
+/* Option value parsers: print a usage error naming the option and return
+ * -1 on a bad value, 0 on success. */
+int cli_parse_kind(const struct cli_args *p, sdx_kind *out);
+int cli_parse_audience(const struct cli_args *p, int *out);
+int cli_parse_date(const struct cli_args *p, int32_t *out);
+int cli_parse_uint(const struct cli_args *p, unsigned long max,
+		   unsigned long *out);
+
+/* Normalize an identifier given on the command line (kind may be AUTO).
+ * On failure prints the reason (with the --kind hint for an ambiguous
+ * digit string) and returns EXIT_USAGE; 0 on success. */
+int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind,
+		   const char *input, sdx_kind *kind_out,
+		   char canonical[SDX_CANON_MAX]);
+
+/* Parse a 32-hex-digit report id; usage error (EXIT_USAGE) if bad. */
+int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16]);
+
+/* True for the codes that mean "this input is not a valid identifier"
+ * (as opposed to a database or system failure). */
+int cli_is_input_error(int rc);
+
+/* The message for an invalid identifier: err's reason, or for
+ * SDX_EAMBIGUOUS a hint to pass --kind. Writes into buf. */
+void cli_input_error_text(int rc, const sdx_norm_error *err, char *buf,
+			  size_t size);
+
+/* ---- report_state.c: retract, dispute, resolve ---- */
+
+enum { CLI_STATE_RETRACT, CLI_STATE_DISPUTE, CLI_STATE_RESOLVE };
+int cli_report_state(const struct cli_cmd *cmd, int which, int argc,
+		     char **argv);
+
+/* ---- allowlist.c: allow, disallow ---- */
+
+int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc,
+		  char **argv);
+
+/* ---- dbpath.c: which database, and opening it ---- */
+
+#define CLI_DB_READ 0
+#define CLI_DB_WRITE 1
+
+/* The database directory: --db, else $SCAMDEX_DB, else
+ * $XDG_DATA_HOME/scamdex, else ~/.local/share/scamdex. Writes into buf;
+ * -1 (message printed) if none can be named. */
+int cli_db_path(char *buf, size_t size);
+
+/* Open the database for reading (a missing one is said plainly) or for
+ * writing (created on first write, parents too). Prints the error and
+ * returns EXIT_SYSTEM on failure, 0 on success. */
+int cli_db_open(const struct cli_cmd *cmd, int mode, sdx_db **out);
+
+/* Print "scamdex CMD: <what>: <sdx_strerror(rc)>" to stderr and return
+ * EXIT_SYSTEM. */
+int cli_db_error(const struct cli_cmd *cmd, const char *what, int rc);
+
+/* ---- output.c: terminal colour, JSON and CSV escaping ---- */
+
+/* Colour on standard output: only on a terminal, never with NO_COLOR. */
+int cli_color(void);
+
+enum cli_color_code {
+	CLI_RED,
+	CLI_GREEN,
+	CLI_YELLOW,
+	CLI_MAGENTA,
+	CLI_BOLD,
+	CLI_DIM,
+};
+/* The escape sequence to start a colour, or "" without colour. */
+const char *cli_c(enum cli_color_code c);
+/* The escape sequence to reset, or "" without colour. */
+const char *cli_reset(void);
+
+/* A growable byte buffer, reused across lines (no per-line allocation
+ * once it has grown). */
+struct cli_buf {
+	char *p;
+	size_t len, cap;
+};
+int cli_buf_reserve(struct cli_buf *b, size_t more);
+void cli_buf_free(struct cli_buf *b);
+int cli_buf_put(struct cli_buf *b, const char *s, size_t n);
+int cli_buf_puts(struct cli_buf *b, const char *s);
+int cli_buf_putc(struct cli_buf *b, char c);
+int cli_buf_putu(struct cli_buf *b, uint64_t v);
+/* A JSON string literal (quotes included): control characters escaped,
+ * invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
+int cli_buf_json_str(struct cli_buf *b, const char *s, size_t n);
+/* One CSV field (RFC 4180): quoted only when it has to be. */
+int cli_buf_csv_field(struct cli_buf *b, const char *s, size_t n);
+
+/* Write a line of JSON made by jansson (compact, one line) to stdout;
+ * frees nothing. Returns 0 or -1 on a write error. */
+struct json_t;
+int cli_json_line(struct json_t *j);
+
+/* Format an amount "50.000.000 VND" into buf (32 bytes). */
+void cli_amount(int64_t vnd, char buf[32]);
 
 #endif

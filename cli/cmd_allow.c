@@ -1,12 +1,21 @@
-/* cmd_allow.c: scamdex allow (being built; see the open issue). */
-#include <stdio.h>
-
+/* cmd_allow.c: scamdex allow: mark an identifier official. */
 #include "cli.h"
+
+static const struct cli_cmd cmd = {
+	"allow",
+	"usage: scamdex allow [--kind K] ID --note TEXT [--by AGENCY]\n",
+	"Mark an identifier official (a police hotline, a bank's own number):\n"
+	"checks answer OFFICIAL, and reports naming it are flagged as possible\n"
+	"spoofing.\n"
+	"\n"
+	"  --kind K          phone, bank, iban, handle or domain (default: "
+	"detect)\n"
+	"  --note TEXT       why (required, at most 255 bytes)\n"
+	"  --by AGENCY       who does it\n"
+	"  -h, --help        this help\n",
+};
 
 int cmd_allow(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "scamdex allow: not built yet\n");
-	return EXIT_SYSTEM;
+	return cli_allowlist(&cmd, 1, argc, argv);
 }

@@ -1,12 +1,536 @@
-/* cmd_check.c: scamdex check (being built; see the open issue). */
-#include <stdio.h>
+/* cmd_check.c: scamdex check: has this identifier been reported?
+ * One verdict per input, from the arguments or one per line of standard
+ * input. The batch path allocates nothing per line: one read buffer, one
+ * output buffer, both reused, written out in large blocks. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
+static const struct cli_cmd cmd = {
+	"check",
+	"usage: scamdex check [--kind K] [--audience bank|police] "
+	"[--json|--csv] [--today DATE] [INPUT ...]\n",
+	"Has this phone number, account, VietQR payload, handle or link been\n"
+	"reported? One verdict per INPUT; with no INPUT, one per line of\n"
+	"standard input (blank lines skipped).\n"
+	"\n"
+	"  --kind K          phone, bank, account (a bare account number at\n"
+	"                    every bank), iban, handle or domain; default:\n"
+	"                    detect from the input's shape\n"
+	"  --audience A      bank or police (default police: everything in\n"
+	"                    this database)\n"
+	"  --json            one JSON object per line\n"
+	"  --csv             CSV with a header line\n"
+	"  --today DATE      anchor of the 3-day, 30-day and 6-month windows\n"
+	"                    (default: today, or $SCAMDEX_TODAY)\n"
+	"  -h, --help        this help\n"
+	"\n"
+	"Exit status: 0 nothing reported, 1 at least one input reported,\n"
+	"2 bad usage or any invalid input, 3 database or system error.\n",
+};
+
+enum { O_KIND = 1, O_AUDIENCE, O_JSON, O_CSV, O_TODAY };
+static const struct cli_opt opts[] = {
+	{"kind", 1, O_KIND},   {"audience", 1, O_AUDIENCE},
+	{"json", 0, O_JSON},   {"csv", 0, O_CSV},
+	{"today", 1, O_TODAY}, {NULL, 0, 0},
+};
+
+enum format { F_TEXT, F_JSON, F_CSV };
+
+#define READ_SIZE (1u << 20)
+#define FLUSH_AT (1u << 16)
+
+struct ctx {
+	sdx_db *db;
+	sdx_kind kind;
+	int32_t today;
+	enum format fmt;
+	int interactive; /* flush after every line */
+	int status;      /* worst exit status so far */
+	struct cli_buf out;
+};
+
+/* Category names and their lengths, looked up once. */
+static const char *cat_name[SDX_CAT_COUNT];
+static size_t cat_len[SDX_CAT_COUNT];
+
+static void init_names(void)
+{
+	for (int i = 0; i < SDX_CAT_COUNT; i++) {
+		cat_name[i] = sdx_category_name(i);
+		cat_len[i] = strlen(cat_name[i]);
+	}
+}
+
+static int flush_out(struct ctx *c)
+{
+	if (c->out.len &&
+	    fwrite(c->out.p, 1, c->out.len, stdout) != c->out.len) {
+		c->out.len = 0;
+		return -1;
+	}
+	c->out.len = 0;
+	if (c->interactive && fflush(stdout) != 0)
+		return -1;
+	return 0;
+}
+
+static void put_date(struct cli_buf *b, int32_t d, int json)
+{
+	char s[11];
+	if (d == SDX_DATE_NONE) {
+		if (json)
+			cli_buf_put(b, "null", 4);
+		return;
+	}
+	sdx_date_format(d, s);
+	if (json)
+		cli_buf_putc(b, '"');
+	cli_buf_put(b, s, 10);
+	if (json)
+		cli_buf_putc(b, '"');
+}
+
+/* Categories as a JSON array, or joined by sep. */
+static void put_categories(struct cli_buf *b, uint32_t bits, int json,
+			   const char *sep)
+{
+	int first = 1;
+	if (json)
+		cli_buf_putc(b, '[');
+	for (int i = 1; i < SDX_CAT_COUNT; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		if (!first)
+			cli_buf_puts(b, json ? "," : sep);
+		first = 0;
+		if (json)
+			cli_buf_putc(b, '"');
+		cli_buf_put(b, cat_name[i], cat_len[i]);
+		if (json)
+			cli_buf_putc(b, '"');
+	}
+	if (json)
+		cli_buf_putc(b, ']');
+}
+
+static void put_key(struct cli_buf *b, const char *key)
+{
+	cli_buf_puts(b, key);
+}
+
+static void json_result(struct cli_buf *b, const char *in, size_t len,
+			const sdx_check_result *r)
+{
+	put_key(b, "{\"input\":");
+	cli_buf_json_str(b, in, len);
+	put_key(b, ",\"kind\":\"");
+	cli_buf_puts(b, sdx_kind_name(r->kind));
+	put_key(b, "\",\"canonical\":");
+	cli_buf_json_str(b, r->canonical, strlen(r->canonical));
+	put_key(b, ",\"verdict\":\"");
+	cli_buf_puts(b, sdx_verdict_name(r->verdict));
+	put_key(b, "\",\"grade\":\"");
+	cli_buf_puts(b, sdx_grade_name(r->grade));
+	put_key(b, "\",\"reports\":");
+	cli_buf_putu(b, r->reports);
+	put_key(b, ",\"retracted\":");
+	cli_buf_putu(b, r->retracted);
+	put_key(b, ",\"agencies\":");
+	cli_buf_putu(b, r->agencies);
+	put_key(b, ",\"categories\":");
+	put_categories(b, r->categories, 1, ",");
+	put_key(b, ",\"first_seen\":");
+	put_date(b, r->first_seen, 1);
+	put_key(b, ",\"last_seen\":");
+	put_date(b, r->last_seen, 1);
+	put_key(b, ",\"last_3d\":");
+	cli_buf_putu(b, r->last_3d);
+	put_key(b, ",\"last_30d\":");
+	cli_buf_putu(b, r->last_30d);
+	put_key(b, ",\"last_6m\":");
+	cli_buf_putu(b, r->last_6m);
+	put_key(b, ",\"confirmation\":");
+	if (r->reports) {
+		cli_buf_putc(b, '"');
+		cli_buf_puts(b, sdx_confirmation_name(r->confirmation));
+		cli_buf_putc(b, '"');
+	} else {
+		cli_buf_puts(b, "null");
+	}
+	put_key(b, ",\"disputed\":");
+	cli_buf_putu(b, r->disputed);
+	cli_buf_put(b, "}\n", 2);
+}
+
+static const char csv_header[] =
+	"input,kind,canonical,verdict,grade,reports,retracted,agencies,"
+	"categories,first_seen,last_seen,last_3d,last_30d,last_6m,"
+	"confirmation,disputed,error\n";
+
+static void csv_result(struct cli_buf *b, const char *in, size_t len,
+		       const sdx_check_result *r)
+{
+	cli_buf_csv_field(b, in, len);
+	cli_buf_putc(b, ',');
+	cli_buf_puts(b, sdx_kind_name(r->kind));
+	cli_buf_putc(b, ',');
+	cli_buf_csv_field(b, r->canonical, strlen(r->canonical));
+	cli_buf_putc(b, ',');
+	cli_buf_puts(b, sdx_verdict_name(r->verdict));
+	cli_buf_putc(b, ',');
+	cli_buf_puts(b, sdx_grade_name(r->grade));
+	const uint32_t n[] = {r->reports, r->retracted, r->agencies};
+	for (size_t i = 0; i < 3; i++) {
+		cli_buf_putc(b, ',');
+		cli_buf_putu(b, n[i]);
+	}
+	cli_buf_putc(b, ',');
+	put_categories(b, r->categories, 0, ";");
+	cli_buf_putc(b, ',');
+	put_date(b, r->first_seen, 0);
+	cli_buf_putc(b, ',');
+	put_date(b, r->last_seen, 0);
+	const uint32_t w[] = {r->last_3d, r->last_30d, r->last_6m};
+	for (size_t i = 0; i < 3; i++) {
+		cli_buf_putc(b, ',');
+		cli_buf_putu(b, w[i]);
+	}
+	cli_buf_putc(b, ',');
+	if (r->reports)
+		cli_buf_puts(b, sdx_confirmation_name(r->confirmation));
+	cli_buf_putc(b, ',');
+	cli_buf_putu(b, r->disputed);
+	cli_buf_put(b, ",\n", 2);
+}
+
+/* Terminal text: control characters of an echoed input become '?', so a
+ * hostile line cannot drive the terminal. */
+static void put_safe(struct cli_buf *b, const char *s, size_t n)
+{
+	cli_buf_reserve(b, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		cli_buf_putc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+	}
+}
+
+static void text_count(struct cli_buf *b, uint32_t n, const char *one,
+		       const char *many)
+{
+	cli_buf_putu(b, n);
+	cli_buf_putc(b, ' ');
+	cli_buf_puts(b, n == 1 ? one : many);
+}
+
+static void text_verdict(struct cli_buf *b, const char *word,
+			 enum cli_color_code color)
+{
+	char pad[11];
+	size_t n = strlen(word);
+	cli_buf_puts(b, cli_c(color));
+	cli_buf_puts(b, word);
+	cli_buf_puts(b, cli_reset());
+	memset(pad, ' ', sizeof pad);
+	cli_buf_put(b, pad, n < 10 ? 10 - n : 1);
+}
+
+static void text_result(struct cli_buf *b, const sdx_check_result *r)
+{
+	static const char *const words[] = {"UNKNOWN", "REPORTED", "OFFICIAL",
+					    "RETRACTED"};
+	static const enum cli_color_code colors[] = {CLI_DIM, CLI_RED,
+						     CLI_GREEN, CLI_YELLOW};
+	unsigned v = (unsigned)r->verdict < 4 ? (unsigned)r->verdict : 0;
+	text_verdict(b, words[v], colors[v]);
+	cli_buf_puts(b, cli_c(CLI_BOLD));
+	cli_buf_puts(b, r->canonical);
+	cli_buf_puts(b, cli_reset());
+	cli_buf_puts(b, "  ");
+	cli_buf_puts(b, sdx_kind_name(r->kind));
+	if (r->kind == SDX_KIND_ACCOUNT && r->banks) {
+		cli_buf_puts(b, "  at ");
+		text_count(b, r->banks, "bank", "banks");
+	}
+	if (r->verdict == SDX_VERDICT_UNKNOWN) {
+		cli_buf_puts(b, "  not reported\n");
+		return;
+	}
+	if (r->verdict == SDX_VERDICT_OFFICIAL) {
+		cli_buf_puts(b, "  official identifier");
+		if (r->reports + r->retracted == 0) {
+			cli_buf_putc(b, '\n');
+			return;
+		}
+		cli_buf_puts(b, "; ");
+		text_count(b, r->reports, "report", "reports");
+		if (r->retracted) {
+			cli_buf_puts(b, " (");
+			cli_buf_putu(b, r->retracted);
+			cli_buf_puts(b, " retracted)");
+		}
+		cli_buf_puts(b, " name it: possible spoofing\n");
+		return;
+	}
+	if (r->verdict == SDX_VERDICT_RETRACTED) {
+		cli_buf_puts(b, "  0 reports (");
+		cli_buf_putu(b, r->retracted);
+		cli_buf_puts(b, " retracted)\n");
+		return;
+	}
+	cli_buf_puts(b, "  grade ");
+	const char *g = sdx_grade_name(r->grade);
+	cli_buf_puts(b, strcmp(g, "very_high") ? g : "very high");
+	cli_buf_puts(b, "  ");
+	text_count(b, r->reports, "report", "reports");
+	if (r->retracted) {
+		cli_buf_puts(b, " (");
+		cli_buf_putu(b, r->retracted);
+		cli_buf_puts(b, " retracted)");
+	}
+	cli_buf_puts(b, " by ");
+	text_count(b, r->agencies, "agency", "agencies");
+	if (r->categories & ~1u) {
+		cli_buf_puts(b, "  ");
+		put_categories(b, r->categories, 0, ", ");
+	}
+	if (r->confirmation == SDX_CONF_POLICE)
+		cli_buf_puts(b, "  confirmed by police");
+	else if (r->confirmation == SDX_CONF_COURT)
+		cli_buf_puts(b, "  confirmed by a court");
+	if (r->disputed) {
+		cli_buf_puts(b, "  ");
+		cli_buf_putu(b, r->disputed);
+		cli_buf_puts(b, " disputed");
+	}
+	cli_buf_puts(b, "  first ");
+	put_date(b, r->first_seen, 0);
+	cli_buf_puts(b, "  last ");
+	put_date(b, r->last_seen, 0);
+	cli_buf_puts(b, "  3d ");
+	cli_buf_putu(b, r->last_3d);
+	cli_buf_puts(b, "  30d ");
+	cli_buf_putu(b, r->last_30d);
+	cli_buf_puts(b, "  6m ");
+	cli_buf_putu(b, r->last_6m);
+	cli_buf_putc(b, '\n');
+}
+
+static void emit_invalid(struct ctx *c, const char *in, size_t len,
+			 const char *msg)
+{
+	struct cli_buf *b = &c->out;
+	/* a too-long input is echoed cut to the longest accepted */
+	if (len > SDX_INPUT_MAX)
+		len = SDX_INPUT_MAX;
+	switch (c->fmt) {
+	case F_JSON:
+		cli_buf_puts(b, "{\"input\":");
+		cli_buf_json_str(b, in, len);
+		cli_buf_puts(b, ",\"error\":");
+		cli_buf_json_str(b, msg, strlen(msg));
+		cli_buf_put(b, "}\n", 2);
+		break;
+	case F_CSV:
+		cli_buf_csv_field(b, in, len);
+		cli_buf_puts(b, ",,,,,,,,,,,,,,,,");
+		cli_buf_csv_field(b, msg, strlen(msg));
+		cli_buf_putc(b, '\n');
+		break;
+	case F_TEXT:
+		text_verdict(b, "INVALID", CLI_MAGENTA);
+		put_safe(b, in, len);
+		cli_buf_puts(b, "  ");
+		put_safe(b, msg, strlen(msg));
+		cli_buf_putc(b, '\n');
+		break;
+	}
+}
+
+/* Check one input; -1 on a database or write error (message printed). */
+static int check_one(struct ctx *c, const char *in, size_t len)
+{
+	sdx_check_result r;
+	sdx_norm_error err;
+	int rc;
+	err.code = 0;
+	err.reason[0] = '\0';
+	if (len > SDX_INPUT_MAX)
+		rc = SDX_ETOOLONG;
+	else
+		rc = sdx_check(c->db, c->kind, in, len, c->today, &r, &err);
+	if (rc == 0) {
+		if (c->fmt == F_JSON)
+			json_result(&c->out, in, len, &r);
+		else if (c->fmt == F_CSV)
+			csv_result(&c->out, in, len, &r);
+		else
+			text_result(&c->out, &r);
+		if (r.verdict == SDX_VERDICT_REPORTED &&
+		    c->status < EXIT_REPORTED)
+			c->status = EXIT_REPORTED;
+	} else if (cli_is_input_error(rc)) {
+		char msg[256];
+		cli_input_error_text(rc, &err, msg, sizeof msg);
+		emit_invalid(c, in, len, msg);
+		if (c->status < EXIT_USAGE)
+			c->status = EXIT_USAGE;
+	} else {
+		flush_out(c);
+		fprintf(stderr, "scamdex check: %s\n", sdx_strerror(rc));
+		return -1;
+	}
+	if ((c->out.len >= FLUSH_AT || c->interactive) && flush_out(c) != 0) {
+		fprintf(stderr, "scamdex check: write error: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' ||
+	       ch == '\f';
+}
+
+/* Check one raw line: surrounding blanks trimmed, blank lines skipped. */
+static int check_line(struct ctx *c, const char *s, size_t n)
+{
+	while (n && is_blank(s[n - 1]))
+		n--;
+	while (n && is_blank(*s)) {
+		s++;
+		n--;
+	}
+	return n ? check_one(c, s, n) : 0;
+}
+
+/* Read standard input in large blocks and split lines in place. A line
+ * longer than the block is checked as its first block (too long) and
+ * the rest of it skipped. */
+static int check_stdin(struct ctx *c)
+{
+	char *buf = malloc(READ_SIZE);
+	if (!buf) {
+		fprintf(stderr, "scamdex check: out of memory\n");
+		return -1;
+	}
+	size_t start = 0, end = 0;
+	int eof = 0, skipping = 0, rc = 0;
+	while (rc == 0) {
+		char *nl = memchr(buf + start, '\n', end - start);
+		if (nl) {
+			size_t n = (size_t)(nl - (buf + start));
+			if (!skipping)
+				rc = check_line(c, buf + start, n);
+			skipping = 0;
+			start += n + 1;
+			continue;
+		}
+		if (eof) {
+			if (end > start && !skipping)
+				rc = check_line(c, buf + start, end - start);
+			break;
+		}
+		if (start == 0 && end == READ_SIZE) {
+			if (!skipping)
+				rc = check_line(c, buf, end);
+			skipping = 1;
+			end = 0;
+			continue;
+		}
+		if (start > 0) {
+			memmove(buf, buf + start, end - start);
+			end -= start;
+			start = 0;
+		}
+		ssize_t got = read(STDIN_FILENO, buf + end, READ_SIZE - end);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "scamdex check: reading input: %s\n",
+				strerror(errno));
+			rc = -1;
+		} else if (got == 0) {
+			eof = 1;
+		} else {
+			end += (size_t)got;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 int cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "scamdex check: not built yet\n");
-	return EXIT_SYSTEM;
+	struct ctx c;
+	memset(&c, 0, sizeof c);
+	c.fmt = F_TEXT;
+	c.today = SDX_DATE_NONE;
+	int audience = SDX_AUD_POLICE, npos = 0, a;
+	struct cli_args p;
+	cli_args_init(&p, &cmd, opts, argc, argv);
+	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
+		switch (a) {
+		case CLI_ARG_ERROR:
+			return EXIT_USAGE;
+		case CLI_ARG_HELP:
+			return EXIT_CLEAN;
+		case CLI_ARG_POS:
+			npos++;
+			break;
+		case O_KIND:
+			if (cli_parse_kind(&p, &c.kind))
+				return EXIT_USAGE;
+			break;
+		case O_AUDIENCE:
+			if (cli_parse_audience(&p, &audience))
+				return EXIT_USAGE;
+			break;
+		case O_JSON:
+		case O_CSV:
+			if (c.fmt != F_TEXT)
+				return cli_usage_error(
+					&cmd, "choose one of --json and --csv");
+			c.fmt = a == O_JSON ? F_JSON : F_CSV;
+			break;
+		case O_TODAY:
+			if (cli_parse_date(&p, &c.today))
+				return EXIT_USAGE;
+			break;
+		}
+	}
+	(void)audience; /* the summary counts what this database holds */
+	if (c.today == SDX_DATE_NONE)
+		c.today = sdx_date_today();
+	int rc = cli_db_open(&cmd, CLI_DB_READ, &c.db);
+	if (rc)
+		return rc;
+	init_names();
+	c.interactive = c.fmt == F_TEXT && isatty(STDOUT_FILENO) &&
+			(npos == 0 && isatty(STDIN_FILENO));
+	if (c.fmt == F_CSV)
+		cli_buf_puts(&c.out, csv_header);
+	rc = 0;
+	if (npos) {
+		cli_args_init(&p, &cmd, opts, argc, argv);
+		while (rc == 0 && (a = cli_args_next(&p)) != CLI_ARG_END)
+			if (a == CLI_ARG_POS)
+				rc = check_one(&c, p.val, strlen(p.val));
+	} else {
+		rc = check_stdin(&c);
+	}
+	if (rc == 0 && flush_out(&c) != 0) {
+		fprintf(stderr, "scamdex check: write error: %s\n",
+			strerror(errno));
+		rc = -1;
+	}
+	cli_buf_free(&c.out);
+	sdx_db_close(c.db);
+	return rc ? EXIT_SYSTEM : c.status;
 }

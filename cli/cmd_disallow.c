@@ -1,12 +1,19 @@
-/* cmd_disallow.c: scamdex disallow (being built; see the open issue). */
-#include <stdio.h>
-
+/* cmd_disallow.c: scamdex disallow: remove the official mark. */
 #include "cli.h"
+
+static const struct cli_cmd cmd = {
+	"disallow",
+	"usage: scamdex disallow [--kind K] ID --note TEXT [--by AGENCY]\n",
+	"Take the official mark off an identifier.\n"
+	"\n"
+	"  --kind K          phone, bank, iban, handle or domain (default: "
+	"detect)\n"
+	"  --note TEXT       why (required, at most 255 bytes)\n"
+	"  --by AGENCY       who does it\n"
+	"  -h, --help        this help\n",
+};
 
 int cmd_disallow(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "scamdex disallow: not built yet\n");
-	return EXIT_SYSTEM;
+	return cli_allowlist(&cmd, 0, argc, argv);
 }

@@ -1,12 +1,287 @@
-/* cmd_show.c: scamdex show (being built; see the open issue). */
-#include <stdio.h>
+/* cmd_show.c: scamdex show: an identifier's reports with full
+ * provenance, newest incident first. */
+#include <jansson.h>
+#include <string.h>
 
 #include "cli.h"
 
+static const struct cli_cmd cmd = {
+	"show",
+	"usage: scamdex show [--kind K] [--audience bank|police] [--json] ID\n",
+	"The reports naming identifier ID, newest incident first, with their\n"
+	"provenance: agency, case, dates, category, channel, amount,\n"
+	"confirmation, audience, the other identifiers, narrative, and any\n"
+	"retraction or dispute.\n"
+	"\n"
+	"  --kind K          phone, bank, account, iban, handle or domain\n"
+	"                    (default: detect)\n"
+	"  --audience A      bank: leave out police-only reports; police\n"
+	"                    (default): everything\n"
+	"  --json            one JSON object per report (with its 32-hex id)\n"
+	"  -h, --help        this help\n",
+};
+
+enum { O_KIND = 1, O_AUDIENCE, O_JSON };
+static const struct cli_opt opts[] = {
+	{"kind", 1, O_KIND},
+	{"audience", 1, O_AUDIENCE},
+	{"json", 0, O_JSON},
+	{NULL, 0, 0},
+};
+
+struct ctx {
+	int json;
+	size_t shown;
+	char office[SDX_OFFICE_MAX + 1];
+	int error; /* a write failed */
+};
+
+/* Text from the database may come from another office: no control
+ * characters reach the terminal; newlines indent continuation lines. */
+static void put_text(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			fputs("\n                ", stdout);
+		else if (c < 0x20 || c == 0x7f)
+			putchar('?');
+		else
+			putchar(c);
+	}
+}
+
+static void field(const char *name, const char *value)
+{
+	if (!value[0])
+		return;
+	printf("  %-14s", name);
+	put_text(value);
+	putchar('\n');
+}
+
+static const char *origin_of(const struct ctx *c, const sdx_report *r)
+{
+	return r->origin[0] ? r->origin : c->office;
+}
+
+static const char *state_name(unsigned state)
+{
+	if (state & SDX_RSTATE_RETRACTED)
+		return "retracted";
+	if (state & SDX_RSTATE_DISPUTED)
+		return "disputed";
+	return "active";
+}
+
+static void show_text(struct ctx *c, const sdx_report *r)
+{
+	char hex[33], date[11];
+	sdx_id_to_hex(r->id, hex);
+	if (c->shown)
+		putchar('\n');
+	printf("%sreport %s%s", cli_c(CLI_BOLD), hex, cli_reset());
+	if (r->incident_date != SDX_DATE_NONE) {
+		sdx_date_format(r->incident_date, date);
+		printf("  %s", date);
+	}
+	if (r->category)
+		printf("  %s", sdx_category_name(r->category));
+	if (r->channel)
+		printf("  via %s", sdx_channel_name(r->channel));
+	if (r->state & SDX_RSTATE_RETRACTED)
+		printf("  %sRETRACTED%s", cli_c(CLI_YELLOW), cli_reset());
+	else if (r->state & SDX_RSTATE_DISPUTED)
+		printf("  %sDISPUTED%s", cli_c(CLI_YELLOW), cli_reset());
+	if (r->state & SDX_RSTATE_SPOOF)
+		printf("  %sPOSSIBLE SPOOFING%s", cli_c(CLI_MAGENTA),
+		       cli_reset());
+	putchar('\n');
+	field("agency", r->agency);
+	field("case", r->case_ref);
+	field("origin", origin_of(c, r));
+	if (r->received_date != SDX_DATE_NONE) {
+		sdx_date_format(r->received_date, date);
+		field("received", date);
+	}
+	field("confirmation", sdx_confirmation_name(r->confirmation));
+	field("audience", sdx_audience_name(r->audience));
+	if (r->amount >= 0) {
+		char amount[32];
+		cli_amount(r->amount, amount);
+		field("amount", amount);
+	}
+	for (size_t i = 0; i < r->n_idents; i++) {
+		const sdx_ident *id = &r->idents[i];
+		printf("  %-14s%s ", i ? "" : "identifiers",
+		       sdx_kind_name(id->kind));
+		put_text(id->canonical);
+		if (id->role)
+			printf(" (%s)", sdx_role_name(id->role));
+		putchar('\n');
+	}
+	field("narrative", r->narrative);
+	if (r->state & (SDX_RSTATE_RETRACTED | SDX_RSTATE_DISPUTED)) {
+		printf("  %-14s", state_name(r->state));
+		if (r->state_date != SDX_DATE_NONE) {
+			sdx_date_format(r->state_date, date);
+			printf("%s ", date);
+		}
+		if (r->state_by[0]) {
+			fputs("by ", stdout);
+			put_text(r->state_by);
+		}
+		if (r->state_note[0]) {
+			fputs(": ", stdout);
+			put_text(r->state_note);
+		}
+		putchar('\n');
+	}
+}
+
+static json_t *jdate(int32_t d)
+{
+	char s[11];
+	if (d == SDX_DATE_NONE)
+		return json_null();
+	sdx_date_format(d, s);
+	return json_string(s);
+}
+
+/* A string from the database; jansson refuses invalid UTF-8, which must
+ * not lose the whole report. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	return j ? j : json_string("\xef\xbf\xbd");
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s[0] ? jstr(s) : json_null();
+}
+
+static json_t *report_json(const struct ctx *c, const sdx_report *r)
+{
+	char hex[33];
+	sdx_id_to_hex(r->id, hex);
+	json_t *o = json_object();
+	json_t *ids = json_array();
+	for (size_t i = 0; i < r->n_idents; i++) {
+		const sdx_ident *id = &r->idents[i];
+		json_array_append_new(
+			ids, json_pack("{s:s, s:o, s:s}", "kind",
+				       sdx_kind_name(id->kind), "canonical",
+				       jstr(id->canonical), "role",
+				       sdx_role_name(id->role)));
+	}
+	json_object_set_new(o, "id", json_string(hex));
+	json_object_set_new(o, "state", json_string(state_name(r->state)));
+	json_object_set_new(o, "spoofing",
+			    json_boolean(r->state & SDX_RSTATE_SPOOF));
+	json_object_set_new(o, "incident_date", jdate(r->incident_date));
+	json_object_set_new(o, "received_date", jdate(r->received_date));
+	json_object_set_new(o, "origin", jstr(origin_of(c, r)));
+	json_object_set_new(o, "agency", jstr_or_null(r->agency));
+	json_object_set_new(o, "case_ref", jstr_or_null(r->case_ref));
+	json_object_set_new(o, "category",
+			    r->category ? json_string(sdx_category_name(
+						  r->category))
+					: json_null());
+	json_object_set_new(o, "channel",
+			    r->channel
+				    ? json_string(sdx_channel_name(r->channel))
+				    : json_null());
+	json_object_set_new(o, "amount",
+			    r->amount >= 0 ? json_integer(r->amount)
+					   : json_null());
+	json_object_set_new(
+		o, "confirmation",
+		json_string(sdx_confirmation_name(r->confirmation)));
+	json_object_set_new(o, "audience",
+			    json_string(sdx_audience_name(r->audience)));
+	json_object_set_new(o, "narrative", jstr_or_null(r->narrative));
+	json_object_set_new(o, "identifiers", ids);
+	if (r->state & (SDX_RSTATE_RETRACTED | SDX_RSTATE_DISPUTED)) {
+		json_object_set_new(o, "state_date", jdate(r->state_date));
+		json_object_set_new(o, "state_by", jstr_or_null(r->state_by));
+		json_object_set_new(o, "state_note",
+				    jstr_or_null(r->state_note));
+	}
+	return o;
+}
+
+static int on_report(const sdx_report *r, void *arg)
+{
+	struct ctx *c = arg;
+	if (c->json) {
+		json_t *o = report_json(c, r);
+		if (!o || cli_json_line(o) != 0)
+			c->error = 1;
+		json_decref(o);
+	} else {
+		show_text(c, r);
+	}
+	c->shown++;
+	if (ferror(stdout))
+		c->error = 1;
+	return c->error;
+}
+
 int cmd_show(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "scamdex show: not built yet\n");
-	return EXIT_SYSTEM;
+	struct ctx c;
+	memset(&c, 0, sizeof c);
+	sdx_kind kind = SDX_KIND_AUTO;
+	int audience = SDX_AUD_POLICE, a;
+	const char *input = NULL;
+	struct cli_args p;
+	cli_args_init(&p, &cmd, opts, argc, argv);
+	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
+		switch (a) {
+		case CLI_ARG_ERROR:
+			return EXIT_USAGE;
+		case CLI_ARG_HELP:
+			return EXIT_CLEAN;
+		case CLI_ARG_POS:
+			if (input)
+				return cli_usage_error(
+					&cmd, "one ID only; extra '%s'", p.val);
+			input = p.val;
+			break;
+		case O_KIND:
+			if (cli_parse_kind(&p, &kind))
+				return EXIT_USAGE;
+			break;
+		case O_AUDIENCE:
+			if (cli_parse_audience(&p, &audience))
+				return EXIT_USAGE;
+			break;
+		case O_JSON:
+			c.json = 1;
+			break;
+		}
+	}
+	if (!input)
+		return cli_usage_error(&cmd, "no ID given");
+	char canonical[SDX_CANON_MAX];
+	int rc = cli_identifier(&cmd, kind, input, &kind, canonical);
+	if (rc)
+		return rc;
+	sdx_db *db;
+	rc = cli_db_open(&cmd, CLI_DB_READ, &db);
+	if (rc)
+		return rc;
+	if (sdx_db_office(db, c.office, sizeof c.office) != 0)
+		c.office[0] = '\0';
+	rc = sdx_show(db, kind, canonical, audience, on_report, &c);
+	sdx_db_close(db);
+	if (c.error)
+		return EXIT_SYSTEM; /* main reports the write error */
+	if (rc != 0)
+		return cli_db_error(&cmd, canonical, rc);
+	if (!c.shown && !c.json)
+		printf("no reports for %s %s\n", sdx_kind_name(kind),
+		       canonical);
+	return EXIT_CLEAN;
 }

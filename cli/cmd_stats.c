@@ -1,12 +1,103 @@
-/* cmd_stats.c: scamdex stats (being built; see the open issue). */
-#include <stdio.h>
+/* cmd_stats.c: scamdex stats: totals per kind, category, agency and
+ * month. */
+#include <jansson.h>
+#include <string.h>
 
 #include "cli.h"
 
+static const struct cli_cmd cmd = {
+	"stats",
+	"usage: scamdex stats [--json]\n",
+	"Totals: reports, retracted reports, identifiers and allowlisted\n"
+	"identifiers; identifiers per kind; active reports per category,\n"
+	"agency and incident month.\n"
+	"\n"
+	"  --json            one JSON object: {\"total\": {...}, \"kind\": "
+	"{...}, ...}\n"
+	"  -h, --help        this help\n",
+};
+
+enum { O_JSON = 1 };
+static const struct cli_opt opts[] = {
+	{"json", 0, O_JSON},
+	{NULL, 0, 0},
+};
+
+struct ctx {
+	int json;
+	json_t *root;
+	char dimension[32];
+};
+
+static int on_stat(const sdx_stat *s, void *arg)
+{
+	struct ctx *c = arg;
+	if (c->json) {
+		json_t *d = json_object_get(c->root, s->dimension);
+		if (!d) {
+			d = json_object();
+			if (json_object_set_new(c->root, s->dimension, d))
+				return SDX_ENOMEM;
+		}
+		json_t *k = json_string(s->key); /* NULL on bad UTF-8 */
+		json_object_set_new(d, k ? s->key : "\xef\xbf\xbd",
+				    json_integer((json_int_t)s->count));
+		json_decref(k);
+		return 0;
+	}
+	if (strcmp(c->dimension, s->dimension)) {
+		snprintf(c->dimension, sizeof c->dimension, "%s",
+			 s->dimension);
+		printf("%s%s%s\n", cli_c(CLI_BOLD), s->dimension, cli_reset());
+	}
+	/* pad by characters, not bytes: agency names are Vietnamese */
+	size_t width = 0;
+	for (const char *k = s->key; *k; k++)
+		width += ((unsigned char)*k & 0xc0) != 0x80;
+	fputs("  ", stdout);
+	for (const char *k = s->key; *k; k++)
+		putchar((unsigned char)*k < 0x20 ? '?' : *k);
+	for (size_t i = width; i < 40; i++)
+		putchar(' ');
+	printf(" %10llu\n", (unsigned long long)s->count);
+	return ferror(stdout) ? SDX_EIO : 0;
+}
+
 int cmd_stats(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "scamdex stats: not built yet\n");
-	return EXIT_SYSTEM;
+	struct ctx c;
+	memset(&c, 0, sizeof c);
+	struct cli_args p;
+	int a;
+	cli_args_init(&p, &cmd, opts, argc, argv);
+	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
+		switch (a) {
+		case CLI_ARG_ERROR:
+			return EXIT_USAGE;
+		case CLI_ARG_HELP:
+			return EXIT_CLEAN;
+		case CLI_ARG_POS:
+			return cli_usage_error(&cmd, "unexpected argument '%s'",
+					       p.val);
+		case O_JSON:
+			c.json = 1;
+			break;
+		}
+	}
+	sdx_db *db;
+	int rc = cli_db_open(&cmd, CLI_DB_READ, &db);
+	if (rc)
+		return rc;
+	if (c.json)
+		c.root = json_object();
+	rc = sdx_stats(db, on_stat, &c);
+	sdx_db_close(db);
+	if (rc == 0 && c.json && cli_json_line(c.root) != 0)
+		rc = SDX_EIO;
+	json_decref(c.root);
+	if (rc == SDX_EIO)
+		return EXIT_SYSTEM; /* main reports the write error */
+	if (rc)
+		return cli_db_error(&cmd, "stats", rc);
+	return EXIT_CLEAN;
 }

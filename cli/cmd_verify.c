@@ -1,12 +1,60 @@
-/* cmd_verify.c: scamdex verify (being built; see the open issue). */
-#include <stdio.h>
+/* cmd_verify.c: scamdex verify: recompute every summary from the reports
+ * and compare. */
+#include <string.h>
 
 #include "cli.h"
 
+static const struct cli_cmd cmd = {
+	"verify",
+	"usage: scamdex verify\n",
+	"Recompute every identifier summary, the account index and the filter\n"
+	"from the reports and compare them with what is stored. Prints each\n"
+	"mismatch.\n"
+	"\n"
+	"  -h, --help        this help\n"
+	"\n"
+	"Exit status: 0 clean, 1 mismatches found, 3 database error.\n",
+};
+
+static int on_mismatch(const char *message, void *arg)
+{
+	(void)arg;
+	printf("mismatch: %s\n", message);
+	return ferror(stdout) ? SDX_EIO : 0;
+}
+
 int cmd_verify(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "scamdex verify: not built yet\n");
-	return EXIT_SYSTEM;
+	struct cli_args p;
+	int a;
+	cli_args_init(&p, &cmd, NULL, argc, argv);
+	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
+		switch (a) {
+		case CLI_ARG_ERROR:
+			return EXIT_USAGE;
+		case CLI_ARG_HELP:
+			return EXIT_CLEAN;
+		case CLI_ARG_POS:
+			return cli_usage_error(&cmd, "unexpected argument '%s'",
+					       p.val);
+		}
+	}
+	sdx_db *db;
+	int rc = cli_db_open(&cmd, CLI_DB_READ, &db);
+	if (rc)
+		return rc;
+	size_t mismatches = 0;
+	rc = sdx_verify(db, on_mismatch, NULL, &mismatches);
+	sdx_db_close(db);
+	if (rc == SDX_EIO)
+		return EXIT_SYSTEM;
+	if (rc)
+		return cli_db_error(&cmd, "verify", rc);
+	if (mismatches) {
+		printf("%zu mismatch%s\n", mismatches,
+		       mismatches == 1 ? "" : "es");
+		return EXIT_REPORTED;
+	}
+	printf("ok: every summary matches the reports\n");
+	return EXIT_CLEAN;
 }

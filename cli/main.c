@@ -1,5 +1,6 @@
 /* main.c: scamdex, the query command. Global options, then one
  * subcommand from the table below. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,14 +31,39 @@ static const struct command commands[] = {
 	{"normalize", cmd_normalize, "print the canonical form of identifiers"},
 };
 
+static const char usage_line[] =
+	"usage: scamdex [--db DIR] COMMAND [ARGS...]\n"
+	"       scamdex --help | --version\n";
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: scamdex [--db DIR] COMMAND [ARGS...]\n"
-		   "       scamdex --help | --version\n\ncommands:\n");
+	fprintf(f, "%s\ncommands:\n", usage_line);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'scamdex COMMAND --help' for a command's options; "
+	fprintf(f, "\noptions:\n"
+		   "  --db DIR   the database (default: $SCAMDEX_DB, else "
+		   "$XDG_DATA_HOME/scamdex,\n"
+		   "             else ~/.local/share/scamdex)\n"
+		   "\n'scamdex COMMAND --help' for a command's options; "
 		   "man scamdex for the manual.\n");
+}
+
+static int usage_error(const char *what, const char *word)
+{
+	fprintf(stderr, "scamdex: %s '%s'\n%s", what, word, usage_line);
+	return EXIT_USAGE;
+}
+
+/* At exit a failed write to standard output is an error, not silence
+ * (a full disk, a closed pipe). */
+static int finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "scamdex: write error on standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		return EXIT_SYSTEM;
+	}
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -51,26 +77,26 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
-			return fflush(stdout) ? EXIT_SYSTEM : EXIT_CLEAN;
+			return finish(EXIT_CLEAN);
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("scamdex %s\n", sdx_version_string());
-			return fflush(stdout) ? EXIT_SYSTEM : EXIT_CLEAN;
+			return finish(EXIT_CLEAN);
 		} else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
 			cli_global.db_path = argv[++i];
 		} else if (!strncmp(argv[i], "--db=", 5)) {
 			cli_global.db_path = argv[i] + 5;
+		} else if (!strcmp(argv[i], "--db")) {
+			return usage_error("a value is needed after", argv[i]);
 		} else {
-			fprintf(stderr, "scamdex: unknown option '%s'; try 'scamdex --help'\n", argv[i]);
-			return EXIT_USAGE;
+			return usage_error("unknown option", argv[i]);
 		}
 	}
 	if (i >= argc) {
-		fprintf(stderr, "scamdex: no command given; try 'scamdex --help'\n");
+		fprintf(stderr, "scamdex: no command given\n%s", usage_line);
 		return EXIT_USAGE;
 	}
 	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
 		if (!strcmp(argv[i], commands[c].name))
-			return commands[c].run(argc - i, argv + i);
-	fprintf(stderr, "scamdex: unknown command '%s'; try 'scamdex --help'\n", argv[i]);
-	return EXIT_USAGE;
+			return finish(commands[c].run(argc - i, argv + i));
+	return usage_error("unknown command", argv[i]);
 }

@@ -1,0 +1,81 @@
+/* allowlist.c: what allow and disallow share. */
+#include <string.h>
+
+#include "cli.h"
+
+enum { O_KIND = 1, O_NOTE, O_BY };
+
+int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc,
+		  char **argv)
+{
+	static const struct cli_opt opts[] = {
+		{"kind", 1, O_KIND},
+		{"note", 1, O_NOTE},
+		{"by", 1, O_BY},
+		{NULL, 0, 0},
+	};
+	const char *input = NULL, *note = NULL, *by = "";
+	sdx_kind kind = SDX_KIND_AUTO;
+	int a;
+	struct cli_args p;
+	cli_args_init(&p, cmd, opts, argc, argv);
+	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
+		switch (a) {
+		case CLI_ARG_ERROR:
+			return EXIT_USAGE;
+		case CLI_ARG_HELP:
+			return EXIT_CLEAN;
+		case CLI_ARG_POS:
+			if (input)
+				return cli_usage_error(
+					cmd, "one ID only; extra '%s'", p.val);
+			input = p.val;
+			break;
+		case O_KIND:
+			if (cli_parse_kind(&p, &kind))
+				return EXIT_USAGE;
+			break;
+		case O_NOTE:
+			note = p.val;
+			break;
+		case O_BY:
+			by = p.val;
+			break;
+		}
+	}
+	if (!input)
+		return cli_usage_error(cmd, "no ID given");
+	if (!note || !note[0])
+		return cli_usage_error(cmd, "--note is required");
+	if (strlen(note) > SDX_NOTE_MAX)
+		return cli_usage_error(cmd, "--note is longer than %d bytes",
+				       SDX_NOTE_MAX);
+	if (strlen(by) > SDX_AGENCY_MAX)
+		return cli_usage_error(cmd, "--by is longer than %d bytes",
+				       SDX_AGENCY_MAX);
+	if (kind == SDX_KIND_ACCOUNT)
+		return cli_usage_error(cmd, "an account needs its bank: "
+					    "--kind bank, BANK:ACCOUNT");
+	char canonical[SDX_CANON_MAX];
+	int rc = cli_identifier(cmd, kind, input, &kind, canonical);
+	if (rc)
+		return rc;
+	sdx_db *db;
+	rc = cli_db_open(cmd, CLI_DB_WRITE, &db);
+	if (rc)
+		return rc;
+	rc = allow ? sdx_allow(db, kind, canonical, note, by)
+		   : sdx_disallow(db, kind, canonical, note, by);
+	sdx_db_close(db);
+	if (rc == SDX_EEXISTS || (rc == SDX_ENOTFOUND && !allow)) {
+		printf("%s %s was already %s; nothing changed\n",
+		       sdx_kind_name(kind), canonical,
+		       allow ? "official" : "not official");
+		return EXIT_CLEAN;
+	}
+	if (rc)
+		return cli_db_error(cmd, canonical, rc);
+	printf("%s %s %s\n", allow ? "allowed" : "disallowed",
+	       sdx_kind_name(kind), canonical);
+	return EXIT_CLEAN;
+}

@@ -1,0 +1,196 @@
+/* args.c: long options and usage errors, the same for every subcommand
+ * (signify/jq manners: --help to stdout with status 0, a usage error is
+ * one line naming the wrong word plus the usage line, status 2). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_args_init(struct cli_args *p, const struct cli_cmd *cmd,
+		   const struct cli_opt *opts, int argc, char **argv)
+{
+	memset(p, 0, sizeof *p);
+	p->cmd = cmd;
+	p->opts = opts;
+	p->argc = argc;
+	p->argv = argv;
+	p->i = 1;
+}
+
+int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "scamdex %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", cmd->usage);
+	return EXIT_USAGE;
+}
+
+int cli_help(const struct cli_cmd *cmd)
+{
+	fputs(cmd->usage, stdout);
+	if (cmd->help && cmd->help[0])
+		printf("\n%s", cmd->help);
+	return EXIT_CLEAN;
+}
+
+int cli_args_next(struct cli_args *p)
+{
+	if (p->i >= p->argc)
+		return CLI_ARG_END;
+	const char *a = p->argv[p->i++];
+	p->opt = a;
+	p->val = NULL;
+	if (p->only_pos || a[0] != '-' || a[1] == '\0') {
+		/* "-" alone is a positional argument (standard input) */
+		p->val = a;
+		return CLI_ARG_POS;
+	}
+	if (!strcmp(a, "--")) {
+		p->only_pos = 1;
+		return cli_args_next(p);
+	}
+	if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		cli_help(p->cmd);
+		return CLI_ARG_HELP;
+	}
+	if (a[1] != '-') {
+		cli_usage_error(p->cmd, "unknown option '%s'", a);
+		return CLI_ARG_ERROR;
+	}
+	const char *name = a + 2;
+	const char *eq = strchr(name, '=');
+	size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+	for (const struct cli_opt *o = p->opts; o && o->name; o++) {
+		if (strlen(o->name) != nlen || memcmp(o->name, name, nlen))
+			continue;
+		if (!o->has_arg) {
+			if (eq) {
+				cli_usage_error(p->cmd,
+						"option '--%s' takes no value",
+						o->name);
+				return CLI_ARG_ERROR;
+			}
+			return o->id;
+		}
+		if (eq) {
+			p->val = eq + 1;
+		} else if (p->i < p->argc) {
+			p->val = p->argv[p->i++];
+		} else {
+			cli_usage_error(p->cmd, "option '--%s' needs a value",
+					o->name);
+			return CLI_ARG_ERROR;
+		}
+		return o->id;
+	}
+	if (eq)
+		cli_usage_error(p->cmd, "unknown option '%.*s'",
+				(int)(eq - a), a);
+	else
+		cli_usage_error(p->cmd, "unknown option '%s'", a);
+	return CLI_ARG_ERROR;
+}
+
+int cli_parse_kind(const struct cli_args *p, sdx_kind *out)
+{
+	if (sdx_kind_parse(p->val, out) != 0 || *out == SDX_KIND_AUTO) {
+		cli_usage_error(p->cmd,
+				"unknown kind '%s' (phone, bank, account, "
+				"iban, handle or domain)",
+				p->val);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_parse_audience(const struct cli_args *p, int *out)
+{
+	if (sdx_audience_parse(p->val, strlen(p->val), out) != 0) {
+		cli_usage_error(p->cmd, "unknown audience '%s' (bank or police)",
+				p->val);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_parse_date(const struct cli_args *p, int32_t *out)
+{
+	if (sdx_date_parse(p->val, strlen(p->val), out) != 0) {
+		cli_usage_error(p->cmd, "bad date '%s' for %s (YYYY-MM-DD)",
+				p->val, p->opt);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_parse_uint(const struct cli_args *p, unsigned long max,
+		   unsigned long *out)
+{
+	const char *s = p->val;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end || errno || v > max) {
+		cli_usage_error(p->cmd, "bad number '%s' for %s (0..%lu)", s,
+				p->opt, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_is_input_error(int rc)
+{
+	return (rc <= SDX_ESYNTAX && rc >= SDX_EUTF8) || rc == SDX_ETOOLONG ||
+	       rc == SDX_EINVAL;
+}
+
+void cli_input_error_text(int rc, const sdx_norm_error *err, char *buf,
+			  size_t size)
+{
+	if (rc == SDX_EAMBIGUOUS)
+		snprintf(buf, size,
+			 "ambiguous: a phone number or an account number; "
+			 "pass --kind phone or --kind account");
+	else if (rc == SDX_ETOOLONG)
+		snprintf(buf, size, "longer than %d bytes", SDX_INPUT_MAX);
+	else if (err && err->reason[0])
+		snprintf(buf, size, "%s", err->reason);
+	else
+		snprintf(buf, size, "%s", sdx_strerror(rc));
+}
+
+int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind,
+		   const char *input, sdx_kind *kind_out,
+		   char canonical[SDX_CANON_MAX])
+{
+	sdx_norm_error err;
+	memset(&err, 0, sizeof err);
+	size_t len = strlen(input);
+	int rc = len > SDX_INPUT_MAX
+			 ? SDX_ETOOLONG
+			 : sdx_normalize(kind, input, len, canonical,
+					 SDX_CANON_MAX, NULL, kind_out, &err);
+	if (rc == 0)
+		return 0;
+	char msg[256];
+	cli_input_error_text(rc, &err, msg, sizeof msg);
+	fprintf(stderr, "scamdex %s: invalid identifier '%s': %s\n", cmd->name,
+		input, msg);
+	return EXIT_USAGE;
+}
+
+int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16])
+{
+	size_t n = strlen(hex);
+	if (n != 32 || sdx_id_from_hex(hex, n, id) != 0)
+		return cli_usage_error(cmd,
+				       "bad report id '%s' (32 hex digits)",
+				       hex);
+	return 0;
+}

@@ -1,0 +1,210 @@
+/* output.c: terminal colour, and the escaping of JSON and CSV output.
+ * Nested JSON (show, links, stats) is built with jansson; the check batch
+ * writes its flat objects through cli_buf_json_str into one reused buffer,
+ * because a jansson object per input costs a dozen allocations. */
+#include <csv.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int cli_color(void)
+{
+	static int cached = -1;
+	if (cached < 0) {
+		/* no-color.org: set and not empty */
+		const char *nc = getenv("NO_COLOR");
+		cached = isatty(STDOUT_FILENO) && !(nc && nc[0]);
+	}
+	return cached;
+}
+
+const char *cli_c(enum cli_color_code c)
+{
+	static const char *const seq[] = {
+		[CLI_RED] = "\033[1;31m",    [CLI_GREEN] = "\033[1;32m",
+		[CLI_YELLOW] = "\033[33m",   [CLI_MAGENTA] = "\033[35m",
+		[CLI_BOLD] = "\033[1m",      [CLI_DIM] = "\033[2m",
+	};
+	return cli_color() ? seq[c] : "";
+}
+
+const char *cli_reset(void)
+{
+	return cli_color() ? "\033[0m" : "";
+}
+
+int cli_buf_reserve(struct cli_buf *b, size_t more)
+{
+	if (b->cap - b->len >= more)
+		return 0;
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap - b->len < more)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+void cli_buf_free(struct cli_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+int cli_buf_put(struct cli_buf *b, const char *s, size_t n)
+{
+	if (cli_buf_reserve(b, n) != 0)
+		return -1;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	return 0;
+}
+
+int cli_buf_puts(struct cli_buf *b, const char *s)
+{
+	return cli_buf_put(b, s, strlen(s));
+}
+
+int cli_buf_putc(struct cli_buf *b, char c)
+{
+	if (cli_buf_reserve(b, 1) != 0)
+		return -1;
+	b->p[b->len++] = c;
+	return 0;
+}
+
+int cli_buf_putu(struct cli_buf *b, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return cli_buf_put(b, tmp + i, sizeof tmp - i);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	unsigned cp = c & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+int cli_buf_json_str(struct cli_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	/* worst case: every byte becomes \ufffd (6 bytes) */
+	if (cli_buf_reserve(b, 6 * n + 2) != 0)
+		return -1;
+	char *o = b->p + b->len;
+	const unsigned char *u = (const unsigned char *)s;
+	*o++ = '"';
+	for (size_t i = 0; i < n;) {
+		unsigned c = u[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			i++;
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
+			i++;
+		} else if (c < 0x20) {
+			*o++ = '\\';
+			switch (c) {
+			case '\n': *o++ = 'n'; break;
+			case '\r': *o++ = 'r'; break;
+			case '\t': *o++ = 't'; break;
+			default:
+				memcpy(o, "u00", 3);
+				o += 3;
+				*o++ = hex[c >> 4];
+				*o++ = hex[c & 15];
+			}
+			i++;
+		} else {
+			size_t l = utf8_seq(u + i, n - i);
+			if (l) {
+				memcpy(o, u + i, l);
+				o += l;
+				i += l;
+			} else {
+				memcpy(o, "\\ufffd", 6);
+				o += 6;
+				i++;
+			}
+		}
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->p);
+	return 0;
+}
+
+int cli_buf_csv_field(struct cli_buf *b, const char *s, size_t n)
+{
+	int quote = 0;
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
+			s[i] == '\n';
+	if (!quote)
+		return cli_buf_put(b, s, n);
+	/* libcsv writes the quoted, quote-doubled form (at most 2n+2) */
+	if (cli_buf_reserve(b, 2 * n + 2) != 0)
+		return -1;
+	b->len += csv_write(b->p + b->len, b->cap - b->len, s, n);
+	return 0;
+}
+
+int cli_json_line(json_t *j)
+{
+	if (json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+		return -1;
+	return putchar('\n') == EOF ? -1 : 0;
+}
+
+void cli_amount(int64_t vnd, char buf[32])
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof digits, "%lld", (long long)vnd);
+	size_t o = 0;
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[o++] = '.';
+		buf[o++] = digits[i];
+	}
+	memcpy(buf + o, " VND", 5);
+}
