@@ -20,36 +20,6 @@ struct term {
 	const char *aliases[ALIASES_MAX]; /* folded English/Vietnamese labels */
 };
 
-/* Until the normalize module provides sdx_fold, link without it and fold
- * ASCII only (removed once core/normalize lands). */
-#pragma weak sdx_fold
-
-static int fold(const char *text, size_t len, char *out, size_t outsize)
-{
-	size_t o = 0;
-	int space = 0;
-
-	if (sdx_fold)
-		return sdx_fold(text, len, out, outsize);
-	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (space && o > 0)
-				out[o++] = ' ';
-			space = 0;
-			if (o + 2 >= outsize)
-				return SDX_ETOOLONG;
-			out[o++] = c;
-		} else {
-			space = 1;
-		}
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 static const struct term categories[SDX_CAT_COUNT] = {
 	[SDX_CAT_NONE] = {"none", "Không rõ", {"unknown", "khong ro"}},
 	[SDX_CAT_EXTORTION] = {"extortion", "Tống tiền",
@@ -255,7 +225,7 @@ static int term_parse(const struct term *t, int n, int min, const char *text,
 		*out = v;
 		return 0;
 	}
-	if (fold(text, len, folded, sizeof folded) != 0 || !folded[0])
+	if (sdx_fold(text, len, folded, sizeof folded) != 0 || !folded[0])
 		return SDX_EINVAL;
 	for (int v = min; v < n; v++) {
 		if (same_folded(folded, t[v].name)) {
