@@ -1,14 +1,193 @@
-/* domain.c: placeholder */
+/* domain.c: the host of a link or a bare host name, lower case, IDNA
+ * (UTS #46 non-transitional, libidn2) to punycode, trailing dot dropped,
+ * and one leading "www." dropped when at least two labels remain
+ * ("www.vietcombank-xac-thuc.com" and "vietcombank-xac-thuc.com" are one
+ * site for a warning). IPv4 hosts are kept as written. ASCII hosts never
+ * allocate; a non-ASCII host goes through idn2_lookup_u8, which does. */
+#include <string.h>
+
+#include <idn2.h>
+
 #include "norm.h"
+
+#define HOST_MAX 253
+#define LABEL_MAX 63
+
+static int ipv4(const char *h, size_t n)
+{
+	int parts = 0, digits = 0, v = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || h[i] == '.') {
+			if (digits == 0 || v > 255)
+				return 0;
+			parts++;
+			digits = v = 0;
+		} else if (h[i] >= '0' && h[i] <= '9' && digits < 3) {
+			v = v * 10 + (h[i] - '0');
+			digits++;
+		} else {
+			return 0;
+		}
+	}
+	return parts == 4;
+}
 
 int norm_is_domain(const char *in, size_t len)
 {
+	struct norm_url u;
+	norm_url_split(in, len, &u);
+	if (u.host_len == 0)
+		return 0;
+	if (u.scheme_len > 0)
+		return 1;
+	const char *h = in + u.host_off;
+	size_t n = u.host_len;
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	size_t last = 0;
+	int dot = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)h[i];
+		if (c == '.') {
+			if (i == 0 || h[i - 1] == '.')
+				return 0;
+			dot = 1;
+			last = i + 1;
+		} else if (!(c >= 0x80 || (c >= 'a' && c <= 'z') ||
+			     (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			     c == '-')) {
+			return 0;
+		}
+	}
+	if (!dot || last >= n)
+		return 0;
+	if (ipv4(h, n))
+		return 1;
+	/* The top-level label has a letter (not "079.555.5373"). */
+	for (size_t i = last; i < n; i++) {
+		unsigned char c = (unsigned char)h[i];
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			return 1;
+	}
 	return 0;
 }
 
 int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 {
-	(void)out;
-	return norm_fail(err, SDX_EKIND, SDX_KIND_DOMAIN, 0,
-			 "domain: not built yet");
+	struct norm_url u;
+	norm_url_split(in, len, &u);
+	const char *h = in + u.host_off;
+	size_t n = u.host_len, base = u.host_off;
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN, base,
+				 "domain: no host name");
+	if (h[0] == '[')
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
+				 "domain: IPv6 address hosts are not supported");
+	if (n > HOST_MAX * 4)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN, base,
+				 "domain: host name longer than %d characters",
+				 HOST_MAX);
+	int ascii = 1;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)h[i] >= 0x80)
+			ascii = 0;
+	size_t m;
+	if (ascii) {
+		if (n > HOST_MAX)
+			return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN,
+					 base + HOST_MAX,
+					 "domain: host name longer than %d "
+					 "characters",
+					 HOST_MAX);
+		for (size_t i = 0; i < n; i++) {
+			char c = h[i];
+			out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a')
+							: c;
+		}
+		m = n;
+	} else {
+		char tmp[HOST_MAX * 4 + 1];
+		uint8_t *res = NULL;
+		memcpy(tmp, h, n);
+		tmp[n] = '\0';
+		int rc = idn2_lookup_u8((const uint8_t *)tmp, &res,
+					IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK)
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN,
+					 base, "domain: IDNA: %s",
+					 idn2_strerror(rc));
+		m = strlen((const char *)res);
+		if (m > HOST_MAX) {
+			idn2_free(res);
+			return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN,
+					 base,
+					 "domain: host name longer than %d "
+					 "characters in punycode",
+					 HOST_MAX);
+		}
+		memcpy(out, res, m);
+		idn2_free(res);
+	}
+	out[m] = '\0';
+
+	/* Labels: 1..63 of [a-z0-9-], no hyphen at either end; two at
+	 * least; the last not all digits unless the host is an IPv4
+	 * address. Offsets are exact for ASCII hosts. */
+	size_t start = 0, labels = 0;
+	int alldigit = 1;
+	for (size_t i = 0; i <= m; i++) {
+		size_t at = ascii ? base + i : base;
+		if (i == m || out[i] == '.') {
+			size_t l = i - start;
+			if (l == 0)
+				return norm_fail(err, SDX_ESYNTAX,
+						 SDX_KIND_DOMAIN, at,
+						 "domain: empty label");
+			if (l > LABEL_MAX)
+				return norm_fail(err, SDX_ELENGTH,
+						 SDX_KIND_DOMAIN,
+						 ascii ? base + start : base,
+						 "domain: label of %zu "
+						 "characters, at most %d",
+						 l, LABEL_MAX);
+			if (out[start] == '-' || out[i - 1] == '-')
+				return norm_fail(err, SDX_ESYNTAX,
+						 SDX_KIND_DOMAIN,
+						 ascii ? base + (out[start] == '-'
+								 ? start
+								 : i - 1)
+						       : base,
+						 "domain: a label cannot start "
+						 "or end with '-'");
+			labels++;
+			if (i < m)
+				alldigit = 1;
+			start = i + 1;
+			continue;
+		}
+		char c = out[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-'))
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, at,
+					 "domain: '%c' is not allowed in a "
+					 "host name",
+					 c);
+		if (c < '0' || c > '9')
+			alldigit = 0;
+	}
+	if (labels < 2)
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
+				 "domain: a host name needs at least two "
+				 "labels");
+	if (alldigit && !ipv4(out, m))
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
+				 "domain: the top-level label is all digits");
+	if (labels >= 3 && !memcmp(out, "www.", 4)) {
+		memmove(out, out + 4, m - 4 + 1);
+		m -= 4;
+	}
+	return (int)m;
 }

@@ -1,14 +1,522 @@
-/* handle.c: placeholder */
+/* handle.c: chat handles to "platform:name" (identifier-formats.md 4).
+ *
+ *   telegram  @name, t.me/name, telegram.me, telegram.dog, name.t.me,
+ *             tg://resolve?domain=name; 5..32 of [a-z0-9_], lower-cased;
+ *             t.me/+8491..., tg://resolve?phone= -> telegram:+8491...
+ *   zalo      zalo.me/<phone> -> zalo:+84...; zalo.me/<numeric OA id>;
+ *             zalo.me/<personal link code> (kept as written)
+ *   facebook  facebook.com/<username> (lower case, dots removed),
+ *             profile.php?id=N and facebook.com/N -> facebook:N,
+ *             m.me/<name> (Messenger) -> facebook:<name>
+ *   viber     viber:+84..., viber://chat?number=%2B84... -> viber:+84...
+ * and "platform:name" for each (messenger: and fb: mean facebook). */
+#include <string.h>
+
 #include "norm.h"
+
+#define TG_MIN 5
+#define TG_MAX 32
+#define FB_MIN 5
+#define FB_MAX 50
+#define ID_MAX 20
+#define CODE_MAX 32
+
+enum platform { P_NONE, P_TELEGRAM, P_ZALO, P_FACEBOOK, P_VIBER };
+
+static const struct {
+	const char *prefix;
+	enum platform p;
+} prefixes[] = {
+	{"telegram:", P_TELEGRAM}, {"zalo:", P_ZALO},
+	{"facebook:", P_FACEBOOK}, {"fb:", P_FACEBOOK},
+	{"messenger:", P_FACEBOOK}, {"viber:", P_VIBER},
+};
+
+/* Telegram link words that are not user names (core.telegram.org/api/
+ * links). */
+static const char *const tg_reserved[] = {
+	"a", "addemoji", "addlist", "addstickers", "addstyle", "addtheme",
+	"auction", "auth", "boost", "call", "confirmphone", "contact",
+	"giftcode", "invoice", "joinchat", "k", "login", "m", "nft", "proxy",
+	"setlanguage", "share", "socks", "web", "www", "z",
+};
+
+/* Facebook path words that are not profiles. */
+static const char *const fb_reserved[] = {
+	"events", "groups", "hashtag", "help", "home.php", "login",
+	"marketplace", "permalink.php", "photo", "photo.php", "photos",
+	"plugins", "policies", "privacy", "reel", "reels", "share", "sharer",
+	"sharer.php", "story.php", "watch",
+};
+
+static int eq_ci(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && norm_prefix_ci(s, n, word);
+}
+
+static int in_list(const char *s, size_t n, const char *const *list,
+		   size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (eq_ci(s, n, list[i]))
+			return 1;
+	return 0;
+}
+
+static int host_is(const char *h, size_t n, const char *name)
+{
+	return eq_ci(h, n, name);
+}
+
+/* Host with "www." dropped. */
+static void bare_host(const char *in, const struct norm_url *u,
+		      const char **h, size_t *n)
+{
+	*h = in + u->host_off;
+	*n = u->host_len;
+	if (*n > 4 && norm_prefix_ci(*h, *n, "www.")) {
+		*h += 4;
+		*n -= 4;
+	}
+	if (*n > 0 && (*h)[*n - 1] == '.')
+		(*n)--;
+}
+
+static int is_facebook_host(const char *h, size_t n)
+{
+	static const char *const hosts[] = {
+		"facebook.com", "m.facebook.com", "mbasic.facebook.com",
+		"web.facebook.com", "touch.facebook.com", "fb.com",
+		"m.fb.com", "facebook.me", "fb.me", "fb.watch",
+	};
+	return in_list(h, n, hosts, sizeof hosts / sizeof hosts[0]);
+}
+
+static int is_telegram_host(const char *h, size_t n)
+{
+	return host_is(h, n, "t.me") || host_is(h, n, "telegram.me") ||
+	       host_is(h, n, "telegram.dog");
+}
+
+/* "name.t.me": the name's length, or 0. */
+static size_t tme_subdomain(const char *h, size_t n)
+{
+	if (n > 5 && eq_ci(h + n - 5, 5, ".t.me") &&
+	    !memchr(h, '.', n - 5))
+		return n - 5;
+	return 0;
+}
+
+static enum platform url_platform(const char *in, const struct norm_url *u)
+{
+	const char *h;
+	size_t n;
+	if (u->scheme_len == 2 && norm_prefix_ci(in, 2, "tg"))
+		return P_TELEGRAM;
+	if (u->scheme_len == 5 && norm_prefix_ci(in, 5, "viber"))
+		return P_VIBER;
+	bare_host(in, u, &h, &n);
+	if (is_telegram_host(h, n) || tme_subdomain(h, n))
+		return P_TELEGRAM;
+	if (host_is(h, n, "zalo.me") || host_is(h, n, "chat.zalo.me"))
+		return P_ZALO;
+	if (is_facebook_host(h, n) || host_is(h, n, "m.me"))
+		return P_FACEBOOK;
+	return P_NONE;
+}
+
+static enum platform prefix_platform(const char *in, size_t len, size_t *skip)
+{
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		size_t n = strlen(prefixes[i].prefix);
+		if (norm_prefix_ci(in, len, prefixes[i].prefix) &&
+		    !(len >= n + 2 && in[n] == '/' && in[n + 1] == '/')) {
+			*skip = n;
+			return prefixes[i].p;
+		}
+	}
+	return P_NONE;
+}
 
 int norm_is_handle(const char *in, size_t len)
 {
-	return len > 0 && in[0] == '@';
+	size_t skip;
+	struct norm_url u;
+	if (len > 0 && in[0] == '@')
+		return 1;
+	if (prefix_platform(in, len, &skip) != P_NONE)
+		return 1;
+	norm_url_split(in, len, &u);
+	return url_platform(in, &u) != P_NONE;
+}
+
+static size_t emit(char *out, const char *platform, const char *s, size_t n)
+{
+	size_t p = strlen(platform);
+	memcpy(out, platform, p);
+	memcpy(out + p, s, n);
+	out[p + n] = '\0';
+	return p + n;
+}
+
+static int telegram(const char *name, size_t n, size_t base, char *out,
+		    sdx_norm_error *err)
+{
+	char buf[TG_MAX];
+	if (n > 0 && name[0] == '@') {
+		name++;
+		n--;
+		base++;
+	}
+	if (n == 0)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, base,
+				 "handle: empty Telegram name");
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_')) {
+			if ((unsigned char)c >= 0x80)
+				return norm_fail(err, SDX_ESYNTAX,
+						 SDX_KIND_HANDLE, base + i,
+						 "handle: non-ASCII character "
+						 "in a Telegram name");
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE,
+					 base + i,
+					 "handle: '%c' is not allowed in a "
+					 "Telegram name (a-z, 0-9, _)",
+					 c);
+		}
+		if (i == TG_MAX)
+			return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
+					 base + i,
+					 "handle: Telegram names have at most "
+					 "%d characters",
+					 TG_MAX);
+		buf[i] = c;
+	}
+	if (n < TG_MIN)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, base,
+				 "handle: Telegram names have at least %d "
+				 "characters, got %zu",
+				 TG_MIN, n);
+	return (int)emit(out, "telegram:", buf, n);
+}
+
+/* A phone number inside a handle: "<platform>:+84...". */
+static int with_phone(const char *platform, const char *s, size_t n,
+		      size_t base, char *out, sdx_norm_error *err)
+{
+	char ph[SDX_CANON_MAX];
+	int rc = norm_phone(s, n, ph, err);
+	if (rc < 0) {
+		if (err) {
+			err->kind = SDX_KIND_HANDLE;
+			err->offset += base;
+		}
+		return rc;
+	}
+	return (int)emit(out, platform, ph, (size_t)rc);
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int numeric_id(const char *platform, const char *s, size_t n,
+		      size_t base, char *out, sdx_norm_error *err)
+{
+	if (n > ID_MAX)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
+				 base + ID_MAX,
+				 "handle: numeric id longer than %d digits",
+				 ID_MAX);
+	return (int)emit(out, platform, s, n);
+}
+
+static int zalo(const char *s, size_t n, size_t base, char *out,
+		sdx_norm_error *err)
+{
+	if (n == 0)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, base,
+				 "handle: empty Zalo account");
+	/* A phone number (0912..., 84912..., +84...) or a long numeric
+	 * Official Account id. */
+	if (s[0] == '+' || (n < 13 && all_digits(s, n))) {
+		char ph[SDX_CANON_MAX];
+		if (norm_phone(s, n, ph, NULL) >= 0 || s[0] == '+')
+			return with_phone("zalo:", s, n, base, out, err);
+	}
+	int digits = 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c < '0' || c > '9')
+			digits = 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9')))
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE,
+					 base + i,
+					 "handle: unexpected character in a "
+					 "Zalo account (a phone number, an "
+					 "id or a link code)");
+	}
+	if (digits)
+		return numeric_id("zalo:", s, n, base, out, err);
+	/* Opaque personal link codes keep their case. */
+	if (n > CODE_MAX)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
+				 base + CODE_MAX,
+				 "handle: Zalo link code longer than %d "
+				 "characters",
+				 CODE_MAX);
+	return (int)emit(out, "zalo:", s, n);
+}
+
+/* A Facebook username or numeric id: lower case, dots removed. */
+static int facebook(const char *s, size_t n, size_t base, char *out,
+		    sdx_norm_error *err)
+{
+	char buf[FB_MAX];
+	size_t k = 0;
+	if (all_digits(s, n))
+		return numeric_id("facebook:", s, n, base, out, err);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '.')
+			continue;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE,
+					 base + i,
+					 "handle: '%c' is not allowed in a "
+					 "Facebook username (a-z, 0-9, .)",
+					 (unsigned char)c >= 0x80 ? '?' : c);
+		if (k == FB_MAX)
+			return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
+					 base + i,
+					 "handle: Facebook usernames have at "
+					 "most %d characters",
+					 FB_MAX);
+		buf[k++] = c;
+	}
+	if (k < FB_MIN)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, base,
+				 "handle: Facebook usernames have at least %d "
+				 "characters besides dots, got %zu",
+				 FB_MIN, k);
+	return (int)emit(out, "facebook:", buf, k);
+}
+
+/* viber://chat?number=: an international number, its '+' dropped or
+ * percent-encoded. */
+static int viber_number(const char *s, size_t n, size_t base, char *out,
+			sdx_norm_error *err)
+{
+	char buf[64];
+	if (n >= 3 && norm_prefix_ci(s, n, "%2B")) {
+		s += 3;
+		n -= 3;
+		base += 3;
+	} else if (n > 0 && (s[0] == '+' || s[0] == ' ')) {
+		s++;
+		n--;
+		base++;
+	}
+	if (n + 1 > sizeof buf)
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, base,
+				 "handle: Viber number too long");
+	buf[0] = '+';
+	memcpy(buf + 1, s, n);
+	int rc = with_phone("viber:", buf, n + 1, base, out, err);
+	if (rc < 0 && err && err->offset > 0)
+		err->offset--; /* the '+' we added */
+	return rc;
+}
+
+static int telegram_url(const char *in, const struct norm_url *u, char *out,
+			sdx_norm_error *err)
+{
+	size_t off, n;
+	const char *h;
+	size_t hn;
+	if (u->scheme_len == 2) { /* tg://resolve?domain=|phone= */
+		if (norm_query_get(in, u, "domain", &off, &n))
+			return telegram(in + off, n, off, out, err);
+		if (norm_query_get(in, u, "phone", &off, &n)) {
+			char buf[40];
+			if (n + 1 > sizeof buf)
+				return norm_fail(err, SDX_ELENGTH,
+						 SDX_KIND_HANDLE, off,
+						 "handle: phone too long");
+			buf[0] = '+';
+			memcpy(buf + 1, in + off, n);
+			return with_phone("telegram:", buf, n + 1, off, out,
+					  err);
+		}
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, 0,
+				 "handle: tg:// link without domain= or "
+				 "phone=");
+	}
+	bare_host(in, u, &h, &hn);
+	size_t sub = tme_subdomain(h, hn);
+	if (sub) {
+		if (in_list(h, sub, tg_reserved,
+			    sizeof tg_reserved / sizeof tg_reserved[0]))
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE,
+					 (size_t)(h - in),
+					 "handle: %.*s.t.me is a Telegram "
+					 "service link, not a user",
+					 (int)sub, h);
+		return telegram(h, sub, (size_t)(h - in), out, err);
+	}
+	if (!norm_path_segment(in, u, 0, &off, &n))
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
+				 u->path_off,
+				 "handle: Telegram link without a name");
+	if (in[off] == '+') {
+		if (all_digits(in + off + 1, n - 1))
+			return with_phone("telegram:", in + off, n, off, out,
+					  err);
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: t.me/+... is an invite link, not a "
+				 "user");
+	}
+	if (eq_ci(in + off, n, "s")) { /* t.me/s/<channel>: web preview */
+		size_t o2, n2;
+		if (norm_path_segment(in, u, 1, &o2, &n2))
+			return telegram(in + o2, n2, o2, out, err);
+	}
+	if (in_list(in + off, n, tg_reserved,
+		    sizeof tg_reserved / sizeof tg_reserved[0]))
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: t.me/%.*s is a Telegram service "
+				 "link, not a user",
+				 (int)n, in + off);
+	return telegram(in + off, n, off, out, err);
+}
+
+static int zalo_url(const char *in, const struct norm_url *u, char *out,
+		    sdx_norm_error *err)
+{
+	size_t off, n;
+	if (!norm_path_segment(in, u, 0, &off, &n))
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
+				 u->path_off,
+				 "handle: Zalo link without an account");
+	if (eq_ci(in + off, n, "g"))
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: zalo.me/g/ is a group link, not an "
+				 "account");
+	if (eq_ci(in + off, n, "s"))
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: zalo.me/s/ is a mini app, not an "
+				 "account");
+	return zalo(in + off, n, off, out, err);
+}
+
+static int facebook_url(const char *in, const struct norm_url *u, char *out,
+			sdx_norm_error *err)
+{
+	size_t off, n;
+	if (!norm_path_segment(in, u, 0, &off, &n))
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
+				 u->path_off,
+				 "handle: Facebook link without a profile");
+	if (eq_ci(in + off, n, "profile.php")) {
+		if (norm_query_get(in, u, "id", &off, &n) &&
+		    all_digits(in + off, n))
+			return numeric_id("facebook:", in + off, n, off, out,
+					  err);
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: profile.php without a numeric id=");
+	}
+	if (eq_ci(in + off, n, "people") || eq_ci(in + off, n, "pages")) {
+		/* people/<Name>/<id>, pages/<Name>/<id> */
+		size_t o2, n2;
+		if (norm_path_segment(in, u, 2, &o2, &n2) &&
+		    all_digits(in + o2, n2))
+			return numeric_id("facebook:", in + o2, n2, o2, out,
+					  err);
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: facebook.com/%.*s/ without a "
+				 "numeric id",
+				 (int)n, in + off);
+	}
+	if (in_list(in + off, n, fb_reserved,
+		    sizeof fb_reserved / sizeof fb_reserved[0]))
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: facebook.com/%.*s is not a profile",
+				 (int)n, in + off);
+	return facebook(in + off, n, off, out, err);
+}
+
+static int viber_url(const char *in, const struct norm_url *u, char *out,
+		     sdx_norm_error *err)
+{
+	size_t off, n;
+	if (norm_query_get(in, u, "number", &off, &n))
+		return viber_number(in + off, n, off, out, err);
+	return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, 0,
+			 "handle: viber:// link without number=");
 }
 
 int norm_handle(const char *in, size_t len, char *out, sdx_norm_error *err)
 {
-	(void)out;
-	return norm_fail(err, SDX_EKIND, SDX_KIND_HANDLE, 0,
-			 "handle: not built yet");
+	size_t skip;
+	struct norm_url u;
+	if (in[0] == '@')
+		return telegram(in, len, 0, out, err);
+	switch (prefix_platform(in, len, &skip)) {
+	case P_TELEGRAM:
+		if (skip < len && in[skip] == '+')
+			return with_phone("telegram:", in + skip, len - skip,
+					  skip, out, err);
+		return telegram(in + skip, len - skip, skip, out, err);
+	case P_ZALO:
+		return zalo(in + skip, len - skip, skip, out, err);
+	case P_FACEBOOK:
+		return facebook(in + skip, len - skip, skip, out, err);
+	case P_VIBER:
+		return with_phone("viber:", in + skip, len - skip, skip, out,
+				  err);
+	default:
+		break;
+	}
+	norm_url_split(in, len, &u);
+	switch (url_platform(in, &u)) {
+	case P_TELEGRAM:
+		return telegram_url(in, &u, out, err);
+	case P_ZALO:
+		return zalo_url(in, &u, out, err);
+	case P_FACEBOOK: {
+		const char *h;
+		size_t hn, off, n;
+		bare_host(in, &u, &h, &hn);
+		if (host_is(h, hn, "m.me")) {
+			if (!norm_path_segment(in, &u, 0, &off, &n))
+				return norm_fail(err, SDX_ELENGTH,
+						 SDX_KIND_HANDLE, u.path_off,
+						 "handle: m.me link without "
+						 "a name");
+			return facebook(in + off, n, off, out, err);
+		}
+		return facebook_url(in, &u, out, err);
+	}
+	case P_VIBER:
+		return viber_url(in, &u, out, err);
+	default:
+		break;
+	}
+	return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, 0,
+			 "handle: expected @name, platform:name (telegram, "
+			 "zalo, facebook, viber) or a t.me, zalo.me, "
+			 "facebook.com or m.me link");
 }

@@ -60,6 +60,20 @@ int norm_bank_split(const char *in, size_t len, const sdx_bank_info **bank,
 int norm_is_handle(const char *in, size_t len);
 int norm_is_domain(const char *in, size_t len);
 
+/* url.c: the parts of a link, as offsets into the input. No scheme:
+ * scheme_len 0. No query: query_len 0. */
+struct norm_url {
+	size_t scheme_len;
+	size_t host_off, host_len;   /* user info and port removed */
+	size_t path_off, path_len;   /* from the '/' after the host */
+	size_t query_off, query_len; /* after '?', up to '#' */
+};
+void norm_url_split(const char *in, size_t len, struct norm_url *u);
+int norm_query_get(const char *in, const struct norm_url *u, const char *key,
+		   size_t *off, size_t *len);
+int norm_path_segment(const char *in, const struct norm_url *u, int n,
+		      size_t *off, size_t *len);
+
 /* CRC-16/CCITT-FALSE (VietQR tag 63). */
 uint16_t norm_crc16(const char *data, size_t len);
 

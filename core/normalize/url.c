@@ -1,0 +1,106 @@
+/* url.c: split a link ("https://user@Host:443/path?q#f", "t.me/name", a
+ * bare host) into its parts, as offsets into the input. Shared by the
+ * handle and domain normalizers; it does not validate the parts. */
+#include <string.h>
+
+#include "norm.h"
+
+static int scheme_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+}
+
+void norm_url_split(const char *in, size_t len, struct norm_url *u)
+{
+	size_t i = 0;
+	memset(u, 0, sizeof *u);
+	/* scheme "://" */
+	while (i < len && scheme_char(in[i]))
+		i++;
+	if (i > 0 && i + 3 <= len && !memcmp(in + i, "://", 3)) {
+		u->scheme_len = i;
+		i += 3;
+	} else {
+		i = 0;
+	}
+	size_t a = i;
+	while (i < len && in[i] != '/' && in[i] != '?' && in[i] != '#')
+		i++;
+	size_t ae = i;
+	/* user info before the last '@' of the authority */
+	for (size_t k = ae; k > a; k--) {
+		if (in[k - 1] == '@') {
+			a = k;
+			break;
+		}
+	}
+	/* ":port" */
+	size_t he = ae;
+	for (size_t k = ae; k > a; k--) {
+		char c = in[k - 1];
+		if (c == ':') {
+			he = k - 1;
+			break;
+		}
+		if (c < '0' || c > '9')
+			break;
+	}
+	u->host_off = a;
+	u->host_len = he - a;
+	u->path_off = ae;
+	while (i < len && in[i] != '?' && in[i] != '#')
+		i++;
+	u->path_len = i - ae;
+	if (i < len && in[i] == '?') {
+		u->query_off = ++i;
+		while (i < len && in[i] != '#')
+			i++;
+		u->query_len = i - u->query_off;
+	}
+}
+
+/* The value of key=... in a query string, or 0. */
+int norm_query_get(const char *in, const struct norm_url *u, const char *key,
+		   size_t *off, size_t *len)
+{
+	size_t k = strlen(key);
+	size_t i = u->query_off, end = u->query_off + u->query_len;
+	while (i < end) {
+		size_t e = i;
+		while (e < end && in[e] != '&' && in[e] != ';')
+			e++;
+		if (e - i > k && !memcmp(in + i, key, k) && in[i + k] == '=') {
+			*off = i + k + 1;
+			*len = e - *off;
+			return 1;
+		}
+		i = e + 1;
+	}
+	return 0;
+}
+
+/* Path segment number n (0-based) of u: offset and length, or 0. */
+int norm_path_segment(const char *in, const struct norm_url *u, int n,
+		      size_t *off, size_t *len)
+{
+	size_t i = u->path_off, end = u->path_off + u->path_len;
+	int seg = 0;
+	while (i < end) {
+		while (i < end && in[i] == '/')
+			i++;
+		if (i >= end)
+			break;
+		size_t e = i;
+		while (e < end && in[e] != '/')
+			e++;
+		if (seg == n) {
+			*off = i;
+			*len = e - i;
+			return 1;
+		}
+		seg++;
+		i = e;
+	}
+	return 0;
+}
