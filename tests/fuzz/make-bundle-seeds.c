@@ -1,0 +1,92 @@
+/* make-bundle-seeds.c: write seed bundles for fuzz-bundle into a
+ * directory, with the streaming writer (no database needed):
+ *   ninja -C BUILD tests/fuzz/make-bundle-seeds
+ *   BUILD/tests/fuzz/make-bundle-seeds tests/fuzz/corpus/bundle
+ * Seeds: an empty bundle (header, checksum, signature), one with a run
+ * of two operations and a segment signature, one with a redacted
+ * operation and a version vector, and each item kind alone. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bundle_io.h"
+
+static int write_bundle(const char *dir, const char *name, int variant)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	sdx_key key;
+	sdx_keygen("HN-PA05", &key);
+	sdx_bwriter w;
+	sdx_vv_entry vv[2] = {{"HN-PA05", 2}, {"HCM-PA05", 7}};
+	uint8_t chain[32], digest[32], sig[64];
+	const uint8_t body[] = {0xa2, 0x00, 0x61, 'x', 0x01, 0x02};
+	int rc = sdx_bw_open(&w, f);
+	if (!rc)
+		rc = sdx_bw_header(&w, "HN-PA05", variant == 2 ? 1 : 0, 1795000000u,
+				   vv, variant == 2 ? 2 : 0);
+	if (!rc && variant >= 1) {
+		sdx_chain_start("HN-PA05", chain);
+		rc = sdx_bw_run(&w, "HN-PA05", 1, chain);
+		sdx_digest(body, sizeof body, digest);
+		if (!rc)
+			rc = sdx_bw_op(&w, 1, SDX_OP_ADD, body, sizeof body);
+		sdx_chain_next(chain, SDX_OP_ADD, digest, chain);
+		if (!rc && variant == 2)
+			rc = sdx_bw_redacted(&w, 2, SDX_OP_ADD, digest);
+		else if (!rc)
+			rc = sdx_bw_op(&w, 2, SDX_OP_RETRACT, body, sizeof body);
+		sdx_chain_next(chain, variant == 2 ? SDX_OP_ADD : SDX_OP_RETRACT, digest, chain);
+		sdx_segment_sign(&key, "HN-PA05", 2, chain, sig);
+		if (!rc)
+			rc = sdx_bw_segsig(&w, 2, sig);
+	}
+	if (!rc)
+		rc = sdx_bw_finish(&w, &key);
+	sdx_bw_close(&w);
+	fclose(f);
+	sdx_key_wipe(&key);
+	return rc;
+}
+
+static int write_item(const char *dir, const char *name, const uint8_t *p, size_t n)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	fwrite(p, 1, n, f);
+	return fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: make-bundle-seeds DIR\n");
+		return 2;
+	}
+	const char *d = argv[1];
+	int rc = write_bundle(d, "empty.bundle", 0) | write_bundle(d, "two-ops.bundle", 1) |
+		 write_bundle(d, "redacted-vv.bundle", 2);
+	uint8_t buf[512], h32[32] = {1}, h64[64] = {2}, h16[16] = {3};
+	sdx_vv_entry vv[1] = {{"DN", 9}};
+	size_t n;
+	n = sdx_benc_header(buf, sizeof buf, "HN", 1, 42, vv, 1);
+	rc |= write_item(d, "item-header", buf, n);
+	n = sdx_benc_run(buf, sizeof buf, "HN", 1, h32);
+	rc |= write_item(d, "item-run", buf, n);
+	n = sdx_benc_op(buf, sizeof buf, 1, 1, h64, 10);
+	rc |= write_item(d, "item-op", buf, n);
+	n = sdx_benc_redacted(buf, sizeof buf, 1, 1, h32);
+	rc |= write_item(d, "item-redacted", buf, n);
+	n = sdx_benc_segsig(buf, sizeof buf, 1, h64);
+	rc |= write_item(d, "item-segsig", buf, n);
+	n = sdx_benc_checksum(buf, sizeof buf, h16);
+	rc |= write_item(d, "item-checksum", buf, n);
+	n = sdx_benc_signature(buf, sizeof buf, h64);
+	rc |= write_item(d, "item-signature", buf, n);
+	return rc ? 1 : 0;
+}
