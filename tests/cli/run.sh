@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# run.sh: golden end-to-end tests of the scamdex CLI (TAP).
+#   run.sh SCAMDEX CASES_DIR FIXTURES_DIR
+# Builds a database from FIXTURES_DIR/reports.jsonl with 'scamdex report
+# --json -' (one report per line), marks an official number, retracts and
+# disputes a report, then runs every case in CASES_DIR (in name order).
+# A case is a directory:
+#   args    the arguments, one per line (@TMP@ = the temp dir, @R1@.. =
+#           the fixture reports' ids)
+#   stdin   standard input (optional; default empty)
+#   env     extra NAME=value lines (optional; "-NAME" unsets NAME)
+#   out     expected standard output      (@TMP@ for the temp dir)
+#   err     expected standard error       (optional: default empty)
+#   status  expected exit status
+# CLI_REGEN=1 rewrites out, err and status from what the binary does.
+set -u
+scamdex=$1 cases=$2 fixtures=$3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/scamdex-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export SCAMDEX_DB=$tmp/db SCAMDEX_TODAY=${SCAMDEX_TODAY:-2026-11-28} NO_COLOR=1
+n=0 failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+
+# ---- the database ----
+ids=()
+setup_ok=1
+while IFS= read -r line; do
+	out=$(printf '%s\n' "$line" | "$scamdex" report --json - 2>&1) || {
+		echo "# setup: report failed: $out"
+		setup_ok=0
+	}
+	ids+=("${out#* }")
+	ids[-1]=${ids[-1]%% *}
+done <"$fixtures/reports.jsonl"
+"$scamdex" allow 079.555.5373 --note "PA05 Kon Tum public hotline" \
+	--by "PA05 - Công an tỉnh Kon Tum" >/dev/null || setup_ok=0
+"$scamdex" retract "${ids[3]}" --reason "the link belongs to a real bank campaign" \
+	--by Vietcombank --date 2026-10-20 >/dev/null || setup_ok=0
+"$scamdex" dispute "${ids[5]}" --note "account holder says it was sold to him" \
+	--by Techcombank --date 2026-11-25 >/dev/null || setup_ok=0
+if [ $setup_ok = 1 ]; then ok "setup: database from fixtures"; else not_ok "setup: database from fixtures"; fi
+
+subst() { # the temp dir and report ids into a case's text
+	local s=$1 i
+	s=${s//@TMP@/$tmp}
+	for i in "${!ids[@]}"; do s=${s//@R$((i + 1))@/${ids[$i]}}; done
+	printf '%s' "$s"
+}
+
+# ---- the cases ----
+for dir in "$cases"/*/; do
+	name=$(basename "$dir")
+	args=()
+	while IFS= read -r a; do args+=("$(subst "$a")"); done <"$dir/args"
+	envs=()
+	if [ -f "$dir/env" ]; then
+		while IFS= read -r e; do
+			case $e in
+			-*) envs+=(-u "${e#-}") ;;
+			*) envs+=("$(subst "$e")") ;;
+			esac
+		done <"$dir/env"
+	fi
+	stdin=/dev/null
+	[ -f "$dir/stdin" ] && stdin=$dir/stdin
+	env "${envs[@]}" "$scamdex" "${args[@]}" <"$stdin" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	sed -i "s|$tmp|@TMP@|g" "$tmp/out" "$tmp/err"
+	if [ "${CLI_REGEN:-}" = 1 ]; then
+		cp "$tmp/out" "$dir/out"
+		if [ -s "$tmp/err" ]; then cp "$tmp/err" "$dir/err"; else rm -f "$dir/err"; fi
+		echo $status >"$dir/status"
+	fi
+	want_err=/dev/null
+	[ -f "$dir/err" ] && want_err=$dir/err
+	want_status=$(cat "$dir/status")
+	if [ "$status" = "$want_status" ] && cmp -s "$tmp/out" "$dir/out" &&
+		cmp -s "$tmp/err" "$want_err"; then
+		ok "$name"
+	else
+		not_ok "$name"
+		echo "#   status $status, expected $want_status"
+		diff -u "$dir/out" "$tmp/out" | sed 's/^/#   /' | head -40
+		diff -u "$want_err" "$tmp/err" | sed 's/^/#   /' | head -20
+	fi
+done
+
+# ---- beyond golden files ----
+# a write error on standard output at exit is status 3
+"$scamdex" --help >/dev/full 2>/dev/null
+if [ $? = 3 ]; then ok "write error to /dev/full: status 3"; else not_ok "write error to /dev/full: status 3"; fi
+"$scamdex" check 038.555.1234 >/dev/full 2>/dev/null
+if [ $? = 3 ]; then ok "check to /dev/full: status 3"; else not_ok "check to /dev/full: status 3"; fi
+
+# colour: only on a terminal (script(1) gives one), never with NO_COLOR
+if command -v script >/dev/null; then
+	SCAMDEX_BIN=$scamdex script -qec '"$SCAMDEX_BIN" check 038.555.1234' /dev/null >"$tmp/tty" 2>&1
+	if grep -q $'\033\\[' "$tmp/tty"; then ok "colour on a terminal"; else not_ok "colour on a terminal"; fi
+	NO_COLOR=1 SCAMDEX_BIN=$scamdex script -qec '"$SCAMDEX_BIN" check 038.555.1234' /dev/null >"$tmp/tty" 2>&1
+	if grep -q $'\033' "$tmp/tty" || ! grep -q REPORTED "$tmp/tty"; then
+		not_ok "NO_COLOR on a terminal: no escape sequences"
+	else
+		ok "NO_COLOR on a terminal: no escape sequences"
+	fi
+else
+	echo "ok $((n += 1)) - colour on a terminal # SKIP script(1) not installed"
+	echo "ok $((n += 1)) - NO_COLOR on a terminal # SKIP script(1) not installed"
+fi
+
+# links --dot renders with Graphviz
+if command -v dot >/dev/null; then
+	if "$scamdex" links --dot 038.555.1234 >"$tmp/g.dot" &&
+		dot -Tsvg "$tmp/g.dot" >"$tmp/g.svg" 2>"$tmp/dot.err" &&
+		grep -q '<svg' "$tmp/g.svg" && [ ! -s "$tmp/dot.err" ]; then
+		ok "links --dot renders with dot -Tsvg"
+	else
+		not_ok "links --dot renders with dot -Tsvg"
+		sed 's/^/#   /' "$tmp/dot.err"
+	fi
+else
+	echo "ok $((n += 1)) - links --dot renders # SKIP dot not installed"
+fi
+
+# a batch of 20,000 lines with invalid ones in the middle: one answer per
+# non-blank line, in order, and status 2
+for i in $(seq 1 10000); do printf '0912%06d\n%s\n' "$i" "not-a-number-$i"; done >"$tmp/batch"
+"$scamdex" check --kind phone --json <"$tmp/batch" >"$tmp/batch.out"
+st=$?
+lines=$(wc -l <"$tmp/batch.out")
+errs=$(grep -c '"error"' "$tmp/batch.out")
+if [ $st = 2 ] && [ "$lines" = 20000 ] && [ "$errs" = 10000 ]; then
+	ok "batch of 20000 with invalid lines: 20000 answers, 10000 errors, status 2"
+else
+	not_ok "batch of 20000 with invalid lines (status $st, $lines lines, $errs errors)"
+fi
+
+echo "1..$n"
+[ $failed = 0 ]
