@@ -1,0 +1,246 @@
+/* sync_export.c: writing the bundle a peer needs. For every origin, the
+ * operations after the seq the peer last announced, up to what an origin
+ * signature covers (our own: signed now; others: the signature stored
+ * when they arrived), so a relay forwards without being able to forge. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle_io.h"
+
+/* The origins, collected by sdx_origins. */
+typedef struct origins {
+	sdx_origin_info *v;
+	size_t n, cap;
+} origins;
+
+static int collect(const sdx_origin_info *o, void *ctx)
+{
+	origins *os = ctx;
+	if (os->n == os->cap) {
+		size_t cap = os->cap ? 2 * os->cap : 64;
+		sdx_origin_info *v;
+		if (cap > SDX_BUNDLE_ORIGINS_MAX)
+			return SDX_ETOOLONG;
+		if (!(v = realloc(os->v, cap * sizeof *v)))
+			return SDX_ENOMEM;
+		os->v = v;
+		os->cap = cap;
+	}
+	os->v[os->n++] = *o;
+	return 0;
+}
+
+#define STOP 1 /* a scan callback's "enough" */
+
+typedef struct run_ctx {
+	sdx_bwriter *w;
+	int audience;
+	uint64_t end;      /* last seq to write */
+	uint64_t last;     /* last seq written */
+	uint8_t chain[32]; /* chain(last) */
+	uint64_t redacted;
+} run_ctx;
+
+static int write_op(const sdx_op *op, void *ctx)
+{
+	run_ctx *c = ctx;
+	int rc;
+	if (op->seq > c->end)
+		return STOP;
+	if (op->seq != c->last + 1)
+		return SDX_ECORRUPT;
+	if (!op->body || (c->audience == SDX_AUD_BANK &&
+			  op->type == SDX_OP_ADD &&
+			  op->audience == SDX_AUD_POLICE)) {
+		rc = sdx_bw_redacted(c->w, op->seq, op->type, op->digest);
+		c->redacted++;
+	} else {
+		rc = sdx_bw_op(c->w, op->seq, op->type, op->body,
+			       op->body_len);
+	}
+	if (rc)
+		return rc;
+	c->last = op->seq;
+	memcpy(c->chain, op->chain, 32);
+	return op->seq == c->end ? STOP : 0;
+}
+
+/* Police audience: an op held here only as its digest cannot be
+ * forwarded (the peer would lose the report for good). */
+static int find_redacted(const sdx_op *op, void *ctx)
+{
+	uint64_t *end = ctx;
+	if (op->seq > *end)
+		return STOP;
+	if (!op->body) {
+		*end = 0;
+		return STOP;
+	}
+	return 0;
+}
+
+static uint64_t peer_has(const sdx_vv_entry *vv, size_t n, const char *o)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(vv[i].origin, o) == 0)
+			return vv[i].seq;
+	return 0;
+}
+
+/* One origin's run: ops after `from` up to `end`, then its signature. */
+static int export_run(sdx_db *db, sdx_bwriter *w, const sdx_key *key,
+		      const sdx_origin_info *o, int own, int audience,
+		      uint64_t from, uint64_t end, sdx_export_result *res)
+{
+	run_ctx c = {w, audience, end, from, {0}, 0};
+	uint8_t sig[64];
+	int rc;
+	if ((rc = sdx_oplog_chain(db, o->origin, from, c.chain)))
+		return rc == SDX_ENOTFOUND ? SDX_ECORRUPT : rc;
+	if ((rc = sdx_bw_run(w, o->origin, from + 1, c.chain)))
+		return rc;
+	rc = sdx_oplog_scan(db, o->origin, from, write_op, &c);
+	if (rc < 0)
+		return rc;
+	if (c.last != end)
+		return SDX_ECORRUPT; /* the log lacks ops its head counts */
+	if (own) {
+		if ((rc = sdx_segment_sign(key, o->origin, end, c.chain, sig)))
+			return rc;
+	} else {
+		memcpy(sig, o->sig, 64);
+	}
+	if ((rc = sdx_bw_segsig(w, end, sig)))
+		return rc;
+	res->ops += end - from;
+	res->redacted += c.redacted;
+	res->origins++;
+	return 0;
+}
+
+static int export_all(sdx_db *db, const sdx_key *key, const char *peer,
+		      int audience, unsigned flags, FILE *f,
+		      sdx_export_result *res)
+{
+	origins os = {0};
+	sdx_vv_entry *pvv = NULL, *mine = NULL;
+	size_t np = 0, nm = 0;
+	sdx_bwriter w;
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	if ((rc = sdx_origins(db, collect, &os)))
+		goto out;
+	if (!(pvv = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *pvv)) ||
+	    !(mine = calloc(os.n ? os.n : 1, sizeof *mine))) {
+		rc = SDX_ENOMEM;
+		goto out;
+	}
+	if (!(flags & SDX_EXPORT_FULL)) {
+		rc = sdx_peer_get_vv(db, peer, pvv, SDX_BUNDLE_ORIGINS_MAX,
+				     &np);
+		if (rc)
+			goto out;
+		if (np > SDX_BUNDLE_ORIGINS_MAX)
+			np = SDX_BUNDLE_ORIGINS_MAX;
+	}
+	for (size_t i = 0; i < os.n; i++)
+		if (os.v[i].seq > 0) {
+			strcpy(mine[nm].origin, os.v[i].origin);
+			mine[nm++].seq = os.v[i].seq;
+		}
+	if ((rc = sdx_bw_open(&w, f)) ||
+	    (rc = sdx_bw_header(&w, key->office, audience,
+				(uint64_t)time(NULL), mine, nm)))
+		goto out;
+	for (size_t i = 0; i < os.n; i++) {
+		const sdx_origin_info *o = &os.v[i];
+		int own = strcmp(o->origin, key->office) == 0;
+		uint64_t from = peer_has(pvv, np, o->origin), end = o->seq;
+		if (end <= from)
+			continue;
+		if (!own) {
+			end = o->trusted && o->sig_seq < end ? o->sig_seq : end;
+			if (!o->trusted)
+				end = from;
+			if (audience == SDX_AUD_POLICE && end > from) {
+				uint64_t e = end;
+				rc = sdx_oplog_scan(db, o->origin, from,
+						    find_redacted, &e);
+				if (rc < 0)
+					goto out;
+				if (!e)
+					end = from;
+			}
+		}
+		res->held_back += o->seq - (end > from ? end : from);
+		if (end <= from)
+			continue;
+		rc = export_run(db, &w, key, o, own, audience, from, end, res);
+		if (rc)
+			goto out;
+	}
+	if ((rc = sdx_bw_finish(&w, key)))
+		goto out;
+	res->bytes = w.bytes;
+out:
+	sdx_bw_close(&w);
+	free(os.v);
+	free(pvv);
+	free(mine);
+	return rc;
+}
+
+int sdx_bundle_export(sdx_db *db, const sdx_key *key, const char *peer,
+		      int audience, unsigned flags, const char *path,
+		      sdx_export_result *res)
+{
+	char office[SDX_OFFICE_MAX + 1], *tmp = NULL;
+	sdx_export_result dummy;
+	FILE *f;
+	int rc, to_stdout;
+
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof *res);
+	if (!db || !key || !peer || !path ||
+	    (audience != SDX_AUD_BANK && audience != SDX_AUD_POLICE) ||
+	    !sdx_office_valid(peer, strlen(peer)))
+		return SDX_EINVAL;
+	if ((rc = sdx_db_office(db, office, sizeof office)))
+		return rc;
+	if (strcmp(office, key->office) != 0)
+		return SDX_EKEY;
+	if (strcmp(peer, office) == 0)
+		return SDX_EINVAL;
+	to_stdout = strcmp(path, "-") == 0;
+	if (to_stdout) {
+		f = stdout;
+	} else {
+		size_t n = strlen(path) + 5;
+		if (!(tmp = malloc(n)))
+			return SDX_ENOMEM;
+		snprintf(tmp, n, "%s.tmp", path);
+		if (!(f = fopen(tmp, "wb"))) {
+			free(tmp);
+			return SDX_EIO;
+		}
+	}
+	rc = export_all(db, key, peer, audience, flags, f, res);
+	if (to_stdout)
+		return rc;
+	/* Durable before it takes the final name. */
+	if (!rc && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		rc = errno == ENOSPC ? SDX_EFULL : SDX_EIO;
+	if (fclose(f) != 0 && !rc)
+		rc = SDX_EIO;
+	if (!rc && rename(tmp, path) != 0)
+		rc = SDX_EIO;
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}

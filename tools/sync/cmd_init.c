@@ -1,0 +1,81 @@
+/* cmd_init.c: scamdex-sync init --office ID [--key FILE]: this office's
+ * key pair, its id in the database, and trust in itself. Prints
+ * "OFFICE PUBKEY", the line `trust add` takes at the other offices. */
+#include <string.h>
+
+#include "sync_tool.h"
+
+static int print_key(const sdx_key *k)
+{
+	char hex[65];
+	sdx_pubkey_to_hex(k->pubkey, hex);
+	printf("%s %s\n", k->office, hex);
+	return EXIT_OK;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	const char *office = NULL, *keyopt = NULL;
+	char keypath[4096];
+	sdx_key k;
+	sdx_db *db;
+	int rc, r, status = EXIT_SYSTEM;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help")) {
+			printf("usage: " PROG " init --office ID [--key FILE]\n");
+			return EXIT_OK;
+		}
+		if ((r = tool_opt("init", argc, argv, &i, "--office",
+				  &office)) ||
+		    (r = tool_opt("init", argc, argv, &i, "--key", &keyopt))) {
+			if (r < 0)
+				return EXIT_USAGE;
+			continue;
+		}
+		return tool_usage("init", "unexpected argument '%s'", argv[i]);
+	}
+	if (!office)
+		return tool_usage("init", "%s is required", "--office ID");
+	if (sdx_keygen(office, &k) != 0)
+		return tool_usage("init",
+				  "bad office id '%s' (1-32 of A-Z a-z 0-9 . _ -)",
+				  office);
+	if (!(db = tool_open(SDX_OPEN_CREATE)))
+		goto out;
+	if (tool_key_path(keyopt, keypath, sizeof keypath) != 0)
+		goto out;
+	if ((rc = sdx_db_set_office(db, office))) {
+		fprintf(stderr, PROG " init: %s: cannot set the office id to "
+				     "%s: %s\n",
+			tool.db_path, office, sdx_strerror(rc));
+		goto out;
+	}
+	rc = sdx_key_save(&k, keypath);
+	if (rc == SDX_EEXISTS) {
+		/* Again on the same office: keep the key, say it again. */
+		sdx_key_wipe(&k);
+		if ((rc = sdx_key_load(keypath, &k)) ||
+		    strcmp(k.office, office) != 0) {
+			fprintf(stderr,
+				PROG " init: %s exists and is not a key of "
+				     "office %s\n",
+				keypath, office);
+			goto out;
+		}
+	} else if (rc) {
+		fprintf(stderr, PROG " init: %s: %s\n", keypath,
+			sdx_strerror(rc));
+		goto out;
+	}
+	if ((rc = sdx_trust_add(db, office, k.pubkey))) {
+		fprintf(stderr, PROG " init: trusting %s: %s\n", office,
+			sdx_strerror(rc));
+		goto out;
+	}
+	status = print_key(&k);
+out:
+	sdx_key_wipe(&k);
+	sdx_db_close(db);
+	return status;
+}

@@ -1,0 +1,90 @@
+/* cmd_status.c: scamdex-sync status: this office's version vector with
+ * each origin's set fingerprint, and per peer what it last announced and
+ * how many operations it lacks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync_tool.h"
+
+typedef struct ctx {
+	sdx_origin_info *v;
+	size_t n, cap;
+} ctx;
+
+static int collect(const sdx_origin_info *o, void *p)
+{
+	ctx *c = p;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 32;
+		sdx_origin_info *v = realloc(c->v, cap * sizeof *v);
+		if (!v)
+			return SDX_ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *o;
+	return 0;
+}
+
+static int peer_line(const char *peer, const sdx_vv_entry *vv, size_t n,
+		     void *p)
+{
+	ctx *c = p;
+	uint64_t lacks = 0;
+	printf("peer %s announced", peer);
+	if (!n)
+		printf(" nothing");
+	for (size_t i = 0; i < n; i++)
+		printf(" %s=%llu", vv[i].origin, (unsigned long long)vv[i].seq);
+	for (size_t i = 0; i < c->n; i++) {
+		uint64_t has = 0;
+		for (size_t j = 0; j < n; j++)
+			if (!strcmp(vv[j].origin, c->v[i].origin))
+				has = vv[j].seq;
+		if (c->v[i].seq > has)
+			lacks += c->v[i].seq - has;
+	}
+	printf(" lacks %llu\n", (unsigned long long)lacks);
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	char office[SDX_OFFICE_MAX + 1];
+	ctx c = {0};
+	sdx_db *db;
+	int rc;
+
+	if (argc > 1) {
+		if (!strcmp(argv[1], "--help")) {
+			printf("usage: " PROG " status\n");
+			return EXIT_OK;
+		}
+		return tool_usage("status", "unexpected argument '%s'",
+				  argv[1]);
+	}
+	if (!(db = tool_open(SDX_OPEN_RDONLY)))
+		return EXIT_SYSTEM;
+	if ((rc = sdx_db_office(db, office, sizeof office)) ||
+	    (rc = sdx_origins(db, collect, &c)))
+		goto out;
+	printf("office %s\n", office);
+	for (size_t i = 0; i < c.n; i++) {
+		const sdx_origin_info *o = &c.v[i];
+		char fp[33];
+		sdx_id_to_hex(o->fingerprint, fp);
+		printf("origin %s seq %llu signed %llu %s fingerprint %s\n",
+		       o->origin, (unsigned long long)o->seq,
+		       (unsigned long long)o->sig_seq,
+		       o->trusted ? "trusted" : "untrusted", fp);
+	}
+	rc = sdx_peers(db, peer_line, &c);
+out:
+	free(c.v);
+	sdx_db_close(db);
+	if (rc) {
+		fprintf(stderr, PROG " status: %s\n", sdx_strerror(rc));
+		return EXIT_SYSTEM;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,196 @@
+/* main.c: scamdex-sync, bundles between offices. Global options, then
+ * one subcommand. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync_tool.h"
+
+struct tool tool;
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"init", cmd_init, "create this office's key pair and set its id"},
+	{"trust", cmd_trust, "add, remove or list trusted offices"},
+	{"export", cmd_export, "write the bundle a peer lacks"},
+	{"import", cmd_import, "verify and apply bundles"},
+	{"status", cmd_status, "version vector, fingerprints, peers"},
+};
+
+static const char usage_line[] =
+	"usage: " PROG " [--db DIR] COMMAND [ARGS...]\n"
+	"       " PROG " --help | --version\n";
+
+static void usage(FILE *f)
+{
+	fprintf(f, "%s\ncommands:\n", usage_line);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f,
+		"\n"
+		"  init --office ID [--key FILE]\n"
+		"  trust add OFFICE PUBKEY | trust remove OFFICE | trust list\n"
+		"  export --to PEER [--audience bank|police] [--full] -o FILE\n"
+		"  import [--check] FILE...\n"
+		"  status\n"
+		"\noptions:\n"
+		"  --db DIR   the database (default: $SCAMDEX_DB, else "
+		"$XDG_DATA_HOME/scamdex,\n"
+		"             else ~/.local/share/scamdex)\n"
+		"\nman scamdex-sync for the manual, scamdex-bundle(5) for the "
+		"format.\n");
+}
+
+int tool_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s%s%s: ", PROG, cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage_line);
+	return EXIT_USAGE;
+}
+
+int tool_opt(const char *cmd, int argc, char **argv, int *i,
+	     const char *name, const char **val)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n) != 0)
+		return 0;
+	if (argv[*i][n] == '=') {
+		*val = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		tool_usage(cmd, "%s needs a value", name);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+int tool_status(int rc)
+{
+	switch (rc) {
+	case 0:
+		return EXIT_OK;
+	case SDX_EBUNDLE:
+	case SDX_EBUNDLESUM:
+	case SDX_ESIGNATURE:
+	case SDX_EUNTRUSTED:
+	case SDX_EVERSION:
+		return EXIT_REJECTED;
+	default:
+		return EXIT_SYSTEM;
+	}
+}
+
+static int set(char *buf, size_t size, const char *a, const char *b)
+{
+	int n = snprintf(buf, size, "%s%s", a, b);
+	if (n < 0 || (size_t)n >= size) {
+		fprintf(stderr, PROG ": path too long: %s%s\n", a, b);
+		return -1;
+	}
+	return 0;
+}
+
+int tool_db_path(void)
+{
+	const char *s = tool.db_opt;
+	if (s && s[0])
+		return set(tool.db_path, sizeof tool.db_path, s, "");
+	s = getenv("SCAMDEX_DB");
+	if (s && s[0])
+		return set(tool.db_path, sizeof tool.db_path, s, "");
+	s = getenv("XDG_DATA_HOME");
+	if (s && s[0] == '/')
+		return set(tool.db_path, sizeof tool.db_path, s, "/scamdex");
+	s = getenv("HOME");
+	if (s && s[0])
+		return set(tool.db_path, sizeof tool.db_path, s,
+			   "/.local/share/scamdex");
+	fprintf(stderr, PROG ": no database named: use --db DIR or set "
+			     "SCAMDEX_DB\n");
+	return -1;
+}
+
+sdx_db *tool_open(unsigned flags)
+{
+	sdx_db *db = NULL;
+	int rc;
+	if (tool_db_path() != 0)
+		return NULL;
+	if ((rc = sdx_db_open(tool.db_path, flags, &db))) {
+		fprintf(stderr, PROG ": %s: %s\n", tool.db_path,
+			sdx_strerror(rc));
+		return NULL;
+	}
+	return db;
+}
+
+int tool_key_path(const char *opt, char *buf, size_t size)
+{
+	const char *s = opt && opt[0] ? opt : getenv("SCAMDEX_KEY");
+	if (s && s[0])
+		return set(buf, size, s, "");
+	if (!tool.db_path[0] && tool_db_path() != 0)
+		return -1;
+	return set(buf, size, tool.db_path, "/office.key");
+}
+
+static int finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, PROG ": write error on standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		return EXIT_SYSTEM;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	if (sdx_version() != SDX_VERSION_NUMBER) {
+		fprintf(stderr, PROG ": built for libscamdex %s but running "
+				     "with %s\n",
+			SDX_VERSION_STRING, sdx_version_string());
+		return EXIT_SYSTEM;
+	}
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return finish(EXIT_OK);
+		} else if (!strcmp(argv[i], "--version")) {
+			printf(PROG " %s\n", sdx_version_string());
+			return finish(EXIT_OK);
+		} else if (!strcmp(argv[i], "--db")) {
+			if (++i == argc)
+				return tool_usage(NULL, "%s needs a directory",
+						  "--db");
+			tool.db_opt = argv[i];
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			tool.db_opt = argv[i] + 5;
+		} else {
+			return tool_usage(NULL, "unknown option '%s'",
+					  argv[i]);
+		}
+	}
+	if (i == argc)
+		return tool_usage(NULL, "%s", "a command is needed");
+	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return finish(commands[c].run(argc - i, argv + i));
+	return tool_usage(NULL, "unknown command '%s'", argv[i]);
+}

@@ -1,0 +1,45 @@
+/* sync_tool.h: scamdex-sync, shared by its subcommand files. */
+#ifndef SCAMDEX_SYNC_TOOL_H
+#define SCAMDEX_SYNC_TOOL_H
+
+#include <stdio.h>
+
+#include <scamdex/scamdex.h>
+#include <scamdex/bundle.h>
+
+/* Exit statuses (scamdex-sync(1)). */
+#define EXIT_OK 0
+#define EXIT_REJECTED 1 /* import: a bundle was refused */
+#define EXIT_USAGE 2
+#define EXIT_SYSTEM 3   /* database, key file or system error */
+
+#define PROG "scamdex-sync"
+
+struct tool {
+	const char *db_opt;  /* --db */
+	char db_path[4096];
+};
+extern struct tool tool;
+
+/* Resolve the database path (--db, $SCAMDEX_DB, $XDG_DATA_HOME/scamdex,
+ * ~/.local/share/scamdex) into tool.db_path; -1 after a message. */
+int tool_db_path(void);
+/* Open it; prints the reason and returns NULL on failure. */
+sdx_db *tool_open(unsigned flags);
+/* The key file: --key, else $SCAMDEX_KEY, else DB/office.key. */
+int tool_key_path(const char *opt, char *buf, size_t size);
+int tool_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int tool_status(int rc); /* SDX_E* -> exit status */
+/* argv[*i] is "NAME VALUE" or "NAME=VALUE": 1 (and *val, *i moved past
+ * it), 0 (another word), -1 (NAME without a value; message printed). */
+int tool_opt(const char *cmd, int argc, char **argv, int *i,
+	     const char *name, const char **val);
+
+int cmd_init(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+#endif
