@@ -1,0 +1,608 @@
+/* gen.c: scamdex-gen, a deterministic generator of realistic import files
+ * (CSV or JSON Lines) and of check lists, for tests and benchmarks.
+ *
+ *   scamdex-gen --reports N [--seed S] [--format csv|jsonl]
+ *               [--lang en|vi] [--excel] [-o FILE]
+ *   scamdex-gen --reports N --checks M [--seed S] [-o FILE]
+ *
+ * Report j is a pure function of (seed, j): a mix of phones, bank
+ * accounts, chat handles and links (about two per report, drawn with
+ * reuse so that busy identifiers collect many reports), provenance in
+ * the forms agencies write (dd/mm/yyyy and ISO dates, "5.000.000"
+ * amounts, Vietnamese and English category names), and narratives with
+ * commas, quotes and line breaks. Identifiers are numbered: identifier i
+ * of a kind is a bijection of i, so a check list can name identifiers
+ * that are reported (drawn from generated reports) and identifiers that
+ * certainly are not (numbers beyond every report's range). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next(struct rng *r)
+{
+	/* splitmix64 */
+	uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t below(struct rng *r, uint64_t n)
+{
+	return n ? next(r) % n : 0;
+}
+
+static double unit(struct rng *r)
+{
+	return (double)(next(r) >> 11) / 9007199254740992.0;
+}
+
+/* An index in [0, pool) with reuse skewed to low indices. */
+static uint64_t skewed(struct rng *r, uint64_t pool)
+{
+	double u = unit(r);
+	uint64_t i = (uint64_t)(u * u * (double)pool);
+	return i < pool ? i : pool - 1;
+}
+
+/* A bijection of [0, m): multiply by a prime that does not divide m. */
+static uint64_t permute(uint64_t i, uint64_t m)
+{
+	return (i % m * 2654435761ull + 12345) % m;
+}
+
+static const char *const prefixes[] = {
+	"032", "033", "034", "035", "036", "037", "038", "039", "070",
+	"076", "077", "078", "079", "081", "082", "083", "084", "085",
+	"086", "088", "089", "090", "091", "093", "094", "096", "097",
+	"098", "056", "058",
+};
+#define NPREFIX (sizeof prefixes / sizeof prefixes[0])
+#define PHONE_SPACE ((uint64_t)NPREFIX * 10000000ull)
+
+static const struct bank {
+	const char *bin, *name, *code, *acct_prefix;
+	int acct_digits; /* varying digits after the prefix */
+} banks[] = {
+	{"970436", "Vietcombank", "VCB", "00110", 8},
+	{"970415", "VietinBank", "ICB", "1010", 8},
+	{"970418", "BIDV", "BIDV", "21", 8},
+	{"970405", "Agribank", "VBA", "1500", 9},
+	{"970407", "Techcombank", "TCB", "19033", 9},
+	{"970422", "MB Bank", "MB", "0", 9},
+	{"970432", "VPBank", "VPB", "", 9},
+	{"970416", "ACB", "ACB", "", 9},
+	{"970403", "Sacombank", "STB", "0601", 8},
+	{"970423", "TPBank", "TPB", "0", 9},
+	{"970437", "HDBank", "HDB", "0040", 8},
+	{"970441", "VIB", "VIB", "", 9},
+};
+#define NBANK (sizeof banks / sizeof banks[0])
+#define BANK_SPACE ((uint64_t)NBANK * 100000000ull)
+
+static const char *const agencies[] = {
+	"Công an tỉnh Phú Thọ", "Công an TP Hà Nội", "Công an TP Hồ Chí Minh",
+	"Công an tỉnh Nghệ An", "Công an TP Đà Nẵng", "Công an tỉnh Lâm Đồng",
+	"Công an tỉnh Bắc Ninh", "Công an TP Cần Thơ", "Vietcombank",
+	"Techcombank", "BIDV", "MB Bank", "Cục An toàn thông tin",
+	"Công an tỉnh Quảng Ninh", "Công an tỉnh Thanh Hóa",
+};
+#define NAGENCY (sizeof agencies / sizeof agencies[0])
+
+static const char *const units[] = {"PA05", "PC02", "PA04", "PC01"};
+
+/* category written as the number, the machine name or a label */
+static const char *const categories[][3] = {
+	{"1", "extortion", "Tống tiền"},
+	{"2", "impersonation_police", "Giả danh công an"},
+	{"3", "impersonation_journalist", "Giả danh nhà báo"},
+	{"4", "impersonation_detective", "Giả danh thám tử"},
+	{"5", "impersonation_bank", "Giả danh ngân hàng"},
+	{"6", "impersonation_official", "Giả danh cơ quan nhà nước"},
+	{"7", "investment", "Lừa đảo đầu tư"},
+	{"8", "romance", "Lừa đảo tình cảm"},
+	{"9", "job", "Lừa đảo việc làm"},
+	{"10", "loan", "Lừa đảo cho vay"},
+	{"11", "shopping", "Lừa đảo mua bán trực tuyến"},
+	{"12", "phishing", "Lừa đảo qua đường link giả mạo"},
+	{"13", "malware", "Phần mềm độc hại"},
+	{"14", "other", "Khác"},
+};
+static const char *const channels[][2] = {
+	{"call", "Cuộc gọi"}, {"sms", "Tin nhắn SMS"}, {"zalo", "Zalo"},
+	{"viber", "Viber"},   {"messenger", "Messenger"},
+	{"telegram", "Telegram"}, {"facebook", "Facebook"},
+	{"email", "Thư điện tử"}, {"web", "Trang web"},
+};
+#define NCHANNEL (sizeof channels / sizeof channels[0])
+
+static const char *const narratives[] = {
+	"Đối tượng gọi điện xưng là cán bộ công an, yêu cầu chuyển tiền để "
+	"\"xác minh\" tài khoản.",
+	"Nạn nhân nhận video ghép mặt (deepfake), bị đe dọa phát tán nếu "
+	"không chuyển tiền.",
+	"Caller claimed to be a journalist, demanded money to remove an "
+	"article.",
+	"Mời đầu tư sàn ảo, lãi 30%/tháng, sau đó chặn liên lạc.",
+	"Tuyển cộng tác viên làm nhiệm vụ, nạp tiền trước, không rút được.",
+	"Gửi đường link giả mạo ngân hàng, yêu cầu nhập mã OTP.\nNạn nhân "
+	"mất toàn bộ số dư.",
+	"Xưng thám tử tư, nói có ảnh nhạy cảm, đòi 50 triệu đồng.",
+	"",
+};
+#define NNARR (sizeof narratives / sizeof narratives[0])
+
+struct gen {
+	uint64_t seed;
+	uint64_t reports;
+	uint64_t pool_phone, pool_bank, pool_handle, pool_url;
+	int jsonl, vi, excel;
+	FILE *out;
+	const char *eol;
+};
+
+static void phone_of(uint64_t i, char *buf, size_t size)
+{
+	uint64_t x = permute(i, PHONE_SPACE);
+	snprintf(buf, size, "%s%07" PRIu64, prefixes[x / 10000000ull],
+		 (uint64_t)(x % 10000000u));
+}
+
+static const struct bank *bank_of(uint64_t i, char *acct, size_t size)
+{
+	uint64_t x = permute(i, BANK_SPACE);
+	const struct bank *b = &banks[x / 100000000ull];
+	uint64_t a = x % 100000000ull;
+	/* 8 varying digits, zero-padded to the bank's width */
+	snprintf(acct, size, "%s%0*" PRIu64, b->acct_prefix, b->acct_digits,
+		 a);
+	return b;
+}
+
+static const char *const platforms[] = {"telegram", "zalo", "facebook"};
+
+static const char *handle_of(uint64_t i, char *name, size_t size)
+{
+	uint64_t x = permute(i, 1ull << 40);
+	const char *p = platforms[i % 3];
+	static const char *const stems[] = {"thamtu", "nhabao", "hotro",
+					    "canbo", "dautu", "tuyendung"};
+	if (i % 3 == 1) /* zalo: the number of the account */
+		phone_of(i + 1000000000ull, name, size);
+	else if (i % 3 == 2) /* facebook numeric profile */
+		snprintf(name, size, "1000%011" PRIu64, (uint64_t)(x % 100000000000u));
+	else
+		snprintf(name, size, "%s_%" PRIx64, stems[x % 6], x);
+	return p;
+}
+
+static void domain_of(uint64_t i, char *buf, size_t size)
+{
+	static const char *const stems[] = {
+		"vietcombank-xac-thuc", "bocongan-gov", "hoantien-online",
+		"dautu-vang", "tuyendung-shopee", "vaytien-nhanh"};
+	static const char *const tlds[] = {"com", "net", "top", "xyz",
+					   "vn"};
+	uint64_t x = permute(i, 1ull << 40);
+	snprintf(buf, size, "%s-%" PRIx64 ".%s", stems[x % 6], x,
+		 tlds[(x >> 8) % 5]);
+}
+
+/* days since 1970 -> y, m, d */
+static void civil(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void date_text(struct rng *r, int64_t days, char *buf, size_t size)
+{
+	int y, m, d;
+	civil(days, &y, &m, &d);
+	switch (below(r, 3)) {
+	case 0:
+		snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
+		break;
+	case 1:
+		snprintf(buf, size, "%02d/%02d/%04d", d, m, y);
+		break;
+	default:
+		snprintf(buf, size, "%d/%d/%04d", d, m, y);
+		break;
+	}
+}
+
+static void amount_text(struct rng *r, char *buf, size_t size)
+{
+	uint64_t v = (1 + below(r, 500)) * 100000ull; /* 100k .. 50M */
+	char digits[24], grouped[24];
+	int n = snprintf(digits, sizeof digits, "%" PRIu64, v), k = 0;
+	char sep = below(r, 2) ? '.' : ',';
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			grouped[k++] = sep;
+		grouped[k++] = digits[i];
+	}
+	grouped[k] = '\0';
+	switch (below(r, 5)) {
+	case 0:
+		snprintf(buf, size, "%s", digits);
+		break;
+	case 1:
+		snprintf(buf, size, "%s VND", grouped);
+		break;
+	case 2:
+		snprintf(buf, size, "%sđ", grouped);
+		break;
+	default:
+		snprintf(buf, size, "%s", grouped);
+		break;
+	}
+}
+
+struct report {
+	char phone[2][24];
+	int nphone;
+	char bank[64], account[32], bin[8];
+	char handle[48], platform[16];
+	char url[96];
+	char agency[64], case_ref[32], incident[16], received[16];
+	const char *category, *channel, *confirmation, *audience;
+	char amount[32];
+	const char *narrative;
+};
+
+static void make_report(const struct gen *g, uint64_t j, struct report *rep)
+{
+	struct rng r = {g->seed * 0x2545F4914F6CDD1Dull + j};
+	int nid = 1 + (int)below(&r, 3); /* 1..3, about 2 on average */
+	int have_bank = 0, have_handle = 0, have_url = 0;
+	int64_t day0 = 19358; /* 2023-01-01 */
+
+	memset(rep, 0, sizeof *rep);
+	for (int k = 0; k < nid; k++) {
+		unsigned pick = (unsigned)below(&r, 100);
+		if (pick < 45 || (pick < 80 && have_bank) ||
+		    (pick >= 80 && pick < 92 && have_handle) ||
+		    (pick >= 92 && have_url)) {
+			if (rep->nphone == 2)
+				continue;
+			phone_of(skewed(&r, g->pool_phone),
+				 rep->phone[rep->nphone++], 24);
+		} else if (pick < 80) {
+			const struct bank *b =
+				bank_of(skewed(&r, g->pool_bank), rep->account,
+					sizeof rep->account);
+			unsigned form = (unsigned)below(&r, 3);
+			snprintf(rep->bank, sizeof rep->bank, "%s",
+				 form == 0 ? b->name
+				 : form == 1 ? b->code
+					     : b->bin);
+			snprintf(rep->bin, sizeof rep->bin, "%s", b->bin);
+			have_bank = 1;
+		} else if (pick < 92) {
+			snprintf(rep->platform, sizeof rep->platform, "%s",
+				 handle_of(skewed(&r, g->pool_handle),
+					   rep->handle, sizeof rep->handle));
+			have_handle = 1;
+		} else {
+			char dom[64];
+			domain_of(skewed(&r, g->pool_url), dom, sizeof dom);
+			snprintf(rep->url, sizeof rep->url, "https://%s/login",
+				 dom);
+			have_url = 1;
+		}
+	}
+	snprintf(rep->agency, sizeof rep->agency, "%s",
+		 agencies[below(&r, NAGENCY)]);
+	snprintf(rep->case_ref, sizeof rep->case_ref,
+		 "%" PRIu64 "/CAT-%s", j + 1, units[below(&r, 4)]);
+	int64_t inc = day0 + (int64_t)below(&r, 1277); /* to 2026-06-30 */
+	date_text(&r, inc, rep->incident, sizeof rep->incident);
+	if (below(&r, 4))
+		date_text(&r, inc + (int64_t)below(&r, 30), rep->received,
+			  sizeof rep->received);
+	rep->category = categories[below(&r, 14)][below(&r, 3)];
+	rep->channel = channels[below(&r, NCHANNEL)][below(&r, 2)];
+	if (below(&r, 10) < 6)
+		amount_text(&r, rep->amount, sizeof rep->amount);
+	rep->confirmation = below(&r, 4) == 0 ? "police" : "reported";
+	rep->audience = below(&r, 10) == 0 ? "police" : "bank";
+	rep->narrative = narratives[below(&r, NNARR)];
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(FILE *out, const char *s, int first)
+{
+	if (!first)
+		fputc(',', out);
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static const char *const header_en[] = {
+	"phone", "bank", "account", "handle", "platform", "url", "agency",
+	"case_ref", "incident_date", "received_date", "category", "channel",
+	"amount", "confirmation", "audience", "narrative"};
+static const char *const header_vi[] = {
+	"Số điện thoại", "Ngân hàng", "Số tài khoản", "Tài khoản chat",
+	"Nền tảng", "Đường link", "Đơn vị", "Số hồ sơ", "Ngày xảy ra",
+	"Ngày tiếp nhận", "Loại lừa đảo", "Kênh", "Số tiền", "Xác minh",
+	"Phạm vi", "Nội dung"};
+#define NCOLS (sizeof header_en / sizeof header_en[0])
+
+static void csv_header(const struct gen *g)
+{
+	if (g->excel)
+		fputs("\xEF\xBB\xBF", g->out);
+	for (size_t i = 0; i < NCOLS; i++)
+		csv_field(g->out, g->vi ? header_vi[i] : header_en[i], i == 0);
+	fputs(g->eol, g->out);
+}
+
+static void csv_report(const struct gen *g, const struct report *rep)
+{
+	char phones[64];
+	snprintf(phones, sizeof phones, "%s%s%s", rep->phone[0],
+		 rep->nphone > 1 ? "; " : "", rep->nphone > 1 ? rep->phone[1] : "");
+	const char *f[NCOLS] = {
+		phones, rep->bank, rep->account, rep->handle, rep->platform,
+		rep->url, rep->agency, rep->case_ref, rep->incident,
+		rep->received, rep->category, rep->channel, rep->amount,
+		rep->confirmation, rep->audience, rep->narrative};
+	for (size_t i = 0; i < NCOLS; i++)
+		csv_field(g->out, f[i], i == 0);
+	fputs(g->eol, g->out);
+}
+
+/* ---- JSON Lines ---- */
+
+static void json_str(FILE *out, const char *key, const char *s, int *first)
+{
+	if (!*s)
+		return;
+	fprintf(out, "%s\"%s\":\"", *first ? "" : ",", key);
+	*first = 0;
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void jsonl_report(const struct gen *g, const struct report *rep)
+{
+	int first = 1;
+	fputc('{', g->out);
+	if (rep->nphone == 1) {
+		json_str(g->out, "phone", rep->phone[0], &first);
+	} else if (rep->nphone == 2) {
+		fprintf(g->out, "%s\"phone\":[\"%s\",\"%s\"]", first ? "" : ",",
+			rep->phone[0], rep->phone[1]);
+		first = 0;
+	}
+	json_str(g->out, "bank", rep->bank, &first);
+	json_str(g->out, "account", rep->account, &first);
+	json_str(g->out, "handle", rep->handle, &first);
+	json_str(g->out, "platform", rep->platform, &first);
+	json_str(g->out, "url", rep->url, &first);
+	json_str(g->out, "agency", rep->agency, &first);
+	json_str(g->out, "case_ref", rep->case_ref, &first);
+	json_str(g->out, "incident_date", rep->incident, &first);
+	json_str(g->out, "received_date", rep->received, &first);
+	json_str(g->out, "category", rep->category, &first);
+	json_str(g->out, "channel", rep->channel, &first);
+	json_str(g->out, "amount", rep->amount, &first);
+	json_str(g->out, "confirmation", rep->confirmation, &first);
+	json_str(g->out, "audience", rep->audience, &first);
+	json_str(g->out, "narrative", rep->narrative, &first);
+	fputs("}\n", g->out);
+}
+
+/* ---- checks ---- */
+
+/* One identifier per line in a form that names its kind. */
+static void checks(const struct gen *g, uint64_t n)
+{
+	struct rng r = {g->seed ^ 0xC0FFEEull};
+	for (uint64_t i = 0; i < n; i++) {
+		char buf[64];
+		if (below(&r, 2) == 0 && g->reports > 0) {
+			/* reported: an identifier of a generated report */
+			struct report rep;
+			make_report(g, below(&r, g->reports), &rep);
+			if (rep.nphone) {
+				fprintf(g->out, "+84%s\n", rep.phone[0] + 1);
+			} else if (rep.account[0]) {
+				fprintf(g->out, "%s:%s\n", rep.bin,
+					rep.account);
+			} else if (rep.handle[0]) {
+				fprintf(g->out, "%s:%s\n", rep.platform,
+					rep.handle);
+			} else {
+				fprintf(g->out, "%s\n", rep.url);
+			}
+			continue;
+		}
+		/* not reported: numbers beyond every pool */
+		uint64_t k = 3000000000ull + below(&r, 1000000000ull);
+		switch (below(&r, 4)) {
+		case 0:
+		case 1:
+			phone_of(k % PHONE_SPACE < g->pool_phone
+					 ? k % PHONE_SPACE + g->pool_phone
+					 : k % PHONE_SPACE,
+				 buf, sizeof buf);
+			fprintf(g->out, "+84%s\n", buf + 1);
+			break;
+		case 2: {
+			char acct[32];
+			uint64_t idx = k % BANK_SPACE < g->pool_bank
+					       ? k % BANK_SPACE + g->pool_bank
+					       : k % BANK_SPACE;
+			const struct bank *b = bank_of(idx, acct, sizeof acct);
+			fprintf(g->out, "%s:%s\n", b->bin, acct);
+			break;
+		}
+		default: {
+			/* telegram names (i % 3 == 0) are all distinct */
+			uint64_t idx = g->pool_handle + k;
+			const char *p = handle_of(idx - idx % 3, buf,
+						  sizeof buf);
+			fprintf(g->out, "%s:%s\n", p, buf);
+			break;
+		}
+		}
+	}
+}
+
+static void usage(FILE *fp)
+{
+	fputs("usage: scamdex-gen --reports N [--seed S] [--format csv|jsonl] "
+	      "[--lang en|vi]\n"
+	      "                   [--excel] [--checks M] [-o FILE]\n"
+	      "Write N generated reports (or, with --checks, M identifiers "
+	      "to check, half\n"
+	      "of them reported in those N reports) to FILE or standard "
+	      "output.\n",
+	      fp);
+}
+
+static int number(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || !*s || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"reports", required_argument, NULL, 'n'},
+		{"seed", required_argument, NULL, 's'},
+		{"format", required_argument, NULL, 'f'},
+		{"lang", required_argument, NULL, 'l'},
+		{"excel", no_argument, NULL, 'x'},
+		{"checks", required_argument, NULL, 'c'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct gen g = {.seed = 1, .eol = "\n"};
+	uint64_t nchecks = 0;
+	int have_reports = 0, do_checks = 0, opt;
+	const char *path = NULL;
+
+	while ((opt = getopt_long(argc, argv, "n:s:f:l:xc:o:h", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			if (number(optarg, &g.reports))
+				goto bad;
+			have_reports = 1;
+			break;
+		case 's':
+			if (number(optarg, &g.seed))
+				goto bad;
+			break;
+		case 'f':
+			if (strcmp(optarg, "jsonl") == 0)
+				g.jsonl = 1;
+			else if (strcmp(optarg, "csv") != 0)
+				goto bad;
+			break;
+		case 'l':
+			if (strcmp(optarg, "vi") == 0)
+				g.vi = 1;
+			else if (strcmp(optarg, "en") != 0)
+				goto bad;
+			break;
+		case 'x':
+			g.excel = 1;
+			g.eol = "\r\n";
+			break;
+		case 'c':
+			if (number(optarg, &nchecks))
+				goto bad;
+			do_checks = 1;
+			break;
+		case 'o':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			goto bad;
+		}
+	}
+	if (!have_reports || optind != argc)
+		goto bad;
+	g.out = path ? fopen(path, "w") : stdout;
+	if (!g.out) {
+		fprintf(stderr, "scamdex-gen: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	/* pools: about 0.7 identifiers of a kind per report using it */
+	g.pool_phone = g.reports * 7 / 10 + 16;
+	g.pool_bank = g.reports * 6 / 10 + 16;
+	g.pool_handle = g.reports / 5 + 16;
+	g.pool_url = g.reports / 8 + 16;
+
+	if (do_checks) {
+		checks(&g, nchecks);
+	} else {
+		if (!g.jsonl)
+			csv_header(&g);
+		for (uint64_t j = 0; j < g.reports; j++) {
+			struct report rep;
+			make_report(&g, j, &rep);
+			if (g.jsonl)
+				jsonl_report(&g, &rep);
+			else
+				csv_report(&g, &rep);
+		}
+	}
+	if (fflush(g.out) != 0 || ferror(g.out) ||
+	    (path && fclose(g.out) != 0)) {
+		fprintf(stderr, "scamdex-gen: %s: write error\n",
+			path ? path : "stdout");
+		return 2;
+	}
+	return 0;
+bad:
+	fputs("scamdex-gen: bad usage\nTry 'scamdex-gen --help'.\n", stderr);
+	return 2;
+}

@@ -1,0 +1,467 @@
+/* main.c: scamdex-import: options, the database, batches and totals.
+ *
+ * Every row read is accepted, a known duplicate, or rejected with a
+ * reason; the last line on standard error says so:
+ *   read N = accepted A + duplicate D + rejected R
+ * Rows go to the database in batches of --batch rows, one write
+ * transaction each: a kill leaves the database as after the last commit,
+ * and a re-run adds exactly what is missing (report ids are content
+ * hashes). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "import.h"
+
+#define BATCH_DEFAULT 10000
+#define BATCH_MAX 1000000
+#define IMP_EINTR 2 /* a reader stops: interrupted */
+
+enum { FMT_AUTO, FMT_CSV, FMT_JSONL };
+
+struct importer {
+	sdx_db *db;
+	sdx_batch *batch;
+	size_t batch_size, in_batch;
+	uint64_t read, accepted, duplicate, rejected;
+	uint64_t pend_accepted, pend_duplicate; /* in the open batch */
+	size_t last_line;
+	FILE *rejects;
+	const char *reject_path;
+	const char *fname;
+	struct colmap *map;
+	struct row_defaults def;
+	struct progress progress;
+	uint64_t bytes_before; /* of the files already read */
+	int db_status;
+};
+
+static volatile sig_atomic_t interrupted;
+static sdx_report report; /* reused for every row (about 9 KiB) */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void usage(FILE *fp)
+{
+	fputs("usage: scamdex-import [--format csv|jsonl] [--map FILE] "
+	      "[--origin OFFICE]\n"
+	      "                      [--agency NAME] [--audience bank|police] "
+	      "[--reject FILE]\n"
+	      "                      [--batch N] [--db DIR] [--quiet] "
+	      "[FILE ... | -]\n"
+	      "Load agency reports (CSV or JSON Lines) into the scamdex "
+	      "database.\n"
+	      "See scamdex-import(1) for the columns and the exit status.\n",
+	      fp);
+}
+
+__attribute__((format(printf, 1, 2))) static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("scamdex-import: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'scamdex-import --help'.\n", stderr);
+	return 2;
+}
+
+const struct colmap *imp_colmap(const struct importer *imp)
+{
+	return imp->map;
+}
+
+const char *imp_filename(const struct importer *imp)
+{
+	return imp->fname;
+}
+
+void imp_progress(struct importer *imp, uint64_t bytes)
+{
+	progress_update(&imp->progress, imp->read,
+			imp->bytes_before + bytes);
+}
+
+static int commit(struct importer *imp)
+{
+	int rc;
+
+	if (!imp->batch)
+		return 0;
+	rc = sdx_batch_commit(imp->batch);
+	imp->batch = NULL;
+	imp->in_batch = 0;
+	if (rc != 0) {
+		/* the batch is lost: its rows were not imported */
+		imp->read -= imp->pend_accepted + imp->pend_duplicate;
+		imp->pend_accepted = imp->pend_duplicate = 0;
+		imp->db_status = rc;
+		return rc;
+	}
+	imp->accepted += imp->pend_accepted;
+	imp->duplicate += imp->pend_duplicate;
+	imp->pend_accepted = imp->pend_duplicate = 0;
+	return 0;
+}
+
+int imp_reject(struct importer *imp, size_t line, const char *column,
+	       const char *reason, const char *raw, size_t rawlen)
+{
+	imp->read++;
+	imp->rejected++;
+	if (imp->rejects) {
+		char num[24];
+		int n = snprintf(num, sizeof num, "%zu", line);
+		int rc = csv_put_field(imp->rejects, imp->fname,
+				       strlen(imp->fname));
+		fputc(',', imp->rejects);
+		fwrite(num, 1, (size_t)n, imp->rejects);
+		fputc(',', imp->rejects);
+		rc |= csv_put_field(imp->rejects, column, strlen(column));
+		fputc(',', imp->rejects);
+		rc |= csv_put_field(imp->rejects, reason, strlen(reason));
+		fputc(',', imp->rejects);
+		rc |= csv_put_field(imp->rejects, raw, rawlen);
+		fputc('\n', imp->rejects);
+		if (rc != 0 || ferror(imp->rejects)) {
+			fprintf(stderr, "scamdex-import: %s: %s\n",
+				imp->reject_path, strerror(errno));
+			return IMP_EUSAGE;
+		}
+	} else {
+		fprintf(stderr, "scamdex-import: %s:%zu: %s%s%s\n", imp->fname,
+			line, column, column[0] ? ": " : "", reason);
+	}
+	return interrupted ? IMP_EINTR : 0;
+}
+
+int imp_row(struct importer *imp, size_t line, const struct row *row,
+	    const char *raw, size_t rawlen)
+{
+	struct reject rej;
+	int added = 0, rc;
+
+	if (row_to_report(row, &imp->def, &report, &rej) != 0)
+		return imp_reject(imp, line, rej.column, rej.reason, raw,
+				  rawlen);
+	if (!imp->batch) {
+		rc = sdx_batch_begin(imp->db, &imp->batch);
+		if (rc != 0) {
+			imp->batch = NULL;
+			imp->db_status = rc;
+			return rc;
+		}
+	}
+	rc = sdx_batch_add(imp->batch, &report, NULL, &added);
+	if (rc != 0) {
+		/* the store refuses this report (not the database failing) */
+		if (rc == SDX_EINVAL || rc == SDX_ETOOLONG ||
+		    rc == SDX_EKIND || rc == SDX_EUTF8)
+			return imp_reject(imp, line, "", sdx_strerror(rc), raw,
+					  rawlen);
+		sdx_batch_abort(imp->batch);
+		imp->batch = NULL;
+		imp->read -= imp->pend_accepted + imp->pend_duplicate;
+		imp->pend_accepted = imp->pend_duplicate = 0;
+		imp->db_status = rc;
+		return rc;
+	}
+	imp->read++;
+	if (added)
+		imp->pend_accepted++;
+	else
+		imp->pend_duplicate++;
+	imp->last_line = line;
+	if (++imp->in_batch >= imp->batch_size && (rc = commit(imp)) != 0)
+		return rc;
+	return interrupted ? IMP_EINTR : 0;
+}
+
+/* --db, else $SCAMDEX_DB, else $XDG_DATA_HOME/scamdex or
+ * ~/.local/share/scamdex (parents created). */
+static int db_path(const char *opt, char *buf, size_t size)
+{
+	const char *env = getenv("SCAMDEX_DB");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (opt)
+		n = snprintf(buf, size, "%s", opt);
+	else if (env && *env)
+		n = snprintf(buf, size, "%s", env);
+	else {
+		if (xdg && xdg[0] == '/')
+			n = snprintf(buf, size, "%s/scamdex", xdg);
+		else if (home && *home)
+			n = snprintf(buf, size, "%s/.local/share/scamdex",
+				     home);
+		else
+			return -1;
+		if (n > 0 && (size_t)n < size) {
+			/* mkdir -p the parents */
+			for (char *p = buf + 1; *p; p++) {
+				if (*p != '/')
+					continue;
+				*p = '\0';
+				mkdir(buf, 0755);
+				*p = '/';
+			}
+		}
+	}
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+static int valid_office(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > SDX_OFFICE_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		      *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int file_format(int fmt, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (fmt != FMT_AUTO)
+		return fmt;
+	if (dot && (strcmp(dot, ".jsonl") == 0 ||
+		    strcmp(dot, ".ndjson") == 0 || strcmp(dot, ".json") == 0))
+		return FMT_JSONL;
+	return FMT_CSV;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"map", required_argument, NULL, 'm'},
+		{"origin", required_argument, NULL, 'o'},
+		{"agency", required_argument, NULL, 'a'},
+		{"audience", required_argument, NULL, 'A'},
+		{"reject", required_argument, NULL, 'r'},
+		{"batch", required_argument, NULL, 'b'},
+		{"db", required_argument, NULL, 'd'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static struct importer imp;
+	const char *map_path = NULL, *db_opt = NULL;
+	char path[4096];
+	int fmt = FMT_AUTO, quiet = 0, opt, status = 0, rc = 0;
+	int nfiles;
+	FILE **files;
+	uint64_t total_bytes = 0;
+	struct sigaction sa;
+
+	imp.batch_size = BATCH_DEFAULT;
+	imp.def.audience = SDX_AUD_BANK;
+	while ((opt = getopt_long(argc, argv, "f:m:o:a:A:r:b:d:qhV", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			if (strcmp(optarg, "csv") == 0)
+				fmt = FMT_CSV;
+			else if (strcmp(optarg, "jsonl") == 0)
+				fmt = FMT_JSONL;
+			else
+				return usage_error("unknown format '%s' (csv "
+						   "or jsonl)",
+						   optarg);
+			break;
+		case 'm':
+			map_path = optarg;
+			break;
+		case 'o':
+			if (!valid_office(optarg))
+				return usage_error("bad office id '%s' (1-32 "
+						   "of A-Z a-z 0-9 . _ -)",
+						   optarg);
+			imp.def.origin = optarg;
+			break;
+		case 'a':
+			if (strlen(optarg) > SDX_AGENCY_MAX ||
+			    !utf8_valid(optarg, strlen(optarg)))
+				return usage_error("bad agency name '%s'",
+						   optarg);
+			imp.def.agency = optarg;
+			break;
+		case 'A':
+			if (sdx_audience_parse(optarg, strlen(optarg),
+					       &imp.def.audience) != 0)
+				return usage_error("unknown audience '%s' "
+						   "(bank or police)",
+						   optarg);
+			break;
+		case 'r':
+			imp.reject_path = optarg;
+			break;
+		case 'b': {
+			char *end;
+			long v;
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v < 1 || v > BATCH_MAX)
+				return usage_error("bad batch size '%s' "
+						   "(1..1000000)",
+						   optarg);
+			imp.batch_size = (size_t)v;
+			break;
+		}
+		case 'd':
+			db_opt = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
+		case 'V':
+			printf("scamdex-import %s\n", sdx_version_string());
+			return 0;
+		default:
+			fputs("Try 'scamdex-import --help'.\n", stderr);
+			return 2;
+		}
+	}
+
+	/* every input is opened before anything is written */
+	nfiles = argc - optind;
+	if (nfiles == 0)
+		nfiles = 1;
+	files = calloc((size_t)nfiles, sizeof *files);
+	if (!files)
+		return 3;
+	for (int i = 0; i < nfiles; i++) {
+		const char *name = optind + i < argc ? argv[optind + i] : "-";
+		struct stat st;
+		if (strcmp(name, "-") == 0) {
+			files[i] = stdin;
+			continue;
+		}
+		files[i] = fopen(name, "rb");
+		if (!files[i]) {
+			fprintf(stderr, "scamdex-import: %s: %s\n", name,
+				strerror(errno));
+			return 2;
+		}
+		if (fstat(fileno(files[i]), &st) == 0 && S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "scamdex-import: %s: is a directory\n",
+				name);
+			return 2;
+		}
+		if (S_ISREG(st.st_mode))
+			total_bytes += (uint64_t)st.st_size;
+	}
+	if (colmap_new(&imp.map) != 0)
+		return 3;
+	if (map_path && colmap_load(imp.map, map_path) != 0)
+		return 2;
+	if (imp.reject_path) {
+		imp.rejects = strcmp(imp.reject_path, "-") == 0
+				      ? stdout
+				      : fopen(imp.reject_path, "w");
+		if (!imp.rejects) {
+			fprintf(stderr, "scamdex-import: %s: %s\n",
+				imp.reject_path, strerror(errno));
+			return 2;
+		}
+		fputs("file,line,column,reason,row\n", imp.rejects);
+	}
+	if (db_path(db_opt, path, sizeof path) != 0)
+		return usage_error("%s", "no database path: use --db, "
+					 "SCAMDEX_DB or HOME");
+	rc = sdx_db_open(path, SDX_OPEN_CREATE, &imp.db);
+	if (rc != 0) {
+		fprintf(stderr, "scamdex-import: %s: %s\n", path,
+			sdx_strerror(rc));
+		return 3;
+	}
+	imp.def.today = sdx_date_today();
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	progress_start(&imp.progress, !quiet && isatty(STDERR_FILENO),
+		       total_bytes);
+
+	for (int i = 0; i < nfiles && rc == 0; i++) {
+		const char *name = optind + i < argc ? argv[optind + i] : "-";
+		struct stat st;
+		imp.fname = name;
+		if (file_format(fmt, name) == FMT_JSONL)
+			rc = jsonl_read(&imp, files[i], name);
+		else
+			rc = csv_read(&imp, files[i], name);
+		if (fstat(fileno(files[i]), &st) == 0 && S_ISREG(st.st_mode))
+			imp.bytes_before += (uint64_t)st.st_size;
+		if (files[i] != stdin)
+			fclose(files[i]);
+		if (rc == 0 && commit(&imp) != 0)
+			rc = imp.db_status;
+	}
+	/* a reader stopped by a usage error or a signal: keep what was read */
+	if (rc == IMP_EUSAGE || rc == IMP_EINTR)
+		commit(&imp);
+	else if (imp.batch) {
+		sdx_batch_abort(imp.batch);
+		imp.batch = NULL;
+	}
+	progress_end(&imp.progress);
+
+	if (imp.db_status != 0) {
+		fprintf(stderr, "scamdex-import: %s: %s (rows after %s line %zu "
+				"not imported)\n",
+			path, sdx_strerror(imp.db_status), imp.fname,
+			imp.last_line);
+		status = 3;
+	} else if (rc == IMP_EINTR) {
+		fprintf(stderr, "scamdex-import: interrupted after %s line "
+				"%zu\n",
+			imp.fname, imp.last_line);
+		status = 130;
+	} else if (rc == IMP_EUSAGE) {
+		status = 2;
+	} else if (imp.rejected > 0) {
+		status = 1;
+	}
+	if (imp.rejects && imp.rejects != stdout && fclose(imp.rejects) != 0) {
+		fprintf(stderr, "scamdex-import: %s: %s\n", imp.reject_path,
+			strerror(errno));
+		if (status < 2)
+			status = 2;
+	} else if (imp.rejects == stdout && fflush(stdout) != 0 && status < 2) {
+		status = 2;
+	}
+	sdx_db_close(imp.db);
+	colmap_free(imp.map);
+	free(files);
+	fprintf(stderr,
+		"read %llu = accepted %llu + duplicate %llu + rejected %llu\n",
+		(unsigned long long)imp.read,
+		(unsigned long long)imp.accepted,
+		(unsigned long long)imp.duplicate,
+		(unsigned long long)imp.rejected);
+	return status;
+}

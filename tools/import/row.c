@@ -1,0 +1,329 @@
+/* row.c: one input row (cells by column) to one report, or the reason it
+ * is refused. Every refusal names its column. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "import.h"
+
+__attribute__((format(printf, 3, 4))) static int
+fail(struct reject *rej, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	rej->column = col < 0 ? "" : column_name(col);
+	va_start(ap, fmt);
+	vsnprintf(rej->reason, sizeof rej->reason, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		size_t n;
+		unsigned cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 1, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			n = 2, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			n = 3, cp = c & 0x07;
+		else
+			return 0;
+		if (i + n >= len)
+			return 0;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		/* overlong, surrogates, beyond U+10FFFF */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* Copy a text cell into dst (size bytes incl. NUL). */
+static int text(const struct row *row, int col, char *dst, size_t size,
+		const char *dflt, struct reject *rej)
+{
+	const char *s = dflt;
+	size_t len = dflt ? strlen(dflt) : 0;
+
+	if (row->n[col] > 0) {
+		s = row->v[col][0].s;
+		len = row->v[col][0].len;
+	}
+	if (!s) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (len >= size)
+		return fail(rej, col, "longer than %zu bytes", size - 1);
+	if (!utf8_valid(s, len))
+		return fail(rej, col, "invalid UTF-8");
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+static int date(const struct row *row, int col, int32_t today, int32_t *out,
+		struct reject *rej)
+{
+	*out = SDX_DATE_NONE;
+	if (row->n[col] == 0)
+		return 0;
+	if (sdx_date_parse(row->v[col][0].s, row->v[col][0].len, out) != 0)
+		return fail(rej, col,
+			    "invalid date (want YYYY-MM-DD or DD/MM/YYYY)");
+	if (*out > today)
+		return fail(rej, col, "date after today");
+	return 0;
+}
+
+static int term(const struct row *row, int col,
+		int (*parse)(const char *, size_t, int *), int *out,
+		const char *what, struct reject *rej)
+{
+	if (row->n[col] == 0)
+		return 0;
+	if (parse(row->v[col][0].s, row->v[col][0].len, out) != 0)
+		return fail(rej, col, "unknown %s", what);
+	return 0;
+}
+
+/* Add one identifier; a repeat of one already in the report is dropped. */
+static int ident(sdx_report *r, sdx_kind kind, sdx_role role, int col,
+		 const char *s, size_t len, struct reject *rej)
+{
+	sdx_norm_error err;
+	sdx_kind got = SDX_KIND_AUTO;
+	char canon[SDX_CANON_MAX];
+	int rc;
+
+	if (len > SDX_INPUT_MAX)
+		return fail(rej, col, "longer than 1024 bytes");
+	if (r->n_idents == SDX_REPORT_IDENTS_MAX)
+		return fail(rej, col, "more than 16 identifiers");
+	memset(&err, 0, sizeof err);
+	rc = sdx_normalize(kind, s, len, canon, sizeof canon, NULL, &got,
+			   &err);
+	if (rc == 0 && col == COL_URL && got != SDX_KIND_DOMAIN &&
+	    got != SDX_KIND_HANDLE)
+		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon,
+				   sizeof canon, NULL, &got, &err);
+	if (rc != 0 && col == COL_URL && kind == SDX_KIND_AUTO) {
+		/* name the domain error, not auto-detection's */
+		memset(&err, 0, sizeof err);
+		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon,
+				   sizeof canon, NULL, &got, &err);
+	}
+	if (rc != 0)
+		return fail(rej, col, "%s",
+			    err.reason[0] ? err.reason : sdx_strerror(rc));
+	if (got == SDX_KIND_HANDLE && col == COL_URL)
+		role = SDX_ROLE_CHAT;
+	for (size_t i = 0; i < r->n_idents; i++)
+		if (r->idents[i].kind == got &&
+		    strcmp(r->idents[i].canonical, canon) == 0)
+			return 0;
+	r->idents[r->n_idents].kind = got;
+	r->idents[r->n_idents].role = role;
+	memcpy(r->idents[r->n_idents].canonical, canon, strlen(canon) + 1);
+	r->n_idents++;
+	return 0;
+}
+
+/* Identifier cells may hold several values, separated by ';' or lines. */
+static int idents(sdx_report *r, const struct row *row, int col,
+		  sdx_kind kind, sdx_role role, struct reject *rej)
+{
+	for (size_t i = 0; i < row->n[col]; i++) {
+		const char *s = row->v[col][i].s, *end = s + row->v[col][i].len;
+		while (s < end) {
+			const char *p = s;
+			while (p < end && *p != ';' && *p != '\n')
+				p++;
+			const char *a = s, *b = p;
+			while (a < b && (*a == ' ' || *a == '\t' || *a == '\r'))
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t' ||
+					 b[-1] == '\r'))
+				b--;
+			if (b > a &&
+			    ident(r, kind, role, col, a, (size_t)(b - a), rej))
+				return -1;
+			s = p + 1;
+		}
+	}
+	return 0;
+}
+
+static int one(const struct row *row, int col, struct reject *rej)
+{
+	if (row->n[col] > 1)
+		return fail(rej, col, "more than one value");
+	return 0;
+}
+
+/* bank + account -> "BIN:account"; a bank cell alone may hold both. */
+static int bank_account(sdx_report *r, const struct row *row,
+			struct reject *rej)
+{
+	const struct sdx_bank_info *bank;
+	char buf[SDX_INPUT_MAX + 16];
+	const struct cell *b = &row->v[COL_BANK][0];
+	const struct cell *a = &row->v[COL_ACCOUNT][0];
+
+	if (one(row, COL_BANK, rej) || one(row, COL_ACCOUNT, rej))
+		return -1;
+	if (row->n[COL_ACCOUNT] == 0) {
+		if (row->n[COL_BANK] == 0)
+			return 0;
+		/* "Vietcombank:0011004012345" or "VCB 0011 0040 12345" */
+		if (sdx_normalize(SDX_KIND_BANK, b->s, b->len, buf, sizeof buf,
+				  NULL, NULL, NULL) == 0)
+			return ident(r, SDX_KIND_BANK, SDX_ROLE_PAYEE, COL_BANK,
+				     b->s, b->len, rej);
+		return fail(rej, COL_ACCOUNT, "bank without account");
+	}
+	if (row->n[COL_BANK] == 0) {
+		/* the account cell may name its bank itself */
+		if (sdx_normalize(SDX_KIND_BANK, a->s, a->len, buf, sizeof buf,
+				  NULL, NULL, NULL) == 0)
+			return ident(r, SDX_KIND_BANK, SDX_ROLE_PAYEE,
+				     COL_ACCOUNT, a->s, a->len, rej);
+		return fail(rej, COL_BANK, "account without bank");
+	}
+	if (sdx_bank_lookup(b->s, b->len, &bank) != 0)
+		return fail(rej, COL_BANK, "unknown bank");
+	if (a->len > SDX_INPUT_MAX)
+		return fail(rej, COL_ACCOUNT, "longer than 1024 bytes");
+	int n = snprintf(buf, sizeof buf, "%s:%.*s", bank->bin, (int)a->len,
+			 a->s);
+	return ident(r, SDX_KIND_BANK, SDX_ROLE_PAYEE, COL_ACCOUNT, buf,
+		     (size_t)n, rej);
+}
+
+static const char *channel_platform(int channel)
+{
+	switch (channel) {
+	case SDX_CHAN_ZALO:
+		return "zalo";
+	case SDX_CHAN_VIBER:
+		return "viber";
+	case SDX_CHAN_TELEGRAM:
+		return "telegram";
+	case SDX_CHAN_MESSENGER:
+	case SDX_CHAN_FACEBOOK:
+		return "facebook";
+	default:
+		return NULL;
+	}
+}
+
+/* handle (+ platform, or the channel's platform) -> "platform:name" */
+static int handles(sdx_report *r, const struct row *row, int channel,
+		   struct reject *rej)
+{
+	char buf[SDX_INPUT_MAX + 64];
+	const char *platform = channel_platform(channel);
+	size_t plen = platform ? strlen(platform) : 0;
+
+	if (one(row, COL_PLATFORM, rej))
+		return -1;
+	if (row->n[COL_PLATFORM] > 0) {
+		platform = row->v[COL_PLATFORM][0].s;
+		plen = row->v[COL_PLATFORM][0].len;
+		if (row->n[COL_HANDLE] == 0)
+			return fail(rej, COL_HANDLE, "platform without handle");
+		if (plen > 32)
+			return fail(rej, COL_PLATFORM, "unknown platform");
+	}
+	for (size_t i = 0; i < row->n[COL_HANDLE]; i++) {
+		const struct cell *h = &row->v[COL_HANDLE][i];
+		/* a handle that names its platform (URL, "x:name") as is */
+		if (!platform || memchr(h->s, ':', h->len) ||
+		    memchr(h->s, '/', h->len) || h->len > SDX_INPUT_MAX) {
+			if (ident(r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, COL_HANDLE,
+				  h->s, h->len, rej))
+				return -1;
+			continue;
+		}
+		int n = snprintf(buf, sizeof buf, "%.*s:%.*s", (int)plen,
+				 platform, (int)h->len, h->s);
+		if (ident(r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, COL_HANDLE, buf,
+			  (size_t)n, rej))
+			return -1;
+	}
+	return 0;
+}
+
+int row_to_report(const struct row *row, const struct row_defaults *def,
+		  sdx_report *r, struct reject *rej)
+{
+	sdx_report_init(r);
+	if (row->too_many)
+		return fail(rej, row->too_many_col, "more than 16 values");
+	for (int c = COL_AGENCY; c < COL_COUNT; c++)
+		if (one(row, c, rej))
+			return -1;
+
+	/* provenance first: the channel decides a handle's platform */
+	if (def->origin && def->origin[0] &&
+	    strlen(def->origin) < sizeof r->origin)
+		memcpy(r->origin, def->origin, strlen(def->origin) + 1);
+	if (text(row, COL_AGENCY, r->agency, sizeof r->agency, def->agency,
+		 rej) ||
+	    text(row, COL_CASE_REF, r->case_ref, sizeof r->case_ref, NULL,
+		 rej) ||
+	    text(row, COL_NARRATIVE, r->narrative, sizeof r->narrative, NULL,
+		 rej))
+		return -1;
+	if (date(row, COL_INCIDENT_DATE, def->today, &r->incident_date,
+		 rej) ||
+	    date(row, COL_RECEIVED_DATE, def->today, &r->received_date, rej))
+		return -1;
+	if (r->received_date != SDX_DATE_NONE &&
+	    r->incident_date != SDX_DATE_NONE &&
+	    r->received_date < r->incident_date)
+		return fail(rej, COL_RECEIVED_DATE,
+			    "received before the incident date");
+	r->audience = def->audience;
+	if (term(row, COL_CATEGORY, sdx_category_parse, &r->category,
+		 "category", rej) ||
+	    term(row, COL_CHANNEL, sdx_channel_parse, &r->channel, "channel",
+		 rej) ||
+	    term(row, COL_CONFIRMATION, sdx_confirmation_parse,
+		 &r->confirmation, "confirmation level", rej) ||
+	    term(row, COL_AUDIENCE, sdx_audience_parse, &r->audience,
+		 "audience", rej))
+		return -1;
+	if (row->n[COL_AMOUNT] > 0 &&
+	    sdx_amount_parse(row->v[COL_AMOUNT][0].s,
+			     row->v[COL_AMOUNT][0].len, &r->amount) != 0)
+		return fail(rej, COL_AMOUNT,
+			    "invalid amount (want whole VND, e.g. 5.000.000)");
+
+	if (idents(r, row, COL_PHONE, SDX_KIND_PHONE, SDX_ROLE_CALLER, rej) ||
+	    bank_account(r, row, rej) ||
+	    idents(r, row, COL_VIETQR, SDX_KIND_BANK, SDX_ROLE_PAYEE, rej) ||
+	    handles(r, row, r->channel, rej) ||
+	    idents(r, row, COL_URL, SDX_KIND_AUTO, SDX_ROLE_LINK, rej))
+		return -1;
+	if (r->n_idents == 0)
+		return fail(rej, -1, "no identifier in this row");
+	return 0;
+}
