@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# faults.sh: the database under faults. Prints TAP.
+#  1. a read-only database directory: reads work, writes are refused with a
+#     clear message, nothing changes;
+#  2. a corrupted data.mdb (junk, truncated, meta pages zeroed, a page
+#     garbled): scamdex says so, refuses to write, never crashes, and the
+#     file is left as it was;
+#  3. a full disk (a 1 MiB tmpfs, or RLIMIT_FSIZE where mounting is not
+#     allowed): the import fails clearly, what was committed stays, verify
+#     passes;
+#  4. two importers at once on one database: each finishes or fails
+#     clearly; nothing is lost;
+# and `scamdex verify` after each.
+# Environment (meson's test_env): SOURCE_ROOT, BUILD_ROOT.
+set -u
+src=${SOURCE_ROOT:?}
+build=${BUILD_ROOT:?}
+export PATH="$build/cli:$build/tools/import:$build/tools/sync:$PATH"
+dbdump=$build/tests/hardening/dbdump
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdx-faults.XXXXXX")
+mounts=()
+cleanup() {
+	for m in "${mounts[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
+	chmod -R u+w "$tmp" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+export SCAMDEX_DB=$tmp/no-such-db
+n=0
+fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+
+# check NAME COND-STATUS DETAILS...: ok if COND-STATUS is 0
+check() {
+	local name=$1 st=$2
+	shift 2
+	if [ "$st" -eq 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
+}
+
+# run OUTPREFIX CMD...: run with stdin closed; status in $rc, output in
+# OUTPREFIX.out / OUTPREFIX.err.
+run() {
+	local p=$1
+	shift
+	timeout 120 "$@" </dev/null >"$p.out" 2>"$p.err"
+	rc=$?
+}
+# not a crash: 0..3 are the documented statuses
+sane() { [ "$1" -ge 0 ] && [ "$1" -le 3 ]; }
+err_of() { head -c 400 "$1.err" | tr '\n' ' '; }
+
+# shellcheck source=tests/hardening/setup.sh
+. "$src/tests/hardening/setup.sh"
+
+seed=$tmp/seed
+if ! setup_seed_db "$seed" "$tmp/scratch" >"$tmp/setup.log" 2>&1; then
+	echo "not ok 1 - seed database"
+	sed 's/^/#   /' "$tmp/setup.log"
+	echo "1..1"
+	exit 1
+fi
+phone='038.555.1234' # reported in the first demo rows
+new_report=(report --agency 'PA05 - Công an tỉnh Kon Tum' --case-ref 9100/CAT-PA05
+	--incident-date 2026-11-20 --category extortion --phone 0795550199)
+
+# ---------- 1. read-only directory ----------
+ro=$tmp/ro
+mkdir -p "$ro"
+ro_how=
+if [ "$(id -u)" -eq 0 ]; then
+	if mount --bind "$seed" "$ro" 2>/dev/null; then
+		mounts+=("$ro")
+		mount -o remount,bind,ro "$ro" 2>/dev/null && ro_how="read-only bind mount"
+	fi
+else
+	cp -a "$seed/." "$ro/" && chmod -R a-w "$ro" && ro_how="chmod a-w"
+fi
+if [ -z "$ro_how" ]; then
+	skip "read-only directory" "neither a read-only bind mount nor chmod works here"
+else
+	"$dbdump" "$ro" >"$tmp/ro.before"
+	run "$tmp/ro1" scamdex --db "$ro" check "$phone"
+	check "read-only ($ro_how): check still answers (exit 1, reported)" \
+		"$([ "$rc" -eq 1 ] && echo 0 || echo 1)" "exit $rc: $(err_of "$tmp/ro1")"
+	run "$tmp/ro2" scamdex --db "$ro" "${new_report[@]}"
+	check "read-only: report refused with exit 3 and 'read-only'" \
+		"$([ "$rc" -eq 3 ] && grep -qi 'read-only' "$tmp/ro2.err" && echo 0 || echo 1)" \
+		"exit $rc: $(err_of "$tmp/ro2")"
+	run "$tmp/ro3" scamdex-import --db "$ro" "$src/fixtures/demo/reports.csv"
+	check "read-only: import refused with exit 3 and 'read-only'" \
+		"$([ "$rc" -eq 3 ] && grep -qi 'read-only' "$tmp/ro3.err" && echo 0 || echo 1)" \
+		"exit $rc: $(err_of "$tmp/ro3")"
+	"$dbdump" "$ro" >"$tmp/ro.after"
+	check "read-only: database unchanged" "$(cmp -s "$tmp/ro.before" "$tmp/ro.after"; echo $?)"
+	run "$tmp/ro4" scamdex --db "$ro" verify
+	check "read-only: verify passes" "$rc" "exit $rc: $(err_of "$tmp/ro4")"
+fi
+
+# ---------- 2. corrupted data.mdb ----------
+# corrupt NAME HOW: a copy of the seed database, data.mdb damaged by HOW.
+corrupt() {
+	local d=$tmp/corrupt-$1
+	mkdir -p "$d"
+	cp "$seed/data.mdb" "$d/data.mdb"
+	local size
+	size=$(stat -c %s "$d/data.mdb")
+	case $2 in
+	junk) printf 'this is not a database\n' >"$d/data.mdb" ;;
+	truncated) truncate -s $((size / 3)) "$d/data.mdb" ;;
+	meta-zeroed) dd if=/dev/zero of="$d/data.mdb" bs=4096 count=2 conv=notrunc status=none ;;
+	page-garbled)
+		# every page after the two meta pages: 64 junk bytes at offset 100
+		local p
+		for ((p = 2; p * 4096 < size; p++)); do
+			head -c 64 /dev/urandom | dd of="$d/data.mdb" bs=1 seek=$((p * 4096 + 100)) conv=notrunc status=none
+		done
+		;;
+	esac
+	echo "$d"
+}
+for how in junk truncated meta-zeroed page-garbled; do
+	d=$(corrupt "$how" "$how")
+	sum_before=$(md5sum <"$d/data.mdb")
+	run "$tmp/c1" scamdex --db "$d" check "$phone"
+	rc1=$rc
+	run "$tmp/c2" scamdex --db "$d" "${new_report[@]}"
+	rc2=$rc
+	run "$tmp/c3" scamdex --db "$d" verify
+	rc3=$rc
+	run "$tmp/c4" scamdex-import --db "$d" "$src/fixtures/demo/reports.csv"
+	rc4=$rc
+	sum_after=$(md5sum <"$d/data.mdb")
+	if [ "$how" = page-garbled ]; then
+		# Damage inside B-tree pages is not always detectable by LMDB;
+		# what must hold: no crash, and verify does not pass silently.
+		st=0
+		for r in $rc1 $rc2 $rc3 $rc4; do sane "$r" || st=1; done
+		[ "$rc3" -ne 0 ] || st=1
+		check "corrupted ($how): no crash, verify fails (exit $rc1/$rc2/$rc3/$rc4)" "$st" \
+			"check: $(err_of "$tmp/c1")" "report: $(err_of "$tmp/c2")" \
+			"verify: $(err_of "$tmp/c3")" "import: $(err_of "$tmp/c4")"
+		continue
+	fi
+	st=0
+	for r in $rc1 $rc2 $rc3 $rc4; do [ "$r" -eq 3 ] || st=1; done
+	grep -qiE 'corrupt|not a scamdex database' "$tmp/c1.err" || st=1
+	check "corrupted ($how): check/report/verify/import exit 3 saying so" "$st" \
+		"exits $rc1/$rc2/$rc3/$rc4" "check: $(err_of "$tmp/c1")" "report: $(err_of "$tmp/c2")" \
+		"verify: $(err_of "$tmp/c3")" "import: $(err_of "$tmp/c4")"
+	check "corrupted ($how): data.mdb left as it was" "$([ "$sum_before" = "$sum_after" ] && echo 0 || echo 1)"
+done
+
+# ---------- 3. full disk ----------
+full=$tmp/full
+mkdir -p "$full"
+full_how=
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs "$full" 2>/dev/null; then
+	mounts+=("$full")
+	full_how="1 MiB tmpfs"
+fi
+big=$tmp/big.csv
+{
+	echo "$csv_head"
+	# 600 distinct reports with 1.5 KB narratives: about 1 MB of reports
+	for ((i = 0; i < 600; i++)); do
+		printf '07955%05d,,,,,,,PA05 - Công an tỉnh Kon Tum,%d/CAT-PA05,2026-11-02,2026-11-05,extortion,zalo,1500000,reported,bank,' "$i" "$((20000 + i))"
+		head -c 1500 /dev/zero | tr '\0' x
+		printf '\n'
+	done
+} >"$big"
+if [ -n "$full_how" ]; then
+	run "$tmp/f1" scamdex-import --db "$full/db" "$big"
+else
+	full_how="RLIMIT_FSIZE 1 MiB"
+	run "$tmp/f1" bash -c 'trap "" XFSZ; ulimit -f 1024; exec "$@"' _ scamdex-import --db "$full/db" "$big"
+fi
+check "full disk ($full_how): import fails with exit 3 and 'full'" \
+	"$([ "$rc" -eq 3 ] && grep -qiE 'full|no space|too large' "$tmp/f1.err" && echo 0 || echo 1)" \
+	"exit $rc: $(err_of "$tmp/f1")"
+if [ -f "$full/db/data.mdb" ]; then
+	run "$tmp/f2" scamdex --db "$full/db" verify
+	check "full disk: verify passes on what was committed" "$rc" "exit $rc: $(err_of "$tmp/f2")"
+	run "$tmp/f3" scamdex --db "$full/db" stats --json
+	check "full disk: stats still answers" "$rc" "exit $rc: $(err_of "$tmp/f3")"
+else
+	skip "full disk: verify" "no database was created"
+fi
+
+# ---------- 4. two importers at once ----------
+two=$tmp/two
+demo=$src/fixtures/demo/reports.csv
+rows=$(($(wc -l <"$demo") - 1))
+half=$((rows / 2))
+{ head -n 1 "$demo"; sed -n "2,$((half + 1))p" "$demo"; } >"$tmp/a.csv"
+{ head -n 1 "$demo"; sed -n "$((half + 2)),\$p" "$demo"; } >"$tmp/b.csv"
+# the database exists first (one row), then both import at once
+head -n 2 "$demo" >"$tmp/first.csv"
+scamdex-import --db "$two" "$tmp/first.csv" </dev/null >/dev/null 2>&1
+( scamdex-import --db "$two" "$tmp/a.csv" </dev/null >"$tmp/ia.out" 2>"$tmp/ia.err"; echo $? >"$tmp/ia.rc" ) &
+pa=$!
+( scamdex-import --db "$two" "$tmp/b.csv" </dev/null >"$tmp/ib.out" 2>"$tmp/ib.err"; echo $? >"$tmp/ib.rc" ) &
+pb=$!
+wait "$pa" "$pb"
+ra=$(cat "$tmp/ia.rc") rb=$(cat "$tmp/ib.rc")
+st=0
+for r in $ra $rb; do [ "$r" -eq 0 ] || [ "$r" -eq 3 ] || st=1; done
+[ "$ra" -eq 3 ] && ! grep -qiE 'busy|lock|another' "$tmp/ia.err" && st=1
+[ "$rb" -eq 3 ] && ! grep -qiE 'busy|lock|another' "$tmp/ib.err" && st=1
+check "two importers at once: each finishes or fails clearly (exits $ra, $rb)" "$st" \
+	"a: $(head -c 300 "$tmp/ia.err" | tr '\n' ' ')" "b: $(head -c 300 "$tmp/ib.err" | tr '\n' ' ')"
+# whatever failed is imported again, as a person would
+[ "$ra" -eq 0 ] || scamdex-import --db "$two" "$tmp/a.csv" </dev/null >/dev/null 2>&1
+[ "$rb" -eq 0 ] || scamdex-import --db "$two" "$tmp/b.csv" </dev/null >/dev/null 2>&1
+one=$tmp/one
+scamdex-import --db "$one" "$demo" </dev/null >/dev/null 2>&1
+scamdex --db "$two" stats --json >"$tmp/two.stats" 2>&1
+scamdex --db "$one" stats --json >"$tmp/one.stats" 2>&1
+check "two importers at once: nothing lost (stats equal one sequential import)" \
+	"$(cmp -s "$tmp/one.stats" "$tmp/two.stats"; echo $?)" \
+	"$(diff "$tmp/one.stats" "$tmp/two.stats" | head -5 | tr '\n' ' ')"
+run "$tmp/t3" scamdex --db "$two" verify
+check "two importers at once: verify passes" "$rc" "exit $rc: $(err_of "$tmp/t3")"
+
+echo "1..$n"
+exit $fail
