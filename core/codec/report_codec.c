@@ -1,0 +1,667 @@
+/* report_codec.c: canonical CBOR for reports and operation bodies, the
+ * one file that includes <cbor.h> (libcbor 0.8's encoding API changed in
+ * 0.10). Encoding uses cbor_encode_* into caller buffers; decoding pulls
+ * one item at a time from cbor_stream_decode and trusts no length. */
+#include "codec.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cbor.h>
+
+/* ---- writer ---- */
+
+struct wr {
+	uint8_t *buf;
+	size_t cap, len;
+	int err;
+};
+
+static void wput(struct wr *w, size_t n)
+{
+	if (n == 0)
+		w->err = SDX_ETOOLONG;
+	w->len += n;
+}
+
+static void w_uint(struct wr *w, uint64_t v)
+{
+	if (!w->err)
+		wput(w, cbor_encode_uint(v, w->buf + w->len, w->cap - w->len));
+}
+
+static void w_int(struct wr *w, int64_t v)
+{
+	if (v >= 0)
+		w_uint(w, (uint64_t)v);
+	else if (!w->err)
+		wput(w, cbor_encode_negint((uint64_t)(-(v + 1)), w->buf + w->len,
+					   w->cap - w->len));
+}
+
+static void w_head_map(struct wr *w, size_t n)
+{
+	if (!w->err)
+		wput(w, cbor_encode_map_start(n, w->buf + w->len, w->cap - w->len));
+}
+
+static void w_head_array(struct wr *w, size_t n)
+{
+	if (!w->err)
+		wput(w, cbor_encode_array_start(n, w->buf + w->len,
+						w->cap - w->len));
+}
+
+static void w_raw(struct wr *w, const void *p, size_t n)
+{
+	if (w->err)
+		return;
+	if (w->cap - w->len < n) {
+		w->err = SDX_ETOOLONG;
+		return;
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static void w_text(struct wr *w, const char *p, size_t n)
+{
+	if (!w->err)
+		wput(w, cbor_encode_string_start(n, w->buf + w->len,
+						 w->cap - w->len));
+	w_raw(w, p, n);
+}
+
+static void w_bytes(struct wr *w, const uint8_t *p, size_t n)
+{
+	if (!w->err)
+		wput(w, cbor_encode_bytestring_start(n, w->buf + w->len,
+						     w->cap - w->len));
+	w_raw(w, p, n);
+}
+
+static int bounded(const char *s, size_t max, codec_str *out)
+{
+	size_t n = strnlen(s, max + 1);
+	if (n > max)
+		return SDX_ETOOLONG;
+	out->p = s;
+	out->len = n;
+	return 0;
+}
+
+static int str_cmp(codec_str a, codec_str b)
+{
+	size_t n = a.len < b.len ? a.len : b.len;
+	int c = memcmp(a.p, b.p, n);
+	if (c)
+		return c;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
+static int ident_cmp(const codec_ident *a, const codec_ident *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	int c = str_cmp(a->canonical, b->canonical);
+	if (c)
+		return c;
+	return a->role < b->role ? -1 : a->role > b->role;
+}
+
+static int valid_fields(const codec_report_view *v)
+{
+	if (v->category < 0 || v->category >= 32 || v->channel < 0 ||
+	    v->channel > 255 || v->confirmation < 0 ||
+	    v->confirmation >= SDX_CONF_COUNT || v->audience < 0 ||
+	    v->audience > SDX_AUD_POLICE || v->amount < -1 ||
+	    v->n_idents < 1 || v->n_idents > SDX_REPORT_IDENTS_MAX)
+		return SDX_EINVAL;
+	for (size_t i = 0; i < v->n_idents; i++) {
+		const codec_ident *id = &v->idents[i];
+		if (id->kind < SDX_KIND_PHONE || id->kind > SDX_KIND_DOMAIN ||
+		    id->role < 0 || id->role > 255 || id->canonical.len == 0)
+			return SDX_EINVAL;
+		if (id->canonical.len >= SDX_CANON_MAX)
+			return SDX_ETOOLONG;
+	}
+	return 0;
+}
+
+int codec_report_view_encode(const codec_report_view *v, int with_received,
+			     uint8_t *buf, size_t cap, size_t *len)
+{
+	int rc = valid_fields(v);
+	if (rc)
+		return rc;
+	size_t n = 6; /* origin, category, channel, confirmation, audience,
+			 idents */
+	n += v->agency.len > 0;
+	n += v->case_ref.len > 0;
+	n += v->incident_date != SDX_DATE_NONE;
+	n += with_received && v->received_date != SDX_DATE_NONE;
+	n += v->amount >= 0;
+	n += v->narrative.len > 0;
+
+	struct wr w = {buf, cap, 0, 0};
+	w_head_map(&w, n);
+	w_uint(&w, 0);
+	w_text(&w, v->origin.p, v->origin.len);
+	if (v->agency.len) {
+		w_uint(&w, 1);
+		w_text(&w, v->agency.p, v->agency.len);
+	}
+	if (v->case_ref.len) {
+		w_uint(&w, 2);
+		w_text(&w, v->case_ref.p, v->case_ref.len);
+	}
+	if (v->incident_date != SDX_DATE_NONE) {
+		w_uint(&w, 3);
+		w_int(&w, v->incident_date);
+	}
+	if (with_received && v->received_date != SDX_DATE_NONE) {
+		w_uint(&w, 4);
+		w_int(&w, v->received_date);
+	}
+	w_uint(&w, 5);
+	w_uint(&w, (uint64_t)v->category);
+	w_uint(&w, 6);
+	w_uint(&w, (uint64_t)v->channel);
+	if (v->amount >= 0) {
+		w_uint(&w, 7);
+		w_uint(&w, (uint64_t)v->amount);
+	}
+	w_uint(&w, 8);
+	w_uint(&w, (uint64_t)v->confirmation);
+	w_uint(&w, 9);
+	w_uint(&w, (uint64_t)v->audience);
+	if (v->narrative.len) {
+		w_uint(&w, 10);
+		w_text(&w, v->narrative.p, v->narrative.len);
+	}
+	w_uint(&w, 11);
+	w_head_array(&w, v->n_idents);
+	for (size_t i = 0; i < v->n_idents; i++) {
+		w_head_array(&w, 3);
+		w_uint(&w, (uint64_t)v->idents[i].kind);
+		w_uint(&w, (uint64_t)v->idents[i].role);
+		w_text(&w, v->idents[i].canonical.p, v->idents[i].canonical.len);
+	}
+	if (w.err)
+		return w.err;
+	*len = w.len;
+	return 0;
+}
+
+int codec_report_view_from(const sdx_report *r, codec_report_view *vp)
+{
+	codec_report_view v;
+	int rc;
+	if ((rc = bounded(r->origin, SDX_OFFICE_MAX, &v.origin)) ||
+	    (rc = bounded(r->agency, SDX_AGENCY_MAX, &v.agency)) ||
+	    (rc = bounded(r->case_ref, SDX_CASEREF_MAX, &v.case_ref)) ||
+	    (rc = bounded(r->narrative, SDX_NARRATIVE_MAX, &v.narrative)))
+		return rc;
+	v.incident_date = r->incident_date;
+	v.received_date = r->received_date;
+	v.category = r->category;
+	v.channel = r->channel;
+	v.confirmation = r->confirmation;
+	v.audience = r->audience;
+	v.amount = r->amount;
+	if (r->n_idents < 1 || r->n_idents > SDX_REPORT_IDENTS_MAX)
+		return SDX_EINVAL;
+	/* insertion sort: at most 16 identifiers */
+	v.n_idents = 0;
+	for (size_t i = 0; i < r->n_idents; i++) {
+		codec_ident id;
+		id.kind = (int)r->idents[i].kind;
+		id.role = (int)r->idents[i].role;
+		if ((rc = bounded(r->idents[i].canonical, SDX_CANON_MAX - 1,
+				  &id.canonical)))
+			return rc;
+		size_t j = v.n_idents;
+		int dup = 0;
+		while (j > 0) {
+			int c = ident_cmp(&v.idents[j - 1], &id);
+			if (c == 0)
+				dup = 1;
+			if (c <= 0)
+				break;
+			j--;
+		}
+		if (dup)
+			continue;
+		memmove(&v.idents[j + 1], &v.idents[j],
+			(v.n_idents - j) * sizeof v.idents[0]);
+		v.idents[j] = id;
+		v.n_idents++;
+	}
+	if ((rc = valid_fields(&v)))
+		return rc;
+	*vp = v;
+	return 0;
+}
+
+int codec_report_encode(const sdx_report *r, int with_received, uint8_t *buf,
+			size_t cap, size_t *len)
+{
+	codec_report_view v;
+	int rc = codec_report_view_from(r, &v);
+	if (rc)
+		return rc;
+	return codec_report_view_encode(&v, with_received, buf, cap, len);
+}
+
+/* ---- reader: one CBOR item at a time ---- */
+
+enum tok { T_BAD, T_UINT, T_NEG, T_BYTES, T_TEXT, T_ARRAY, T_MAP };
+
+struct rd {
+	const uint8_t *buf;
+	size_t len, pos;
+	enum tok type;
+	uint64_t u;
+	const uint8_t *p;
+	size_t n;
+};
+
+static void cb_u8(void *c, uint8_t v) { ((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v; }
+static void cb_u16(void *c, uint16_t v) { ((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v; }
+static void cb_u32(void *c, uint32_t v) { ((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v; }
+static void cb_u64(void *c, uint64_t v) { ((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v; }
+static void cb_n8(void *c, uint8_t v) { ((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v; }
+static void cb_n16(void *c, uint16_t v) { ((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v; }
+static void cb_n32(void *c, uint32_t v) { ((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v; }
+static void cb_n64(void *c, uint64_t v) { ((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v; }
+
+static void cb_text(void *c, cbor_data p, size_t n)
+{
+	struct rd *r = c;
+	r->type = T_TEXT;
+	r->p = p;
+	r->n = n;
+}
+
+static void cb_bytes(void *c, cbor_data p, size_t n)
+{
+	struct rd *r = c;
+	r->type = T_BYTES;
+	r->p = p;
+	r->n = n;
+}
+
+static void cb_array(void *c, size_t n)
+{
+	((struct rd *)c)->type = T_ARRAY;
+	((struct rd *)c)->n = n;
+}
+
+static void cb_map(void *c, size_t n)
+{
+	((struct rd *)c)->type = T_MAP;
+	((struct rd *)c)->n = n;
+}
+
+static void cb_bad(void *c) { ((struct rd *)c)->type = T_BAD; }
+static void cb_bad_u64(void *c, uint64_t v) { ((struct rd *)c)->type = T_BAD; }
+static void cb_bad_f(void *c, float v) { ((struct rd *)c)->type = T_BAD; }
+static void cb_bad_d(void *c, double v) { ((struct rd *)c)->type = T_BAD; }
+static void cb_bad_b(void *c, bool v) { ((struct rd *)c)->type = T_BAD; }
+
+static const struct cbor_callbacks callbacks = {
+	.uint8 = cb_u8, .uint16 = cb_u16, .uint32 = cb_u32, .uint64 = cb_u64,
+	.negint8 = cb_n8, .negint16 = cb_n16, .negint32 = cb_n32,
+	.negint64 = cb_n64,
+	.byte_string_start = cb_bad, .byte_string = cb_bytes,
+	.string = cb_text, .string_start = cb_bad,
+	.indef_array_start = cb_bad, .array_start = cb_array,
+	.indef_map_start = cb_bad, .map_start = cb_map,
+	.tag = cb_bad_u64, .float2 = cb_bad_f, .float4 = cb_bad_f,
+	.float8 = cb_bad_d, .undefined = cb_bad, .null = cb_bad,
+	.boolean = cb_bad_b, .indef_break = cb_bad,
+};
+
+static int next(struct rd *r)
+{
+	if (r->pos >= r->len)
+		return SDX_ECORRUPT;
+	r->type = T_BAD;
+	struct cbor_decoder_result res =
+		cbor_stream_decode(r->buf + r->pos, r->len - r->pos, &callbacks, r);
+	if (res.status != CBOR_DECODER_FINISHED || res.read == 0 ||
+	    res.read > r->len - r->pos)
+		return SDX_ECORRUPT;
+	r->pos += res.read;
+	return r->type == T_BAD ? SDX_ECORRUPT : 0;
+}
+
+static int expect(struct rd *r, enum tok t)
+{
+	int rc = next(r);
+	if (rc)
+		return rc;
+	return r->type == t ? 0 : SDX_ECORRUPT;
+}
+
+static int get_uint(struct rd *r, uint64_t max, uint64_t *out)
+{
+	int rc = expect(r, T_UINT);
+	if (rc)
+		return rc;
+	if (r->u > max)
+		return SDX_ECORRUPT;
+	*out = r->u;
+	return 0;
+}
+
+static int get_date(struct rd *r, int32_t *out)
+{
+	int rc = next(r);
+	if (rc)
+		return rc;
+	if (r->type == T_UINT && r->u <= INT32_MAX)
+		*out = (int32_t)r->u;
+	else if (r->type == T_NEG && r->u < (uint64_t)INT32_MAX)
+		*out = (int32_t)(-1 - (int64_t)r->u); /* INT32_MIN is NONE */
+	else
+		return SDX_ECORRUPT;
+	return 0;
+}
+
+static int get_text(struct rd *r, size_t max, codec_str *out)
+{
+	int rc = expect(r, T_TEXT);
+	if (rc)
+		return rc;
+	if (r->n > max || memchr(r->p, 0, r->n))
+		return SDX_ECORRUPT;
+	out->p = (const char *)r->p;
+	out->len = r->n;
+	return 0;
+}
+
+/* Reads the map header and checks that keys ascend; *n = entries. */
+static int get_map(struct rd *r, size_t max, size_t *n)
+{
+	int rc = expect(r, T_MAP);
+	if (rc)
+		return rc;
+	if (r->n > max)
+		return SDX_ECORRUPT;
+	*n = r->n;
+	return 0;
+}
+
+static int get_key(struct rd *r, int *last)
+{
+	uint64_t k;
+	int rc = get_uint(r, 63, &k);
+	if (rc)
+		return rc;
+	if ((int)k <= *last)
+		return SDX_ECORRUPT;
+	*last = (int)k;
+	return 0;
+}
+
+static const codec_str empty = {"", 0};
+
+int codec_report_view_decode(const uint8_t *buf, size_t len,
+			     codec_report_view *v)
+{
+	struct rd r = {buf, len, 0, T_BAD, 0, NULL, 0};
+	size_t n;
+	int rc, last = -1;
+	uint64_t u = 0;
+	unsigned seen = 0;
+	v->origin = v->agency = v->case_ref = v->narrative = empty;
+	v->incident_date = v->received_date = SDX_DATE_NONE;
+	v->category = v->channel = v->confirmation = v->audience = 0;
+	v->amount = -1;
+	v->n_idents = 0;
+	if ((rc = get_map(&r, 12, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = get_key(&r, &last)))
+			return rc;
+		seen |= 1u << last;
+		switch (last) {
+		case 0: rc = get_text(&r, SDX_OFFICE_MAX, &v->origin); break;
+		case 1: rc = get_text(&r, SDX_AGENCY_MAX, &v->agency); break;
+		case 2: rc = get_text(&r, SDX_CASEREF_MAX, &v->case_ref); break;
+		case 3: rc = get_date(&r, &v->incident_date); break;
+		case 4: rc = get_date(&r, &v->received_date); break;
+		case 5:
+			rc = get_uint(&r, 31, &u);
+			v->category = (int)u;
+			break;
+		case 6:
+			rc = get_uint(&r, 255, &u);
+			v->channel = (int)u;
+			break;
+		case 7:
+			rc = get_uint(&r, INT64_MAX, &u);
+			v->amount = (int64_t)u;
+			break;
+		case 8:
+			rc = get_uint(&r, SDX_CONF_COUNT - 1, &u);
+			v->confirmation = (int)u;
+			break;
+		case 9:
+			rc = get_uint(&r, SDX_AUD_POLICE, &u);
+			v->audience = (int)u;
+			break;
+		case 10: rc = get_text(&r, SDX_NARRATIVE_MAX, &v->narrative); break;
+		case 11:
+			if ((rc = expect(&r, T_ARRAY)))
+				return rc;
+			if (r.n < 1 || r.n > SDX_REPORT_IDENTS_MAX)
+				return SDX_ECORRUPT;
+			v->n_idents = r.n;
+			for (size_t j = 0; j < v->n_idents && !rc; j++) {
+				codec_ident *id = &v->idents[j];
+				if ((rc = expect(&r, T_ARRAY)))
+					return rc;
+				if (r.n != 3)
+					return SDX_ECORRUPT;
+				if ((rc = get_uint(&r, SDX_KIND_DOMAIN, &u)))
+					return rc;
+				id->kind = (int)u;
+				if ((rc = get_uint(&r, 255, &u)))
+					return rc;
+				id->role = (int)u;
+				if ((rc = get_text(&r, SDX_CANON_MAX - 1,
+						   &id->canonical)))
+					return rc;
+				if (id->kind < SDX_KIND_PHONE || id->canonical.len == 0)
+					return SDX_ECORRUPT;
+				if (j > 0 && ident_cmp(&v->idents[j - 1], id) >= 0)
+					return SDX_ECORRUPT;
+			}
+			break;
+		default: return SDX_ECORRUPT;
+		}
+		if (rc)
+			return rc;
+	}
+	/* required: origin, category, channel, confirmation, audience, idents */
+	const unsigned req = 1u << 0 | 1u << 5 | 1u << 6 | 1u << 8 | 1u << 9 |
+			     1u << 11;
+	if ((seen & req) != req || r.pos != len)
+		return SDX_ECORRUPT;
+	return 0;
+}
+
+static void copy_str(char *dst, codec_str s)
+{
+	memcpy(dst, s.p, s.len);
+	dst[s.len] = 0;
+}
+
+int codec_report_decode(const uint8_t *buf, size_t len, sdx_report *out)
+{
+	codec_report_view v;
+	int rc = codec_report_view_decode(buf, len, &v);
+	if (rc)
+		return rc;
+	copy_str(out->origin, v.origin);
+	copy_str(out->agency, v.agency);
+	copy_str(out->case_ref, v.case_ref);
+	copy_str(out->narrative, v.narrative);
+	out->incident_date = v.incident_date;
+	out->received_date = v.received_date;
+	out->category = v.category;
+	out->channel = v.channel;
+	out->amount = v.amount;
+	out->confirmation = v.confirmation;
+	out->audience = v.audience;
+	out->n_idents = v.n_idents;
+	for (size_t i = 0; i < v.n_idents; i++) {
+		out->idents[i].kind = (sdx_kind)v.idents[i].kind;
+		out->idents[i].role = (sdx_role)v.idents[i].role;
+		copy_str(out->idents[i].canonical, v.idents[i].canonical);
+	}
+	memset(out->id, 0, sizeof out->id);
+	out->state = 0;
+	out->state_note[0] = 0;
+	out->state_by[0] = 0;
+	out->state_date = SDX_DATE_NONE;
+	return 0;
+}
+
+/* ---- operation bodies ---- */
+
+int codec_state_op_encode(const uint8_t id[16], const char *note,
+			  const char *by, int32_t date, uint8_t *buf,
+			  size_t cap, size_t *len)
+{
+	codec_str n, b;
+	int rc;
+	if ((rc = bounded(note ? note : "", SDX_NOTE_MAX, &n)) ||
+	    (rc = bounded(by ? by : "", SDX_AGENCY_MAX, &b)))
+		return rc;
+	struct wr w = {buf, cap, 0, 0};
+	w_head_map(&w, 2 + (n.len > 0) + (b.len > 0));
+	w_uint(&w, 0);
+	w_bytes(&w, id, 16);
+	if (n.len) {
+		w_uint(&w, 1);
+		w_text(&w, n.p, n.len);
+	}
+	if (b.len) {
+		w_uint(&w, 2);
+		w_text(&w, b.p, b.len);
+	}
+	w_uint(&w, 3);
+	w_int(&w, date);
+	if (w.err)
+		return w.err;
+	*len = w.len;
+	return 0;
+}
+
+int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o)
+{
+	struct rd r = {buf, len, 0, T_BAD, 0, NULL, 0};
+	size_t n;
+	int rc, last = -1;
+	unsigned seen = 0;
+	o->note = o->by = empty;
+	o->date = SDX_DATE_NONE;
+	if ((rc = get_map(&r, 4, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = get_key(&r, &last)))
+			return rc;
+		seen |= 1u << last;
+		switch (last) {
+		case 0:
+			if ((rc = expect(&r, T_BYTES)))
+				return rc;
+			if (r.n != 16)
+				return SDX_ECORRUPT;
+			memcpy(o->id, r.p, 16);
+			break;
+		case 1: rc = get_text(&r, SDX_NOTE_MAX, &o->note); break;
+		case 2: rc = get_text(&r, SDX_AGENCY_MAX, &o->by); break;
+		case 3: rc = get_date(&r, &o->date); break;
+		default: return SDX_ECORRUPT;
+		}
+		if (rc)
+			return rc;
+	}
+	if ((seen & 9u) != 9u || r.pos != len)
+		return SDX_ECORRUPT;
+	return 0;
+}
+
+int codec_allow_op_encode(int kind, const char *canonical, const char *note,
+			  const char *by, int32_t date, uint8_t *buf,
+			  size_t cap, size_t *len)
+{
+	codec_str c, n, b;
+	int rc;
+	if ((rc = bounded(canonical, SDX_CANON_MAX - 1, &c)) ||
+	    (rc = bounded(note ? note : "", SDX_NOTE_MAX, &n)) ||
+	    (rc = bounded(by ? by : "", SDX_AGENCY_MAX, &b)))
+		return rc;
+	if (kind < SDX_KIND_PHONE || kind > SDX_KIND_DOMAIN || c.len == 0)
+		return SDX_EINVAL;
+	struct wr w = {buf, cap, 0, 0};
+	w_head_map(&w, 3 + (n.len > 0) + (b.len > 0));
+	w_uint(&w, 0);
+	w_uint(&w, (uint64_t)kind);
+	w_uint(&w, 1);
+	w_text(&w, c.p, c.len);
+	if (n.len) {
+		w_uint(&w, 2);
+		w_text(&w, n.p, n.len);
+	}
+	if (b.len) {
+		w_uint(&w, 3);
+		w_text(&w, b.p, b.len);
+	}
+	w_uint(&w, 4);
+	w_int(&w, date);
+	if (w.err)
+		return w.err;
+	*len = w.len;
+	return 0;
+}
+
+int codec_allow_op_decode(const uint8_t *buf, size_t len, codec_allow_op *o)
+{
+	struct rd r = {buf, len, 0, T_BAD, 0, NULL, 0};
+	size_t n;
+	int rc, last = -1;
+	unsigned seen = 0;
+	uint64_t u = 0;
+	o->note = o->by = o->canonical = empty;
+	o->date = SDX_DATE_NONE;
+	if ((rc = get_map(&r, 5, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = get_key(&r, &last)))
+			return rc;
+		seen |= 1u << last;
+		switch (last) {
+		case 0:
+			rc = get_uint(&r, SDX_KIND_DOMAIN, &u);
+			o->kind = (int)u;
+			break;
+		case 1: rc = get_text(&r, SDX_CANON_MAX - 1, &o->canonical); break;
+		case 2: rc = get_text(&r, SDX_NOTE_MAX, &o->note); break;
+		case 3: rc = get_text(&r, SDX_AGENCY_MAX, &o->by); break;
+		case 4: rc = get_date(&r, &o->date); break;
+		default: return SDX_ECORRUPT;
+		}
+		if (rc)
+			return rc;
+	}
+	if ((seen & 0x13u) != 0x13u || r.pos != len || o->kind < SDX_KIND_PHONE ||
+	    o->canonical.len == 0)
+		return SDX_ECORRUPT;
+	return 0;
+}

@@ -1,0 +1,372 @@
+/* apply.c: the one path every change takes, local or received: add a
+ * report, retract, dispute/resolve, allow/disallow. Each keeps every
+ * affected summary, index and the filter up to date in the same
+ * transaction. Convergence: a retraction of an unknown report is kept and
+ * takes effect when the report arrives; dispute/resolve and
+ * allow/disallow are last-writer-wins by (date, origin, seq). */
+#include "store.h"
+
+#include "hash.h"
+
+static int entity_load(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		       entity_sum *s, int *is_new)
+{
+	MDB_val k = {eklen, (void *)ek}, d;
+	int rc = mdb_get(w->txn, w->db->entity, &k, &d);
+	if (rc == MDB_NOTFOUND) {
+		entity_zero(s);
+		*is_new = 1;
+		return 0;
+	}
+	*is_new = 0;
+	if (rc)
+		return rc;
+	return entity_decode(d.mv_data, d.mv_size, s);
+}
+
+static int entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
+			const entity_sum *s, int is_new)
+{
+	int rc;
+	if (is_new && (rc = filter_add(w, sdx_hash64(ek, eklen))))
+		return rc;
+	uint8_t v[ENTITY_LEN];
+	entity_encode(s, v);
+	MDB_val k = {eklen, (void *)ek}, d = {ENTITY_LEN, v};
+	return mdb_put(w->txn, w->db->entity, &k, &d, 0);
+}
+
+/* +1 to the entity's count of reports by this agency; *fresh = first. */
+static int agency_inc(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		      uint64_t ah, int *fresh)
+{
+	uint8_t key[EKEY_MAX + 8];
+	memcpy(key, ek, eklen);
+	be64_put(key + eklen, ah);
+	MDB_val k = {eklen + 8, key}, d;
+	uint32_t n = 0;
+	int rc = mdb_get(w->txn, w->db->entity_agency, &k, &d);
+	if (!rc && d.mv_size == 4)
+		n = le32_get(d.mv_data);
+	else if (rc && rc != MDB_NOTFOUND)
+		return rc;
+	*fresh = n == 0;
+	uint8_t v[4];
+	le32_put(v, n + 1);
+	d.mv_size = 4;
+	d.mv_data = v;
+	return mdb_put(w->txn, w->db->entity_agency, &k, &d, 0);
+}
+
+static int account_index(struct wtxn *w, const codec_str *canon)
+{
+	const char *colon = memchr(canon->p, ':', canon->len);
+	if (!colon)
+		return 0;
+	size_t binlen = (size_t)(colon - canon->p);
+	MDB_val k = {canon->len - binlen - 1, (void *)(colon + 1)},
+		d = {binlen, (void *)canon->p};
+	if (k.mv_size == 0 || binlen == 0)
+		return 0;
+	int rc = mdb_put(w->txn, w->db->account_bank, &k, &d, MDB_NODUPDATA);
+	return rc == MDB_KEYEXIST ? 0 : rc;
+}
+
+int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
+	      const codec_report_view *v, const uint8_t id[16], int *added)
+{
+	struct sdx_db *db = w->db;
+	MDB_val k = {16, (void *)id}, d = {len, (void *)body};
+	int rc = mdb_put(w->txn, db->report, &k, &d, MDB_NOOVERWRITE);
+	*added = 0;
+	if (rc == MDB_KEYEXIST)
+		return 0;
+	if (rc)
+		return rc;
+	rstate st;
+	unsigned sflags = 0;
+	rc = rstate_get(w->txn, db, id, &st);
+	if (!rc)
+		sflags = st.flags;
+	else if (rc != SDX_ENOTFOUND)
+		return rc;
+	int retracted = (sflags & SDX_RSTATE_RETRACTED) != 0;
+	uint64_t ah = v->agency.len ? sdx_hash64(v->agency.p, v->agency.len) : 0;
+	uint8_t ek[EKEY_MAX], er[ER_LEN];
+	er_make(v->incident_date, id, retracted ? ER_RETRACTED : 0, er);
+	for (size_t i = 0; i < v->n_idents; i++) {
+		const codec_ident *in = &v->idents[i];
+		/* sorted: one entity named in two roles comes in a row */
+		if (i > 0 && in->kind == v->idents[i - 1].kind &&
+		    in->canonical.len == v->idents[i - 1].canonical.len &&
+		    !memcmp(in->canonical.p, v->idents[i - 1].canonical.p,
+			    in->canonical.len))
+			continue;
+		size_t eklen = ekey_make(in->kind, in->canonical.p,
+					 in->canonical.len, ek);
+		entity_sum s;
+		int is_new;
+		if ((rc = entity_load(w, ek, eklen, &s, &is_new)))
+			return rc;
+		if (retracted) {
+			s.retracted++;
+		} else {
+			s.active++;
+			s.categories |= 1u << v->category;
+			if (v->confirmation > s.max_conf)
+				s.max_conf = v->confirmation;
+			int32_t dt = v->incident_date;
+			if (dt != SDX_DATE_NONE) {
+				if (s.first_seen == SDX_DATE_NONE || dt < s.first_seen)
+					s.first_seen = dt;
+				if (s.last_seen == SDX_DATE_NONE || dt > s.last_seen)
+					s.last_seen = dt;
+			} else {
+				s.undated++;
+			}
+			if (v->agency.len) {
+				int fresh;
+				if ((rc = agency_inc(w, ek, eklen, ah, &fresh)))
+					return rc;
+				s.agencies += (uint32_t)fresh;
+			}
+			if (sflags & SDX_RSTATE_DISPUTED)
+				s.disputed++;
+		}
+		if ((rc = entity_store(w, ek, eklen, &s, is_new)))
+			return rc;
+		MDB_val ekv = {eklen, ek}, erv = {ER_LEN, er};
+		if ((rc = mdb_put(w->txn, db->entity_report, &ekv, &erv, 0)))
+			return rc;
+		if (in->kind == SDX_KIND_BANK && (rc = account_index(w, &in->canonical)))
+			return rc;
+	}
+	*added = 1;
+	return 0;
+}
+
+static void rstate_zero(rstate *s)
+{
+	memset(s, 0, sizeof *s);
+	s->retract_date = SDX_DATE_NONE;
+	s->d_date = SDX_DATE_NONE;
+}
+
+static int copy_str(char *dst, size_t max, codec_str s)
+{
+	if (s.len > max)
+		return SDX_ETOOLONG;
+	memcpy(dst, s.p, s.len);
+	dst[s.len] = 0;
+	return 0;
+}
+
+static int same_entity(const codec_report_view *v, size_t i)
+{
+	return i > 0 && v->idents[i].kind == v->idents[i - 1].kind &&
+	       v->idents[i].canonical.len == v->idents[i - 1].canonical.len &&
+	       !memcmp(v->idents[i].canonical.p, v->idents[i - 1].canonical.p,
+		       v->idents[i].canonical.len);
+}
+
+static int retract(struct wtxn *w, const op_ctx *oc, const codec_state_op *o)
+{
+	struct sdx_db *db = w->db;
+	rstate st;
+	int rc = rstate_get(w->txn, db, o->id, &st);
+	if (rc == SDX_ENOTFOUND)
+		rstate_zero(&st);
+	else if (rc)
+		return rc;
+	MDB_val k = {16, (void *)o->id}, d;
+	rc = mdb_get(w->txn, db->report, &k, &d);
+	if (rc && rc != MDB_NOTFOUND)
+		return rc;
+	int exists = rc == 0;
+	if (!exists && oc->local)
+		return SDX_ENOTFOUND;
+	if (st.flags & SDX_RSTATE_RETRACTED)
+		return oc->local ? SDX_EEXISTS : 0;
+	st.flags |= SDX_RSTATE_RETRACTED;
+	st.retract_date = o->date;
+	if ((rc = copy_str(st.retract_note, SDX_NOTE_MAX, o->note)) ||
+	    (rc = copy_str(st.retract_by, SDX_AGENCY_MAX, o->by)) ||
+	    (rc = rstate_put(w->txn, db, o->id, &st)))
+		return rc;
+	if (!exists)
+		return 0; /* pending: applied when the report arrives */
+	codec_report_view v;
+	if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))
+		return rc;
+	uint8_t ek[EKEY_MAX], er_old[ER_LEN], er_new[ER_LEN];
+	er_make(v.incident_date, o->id, 0, er_old);
+	er_make(v.incident_date, o->id, ER_RETRACTED, er_new);
+	for (size_t i = 0; i < v.n_idents; i++) {
+		if (same_entity(&v, i))
+			continue;
+		size_t eklen = ekey_make(v.idents[i].kind, v.idents[i].canonical.p,
+					 v.idents[i].canonical.len, ek);
+		MDB_val ekv = {eklen, ek}, ov = {ER_LEN, er_old}, nv = {ER_LEN, er_new};
+		rc = mdb_del(w->txn, db->entity_report, &ekv, &ov);
+		if (rc && rc != MDB_NOTFOUND)
+			return rc;
+		if ((rc = mdb_put(w->txn, db->entity_report, &ekv, &nv, 0)))
+			return rc;
+		entity_sum s;
+		if ((rc = entity_recompute(w->txn, db, ek, eklen, &s, 1)) ||
+		    (rc = entity_store(w, ek, eklen, &s, 0)))
+			return rc;
+	}
+	return 0;
+}
+
+static int dispute(struct wtxn *w, const op_ctx *oc, int want,
+		   const codec_state_op *o)
+{
+	struct sdx_db *db = w->db;
+	rstate st;
+	int rc = rstate_get(w->txn, db, o->id, &st);
+	if (rc == SDX_ENOTFOUND)
+		rstate_zero(&st);
+	else if (rc)
+		return rc;
+	MDB_val k = {16, (void *)o->id}, d;
+	rc = mdb_get(w->txn, db->report, &k, &d);
+	if (rc && rc != MDB_NOTFOUND)
+		return rc;
+	int exists = rc == 0;
+	int was = (st.flags & SDX_RSTATE_DISPUTED) != 0;
+	if (oc->local) {
+		if (!exists)
+			return SDX_ENOTFOUND;
+		if (was == want)
+			return SDX_EEXISTS;
+	}
+	if (stamp_cmp(o->date, oc->origin, oc->seq, st.d_date, st.d_origin,
+		      st.d_seq) <= 0)
+		return 0; /* an older change: the newer one stands */
+	if (want)
+		st.flags |= SDX_RSTATE_DISPUTED;
+	else
+		st.flags &= ~SDX_RSTATE_DISPUTED;
+	st.d_date = o->date;
+	st.d_seq = oc->seq;
+	if ((rc = bounded_copy(st.d_origin, SDX_OFFICE_MAX, oc->origin)) ||
+	    (rc = copy_str(st.d_note, SDX_NOTE_MAX, o->note)) ||
+	    (rc = copy_str(st.d_by, SDX_AGENCY_MAX, o->by)) ||
+	    (rc = rstate_put(w->txn, db, o->id, &st)))
+		return rc;
+	if (!exists || was == want || (st.flags & SDX_RSTATE_RETRACTED))
+		return 0;
+	codec_report_view v;
+	if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))
+		return rc;
+	uint8_t ek[EKEY_MAX];
+	for (size_t i = 0; i < v.n_idents; i++) {
+		if (same_entity(&v, i))
+			continue;
+		size_t eklen = ekey_make(v.idents[i].kind, v.idents[i].canonical.p,
+					 v.idents[i].canonical.len, ek);
+		entity_sum s;
+		int is_new;
+		if ((rc = entity_load(w, ek, eklen, &s, &is_new)))
+			return rc;
+		if (want)
+			s.disputed++;
+		else if (s.disputed)
+			s.disputed--;
+		if ((rc = entity_store(w, ek, eklen, &s, is_new)))
+			return rc;
+	}
+	return 0;
+}
+
+int apply_state(struct wtxn *w, const op_ctx *oc, int type,
+		const codec_state_op *o)
+{
+	switch (type) {
+	case SDX_OP_RETRACT: return retract(w, oc, o);
+	case SDX_OP_DISPUTE: return dispute(w, oc, 1, o);
+	case SDX_OP_RESOLVE: return dispute(w, oc, 0, o);
+	default: return SDX_EINVAL;
+	}
+}
+
+int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
+		const codec_allow_op *o)
+{
+	struct sdx_db *db = w->db;
+	int want = type == SDX_OP_ALLOW;
+	uint8_t ek[EKEY_MAX];
+	if (o->canonical.len >= SDX_CANON_MAX)
+		return SDX_ETOOLONG;
+	size_t eklen = ekey_make(o->kind, o->canonical.p, o->canonical.len, ek);
+	allow_rec a;
+	int rc = allow_get(w->txn, db, ek, eklen, &a);
+	int have = rc == 0;
+	if (rc && rc != SDX_ENOTFOUND)
+		return rc;
+	int was = have && a.allowed;
+	if (oc->local && was == want)
+		return SDX_EEXISTS;
+	if (have && stamp_cmp(o->date, oc->origin, oc->seq, a.date, a.origin,
+			      a.seq) <= 0)
+		return 0;
+	a.allowed = want;
+	a.date = o->date;
+	a.seq = oc->seq;
+	if ((rc = bounded_copy(a.origin, SDX_OFFICE_MAX, oc->origin)) ||
+	    (rc = copy_str(a.note, SDX_NOTE_MAX, o->note)) ||
+	    (rc = copy_str(a.by, SDX_AGENCY_MAX, o->by)) ||
+	    (rc = allow_put(w->txn, db, ek, eklen, &a)))
+		return rc;
+	if (was == want)
+		return 0;
+	entity_sum s;
+	int is_new;
+	if ((rc = entity_load(w, ek, eklen, &s, &is_new)))
+		return rc;
+	if (want)
+		s.flags |= ENT_ALLOWLISTED;
+	else
+		s.flags &= ~ENT_ALLOWLISTED;
+	return entity_store(w, ek, eklen, &s, is_new);
+}
+
+int apply_body(struct wtxn *w, const op_ctx *oc, int type,
+	       const uint8_t *body, size_t len, int *changed)
+{
+	int rc;
+	*changed = 0;
+	switch (type) {
+	case SDX_OP_ADD: {
+		codec_report_view v;
+		uint8_t idbuf[CODEC_REPORT_MAX], id[16];
+		size_t idlen;
+		if ((rc = codec_report_view_decode(body, len, &v)) ||
+		    (rc = codec_report_view_encode(&v, 0, idbuf, sizeof idbuf,
+						   &idlen)))
+			return rc == SDX_ETOOLONG ? SDX_ECORRUPT : rc;
+		sdx_hash128(idbuf, idlen, id);
+		return apply_add(w, body, len, &v, id, changed);
+	}
+	case SDX_OP_RETRACT:
+	case SDX_OP_DISPUTE:
+	case SDX_OP_RESOLVE: {
+		codec_state_op o;
+		if ((rc = codec_state_op_decode(body, len, &o)))
+			return rc;
+		*changed = 1;
+		return apply_state(w, oc, type, &o);
+	}
+	case SDX_OP_ALLOW:
+	case SDX_OP_DISALLOW: {
+		codec_allow_op o;
+		if ((rc = codec_allow_op_decode(body, len, &o)))
+			return rc;
+		*changed = 1;
+		return apply_allow(w, oc, type, &o);
+	}
+	default: return SDX_ECORRUPT;
+	}
+}

@@ -1,0 +1,194 @@
+/* check.c: the verdict. Normalize into the result, ask the filter, read
+ * the entity summary and, only when the summary cannot answer the time
+ * windows by itself, walk the entity's newest entity_report entries.
+ * Never decodes a report; allocates nothing in the steady state.
+ *
+ * Grade rule (libscamdex(3)):
+ *   none       no active report
+ *   very_high  confirmed by a court, or >= 3 distinct agencies with an
+ *              active report in the last 30 days
+ *   high       confirmed by police, or >= 2 agencies, or >= 5 active
+ *   medium     >= 2 active reports, or one in the last 30 days
+ *   low        otherwise */
+#include "store.h"
+
+#include "hash.h"
+
+static sdx_grade grade_of(const sdx_check_result *r)
+{
+	if (r->reports == 0)
+		return SDX_GRADE_NONE;
+	if (r->confirmation >= SDX_CONF_COURT ||
+	    (r->agencies >= 3 && r->last_30d > 0))
+		return SDX_GRADE_VERY_HIGH;
+	if (r->confirmation >= SDX_CONF_POLICE || r->agencies >= 2 ||
+	    r->reports >= 5)
+		return SDX_GRADE_HIGH;
+	if (r->reports >= 2 || r->last_30d > 0)
+		return SDX_GRADE_MEDIUM;
+	return SDX_GRADE_LOW;
+}
+
+static void count_date(sdx_check_result *out, int32_t d, int32_t today,
+		       uint32_t n)
+{
+	if (d == SDX_DATE_NONE || d > today)
+		return;
+	if (d >= today - 2)
+		out->last_3d += n;
+	if (d >= today - 29)
+		out->last_30d += n;
+	if (d >= today - 182)
+		out->last_6m += n;
+}
+
+static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
+		   const entity_sum *s, int32_t today, sdx_check_result *out)
+{
+	if (s->active == 0 || s->last_seen == SDX_DATE_NONE ||
+	    s->last_seen < today - 182)
+		return 0;
+	if (s->first_seen == s->last_seen) {
+		/* every dated active report has that one date */
+		count_date(out, s->last_seen, today, s->active - s->undated);
+		return 0;
+	}
+	MDB_cursor *c = rd->er_cur;
+	MDB_val k = {eklen, (void *)ek}, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_SET);
+	if (!rc)
+		rc = mdb_cursor_get(c, &k, &d, MDB_LAST_DUP);
+	while (!rc) {
+		const uint8_t *v = d.mv_data;
+		if (d.mv_size != ER_LEN)
+			return SDX_ECORRUPT;
+		int32_t dt = er_date(v);
+		if (dt == SDX_DATE_NONE || dt < today - 182)
+			break;
+		if (!(v[20] & ER_RETRACTED))
+			count_date(out, dt, today, 1);
+		rc = mdb_cursor_get(c, &k, &d, MDB_PREV_DUP);
+	}
+	return rc && rc != MDB_NOTFOUND ? store_err(rc) : 0;
+}
+
+/* Adds one entity's summary to out. *found = it exists. */
+static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
+			int32_t today, int use_filter, sdx_check_result *out,
+			int *found)
+{
+	*found = 0;
+	if (use_filter) {
+		int m = filter_maybe(rd, sdx_hash64(ek, eklen));
+		if (m <= 0)
+			return m;
+	}
+	MDB_val k = {eklen, (void *)ek}, d;
+	int rc = mdb_get(rd->txn, rd->db->entity, &k, &d);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return store_err(rc);
+	entity_sum s;
+	if ((rc = entity_decode(d.mv_data, d.mv_size, &s)))
+		return rc;
+	*found = 1;
+	out->reports += s.active;
+	out->retracted += s.retracted;
+	out->agencies += s.agencies;
+	out->categories |= s.categories;
+	out->disputed += s.disputed;
+	if (s.max_conf > out->confirmation)
+		out->confirmation = s.max_conf;
+	if (s.active && s.first_seen != SDX_DATE_NONE &&
+	    (out->first_seen == SDX_DATE_NONE || s.first_seen < out->first_seen))
+		out->first_seen = s.first_seen;
+	if (s.active && s.last_seen != SDX_DATE_NONE &&
+	    (out->last_seen == SDX_DATE_NONE || s.last_seen > out->last_seen))
+		out->last_seen = s.last_seen;
+	if (s.flags & ENT_ALLOWLISTED)
+		out->flags |= SDX_CHECK_ALLOWLISTED;
+	return windows(rd, ek, eklen, &s, today, out);
+}
+
+/* Kind ACCOUNT: the account at every bank it is reported at. */
+static int check_account(struct reader *rd, const char *acct, size_t len,
+			 int32_t today, sdx_check_result *out)
+{
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(rd->txn, rd->db->account_bank, &c);
+	if (rc)
+		return store_err(rc);
+	MDB_val k = {len, (void *)acct}, d;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP)) {
+		char canon[SDX_CANON_MAX];
+		if (d.mv_size + 1 + len >= sizeof canon) {
+			rc = SDX_ECORRUPT;
+			break;
+		}
+		memcpy(canon, d.mv_data, d.mv_size);
+		canon[d.mv_size] = ':';
+		memcpy(canon + d.mv_size + 1, acct, len);
+		uint8_t ek[EKEY_MAX];
+		size_t eklen = ekey_make(SDX_KIND_BANK, canon, d.mv_size + 1 + len, ek);
+		int found;
+		uint32_t before = out->reports + out->retracted;
+		/* entity_report walk uses rd->er_cur, not c */
+		if ((rc = check_entity(rd, ek, eklen, today, 0, out, &found)))
+			break;
+		if (found && out->reports + out->retracted > before)
+			out->banks++;
+	}
+	mdb_cursor_close(c);
+	return walk_end(rc);
+}
+
+int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
+	      int32_t today, sdx_check_result *out, sdx_norm_error *err)
+{
+	if (!db || !input || !out)
+		return SDX_EINVAL;
+	size_t clen;
+	sdx_kind k = kind;
+	int rc = sdx_normalize(kind, input, len, out->canonical,
+			       sizeof out->canonical, &clen, &k, err);
+	out->kind = k;
+	out->verdict = SDX_VERDICT_UNKNOWN;
+	out->grade = SDX_GRADE_NONE;
+	out->reports = out->retracted = out->agencies = out->categories = 0;
+	out->first_seen = out->last_seen = SDX_DATE_NONE;
+	out->last_3d = out->last_30d = out->last_6m = 0;
+	out->confirmation = SDX_CONF_REPORTED;
+	out->disputed = 0;
+	out->flags = 0;
+	out->banks = 0;
+	if (rc)
+		return rc;
+	if (today == SDX_DATE_NONE)
+		today = sdx_date_today();
+	struct reader *rd;
+	if ((rc = reader_get(db, &rd)))
+		return rc;
+	if (k == SDX_KIND_ACCOUNT) {
+		rc = check_account(rd, out->canonical, clen, today, out);
+	} else {
+		uint8_t ek[EKEY_MAX];
+		size_t eklen = ekey_make(k, out->canonical, clen, ek);
+		int found;
+		rc = check_entity(rd, ek, eklen, today, 1, out, &found);
+	}
+	reader_put(rd);
+	if (rc)
+		return rc;
+	if (out->disputed)
+		out->flags |= SDX_CHECK_DISPUTED;
+	if (out->flags & SDX_CHECK_ALLOWLISTED)
+		out->verdict = SDX_VERDICT_OFFICIAL;
+	else if (out->reports)
+		out->verdict = SDX_VERDICT_REPORTED;
+	else if (out->retracted)
+		out->verdict = SDX_VERDICT_RETRACTED;
+	out->grade = grade_of(out);
+	return 0;
+}

@@ -1,0 +1,532 @@
+/* db.c: the environment: open/create, schema check, error translation,
+ * per-thread cached read transactions, write transactions and map
+ * growth. */
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static size_t initial_mapsize = (size_t)64 << 20;
+
+void sdx_db_set_initial_mapsize(size_t bytes)
+{
+	initial_mapsize = bytes;
+}
+
+int store_err(int rc)
+{
+	switch (rc) {
+	case 0: return 0;
+	case MDB_NOTFOUND: return SDX_ENOTFOUND;
+	case MDB_KEYEXIST: return SDX_EEXISTS;
+	case MDB_INVALID:
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_VERSION_MISMATCH:
+	case MDB_INCOMPATIBLE:
+	case MDB_BAD_VALSIZE: return SDX_ECORRUPT;
+	case MDB_MAP_FULL:
+	case ENOSPC: return SDX_EFULL;
+	case EACCES:
+	case EROFS:
+	case EPERM: return SDX_EREADONLY;
+	case ENOENT: return SDX_ENODB;
+	case ENOMEM: return SDX_ENOMEM;
+	case EIO: return SDX_EIO;
+	case MDB_READERS_FULL:
+	case EBUSY:
+	case EAGAIN: return SDX_EBUSY;
+	default:
+		if (rc <= -40000 && rc > -40100)
+			return rc; /* already ours */
+		return SDX_EDB;
+	}
+}
+
+/* ---- readers ---- */
+
+static void reader_free(struct reader *rd)
+{
+	if (rd->er_cur)
+		mdb_cursor_close(rd->er_cur);
+	if (rd->txn)
+		mdb_txn_abort(rd->txn);
+	free(rd->f_chunks);
+	free(rd);
+}
+
+static void reader_destroy(void *p)
+{
+	struct reader *rd = p;
+	struct sdx_db *db = rd->db;
+	pthread_mutex_lock(&db->rlist_mtx);
+	for (struct reader **pp = &db->readers; *pp; pp = &(*pp)->next)
+		if (*pp == rd) {
+			*pp = rd->next;
+			break;
+		}
+	pthread_mutex_unlock(&db->rlist_mtx);
+	reader_free(rd);
+}
+
+/* Waits while the map is being resized: readers mark themselves busy,
+ * the resizer waits until no reader is. */
+static void reader_enter(struct reader *rd)
+{
+	struct sdx_db *db = rd->db;
+	for (;;) {
+		atomic_store(&rd->busy, 1);
+		if (!atomic_load(&db->resizing))
+			return;
+		atomic_store(&rd->busy, 0);
+		pthread_mutex_lock(&db->resize_mtx);
+		pthread_mutex_unlock(&db->resize_mtx);
+	}
+}
+
+int reader_get(struct sdx_db *db, struct reader **out)
+{
+	struct reader *rd = pthread_getspecific(db->rkey);
+	int rc;
+	if (rd && rd->depth > 0) {
+		rd->depth++;
+		*out = rd;
+		return 0;
+	}
+	if (!rd) {
+		rd = calloc(1, sizeof *rd);
+		if (!rd)
+			return SDX_ENOMEM;
+		rd->db = db;
+		pthread_mutex_lock(&db->rlist_mtx);
+		rd->next = db->readers;
+		db->readers = rd;
+		pthread_mutex_unlock(&db->rlist_mtx);
+		pthread_setspecific(db->rkey, rd);
+	}
+	reader_enter(rd);
+	for (int tries = 0;; tries++) {
+		if (rd->txn)
+			rc = mdb_txn_renew(rd->txn);
+		else
+			rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &rd->txn);
+		if (rc == MDB_MAP_RESIZED && tries < 3) {
+			/* another process grew the map: adopt its size */
+			atomic_store(&rd->busy, 0);
+			store_grow(db, 0);
+			reader_enter(rd);
+			continue;
+		}
+		break;
+	}
+	if (rc) {
+		atomic_store(&rd->busy, 0);
+		return store_err(rc);
+	}
+	if (rd->er_cur)
+		rc = mdb_cursor_renew(rd->txn, rd->er_cur);
+	else
+		rc = mdb_cursor_open(rd->txn, db->entity_report, &rd->er_cur);
+	if (rc) {
+		mdb_txn_reset(rd->txn);
+		atomic_store(&rd->busy, 0);
+		return store_err(rc);
+	}
+	rd->depth = 1;
+	*out = rd;
+	return 0;
+}
+
+void reader_put(struct reader *rd)
+{
+	if (--rd->depth > 0)
+		return;
+	mdb_txn_reset(rd->txn);
+	atomic_store(&rd->busy, 0);
+}
+
+/* Grow the map (double it, or to what another process set when
+ * min_extra is 0) with every reader of this handle paused. Called with
+ * no write transaction open. */
+int store_grow(struct sdx_db *db, size_t min_extra)
+{
+	pthread_mutex_lock(&db->resize_mtx);
+	atomic_store(&db->resizing, 1);
+	struct reader *self = pthread_getspecific(db->rkey);
+	pthread_mutex_lock(&db->rlist_mtx);
+	for (struct reader *rd = db->readers; rd; rd = rd->next)
+		while (rd != self && atomic_load(&rd->busy))
+			sched_yield();
+	pthread_mutex_unlock(&db->rlist_mtx);
+	int rc;
+	if (min_extra == 0) {
+		rc = mdb_env_set_mapsize(db->env, 0);
+	} else {
+		MDB_envinfo info;
+		mdb_env_info(db->env, &info);
+		size_t size = info.me_mapsize * 2;
+		while (size < info.me_mapsize + min_extra)
+			size *= 2;
+		rc = mdb_env_set_mapsize(db->env, size);
+	}
+	atomic_fetch_add(&db->mapgen, 1);
+	atomic_store(&db->resizing, 0);
+	pthread_mutex_unlock(&db->resize_mtx);
+	return rc;
+}
+
+/* ---- write transactions ---- */
+
+int wtxn_begin(struct sdx_db *db, struct wtxn *w)
+{
+	memset(w, 0, sizeof *w);
+	w->db = db;
+	if (db->rdonly)
+		return SDX_EREADONLY;
+	/* grow before the map is nearly full rather than replaying */
+	MDB_envinfo info;
+	MDB_stat st;
+	if (!mdb_env_info(db->env, &info) && !mdb_env_stat(db->env, &st) &&
+	    (info.me_last_pgno + 1) * (size_t)st.ms_psize > info.me_mapsize / 4 * 3)
+		store_grow(db, 1);
+	int rc;
+	for (int tries = 0;; tries++) {
+		rc = mdb_txn_begin(db->env, NULL, 0, &w->txn);
+		if (rc == MDB_MAP_RESIZED && tries < 3) {
+			store_grow(db, 0);
+			continue;
+		}
+		break;
+	}
+	if (rc)
+		return rc;
+	w->today = sdx_date_today();
+	return 0;
+}
+
+int wtxn_commit(struct wtxn *w)
+{
+	int rc = origin_flush(w);
+	if (!rc)
+		rc = filter_flush(w);
+	if (rc) {
+		wtxn_abort(w);
+		return rc;
+	}
+	rc = mdb_txn_commit(w->txn);
+	w->txn = NULL;
+	filter_release(w);
+	return rc;
+}
+
+void wtxn_abort(struct wtxn *w)
+{
+	if (w->txn)
+		mdb_txn_abort(w->txn);
+	w->txn = NULL;
+	filter_release(w);
+}
+
+int store_write(struct sdx_db *db, int (*fn)(struct wtxn *w, void *ctx),
+		void *ctx)
+{
+	struct wtxn w;
+	int rc;
+	pthread_mutex_lock(&db->wmtx);
+	for (int tries = 0; tries < 40; tries++) {
+		rc = wtxn_begin(db, &w);
+		if (rc)
+			break;
+		rc = fn(&w, ctx);
+		if (rc)
+			wtxn_abort(&w);
+		else
+			rc = wtxn_commit(&w);
+		if (rc != MDB_MAP_FULL)
+			break;
+		if ((rc = store_grow(db, 1)))
+			break;
+		rc = MDB_MAP_FULL;
+	}
+	pthread_mutex_unlock(&db->wmtx);
+	return store_err(rc);
+}
+
+/* ---- meta ---- */
+
+int meta_get_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
+		 uint64_t *v)
+{
+	MDB_val k = {strlen(name), (void *)name}, d;
+	int rc = mdb_get(txn, db->meta, &k, &d);
+	if (rc)
+		return rc;
+	if (d.mv_size != 8)
+		return MDB_CORRUPTED;
+	*v = le64_get(d.mv_data);
+	return 0;
+}
+
+int meta_put_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
+		 uint64_t v)
+{
+	uint8_t b[8];
+	le64_put(b, v);
+	MDB_val k = {strlen(name), (void *)name}, d = {8, b};
+	return mdb_put(txn, db->meta, &k, &d, 0);
+}
+
+static int meta_get_str(MDB_txn *txn, struct sdx_db *db, const char *name,
+			char *buf, size_t size)
+{
+	MDB_val k = {strlen(name), (void *)name}, d;
+	int rc = mdb_get(txn, db->meta, &k, &d);
+	if (rc)
+		return rc;
+	if (d.mv_size >= size)
+		return MDB_CORRUPTED;
+	memcpy(buf, d.mv_data, d.mv_size);
+	buf[d.mv_size] = 0;
+	return 0;
+}
+
+static int meta_put_str(MDB_txn *txn, struct sdx_db *db, const char *name,
+			const char *s)
+{
+	MDB_val k = {strlen(name), (void *)name}, d = {strlen(s), (void *)s};
+	return mdb_put(txn, db->meta, &k, &d, 0);
+}
+
+/* ---- open / close ---- */
+
+struct dbi_spec {
+	const char *name;
+	unsigned flags;
+	size_t off;
+};
+
+static const struct dbi_spec dbis[] = {
+	{"entity", 0, offsetof(struct sdx_db, entity)},
+	{"report", 0, offsetof(struct sdx_db, report)},
+	{"entity_report", MDB_DUPSORT | MDB_DUPFIXED,
+	 offsetof(struct sdx_db, entity_report)},
+	{"entity_agency", 0, offsetof(struct sdx_db, entity_agency)},
+	{"account_bank", MDB_DUPSORT,
+	 offsetof(struct sdx_db, account_bank)},
+	{"rstate", 0, offsetof(struct sdx_db, rstate)},
+	{"allow", 0, offsetof(struct sdx_db, allow)},
+	{"oplog", 0, offsetof(struct sdx_db, oplog)},
+	{"origin", 0, offsetof(struct sdx_db, origin)},
+	{"peer", 0, offsetof(struct sdx_db, peer)},
+	{"meta", 0, offsetof(struct sdx_db, meta)},
+	{"filter", 0, offsetof(struct sdx_db, filter)},
+};
+#define NDBIS (sizeof dbis / sizeof dbis[0])
+
+static int env_open(struct sdx_db *db, const char *path, unsigned flags)
+{
+	int rc = mdb_env_create(&db->env);
+	if (rc)
+		return rc;
+	mdb_env_set_maxdbs(db->env, 16);
+	mdb_env_set_maxreaders(db->env, 510);
+	mdb_env_set_mapsize(db->env, initial_mapsize);
+	rc = mdb_env_open(db->env, path, flags, 0644);
+	if (rc) {
+		mdb_env_close(db->env);
+		db->env = NULL;
+	}
+	return rc;
+}
+
+static int setup(struct sdx_db *db, int create)
+{
+	MDB_txn *txn;
+	int rc = mdb_txn_begin(db->env, NULL, db->rdonly ? MDB_RDONLY : 0, &txn);
+	if (rc)
+		return rc;
+	/* schema first: an empty env (no meta) is only fine when creating */
+	MDB_dbi meta;
+	rc = mdb_dbi_open(txn, "meta", db->rdonly || !create ? 0 : MDB_CREATE,
+			  &meta);
+	if (rc == MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		return create ? SDX_EREADONLY : SDX_ENODB;
+	}
+	if (rc)
+		goto fail;
+	db->meta = meta;
+	uint64_t schema = 0;
+	rc = meta_get_u64(txn, db, "schema", &schema);
+	if (rc == MDB_NOTFOUND && !create) {
+		mdb_txn_abort(txn);
+		return SDX_ENODB;
+	}
+	if (rc && rc != MDB_NOTFOUND)
+		goto fail;
+	if (schema > SDX_SCHEMA_VERSION) {
+		mdb_txn_abort(txn);
+		return SDX_ESCHEMA;
+	}
+	int fresh = rc == MDB_NOTFOUND;
+	for (size_t i = 0; i < NDBIS; i++) {
+		MDB_dbi *d = (MDB_dbi *)(void *)((char *)db + dbis[i].off);
+		rc = mdb_dbi_open(txn, dbis[i].name,
+				  dbis[i].flags | (fresh ? MDB_CREATE : 0), d);
+		if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE)
+			rc = MDB_CORRUPTED;
+		if (rc)
+			goto fail;
+	}
+	if (fresh) {
+		if ((rc = meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION)) ||
+		    (rc = meta_put_u64(txn, db, "created", (uint64_t)time(NULL))) ||
+		    (rc = meta_put_str(txn, db, "office", "local")))
+			goto fail;
+	}
+	rc = meta_get_str(txn, db, "office", db->office, sizeof db->office);
+	if (rc)
+		goto fail;
+	return mdb_txn_commit(txn);
+fail:
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
+{
+	if (!out)
+		return SDX_EINVAL;
+	*out = NULL;
+	if (!path || !*path)
+		return SDX_EINVAL;
+	struct stat st;
+	char datafile[4096];
+	if ((size_t)snprintf(datafile, sizeof datafile, "%s/data.mdb", path) >=
+	    sizeof datafile)
+		return SDX_ETOOLONG;
+	int exists = stat(datafile, &st) == 0;
+	int create = (flags & SDX_OPEN_CREATE) && !(flags & SDX_OPEN_RDONLY);
+	if (!exists) {
+		if (!create)
+			return SDX_ENODB;
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return store_err(errno);
+	}
+	struct sdx_db *db = calloc(1, sizeof *db);
+	if (!db)
+		return SDX_ENOMEM;
+	db->rdonly = (flags & SDX_OPEN_RDONLY) != 0;
+	unsigned eflags = MDB_NOTLS | (db->rdonly ? MDB_RDONLY : 0);
+	int rc = env_open(db, path, eflags);
+	if ((rc == EACCES || rc == EROFS) && exists) {
+		/* a directory we may only read: open read-only, without the
+		 * lock file if we cannot write it */
+		db->rdonly = 1;
+		rc = env_open(db, path, MDB_NOTLS | MDB_RDONLY);
+		if (rc == EACCES || rc == EROFS)
+			rc = env_open(db, path, MDB_NOTLS | MDB_RDONLY | MDB_NOLOCK);
+	}
+	if (!rc) {
+		rc = setup(db, create);
+		if (rc == SDX_EREADONLY && !create)
+			rc = SDX_ENODB;
+	}
+	if (rc) {
+		if (db->env)
+			mdb_env_close(db->env);
+		free(db);
+		return store_err(rc);
+	}
+	pthread_key_create(&db->rkey, reader_destroy);
+	pthread_mutex_init(&db->rlist_mtx, NULL);
+	pthread_mutex_init(&db->wmtx, NULL);
+	pthread_mutex_init(&db->resize_mtx, NULL);
+	*out = db;
+	return 0;
+}
+
+void sdx_db_close(sdx_db *db)
+{
+	if (!db)
+		return;
+	pthread_key_delete(db->rkey);
+	pthread_mutex_lock(&db->rlist_mtx);
+	struct reader *rd = db->readers;
+	db->readers = NULL;
+	pthread_mutex_unlock(&db->rlist_mtx);
+	while (rd) {
+		struct reader *n = rd->next;
+		reader_free(rd);
+		rd = n;
+	}
+	mdb_env_close(db->env);
+	pthread_mutex_destroy(&db->rlist_mtx);
+	pthread_mutex_destroy(&db->wmtx);
+	pthread_mutex_destroy(&db->resize_mtx);
+	free(db);
+}
+
+static int valid_office(const char *s)
+{
+	size_t n = strnlen(s, SDX_OFFICE_MAX + 1);
+	if (n == 0 || n > SDX_OFFICE_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int set_office(struct wtxn *w, void *ctx)
+{
+	const char *office = ctx;
+	struct sdx_db *db = w->db;
+	char cur[SDX_OFFICE_MAX + 1];
+	int rc = meta_get_str(w->txn, db, "office", cur, sizeof cur);
+	if (rc)
+		return rc;
+	if (!strcmp(cur, office))
+		return 0;
+	origin_rec o;
+	rc = origin_read(w->txn, db, cur, &o);
+	if (!rc && o.seq > 0)
+		return SDX_EEXISTS;
+	if (rc && rc != SDX_ENOTFOUND)
+		return rc;
+	return meta_put_str(w->txn, db, "office", office);
+}
+
+int sdx_db_set_office(sdx_db *db, const char *office)
+{
+	if (!db || !office)
+		return SDX_EINVAL;
+	if (!valid_office(office))
+		return strnlen(office, SDX_OFFICE_MAX + 1) > SDX_OFFICE_MAX
+			       ? SDX_ETOOLONG
+			       : SDX_EINVAL;
+	if (db->rdonly)
+		return SDX_EREADONLY;
+	int rc = store_write(db, set_office, (void *)office);
+	if (!rc)
+		bounded_copy(db->office, SDX_OFFICE_MAX, office);
+	return rc;
+}
+
+int sdx_db_office(sdx_db *db, char *buf, size_t size)
+{
+	if (!db || !buf)
+		return SDX_EINVAL;
+	size_t n = strlen(db->office);
+	if (n + 1 > size)
+		return SDX_ETOOLONG;
+	memcpy(buf, db->office, n + 1);
+	return 0;
+}

@@ -1,0 +1,251 @@
+/* filter.c: the check filter, a split-block Bloom filter (Parquet's
+ * SBBF: 32-byte blocks, one bit in each of 8 words) over XXH3-64 of the
+ * entity keys. It lives in the map as 64 KiB values of sub-db `filter`, is
+ * updated in the write transaction that adds an entity, and is read
+ * zero-copy from the map, so most unreported identifiers are answered
+ * without touching the entity B-tree. It doubles (rebuilt from `entity`)
+ * when it holds more keys than its capacity (16 bits a key). */
+#include "store.h"
+
+#include <stdlib.h>
+
+#include "hash.h"
+
+static const uint32_t salt[8] = {0x47b6137bu, 0x44974d91u, 0x8824ad5bu,
+				 0xa2b7289du, 0x705495c7u, 0x2df1424bu,
+				 0x9efc4947u, 0x5c6bfb31u};
+
+static const char hdr_name[] = "filter";
+
+static int hdr_read(MDB_txn *txn, struct sdx_db *db, uint32_t *nchunks,
+		    uint64_t *count)
+{
+	MDB_val k = {sizeof hdr_name - 1, (void *)hdr_name}, d;
+	int rc = mdb_get(txn, db->meta, &k, &d);
+	if (rc == MDB_NOTFOUND) {
+		*nchunks = 0;
+		*count = 0;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (d.mv_size != 16)
+		return MDB_CORRUPTED;
+	*nchunks = le32_get(d.mv_data);
+	*count = le64_get((const uint8_t *)d.mv_data + 8);
+	return 0;
+}
+
+static inline uint64_t block_of(uint64_t h, uint32_t nchunks)
+{
+	return ((h >> 32) * ((uint64_t)nchunks * FILTER_BLOCKS_PER_CHUNK)) >> 32;
+}
+
+static void set_bits(uint8_t *block, uint64_t h)
+{
+	uint32_t key = (uint32_t)h;
+	for (int i = 0; i < 8; i++) {
+		uint32_t wd;
+		memcpy(&wd, block + 4 * i, 4);
+		wd |= 1u << ((key * salt[i]) >> 27);
+		memcpy(block + 4 * i, &wd, 4);
+	}
+}
+
+static int test_bits(const uint8_t *block, uint64_t h)
+{
+	uint32_t key = (uint32_t)h;
+	for (int i = 0; i < 8; i++) {
+		uint32_t wd;
+		memcpy(&wd, block + 4 * i, 4);
+		if (!(wd & (1u << ((key * salt[i]) >> 27))))
+			return 0;
+	}
+	return 1;
+}
+
+void filter_release(struct wtxn *w)
+{
+	if (w->f_chunks) {
+		for (uint32_t i = 0; i < w->f_nchunks; i++)
+			free(w->f_chunks[i]);
+		free(w->f_chunks);
+	}
+	w->f_chunks = NULL;
+	w->f_loaded = w->f_dirty = 0;
+}
+
+static int load(struct wtxn *w)
+{
+	if (w->f_loaded)
+		return 0;
+	int rc = hdr_read(w->txn, w->db, &w->f_nchunks, &w->f_count);
+	if (rc)
+		return rc;
+	if (w->f_nchunks == 0) {
+		w->f_nchunks = 1;
+		w->f_dirty = 1;
+	}
+	w->f_chunks = calloc(w->f_nchunks, sizeof *w->f_chunks);
+	if (!w->f_chunks)
+		return SDX_ENOMEM;
+	w->f_loaded = 1;
+	return 0;
+}
+
+/* The private, writable copy of chunk i. */
+static uint8_t *chunk(struct wtxn *w, uint32_t i, int *rc)
+{
+	if (w->f_chunks[i])
+		return w->f_chunks[i];
+	uint8_t *c = malloc(FILTER_CHUNK);
+	if (!c) {
+		*rc = SDX_ENOMEM;
+		return NULL;
+	}
+	uint8_t kb[4];
+	be32_put(kb, i);
+	MDB_val k = {4, kb}, d;
+	int r = mdb_get(w->txn, w->db->filter, &k, &d);
+	if (!r && d.mv_size == FILTER_CHUNK)
+		memcpy(c, d.mv_data, FILTER_CHUNK);
+	else if (!r || r == MDB_NOTFOUND)
+		memset(c, 0, FILTER_CHUNK);
+	else {
+		free(c);
+		*rc = r;
+		return NULL;
+	}
+	w->f_chunks[i] = c;
+	return c;
+}
+
+static int add_bits(struct wtxn *w, uint64_t h)
+{
+	uint64_t b = block_of(h, w->f_nchunks);
+	int rc = 0;
+	uint8_t *c = chunk(w, (uint32_t)(b / FILTER_BLOCKS_PER_CHUNK), &rc);
+	if (!c)
+		return rc;
+	set_bits(c + (b % FILTER_BLOCKS_PER_CHUNK) * 32, h);
+	return 0;
+}
+
+/* Rebuild with nchunks chunks from every key of `entity`. */
+static int rebuild(struct wtxn *w, uint32_t nchunks)
+{
+	filter_release(w);
+	w->f_chunks = calloc(nchunks, sizeof *w->f_chunks);
+	if (!w->f_chunks)
+		return SDX_ENOMEM;
+	w->f_nchunks = nchunks;
+	w->f_loaded = w->f_dirty = 1;
+	for (uint32_t i = 0; i < nchunks; i++) {
+		w->f_chunks[i] = calloc(1, FILTER_CHUNK);
+		if (!w->f_chunks[i])
+			return SDX_ENOMEM;
+	}
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(w->txn, w->db->entity, &c);
+	if (rc)
+		return rc;
+	MDB_val k, d;
+	uint64_t n = 0;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if ((rc = add_bits(w, sdx_hash64(k.mv_data, k.mv_size))))
+			break;
+		n++;
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	w->f_count = n;
+	return 0;
+}
+
+int filter_add(struct wtxn *w, uint64_t h)
+{
+	int rc = load(w);
+	if (rc)
+		return rc;
+	if (w->f_count + 1 > (uint64_t)w->f_nchunks * FILTER_KEYS_PER_CHUNK) {
+		uint32_t n = w->f_nchunks;
+		while ((w->f_count + 1) > (uint64_t)n * FILTER_KEYS_PER_CHUNK)
+			n *= 2;
+		if ((rc = rebuild(w, n)))
+			return rc;
+	}
+	if ((rc = add_bits(w, h)))
+		return rc;
+	w->f_count++;
+	w->f_dirty = 1;
+	return 0;
+}
+
+int filter_flush(struct wtxn *w)
+{
+	if (!w->f_loaded || !w->f_dirty)
+		return 0;
+	uint8_t hb[16] = {0};
+	le32_put(hb, w->f_nchunks);
+	le64_put(hb + 8, w->f_count);
+	MDB_val k = {sizeof hdr_name - 1, (void *)hdr_name}, d = {16, hb};
+	int rc = mdb_put(w->txn, w->db->meta, &k, &d, 0);
+	for (uint32_t i = 0; !rc && i < w->f_nchunks; i++) {
+		if (!w->f_chunks[i])
+			continue;
+		uint8_t kb[4];
+		be32_put(kb, i);
+		MDB_val ck = {4, kb}, cd = {FILTER_CHUNK, w->f_chunks[i]};
+		rc = mdb_put(w->txn, w->db->filter, &ck, &cd, 0);
+	}
+	return rc;
+}
+
+int filter_maybe(struct reader *rd, uint64_t h)
+{
+	struct sdx_db *db = rd->db;
+	uint64_t id = mdb_txn_id(rd->txn);
+	unsigned gen = atomic_load(&db->mapgen);
+	if (id != rd->snap || gen != rd->mapgen || !rd->f_chunks) {
+		uint32_t n;
+		uint64_t count;
+		int rc = hdr_read(rd->txn, db, &n, &count);
+		if (rc)
+			return store_err(rc);
+		if (n > rd->f_cap) {
+			const uint8_t **p = realloc(rd->f_chunks, n * sizeof *p);
+			if (!p)
+				return SDX_ENOMEM;
+			rd->f_chunks = p;
+			rd->f_cap = n;
+		}
+		if (n)
+			memset(rd->f_chunks, 0, n * sizeof *rd->f_chunks);
+		rd->f_nchunks = n;
+		rd->snap = id;
+		rd->mapgen = gen;
+		if (!rd->f_chunks) {
+			rd->f_chunks = calloc(1, sizeof *rd->f_chunks);
+			if (!rd->f_chunks)
+				return SDX_ENOMEM;
+			rd->f_cap = 1;
+		}
+	}
+	if (rd->f_nchunks == 0)
+		return 1;
+	uint64_t b = block_of(h, rd->f_nchunks);
+	uint32_t ci = (uint32_t)(b / FILTER_BLOCKS_PER_CHUNK);
+	const uint8_t *c = rd->f_chunks[ci];
+	if (!c) {
+		uint8_t kb[4];
+		be32_put(kb, ci);
+		MDB_val k = {4, kb}, d;
+		int rc = mdb_get(rd->txn, db->filter, &k, &d);
+		if (rc || d.mv_size != FILTER_CHUNK)
+			return 1; /* no chunk: fall through to the B-tree */
+		c = rd->f_chunks[ci] = d.mv_data;
+	}
+	return test_bits(c + (b % FILTER_BLOCKS_PER_CHUNK) * 32, h);
+}

@@ -1,0 +1,843 @@
+/* oplog.c: the operation log, origins (version vector, chain,
+ * fingerprint, signature, trust) and peers' version vectors. */
+#include "store.h"
+
+#include <stdlib.h>
+
+#include "hash.h"
+
+#define ORIGIN_LEN 168
+#define OPLOG_HDR 68
+#define OPF_REDACTED 0x1u
+/* seed of the keyed operation hash in the set fingerprint */
+#define FP_SEED 0x73636d6478667031ull /* "scmdxfp1" */
+
+static void origin_encode(const origin_rec *o, uint8_t b[ORIGIN_LEN])
+{
+	memset(b, 0, ORIGIN_LEN);
+	b[0] = 1;
+	b[1] = (uint8_t)o->trusted;
+	le32_put(b + 4, o->index);
+	le64_put(b + 8, o->seq);
+	memcpy(b + 16, o->chain, 32);
+	memcpy(b + 48, o->fp, 16);
+	le64_put(b + 64, o->sig_seq);
+	memcpy(b + 72, o->sig, 64);
+	memcpy(b + 136, o->pubkey, 32);
+}
+
+static int origin_decode(const MDB_val *k, const MDB_val *d, origin_rec *o)
+{
+	const uint8_t *b = d->mv_data;
+	if (d->mv_size != ORIGIN_LEN || b[0] != 1 || k->mv_size > SDX_OFFICE_MAX)
+		return SDX_ECORRUPT;
+	memcpy(o->id, k->mv_data, k->mv_size);
+	o->id[k->mv_size] = 0;
+	o->trusted = b[1];
+	o->index = le32_get(b + 4);
+	o->seq = le64_get(b + 8);
+	memcpy(o->chain, b + 16, 32);
+	memcpy(o->fp, b + 48, 16);
+	o->sig_seq = le64_get(b + 64);
+	memcpy(o->sig, b + 72, 64);
+	memcpy(o->pubkey, b + 136, 32);
+	o->dirty = 0;
+	return 0;
+}
+
+int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
+		origin_rec *o)
+{
+	MDB_val k = {strlen(origin), (void *)origin}, d;
+	int rc = mdb_get(txn, db->origin, &k, &d);
+	if (rc)
+		return rc == MDB_NOTFOUND ? SDX_ENOTFOUND : store_err(rc);
+	return origin_decode(&k, &d, o);
+}
+
+static int origin_write(struct wtxn *w, origin_rec *o)
+{
+	uint8_t b[ORIGIN_LEN];
+	origin_encode(o, b);
+	MDB_val k = {strlen(o->id), o->id}, d = {ORIGIN_LEN, b};
+	int rc = mdb_put(w->txn, w->db->origin, &k, &d, 0);
+	if (!rc)
+		o->dirty = 0;
+	return rc;
+}
+
+int origin_flush(struct wtxn *w)
+{
+	for (int i = 0; i < w->norig; i++) {
+		if (!w->orig[i].dirty)
+			continue;
+		int rc = origin_write(w, &w->orig[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int valid_office(const char *s)
+{
+	size_t n = strnlen(s, SDX_OFFICE_MAX + 1);
+	if (n == 0 || n > SDX_OFFICE_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int origin_load(struct wtxn *w, const char *origin, int create,
+		origin_rec **out)
+{
+	for (int i = 0; i < w->norig; i++)
+		if (!strcmp(w->orig[i].id, origin)) {
+			*out = &w->orig[i];
+			return 0;
+		}
+	if (!valid_office(origin))
+		return SDX_EINVAL;
+	int rc;
+	if (w->norig == WTXN_ORIGINS) {
+		if ((rc = origin_flush(w)))
+			return rc;
+		w->norig = 0;
+	}
+	origin_rec *o = &w->orig[w->norig];
+	rc = origin_read(w->txn, w->db, origin, o);
+	if (rc == SDX_ENOTFOUND) {
+		if (!create)
+			return rc;
+		memset(o, 0, sizeof *o);
+		bounded_copy(o->id, SDX_OFFICE_MAX, origin);
+		uint64_t next = 0;
+		rc = meta_get_u64(w->txn, w->db, "next_origin", &next);
+		if (rc && rc != MDB_NOTFOUND)
+			return rc;
+		o->index = (uint32_t)next;
+		if ((rc = meta_put_u64(w->txn, w->db, "next_origin", next + 1)))
+			return rc;
+		sdx_chain_start(origin, o->chain);
+		o->dirty = 1;
+	} else if (rc) {
+		return rc;
+	}
+	w->norig++;
+	*out = o;
+	return 0;
+}
+
+static void fp_update(origin_rec *o, uint64_t seq, int type,
+		      const uint8_t digest[32])
+{
+	uint8_t buf[SDX_OFFICE_MAX + 1 + 8 + 1 + 32], h[16];
+	size_t n = strlen(o->id);
+	memcpy(buf, o->id, n);
+	buf[n++] = 0;
+	be64_put(buf + n, seq);
+	n += 8;
+	buf[n++] = (uint8_t)type;
+	memcpy(buf + n, digest, 32);
+	n += 32;
+	sdx_hash128_seeded(buf, n, FP_SEED, h);
+	for (int i = 0; i < 16; i++)
+		o->fp[i] ^= h[i];
+}
+
+static int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
+		     int audience, const uint8_t digest[32],
+		     const uint8_t chain[32], const uint8_t *body, size_t len)
+{
+	uint8_t kb[12];
+	be32_put(kb, o->index);
+	be64_put(kb + 4, seq);
+	MDB_val k = {12, kb}, d = {OPLOG_HDR + (body ? len : 0), NULL};
+	int rc = mdb_put(w->txn, w->db->oplog, &k, &d, MDB_RESERVE);
+	if (rc)
+		return rc;
+	uint8_t *v = d.mv_data;
+	v[0] = (uint8_t)type;
+	v[1] = (uint8_t)audience;
+	v[2] = body ? 0 : OPF_REDACTED;
+	v[3] = 0;
+	memcpy(v + 4, digest, 32);
+	memcpy(v + 36, chain, 32);
+	if (body && len)
+		memcpy(v + OPLOG_HDR, body, len);
+	o->seq = seq;
+	memcpy(o->chain, chain, 32);
+	fp_update(o, seq, type, digest);
+	o->dirty = 1;
+	return 0;
+}
+
+int oplog_append_local(struct wtxn *w, int type, int audience,
+		       const uint8_t *body, size_t len, uint64_t *seq)
+{
+	origin_rec *o;
+	int rc = origin_load(w, w->db->office, 1, &o);
+	if (rc)
+		return rc;
+	uint8_t digest[32], chain[32];
+	sdx_digest(body, len, digest);
+	sdx_chain_next(o->chain, type, digest, chain);
+	*seq = o->seq + 1;
+	return oplog_put(w, o, o->seq + 1, type, audience, digest, chain, body,
+			 len);
+}
+
+/* ---- reading ---- */
+
+const char *sdx_op_type_name(int type)
+{
+	static const char *const names[] = {"?", "add", "retract", "allow",
+					    "disallow", "dispute", "resolve"};
+	return type >= 1 && type <= 6 ? names[type] : "?";
+}
+
+int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after,
+		   sdx_op_cb cb, void *ctx)
+{
+	if (!db || !origin || !cb)
+		return SDX_EINVAL;
+	struct reader *rd;
+	int rc = reader_get(db, &rd);
+	if (rc)
+		return rc;
+	origin_rec o;
+	rc = origin_read(rd->txn, db, origin, &o);
+	if (rc) {
+		reader_put(rd);
+		return rc == SDX_ENOTFOUND ? 0 : rc;
+	}
+	MDB_cursor *c;
+	if ((rc = mdb_cursor_open(rd->txn, db->oplog, &c))) {
+		reader_put(rd);
+		return store_err(rc);
+	}
+	uint8_t kb[12];
+	be32_put(kb, o.index);
+	be64_put(kb + 4, after + 1);
+	MDB_val k = {12, kb}, d;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		const uint8_t *key = k.mv_data, *v = d.mv_data;
+		if (k.mv_size != 12 || be32_get(key) != o.index)
+			break;
+		if (d.mv_size < OPLOG_HDR) {
+			rc = SDX_ECORRUPT;
+			break;
+		}
+		sdx_op op;
+		op.origin = o.id;
+		op.seq = be64_get(key + 4);
+		op.type = v[0];
+		op.audience = v[1];
+		op.body = (v[2] & OPF_REDACTED) ? NULL : v + OPLOG_HDR;
+		op.body_len = d.mv_size - OPLOG_HDR;
+		memcpy(op.digest, v + 4, 32);
+		memcpy(op.chain, v + 36, 32);
+		if ((rc = cb(&op, ctx)))
+			break;
+	}
+	mdb_cursor_close(c);
+	reader_put(rd);
+	return walk_end(rc);
+}
+
+int sdx_oplog_chain(sdx_db *db, const char *origin, uint64_t seq,
+		    uint8_t out[32])
+{
+	if (!db || !origin || !out)
+		return SDX_EINVAL;
+	if (seq == 0) {
+		sdx_chain_start(origin, out);
+		return 0;
+	}
+	struct reader *rd;
+	int rc = reader_get(db, &rd);
+	if (rc)
+		return rc;
+	origin_rec o;
+	rc = origin_read(rd->txn, db, origin, &o);
+	if (!rc) {
+		uint8_t kb[12];
+		be32_put(kb, o.index);
+		be64_put(kb + 4, seq);
+		MDB_val k = {12, kb}, d;
+		rc = mdb_get(rd->txn, db->oplog, &k, &d);
+		if (!rc && d.mv_size >= OPLOG_HDR)
+			memcpy(out, (const uint8_t *)d.mv_data + 36, 32);
+		else
+			rc = rc == MDB_NOTFOUND ? SDX_ENOTFOUND
+						: rc ? store_err(rc) : SDX_ECORRUPT;
+	}
+	reader_put(rd);
+	return rc;
+}
+
+static void info_from(const origin_rec *o, sdx_origin_info *out)
+{
+	memset(out, 0, sizeof *out);
+	memcpy(out->origin, o->id, sizeof out->origin);
+	out->seq = o->seq;
+	memcpy(out->chain, o->chain, 32);
+	memcpy(out->fingerprint, o->fp, 16);
+	out->sig_seq = o->sig_seq;
+	memcpy(out->sig, o->sig, 64);
+	out->trusted = o->trusted;
+	memcpy(out->pubkey, o->pubkey, 32);
+}
+
+int sdx_origins(sdx_db *db, sdx_origin_cb cb, void *ctx)
+{
+	if (!db || !cb)
+		return SDX_EINVAL;
+	struct reader *rd;
+	int rc = reader_get(db, &rd);
+	if (rc)
+		return rc;
+	MDB_cursor *c;
+	if ((rc = mdb_cursor_open(rd->txn, db->origin, &c))) {
+		reader_put(rd);
+		return store_err(rc);
+	}
+	MDB_val k, d;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		origin_rec o;
+		sdx_origin_info info;
+		if ((rc = origin_decode(&k, &d, &o)))
+			break;
+		info_from(&o, &info);
+		if ((rc = cb(&info, ctx)))
+			break;
+	}
+	mdb_cursor_close(c);
+	reader_put(rd);
+	return walk_end(rc);
+}
+
+int sdx_origin_get(sdx_db *db, const char *origin, sdx_origin_info *out)
+{
+	if (!db || !origin || !out)
+		return SDX_EINVAL;
+	struct reader *rd;
+	int rc = reader_get(db, &rd);
+	if (rc)
+		return rc;
+	origin_rec o;
+	rc = origin_read(rd->txn, db, origin, &o);
+	reader_put(rd);
+	if (rc)
+		return rc;
+	info_from(&o, out);
+	return 0;
+}
+
+/* ---- small writes on origins and peers ---- */
+
+struct sig_args {
+	const char *origin;
+	uint64_t seq;
+	const uint8_t *sig;
+};
+
+static int set_sig(struct wtxn *w, const char *origin, uint64_t seq,
+		   const uint8_t sig[64])
+{
+	origin_rec *o;
+	int rc = origin_load(w, origin, 0, &o);
+	if (rc)
+		return rc;
+	if (seq > o->seq)
+		return SDX_EINVAL;
+	if (seq <= o->sig_seq)
+		return 0;
+	o->sig_seq = seq;
+	memcpy(o->sig, sig, 64);
+	o->dirty = 1;
+	return 0;
+}
+
+static int set_sig_fn(struct wtxn *w, void *ctx)
+{
+	struct sig_args *a = ctx;
+	return set_sig(w, a->origin, a->seq, a->sig);
+}
+
+int sdx_origin_set_signature(sdx_db *db, const char *origin, uint64_t seq,
+			     const uint8_t sig[64])
+{
+	if (!db || !origin || !sig)
+		return SDX_EINVAL;
+	struct sig_args a = {origin, seq, sig};
+	return store_write(db, set_sig_fn, &a);
+}
+
+struct trust_args {
+	const char *office;
+	const uint8_t *pubkey;
+};
+
+static int trust_fn(struct wtxn *w, void *ctx)
+{
+	struct trust_args *a = ctx;
+	origin_rec *o;
+	int rc = origin_load(w, a->office, a->pubkey != NULL, &o);
+	if (rc)
+		return rc;
+	if (a->pubkey) {
+		o->trusted = 1;
+		memcpy(o->pubkey, a->pubkey, 32);
+	} else {
+		o->trusted = 0;
+		memset(o->pubkey, 0, 32);
+	}
+	o->dirty = 1;
+	return 0;
+}
+
+int sdx_trust_add(sdx_db *db, const char *office, const uint8_t pubkey[32])
+{
+	if (!db || !office || !pubkey)
+		return SDX_EINVAL;
+	struct trust_args a = {office, pubkey};
+	return store_write(db, trust_fn, &a);
+}
+
+int sdx_trust_remove(sdx_db *db, const char *office)
+{
+	if (!db || !office)
+		return SDX_EINVAL;
+	struct trust_args a = {office, NULL};
+	return store_write(db, trust_fn, &a);
+}
+
+/* peer value: per entry u8 length, origin bytes, u64 seq (LE) */
+static int peer_put(struct wtxn *w, const char *peer, const sdx_vv_entry *vv,
+		    size_t n)
+{
+	if (!valid_office(peer))
+		return SDX_EINVAL;
+	if (n > 65536)
+		return SDX_ETOOLONG;
+	MDB_val k = {strlen(peer), (void *)peer}, d = {0, NULL};
+	for (size_t i = 0; i < n; i++) {
+		if (!valid_office(vv[i].origin))
+			return SDX_EINVAL;
+		d.mv_size += 1 + strlen(vv[i].origin) + 8;
+	}
+	if (d.mv_size == 0) {
+		int rc = mdb_del(w->txn, w->db->peer, &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	}
+	int rc = mdb_put(w->txn, w->db->peer, &k, &d, MDB_RESERVE);
+	if (rc)
+		return rc;
+	uint8_t *p = d.mv_data;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(vv[i].origin);
+		*p++ = (uint8_t)l;
+		memcpy(p, vv[i].origin, l);
+		p += l;
+		le64_put(p, vv[i].seq);
+		p += 8;
+	}
+	return 0;
+}
+
+/* Decodes a peer value; calls out for each entry (when vv non-NULL,
+ * fills up to cap). Returns the count or a negative status. */
+static long peer_decode(const MDB_val *d, sdx_vv_entry *vv, size_t cap)
+{
+	const uint8_t *p = d->mv_data, *end = p + d->mv_size;
+	long n = 0;
+	while (p < end) {
+		size_t l = *p++;
+		if (l == 0 || l > SDX_OFFICE_MAX || (size_t)(end - p) < l + 8)
+			return SDX_ECORRUPT;
+		if (vv && (size_t)n < cap) {
+			memcpy(vv[n].origin, p, l);
+			vv[n].origin[l] = 0;
+			vv[n].seq = le64_get(p + l);
+		}
+		p += l + 8;
+		n++;
+	}
+	return n;
+}
+
+struct vv_args {
+	const char *peer;
+	const sdx_vv_entry *vv;
+	size_t n;
+};
+
+static int vv_fn(struct wtxn *w, void *ctx)
+{
+	struct vv_args *a = ctx;
+	return peer_put(w, a->peer, a->vv, a->n);
+}
+
+int sdx_peer_set_vv(sdx_db *db, const char *peer, const sdx_vv_entry *vv,
+		    size_t n)
+{
+	if (!db || !peer || (n && !vv))
+		return SDX_EINVAL;
+	struct vv_args a = {peer, vv, n};
+	return store_write(db, vv_fn, &a);
+}
+
+int sdx_peer_get_vv(sdx_db *db, const char *peer, sdx_vv_entry *vv,
+		    size_t cap, size_t *n)
+{
+	if (!db || !peer || !n || (cap && !vv))
+		return SDX_EINVAL;
+	*n = 0;
+	struct reader *rd;
+	int rc = reader_get(db, &rd);
+	if (rc)
+		return rc;
+	MDB_val k = {strlen(peer), (void *)peer}, d;
+	rc = mdb_get(rd->txn, db->peer, &k, &d);
+	if (!rc) {
+		long cnt = peer_decode(&d, vv, cap);
+		if (cnt < 0)
+			rc = (int)cnt;
+		else
+			*n = (size_t)cnt;
+	} else {
+		rc = rc == MDB_NOTFOUND ? 0 : store_err(rc);
+	}
+	reader_put(rd);
+	return rc;
+}
+
+int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx)
+{
+	if (!db || !cb)
+		return SDX_EINVAL;
+	struct reader *rd;
+	int rc = reader_get(db, &rd);
+	if (rc)
+		return rc;
+	MDB_cursor *c;
+	if ((rc = mdb_cursor_open(rd->txn, db->peer, &c))) {
+		reader_put(rd);
+		return store_err(rc);
+	}
+	MDB_val k, d;
+	sdx_vv_entry *vv = NULL;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		long cnt = peer_decode(&d, NULL, 0);
+		char peer[SDX_OFFICE_MAX + 1];
+		if (cnt < 0 || k.mv_size > SDX_OFFICE_MAX) {
+			rc = SDX_ECORRUPT;
+			break;
+		}
+		sdx_vv_entry *nv = realloc(vv, ((size_t)cnt + 1) * sizeof *vv);
+		if (!nv) {
+			rc = SDX_ENOMEM;
+			break;
+		}
+		vv = nv;
+		peer_decode(&d, vv, (size_t)cnt);
+		memcpy(peer, k.mv_data, k.mv_size);
+		peer[k.mv_size] = 0;
+		if ((rc = cb(peer, vv, (size_t)cnt, ctx)))
+			break;
+	}
+	free(vv);
+	mdb_cursor_close(c);
+	reader_put(rd);
+	return walk_end(rc);
+}
+
+/* ---- applying received operations ---- */
+
+/* A replay log: what a session did, so that it can be redone in a fresh
+ * transaction after the map grew. Entries: u8 tag, u32 length, bytes. */
+struct replay {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static int replay_add(struct replay *r, uint8_t tag, const void *a, size_t an,
+		      const void *b, size_t bn)
+{
+	size_t need = r->len + 5 + an + bn;
+	if (need > r->cap) {
+		size_t cap = r->cap ? r->cap : 65536;
+		while (cap < need)
+			cap *= 2;
+		uint8_t *p = realloc(r->p, cap);
+		if (!p)
+			return SDX_ENOMEM;
+		r->p = p;
+		r->cap = cap;
+	}
+	r->p[r->len] = tag;
+	le32_put(r->p + r->len + 1, (uint32_t)(an + bn));
+	if (an)
+		memcpy(r->p + r->len + 5, a, an);
+	if (bn)
+		memcpy(r->p + r->len + 5 + an, b, bn);
+	r->len = need;
+	return 0;
+}
+
+struct sdx_apply {
+	struct sdx_db *db;
+	struct wtxn w;
+	struct replay log;
+	int open;
+};
+
+enum { R_OP = 1, R_SIG = 2, R_VV = 3 };
+
+/* op header in the replay log */
+struct op_hdr {
+	char origin[SDX_OFFICE_MAX + 1];
+	uint64_t seq;
+	int32_t type, audience, redacted;
+	uint8_t digest[32], chain[32];
+};
+
+static int op_do(struct wtxn *w, const sdx_op *op, int *applied)
+{
+	*applied = 0;
+	if (!op->origin || op->seq == 0 || op->type < SDX_OP_ADD ||
+	    op->type > SDX_OP_RESOLVE || (op->body && op->body_len == 0) ||
+	    op->audience < 0 || op->audience > SDX_AUD_POLICE)
+		return SDX_EINVAL;
+	origin_rec *o;
+	int rc = origin_load(w, op->origin, 1, &o);
+	if (rc)
+		return rc;
+	if (op->seq <= o->seq)
+		return 0;
+	if (op->seq > o->seq + 1)
+		return SDX_EGAP;
+	uint8_t chain[32];
+	if (op->body) {
+		uint8_t digest[32];
+		sdx_digest(op->body, op->body_len, digest);
+		if (memcmp(digest, op->digest, 32))
+			return SDX_ESIGNATURE;
+	}
+	sdx_chain_next(o->chain, op->type, op->digest, chain);
+	if (memcmp(chain, op->chain, 32))
+		return SDX_ESIGNATURE;
+	/* decode before writing anything: a bad body changes nothing */
+	if (op->body) {
+		int changed;
+		op_ctx oc = {o->id, op->seq, 0};
+		if ((rc = apply_body(w, &oc, op->type, op->body, op->body_len,
+				     &changed)))
+			return rc;
+	}
+	rc = oplog_put(w, o, op->seq, op->type, op->audience, op->digest,
+		       op->chain, op->body, op->body_len);
+	if (!rc)
+		*applied = 1;
+	return rc;
+}
+
+static int replay_one(struct wtxn *w, uint8_t tag, const uint8_t *p, size_t n)
+{
+	if (tag == R_OP) {
+		struct op_hdr h;
+		memcpy(&h, p, sizeof h);
+		sdx_op op = {h.origin, h.seq, h.type, h.audience,
+			     h.redacted ? NULL : p + sizeof h, n - sizeof h,
+			     {0}, {0}};
+		memcpy(op.digest, h.digest, 32);
+		memcpy(op.chain, h.chain, 32);
+		int applied;
+		return op_do(w, &op, &applied);
+	}
+	if (tag == R_SIG) {
+		uint64_t seq;
+		memcpy(&seq, p + SDX_OFFICE_MAX + 1, 8);
+		return set_sig(w, (const char *)p, seq, p + SDX_OFFICE_MAX + 9);
+	}
+	if (tag == R_VV)
+		return peer_put(w, (const char *)p,
+				(const sdx_vv_entry *)(const void *)(p + 64),
+				(n - 64) / sizeof(sdx_vv_entry));
+	return SDX_EINVAL;
+}
+
+/* After MDB_MAP_FULL: grow, start over, redo what the session did. */
+static int recover(struct sdx_apply *a)
+{
+	int rc = MDB_MAP_FULL;
+	for (int tries = 0; rc == MDB_MAP_FULL && tries < 40; tries++) {
+		wtxn_abort(&a->w);
+		if ((rc = store_grow(a->db, 1)))
+			break;
+		if ((rc = wtxn_begin(a->db, &a->w)))
+			break;
+		for (size_t off = 0; !rc && off < a->log.len;) {
+			uint8_t tag = a->log.p[off];
+			size_t n = le32_get(a->log.p + off + 1);
+			rc = replay_one(&a->w, tag, a->log.p + off + 5, n);
+			off += 5 + n;
+		}
+	}
+	if (rc)
+		a->open = 0;
+	return rc;
+}
+
+int sdx_apply_begin(sdx_db *db, sdx_apply **out)
+{
+	if (!db || !out)
+		return SDX_EINVAL;
+	*out = NULL;
+	if (db->rdonly)
+		return SDX_EREADONLY;
+	struct sdx_apply *a = calloc(1, sizeof *a);
+	if (!a)
+		return SDX_ENOMEM;
+	a->db = db;
+	pthread_mutex_lock(&db->wmtx);
+	int rc = wtxn_begin(db, &a->w);
+	if (rc) {
+		pthread_mutex_unlock(&db->wmtx);
+		free(a);
+		return store_err(rc);
+	}
+	a->open = 1;
+	*out = a;
+	return 0;
+}
+
+/* Runs one step, recovering from a full map. */
+static int step(struct sdx_apply *a, uint8_t tag, const void *h, size_t hn,
+		const void *body, size_t bn,
+		int (*fn)(struct sdx_apply *a, const void *arg, int *out),
+		const void *arg, int *out)
+{
+	if (!a->open)
+		return SDX_EINVAL;
+	int rc;
+	for (int tries = 0;; tries++) {
+		rc = fn(a, arg, out);
+		if (rc != MDB_MAP_FULL || tries >= 40)
+			break;
+		if ((rc = recover(a)))
+			return store_err(rc);
+	}
+	if (rc)
+		return store_err(rc);
+	return replay_add(&a->log, tag, h, hn, body, bn);
+}
+
+static int op_fn(struct sdx_apply *a, const void *arg, int *out)
+{
+	return op_do(&a->w, arg, out);
+}
+
+int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied)
+{
+	int dummy;
+	if (!a || !op || !op->origin)
+		return SDX_EINVAL;
+	if (!applied)
+		applied = &dummy;
+	struct op_hdr h;
+	memset(&h, 0, sizeof h);
+	if (bounded_copy(h.origin, SDX_OFFICE_MAX, op->origin))
+		return SDX_EINVAL;
+	h.seq = op->seq;
+	h.type = op->type;
+	h.audience = op->audience;
+	h.redacted = op->body == NULL;
+	memcpy(h.digest, op->digest, 32);
+	memcpy(h.chain, op->chain, 32);
+	return step(a, R_OP, &h, sizeof h, op->body, op->body ? op->body_len : 0,
+		    op_fn, op, applied);
+}
+
+struct sig_step {
+	const char *origin;
+	uint64_t seq;
+	const uint8_t *sig;
+};
+
+static int sig_fn(struct sdx_apply *a, const void *arg, int *out)
+{
+	const struct sig_step *s = arg;
+	return set_sig(&a->w, s->origin, s->seq, s->sig);
+}
+
+int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,
+			const uint8_t sig[64])
+{
+	if (!a || !origin || !sig)
+		return SDX_EINVAL;
+	uint8_t h[SDX_OFFICE_MAX + 1 + 8 + 64] = {0};
+	if (bounded_copy((char *)h, SDX_OFFICE_MAX, origin))
+		return SDX_EINVAL;
+	memcpy(h + SDX_OFFICE_MAX + 1, &seq, 8);
+	memcpy(h + SDX_OFFICE_MAX + 9, sig, 64);
+	struct sig_step s = {origin, seq, sig};
+	return step(a, R_SIG, h, sizeof h, NULL, 0, sig_fn, &s, NULL);
+}
+
+static int vv_step_fn(struct sdx_apply *a, const void *arg, int *out)
+{
+	const struct vv_args *v = arg;
+	return peer_put(&a->w, v->peer, v->vv, v->n);
+}
+
+int sdx_apply_peer_vv(sdx_apply *a, const char *peer, const sdx_vv_entry *vv,
+		      size_t n)
+{
+	if (!a || !peer || (n && !vv))
+		return SDX_EINVAL;
+	uint8_t h[64] = {0};
+	if (bounded_copy((char *)h, SDX_OFFICE_MAX, peer))
+		return SDX_EINVAL;
+	struct vv_args v = {peer, vv, n};
+	return step(a, R_VV, h, sizeof h, vv, n * sizeof *vv, vv_step_fn, &v,
+		    NULL);
+}
+
+int sdx_apply_commit(sdx_apply *a)
+{
+	if (!a)
+		return SDX_EINVAL;
+	int rc = SDX_EINVAL;
+	if (a->open) {
+		rc = wtxn_commit(&a->w);
+		while (rc == MDB_MAP_FULL) {
+			if ((rc = recover(a)))
+				break;
+			rc = wtxn_commit(&a->w);
+		}
+		rc = store_err(rc);
+	}
+	pthread_mutex_unlock(&a->db->wmtx);
+	free(a->log.p);
+	free(a);
+	return rc;
+}
+
+void sdx_apply_abort(sdx_apply *a)
+{
+	if (!a)
+		return;
+	wtxn_abort(&a->w);
+	pthread_mutex_unlock(&a->db->wmtx);
+	free(a->log.p);
+	free(a);
+}

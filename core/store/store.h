@@ -1,0 +1,271 @@
+/* store.h: the LMDB store's internals, shared by the files of core/store.
+ * Only core/store includes <lmdb.h>. */
+#ifndef SCAMDEX_STORE_H
+#define SCAMDEX_STORE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <lmdb.h>
+
+#include <scamdex/db.h>
+#include <scamdex/sync.h>
+
+#include "codec.h"
+
+/* entity_report dup value: biased big-endian incident date, report id,
+ * flags (ER_RETRACTED). Dates sort before ids, so an entity's reports sort
+ * by incident date; SDX_DATE_NONE sorts first. */
+#define ER_LEN 21
+#define ER_RETRACTED 0x1u
+
+/* entity key: one kind byte + canonical bytes */
+#define EKEY_MAX (1 + SDX_CANON_MAX)
+
+/* Entity summary, fixed little-endian layout (ENTITY_LEN bytes, version
+ * byte first). */
+#define ENTITY_VERSION 1
+#define ENTITY_LEN 36
+#define ENT_ALLOWLISTED 0x1u
+
+typedef struct entity_sum {
+	unsigned flags;
+	int max_conf;
+	uint32_t active, retracted, agencies, categories, disputed;
+	uint32_t undated; /* active reports without an incident date */
+	int32_t first_seen, last_seen;
+} entity_sum;
+
+/* Filter: a split-block Bloom filter (32-byte blocks of 8 32-bit words)
+ * stored as FILTER_CHUNK-byte values in the `filter` sub-db. */
+#define FILTER_CHUNK 65536u
+#define FILTER_BLOCKS_PER_CHUNK (FILTER_CHUNK / 32u)
+#define FILTER_KEYS_PER_CHUNK (FILTER_CHUNK * 8u / 16u) /* 16 bits a key */
+
+struct reader {
+	struct sdx_db *db;
+	MDB_txn *txn;
+	MDB_cursor *er_cur;
+	atomic_int busy;
+	int depth;
+	uint64_t snap;     /* txn id the filter cache belongs to */
+	unsigned mapgen;   /* map generation the filter cache belongs to */
+	uint32_t f_nchunks;
+	uint32_t f_cap;
+	const uint8_t **f_chunks;
+	struct reader *next;
+};
+
+struct sdx_db {
+	MDB_env *env;
+	MDB_dbi entity, report, entity_report, entity_agency, account_bank,
+		rstate, allow, oplog, origin, peer, meta, filter;
+	int rdonly;
+	char office[SDX_OFFICE_MAX + 1];
+	pthread_key_t rkey;
+	pthread_mutex_t rlist_mtx;
+	struct reader *readers;
+	pthread_mutex_t wmtx;
+	pthread_mutex_t resize_mtx;
+	atomic_int resizing;
+	atomic_uint mapgen;
+};
+
+/* An origin's record (sub-db `origin`), cached in a write session. */
+typedef struct origin_rec {
+	char id[SDX_OFFICE_MAX + 1];
+	uint32_t index;
+	uint64_t seq;
+	uint8_t chain[32];
+	uint8_t fp[16];
+	uint64_t sig_seq;
+	uint8_t sig[64];
+	int trusted;
+	uint8_t pubkey[32];
+	int dirty;
+} origin_rec;
+
+#define WTXN_ORIGINS 8
+
+/* One write transaction with its caches (flushed before commit). */
+struct wtxn {
+	struct sdx_db *db;
+	MDB_txn *txn;
+	int32_t today;
+	origin_rec orig[WTXN_ORIGINS];
+	int norig;
+	/* filter */
+	int f_loaded, f_dirty;
+	uint32_t f_nchunks;
+	uint64_t f_count;
+	uint8_t **f_chunks; /* private copies of touched chunks */
+	uint32_t f_cap;
+};
+
+/* ---- db.c ---- */
+int store_err(int rc); /* LMDB/errno status -> SDX_E* */
+int store_grow(struct sdx_db *db, size_t min_extra);
+int reader_get(struct sdx_db *db, struct reader **out);
+void reader_put(struct reader *rd);
+int wtxn_begin(struct sdx_db *db, struct wtxn *w);
+int wtxn_commit(struct wtxn *w); /* raw LMDB status; txn gone after */
+void wtxn_abort(struct wtxn *w);
+/* Run fn in a write transaction, replaying it with a bigger map when
+ * LMDB says the map is full. fn must have no effects outside the txn. */
+int store_write(struct sdx_db *db, int (*fn)(struct wtxn *w, void *ctx),
+		void *ctx);
+int meta_get_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
+		 uint64_t *v);
+int meta_put_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
+		 uint64_t v);
+
+/* ---- entity.c ---- */
+size_t ekey_make(int kind, const char *canon, size_t len, uint8_t *key);
+void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN]);
+int entity_decode(const void *p, size_t len, entity_sum *s);
+void entity_zero(entity_sum *s);
+/* Recompute the summary of one entity from its entity_report entries, the
+ * reports, their states and the allowlist. If agency_fix, rewrite its
+ * entity_agency entries. */
+int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
+		     size_t eklen, entity_sum *s, int agency_fix);
+void er_make(int32_t date, const uint8_t id[16], unsigned flags,
+	     uint8_t out[ER_LEN]);
+int32_t er_date(const uint8_t *v);
+
+/* ---- report.c ---- */
+/* Decode a stored report and add its state (retraction, dispute,
+ * spoofing). SDX_ENOTFOUND when the audience may not see it. */
+int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
+		const void *body, size_t len, int audience, sdx_report *out);
+
+/* ---- filter.c ---- */
+int filter_add(struct wtxn *w, uint64_t h);
+int filter_flush(struct wtxn *w);
+void filter_release(struct wtxn *w);
+/* 1 if h may be present, 0 if surely absent; negative on error. */
+int filter_maybe(struct reader *rd, uint64_t h);
+
+/* ---- state.c ---- */
+/* Per-report state (sub-db `rstate`): retraction and dispute. */
+typedef struct rstate {
+	unsigned flags; /* SDX_RSTATE_RETRACTED | SDX_RSTATE_DISPUTED */
+	int32_t retract_date;
+	char retract_note[SDX_NOTE_MAX + 1], retract_by[SDX_AGENCY_MAX + 1];
+	/* dispute: last writer wins by (date, origin, seq) */
+	int32_t d_date;
+	char d_origin[SDX_OFFICE_MAX + 1];
+	uint64_t d_seq;
+	char d_note[SDX_NOTE_MAX + 1], d_by[SDX_AGENCY_MAX + 1];
+} rstate;
+int rstate_get(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
+	       rstate *s); /* SDX_ENOTFOUND if none */
+int rstate_put(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
+	       const rstate *s);
+/* allowlist record (sub-db `allow`) */
+typedef struct allow_rec {
+	int allowed;
+	int32_t date;
+	char origin[SDX_OFFICE_MAX + 1];
+	uint64_t seq;
+	char note[SDX_NOTE_MAX + 1], by[SDX_AGENCY_MAX + 1];
+} allow_rec;
+int allow_get(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
+	      size_t eklen, allow_rec *a);
+int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
+	      size_t eklen, const allow_rec *a);
+/* (date, origin, seq) order, for last-writer-wins */
+int stamp_cmp(int32_t d1, const char *o1, uint64_t s1, int32_t d2,
+	      const char *o2, uint64_t s2);
+
+/* ---- apply.c: the one path every change takes ---- */
+/* The stamp of the operation being applied. */
+typedef struct op_ctx {
+	const char *origin;
+	uint64_t seq;
+	int local; /* local ops report SDX_EEXISTS for no-op changes */
+} op_ctx;
+int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
+	      const codec_report_view *v, const uint8_t id[16], int *added);
+int apply_state(struct wtxn *w, const op_ctx *oc, int type,
+		const codec_state_op *o);
+int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
+		const codec_allow_op *o);
+/* Decode and apply one op body. */
+int apply_body(struct wtxn *w, const op_ctx *oc, int type,
+	       const uint8_t *body, size_t len, int *changed);
+
+/* ---- oplog.c ---- */
+int origin_load(struct wtxn *w, const char *origin, int create,
+		origin_rec **out);
+int origin_flush(struct wtxn *w);
+int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
+		origin_rec *o);
+/* Append an op of this office to the log; *seq = its number. */
+int oplog_append_local(struct wtxn *w, int type, int audience,
+		       const uint8_t *body, size_t len, uint64_t *seq);
+
+/* ---- small helpers ---- */
+/* End of a walk: MDB_NOTFOUND is the normal end, LMDB codes are
+ * translated, callback values and SDX codes pass through. */
+static inline int walk_end(int rc)
+{
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE)
+		return store_err(rc);
+	return rc;
+}
+
+static inline void be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+static inline uint32_t be32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+static inline void be64_put(uint8_t *p, uint64_t v)
+{
+	be32_put(p, (uint32_t)(v >> 32));
+	be32_put(p + 4, (uint32_t)v);
+}
+static inline uint64_t be64_get(const uint8_t *p)
+{
+	return (uint64_t)be32_get(p) << 32 | be32_get(p + 4);
+}
+static inline void le32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+static inline uint32_t le32_get(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+static inline void le64_put(uint8_t *p, uint64_t v)
+{
+	le32_put(p, (uint32_t)v);
+	le32_put(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint64_t le64_get(const uint8_t *p)
+{
+	return le32_get(p) | (uint64_t)le32_get(p + 4) << 32;
+}
+static inline int bounded_copy(char *dst, size_t max, const char *src)
+{
+	size_t n = strnlen(src ? src : "", max + 1);
+	if (n > max)
+		return SDX_ETOOLONG;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = 0;
+	return 0;
+}
+
+#endif
