@@ -4,6 +4,7 @@
  *   scamdex-gen --reports N [--seed S] [--format csv|jsonl]
  *               [--lang en|vi] [--excel] [-o FILE]
  *   scamdex-gen --reports N --checks M [--seed S] [-o FILE]
+ *   scamdex-gen --n N --out DIR [--seed S] [--format csv|jsonl]
  *
  * Report j is a pure function of (seed, j): a mix of phones, bank
  * accounts, chat handles and links (about two per report, drawn with
@@ -168,7 +169,8 @@ static const struct bank *bank_of(uint64_t i, char *acct, size_t size)
 
 static const char *const platforms[] = {"telegram", "zalo", "facebook"};
 
-static const char *handle_of(uint64_t i, char *name, size_t size)
+static const char *handle_of(uint64_t i, char *name, size_t size,
+			     char *canon, size_t csize)
 {
 	uint64_t x = permute(i, 1ull << 40);
 	const char *p = platforms[i % 3];
@@ -180,6 +182,10 @@ static const char *handle_of(uint64_t i, char *name, size_t size)
 		snprintf(name, size, "1000%011" PRIu64, (uint64_t)(x % 100000000000u));
 	else
 		snprintf(name, size, "%s_%" PRIx64, stems[x % 6], x);
+	if (i % 3 == 1)
+		snprintf(canon, csize, "zalo:+84%s", name + 1);
+	else
+		snprintf(canon, csize, "%s:%s", p, name);
 	return p;
 }
 
@@ -254,7 +260,13 @@ static void amount_text(struct rng *r, char *buf, size_t size)
 	}
 }
 
+#define KEYS_MAX 4
 struct report {
+	int nkeys;
+	struct {
+		char kind; /* '1' phone, '2' bank, '4' handle, '5' domain */
+		char canon[96];
+	} keys[KEYS_MAX]; /* canonical forms, as scamdex stores them */
 	char phone[2][24];
 	int nphone;
 	char bank[64], account[32], bin[8];
@@ -265,6 +277,20 @@ struct report {
 	char amount[32];
 	const char *narrative;
 };
+
+static void add_key(struct report *rep, char kind, const char *a,
+		    const char *b)
+{
+	char buf[sizeof rep->keys[0].canon];
+
+	if (rep->nkeys == KEYS_MAX)
+		return;
+	/* a and b may point into rep: format aside, then copy */
+	snprintf(buf, sizeof buf, "%s%s%s", a, kind == '2' ? ":" : "", b);
+	rep->keys[rep->nkeys].kind = kind;
+	memcpy(rep->keys[rep->nkeys].canon, buf, sizeof buf);
+	rep->nkeys++;
+}
 
 static void make_report(const struct gen *g, uint64_t j, struct report *rep)
 {
@@ -281,8 +307,9 @@ static void make_report(const struct gen *g, uint64_t j, struct report *rep)
 		    (pick >= 92 && have_url)) {
 			if (rep->nphone == 2)
 				continue;
-			phone_of(skewed(&r, g->pool_phone),
-				 rep->phone[rep->nphone++], 24);
+			char *ph = rep->phone[rep->nphone++];
+			phone_of(skewed(&r, g->pool_phone), ph, 24);
+			add_key(rep, '1', "+84", ph + 1);
 		} else if (pick < 80) {
 			const struct bank *b =
 				bank_of(skewed(&r, g->pool_bank), rep->account,
@@ -293,17 +320,22 @@ static void make_report(const struct gen *g, uint64_t j, struct report *rep)
 				 : form == 1 ? b->code
 					     : b->bin);
 			snprintf(rep->bin, sizeof rep->bin, "%s", b->bin);
+			add_key(rep, '2', b->bin, rep->account);
 			have_bank = 1;
 		} else if (pick < 92) {
+			char canon[96];
 			snprintf(rep->platform, sizeof rep->platform, "%s",
 				 handle_of(skewed(&r, g->pool_handle),
-					   rep->handle, sizeof rep->handle));
+					   rep->handle, sizeof rep->handle,
+					   canon, sizeof canon));
+			add_key(rep, '4', canon, "");
 			have_handle = 1;
 		} else {
 			char dom[64];
 			domain_of(skewed(&r, g->pool_url), dom, sizeof dom);
 			snprintf(rep->url, sizeof rep->url, "https://%s/login",
 				 dom);
+			add_key(rep, '5', dom, "");
 			have_url = 1;
 		}
 	}
@@ -427,61 +459,190 @@ static void jsonl_report(const struct gen *g, const struct report *rep)
 	fputs("}\n", g->out);
 }
 
-/* ---- checks ---- */
+/* ---- checks and the benchmark data set ---- */
 
-/* One identifier per line in a form that names its kind. */
+/* A reported identifier: one key of a random generated report. */
+static void hit_key(const struct gen *g, struct rng *r, char *kind,
+		    char *canon, size_t size)
+{
+	struct report rep;
+	make_report(g, below(r, g->reports), &rep);
+	int k = (int)below(r, (uint64_t)rep.nkeys);
+	*kind = rep.keys[k].kind;
+	snprintf(canon, size, "%s", rep.keys[k].canon);
+}
+
+/* An identifier no report names: numbers beyond every pool. */
+static void miss_key(const struct gen *g, struct rng *r, char *kind,
+		     char *canon, size_t size)
+{
+	uint64_t k = 3000000000ull + below(r, 1000000000ull);
+	char buf[64], acct[32];
+
+	switch (below(r, 20)) {
+	case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
+	case 8: case 9: {
+		uint64_t idx = k % (PHONE_SPACE - g->pool_phone) + g->pool_phone;
+		phone_of(idx, buf, sizeof buf);
+		*kind = '1';
+		snprintf(canon, size, "+84%s", buf + 1);
+		break;
+	}
+	case 10: case 11: case 12: case 13: case 14: case 15: {
+		uint64_t idx = k % (BANK_SPACE - g->pool_bank) + g->pool_bank;
+		const struct bank *b = bank_of(idx, acct, sizeof acct);
+		*kind = '2';
+		snprintf(canon, size, "%s:%s", b->bin, acct);
+		break;
+	}
+	case 16: case 17: case 18: {
+		/* telegram names (i % 3 == 0) are all distinct */
+		uint64_t idx = g->pool_handle + k;
+		char c[96];
+		handle_of(idx - idx % 3, buf, sizeof buf, c, sizeof c);
+		*kind = '4';
+		snprintf(canon, size, "%s", c);
+		break;
+	}
+	default:
+		domain_of(g->pool_url + k, buf, sizeof buf);
+		*kind = '5';
+		snprintf(canon, size, "%s", buf);
+		break;
+	}
+}
+
+/* --checks: one identifier a line, half reported, in a form that names
+ * its kind (canonical forms are valid input). */
 static void checks(const struct gen *g, uint64_t n)
 {
 	struct rng r = {g->seed ^ 0xC0FFEEull};
 	for (uint64_t i = 0; i < n; i++) {
-		char buf[64];
-		if (below(&r, 2) == 0 && g->reports > 0) {
-			/* reported: an identifier of a generated report */
-			struct report rep;
-			make_report(g, below(&r, g->reports), &rep);
-			if (rep.nphone) {
-				fprintf(g->out, "+84%s\n", rep.phone[0] + 1);
-			} else if (rep.account[0]) {
-				fprintf(g->out, "%s:%s\n", rep.bin,
-					rep.account);
-			} else if (rep.handle[0]) {
-				fprintf(g->out, "%s:%s\n", rep.platform,
-					rep.handle);
-			} else {
-				fprintf(g->out, "%s\n", rep.url);
-			}
-			continue;
-		}
-		/* not reported: numbers beyond every pool */
-		uint64_t k = 3000000000ull + below(&r, 1000000000ull);
-		switch (below(&r, 4)) {
-		case 0:
-		case 1:
-			phone_of(k % PHONE_SPACE < g->pool_phone
-					 ? k % PHONE_SPACE + g->pool_phone
-					 : k % PHONE_SPACE,
-				 buf, sizeof buf);
-			fprintf(g->out, "+84%s\n", buf + 1);
-			break;
-		case 2: {
-			char acct[32];
-			uint64_t idx = k % BANK_SPACE < g->pool_bank
-					       ? k % BANK_SPACE + g->pool_bank
-					       : k % BANK_SPACE;
-			const struct bank *b = bank_of(idx, acct, sizeof acct);
-			fprintf(g->out, "%s:%s\n", b->bin, acct);
-			break;
-		}
-		default: {
-			/* telegram names (i % 3 == 0) are all distinct */
-			uint64_t idx = g->pool_handle + k;
-			const char *p = handle_of(idx - idx % 3, buf,
-						  sizeof buf);
-			fprintf(g->out, "%s:%s\n", p, buf);
-			break;
-		}
-		}
+		char kind, canon[128];
+		if (below(&r, 2) == 0 && g->reports > 0)
+			hit_key(g, &r, &kind, canon, sizeof canon);
+		else
+			miss_key(g, &r, &kind, canon, sizeof canon);
+		fprintf(g->out, "%s\n", canon);
 	}
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *fp;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	if (!fp)
+		fprintf(stderr, "scamdex-gen: %s: %s\n", path, strerror(errno));
+	return fp;
+}
+
+static int close_out(FILE *fp, const char *name)
+{
+	if (fclose(fp) != 0) {
+		fprintf(stderr, "scamdex-gen: %s: write error\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The key list files: "<kind digit><canonical>" (.keys) and the raw
+ * input naming the same identifier (.txt). */
+static int key_lists(const struct gen *g, const char *dir, const char *name,
+		     uint64_t m, int hits)
+{
+	char keys_name[32], txt_name[32];
+	struct rng r = {g->seed ^ (hits ? 0x4849ull : 0x4d49ull)};
+	snprintf(keys_name, sizeof keys_name, "%s.keys", name);
+	snprintf(txt_name, sizeof txt_name, "%s.txt", name);
+	FILE *kf = open_in(dir, keys_name), *tf = open_in(dir, txt_name);
+	if (!kf || !tf)
+		return -1;
+	for (uint64_t i = 0; i < m; i++) {
+		char kind, canon[128];
+		if (hits)
+			hit_key(g, &r, &kind, canon, sizeof canon);
+		else
+			miss_key(g, &r, &kind, canon, sizeof canon);
+		fprintf(kf, "%c%s\n", kind, canon);
+		fprintf(tf, "%s\n", canon);
+	}
+	return close_out(kf, keys_name) | close_out(tf, txt_name);
+}
+
+static void json_body(FILE *out, const struct report *rep)
+{
+	fprintf(out, "{\"agency\":\"%s\",\"case_ref\":\"%s\",\"incident_date\":"
+		     "\"%s\",\"category\":\"%s\",\"channel\":\"%s\","
+		     "\"amount\":\"%s\",\"confirmation\":\"%s\"}",
+		rep->agency, rep->case_ref, rep->incident, rep->category,
+		rep->channel, rep->amount, rep->confirmation);
+}
+
+/* Pools: about 0.7 identifiers of a kind per report naming that kind, so
+ * that busy identifiers collect several reports. */
+static void set_pools(struct gen *g, uint64_t reports)
+{
+	g->reports = reports;
+	g->pool_phone = reports * 7 / 10 + 16;
+	g->pool_bank = reports * 6 / 10 + 16;
+	g->pool_handle = reports / 5 + 16;
+	g->pool_url = reports / 8 + 16;
+}
+
+/* --n N --out DIR: reports naming about N identifiers in all (about N/2
+ * reports): DIR/import.csv (or import.jsonl), DIR/reports.tsv ("count
+ * TAB key... TAB body", keys as kind digit + canonical form), and
+ * hits/miss .keys/.txt with up to a million look-ups each. */
+static int dataset(struct gen *g, uint64_t n, const char *dir)
+{
+	FILE *tsv = open_in(dir, "reports.tsv");
+	uint64_t named = 0, j;
+
+	/* how many reports name n identifiers: a report's identifier count
+	 * does not depend on the pools, so count first, then size them */
+	set_pools(g, 0);
+	for (j = 0; named < n; j++) {
+		struct report rep;
+		make_report(g, j, &rep);
+		named += (uint64_t)rep.nkeys;
+	}
+	set_pools(g, j);
+	named = 0;
+	g->out = open_in(dir, g->jsonl ? "import.jsonl" : "import.csv");
+	if (!tsv || !g->out)
+		return -1;
+	if (!g->jsonl)
+		csv_header(g);
+	for (j = 0; named < n; j++) {
+		struct report rep;
+		make_report(g, j, &rep);
+		if (g->jsonl)
+			jsonl_report(g, &rep);
+		else
+			csv_report(g, &rep);
+		fprintf(tsv, "%d", rep.nkeys);
+		for (int k = 0; k < rep.nkeys; k++)
+			fprintf(tsv, "\t%c%s", rep.keys[k].kind,
+				rep.keys[k].canon);
+		fputc('\t', tsv);
+		json_body(tsv, &rep);
+		fputc('\n', tsv);
+		named += (uint64_t)rep.nkeys;
+	}
+	if (close_out(tsv, "reports.tsv") ||
+	    close_out(g->out, g->jsonl ? "import.jsonl" : "import.csv"))
+		return -1;
+	g->out = NULL;
+	if (j != g->reports) {
+		fprintf(stderr, "scamdex-gen: internal: %" PRIu64
+				" reports, pools sized for %" PRIu64 "\n",
+			j, g->reports);
+		return -1;
+	}
+	uint64_t m = n < 1000000 ? n : 1000000;
+	return key_lists(g, dir, "hits", m, 1) | key_lists(g, dir, "miss", m, 0);
 }
 
 static void usage(FILE *fp)
@@ -489,10 +650,15 @@ static void usage(FILE *fp)
 	fputs("usage: scamdex-gen --reports N [--seed S] [--format csv|jsonl] "
 	      "[--lang en|vi]\n"
 	      "                   [--excel] [--checks M] [-o FILE]\n"
+	      "       scamdex-gen --n N --out DIR [--seed S] [--format csv|jsonl]\n"
 	      "Write N generated reports (or, with --checks, M identifiers "
 	      "to check, half\n"
 	      "of them reported in those N reports) to FILE or standard "
-	      "output.\n",
+	      "output.\n"
+	      "With --n, write the benchmark data set naming N identifiers "
+	      "(about N/2\n"
+	      "reports) to DIR: import.csv, reports.tsv, hits.keys, "
+	      "miss.keys, hits.txt, miss.txt.\n",
 	      fp);
 }
 
@@ -517,13 +683,15 @@ int main(int argc, char **argv)
 		{"excel", no_argument, NULL, 'x'},
 		{"checks", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
+		{"n", required_argument, NULL, 'N'},
+		{"out", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct gen g = {.seed = 1, .eol = "\n"};
-	uint64_t nchecks = 0;
+	uint64_t nchecks = 0, nidents = 0;
 	int have_reports = 0, do_checks = 0, opt;
-	const char *path = NULL;
+	const char *path = NULL, *dir = NULL;
 
 	while ((opt = getopt_long(argc, argv, "n:s:f:l:xc:o:h", longopts,
 				  NULL)) != -1) {
@@ -561,6 +729,13 @@ int main(int argc, char **argv)
 		case 'o':
 			path = optarg;
 			break;
+		case 'N':
+			if (number(optarg, &nidents))
+				goto bad;
+			break;
+		case 'O':
+			dir = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -568,19 +743,18 @@ int main(int argc, char **argv)
 			goto bad;
 		}
 	}
-	if (!have_reports || optind != argc)
+	if (optind != argc)
+		goto bad;
+	if (dir && nidents > 0 && !have_reports && !do_checks)
+		return dataset(&g, nidents, dir) ? 2 : 0;
+	if (!have_reports)
 		goto bad;
 	g.out = path ? fopen(path, "w") : stdout;
 	if (!g.out) {
 		fprintf(stderr, "scamdex-gen: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
-	/* pools: about 0.7 identifiers of a kind per report using it */
-	g.pool_phone = g.reports * 7 / 10 + 16;
-	g.pool_bank = g.reports * 6 / 10 + 16;
-	g.pool_handle = g.reports / 5 + 16;
-	g.pool_url = g.reports / 8 + 16;
-
+	set_pools(&g, g.reports);
 	if (do_checks) {
 		checks(&g, nchecks);
 	} else {
