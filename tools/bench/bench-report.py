@@ -64,7 +64,7 @@ def cmd_measure(a):
     ok = {int(s) for s in a.ok.split(",")}
     peak = [0]
     t0 = time.monotonic()
-    p = subprocess.Popen(a.cmd, stdin=stdin, stdout=stdout,
+    p = subprocess.Popen(a.command, stdin=stdin, stdout=stdout,
                          stderr=subprocess.PIPE)
     done = threading.Event()
 
@@ -86,7 +86,7 @@ def cmd_measure(a):
         sampler.join()
     if status not in ok:
         sys.stderr.write(err.decode(errors="replace")[-2000:])
-        print(f"bench: {a.metric}/{a.system}: {' '.join(a.cmd)}: "
+        print(f"bench: {a.metric}/{a.system}: {' '.join(a.command)}: "
               f"exit status {status}", file=sys.stderr)
         return 1
     rec = {"metric": a.metric, "system": a.system, "rep": a.rep,
@@ -97,41 +97,50 @@ def cmd_measure(a):
     return 0
 
 
-def used_bytes(path):
-    """Bytes a file really takes: LMDB data files by their pages in use
-    (mdb_stat -e), others by their allocated blocks."""
-    if os.path.basename(path) == "data.mdb":
-        try:
-            out = subprocess.run(["mdb_stat", "-e", os.path.dirname(path)],
-                                 capture_output=True, text=True,
-                                 check=True).stdout
-            page = last = None
-            for line in out.splitlines():
-                line = line.strip()
-                if line.startswith("Page size:"):
-                    page = int(line.split()[-1])
-                elif line.startswith("Number of pages used:"):
-                    last = int(line.split()[-1])
-            if page and last:
-                return page * last
-        except (OSError, subprocess.CalledProcessError):
-            pass
-    st = os.stat(path)
-    return min(st.st_size, st.st_blocks * 512)
+def lmdb_pages(dirname):
+    """(page size, pages used, free pages) of an LMDB environment, from
+    mdb_stat -ef; None if mdb_stat is missing."""
+    try:
+        out = subprocess.run(["mdb_stat", "-ef", dirname],
+                             capture_output=True, text=True,
+                             check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    page = used = free = 0
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("Page size:"):
+            page = int(line.split()[-1])
+        elif line.startswith("Number of pages used:"):
+            used = int(line.split()[-1])
+        elif line.startswith("Free pages:"):
+            free = int(line.split()[-1])
+    return (page, used, free) if page and used else None
 
 
 def cmd_size(a):
-    total = 0
+    """Bytes on disk: an LMDB data file by its pages in use (the file is
+    sparse up to the map size), also without the free pages ("live");
+    other files by their allocated blocks."""
+    total = live = 0
     for p in a.paths:
+        files = [p]
         if os.path.isdir(p):
-            for root, _, files in os.walk(p):
-                for f in files:
-                    if f != "lock.mdb":
-                        total += used_bytes(os.path.join(root, f))
-        else:
-            total += used_bytes(p)
+            files = [os.path.join(r, f) for r, _, fs in os.walk(p)
+                     for f in fs if f != "lock.mdb"]
+        for f in files:
+            pages = (lmdb_pages(os.path.dirname(f))
+                     if os.path.basename(f) == "data.mdb" else None)
+            if pages:
+                total += pages[0] * pages[1]
+                live += pages[0] * (pages[1] - pages[2])
+            else:
+                st = os.stat(f)
+                n = min(st.st_size, st.st_blocks * 512)
+                total += n
+                live += n
     append(a.out, {"metric": "size", "system": a.system, "bytes": total,
-                   "reports": a.reports})
+                   "live_bytes": live, "reports": a.reports})
     return 0
 
 
@@ -144,6 +153,9 @@ def load(path):
             r = json.loads(line)
             if r["metric"] == "size":
                 sizes[r["system"]] = r
+                continue
+            if r["metric"] == "bundle":
+                sizes["bundle"] = r
                 continue
             if r["secs"] <= 0:
                 continue
@@ -224,7 +236,8 @@ def cmd_report(a):
     runs, sizes, rss = load(a.results)
     stat = {k: summary(v) for k, v in runs.items()}
     reps = sorted({s["reps"] for s in stat.values()})
-    reports = next((s["reports"] for s in sizes.values()), None)
+    reports = next((sizes[s]["reports"] for s in SYSTEMS if s in sizes),
+                   None)
 
     lines = []
     lines.append(f"scamdex benchmark: n = {a.n:,} identifiers"
@@ -245,8 +258,8 @@ def cmd_report(a):
     if kl:
         lines.append(f"{'(SQLite key table load)':<28} {'keys/s':<10} "
                      f"{'':>13} {'':>13} {fmt_rate(kl):>13}")
-    bpr = {s: sizes[s]["bytes"] / sizes[s]["reports"] for s in sizes
-           if sizes[s].get("reports")}
+    bpr = {s: sizes[s]["bytes"] / sizes[s]["reports"] for s in SYSTEMS
+           if sizes.get(s, {}).get("reports")}
     if bpr:
         def b(s):
             return f"{bpr[s]:.0f}" if s in bpr else "-"
@@ -257,6 +270,14 @@ def cmd_report(a):
         lines.append(f"{'size on disk':<28} {'B/report':<10} "
                      f"{b('scamdex'):>13} {b('lmdb'):>13} {b('sqlite'):>13} "
                      f"{rl:>7} {rs:>8}")
+        sc = sizes.get("scamdex", {})
+        if sc.get("live_bytes") and sc["live_bytes"] != sc["bytes"]:
+            lines.append(f"{'  without free pages':<28} {'B/report':<10} "
+                         f"{sc['live_bytes'] / sc['reports']:>13.0f}")
+    if sizes.get("bundle", {}).get("ops"):
+        b = sizes["bundle"]
+        lines.append(f"{'sync bundle':<28} {'B/op':<10} "
+                     f"{b['bytes'] / b['ops']:>13.0f}")
     if rss:
         lines.append(f"{'importer peak RssAnon':<28} {'MiB':<10} "
                      f"{max(rss) / MIB:>13.1f}")
@@ -303,7 +324,7 @@ def main():
     m.add_argument("--stdin")
     m.add_argument("--stdout")
     m.add_argument("--ok", default="0")
-    m.add_argument("cmd", nargs="+")
+    m.add_argument("command", nargs="+")
     s = sub.add_parser("size")
     s.add_argument("--out", required=True)
     s.add_argument("--system", default="scamdex")

@@ -75,17 +75,26 @@ lines() { wc -l <"$1" | tr -d ' '; }
 log "n = $n identifiers, $reps repetitions, work dir $work"
 
 # ---- the data set ----
-# The baselines read reports.tsv (count, keys, body per report), hits.keys
-# and miss.keys (kind digit + canonical form per line). scamdex reads the
-# generator's import file and the raw check inputs hits.txt and miss.txt,
-# which name the same identifiers.
+# scamdex-gen writes import.csv for scamdex-import and, line for line,
+# reports.tsv (count, canonical keys, body per report) for the baselines,
+# plus hits.keys and miss.keys (kind digit + canonical form per line):
+# identifiers that are reported (a random identifier of a random report,
+# so busy ones come up more often, as in real traffic) and that are not.
 if have "$gen"; then
-	log "data: scamdex-gen"
-	"$gen" --n "$n" --out "$data" >&2
+	log "data: scamdex-gen --n $n"
+	"$gen" --n "$n" --out "$data"
+	python3 "$here/bench-prep.py" "$data"
 else
 	log "data: scamdex-gen not built, synthetic keys for the baselines only"
 	"$baseline" synth "$n" "$data"
 fi
+# The check inputs, from the keys: canonical forms are valid input; a
+# domain is given as the link a user pastes (a bare host that starts with
+# a bank's name, "vietcombank-xac-thuc.com", is detected as a bank).
+for f in hits miss; do
+	awk '{ k = substr($0, 1, 1); v = substr($0, 2)
+		print (k == "5" ? "https://" v "/" : v) }' "$data/$f.keys" >"$data/$f.in"
+done
 reports=$(lines "$data/reports.tsv")
 log "data: $reports reports, $(lines "$data/hits.keys") hit and $(lines "$data/miss.keys") miss look-ups"
 
@@ -121,32 +130,60 @@ else
 fi
 
 # ---- scamdex check, in-process (bench-check) ----
-if have "$check" && [ -d "$db" ] && [ -f "$data/hits.txt" ]; then
+if have "$check" && [ -d "$db" ]; then
 	log "check: bench-check"
-	"$check" --db "$db" --reps "$reps" --hits "$data/hits.txt" \
-		--miss "$data/miss.txt" >>"$results"
+	"$check" --db "$db" --reps "$reps" --hits "$data/hits.in" \
+		--miss "$data/miss.in" >>"$results"
 else
 	log "check: bench-check or the database missing, skipped"
 fi
 
 # ---- scamdex check --json, batch from a file ----
-if have "$scamdex" && [ -d "$db" ] && [ -f "$data/hits.txt" ]; then
+if have "$scamdex" && [ -d "$db" ]; then
 	batch=$data/batch.txt
-	paste -d '\n' "$data/hits.txt" "$data/miss.txt" | sed '/^$/d' >"$batch"
+	paste -d '\n' "$data/hits.in" "$data/miss.in" | sed '/^$/d' >"$batch"
 	inputs=$(lines "$batch")
-	"$scamdex" check --db "$db" --json <"$batch" >/dev/null || true # warm
+	# warm, and a check that the keys agree: every hit reported, no miss
+	"$scamdex" --db "$db" check --json <"$data/hits.in" >"$work/hits.out" || true
+	"$scamdex" --db "$db" check --json <"$data/miss.in" >"$work/miss.out" || true
+	bad_hits=$(grep -vc '"verdict":"reported"' "$work/hits.out" || true)
+	bad_miss=$(grep -vc '"verdict":"unknown"' "$work/miss.out" || true)
+	if [ "$bad_hits" != 0 ] || [ "$bad_miss" != 0 ]; then
+		log "WARNING: $bad_hits hits not reported, $bad_miss misses not unknown (e.g. $(grep -v '"verdict":"reported"' "$work/hits.out" | head -1))"
+	fi
+	rm -f "$work/hits.out" "$work/miss.out"
 	for rep in $(seq 1 "$reps"); do
 		log "cli batch: repetition $rep ($inputs inputs)"
 		measure --metric cli_batch --rep "$rep" --ops "$inputs" \
-			--ok 0,1 --stdin "$batch" -- "$scamdex" check --db "$db" --json
+			--ok 0,1 --stdin "$batch" -- "$scamdex" --db "$db" check --json
 	done
 else
 	log "cli batch: scamdex or the database missing, skipped"
 fi
 
 # ---- sync: export every operation, import into an empty database ----
+# The imported database is office "local" (the importer's default origin);
+# it gets a key pair, and a second office trusts it.
 if have "$sync" && [ -d "$db" ]; then
-	log "sync: not wired yet"
+	bundle=$work/all.bundle
+	db2=$work/db2
+	pub=$("$sync" --db "$db" init --office local --key "$work/local.key" | awk '{print $2}')
+	for rep in $(seq 1 "$reps"); do
+		log "sync export: repetition $rep"
+		measure --metric sync_export --rep "$rep" --ops "$reports" -- \
+			"$sync" --db "$db" export --to bench-peer --audience police \
+			--key "$work/local.key" -o "$bundle"
+	done
+	echo "{\"metric\":\"bundle\",\"system\":\"scamdex\",\"bytes\":$(stat -c %s "$bundle"),\"ops\":$reports}" >>"$results"
+	for rep in $(seq 1 "$reps"); do
+		rm -rf "$db2"
+		"$sync" --db "$db2" init --office bench-peer --key "$work/peer.key" >/dev/null
+		"$sync" --db "$db2" trust add local "$pub"
+		log "sync import: repetition $rep"
+		measure --metric sync_import --rep "$rep" --ops "$reports" -- \
+			"$sync" --db "$db2" import "$bundle"
+	done
+	rm -rf "$db2" "$bundle"
 else
 	log "sync: scamdex-sync or the database missing, skipped"
 fi
