@@ -20,9 +20,18 @@ if grep -q '^scamdex benchmark: n = 20,000 identifiers' "$tmp/out"; then
 else
 	echo "not ok 2 - the table names n"
 fi
-python3 - "$tmp/bench-results.json" <<'PY'
-import json, sys
-n = 3
+if ! grep -q WARNING "$tmp/err"; then
+	echo "ok 3 - no warning (scamdex reports every hit and no miss)"
+else
+	echo "not ok 3 - no warning (scamdex reports every hit and no miss)"
+	grep WARNING "$tmp/err" | sed 's/^/# /'
+fi
+python3 - "$tmp/bench-results.json" "$build" <<'PY'
+import json, os, sys
+n = 4
+build = sys.argv[2]
+def built(path):
+    return os.access(os.path.join(build, path), os.X_OK)
 def check(ok, what):
     global n
     print(("ok" if ok else "not ok") + f" {n} - {what}")
@@ -44,5 +53,23 @@ check(all(isinstance(r.get(m, {}).get(s), (int, float)) and r[m][s] > 0
           for s in ("lmdb", "sqlite")), "the LMDB and SQLite baselines are measured")
 check(all(r.get(m, {}).get(s) is None for m in ("cli_batch", "sync_export", "sync_import")
           for s in ("lmdb", "sqlite")), "baselines that do not apply are null")
+def positive(x):
+    return isinstance(x, (int, float)) and x > 0
+if built("tools/import/scamdex-import") and built("tools/gen/scamdex-gen"):
+    check(positive(r.get("import", {}).get("scamdex"))
+          and positive(r.get("peak_rss_bytes"))
+          and positive(r.get("bytes_per_report")),
+          "scamdex import rate, peak RssAnon and bytes per report are measured")
+    if built("cli/scamdex"):
+        check(positive(r.get("cli_batch", {}).get("scamdex")),
+              "the scamdex check --json batch rate is measured")
+    if built("tools/bench/bench-check"):
+        check(all(positive(r.get(m, {}).get("scamdex"))
+                  for m in ("check_1t", "check_2t", "check_miss")),
+              "the in-process check rates are measured")
+    if built("tools/sync/scamdex-sync"):
+        check(all(positive(r.get(m, {}).get("scamdex"))
+                  for m in ("sync_export", "sync_import")),
+              "the sync export and import rates are measured")
 print(f"1..{n - 1}")
 PY
