@@ -162,6 +162,19 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 	if (norm_is_domain(in, len))
 		return set(kind, SDX_KIND_DOMAIN,
 			   norm_domain(in, len, out, err));
+	/* "XYZ:0011004012345": a bank account of an unknown bank. */
+	const char *colon = memchr(in, ':', len);
+	if (colon && colon > in) {
+		size_t k = (size_t)(colon - in) + 1;
+		while (k < len && in[k] == ' ')
+			k++;
+		int acct = k < len;
+		for (; k < len; k++)
+			acct &= (in[k] >= '0' && in[k] <= '9') || in[k] == ' ' ||
+				in[k] == '.' || in[k] == '-';
+		if (acct)
+			return norm_bank(in, len, out, err);
+	}
 	return norm_fail(err, SDX_EKIND, SDX_KIND_AUTO, 0,
 			 "auto: not a phone number, bank account, IBAN, chat "
 			 "handle or domain");

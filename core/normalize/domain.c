@@ -3,7 +3,8 @@
  * and one leading "www." dropped when at least two labels remain
  * ("www.vietcombank-xac-thuc.com" and "vietcombank-xac-thuc.com" are one
  * site for a warning). IPv4 hosts are kept as written. ASCII hosts never
- * allocate; a non-ASCII host goes through idn2_lookup_u8, which does. */
+ * allocate; a non-ASCII or punycode ("xn--") host goes through
+ * idn2_lookup_u8, which does. */
 #include <string.h>
 
 #include <idn2.h>
@@ -108,6 +109,19 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 							: c;
 		}
 		m = n;
+		out[m] = '\0';
+		/* Punycode labels must decode: let libidn2 judge them. */
+		if (strstr(out, "xn--")) {
+			uint8_t *res = NULL;
+			int rc = idn2_lookup_u8((const uint8_t *)out, &res,
+						IDN2_NONTRANSITIONAL);
+			idn2_free(res);
+			if (rc != IDN2_OK)
+				return norm_fail(err, SDX_ESYNTAX,
+						 SDX_KIND_DOMAIN, base,
+						 "domain: IDNA: %s",
+						 idn2_strerror(rc));
+		}
 	} else {
 		char tmp[HOST_MAX * 4 + 1];
 		uint8_t *res = NULL;

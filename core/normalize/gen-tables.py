@@ -177,7 +177,30 @@ def main():
     w("const struct norm_prefix norm_area[] = {\n")
     for n, v, name, p in rows:
         w("\t{%d, %d, %s}, /* %s */\n" % (n, v, cstr(name), p))
-    w("};\nconst size_t norm_area_count = %d;\n" % len(rows))
+    w("};\nconst size_t norm_area_count = %d;\n\n" % len(rows))
+
+    # CRC-16/CCITT-FALSE (poly 0x1021) slice-by-8 tables: t[k][x] is the
+    # CRC of byte x followed by k zero bytes, from 0.
+    t = [[0] * 256 for _ in range(8)]
+    for i in range(256):
+        c = i << 8
+        for _ in range(8):
+            c = ((c << 1) ^ 0x1021) if c & 0x8000 else c << 1
+            c &= 0xFFFF
+        t[0][i] = c
+    for k in range(1, 8):
+        for i in range(256):
+            p = t[k - 1][i]
+            t[k][i] = ((p << 8) & 0xFFFF) ^ t[0][p >> 8]
+    w("/* CRC-16/CCITT-FALSE slice-by-8: [k][x] = CRC of byte x and k zero\n"
+      " * bytes. */\n")
+    w("const uint16_t norm_crc_table[8][256] = {\n")
+    for k in range(8):
+        w("\t{\n")
+        for i in range(0, 256, 8):
+            w("\t\t" + " ".join("0x%04x," % v for v in t[k][i:i + 8]) + "\n")
+        w("\t},\n")
+    w("};\n")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
  *   telegram  @name, t.me/name, telegram.me, telegram.dog, name.t.me,
  *             tg://resolve?domain=name; 5..32 of [a-z0-9_], lower-cased;
  *             t.me/+8491..., tg://resolve?phone= -> telegram:+8491...
- *   zalo      zalo.me/<phone> -> zalo:+84...; zalo.me/<numeric OA id>;
+ *   zalo      zalo.me/<phone> -> zalo:+84...; zalo.me/<numeric OA id>
+ *             (13 digits or more, no leading 0; shorter is a phone);
  *             zalo.me/<personal link code> (kept as written)
  *   facebook  facebook.com/<username> (lower case, dots removed),
  *             profile.php?id=N and facebook.com/N -> facebook:N,
@@ -249,11 +250,15 @@ static int zalo(const char *s, size_t n, size_t base, char *out,
 				 "handle: empty Zalo account");
 	/* A phone number (0912..., 84912..., +84...) or a long numeric
 	 * Official Account id. */
-	if (s[0] == '+' || (n < 13 && all_digits(s, n))) {
-		char ph[SDX_CANON_MAX];
-		if (norm_phone(s, n, ph, NULL) >= 0 || s[0] == '+')
-			return with_phone("zalo:", s, n, base, out, err);
+	size_t nd = 0, other = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			nd++;
+		else if (!strchr(" .-()", s[i]))
+			other++;
 	}
+	if (s[0] == '+' || (!other && (s[0] == '0' || nd < 13)))
+		return with_phone("zalo:", s, n, base, out, err);
 	int digits = 1;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -321,6 +326,8 @@ static int viber_number(const char *s, size_t n, size_t base, char *out,
 			sdx_norm_error *err)
 {
 	char buf[64];
+	if (n > 1 && s[0] == '0' && s[1] != '0') /* national, tolerated */
+		return with_phone("viber:", s, n, base, out, err);
 	if (n >= 3 && norm_prefix_ci(s, n, "%2B")) {
 		s += 3;
 		n -= 3;

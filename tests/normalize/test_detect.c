@@ -1,3 +1,144 @@
+/* test_detect.c: auto-detection, kind names, argument checks, and
+ * idempotence of each kind's canonical forms under --kind auto. */
+#include <string.h>
+
 #include <criterion/criterion.h>
+
 #include "ref.h"
-Test(detect, placeholder) {}
+
+#define A SDX_KIND_AUTO
+
+Test(detect, shapes)
+{
+	expect_ok(A, "079.555.5373", SDX_KIND_PHONE, "+84795555373");
+	expect_ok(A, "(079) 555-5373", SDX_KIND_PHONE, "+84795555373");
+	expect_ok(A, "079-555-5373", SDX_KIND_PHONE, "+84795555373");
+	expect_ok(A, "+84 79 555 5373", SDX_KIND_PHONE, "+84795555373");
+	expect_ok(A, "0084795555373", SDX_KIND_PHONE, "+84795555373");
+	expect_ok(A, "00855 12 345 678", SDX_KIND_PHONE, "+85512345678");
+	expect_ok(A, "tel:+84795555373", SDX_KIND_PHONE, "+84795555373");
+	expect_ok(A, "0011004012345", SDX_KIND_ACCOUNT, "0011004012345");
+	expect_ok(A, "0011 0040 12345", SDX_KIND_ACCOUNT, "0011004012345");
+	expect_ok(A, "257678859", SDX_KIND_ACCOUNT, "257678859");
+	expect_ok(A, "970436 0011004012345", SDX_KIND_BANK,
+		  "970436:0011004012345");
+	expect_ok(A, "970436-0011004012345", SDX_KIND_BANK,
+		  "970436:0011004012345");
+	expect_ok(A, "970436:0011004012345", SDX_KIND_BANK,
+		  "970436:0011004012345");
+	expect_ok(A, "VCB 0011 0040 12345", SDX_KIND_BANK,
+		  "970436:0011004012345");
+	expect_ok(A, "Vietcombank:0011004012345", SDX_KIND_BANK,
+		  "970436:0011004012345");
+	expect_ok(A, "@some_user", SDX_KIND_HANDLE, "telegram:some_user");
+	expect_ok(A, "zalo:0912345678", SDX_KIND_HANDLE, "zalo:+84912345678");
+	expect_ok(A, "m.me/some.page", SDX_KIND_HANDLE, "facebook:somepage");
+	expect_ok(A, "DE89 3704 0044 0532 0130 00", SDX_KIND_IBAN,
+		  "DE89370400440532013000");
+	expect_ok(A, "vietcombank.com.vn", SDX_KIND_DOMAIN,
+		  "vietcombank.com.vn");
+	expect_ok(A, "192.168.1.1", SDX_KIND_DOMAIN, "192.168.1.1");
+}
+
+Test(detect, ambiguous_and_unknown)
+{
+	expect_err(A, "0795555373", SDX_EAMBIGUOUS, 0,
+		   "auto: a valid phone number (+84795555373) and maybe an "
+		   "account number; name the kind");
+	expect_err(A, "0795 555 373", SDX_EAMBIGUOUS, 0,
+		   "auto: a valid phone number (+84795555373) and maybe an "
+		   "account number; name the kind");
+	expect_err(A, "0352350917", SDX_EAMBIGUOUS, 0,
+		   "auto: a valid phone number (+84352350917) and maybe an "
+		   "account number; name the kind");
+	expect_err(A, "84795555373", SDX_EAMBIGUOUS, 0,
+		   "auto: a valid phone number (+84795555373) and maybe an "
+		   "account number; name the kind");
+	expect_err(A, "12345", SDX_EKIND, 0,
+		   "auto: 5 digits, neither a phone number nor an account "
+		   "number (6..19 digits)");
+	expect_err(A, "12345678901234567890", SDX_EKIND, 0,
+		   "auto: 20 digits, neither a phone number nor an account "
+		   "number (6..19 digits)");
+	expect_err(A, "hello", SDX_EKIND, 0,
+		   "auto: not a phone number, bank account, IBAN, chat handle "
+		   "or domain");
+	expect_err(A, "  hello world ", SDX_EKIND, 2,
+		   "auto: not a phone number, bank account, IBAN, chat handle "
+		   "or domain");
+	expect_err(A, "079.555.537", SDX_ELENGTH, 11,
+		   "phone: 8 digits after the trunk prefix, expected 9 or 10");
+	expect_err(A, "+84 401 234 567", SDX_EPREFIX, 4,
+		   "phone: mobile prefix 040 is not assigned");
+	expect_err(A, "XYZ:0011004012345", SDX_EBANK, 0,
+		   "bank: 'XYZ' is not a known bank name, code or BIN");
+	expect_err(A, "", SDX_EEMPTY, 0, "auto: empty input");
+	expect_err(A, " \t\r\n", SDX_EEMPTY, 4, "auto: empty input");
+	/* the kind that was tried */
+	char out[SDX_CANON_MAX];
+	sdx_norm_error err;
+	cr_assert_eq(sdx_normalize(A, "+84 401", 7, out, sizeof out, NULL,
+				   NULL, &err),
+		     SDX_ELENGTH);
+	cr_assert_eq(err.kind, SDX_KIND_PHONE);
+	cr_assert_eq(sdx_normalize(A, "hello", 5, out, sizeof out, NULL, NULL,
+				   &err),
+		     SDX_EKIND);
+	cr_assert_eq(err.kind, SDX_KIND_AUTO);
+}
+
+Test(detect, kind_names)
+{
+	static const char *const names[] = {
+		"auto", "phone", "bank", "iban", "handle", "domain", "account",
+	};
+	for (int k = 0; k < SDX_KIND_COUNT; k++) {
+		sdx_kind got;
+		cr_assert_str_eq(sdx_kind_name((sdx_kind)k), names[k]);
+		cr_assert_eq(sdx_kind_parse(names[k], &got), 0);
+		cr_assert_eq(got, (sdx_kind)k);
+	}
+	sdx_kind got;
+	cr_assert_eq(sdx_kind_parse("PHONE", &got), 0);
+	cr_assert_eq(got, SDX_KIND_PHONE);
+	cr_assert_eq(sdx_kind_parse("fax", &got), SDX_EKIND);
+	cr_assert_eq(sdx_kind_parse(NULL, &got), SDX_EINVAL);
+	cr_assert_str_eq(sdx_kind_name((sdx_kind)7), "?");
+	cr_assert_str_eq(sdx_kind_name((sdx_kind)-1), "?");
+}
+
+Test(detect, arguments)
+{
+	char out[SDX_CANON_MAX] = "x", small[8] = "x";
+	size_t len = 7;
+	sdx_norm_error err;
+	cr_assert_eq(sdx_normalize(A, NULL, 0, out, sizeof out, NULL, NULL,
+				   &err),
+		     SDX_EINVAL);
+	cr_assert_str_eq(out, "");
+	cr_assert_eq(sdx_normalize((sdx_kind)9, "x", 1, out, sizeof out, NULL,
+				   NULL, &err),
+		     SDX_EINVAL);
+	cr_assert_eq(sdx_normalize(A, "x", 1, NULL, 0, NULL, NULL, NULL),
+		     SDX_EINVAL);
+	/* err may be NULL */
+	cr_assert_eq(sdx_normalize(SDX_KIND_PHONE, "x", 1, out, sizeof out,
+				   NULL, NULL, NULL),
+		     SDX_ESYNTAX);
+	/* a buffer too small for the canonical form */
+	cr_assert_eq(sdx_normalize(SDX_KIND_PHONE, "0795555373", 10, small,
+				   sizeof small, &len, NULL, &err),
+		     SDX_ETOOLONG);
+	cr_assert_str_eq(small, "");
+	cr_assert_eq(sdx_normalize(SDX_KIND_PHONE, "0795555373", 10, out, 13,
+				   &len, NULL, &err),
+		     0);
+	cr_assert_eq(len, 12);
+	/* the input need not be NUL-terminated */
+	const char buf[] = {'0', '7', '9', '5', '5', '5', '5', '3', '7', '3',
+			    '9', '9'};
+	cr_assert_eq(sdx_normalize(SDX_KIND_PHONE, buf, 10, out, sizeof out,
+				   NULL, NULL, &err),
+		     0);
+	cr_assert_str_eq(out, "+84795555373");
+}

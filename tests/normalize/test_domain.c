@@ -1,3 +1,63 @@
+/* test_domain.c: hosts of links, lower case, IDNA, www. and trailing
+ * dot. */
+#include <string.h>
+
 #include <criterion/criterion.h>
+
 #include "ref.h"
-Test(domain, placeholder) {}
+
+#define D SDX_KIND_DOMAIN
+
+Test(domain, valid)
+{
+	static const char *const v[] = {
+		"https://Vietcombank-Xac-Thuc.com/login",
+		"vietcombank-xac-thuc.com", "VIETCOMBANK-XAC-THUC.COM.",
+		"www.vietcombank-xac-thuc.com", "http://www.vietcombank-xac-thuc.com:8080/a?b#c",
+		"https://user:pw@vietcombank-xac-thuc.com/", "vietcombank-xac-thuc.com/login",
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		expect_ok(D, v[i], D, "vietcombank-xac-thuc.com");
+	expect_ok(D, "www.com", D, "www.com");
+	expect_ok(D, "http://www.B\xc3\xbc" "cher.de/x", D, "xn--bcher-kva.de");
+	expect_ok(D, "https://xn--bcher-kva.de", D, "xn--bcher-kva.de");
+	expect_ok(D, "v\xc3\xad-d\xe1\xbb\xa5.vn", D, "xn--v-d-rma6749a.vn");
+	expect_ok(D, "http://192.168.1.10/login", D, "192.168.1.10");
+	expect_ok(D, "HTTPS://VIETCOMBANK.COM.VN", D, "vietcombank.com.vn");
+	expect_ok(SDX_KIND_AUTO, "https://Vietcombank-Xac-Thuc.com/login", D,
+		  "vietcombank-xac-thuc.com");
+	expect_ok(SDX_KIND_AUTO, "vietcombank-xac-thuc.com", D,
+		  "vietcombank-xac-thuc.com");
+	expect_ok(SDX_KIND_AUTO, "http://192.168.1.10/login", D,
+		  "192.168.1.10");
+	/* a link to a chat platform is a handle unless the kind is named */
+	expect_ok(D, "https://t.me/some_user", D, "t.me");
+}
+
+Test(domain, errors)
+{
+	expect_err(D, "example.com..", SDX_ESYNTAX, 12, "domain: empty label");
+	expect_err(D, "a..b.com", SDX_ESYNTAX, 2, "domain: empty label");
+	expect_err(D, "exa_mple.com", SDX_ESYNTAX, 3,
+		   "domain: '_' is not allowed in a host name");
+	expect_err(D, "http://ex%41mple.com", SDX_ESYNTAX, 9,
+		   "domain: '%' is not allowed in a host name");
+	expect_err(D, "-bad.com", SDX_ESYNTAX, 0,
+		   "domain: a label cannot start or end with '-'");
+	expect_err(D, "bad-.com", SDX_ESYNTAX, 3,
+		   "domain: a label cannot start or end with '-'");
+	expect_err(D, "localhost", SDX_ESYNTAX, 0,
+		   "domain: a host name needs at least two labels");
+	expect_err(D, "example.123", SDX_ESYNTAX, 0,
+		   "domain: the top-level label is all digits");
+	expect_err(D, "http://[::1]/", SDX_ESYNTAX, 7,
+		   "domain: IPv6 address hosts are not supported");
+	expect_err(D, "http:///x", SDX_ELENGTH, 7, "domain: no host name");
+	expect_err(D, "http://xn--zz.com", SDX_ESYNTAX, 7,
+		   "domain: IDNA: string contains invalid punycode data");
+	char big[80];
+	memset(big, 'a', 64);
+	strcpy(big + 64, ".com");
+	expect_err(D, big, SDX_ELENGTH, 0,
+		   "domain: label of 64 characters, at most 63");
+}

@@ -1,3 +1,155 @@
+/* test_handle.c: chat handles: every accepted form of each platform and
+ * every error. */
 #include <criterion/criterion.h>
+
 #include "ref.h"
-Test(handle, placeholder) {}
+
+#define H SDX_KIND_HANDLE
+
+Test(handle, telegram)
+{
+	static const char *const v[] = {
+		"@some_user", "@Some_User", "t.me/some_user",
+		"https://T.me/Some_User/123?x#y", "http://t.me/some_user",
+		"https://telegram.me/Some_User", "telegram.dog/some_user",
+		"some_user.t.me", "https://Some_User.t.me/",
+		"tg://resolve?domain=Some_User", "telegram:Some_User",
+		"telegram:@some_user", "TELEGRAM:some_user",
+		"t.me/s/some_user", "www.t.me/some_user",
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		expect_ok(H, v[i], H, "telegram:some_user");
+	expect_ok(H, "t.me/+84912345678", H, "telegram:+84912345678");
+	expect_ok(H, "tg://resolve?phone=84912345678", H,
+		  "telegram:+84912345678");
+	expect_ok(H, "telegram:+84912345678", H, "telegram:+84912345678");
+	expect_ok(H, "@abcde", H, "telegram:abcde");
+	expect_ok(H, "@abcdefghijklmnopqrstuvwxyz012345", H,
+		  "telegram:abcdefghijklmnopqrstuvwxyz012345");
+	/* --kind auto: a bare @name is Telegram */
+	expect_ok(SDX_KIND_AUTO, "@Some_User", H, "telegram:some_user");
+	expect_ok(SDX_KIND_AUTO, "t.me/some_user", H, "telegram:some_user");
+}
+
+Test(handle, zalo)
+{
+	expect_ok(H, "zalo.me/0912345678", H, "zalo:+84912345678");
+	expect_ok(H, "https://zalo.me/84912345678", H, "zalo:+84912345678");
+	expect_ok(H, "https://zalo.me/0912345678?src=qr", H,
+		  "zalo:+84912345678");
+	expect_ok(H, "zalo:0912 345 678", H, "zalo:+84912345678");
+	expect_ok(H, "zalo:+84912345678", H, "zalo:+84912345678");
+	expect_ok(H, "Zalo:01623456789", H, "zalo:+84323456789");
+	expect_ok(H, "zalo.me/765465772305886642", H,
+		  "zalo:765465772305886642");
+	expect_ok(H, "zalo:765465772305886642", H, "zalo:765465772305886642");
+	expect_ok(H, "zalo.me/b2n0k5glmued", H, "zalo:b2n0k5glmued");
+}
+
+Test(handle, facebook)
+{
+	expect_ok(H, "https://www.facebook.com/profile.php?id=100012345678", H,
+		  "facebook:100012345678");
+	expect_ok(H, "mbasic.facebook.com/profile.php?id=4&ref=x", H,
+		  "facebook:4");
+	expect_ok(H, "facebook.com/100012345678", H, "facebook:100012345678");
+	expect_ok(H, "facebook.com/people/Nguyen-Van-A/100012345678", H,
+		  "facebook:100012345678");
+	expect_ok(H, "facebook.com/pages/Some-Page/123456", H,
+		  "facebook:123456");
+	static const char *const v[] = {
+		"facebook.com/johnsmith55", "facebook.com/John.Smith55",
+		"m.facebook.com/john.smith.55", "fb.com/JohnSmith55",
+		"web.facebook.com/John.Smith55?ref=x", "facebook:John.Smith55",
+		"fb:john.smith.55", "https://www.facebook.com/johnsmith55/",
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		expect_ok(H, v[i], H, "facebook:johnsmith55");
+	expect_ok(H, "m.me/some.page", H, "facebook:somepage");
+	expect_ok(H, "https://m.me/SomePage?ref=ad", H, "facebook:somepage");
+	expect_ok(H, "messenger:some.page", H, "facebook:somepage");
+	expect_ok(SDX_KIND_AUTO, "facebook.com/profile.php?id=100012345678", H,
+		  "facebook:100012345678");
+}
+
+Test(handle, viber)
+{
+	expect_ok(H, "viber:+84912345678", H, "viber:+84912345678");
+	expect_ok(H, "viber:0912345678", H, "viber:+84912345678");
+	expect_ok(H, "viber://chat?number=%2B84912345678", H,
+		  "viber:+84912345678");
+	expect_ok(H, "viber://chat?number=84912345678", H,
+		  "viber:+84912345678");
+	expect_ok(H, "viber://chat?number=0912345678", H,
+		  "viber:+84912345678");
+	expect_ok(H, "viber://chat?number=%2B380963760986", H,
+		  "viber:+380963760986");
+	expect_ok(SDX_KIND_AUTO, "viber:+380963760986", H,
+		  "viber:+380963760986");
+}
+
+Test(handle, errors)
+{
+	expect_err(H, "some_user", SDX_ESYNTAX, 0,
+		   "handle: expected @name, platform:name (telegram, zalo, "
+		   "facebook, viber) or a t.me, zalo.me, facebook.com or m.me "
+		   "link");
+	expect_err(H, "@", SDX_ELENGTH, 1, "handle: empty Telegram name");
+	expect_err(H, "@abc", SDX_ELENGTH, 1,
+		   "handle: Telegram names have at least 5 characters, got 3");
+	expect_err(H, "@abcdefghijklmnopqrstuvwxyz0123456", SDX_ELENGTH, 33,
+		   "handle: Telegram names have at most 32 characters");
+	expect_err(H, "@Some-User", SDX_ESYNTAX, 5,
+		   "handle: '-' is not allowed in a Telegram name (a-z, 0-9, "
+		   "_)");
+	expect_err(H, "@s\xc3\xb6me_user", SDX_ESYNTAX, 2,
+		   "handle: non-ASCII character in a Telegram name");
+	expect_err(H, "t.me/", SDX_ELENGTH, 4,
+		   "handle: Telegram link without a name");
+	expect_err(H, "t.me/+AbCdEf", SDX_ESYNTAX, 5,
+		   "handle: t.me/+... is an invite link, not a user");
+	expect_err(H, "https://t.me/joinchat/AAAA", SDX_ESYNTAX, 13,
+		   "handle: t.me/joinchat is a Telegram service link, not a "
+		   "user");
+	expect_err(H, "t.me/share", SDX_ESYNTAX, 5,
+		   "handle: t.me/share is a Telegram service link, not a user");
+	expect_err(H, "share.t.me", SDX_ESYNTAX, 0,
+		   "handle: share.t.me is a Telegram service link, not a user");
+	expect_err(H, "tg://resolve", SDX_ESYNTAX, 0,
+		   "handle: tg:// link without domain= or phone=");
+	expect_err(H, "zalo.me/g/abc", SDX_ESYNTAX, 8,
+		   "handle: zalo.me/g/ is a group link, not an account");
+	expect_err(H, "zalo.me/s/123/", SDX_ESYNTAX, 8,
+		   "handle: zalo.me/s/ is a mini app, not an account");
+	expect_err(H, "zalo.me/", SDX_ELENGTH, 7,
+		   "handle: Zalo link without an account");
+	expect_err(H, "zalo.me/abc-def", SDX_ESYNTAX, 11,
+		   "handle: unexpected character in a Zalo account (a phone "
+		   "number, an id or a link code)");
+	expect_err(H, "zalo.me/12345678901234567890123", SDX_ELENGTH, 28,
+		   "handle: numeric id longer than 20 digits");
+	expect_err(H, "zalo:0401234567", SDX_EPREFIX, 6,
+		   "phone: mobile prefix 040 is not assigned");
+	expect_err(H, "zalo.me/12345", SDX_ELENGTH, 13,
+		   "phone: 5 digits without a trunk prefix, expected 9 or 10");
+	expect_err(H, "facebook.com/", SDX_ELENGTH, 12,
+		   "handle: Facebook link without a profile");
+	expect_err(H, "facebook.com/abc", SDX_ELENGTH, 13,
+		   "handle: Facebook usernames have at least 5 characters "
+		   "besides dots, got 3");
+	expect_err(H, "facebook.com/some_user", SDX_ESYNTAX, 17,
+		   "handle: '_' is not allowed in a Facebook username (a-z, "
+		   "0-9, .)");
+	expect_err(H, "fb.com/groups/x", SDX_ESYNTAX, 7,
+		   "handle: facebook.com/groups is not a profile");
+	expect_err(H, "facebook.com/profile.php?x=1", SDX_ESYNTAX, 13,
+		   "handle: profile.php without a numeric id=");
+	expect_err(H, "m.me/", SDX_ELENGTH, 4,
+		   "handle: m.me link without a name");
+	expect_err(H, "viber://chat", SDX_ESYNTAX, 0,
+		   "handle: viber:// link without number=");
+	expect_err(H, "viber:0912", SDX_ELENGTH, 10,
+		   "phone: 3 digits after the trunk prefix, expected 9 or 10");
+	expect_err(H, "viber://chat?number=%2B999123456", SDX_EPREFIX, 23,
+		   "phone: +999 is not an assigned country code");
+}
