@@ -86,7 +86,7 @@ int rstate_put(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	       const rstate *s)
 {
 	uint8_t mem[1024];
-	struct buf b = {mem, sizeof mem, 0, 0};
+	struct buf b = {mem, 0, sizeof mem, 0};
 	uint8_t h[24] = {1, (uint8_t)s->flags};
 	le32_put(h + 4, (uint32_t)s->retract_date);
 	le32_put(h + 8, (uint32_t)s->d_date);
@@ -128,7 +128,7 @@ int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 	      size_t eklen, const allow_rec *a)
 {
 	uint8_t mem[1024];
-	struct buf b = {mem, sizeof mem, 0, 0};
+	struct buf b = {mem, 0, sizeof mem, 0};
 	uint8_t h[16] = {1, (uint8_t)a->allowed};
 	le32_put(h + 4, (uint32_t)a->date);
 	le64_put(h + 8, a->seq);

@@ -1,0 +1,85 @@
+/* helpers.h: shared by the store tests: temporary databases and reports. */
+#ifndef SCAMDEX_TEST_STORE_HELPERS_H
+#define SCAMDEX_TEST_STORE_HELPERS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include <scamdex/scamdex.h>
+
+static inline char *tmpdir(void)
+{
+	char *t = strdup("/tmp/sdx-store-XXXXXX");
+	cr_assert(mkdtemp(t) != NULL);
+	return t;
+}
+
+/* a fresh database in <tmp>/db */
+static inline sdx_db *fresh_db(char **dir)
+{
+	char *t = tmpdir();
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", t);
+	sdx_db *db = NULL;
+	int rc = sdx_db_open(path, SDX_OPEN_CREATE, &db);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	if (dir)
+		*dir = t;
+	else
+		free(t);
+	return db;
+}
+
+static inline int32_t day(const char *ymd)
+{
+	int32_t d;
+	int rc = sdx_date_parse(ymd, strlen(ymd), &d);
+	cr_assert_eq(rc, 0, "%s: %s", ymd, sdx_strerror(rc));
+	return d;
+}
+
+/* A report by `agency`, category, incident date, naming the identifiers
+ * given as "kind:canonical" pairs, e.g. "phone", "+84912345678". */
+static inline void mkreport(sdx_report *r, const char *agency, int category,
+			    const char *date)
+{
+	sdx_report_init(r);
+	snprintf(r->agency, sizeof r->agency, "%s", agency);
+	r->category = category;
+	r->incident_date = date ? day(date) : SDX_DATE_NONE;
+	r->received_date = day("2026-11-28");
+}
+
+static inline void addid(sdx_report *r, sdx_kind kind, sdx_role role,
+			 const char *canonical)
+{
+	cr_assert(r->n_idents < SDX_REPORT_IDENTS_MAX);
+	sdx_ident *id = &r->idents[r->n_idents++];
+	id->kind = kind;
+	id->role = role;
+	snprintf(id->canonical, sizeof id->canonical, "%s", canonical);
+}
+
+static inline void add_ok(sdx_db *db, const sdx_report *r, uint8_t id[16])
+{
+	int added = -1;
+	int rc = sdx_report_add(db, r, id, &added);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	cr_assert_eq(added, 1);
+}
+
+static inline sdx_check_result check_ok(sdx_db *db, sdx_kind kind,
+					const char *in)
+{
+	sdx_check_result res;
+	sdx_norm_error err;
+	int rc = sdx_check(db, kind, in, strlen(in), day("2026-11-28"), &res,
+			   &err);
+	cr_assert_eq(rc, 0, "%s: %s", in, sdx_strerror(rc));
+	return res;
+}
+
+#endif

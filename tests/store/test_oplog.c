@@ -1,0 +1,406 @@
+/* test_oplog.c: the operation log and applying operations between
+ * databases: round trip, duplicates, gaps, broken chains, a retraction
+ * that arrives before its report, last-writer-wins, redaction, origins,
+ * trust and peers. */
+#include "helpers.h"
+
+struct opcopy {
+	char origin[SDX_OFFICE_MAX + 1];
+	uint64_t seq;
+	int type, audience, redacted;
+	uint8_t digest[32], chain[32];
+	uint8_t *body;
+	size_t len;
+};
+
+struct oplist {
+	struct opcopy ops[64];
+	int n;
+};
+
+static int grab(const sdx_op *op, void *ctx)
+{
+	struct oplist *l = ctx;
+	cr_assert_lt(l->n, 64);
+	struct opcopy *c = &l->ops[l->n++];
+	snprintf(c->origin, sizeof c->origin, "%s", op->origin);
+	c->seq = op->seq;
+	c->type = op->type;
+	c->audience = op->audience;
+	c->redacted = op->body == NULL;
+	memcpy(c->digest, op->digest, 32);
+	memcpy(c->chain, op->chain, 32);
+	c->len = op->body ? op->body_len : 0;
+	c->body = malloc(c->len + 1);
+	if (c->len)
+		memcpy(c->body, op->body, c->len);
+	return 0;
+}
+
+static sdx_op as_op(const struct opcopy *c)
+{
+	sdx_op op = {c->origin, c->seq, c->type, c->audience,
+		     c->redacted ? NULL : c->body, c->len, {0}, {0}};
+	memcpy(op.digest, c->digest, 32);
+	memcpy(op.chain, c->chain, 32);
+	return op;
+}
+
+static void scan(sdx_db *db, const char *origin, uint64_t after,
+		 struct oplist *l)
+{
+	l->n = 0;
+	int rc = sdx_oplog_scan(db, origin, after, grab, l);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+}
+
+static void free_ops(struct oplist *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->ops[i].body);
+	l->n = 0;
+}
+
+/* apply l to db; returns how many were applied */
+static int apply_all(sdx_db *db, struct oplist *l)
+{
+	sdx_apply *a;
+	int rc = sdx_apply_begin(db, &a), n = 0;
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	for (int i = 0; i < l->n; i++) {
+		sdx_op op = as_op(&l->ops[i]);
+		int applied = -1;
+		rc = sdx_apply_op(a, &op, &applied);
+		cr_assert_eq(rc, 0, "op %d: %s", i, sdx_strerror(rc));
+		n += applied;
+	}
+	cr_assert_eq(sdx_apply_commit(a), 0);
+	return n;
+}
+
+static sdx_db *office(const char *name)
+{
+	sdx_db *db = fresh_db(NULL);
+	cr_assert_eq(sdx_db_set_office(db, name), 0);
+	return db;
+}
+
+static void same_check(sdx_db *a, sdx_db *b, sdx_kind kind, const char *c)
+{
+	sdx_check_result x = check_ok(a, kind, c), y = check_ok(b, kind, c);
+	cr_assert_eq(x.verdict, y.verdict, "%s", c);
+	cr_assert_eq(x.reports, y.reports, "%s", c);
+	cr_assert_eq(x.retracted, y.retracted, "%s", c);
+	cr_assert_eq(x.agencies, y.agencies, "%s", c);
+	cr_assert_eq(x.categories, y.categories, "%s", c);
+	cr_assert_eq(x.first_seen, y.first_seen, "%s", c);
+	cr_assert_eq(x.last_seen, y.last_seen, "%s", c);
+	cr_assert_eq(x.disputed, y.disputed, "%s", c);
+	cr_assert_eq(x.flags, y.flags, "%s", c);
+	cr_assert_eq(x.grade, y.grade, "%s", c);
+}
+
+static void populate(sdx_db *a, uint8_t ids[3][16])
+{
+	sdx_report r;
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	addid(&r, SDX_KIND_BANK, SDX_ROLE_PAYEE, "970436:0011004012345");
+	add_ok(a, &r, ids[0]);
+	mkreport(&r, "Bank A", SDX_CAT_EXTORTION, "2026-11-25");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	add_ok(a, &r, ids[1]);
+	mkreport(&r, "PA05", SDX_CAT_PHISHING, "2026-11-21");
+	r.audience = SDX_AUD_POLICE;
+	addid(&r, SDX_KIND_DOMAIN, SDX_ROLE_LINK, "vcb-xac-thuc.example");
+	add_ok(a, &r, ids[2]);
+	cr_assert_eq(sdx_report_retract(a, ids[1], "duplicate", "Bank A",
+					SDX_DATE_NONE), 0);
+	cr_assert_eq(sdx_report_dispute(a, ids[0], "owner objects", "owner",
+					SDX_DATE_NONE), 0);
+	cr_assert_eq(sdx_allow(a, SDX_KIND_PHONE, "+842439396100", "hotline",
+			       "MPS"), 0);
+}
+
+Test(oplog, scan_lists_every_change)
+{
+	sdx_db *a = office("A");
+	uint8_t ids[3][16];
+	populate(a, ids);
+	struct oplist l;
+	scan(a, "A", 0, &l);
+	cr_assert_eq(l.n, 6);
+	static const char *const types[] = {"add", "add", "add", "retract",
+					    "dispute", "allow"};
+	for (int i = 0; i < 6; i++) {
+		cr_assert_eq(l.ops[i].seq, (uint64_t)i + 1);
+		cr_assert_str_eq(sdx_op_type_name(l.ops[i].type), types[i]);
+	}
+	cr_assert_eq(l.ops[2].audience, SDX_AUD_POLICE);
+	cr_assert_eq(l.ops[0].audience, SDX_AUD_BANK);
+	/* an ADD body decodes to the report, with its id */
+	sdx_report r;
+	cr_assert_eq(sdx_report_decode(l.ops[0].body, l.ops[0].len, &r), 0);
+	cr_assert_eq(memcmp(r.id, ids[0], 16), 0);
+	cr_assert_str_eq(r.origin, "A");
+	cr_assert_eq(r.n_idents, 2);
+	/* the chain links every op */
+	uint8_t ch[32], d[32];
+	sdx_chain_start("A", ch);
+	for (int i = 0; i < l.n; i++) {
+		sdx_digest(l.ops[i].body, l.ops[i].len, d);
+		cr_assert_eq(memcmp(d, l.ops[i].digest, 32), 0);
+		sdx_chain_next(ch, l.ops[i].type, d, ch);
+		cr_assert_eq(memcmp(ch, l.ops[i].chain, 32), 0);
+	}
+	uint8_t got[32];
+	cr_assert_eq(sdx_oplog_chain(a, "A", 6, got), 0);
+	cr_assert_eq(memcmp(got, ch, 32), 0);
+	cr_assert_eq(sdx_oplog_chain(a, "A", 7, got), SDX_ENOTFOUND);
+	sdx_origin_info oi;
+	cr_assert_eq(sdx_origin_get(a, "A", &oi), 0);
+	cr_assert_eq(oi.seq, 6);
+	cr_assert_eq(memcmp(oi.chain, ch, 32), 0);
+	free_ops(&l);
+	scan(a, "A", 4, &l);
+	cr_assert_eq(l.n, 2);
+	cr_assert_eq(l.ops[0].seq, 5);
+	free_ops(&l);
+	scan(a, "nobody", 0, &l);
+	cr_assert_eq(l.n, 0);
+	sdx_db_close(a);
+}
+
+Test(oplog, round_trip_converges)
+{
+	sdx_db *a = office("A"), *b = office("B");
+	uint8_t ids[3][16];
+	populate(a, ids);
+	struct oplist l;
+	scan(a, "A", 0, &l);
+	cr_assert_eq(apply_all(b, &l), 6);
+	/* applying again changes nothing */
+	cr_assert_eq(apply_all(b, &l), 0);
+	same_check(a, b, SDX_KIND_PHONE, "+84795555373");
+	same_check(a, b, SDX_KIND_BANK, "970436:0011004012345");
+	same_check(a, b, SDX_KIND_DOMAIN, "vcb-xac-thuc.example");
+	same_check(a, b, SDX_KIND_PHONE, "+842439396100");
+	sdx_check_result c = check_ok(b, SDX_KIND_PHONE, "+84795555373");
+	cr_assert_eq(c.reports, 1);
+	cr_assert_eq(c.retracted, 1);
+	cr_assert_eq(c.disputed, 1);
+	cr_assert_eq(check_ok(b, SDX_KIND_PHONE, "+842439396100").verdict,
+		     SDX_VERDICT_OFFICIAL);
+	sdx_origin_info x, y;
+	cr_assert_eq(sdx_origin_get(a, "A", &x), 0);
+	cr_assert_eq(sdx_origin_get(b, "A", &y), 0);
+	cr_assert_eq(y.seq, 6);
+	cr_assert_eq(memcmp(x.chain, y.chain, 32), 0);
+	cr_assert_eq(memcmp(x.fingerprint, y.fingerprint, 16), 0);
+	/* B relays A's ops unchanged */
+	struct oplist l2;
+	scan(b, "A", 0, &l2);
+	cr_assert_eq(l2.n, 6);
+	for (int i = 0; i < 6; i++) {
+		cr_assert_eq(l2.ops[i].len, l.ops[i].len);
+		cr_assert_eq(memcmp(l2.ops[i].body, l.ops[i].body, l.ops[i].len), 0);
+	}
+	size_t mism = 9;
+	cr_assert_eq(sdx_verify(b, NULL, NULL, &mism), 0);
+	cr_assert_eq(mism, 0);
+	free_ops(&l);
+	free_ops(&l2);
+	sdx_db_close(a);
+	sdx_db_close(b);
+}
+
+Test(oplog, gap_and_broken_chain)
+{
+	sdx_db *a = office("A"), *b = office("B");
+	uint8_t ids[3][16];
+	populate(a, ids);
+	struct oplist l;
+	scan(a, "A", 0, &l);
+	sdx_apply *ap;
+	cr_assert_eq(sdx_apply_begin(b, &ap), 0);
+	sdx_op op = as_op(&l.ops[1]);
+	int applied = -1;
+	cr_assert_eq(sdx_apply_op(ap, &op, &applied), SDX_EGAP);
+	cr_assert_eq(applied, 0);
+	op = as_op(&l.ops[0]);
+	op.chain[0] ^= 1;
+	cr_assert_eq(sdx_apply_op(ap, &op, &applied), SDX_ESIGNATURE);
+	op = as_op(&l.ops[0]);
+	l.ops[0].body[l.ops[0].len - 1] ^= 1; /* body no longer matches */
+	cr_assert_eq(sdx_apply_op(ap, &op, &applied), SDX_ESIGNATURE);
+	l.ops[0].body[l.ops[0].len - 1] ^= 1;
+	cr_assert_eq(sdx_apply_op(ap, &op, &applied), 0);
+	cr_assert_eq(applied, 1);
+	sdx_apply_abort(ap);
+	/* aborted: nothing held */
+	sdx_origin_info oi;
+	cr_assert_eq(sdx_origin_get(b, "A", &oi), SDX_ENOTFOUND);
+	cr_assert_eq(check_ok(b, SDX_KIND_PHONE, "+84795555373").reports, 0);
+	free_ops(&l);
+	sdx_db_close(a);
+	sdx_db_close(b);
+}
+
+Test(oplog, retraction_before_its_report)
+{
+	sdx_db *a = office("A"), *b = office("B"), *c = office("C");
+	sdx_report r;
+	uint8_t id[16];
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	add_ok(a, &r, id);
+	struct oplist la, lb;
+	scan(a, "A", 0, &la);
+	apply_all(b, &la);
+	cr_assert_eq(sdx_report_retract(b, id, "false accusation", "PA05",
+					SDX_DATE_NONE), 0);
+	scan(b, "B", 0, &lb);
+	cr_assert_eq(lb.n, 1);
+	/* C hears B's retraction first, then A's report */
+	cr_assert_eq(apply_all(c, &lb), 1);
+	cr_assert_eq(check_ok(c, SDX_KIND_PHONE, "+84795555373").verdict,
+		     SDX_VERDICT_UNKNOWN);
+	cr_assert_eq(apply_all(c, &la), 1);
+	sdx_check_result x = check_ok(c, SDX_KIND_PHONE, "+84795555373");
+	cr_assert_eq(x.verdict, SDX_VERDICT_RETRACTED);
+	cr_assert_eq(x.reports, 0);
+	cr_assert_eq(x.retracted, 1);
+	same_check(b, c, SDX_KIND_PHONE, "+84795555373");
+	sdx_report out;
+	cr_assert_eq(sdx_report_get(c, id, SDX_AUD_BANK, &out), 0);
+	cr_assert_eq(out.state, SDX_RSTATE_RETRACTED);
+	cr_assert_str_eq(out.state_note, "false accusation");
+	size_t mism = 9;
+	cr_assert_eq(sdx_verify(c, NULL, NULL, &mism), 0);
+	cr_assert_eq(mism, 0);
+	free_ops(&la);
+	free_ops(&lb);
+	sdx_db_close(a);
+	sdx_db_close(b);
+	sdx_db_close(c);
+}
+
+Test(oplog, allow_last_writer_wins_in_any_order)
+{
+	sdx_db *a = office("A"), *b = office("B");
+	const char *x = "+842439396100";
+	cr_assert_eq(sdx_allow(a, SDX_KIND_PHONE, x, NULL, NULL), 0);
+	cr_assert_eq(sdx_allow(b, SDX_KIND_PHONE, x, NULL, NULL), 0);
+	cr_assert_eq(sdx_disallow(b, SDX_KIND_PHONE, x, NULL, NULL), 0);
+	struct oplist la, lb;
+	scan(a, "A", 0, &la);
+	scan(b, "B", 0, &lb);
+	apply_all(a, &lb);
+	apply_all(b, &la);
+	/* same date: ("B", 2) is the last writer; both say not official */
+	same_check(a, b, SDX_KIND_PHONE, x);
+	cr_assert_eq(check_ok(a, SDX_KIND_PHONE, x).verdict, SDX_VERDICT_UNKNOWN);
+	sdx_origin_info fa, fb;
+	cr_assert_eq(sdx_origin_get(a, "B", &fa), 0);
+	cr_assert_eq(sdx_origin_get(b, "B", &fb), 0);
+	cr_assert_eq(memcmp(fa.fingerprint, fb.fingerprint, 16), 0);
+	free_ops(&la);
+	free_ops(&lb);
+	sdx_db_close(a);
+	sdx_db_close(b);
+}
+
+Test(oplog, redacted_op_advances_the_sequence)
+{
+	sdx_db *a = office("A"), *b = office("B");
+	uint8_t ids[3][16];
+	populate(a, ids);
+	struct oplist l;
+	scan(a, "A", 0, &l);
+	l.ops[2].redacted = 1; /* the police-only report */
+	cr_assert_eq(apply_all(b, &l), 6);
+	cr_assert_eq(check_ok(b, SDX_KIND_DOMAIN, "vcb-xac-thuc.example").reports, 0);
+	struct oplist l2;
+	scan(b, "A", 0, &l2);
+	cr_assert_eq(l2.n, 6);
+	cr_assert_eq(l2.ops[2].redacted, 1);
+	cr_assert_eq(memcmp(l2.ops[2].chain, l.ops[2].chain, 32), 0);
+	free_ops(&l);
+	free_ops(&l2);
+	sdx_db_close(a);
+	sdx_db_close(b);
+}
+
+static int count_origin(const sdx_origin_info *o, void *ctx)
+{
+	char *s = ctx;
+	strcat(s, o->origin);
+	strcat(s, o->trusted ? "+ " : " ");
+	return 0;
+}
+
+struct peerseen {
+	char s[256];
+};
+
+static int peer_cb(const char *peer, const sdx_vv_entry *vv, size_t n,
+		   void *ctx)
+{
+	struct peerseen *p = ctx;
+	char line[128];
+	snprintf(line, sizeof line, "%s:%zu:%s=%llu ", peer, n,
+		 n ? vv[0].origin : "", n ? (unsigned long long)vv[0].seq : 0ull);
+	strcat(p->s, line);
+	return 0;
+}
+
+Test(oplog, origins_trust_signatures_peers)
+{
+	sdx_db *a = office("A");
+	uint8_t ids[3][16];
+	populate(a, ids);
+	uint8_t key[32], sig[64];
+	memset(key, 7, 32);
+	memset(sig, 9, 64);
+	cr_assert_eq(sdx_trust_add(a, "C", key), 0);
+	char s[256] = "";
+	cr_assert_eq(sdx_origins(a, count_origin, s), 0);
+	cr_assert_str_eq(s, "A C+ ");
+	sdx_origin_info oi;
+	cr_assert_eq(sdx_origin_get(a, "C", &oi), 0);
+	cr_assert_eq(oi.trusted, 1);
+	cr_assert_eq(oi.seq, 0);
+	cr_assert_eq(memcmp(oi.pubkey, key, 32), 0);
+	cr_assert_eq(sdx_trust_remove(a, "C"), 0);
+	cr_assert_eq(sdx_origin_get(a, "C", &oi), 0);
+	cr_assert_eq(oi.trusted, 0);
+
+	cr_assert_eq(sdx_origin_set_signature(a, "A", 9, sig), SDX_EINVAL);
+	cr_assert_eq(sdx_origin_set_signature(a, "A", 5, sig), 0);
+	sig[0] = 1;
+	cr_assert_eq(sdx_origin_set_signature(a, "A", 4, sig), 0); /* older */
+	cr_assert_eq(sdx_origin_get(a, "A", &oi), 0);
+	cr_assert_eq(oi.sig_seq, 5);
+	cr_assert_eq(oi.sig[0], 9);
+
+	sdx_vv_entry vv[2] = {{"A", 6}, {"B", 3}}, got[4];
+	size_t n = 9;
+	cr_assert_eq(sdx_peer_get_vv(a, "B", got, 4, &n), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(sdx_peer_set_vv(a, "B", vv, 2), 0);
+	cr_assert_eq(sdx_peer_get_vv(a, "B", got, 1, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(got[0].origin, "A");
+	cr_assert_eq(got[0].seq, 6);
+	sdx_apply *ap;
+	cr_assert_eq(sdx_apply_begin(a, &ap), 0);
+	cr_assert_eq(sdx_apply_peer_vv(ap, "D", vv + 1, 1), 0);
+	cr_assert_eq(sdx_apply_signature(ap, "A", 6, sig), 0);
+	cr_assert_eq(sdx_apply_commit(ap), 0);
+	struct peerseen p = {""};
+	cr_assert_eq(sdx_peers(a, peer_cb, &p), 0);
+	cr_assert_str_eq(p.s, "B:2:A=6 D:1:B=3 ");
+	cr_assert_eq(sdx_origin_get(a, "A", &oi), 0);
+	cr_assert_eq(oi.sig_seq, 6);
+	sdx_db_close(a);
+}

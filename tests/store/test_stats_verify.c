@@ -1,0 +1,119 @@
+/* test_stats_verify.c: stats totals and verify, also on a deliberately
+ * corrupted summary. */
+#include "helpers.h"
+
+#include <lmdb.h>
+
+struct lines {
+	char l[64][200];
+	int n;
+};
+
+static int collect_stat(const sdx_stat *s, void *ctx)
+{
+	struct lines *x = ctx;
+	cr_assert_lt(x->n, 64);
+	snprintf(x->l[x->n++], sizeof x->l[0], "%s %s %llu", s->dimension, s->key,
+		 (unsigned long long)s->count);
+	return 0;
+}
+
+static int collect_msg(const char *m, void *ctx)
+{
+	struct lines *x = ctx;
+	cr_assert_lt(x->n, 64);
+	snprintf(x->l[x->n++], sizeof x->l[0], "%s", m);
+	return 0;
+}
+
+static sdx_db *sample(char **dir)
+{
+	sdx_db *db = fresh_db(dir);
+	sdx_report r;
+	uint8_t id[16];
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2024-12-03");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	addid(&r, SDX_KIND_BANK, SDX_ROLE_PAYEE, "970436:0011004012345");
+	add_ok(db, &r, NULL);
+	mkreport(&r, "Bank A", SDX_CAT_EXTORTION, "2024-12-20");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	add_ok(db, &r, NULL);
+	mkreport(&r, "PA05", SDX_CAT_PHISHING, "2025-01-05");
+	addid(&r, SDX_KIND_DOMAIN, SDX_ROLE_LINK, "vcb-xac-thuc.example");
+	add_ok(db, &r, id);
+	mkreport(&r, "PA05", SDX_CAT_JOB, "2025-02-01");
+	addid(&r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, "telegram:job_offer");
+	add_ok(db, &r, id);
+	cr_assert_eq(sdx_report_retract(db, id, NULL, NULL, SDX_DATE_NONE), 0);
+	cr_assert_eq(sdx_allow(db, SDX_KIND_PHONE, "+842439396100", NULL, NULL), 0);
+	return db;
+}
+
+Test(stats, totals_by_dimension)
+{
+	sdx_db *db = sample(NULL);
+	struct lines x = {.n = 0};
+	int rc = sdx_stats(db, collect_stat, &x);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	static const char *const want[] = {
+		"kind phone 2", "kind bank 1", "kind handle 1", "kind domain 1",
+		"category extortion 2", "category phishing 1",
+		"agency Bank A 1", "agency PA05 2",
+		"month 2024-12 2", "month 2025-01 1",
+		"total reports 3", "total retracted 1", "total identifiers 5",
+		"total allowlisted 1",
+	};
+	cr_assert_eq(x.n, (int)(sizeof want / sizeof want[0]));
+	for (int i = 0; i < x.n; i++)
+		cr_assert_str_eq(x.l[i], want[i]);
+	sdx_db_close(db);
+}
+
+Test(verify, clean_database)
+{
+	sdx_db *db = sample(NULL);
+	struct lines x = {.n = 0};
+	size_t n = 99;
+	cr_assert_eq(sdx_verify(db, collect_msg, &x, &n), 0);
+	cr_assert_eq(n, 0, "%s", x.n ? x.l[0] : "");
+	sdx_db_close(db);
+}
+
+Test(verify, finds_a_corrupted_summary)
+{
+	char *dir;
+	sdx_db *db = sample(&dir);
+	sdx_db_close(db);
+	/* overwrite the phone's active count with raw LMDB */
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", dir);
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	cr_assert_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 16);
+	cr_assert_eq(mdb_env_open(env, path, 0, 0644), 0);
+	cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	cr_assert_eq(mdb_dbi_open(txn, "entity", 0, &dbi), 0);
+	uint8_t key[] = "\x01+84795555373";
+	MDB_val k = {sizeof key - 1, key}, d;
+	cr_assert_eq(mdb_get(txn, dbi, &k, &d), 0);
+	uint8_t v[64];
+	cr_assert_leq(d.mv_size, sizeof v);
+	memcpy(v, d.mv_data, d.mv_size);
+	v[4] = 7; /* active, little-endian u32 at offset 4 */
+	d.mv_data = v;
+	cr_assert_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
+	cr_assert_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	cr_assert_eq(sdx_db_open(path, 0, &db), 0);
+	struct lines x = {.n = 0};
+	size_t n = 0;
+	cr_assert_eq(sdx_verify(db, collect_msg, &x, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(x.l[0], "entity phone +84795555373: summary says "
+				 "active reports 7, recomputed 2");
+	sdx_db_close(db);
+	free(dir);
+}
