@@ -53,7 +53,6 @@ static int write_op(const sdx_op *op, void *ctx)
 	if (op->seq != c->last + 1)
 		return SDX_ECORRUPT;
 	if (!op->body || (c->audience == SDX_AUD_BANK &&
-			  op->type == SDX_OP_ADD &&
 			  op->audience == SDX_AUD_POLICE)) {
 		rc = sdx_bw_redacted(c->w, op->seq, op->type, op->digest);
 		c->redacted++;

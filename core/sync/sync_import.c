@@ -135,11 +135,6 @@ static int on_op(walk *w, const sdx_bitem *it)
 			    (unsigned long long)it->seq,
 			    (unsigned long long)w->next);
 	if (it->kind == SDX_BI_REDACTED) {
-		if (it->type != SDX_OP_ADD)
-			return fail(w, SDX_EBUNDLE,
-				    "origin %s seq %llu: only an add may be "
-				    "redacted",
-				    w->origin, (unsigned long long)it->seq);
 		memcpy(digest, it->bytes, 32);
 	} else {
 		sdx_digest(it->bytes, it->len, digest);

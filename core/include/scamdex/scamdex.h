@@ -16,5 +16,6 @@
 #include <scamdex/vocab.h>
 #include <scamdex/db.h>
 #include <scamdex/sync.h>
+#include <scamdex/bundle.h>
 
 #endif /* SCAMDEX_SCAMDEX_H */

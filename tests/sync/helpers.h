@@ -1,0 +1,53 @@
+/* helpers.h: simulated offices for the sync tests (real databases in
+ * temporary directories). */
+#ifndef SCAMDEX_TEST_SYNC_HELPERS_H
+#define SCAMDEX_TEST_SYNC_HELPERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <scamdex/scamdex.h>
+#include <scamdex/bundle.h>
+
+typedef struct office {
+	char name[SDX_OFFICE_MAX + 1];
+	char dir[128];
+	sdx_db *db;
+	sdx_key key;
+} office;
+
+/* A temporary directory for the whole test (removed by th_cleanup). */
+const char *th_tmpdir(void);
+void th_cleanup(void);
+
+/* Create office `name` with a fresh database and key; trusts itself. */
+void th_office(office *o, const char *name);
+/* The same in directory `dirname` (two databases of one office id). */
+void th_office_in(office *o, const char *name, const char *dirname);
+void th_close(office *o);
+/* a trusts b's key */
+void th_trust(office *a, const office *b);
+
+uint64_t th_rand(uint64_t *s);
+
+/* Reports: ids of every report made in the test, and the identifiers. */
+#define TH_IDENTS 48
+const char *th_ident(size_t i); /* canonical phone of identifier i */
+int th_add_report(office *o, uint64_t *rng, int audience, uint8_t id[16]);
+
+/* Export from a for b into path; returns the sdx status. */
+int th_export(office *a, const office *b, int audience, const char *path,
+	      sdx_export_result *res);
+
+/* A canonical text dump of what a database holds, for comparing:
+ * origins (seq, fingerprint), every known report's state at `audience`,
+ * every identifier's check result. Caller frees. ids: the reports to
+ * look at. with_checks = 0 leaves out the entity summaries. */
+char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids,
+	      int audience, int with_checks);
+/* Fingerprints alone: "origin seq fp\n"... Caller frees. */
+char *th_fingerprints(office *o);
+/* Mismatches found by sdx_verify. */
+size_t th_verify(office *o);
+
+#endif

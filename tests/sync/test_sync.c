@@ -1,0 +1,451 @@
+/* test_sync.c: export and import between real databases: the happy path,
+ * tampering, untrusted keys, replays, truncation, gaps, forged relays and
+ * the bank audience. */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle_io.h"
+#include "helpers.h"
+
+TestSuite(sync, .fini = th_cleanup);
+
+static office A, B, C;
+static uint8_t ids[64][16];
+static size_t n_ids;
+
+static void path_of(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", th_tmpdir(), name);
+}
+
+/* A and B trust each other; A holds `n` reports (every 3rd police-only),
+ * one retracted. */
+static void two_offices(int n)
+{
+	uint64_t rng = 42;
+	th_office(&A, "HN-PA05");
+	th_office(&B, "HCM-PA05");
+	th_trust(&A, &B);
+	th_trust(&B, &A);
+	n_ids = 0;
+	for (int i = 0; i < n; i++)
+		th_add_report(&A, &rng,
+			      i % 3 == 2 ? SDX_AUD_POLICE : SDX_AUD_BANK,
+			      ids[n_ids++]);
+	cr_assert_eq(sdx_report_retract(A.db, ids[0], "wrong number", "PA05",
+					SDX_DATE_NONE),
+		     0);
+}
+
+static void import_ok(office *o, const char *p, sdx_import_result *res)
+{
+	int rc = sdx_bundle_import(o->db, p, res);
+	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
+}
+
+Test(sync, export_import_converges)
+{
+	char p[256], *da, *db_;
+	sdx_export_result ex;
+	sdx_import_result res;
+	two_offices(5);
+	path_of(p, sizeof p, "a-b.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.ops, 6);
+	cr_assert_eq(ex.origins, 1);
+	cr_assert_eq(ex.redacted, 0);
+	import_ok(&B, p, &res);
+	cr_assert_str_eq(res.sender, "HN-PA05");
+	cr_assert_eq(res.ops, 6);
+	cr_assert_eq(res.applied, 6);
+	cr_assert_eq(res.duplicates, 0);
+	cr_assert_eq(res.gap, 0);
+	cr_assert_eq(res.replay, 0);
+	da = th_dump(&A, ids, n_ids, SDX_AUD_POLICE, 0);
+	db_ = th_dump(&B, ids, n_ids, SDX_AUD_POLICE, 0);
+	cr_assert_str_eq(da, db_);
+	free(da);
+	free(db_);
+	/* the same bundle again: nothing new, said so */
+	import_ok(&B, p, &res);
+	cr_assert_eq(res.applied, 0);
+	cr_assert_eq(res.duplicates, 6);
+	cr_assert_eq(res.replay, 1);
+	/* B announces A=6 in its bundle; A's next export sends nothing */
+	path_of(p, sizeof p, "b-a.sdxb");
+	cr_assert_eq(th_export(&B, &A, SDX_AUD_POLICE, p, &ex), 0);
+	import_ok(&A, p, &res);
+	cr_assert_eq(res.applied, 0);
+	path_of(p, sizeof p, "a-b2.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.ops, 0);
+	th_close(&A);
+	th_close(&B);
+}
+
+/* Everything a database holds that a failed import could touch. */
+static char *state_of(office *o)
+{
+	char *d = th_dump(o, ids, n_ids, SDX_AUD_POLICE, 0), *out;
+	sdx_vv_entry vv[8];
+	size_t n = 0;
+	cr_assert_eq(sdx_peer_get_vv(o->db, "HN-PA05", vv, 8, &n), 0);
+	out = malloc(strlen(d) + 64);
+	sprintf(out, "%speer vv %zu %llu\n", d, n,
+		n ? (unsigned long long)vv[0].seq : 0ull);
+	free(d);
+	return out;
+}
+
+static long file_size(const char *p)
+{
+	struct stat st;
+	cr_assert_eq(stat(p, &st), 0);
+	return (long)st.st_size;
+}
+
+static void flip(const char *p, long i)
+{
+	FILE *f = fopen(p, "r+b");
+	int c;
+	fseek(f, i, SEEK_SET);
+	c = fgetc(f);
+	fseek(f, i, SEEK_SET);
+	fputc(c ^ 0x20, f);
+	fclose(f);
+}
+
+Test(sync, every_changed_byte_refused_db_unchanged)
+{
+	char p[256], *before, *after;
+	sdx_export_result ex;
+	sdx_import_result res;
+	long n;
+	two_offices(2);
+	path_of(p, sizeof p, "small.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	n = file_size(p);
+	before = state_of(&B);
+	for (long i = 0; i < n; i++) {
+		int rc;
+		flip(p, i);
+		rc = sdx_bundle_import(B.db, p, &res);
+		cr_assert_lt(rc, 0, "byte %ld changed and accepted", i);
+		cr_assert_neq(res.reason[0], '\0');
+		flip(p, i);
+	}
+	after = state_of(&B);
+	cr_assert_str_eq(before, after);
+	free(after);
+	/* and the intact bundle still goes in */
+	import_ok(&B, p, &res);
+	cr_assert_eq(res.applied, 3);
+	free(before);
+	th_close(&A);
+	th_close(&B);
+}
+
+Test(sync, truncated_refused)
+{
+	char p[256], *before, *after;
+	sdx_export_result ex;
+	sdx_import_result res;
+	long n;
+	two_offices(3);
+	path_of(p, sizeof p, "t.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	n = file_size(p);
+	before = state_of(&B);
+	for (long len = n - 1; len >= 0; len -= 13) {
+		cr_assert_eq(truncate(p, len), 0);
+		cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_EBUNDLE,
+			     "length %ld: %s", len, res.reason);
+		if (len == n - 1)
+			cr_assert_str_eq(res.reason, "truncated bundle");
+	}
+	cr_assert_eq(truncate(p, 0), 0);
+	cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_EBUNDLE);
+	cr_assert_str_eq(res.reason, "empty file");
+	after = state_of(&B);
+	cr_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	th_close(&A);
+	th_close(&B);
+}
+
+Test(sync, untrusted_sender_and_origin)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	uint64_t rng = 7;
+	uint8_t id[16];
+	two_offices(2);
+	th_office(&C, "DN-PA05");
+	/* C is unknown to B */
+	th_add_report(&C, &rng, SDX_AUD_BANK, id);
+	path_of(p, sizeof p, "c-b.sdxb");
+	cr_assert_eq(th_export(&C, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_EUNTRUSTED);
+	cr_assert_str_eq(res.reason, "sender DN-PA05 is not trusted");
+	/* A trusts C and relays C's ops to B, who trusts A but not C */
+	th_trust(&A, &C);
+	th_trust(&C, &A);
+	path_of(p, sizeof p, "c-a.sdxb");
+	cr_assert_eq(th_export(&C, &A, SDX_AUD_POLICE, p, &ex), 0);
+	import_ok(&A, p, &res);
+	path_of(p, sizeof p, "a-b.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.origins, 2);
+	cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_EUNTRUSTED);
+	cr_assert_str_eq(res.reason, "origin DN-PA05 is not trusted");
+	/* trusted: the relayed run verifies with C's own signature */
+	th_trust(&B, &C);
+	import_ok(&B, p, &res);
+	cr_assert_eq(res.applied, 4);
+	/* a key that is not the trusted one: signature refused */
+	{
+		sdx_key k = C.key;
+		cr_assert_eq(sdx_keygen("DN-PA05", &C.key), 0);
+		path_of(p, sizeof p, "c-b2.sdxb");
+		th_add_report(&C, &rng, SDX_AUD_BANK, id);
+		cr_assert_eq(th_export(&C, &B, SDX_AUD_POLICE, p, &ex), 0);
+		cr_assert_eq(sdx_bundle_import(B.db, p, &res),
+			     SDX_ESIGNATURE);
+		C.key = k;
+	}
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+Test(sync, replayed_old_bundle_is_a_noop)
+{
+	char p1[256], p2[256], *before, *after;
+	sdx_export_result ex;
+	sdx_import_result res;
+	uint64_t rng = 9;
+	two_offices(2);
+	path_of(p1, sizeof p1, "old.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p1, &ex), 0);
+	th_add_report(&A, &rng, SDX_AUD_BANK, ids[n_ids++]);
+	path_of(p2, sizeof p2, "new.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p2, &ex), 0);
+	import_ok(&B, p2, &res);
+	cr_assert_eq(res.applied, 4);
+	before = state_of(&B);
+	import_ok(&B, p1, &res);
+	cr_assert_eq(res.replay, 1);
+	cr_assert_eq(res.applied, 0);
+	cr_assert_eq(res.duplicates, 3);
+	cr_assert_str_eq(res.reason,
+			 "nothing new: an old or repeated bundle of HN-PA05");
+	after = state_of(&B);
+	cr_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	th_close(&A);
+	th_close(&B);
+}
+
+Test(sync, gap_skipped_then_healed)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	uint64_t rng = 11;
+	two_offices(2); /* A: 3 ops */
+	th_office(&C, "DN-PA05");
+	th_trust(&C, &A);
+	th_trust(&A, &C);
+	/* B takes 1..3 and tells A so */
+	path_of(p, sizeof p, "a-b1.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	import_ok(&B, p, &res);
+	path_of(p, sizeof p, "b-a.sdxb");
+	cr_assert_eq(th_export(&B, &A, SDX_AUD_POLICE, p, &ex), 0);
+	import_ok(&A, p, &res);
+	th_add_report(&A, &rng, SDX_AUD_BANK, ids[n_ids++]);
+	th_add_report(&A, &rng, SDX_AUD_BANK, ids[n_ids++]);
+	path_of(p, sizeof p, "a-b2.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.ops, 2);
+	/* C gets B's bundle (ops 4..5) without 1..3: skipped, noted */
+	import_ok(&C, p, &res);
+	cr_assert_eq(res.ops, 2);
+	cr_assert_eq(res.applied, 0);
+	cr_assert_eq(res.gap, 2);
+	cr_assert_str_eq(res.reason,
+			 "2 operations skipped: HN-PA05 seq 1..3 are missing "
+			 "here; the next bundle brings them");
+	/* C's next bundle tells A it has nothing; A's answer heals it */
+	path_of(p, sizeof p, "c-a.sdxb");
+	cr_assert_eq(th_export(&C, &A, SDX_AUD_POLICE, p, &ex), 0);
+	import_ok(&A, p, &res);
+	path_of(p, sizeof p, "a-c.sdxb");
+	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.ops, 5);
+	import_ok(&C, p, &res);
+	cr_assert_eq(res.applied, 5);
+	{
+		char *fa = th_fingerprints(&A), *fc = th_fingerprints(&C);
+		cr_assert_str_eq(fa, fc);
+		free(fa);
+		free(fc);
+	}
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+/* A hub that alters a relayed operation cannot re-sign it. */
+Test(sync, forged_relay_refused)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	sdx_origin_info oi;
+	sdx_bwriter w;
+	uint8_t prev[32];
+	FILE *f;
+	two_offices(1); /* A: 2 ops (add, retract) */
+	th_office(&C, "DN-PA05");
+	th_trust(&C, &A);
+	th_trust(&C, &B);
+	th_trust(&B, &C);
+	path_of(p, sizeof p, "a-b.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	import_ok(&B, p, &res);
+	/* B (the hub) writes a bundle for C with A's run, op 2 altered */
+	cr_assert_eq(sdx_origin_get(B.db, "HN-PA05", &oi), 0);
+	cr_assert_eq(oi.sig_seq, 2);
+	sdx_chain_start("HN-PA05", prev);
+	path_of(p, sizeof p, "forged.sdxb");
+	f = fopen(p, "wb");
+	cr_assert_eq(sdx_bw_open(&w, f), 0);
+	sdx_vv_entry vv = {"HN-PA05", 2};
+	cr_assert_eq(sdx_bw_header(&w, "HCM-PA05", 1, 0, &vv, 1), 0);
+	cr_assert_eq(sdx_bw_run(&w, "HN-PA05", 1, prev), 0);
+	{
+		uint8_t digest[32];
+		const uint8_t fake[] = {0xa0}; /* an empty map */
+		sdx_digest(fake, 1, digest);
+		cr_assert_eq(sdx_bw_redacted(&w, 1, SDX_OP_ADD, digest), 0);
+		cr_assert_eq(sdx_bw_op(&w, 2, SDX_OP_RETRACT, fake, 1), 0);
+	}
+	cr_assert_eq(sdx_bw_segsig(&w, 2, oi.sig), 0);
+	cr_assert_eq(sdx_bw_finish(&w, &B.key), 0);
+	sdx_bw_close(&w);
+	fclose(f);
+	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_ESIGNATURE);
+	cr_assert_str_eq(res.reason, "origin HN-PA05: signature over seq "
+				     "1..2 does not verify");
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+static int contains(const char *p, const char *needle)
+{
+	FILE *f = fopen(p, "rb");
+	static char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(buf + i, needle, k) == 0)
+			return 1;
+	return 0;
+}
+
+Test(sync, bank_bundle_holds_no_police_data)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	sdx_breader r;
+	sdx_bitem it;
+	int redacted = 0, bodies = 0, rc;
+	static sdx_report rep;
+	two_offices(6); /* ids 2 and 5 police-only */
+	cr_assert_eq(sdx_report_retract(A.db, ids[2], "POLICE-RETRACT-NOTE",
+					"PA05", SDX_DATE_NONE),
+		     0);
+	th_office(&C, "VCB");
+	th_trust(&C, &A);
+	path_of(p, sizeof p, "bank.sdxb");
+	cr_assert_eq(th_export(&A, &C, SDX_AUD_BANK, p, &ex), 0);
+	cr_assert_eq(ex.ops, 8);
+	cr_assert_eq(ex.redacted, 2);
+	cr_assert_not(contains(p, "POLICE-ONLY"));
+	cr_assert(contains(p, "shared narrative"));
+	/* decode every item */
+	cr_assert_eq(sdx_br_open(&r, p), 0);
+	while ((rc = sdx_br_next(&r, &it)) == 0) {
+		if (it.kind == SDX_BI_HEADER)
+			cr_assert_eq(it.audience, SDX_AUD_BANK);
+		if (it.kind == SDX_BI_REDACTED) {
+			cr_assert_eq(it.type, SDX_OP_ADD);
+			redacted++;
+		}
+		if (it.kind == SDX_BI_OP && it.type == SDX_OP_ADD) {
+			cr_assert_eq(sdx_report_decode(it.bytes, it.len, &rep),
+				     0);
+			cr_assert_eq(rep.audience, SDX_AUD_BANK);
+			cr_assert_null(strstr(rep.narrative, "POLICE"));
+			bodies++;
+		}
+	}
+	sdx_br_close(&r);
+	cr_assert_eq(rc, 1);
+	cr_assert_eq(redacted, 2);
+	cr_assert_eq(bodies, 4);
+	/* the bank applies it: same sequence, same fingerprints */
+	import_ok(&C, p, &res);
+	cr_assert_eq(res.applied, 8);
+	cr_assert_eq(res.redacted, 2);
+	cr_assert_eq(sdx_report_get(C.db, ids[2], SDX_AUD_POLICE, &rep),
+		     SDX_ENOTFOUND);
+	cr_assert_eq(sdx_report_get(C.db, ids[1], SDX_AUD_BANK, &rep), 0);
+	{
+		char *fa = th_fingerprints(&A), *fc = th_fingerprints(&C);
+		cr_assert_str_eq(fa, fc);
+		free(fa);
+		free(fc);
+	}
+	/* the bank cannot pass the redacted ops on to police */
+	th_trust(&B, &C);
+	path_of(p, sizeof p, "bank-police.sdxb");
+	cr_assert_eq(th_export(&C, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.ops, 0);
+	cr_assert_eq(ex.held_back, 8);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+Test(sync, wrong_key_or_peer)
+{
+	char p[256];
+	sdx_key k;
+	two_offices(1);
+	path_of(p, sizeof p, "x.sdxb");
+	cr_assert_eq(sdx_keygen("OTHER", &k), 0);
+	cr_assert_eq(sdx_bundle_export(A.db, &k, "HCM-PA05", SDX_AUD_BANK, 0,
+				       p, NULL),
+		     SDX_EKEY);
+	cr_assert_eq(sdx_bundle_export(A.db, &A.key, "HN-PA05", SDX_AUD_BANK,
+				       0, p, NULL),
+		     SDX_EINVAL);
+	cr_assert_eq(sdx_bundle_export(A.db, &A.key, "bad peer", SDX_AUD_BANK,
+				       0, p, NULL),
+		     SDX_EINVAL);
+	cr_assert_eq(access(p, F_OK), -1);
+	th_close(&A);
+	th_close(&B);
+}
