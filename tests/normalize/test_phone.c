@@ -19,7 +19,7 @@ Test(phone, every_mobile_prefix)
 	cr_assert_eq(t.rows, 48);
 	for (int r = 0; r < t.rows; r++) {
 		const char *p = t.cell[r][c];
-		char national[64], want[80], in[80];
+		char national[600], want[640], in[640];
 		snprintf(national, sizeof national, "%s%.*s", p,
 			 (int)(10 - strlen(p)), "5555373123");
 		snprintf(want, sizeof want, "+84%s", national + 1);
@@ -40,7 +40,7 @@ Test(phone, every_mobile_prefix)
 		/* one digit too many (an "01..." number of 11 digits is an
 		 * old number, tested below) */
 		if (strncmp(p, "01", 2)) {
-			char reason[160];
+			char reason[700];
 			snprintf(in, sizeof in, "%s9", national);
 			snprintf(reason, sizeof reason,
 				 "phone: 10 digits after the trunk prefix, "
@@ -64,7 +64,7 @@ Test(phone, every_old_prefix)
 			continue;
 		count++;
 		int total = strncmp(old, "01", 2) ? 10 : 11;
-		char suffix[16], in[64], want[64];
+		char suffix[16], in[1100], want[1100];
 		snprintf(suffix, sizeof suffix, "%.*s",
 			 (int)(total - strlen(old)), "4567890");
 		snprintf(want, sizeof want, "+84%s%s", new + 1, suffix);
@@ -105,7 +105,7 @@ Test(phone, every_area_code)
 	for (int r = 0; r < t.rows; r++) {
 		const char *a = t.cell[r][c];
 		int sub = strlen(a) == 3 ? 8 : 7;
-		char in[64], want[80], reason[160];
+		char in[600], want[640], reason[700];
 		snprintf(in, sizeof in, "%s%.*s", a, sub, "38221234");
 		snprintf(want, sizeof want, "+84%s", in + 1);
 		expect_ok(P, in, P, want);
