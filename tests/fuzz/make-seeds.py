@@ -6,7 +6,7 @@ adds. Usage: python3 tests/fuzz/make-seeds.py [REFERENCE_DIR]"""
 import csv, glob, hashlib, os, sys
 
 top = os.path.normpath(os.path.join(os.path.dirname(__file__), '..', '..'))
-ref = sys.argv[1] if len(sys.argv) > 1 else os.path.join(top, '..', 'shared', 'reference')
+ref = sys.argv[1] if len(sys.argv) > 1 else os.path.join(top, 'fixtures', 'reference')
 corpus = os.path.join(top, 'tests', 'fuzz', 'corpus')
 
 
@@ -74,3 +74,25 @@ if os.path.exists(demo):
 for q in vietqr_samples():
     put('vietqr', q)
     put('normalize', bytes([KINDS['bank']]) + q.encode())
+
+# import_csv / import_jsonl: the demo header with a few rows each, the
+# Vietnamese header names, and the hostile files of the catalogue.
+if os.path.exists(demo):
+    lines = open(demo, encoding='utf-8').read().splitlines(True)
+    head, body = lines[0], lines[1:]
+    for i in range(0, min(len(body), 60), 6):
+        put('import_csv', head + ''.join(body[i:i + 3]))
+    import json
+    rows = list(csv.DictReader(open(demo, encoding='utf-8')))
+    for i in range(0, min(len(rows), 60), 6):
+        put('import_jsonl', ''.join(
+            json.dumps({k: v for k, v in r.items() if v}, ensure_ascii=False) + '\n'
+            for r in rows[i:i + 3]))
+    put('import_jsonl', '{"phone":["0795550101","+84 79 555 0102"],"agency":"PA05",'
+        '"amount":1500000,"incident_date":"02/11/2026"}\n')
+bad = os.path.join(top, 'fixtures', 'bad')
+for p in sorted(glob.glob(os.path.join(bad, 'bad-csv-*.csv'))):
+    if os.path.getsize(p) <= 65536:
+        put('import_csv', open(p, 'rb').read())
+for p in sorted(glob.glob(os.path.join(bad, 'bad-jsonl-*.jsonl'))):
+    put('import_jsonl', open(p, 'rb').read())
