@@ -2,6 +2,7 @@
  * key pair, its id in the database, and trust in itself. Prints
  * "OFFICE PUBKEY", the line `trust add` takes at the other offices. */
 #include <string.h>
+#include <unistd.h>
 
 #include "sync_tool.h"
 
@@ -18,8 +19,8 @@ int cmd_init(int argc, char **argv)
 	const char *office = NULL, *keyopt = NULL;
 	char keypath[4096];
 	sdx_key k;
-	sdx_db *db;
-	int rc, r, status = EXIT_SYSTEM;
+	sdx_db *db = NULL;
+	int rc, r, fresh = 1, status = EXIT_SYSTEM;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
@@ -41,19 +42,11 @@ int cmd_init(int argc, char **argv)
 		return tool_usage("init",
 				  "bad office id '%s' (1-32 of A-Z a-z 0-9 . _ -)",
 				  office);
-	if (!(db = tool_open(SDX_OPEN_CREATE)))
-		goto out;
 	if (tool_key_path(keyopt, keypath, sizeof keypath) != 0)
 		goto out;
-	if ((rc = sdx_db_set_office(db, office))) {
-		fprintf(stderr, PROG " init: %s: cannot set the office id to "
-				     "%s: %s\n",
-			tool.db_path, office, sdx_strerror(rc));
-		goto out;
-	}
-	rc = sdx_key_save(&k, keypath);
-	if (rc == SDX_EEXISTS) {
-		/* Again on the same office: keep the key, say it again. */
+	if (access(keypath, F_OK) == 0) {
+		/* Again on the same office: keep the key, say it again. A key
+		 * of another office: refuse before touching the database. */
 		sdx_key_wipe(&k);
 		if ((rc = sdx_key_load(keypath, &k)) ||
 		    strcmp(k.office, office) != 0) {
@@ -63,7 +56,17 @@ int cmd_init(int argc, char **argv)
 				keypath, office);
 			goto out;
 		}
-	} else if (rc) {
+		fresh = 0;
+	}
+	if (!(db = tool_open(SDX_OPEN_CREATE)))
+		goto out;
+	if ((rc = sdx_db_set_office(db, office))) {
+		fprintf(stderr, PROG " init: %s: cannot set the office id to "
+				     "%s: %s\n",
+			tool.db_path, office, sdx_strerror(rc));
+		goto out;
+	}
+	if (fresh && (rc = sdx_key_save(&k, keypath))) {
 		fprintf(stderr, PROG " init: %s: %s\n", keypath,
 			sdx_strerror(rc));
 		goto out;

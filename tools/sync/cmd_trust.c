@@ -59,10 +59,16 @@ int cmd_trust(int argc, char **argv)
 	sdx_db_close(db);
 	if (rc == SDX_EINVAL)
 		return tool_usage("trust", "bad office id '%s'", argv[2]);
+	if (rc == SDX_ENOTFOUND) {
+		fprintf(stderr, PROG " trust remove: %s is not in the trust "
+				     "list\n",
+			argv[2]);
+		return EXIT_REJECTED;
+	}
 	if (rc) {
 		fprintf(stderr, PROG " trust %s: %s\n", verb,
 			sdx_strerror(rc));
-		return rc == SDX_ENOTFOUND ? EXIT_REJECTED : EXIT_SYSTEM;
+		return EXIT_SYSTEM;
 	}
 	return EXIT_OK;
 }

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# cli.sh SCAMDEX-SYNC SCAMDEX: scamdex-sync end to end (TAP): init, trust,
+# export, import, status, and the documented exit statuses and messages.
+set -u
+S=$(realpath "$1")
+X=$(realpath "$2")
+T=$(mktemp -d /tmp/sdx-sync-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+# expect NAME WANT-STATUS WANT-STDOUT WANT-STDERR CMD...
+expect() {
+	local name=$1 st=$2 out=$3 err=$4; shift 4
+	local got_out got_err got_st
+	got_out=$("$@" 2>err.txt); got_st=$?
+	got_err=$(cat err.txt)
+	if [ "$got_st" = "$st" ] && [ "$got_out" = "$out" ] && [ "$got_err" = "$err" ]; then
+		ok "$name"
+	else
+		nok "$name"
+		echo "# status $got_st (want $st)"
+		echo "# stdout: $got_out" | head -5
+		echo "# want:   $out" | head -5
+		echo "# stderr: $got_err" | head -5
+		echo "# want:   $err" | head -5
+	fi
+}
+
+"$S" --db hn init --office HN-PA05 >hn.pub
+[ $? = 0 ] && grep -Eq '^HN-PA05 [0-9a-f]{64}$' hn.pub && ok "init prints OFFICE PUBKEY" || nok "init prints OFFICE PUBKEY"
+[ "$(stat -c %a hn/office.key)" = 600 ] && ok "secret key file mode 0600" || nok "secret key file mode 0600"
+expect "init again keeps the key" 0 "$(cat hn.pub)" "" "$S" --db hn init --office HN-PA05
+"$S" --db hcm init --office HCM-PA05 >hcm.pub
+"$S" --db vcb init --office VCB >vcb.pub
+expect "init of another office on a used key file refused" 3 "" \
+	"scamdex-sync init: hn/office.key exists and is not a key of office XX" \
+	"$S" --db hn init --office XX --key hn/office.key
+expect "trust add" 0 "" "" "$S" --db hn trust add $(cat hcm.pub)
+"$S" --db hcm trust add $(cat hn.pub)
+"$S" --db vcb trust add $(cat hn.pub)
+"$S" --db vcb trust add $(cat hcm.pub)
+expect "trust list" 0 "$(cat hcm.pub hn.pub)" "" "$S" --db hn trust list
+expect "trust add with a bad key" 2 "" \
+	"scamdex-sync trust: 'abc' is not a public key (64 hex digits)
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db hn trust add HCM-PA05 abc
+expect "trust remove of an unknown office" 1 "" \
+	"scamdex-sync trust remove: NOPE is not in the trust list" \
+	"$S" --db hn trust remove NOPE
+
+"$X" --db hn report --phone 0795555373 --agency "PA05 Ha Noi" \
+	--category extortion --channel zalo >/dev/null
+"$X" --db hn report --phone 0912345678 --agency "PA05 Ha Noi" \
+	--category extortion --audience police --narrative "POLICE-ONLY-TEXT" >/dev/null
+
+"$S" --db hn export --to HCM-PA05 --audience police -o hn-hcm.sdxb 2>err.txt
+st=$?
+sz=$(wc -c <hn-hcm.sdxb)
+[ $st = 0 ] && [ "$(cat err.txt)" = "scamdex-sync: hn-hcm.sdxb: 2 operations (0 redacted) of 1 origins for HCM-PA05, audience police, $sz bytes" ] \
+	&& ok "export summary" || { nok "export summary"; cat err.txt | sed 's/^/# /'; }
+[ "$(head -c 17 hn-hcm.sdxb | od -An -tx1 | tr -d ' \n')" = 87006e7363616d6465782d62756e646c65 ] \
+	&& ok "bundle starts with the magic" || nok "bundle starts with the magic"
+expect "import --check" 0 "hn-hcm.sdxb: ok: from HN-PA05, audience police, 2 operations of 1 origins" "" \
+	"$S" --db hcm import --check hn-hcm.sdxb
+expect "import" 0 "hn-hcm.sdxb: from HN-PA05: 2 operations: 2 applied (0 redacted), 0 already held, 0 skipped" "" \
+	"$S" --db hcm import hn-hcm.sdxb
+expect "import again: nothing new" 0 "hn-hcm.sdxb: from HN-PA05: 2 operations: 0 applied (0 redacted), 2 already held, 0 skipped; nothing new: an old or repeated bundle of HN-PA05" "" \
+	"$S" --db hcm import hn-hcm.sdxb
+"$X" --db hcm check --kind phone 0795555373 >/dev/null
+[ $? = 1 ] && ok "the report arrived (check says reported)" || nok "the report arrived (check says reported)"
+
+"$S" --db hcm export --to VCB --audience bank -o hcm-vcb.sdxb 2>/dev/null
+grep -q POLICE-ONLY-TEXT hcm-vcb.sdxb && nok "bank bundle has no police-only text" || ok "bank bundle has no police-only text"
+expect "bank imports the relayed ops, one redacted" 0 "hcm-vcb.sdxb: from HCM-PA05: 2 operations: 2 applied (1 redacted), 0 already held, 0 skipped" "" \
+	"$S" --db vcb import hcm-vcb.sdxb
+fp_hn=$("$S" --db hcm status | grep '^origin HN-PA05')
+fp_vcb=$("$S" --db vcb status | grep '^origin HN-PA05')
+[ -n "$fp_hn" ] && [ "$fp_hn" = "$fp_vcb" ] && ok "same fingerprint at the hub and the bank" || nok "same fingerprint at the hub and the bank"
+
+"$S" --db hcm export --to HN-PA05 --audience police -o hcm-hn.sdxb 2>/dev/null
+"$S" --db hn import hcm-hn.sdxb >/dev/null
+expect "status" 0 "office HN-PA05
+origin HCM-PA05 seq 0 signed 0 trusted fingerprint 00000000000000000000000000000000
+${fp_hn/signed 2/signed 0}
+peer HCM-PA05 announced HN-PA05=2 lacks 0" "" "$S" --db hn status
+
+cp hn-hcm.sdxb bad.sdxb
+printf 'x' >>bad.sdxb
+expect "a changed bundle is refused (status 1)" 1 "" \
+	"scamdex-sync: bad.sdxb: refused: data after the signature (at byte $sz; SDX_EBUNDLE)" \
+	"$S" --db hcm import bad.sdxb
+head -c 100 hn-hcm.sdxb >short.sdxb
+expect "a truncated bundle is refused" 1 "" \
+	"scamdex-sync: short.sdxb: refused: truncated bundle (at byte 100; SDX_EBUNDLE)" \
+	"$S" --db hcm import short.sdxb
+"$S" --db other init --office DN-PA05 >/dev/null
+"$S" --db other export --to HCM-PA05 -o dn.sdxb 2>/dev/null
+expect "an untrusted sender is refused" 1 "" \
+	"scamdex-sync: dn.sdxb: refused: sender DN-PA05 is not trusted (at byte 0; SDX_EUNTRUSTED)" \
+	"$S" --db hcm import dn.sdxb
+expect "several files: the worst status wins, the good one is applied" 1 \
+	"hcm-hn.sdxb: from HCM-PA05: 0 operations: 0 applied (0 redacted), 0 already held, 0 skipped; nothing new: an old or repeated bundle of HCM-PA05" \
+	"scamdex-sync: dn.sdxb: refused: sender DN-PA05 is not trusted (at byte 0; SDX_EUNTRUSTED)" \
+	"$S" --db hn import dn.sdxb hcm-hn.sdxb
+expect "export without -o" 2 "" "scamdex-sync export: -o FILE is required
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db hn export --to HCM-PA05
+expect "unknown audience" 2 "" "scamdex-sync export: unknown audience 'teller' (bank, police)
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db hn export --to X --audience teller -o f
+expect "export without a key" 3 "" \
+	"scamdex-sync export: nokey: SDX_EKEY: key missing or malformed (run 'scamdex-sync init' first)" \
+	"$S" --db hn export --to HCM-PA05 --key nokey -o f
+expect "no database" 3 "" "scamdex-sync: nodb: SDX_ENODB: no database at this path" \
+	"$S" --db nodb status
+"$S" --help >/dev/null && ok "--help exits 0" || nok "--help exits 0"
+echo "1..$n"
+exit 0
