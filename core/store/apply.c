@@ -36,26 +36,40 @@ static int entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
 	return mdb_put(w->txn, w->db->entity, &k, &d, 0);
 }
 
-/* +1 to the entity's count of reports by this agency; *fresh = first. */
-static int agency_inc(struct wtxn *w, const uint8_t *ek, size_t eklen,
-		      uint64_t ah, int *fresh)
+/* Mark agency ah as one of the entity's; *fresh = it was not yet. */
+static int agency_mark(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		       uint64_t ah, int *fresh)
 {
-	uint8_t key[EKEY_MAX + 8];
+	uint8_t key[EKEY_MAX + 8], one = 1;
 	memcpy(key, ek, eklen);
 	be64_put(key + eklen, ah);
-	MDB_val k = {eklen + 8, key}, d;
-	uint32_t n = 0;
-	int rc = mdb_get(w->txn, w->db->entity_agency, &k, &d);
-	if (!rc && d.mv_size == 4)
-		n = le32_get(d.mv_data);
-	else if (rc && rc != MDB_NOTFOUND)
+	MDB_val k = {eklen + 8, key}, d = {1, &one};
+	int rc = mdb_put(w->txn, w->db->entity_agency, &k, &d, MDB_NOOVERWRITE);
+	*fresh = rc == 0;
+	return rc == MDB_KEYEXIST ? 0 : rc;
+}
+
+/* Count agency ah among the entity's distinct agencies. One agency lives
+ * in the summary itself; the set in entity_agency starts at two. */
+static int agency_add(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		      entity_sum *s, uint64_t ah)
+{
+	int rc, fresh;
+	if (s->agencies == 0) {
+		s->agencies = 1;
+		s->agency1 = ah;
+		return 0;
+	}
+	if (s->agencies == 1) {
+		if (s->agency1 == ah)
+			return 0;
+		if ((rc = agency_mark(w, ek, eklen, s->agency1, &fresh)))
+			return rc;
+	}
+	if ((rc = agency_mark(w, ek, eklen, ah, &fresh)))
 		return rc;
-	*fresh = n == 0;
-	uint8_t v[4];
-	le32_put(v, n + 1);
-	d.mv_size = 4;
-	d.mv_data = v;
-	return mdb_put(w->txn, w->db->entity_agency, &k, &d, 0);
+	s->agencies += (uint32_t)fresh;
+	return 0;
 }
 
 static int account_index(struct wtxn *w, const codec_str *canon)
@@ -125,10 +139,8 @@ int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 				s.undated++;
 			}
 			if (v->agency.len) {
-				int fresh;
-				if ((rc = agency_inc(w, ek, eklen, ah, &fresh)))
+				if ((rc = agency_add(w, ek, eklen, &s, ah)))
 					return rc;
-				s.agencies += (uint32_t)fresh;
 			}
 			if (sflags & SDX_RSTATE_DISPUTED)
 				s.disputed++;
@@ -334,10 +346,12 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 }
 
 int apply_body(struct wtxn *w, const op_ctx *oc, int type,
-	       const uint8_t *body, size_t len, int *changed)
+	       const uint8_t *body, size_t len, int *changed, uint8_t ref[16],
+	       int *has_ref)
 {
 	int rc;
 	*changed = 0;
+	*has_ref = 0;
 	switch (type) {
 	case SDX_OP_ADD: {
 		codec_report_view v;
@@ -348,7 +362,18 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type,
 						   &idlen)))
 			return rc == SDX_ETOOLONG ? SDX_ECORRUPT : rc;
 		sdx_hash128(idbuf, idlen, id);
-		return apply_add(w, body, len, &v, id, changed);
+		if ((rc = apply_add(w, body, len, &v, id, changed)))
+			return rc;
+		memcpy(ref, id, 16);
+		if (*changed) {
+			*has_ref = 1;
+		} else {
+			MDB_val k = {16, id}, d;
+			if ((rc = mdb_get(w->txn, w->db->report, &k, &d)))
+				return rc;
+			*has_ref = d.mv_size == len && !memcmp(d.mv_data, body, len);
+		}
+		return 0;
 	}
 	case SDX_OP_RETRACT:
 	case SDX_OP_DISPUTE:

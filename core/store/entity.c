@@ -21,7 +21,8 @@ void entity_zero(entity_sum *s)
 
 /* Layout v1 (little-endian): u8 version, u8 flags, u8 max confirmation,
  * u8 0, u32 active, u32 retracted, u32 agencies, u32 category bits,
- * i32 first seen, i32 last seen, u32 disputed, u32 undated. */
+ * i32 first seen, i32 last seen, u32 disputed, u32 undated, u64 hash of
+ * the one agency (meaningful when agencies == 1). */
 void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN])
 {
 	memset(out, 0, ENTITY_LEN);
@@ -36,6 +37,7 @@ void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN])
 	le32_put(out + 24, (uint32_t)s->last_seen);
 	le32_put(out + 28, s->disputed);
 	le32_put(out + 32, s->undated);
+	le64_put(out + 36, s->agency1);
 }
 
 int entity_decode(const void *p, size_t len, entity_sum *s)
@@ -53,6 +55,7 @@ int entity_decode(const void *p, size_t len, entity_sum *s)
 	s->last_seen = (int32_t)le32_get(b + 24);
 	s->disputed = le32_get(b + 28);
 	s->undated = le32_get(b + 32);
+	s->agency1 = le64_get(b + 36);
 	return 0;
 }
 
@@ -98,10 +101,9 @@ static int agency_rewrite(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 		size_t j = i;
 		while (j < n && h[j] == h[i])
 			j++;
-		uint8_t cnt[4];
-		le32_put(cnt, (uint32_t)(j - i));
+		uint8_t one = 1;
 		be64_put(key + eklen, h[i]);
-		MDB_val kk = {eklen + 8, key}, dd = {4, cnt};
+		MDB_val kk = {eklen + 8, key}, dd = {1, &one};
 		if ((rc = mdb_put(txn, db->entity_agency, &kk, &dd, 0)))
 			return rc;
 		i = j;
@@ -189,8 +191,10 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 		for (size_t i = 0; i < nh; i++)
 			if (i == 0 || hs[i] != hs[i - 1])
 				s->agencies++;
+		s->agency1 = nh ? hs[0] : 0;
 		if (agency_fix)
-			rc = agency_rewrite(txn, db, ek, eklen, hs, nh);
+			rc = agency_rewrite(txn, db, ek, eklen, hs,
+					    s->agencies >= 2 ? nh : 0);
 	}
 	free(hs);
 	return rc;

@@ -9,6 +9,7 @@
 #define ORIGIN_LEN 168
 #define OPLOG_HDR 68
 #define OPF_REDACTED 0x1u
+#define OPF_REF 0x2u /* value holds the report id, the body is in `report` */
 /* seed of the keyed operation hash in the set fingerprint */
 #define FP_SEED 0x73636d6478667031ull /* "scmdxfp1" */
 
@@ -151,11 +152,16 @@ static void fp_update(origin_rec *o, uint64_t seq, int type,
 
 static int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
 		     int audience, const uint8_t digest[32],
-		     const uint8_t chain[32], const uint8_t *body, size_t len)
+		     const uint8_t chain[32], const uint8_t *body, size_t len,
+		     const uint8_t *ref)
 {
 	uint8_t kb[12];
 	be32_put(kb, o->index);
 	be64_put(kb + 4, seq);
+	if (ref) {
+		body = ref;
+		len = 16;
+	}
 	MDB_val k = {12, kb}, d = {OPLOG_HDR + (body ? len : 0), NULL};
 	int rc = mdb_put(w->txn, w->db->oplog, &k, &d, MDB_RESERVE);
 	if (rc)
@@ -163,7 +169,7 @@ static int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
 	uint8_t *v = d.mv_data;
 	v[0] = (uint8_t)type;
 	v[1] = (uint8_t)audience;
-	v[2] = body ? 0 : OPF_REDACTED;
+	v[2] = ref ? OPF_REF : body ? 0 : OPF_REDACTED;
 	v[3] = 0;
 	memcpy(v + 4, digest, 32);
 	memcpy(v + 36, chain, 32);
@@ -177,7 +183,8 @@ static int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
 }
 
 int oplog_append_local(struct wtxn *w, int type, int audience,
-		       const uint8_t *body, size_t len, uint64_t *seq)
+		       const uint8_t *body, size_t len, const uint8_t *ref,
+		       uint64_t *seq)
 {
 	origin_rec *o;
 	int rc = origin_load(w, w->db->office, 1, &o);
@@ -188,7 +195,7 @@ int oplog_append_local(struct wtxn *w, int type, int audience,
 	sdx_chain_next(o->chain, type, digest, chain);
 	*seq = o->seq + 1;
 	return oplog_put(w, o, o->seq + 1, type, audience, digest, chain, body,
-			 len);
+			 len, ref);
 }
 
 /* ---- reading ---- */
@@ -240,6 +247,16 @@ int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after,
 		op.audience = v[1];
 		op.body = (v[2] & OPF_REDACTED) ? NULL : v + OPLOG_HDR;
 		op.body_len = d.mv_size - OPLOG_HDR;
+		if (v[2] & OPF_REF) {
+			MDB_val rk = {16, (void *)(v + OPLOG_HDR)}, rv;
+			if (op.body_len != 16 ||
+			    mdb_get(rd->txn, db->report, &rk, &rv)) {
+				rc = SDX_ECORRUPT;
+				break;
+			}
+			op.body = rv.mv_data;
+			op.body_len = rv.mv_size;
+		}
 		memcpy(op.digest, v + 4, 32);
 		memcpy(op.chain, v + 36, 32);
 		if ((rc = cb(&op, ctx)))
@@ -636,15 +653,17 @@ static int op_do(struct wtxn *w, const sdx_op *op, int *applied)
 	if (memcmp(chain, op->chain, 32))
 		return SDX_ESIGNATURE;
 	/* decode before writing anything: a bad body changes nothing */
+	uint8_t ref[16];
+	int has_ref = 0;
 	if (op->body) {
 		int changed;
 		op_ctx oc = {o->id, op->seq, 0};
 		if ((rc = apply_body(w, &oc, op->type, op->body, op->body_len,
-				     &changed)))
+				     &changed, ref, &has_ref)))
 			return rc;
 	}
 	rc = oplog_put(w, o, op->seq, op->type, op->audience, op->digest,
-		       op->chain, op->body, op->body_len);
+		       op->chain, op->body, op->body_len, has_ref ? ref : NULL);
 	if (!rc)
 		*applied = 1;
 	return rc;

@@ -28,7 +28,7 @@
 /* Entity summary, fixed little-endian layout (ENTITY_LEN bytes, version
  * byte first). */
 #define ENTITY_VERSION 1
-#define ENTITY_LEN 36
+#define ENTITY_LEN 44
 #define ENT_ALLOWLISTED 0x1u
 
 typedef struct entity_sum {
@@ -36,6 +36,8 @@ typedef struct entity_sum {
 	int max_conf;
 	uint32_t active, retracted, agencies, categories, disputed;
 	uint32_t undated; /* active reports without an incident date */
+	uint64_t agency1; /* XXH3-64 of the agency when there is one: the
+			     entity_agency set is kept only from two on */
 	int32_t first_seen, last_seen;
 } entity_sum;
 
@@ -194,9 +196,12 @@ int apply_state(struct wtxn *w, const op_ctx *oc, int type,
 		const codec_state_op *o);
 int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 		const codec_allow_op *o);
-/* Decode and apply one op body. */
+/* Decode and apply one op body. For an ADD whose body is now stored
+ * byte for byte under report id `ref`, *has_ref = 1 (the log then keeps
+ * the id instead of a second copy). */
 int apply_body(struct wtxn *w, const op_ctx *oc, int type,
-	       const uint8_t *body, size_t len, int *changed);
+	       const uint8_t *body, size_t len, int *changed, uint8_t ref[16],
+	       int *has_ref);
 
 /* ---- oplog.c ---- */
 int origin_load(struct wtxn *w, const char *origin, int create,
@@ -204,9 +209,11 @@ int origin_load(struct wtxn *w, const char *origin, int create,
 int origin_flush(struct wtxn *w);
 int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
 		origin_rec *o);
-/* Append an op of this office to the log; *seq = its number. */
+/* Append an op of this office to the log; *seq = its number. ref: the
+ * report id an ADD's body is stored under (the log refers to it). */
 int oplog_append_local(struct wtxn *w, int type, int audience,
-		       const uint8_t *body, size_t len, uint64_t *seq);
+		       const uint8_t *body, size_t len, const uint8_t *ref,
+		       uint64_t *seq);
 
 /* ---- small helpers ---- */
 /* End of a walk: MDB_NOTFOUND is the normal end, LMDB codes are

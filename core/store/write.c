@@ -58,7 +58,7 @@ static int local_add(struct wtxn *w, struct prepared *p, int *added)
 		return rc;
 	uint64_t seq;
 	return oplog_append_local(w, SDX_OP_ADD, p->v.audience, p->body, p->len,
-				  &seq);
+				  p->id, &seq);
 }
 
 struct add_args {
@@ -277,7 +277,8 @@ static int state_fn(struct wtxn *w, void *ctx)
 	if ((rc = apply_state(w, &oc, a->type, &o)))
 		return rc;
 	uint64_t seq;
-	return oplog_append_local(w, a->type, SDX_AUD_BANK, body, len, &seq);
+	return oplog_append_local(w, a->type, SDX_AUD_BANK, body, len, NULL,
+				  &seq);
 }
 
 static int state_change(sdx_db *db, int type, const uint8_t id[16],
@@ -337,7 +338,8 @@ static int allow_fn(struct wtxn *w, void *ctx)
 	if ((rc = apply_allow(w, &oc, a->type, &o)))
 		return rc;
 	uint64_t seq;
-	return oplog_append_local(w, a->type, SDX_AUD_BANK, body, len, &seq);
+	return oplog_append_local(w, a->type, SDX_AUD_BANK, body, len, NULL,
+				  &seq);
 }
 
 static int allow_change(sdx_db *db, int type, sdx_kind kind,
