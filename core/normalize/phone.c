@@ -117,7 +117,7 @@ static int scan(const char *in, size_t len, struct digits *dg,
 	size_t i = 0;
 	dg->n = 0;
 	dg->plus = 0;
-	if (norm_prefix_ci(in, len, "tel:"))
+	if ((in[0] == 't' || in[0] == 'T') && norm_prefix_ci(in, len, "tel:"))
 		i = 4;
 	while (i < len) {
 		unsigned char c = (unsigned char)in[i];
@@ -254,14 +254,13 @@ static int national(const struct digits *dg, int s, const char *form,
 				 m, form);
 
 	/* Renumbered prefixes: the new prefix plus the unchanged rest. */
+	int pv[5] = {0};
+	for (int k = 0; k < 4; k++)
+		pv[k + 1] = pv[k] * 10 + (d[k] - '0');
 	for (size_t r = 0; r < norm_renumber_count; r++) {
 		const struct norm_renumber *rn = &norm_renumber[r];
-		if (m != 9 - rn->new_len + rn->old_len)
-			continue;
-		int v = 0;
-		for (int k = 0; k < rn->old_len; k++)
-			v = v * 10 + (d[k] - '0');
-		if (v != rn->old_value)
+		if (pv[rn->old_len] != rn->old_value ||
+		    m != 9 - rn->new_len + rn->old_len)
 			continue;
 		char np[4];
 		for (int k = rn->new_len - 1, x = rn->new_value; k >= 0;

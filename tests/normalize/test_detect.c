@@ -142,3 +142,46 @@ Test(detect, arguments)
 		     0);
 	cr_assert_str_eq(out, "+84795555373");
 }
+
+/* Many threads at once get the same answers (no shared mutable state). */
+#include <pthread.h>
+
+static const char *const mt_in[] = {
+	"079.555.5373", "VCB 0011 0040 12345", "t.me/Some_User",
+	"http://www.B\xc3\xbc" "cher.de/x", "DE89 3704 0044 0532 0130 00",
+	"00020101021138530010A0000007270123000697041601092576788590208QRIBFTTA"
+	"53037045802VN6304AE9F",
+	"Ngân hàng TMCP Á Châu 257678859",
+};
+static const char *const mt_want[] = {
+	"+84795555373", "970436:0011004012345", "telegram:some_user",
+	"xn--bcher-kva.de", "DE89370400440532013000", "970416:257678859",
+	"970416:257678859",
+};
+
+static void *mt_run(void *arg)
+{
+	long bad = 0;
+	(void)arg;
+	for (int i = 0; i < 3000; i++) {
+		size_t k = (size_t)i % 7;
+		char out[SDX_CANON_MAX];
+		if (sdx_normalize(SDX_KIND_AUTO, mt_in[k], strlen(mt_in[k]), out,
+				  sizeof out, NULL, NULL, NULL) != 0 ||
+		    strcmp(out, mt_want[k]))
+			bad++;
+	}
+	return (void *)bad;
+}
+
+Test(detect, threads)
+{
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, mt_run, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		void *bad;
+		pthread_join(t[i], &bad);
+		cr_assert_eq((long)bad, 0);
+	}
+}

@@ -66,13 +66,21 @@ SDX_API int sdx_kind_parse(const char *name, sdx_kind *out);
  * of chat platforms and "platform:name" -> handle; "<bank>:<acct>", a
  * bank name or code followed by an account, or a VietQR payload -> bank;
  * two letters + two digits + mod-97 valid -> iban; URLs and host names ->
- * domain. Allocation-free and thread-safe. */
+ * domain. A "00" digit string that is not a valid phone number but has
+ * 6..19 digits is an account ("0011004012345").
+ * Leading and trailing white space is ignored; err->offset counts from the
+ * start of `input` as passed. The accepted forms of every kind are listed
+ * in scamdex(1), section NORMALIZE.
+ * Allocation-free and thread-safe; the one exception is a domain whose
+ * host is non-ASCII or punycode ("xn--"), which libidn2 checks with an
+ * internal allocation. */
 SDX_API int sdx_normalize(sdx_kind kind, const char *input, size_t len,
 			  char *out, size_t outsize, size_t *outlen,
 			  sdx_kind *kind_out, sdx_norm_error *err);
 
 /* A parsed VietQR (EMVCo / NAPAS247) payload. Strings are NUL-terminated
- * copies. */
+ * copies; a longer amount, purpose or merchant value is cut to fit (at a
+ * UTF-8 character boundary). */
 typedef struct sdx_vietqr {
 	char bin[7];          /* 38.01.00, six digits */
 	char account[20];     /* 38.01.01, up to 19 characters, upper-cased */
@@ -99,7 +107,15 @@ typedef struct sdx_bank_info {
 } sdx_bank_info;
 
 /* Look a bank up by BIN, code, short name or full name (case and
- * Vietnamese diacritics ignored). SDX_EBANK if none matches. */
+ * Vietnamese diacritics ignored). SDX_EBANK if none matches.
+ * Also alternate and former codes and names from the reference table
+ * ("AGRIBANK", "STP", "OceanBank"); spaces and punctuation are ignored
+ * ("MB Bank" = "MBBank"), as are a leading "Ngân hàng" and a trailing
+ * "Bank". Where one spelling names two banks, the code column of the
+ * reference table wins over an alternate code and an SBV-issued BIN
+ * (9704xx) over another list's: "BVB" is BaoViet Bank 970438 (BVBank is
+ * 970454 or "VCCB"), "CIMB" 970459, "MAFC" 970468. A BIN is never
+ * ambiguous: prefer it. */
 SDX_API int sdx_bank_lookup(const char *text, size_t len,
 			    const sdx_bank_info **out);
 
