@@ -148,7 +148,7 @@ static void on_record(int term, void *data)
 
 static int parser_init(struct csvin *c)
 {
-	if (csv_init(&c->p, CSV_STRICT_FINI) != 0)
+	if (csv_init(&c->p, 0) != 0)
 		return SDX_ENOMEM;
 	csv_set_delim(&c->p, c->delim);
 	return 0;
@@ -249,15 +249,17 @@ static int feed(struct csvin *c, const char *s, size_t len, int eol)
 	return 0;
 }
 
+/* End of input: the last record may lack its line end. An odd number of
+ * quotes means a quoted field never closed: libcsv would deliver it (its
+ * CSV_STRICT_FINI check needs strict mode), so refuse it here. */
 static int finish(struct csvin *c)
 {
 	size_t rawlen;
 
 	if (c->overflow)
 		return 0;
-	c->ended = 0;
-	if (csv_fini(&c->p, on_field, on_record, c) != 0) {
-		raw_trim(c, &rawlen);
+	raw_trim(c, &rawlen);
+	if (c->rawlen > 0 && c->quotes % 2 == 1) {
 		if (!c->have_header) {
 			fprintf(stderr,
 				"scamdex-import: %s:%zu: unterminated quoted "
@@ -268,6 +270,12 @@ static int finish(struct csvin *c)
 		return imp_reject(c->imp, c->line, "",
 				  "unterminated quoted field", c->raw,
 				  rawlen < 1024 ? rawlen : 1024);
+	}
+	c->ended = 0;
+	if (csv_fini(&c->p, on_field, on_record, c) != 0) {
+		fprintf(stderr, "scamdex-import: %s:%zu: %s\n", c->name,
+			c->line, csv_strerror(csv_error(&c->p)));
+		return IMP_EUSAGE;
 	}
 	return c->status;
 }

@@ -93,13 +93,57 @@ static int date(const struct row *row, int col, int32_t today, int32_t *out,
 	return 0;
 }
 
+/* Vocabulary cells repeat ("Giả danh công an" on row after row):
+ * remember what each exact text parsed to, so sdx_fold runs once per
+ * distinct text. Direct-mapped, single-threaded. */
+#define TERM_CACHE 128
+#define TERM_KEY 48
+struct term_slot {
+	size_t len; /* 0 = empty */
+	char key[TERM_KEY];
+	int value;
+	int ok;
+};
+static struct term_slot term_cache[COL_COUNT][TERM_CACHE];
+
+static unsigned text_hash(const char *s, size_t len)
+{
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
 static int term(const struct row *row, int col,
 		int (*parse)(const char *, size_t, int *), int *out,
 		const char *what, struct reject *rej)
 {
+	const char *s;
+	size_t len;
+	struct term_slot *slot = NULL;
+	int ok;
+
 	if (row->n[col] == 0)
 		return 0;
-	if (parse(row->v[col][0].s, row->v[col][0].len, out) != 0)
+	s = row->v[col][0].s;
+	len = row->v[col][0].len;
+	if (len < TERM_KEY) {
+		slot = &term_cache[col][text_hash(s, len) % TERM_CACHE];
+		if (slot->len == len && memcmp(slot->key, s, len) == 0) {
+			if (!slot->ok)
+				return fail(rej, col, "unknown %s", what);
+			*out = slot->value;
+			return 0;
+		}
+	}
+	ok = parse(s, len, out) == 0;
+	if (slot) {
+		slot->len = len;
+		memcpy(slot->key, s, len);
+		slot->ok = ok;
+		slot->value = ok ? *out : 0;
+	}
+	if (!ok)
 		return fail(rej, col, "unknown %s", what);
 	return 0;
 }

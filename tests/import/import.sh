@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# import.sh: scamdex-import end to end (TAP). Imports the fixtures in
+# fixtures/import into fresh databases and reads them back with imptool
+# (the C API), compares reject files and totals lines exactly.
+#   import.sh IMPORT GEN IMPTOOL
+set -u
+import=$(realpath "$1") gen=$(realpath "$2") imptool=$(realpath "$3")
+fix=$SOURCE_ROOT/fixtures/import
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/scamdex-import-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	[ -n "${2:-}" ] && sed 's/^/# /' "$2" | head -40
+	return 0
+}
+# check NAME CMD...: ok when CMD succeeds
+check() { local name=$1; shift; if "$@" >"$tmp/out" 2>&1; then ok "$name"; else not_ok "$name" "$tmp/out"; fi; }
+# same NAME EXPECTED ACTUAL: files equal
+same() {
+	if diff -u "$2" "$3" >"$tmp/diff" 2>&1; then ok "$1"; else not_ok "$1" "$tmp/diff"; fi
+}
+# run DB ARGS...: import with stderr in $tmp/err and status in $rc
+run() {
+	local db=$1; shift
+	(cd "$fix" && "$import" --db "$db" "$@") >"$tmp/stdout" 2>"$tmp/err"
+	rc=$?
+}
+last() { tail -n 1 "$tmp/err"; }
+expect() { # NAME STATUS LASTLINE
+	if [ "$rc" -eq "$2" ] && [ "$(last)" = "$3" ]; then ok "$1"; else
+		echo "status $rc (want $2), last line: $(last)" >"$tmp/why"
+		cat "$tmp/err" >>"$tmp/why"; not_ok "$1" "$tmp/why"; fi
+}
+# identity: "read N = accepted A + duplicate D + rejected R" with N = A+D+R
+identity() {
+	local l; l=$(last)
+	[[ $l =~ ^read\ ([0-9]+)\ =\ accepted\ ([0-9]+)\ \+\ duplicate\ ([0-9]+)\ \+\ rejected\ ([0-9]+)$ ]] &&
+		[ "${BASH_REMATCH[1]}" -eq $((BASH_REMATCH[2] + BASH_REMATCH[3] + BASH_REMATCH[4])) ]
+}
+
+db=$tmp/db
+# ---- the good fixtures, one database ----
+run "$db" ok-en.csv
+expect "ok-en.csv: every column, English headers" 0 "read 6 = accepted 6 + duplicate 0 + rejected 0"
+run "$db" ok-vi.csv
+expect "ok-vi.csv: Vietnamese headers, BOM, CRLF" 0 "read 3 = accepted 3 + duplicate 0 + rejected 0"
+if grep -qx "scamdex-import: ok-vi.csv:1: ignoring column 'Ghi chú' (name it with --map)" "$tmp/err"; then
+	ok "ok-vi.csv: an unknown column is named on stderr"; else not_ok "unknown column warning" "$tmp/err"; fi
+run "$db" ok-semicolon.csv
+expect "ok-semicolon.csv: ';' delimiter (Excel, Vietnamese locale)" 0 "read 2 = accepted 2 + duplicate 0 + rejected 0"
+run "$db" ok-reports.jsonl
+expect "ok-reports.jsonl: JSON Lines, arrays, numbers, null" 0 "read 3 = accepted 3 + duplicate 0 + rejected 0"
+run "$db" --map ok-map.map ok-map.csv
+expect "ok-map.csv with --map" 0 "read 1 = accepted 1 + duplicate 0 + rejected 0"
+
+"$imptool" show "$db" "$fix/ok.keys" >"$tmp/show" 2>&1
+same "every field of every report read back" "$fix/ok.expected" "$tmp/show"
+"$imptool" stats "$db" >"$tmp/stats1" 2>&1
+check "verify after the good fixtures" "$imptool" verify "$db"
+
+# ---- re-import adds nothing ----
+run "$db" ok-en.csv ok-vi.csv ok-semicolon.csv ok-reports.jsonl
+expect "re-import: every row a duplicate" 0 "read 14 = accepted 0 + duplicate 14 + rejected 0"
+run "$db" --map ok-map.map --batch 1 ok-map.csv
+expect "re-import with --map and --batch 1" 0 "read 1 = accepted 0 + duplicate 1 + rejected 0"
+"$imptool" stats "$db" >"$tmp/stats2" 2>&1
+same "re-import leaves the totals as they were" "$tmp/stats1" "$tmp/stats2"
+
+# ---- bad rows: exact reject reasons ----
+run "$tmp/bad" --reject "$tmp/rejects.csv" bad-rows.csv
+expect "bad-rows.csv: exit 1, totals" 1 "read 26 = accepted 2 + duplicate 0 + rejected 24"
+same "bad-rows.csv: the reject file, line, column and reason of every row" "$fix/bad-rows.rejects.csv" "$tmp/rejects.csv"
+run "$tmp/bad" bad-rows.csv
+if [ "$rc" -eq 1 ] && grep -qx "scamdex-import: bad-rows.csv:5: incident_date: date after today" "$tmp/err" &&
+	[ "$(grep -c '^scamdex-import: bad-rows.csv:' "$tmp/err")" -eq 24 ]; then
+	ok "without --reject, every refused row is a line on stderr"
+else not_ok "rejects on stderr" "$tmp/err"; fi
+expect "bad-rows.csv again: the good rows are duplicates" 1 "read 26 = accepted 0 + duplicate 2 + rejected 24"
+
+# ---- bounded rows and lines ----
+{
+	echo "phone,narrative"
+	printf '0385550401,"'; head -c 70000 /dev/zero | tr '\0' 'x'; printf '\nstill inside, quoted"\n'
+	echo "0385550402,after the long row"
+} >"$tmp/long.csv"
+(cd "$tmp" && "$import" --db "$tmp/long" --reject long-rej.csv long.csv) >/dev/null 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 1 ] && [ "$(last)" = "read 2 = accepted 1 + duplicate 0 + rejected 1" ] &&
+	[ "$(sed -n 2p "$tmp/long-rej.csv" | cut -d, -f1-4)" = "long.csv,2,,row longer than 65536 bytes" ]; then
+	ok "a row over 64 KiB is refused and the next row is read"
+else not_ok "long row" "$tmp/err"; fi
+{
+	printf '{"phone":"0385550403","narrative":"'; head -c 70000 /dev/zero | tr '\0' 'y'; echo '"}'
+	echo '{"phone":"0385550404"}'
+	echo 'not json'
+	echo '[1,2]'
+} >"$tmp/long.jsonl"
+(cd "$tmp" && "$import" --db "$tmp/long" --reject long-rej2.csv long.jsonl) >/dev/null 2>"$tmp/err"; rc=$?
+printf '%s\n' "long.jsonl,1,,line longer than 65536 bytes" \
+	"long.jsonl,3,,invalid JSON: '[' or '{' expected near 'not' (column 3)" \
+	"long.jsonl,4,,not a JSON object" >"$tmp/want"
+cut -d, -f1-4 "$tmp/long-rej2.csv" | tail -n +2 | sed 's/,"/,/; s/"$//' >"$tmp/got"
+if [ "$rc" -eq 1 ] && [ "$(last)" = "read 4 = accepted 1 + duplicate 0 + rejected 3" ]; then
+	same "JSONL: long line, bad JSON and a non-object are refused" "$tmp/want" "$tmp/got"
+else not_ok "JSONL bounds" "$tmp/err"; fi
+
+# ---- usage, input and database errors ----
+run "$tmp/u" --bogus ok-en.csv
+expect "unknown option: exit 2" 2 "Try 'scamdex-import --help'."
+run "$tmp/u" --batch 0 ok-en.csv
+expect "--batch 0: exit 2" 2 "Try 'scamdex-import --help'."
+run "$tmp/u" no-such-file.csv
+expect "missing input: exit 2" 2 "scamdex-import: no-such-file.csv: No such file or directory"
+printf 'name,note\nx,y\n' >"$tmp/noid.csv"
+run "$tmp/u" "$tmp/noid.csv"
+if [ "$rc" -eq 2 ] && grep -q "no identifier column" "$tmp/err"; then ok "a header without an identifier column: exit 2"; else not_ok "no identifier column" "$tmp/err"; fi
+: >"$tmp/afile"
+run "$tmp/afile/db" ok-en.csv
+if [ "$rc" -eq 3 ]; then ok "an unusable database path: exit 3"; else not_ok "database error exit 3" "$tmp/err"; fi
+if "$import" --help | grep -q '^usage: scamdex-import'; then ok "--help on stdout, exit 0"; else not_ok "--help"; fi
+
+# ---- standard input, SCAMDEX_DB ----
+(cd "$fix" && SCAMDEX_DB="$tmp/stdin-db" "$import" --quiet --format csv - <ok-en.csv) 2>"$tmp/err"; rc=$?
+expect "'-' reads standard input, SCAMDEX_DB names the database" 0 "read 6 = accepted 6 + duplicate 0 + rejected 0"
+
+# ---- generated data: totals identity, batch sizes, every identifier found ----
+"$gen" --n 3000 --seed 7 --out "$tmp" >/dev/null 2>&1
+run "$tmp/g1" --batch 97 "$tmp/import.csv"
+if [ "$rc" -eq 0 ] && identity; then ok "generated CSV: $(last)"; else not_ok "generated import" "$tmp/err"; fi
+mkdir -p "$tmp/j" && "$gen" --n 3000 --seed 7 --format jsonl --out "$tmp/j" >/dev/null 2>&1
+run "$tmp/g2" "$tmp/j/import.jsonl"
+if [ "$rc" -eq 0 ] && identity; then ok "generated JSONL: $(last)"; else not_ok "generated JSONL import" "$tmp/err"; fi
+"$imptool" checks "$tmp/g1" "$tmp/hits.keys" >"$tmp/c1"
+"$imptool" checks "$tmp/g2" "$tmp/hits.keys" >"$tmp/c2"
+same "CSV and JSONL of the same reports: the same summaries" "$tmp/c1" "$tmp/c2"
+if [ -s "$tmp/c1" ] && ! grep -v ' verdict=reported ' "$tmp/c1" >"$tmp/bad-hits"; then
+	ok "every generated identifier is found ($(wc -l <"$tmp/c1") look-ups)"; else not_ok "hits" "$tmp/bad-hits"; fi
+"$imptool" checks "$tmp/g1" "$tmp/miss.keys" >"$tmp/m1"
+if [ -s "$tmp/m1" ] && ! grep -v ' verdict=unknown ' "$tmp/m1" >"$tmp/bad-miss"; then
+	ok "no never-reported identifier is found"; else not_ok "misses" "$tmp/bad-miss"; fi
+check "verify after the generated import" "$imptool" verify "$tmp/g1"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
