@@ -75,6 +75,23 @@ static int on_link(const sdx_link *l, void *arg)
 	return 0;
 }
 
+/* --dot: the start's own reports join the picture, also those that name
+ * no other identifier (the walk reports only what it discovers). */
+struct start_ctx {
+	struct ctx *c;
+	sdx_kind kind;
+	const char *canonical;
+};
+
+static int on_start_report(const sdx_report *r, void *arg)
+{
+	struct start_ctx *s = arg;
+	sdx_link l = {s->kind, s->canonical, SDX_ROLE_NONE, {0},
+		      r->category, 0};
+	memcpy(l.report_id, r->id, 16);
+	return on_link(&l, s->c);
+}
+
 static void print_text(const struct ctx *c)
 {
 	char hex[33];
@@ -169,8 +186,48 @@ static int seen_report(const struct ctx *c, size_t upto, const struct edge *e)
 	return 0;
 }
 
-static void print_dot(const struct ctx *c, sdx_kind kind,
-		      const char *canonical, unsigned depth)
+static int is_node(const struct ctx *c, sdx_kind kind, const char *canonical,
+		   sdx_kind start_kind, const char *start)
+{
+	if (kind == start_kind && !strcmp(canonical, start))
+		return 1;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->edges[i].kind == kind &&
+		    !strcmp(c->edges[i].canonical, canonical))
+			return 1;
+	return 0;
+}
+
+/* The links walk names each identifier once, through the report that
+ * found it; the picture needs every identifier a report names, so each
+ * report is read and joined to every identifier of the graph it names. */
+static void dot_report_edges(sdx_db *db, const struct ctx *c, size_t i,
+			     int audience, sdx_kind kind, const char *canonical)
+{
+	static sdx_report r;
+	const struct edge *e = &c->edges[i];
+	char hex[33];
+	sdx_id_to_hex(e->report, hex);
+	if (sdx_report_get(db, e->report, audience, &r) != 0) {
+		/* not readable: at least the edge the walk gave */
+		r.n_idents = 1;
+		r.idents[0].kind = e->kind;
+		r.idents[0].role = e->role;
+		snprintf(r.idents[0].canonical, SDX_CANON_MAX, "%s",
+			 e->canonical);
+	}
+	for (size_t k = 0; k < r.n_idents; k++) {
+		const sdx_ident *id = &r.idents[k];
+		if (!is_node(c, id->kind, id->canonical, kind, canonical))
+			continue;
+		printf("\t\"report %s\" -- ", hex);
+		dot_ident_id(id->kind, id->canonical);
+		printf(" [label=\"%s\"];\n", sdx_role_name(id->role));
+	}
+}
+
+static void print_dot(sdx_db *db, const struct ctx *c, sdx_kind kind,
+		      const char *canonical, unsigned depth, int audience)
 {
 	char hex[33], label[SDX_CANON_MAX + 64];
 	printf("graph scamdex {\n"
@@ -218,13 +275,9 @@ static void print_dot(const struct ctx *c, sdx_kind kind,
 		       hex, hex,
 		       e->category ? sdx_category_name(e->category) : "");
 	}
-	for (size_t i = 0; i < c->n; i++) {
-		const struct edge *e = &c->edges[i];
-		sdx_id_to_hex(e->report, hex);
-		printf("\t\"report %s\" -- ", hex);
-		dot_ident_id(e->kind, e->canonical);
-		printf(" [label=\"%s\"];\n", sdx_role_name(e->role));
-	}
+	for (size_t i = 0; i < c->n; i++)
+		if (!seen_report(c, i, &c->edges[i]))
+			dot_report_edges(db, c, i, audience, kind, canonical);
 	printf("}\n");
 }
 
@@ -288,21 +341,33 @@ int cmd_links(int argc, char **argv)
 	int truncated = 0;
 	rc = sdx_links(db, kind, canonical, (unsigned)depth, (size_t)limit,
 		       audience, on_link, &c, &truncated);
-	sdx_db_close(db);
 	if (c.error)
 		rc = c.error;
 	if (rc != 0) {
+		sdx_db_close(db);
 		free(c.edges);
 		return cli_db_error(&cmd, canonical, rc);
 	}
-	if (c.fmt == F_DOT)
-		print_dot(&c, kind, canonical, (unsigned)depth);
+	if (c.fmt == F_DOT) {
+		struct start_ctx sc = {&c, kind, canonical};
+		rc = sdx_show(db, kind, canonical, audience, on_start_report,
+			      &sc);
+		if (c.error)
+			rc = c.error;
+		if (rc != 0) {
+			sdx_db_close(db);
+			free(c.edges);
+			return cli_db_error(&cmd, canonical, rc);
+		}
+		print_dot(db, &c, kind, canonical, (unsigned)depth, audience);
+	}
 	else if (c.fmt == F_JSON)
 		rc = print_json(&c);
 	else if (c.n == 0)
 		printf("no links for %s %s\n", sdx_kind_name(kind), canonical);
 	else
 		print_text(&c);
+	sdx_db_close(db);
 	free(c.edges);
 	if (truncated)
 		fprintf(stderr,

@@ -100,6 +100,8 @@ struct build {
 	const char *handles[MAXID], *platforms[MAXID];
 	size_t nbank, naccount, nhandle, nplatform;
 	int have_agency;
+	json_t *json; /* kept until the report is built: banks[] etc. point
+	                 into it */
 	char msg[512]; /* what was wrong, for the caller to print */
 };
 
@@ -348,7 +350,7 @@ static int from_json(struct build *b, const char *path)
 			rc = set_json(b, id, key, v);
 		}
 	}
-	json_decref(root);
+	b->json = root;
 	return rc;
 }
 
@@ -386,11 +388,11 @@ int cmd_report(int argc, char **argv)
 		return cli_usage_error(&cmd,
 				       "--json takes every field from the "
 				       "object; give no other flags");
-	if (json_path && from_json(&b, json_path)) {
-		fprintf(stderr, "scamdex report: %s\n", b.msg);
-		return EXIT_USAGE;
-	}
-	if (finish_build(&b)) {
+	int bad = json_path && from_json(&b, json_path);
+	if (!bad)
+		bad = finish_build(&b);
+	json_decref(b.json);
+	if (bad) {
 		if (json_path) {
 			fprintf(stderr, "scamdex report: %s\n", b.msg);
 			return EXIT_USAGE;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh: golden end-to-end tests of the scamdex CLI (TAP).
-#   run.sh SCAMDEX CASES_DIR FIXTURES_DIR
+#   run.sh SCAMDEX CASES_DIR FIXTURES_DIR [SCAMDEX_IMPORT DEMO_DIR]
 # Builds a database from FIXTURES_DIR/reports.jsonl with 'scamdex report
 # --json -' (one report per line), marks an official number, retracts and
 # disputes a report, then runs every case in CASES_DIR (in name order).
@@ -14,7 +14,7 @@
 #   status  expected exit status
 # CLI_REGEN=1 rewrites out, err and status from what the binary does.
 set -u
-scamdex=$1 cases=$2 fixtures=$3
+scamdex=$1 cases=$2 fixtures=$3 import=${4:-} demo=${5:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scamdex-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export SCAMDEX_DB=$tmp/db SCAMDEX_TODAY=${SCAMDEX_TODAY:-2026-11-28} NO_COLOR=1
@@ -96,7 +96,7 @@ if [ $? = 3 ]; then ok "check to /dev/full: status 3"; else not_ok "check to /de
 
 # colour: only on a terminal (script(1) gives one), never with NO_COLOR
 if command -v script >/dev/null; then
-	SCAMDEX_BIN=$scamdex script -qec '"$SCAMDEX_BIN" check 038.555.1234' /dev/null >"$tmp/tty" 2>&1
+	env -u NO_COLOR SCAMDEX_BIN=$scamdex script -qec '"$SCAMDEX_BIN" check 038.555.1234' /dev/null >"$tmp/tty" 2>&1
 	if grep -q $'\033\\[' "$tmp/tty"; then ok "colour on a terminal"; else not_ok "colour on a terminal"; fi
 	NO_COLOR=1 SCAMDEX_BIN=$scamdex script -qec '"$SCAMDEX_BIN" check 038.555.1234' /dev/null >"$tmp/tty" 2>&1
 	if grep -q $'\033' "$tmp/tty" || ! grep -q REPORTED "$tmp/tty"; then
@@ -121,6 +121,25 @@ if command -v dot >/dev/null; then
 	fi
 else
 	echo "ok $((n += 1)) - links --dot renders # SKIP dot not installed"
+fi
+
+# the demo case (fixtures/demo, loaded by scamdex-import): the network
+# around the deepfake caller renders with Graphviz
+if [ -n "$import" ] && [ -x "$import" ] && [ -f "$demo/reports.csv" ] && command -v dot >/dev/null; then
+	"$import" --db "$tmp/demo" --origin demo --quiet "$demo/reports.csv" >/dev/null 2>&1
+	st=$?
+	if [ $st -le 1 ] &&
+		"$scamdex" --db "$tmp/demo" links --kind phone --dot 038.555.1234 >"$tmp/demo.dot" &&
+		dot -Tsvg "$tmp/demo.dot" >"$tmp/demo.svg" 2>"$tmp/dot.err" &&
+		grep -q '<svg' "$tmp/demo.svg" && [ ! -s "$tmp/dot.err" ] &&
+		[ "$(grep -c -- ' -- ' "$tmp/demo.dot")" -ge 3 ]; then
+		ok "demo: links --dot 038.555.1234 renders with dot -Tsvg ($(grep -c -- ' -- ' "$tmp/demo.dot") edges)"
+	else
+		not_ok "demo: links --dot 038.555.1234 renders with dot -Tsvg (import status $st)"
+		sed 's/^/#   /' "$tmp/dot.err"
+	fi
+else
+	echo "ok $((n += 1)) - demo links --dot renders # SKIP scamdex-import, demo data or dot missing"
 fi
 
 # a batch of 20,000 lines with invalid ones in the middle: one answer per
