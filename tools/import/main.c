@@ -352,6 +352,7 @@ int main(int argc, char **argv)
 	files = calloc((size_t)nfiles, sizeof *files);
 	if (!files)
 		return 3;
+	status = 2;
 	for (int i = 0; i < nfiles; i++) {
 		const char *name = optind + i < argc ? argv[optind + i] : "-";
 		struct stat st;
@@ -363,20 +364,22 @@ int main(int argc, char **argv)
 		if (!files[i]) {
 			fprintf(stderr, "scamdex-import: %s: %s\n", name,
 				strerror(errno));
-			return 2;
+			goto out;
 		}
 		if (fstat(fileno(files[i]), &st) == 0 && S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "scamdex-import: %s: is a directory\n",
 				name);
-			return 2;
+			goto out;
 		}
-		if (S_ISREG(st.st_mode))
+		if (fstat(fileno(files[i]), &st) == 0 && S_ISREG(st.st_mode))
 			total_bytes += (uint64_t)st.st_size;
 	}
-	if (colmap_new(&imp.map) != 0)
-		return 3;
+	if (colmap_new(&imp.map) != 0) {
+		status = 3;
+		goto out;
+	}
 	if (map_path && colmap_load(imp.map, map_path) != 0)
-		return 2;
+		goto out;
 	if (imp.reject_path) {
 		imp.rejects = strcmp(imp.reject_path, "-") == 0
 				      ? stdout
@@ -384,19 +387,23 @@ int main(int argc, char **argv)
 		if (!imp.rejects) {
 			fprintf(stderr, "scamdex-import: %s: %s\n",
 				imp.reject_path, strerror(errno));
-			return 2;
+			goto out;
 		}
 		fputs("file,line,column,reason,row\n", imp.rejects);
 	}
-	if (db_path(db_opt, path, sizeof path) != 0)
-		return usage_error("%s", "no database path: use --db, "
-					 "SCAMDEX_DB or HOME");
+	if (db_path(db_opt, path, sizeof path) != 0) {
+		status = usage_error("%s", "no database path: use --db, "
+					   "SCAMDEX_DB or HOME");
+		goto out;
+	}
 	rc = sdx_db_open(path, SDX_OPEN_CREATE, &imp.db);
 	if (rc != 0) {
 		fprintf(stderr, "scamdex-import: %s: %s\n", path,
 			sdx_strerror(rc));
-		return 3;
+		status = 3;
+		goto out;
 	}
+	status = 0;
 	imp.def.today = sdx_date_today();
 
 	memset(&sa, 0, sizeof sa);
@@ -418,6 +425,7 @@ int main(int argc, char **argv)
 			imp.bytes_before += (uint64_t)st.st_size;
 		if (files[i] != stdin)
 			fclose(files[i]);
+		files[i] = NULL;
 		if (rc == 0 && commit(&imp) != 0)
 			rc = imp.db_status;
 	}
@@ -463,5 +471,15 @@ int main(int argc, char **argv)
 		(unsigned long long)imp.accepted,
 		(unsigned long long)imp.duplicate,
 		(unsigned long long)imp.rejected);
+	return status;
+
+out: /* before any row was read */
+	for (int i = 0; i < nfiles; i++)
+		if (files[i] && files[i] != stdin)
+			fclose(files[i]);
+	if (imp.rejects && imp.rejects != stdout)
+		fclose(imp.rejects);
+	colmap_free(imp.map);
+	free(files);
 	return status;
 }
