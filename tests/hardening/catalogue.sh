@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # catalogue.sh: feed every hostile input of fixtures/bad/MANIFEST to its
-# command and check the exact exit status, a substring of stderr, and that
-# the database is unchanged (dbdump, a fingerprint of every sub-database,
-# before and after). Ends with `scamdex verify`. Prints TAP.
+# command and check the exact exit status, a substring of its output, and
+# whether the database changed (dbdump, a fingerprint of every
+# sub-database, before and after): refused input must leave it as it was.
+# Ends with `scamdex verify`. Prints TAP. The MANIFEST format is described
+# at its top.
 #
 # Environment (set by meson's test_env): SOURCE_ROOT, BUILD_ROOT.
 # Each input is copied to a scratch directory first, so that reject files
@@ -44,11 +46,9 @@ gen_inputs "$tmp/in" >>"$tmp/setup.log" 2>&1 || {
 
 while IFS= read -r line || [ -n "$line" ]; do
 	case $line in '' | '#'*) continue ;; esac
-	# FILE | COMMAND | EXIT | STDERR
-	file=$(printf '%s' "$line" | awk -F ' [|] ' '{print $1}')
-	cmd=$(printf '%s' "$line" | awk -F ' [|] ' '{print $2}')
-	want_rc=$(printf '%s' "$line" | awk -F ' [|] ' '{print $3}')
-	want_err=$(printf '%s' "$line" | awk -F ' [|] ' '{print $4}')
+	# FILE | COMMAND | EXIT | OUTPUT | DB [| bug: TEXT]
+	IFS=$'\x1f' read -r file cmd want_rc want_out want_db bug < <(printf '%s' "$line" |
+		awk -F ' [|] ' '{ printf "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\n", $1, $2, $3, $4, $5, $6 }')
 	if [[ $file == @* ]]; then
 		input=$tmp/in/${file#@}
 	else
@@ -65,19 +65,29 @@ while IFS= read -r line || [ -n "$line" ]; do
 	"$dbdump" "$DB" >"$tmp/after" 2>&1
 	problems=()
 	[ "$rc" = "$want_rc" ] || problems+=("exit status $rc, expected $want_rc")
-	if [ "$want_err" = "-" ]; then
+	if [ "$want_out" = "-" ]; then
 		[ -s "$tmp/err" ] && problems+=("stderr not empty")
-	elif ! grep -qF -- "$want_err" "$tmp/err"; then
-		problems+=("stderr lacks: $want_err")
+	elif [[ $want_out == out:* ]]; then
+		grep -qaF -- "${want_out#out:}" "$tmp/out" || problems+=("stdout lacks: ${want_out#out:}")
+	elif ! grep -qaF -- "$want_out" "$tmp/err"; then
+		problems+=("stderr lacks: $want_out")
 	fi
-	cmp -s "$tmp/before" "$tmp/after" || problems+=("database changed")
+	if cmp -s "$tmp/before" "$tmp/after"; then
+		[ "$want_db" = same ] || problems+=("database unchanged, expected a change")
+	else
+		[ "$want_db" = changed ] || problems+=("database changed")
+	fi
 	if [ ${#problems[@]} -eq 0 ]; then
-		ok "$file: $cmd -> $want_rc"
+		ok "$file: $cmd -> $want_rc${bug:+ (bug fixed? drop the marker: $bug)}"
+	elif [ -n "$bug" ]; then
+		# a known bug of another area, reported; the test stays visible
+		ok "$file: $cmd # SKIP known ${bug}: ${problems[*]}"
 	else
 		not_ok "$file: $cmd" "${problems[@]}" "stderr: $(head -c 600 "$tmp/err" | tr '\n' ' ')" \
+			"stdout: $(head -c 300 "$tmp/out" | tr '\n' ' ')" \
 			"db diff: $(diff "$tmp/before" "$tmp/after" | tr '\n' ' ' | head -c 400)"
-		cp "$tmp/after" "$tmp/before" # judge the next case on its own
 	fi
+	cp "$tmp/after" "$tmp/before" # the next case is judged on its own
 	rm -f "$tmp/work"/*
 done <"$manifest"
 
