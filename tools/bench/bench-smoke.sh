@@ -63,7 +63,7 @@ if built("tools/import/scamdex-import") and built("tools/gen/scamdex-gen"):
     if built("cli/scamdex"):
         check(positive(r.get("cli_batch", {}).get("scamdex")),
               "the scamdex check --json batch rate is measured")
-    if built("tools/bench/bench-check"):
+    if built("tools/bench/bench-inproc"):
         check(all(positive(r.get(m, {}).get("scamdex"))
                   for m in ("check_1t", "check_2t", "check_miss")),
               "the in-process check rates are measured")

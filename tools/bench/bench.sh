@@ -61,7 +61,7 @@ baseline=$build/tools/bench/bench-baseline
 gen=$build/tools/gen/scamdex-gen
 import=$build/tools/import/scamdex-import
 scamdex=$build/cli/scamdex
-check=$build/tools/bench/bench-check
+inproc=$build/tools/bench/bench-inproc
 sync=$build/tools/sync/scamdex-sync
 
 export SCAMDEX_DB=$work/nonexistent-db NO_COLOR=1
@@ -129,13 +129,12 @@ else
 	log "import: scamdex-import or the generated input missing, skipped"
 fi
 
-# ---- scamdex check, in-process (bench-check) ----
-if have "$check" && [ -d "$db" ]; then
-	log "check: bench-check"
-	"$check" --db "$db" --reps "$reps" --hits "$data/hits.in" \
-		--miss "$data/miss.in" >>"$results"
+# ---- scamdex check, in-process (sdx_check through the C API) ----
+if have "$inproc" && [ -d "$db" ]; then
+	log "check: in-process, 1 and 2 threads, hits and misses"
+	"$inproc" "$reps" "$db" "$data/hits.keys" "$data/miss.keys" >>"$results"
 else
-	log "check: bench-check or the database missing, skipped"
+	log "check: bench-inproc or the database missing, skipped"
 fi
 
 # ---- scamdex check --json, batch from a file ----
