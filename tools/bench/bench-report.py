@@ -232,6 +232,27 @@ def targets(stat, sizes, rss):
     return out
 
 
+def machine():
+    """cores, memory and CPU of this machine, and the date (UTC)."""
+    model = "?"
+    mem = 0
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return {"cores": len(os.sched_getaffinity(0)), "memory_bytes": mem,
+            "cpu": model, "loadavg": list(os.getloadavg()),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
 def cmd_report(a):
     runs, sizes, rss = load(a.results)
     stat = {k: summary(v) for k, v in runs.items()}
@@ -239,11 +260,16 @@ def cmd_report(a):
     reports = next((sizes[s]["reports"] for s in SYSTEMS if s in sizes),
                    None)
 
+    host = machine()
     lines = []
     lines.append(f"scamdex benchmark: n = {a.n:,} identifiers"
                  + (f", {reports:,} reports" if reports else "")
                  + f"; median of {'/'.join(map(str, reps)) or '0'} "
                  "repetitions, ± half the spread (max-min) over the median")
+    lines.append(f"machine: {host['cores']} cores ({host['cpu']}), "
+                 f"{host['memory_bytes'] / (1 << 30):.0f} GiB memory; "
+                 f"{host['date']}; load average "
+                 f"{' '.join(f'{x:.1f}' for x in host['loadavg'])}")
     hdr = (f"{'figure':<28} {'unit':<10} {'scamdex':>13} {'raw LMDB':>13} "
            f"{'SQLite':>13} {'/LMDB':>7} {'/SQLite':>8}")
     lines.append(hdr)
@@ -300,7 +326,7 @@ def cmd_report(a):
         json.dump(res, f, indent=2)
         f.write("\n")
     if a.details:
-        det = {"n": a.n, "reports": reports,
+        det = {"n": a.n, "reports": reports, "machine": host,
                "figures": {f"{m}/{s}": v for (m, s), v in stat.items()},
                "sizes": sizes, "peak_rss_anon": rss,
                "targets": [{"target": d, "met": ok, "value": t}
