@@ -59,6 +59,8 @@ void cli_buf_free(struct cli_buf *b)
 
 int cli_buf_put(struct cli_buf *b, const char *s, size_t n)
 {
+	if (n == 0) /* "" (no colour) into a buffer not yet allocated */
+		return 0;
 	if (cli_buf_reserve(b, n) != 0)
 		return -1;
 	memcpy(b->p + b->len, s, n);
