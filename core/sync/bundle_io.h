@@ -84,6 +84,9 @@ int sdx_sigstream_verify(sdx_sigstream *s, const uint8_t pubkey[32],
 			 const uint8_t sig[64]); /* 0 or SDX_ESIGNATURE */
 void sdx_sigstream_free(sdx_sigstream *s);
 
+/* Operations per write transaction of an import (sync_import.c). */
+extern size_t sdx_import_batch;
+
 /* Office ids: [A-Za-z0-9._-]{1,SDX_OFFICE_MAX}. */
 int sdx_office_valid(const char *s, size_t len);
 

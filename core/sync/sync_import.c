@@ -1,9 +1,13 @@
 /* sync_import.c: verifying and applying a bundle. Pass 1 walks the whole
  * file and checks everything (framing, checksum, sender's signature,
- * trust, every origin's chain and segment signature) without writing.
- * Pass 2 walks it again inside one write transaction, applying as it
- * goes and re-checking every signature (the file could change between
- * the passes); any failure aborts, so the database is unchanged. */
+ * trust, every origin's chain and segment signature, every body's
+ * encoding) without writing, and notes the chain value every BATCH
+ * operations. Pass 2 walks it again and applies it in write transactions
+ * of BATCH operations: a batch commits only once the chain at its end
+ * equals the one pass 1 verified, so what commits is exactly what was
+ * verified even if the file changes between the passes, and memory and
+ * transaction size stay bounded. Repeating an interrupted import is safe
+ * (what is held is skipped). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +15,14 @@
 #include "bundle_io.h"
 #include "codec.h"
 
+/* Operations per write transaction in pass 2 (tests make it small). */
+size_t sdx_import_batch = 65536;
+#define BATCH sdx_import_batch
+
 typedef struct walk {
 	sdx_db *db;
-	sdx_apply *apply; /* NULL in pass 1 */
+	int pass2;
+	sdx_apply *apply; /* pass 2: the open batch */
 	sdx_import_result *res;
 	sdx_breader r;
 	uint8_t sender_pk[32];
@@ -28,8 +37,12 @@ typedef struct walk {
 	uint64_t first, next, held, sig_held;
 	uint8_t chain[32];
 	int gapped;
+	/* chain after every BATCH-th operation, noted by pass 1 */
+	uint8_t (*cp)[32];
+	size_t n_cp, cap_cp;
 	/* pass 1 findings used by pass 2 */
 	int sig_newer;
+	uint64_t committed; /* applied ops in committed batches */
 	uint64_t gap_first, gap_held;
 	char gap_origin[SDX_OFFICE_MAX + 1];
 } walk;
@@ -122,6 +135,80 @@ static int on_run(walk *w, const sdx_bitem *it)
 	return 0;
 }
 
+/* An op body must decode as its type says; pass 1 checks it so that
+ * pass 2 cannot fail half-way on content. An add's audience is read
+ * from the report: the log keeps it, and it decides what a later export
+ * to a bank redacts. */
+static int check_body(walk *w, const sdx_bitem *it, int *audience)
+{
+	int rc;
+	if (it->type == SDX_OP_ADD) {
+		codec_report_view v;
+		if ((rc = codec_report_view_decode(it->bytes, it->len, &v)))
+			return fail(w, SDX_EBUNDLE,
+				    "origin %s seq %llu: not a report",
+				    w->origin, (unsigned long long)it->seq);
+		if (v.audience == SDX_AUD_POLICE &&
+		    w->res->audience == SDX_AUD_BANK)
+			return fail(w, SDX_EBUNDLE,
+				    "origin %s seq %llu: a police-only report "
+				    "in a bank bundle",
+				    w->origin, (unsigned long long)it->seq);
+		*audience = v.audience;
+	} else if (it->type == SDX_OP_ALLOW || it->type == SDX_OP_DISALLOW) {
+		codec_allow_op a;
+		if ((rc = codec_allow_op_decode(it->bytes, it->len, &a)))
+			return fail(w, SDX_EBUNDLE,
+				    "origin %s seq %llu: malformed %s",
+				    w->origin, (unsigned long long)it->seq,
+				    sdx_op_type_name(it->type));
+	} else {
+		codec_state_op o;
+		if ((rc = codec_state_op_decode(it->bytes, it->len, &o)))
+			return fail(w, SDX_EBUNDLE,
+				    "origin %s seq %llu: malformed %s",
+				    w->origin, (unsigned long long)it->seq,
+				    sdx_op_type_name(it->type));
+	}
+	return 0;
+}
+
+static int note_checkpoint(walk *w)
+{
+	if (w->n_cp == w->cap_cp) {
+		size_t cap = w->cap_cp ? 2 * w->cap_cp : 64;
+		uint8_t(*cp)[32] = realloc(w->cp, cap * sizeof *cp);
+		if (!cp)
+			return fail(w, SDX_ENOMEM, "out of memory");
+		w->cp = cp;
+		w->cap_cp = cap;
+	}
+	memcpy(w->cp[w->n_cp++], w->chain, 32);
+	return 0;
+}
+
+/* Pass 2, after every BATCH-th operation: commit what pass 1 verified. */
+static int batch_end(walk *w)
+{
+	size_t k;
+	int rc;
+	if (w->res->ops % BATCH != 0)
+		return 0;
+	k = (size_t)(w->res->ops / BATCH) - 1;
+	if (k >= w->n_cp || memcmp(w->cp[k], w->chain, 32) != 0)
+		return fail(w, SDX_EBUNDLE,
+			    "the bundle changed while it was imported");
+	rc = sdx_apply_commit(w->apply);
+	w->apply = NULL;
+	if (rc)
+		return fail(w, rc, "committing: %s", sdx_strerror(rc));
+	w->committed = w->res->applied;
+	if ((rc = sdx_apply_begin(w->db, &w->apply)))
+		return fail(w, rc, "starting a transaction: %s",
+			    sdx_strerror(rc));
+	return 0;
+}
+
 static int on_op(walk *w, const sdx_bitem *it)
 {
 	uint8_t digest[32];
@@ -142,30 +229,21 @@ static int on_op(walk *w, const sdx_bitem *it)
 	sdx_chain_next(w->chain, it->type, digest, w->chain);
 	w->next++;
 	w->res->ops++;
-	if (!w->apply || w->gapped)
-		return 0;
 	memset(&op, 0, sizeof op);
+	op.audience = it->kind == SDX_BI_REDACTED ? SDX_AUD_POLICE
+						  : SDX_AUD_BANK;
+	if (it->kind == SDX_BI_OP && (rc = check_body(w, it, &op.audience)))
+		return rc;
+	if (!w->pass2) {
+		if (w->res->ops % BATCH == 0 && (rc = note_checkpoint(w)))
+			return rc;
+		return 0;
+	}
+	if (w->gapped)
+		return batch_end(w);
 	op.origin = w->origin;
 	op.seq = it->seq;
 	op.type = it->type;
-	op.audience = it->kind == SDX_BI_REDACTED ? SDX_AUD_POLICE
-						  : SDX_AUD_BANK;
-	if (it->kind == SDX_BI_OP && it->type == SDX_OP_ADD) {
-		/* The log keeps each add's audience: it decides what a
-		 * later export to a bank redacts. */
-		codec_report_view v;
-		if (codec_report_view_decode(it->bytes, it->len, &v) != 0)
-			return fail(w, SDX_EBUNDLE,
-				    "origin %s seq %llu: not a report",
-				    w->origin, (unsigned long long)it->seq);
-		op.audience = v.audience;
-		if (v.audience == SDX_AUD_POLICE &&
-		    w->res->audience == SDX_AUD_BANK)
-			return fail(w, SDX_EBUNDLE,
-				    "origin %s seq %llu: a police-only report "
-				    "in a bank bundle",
-				    w->origin, (unsigned long long)it->seq);
-	}
 	op.body = it->kind == SDX_BI_REDACTED ? NULL : it->bytes;
 	op.body_len = it->kind == SDX_BI_REDACTED ? 0 : it->len;
 	memcpy(op.digest, digest, 32);
@@ -173,7 +251,7 @@ static int on_op(walk *w, const sdx_bitem *it)
 	rc = sdx_apply_op(w->apply, &op, &applied);
 	if (rc == SDX_EGAP) {
 		w->gapped = 1;
-		return 0;
+		return batch_end(w);
 	}
 	if (rc)
 		return fail(w, rc, "applying %s seq %llu: %s", w->origin,
@@ -185,7 +263,7 @@ static int on_op(walk *w, const sdx_bitem *it)
 	} else {
 		w->res->duplicates++;
 	}
-	return 0;
+	return batch_end(w);
 }
 
 static int on_segsig(walk *w, const sdx_bitem *it)
@@ -208,7 +286,7 @@ static int on_segsig(walk *w, const sdx_bitem *it)
 			    (unsigned long long)it->seq);
 	w->in_run = 0;
 	w->res->origins++;
-	if (!w->apply) {
+	if (!w->pass2) {
 		if (it->seq > w->sig_held)
 			w->sig_newer = 1;
 		if (w->held + 1 < w->first) {
@@ -336,20 +414,24 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 	res->gap = 0;
 	if ((rc = sdx_br_rewind(&w->r)))
 		goto out;
+	w->pass2 = 1;
 	if ((rc = sdx_apply_begin(db, &w->apply))) {
 		fail(w, rc, "starting the transaction: %s", sdx_strerror(rc));
 		goto out;
 	}
 	if ((rc = walk_file(w))) {
 		sdx_apply_abort(w->apply);
-		res->applied = res->duplicates = res->redacted = 0;
+		w->apply = NULL;
+		/* earlier batches stay: verified operations, a prefix of
+		 * each origin's run; importing again goes on from there */
+		res->applied = w->committed;
 		goto out;
 	}
 	/* The header's vector stays in the reader after the walk. */
 	n_vv = w->n_vv;
 	res->gap = res->ops - res->applied - res->duplicates;
 	if (!res->applied && !w->sig_newer && !vv_newer(w, old, n_old, n_vv)) {
-		sdx_apply_abort(w->apply);
+		sdx_apply_abort(w->apply); /* earlier batches changed nothing */
 		res->replay = 1;
 		snprintf(res->reason, sizeof res->reason,
 			 "nothing new: an old or repeated bundle of %s",
@@ -364,7 +446,7 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 	}
 	if ((rc = sdx_apply_commit(w->apply))) {
 		fail(w, rc, "committing: %s", sdx_strerror(rc));
-		res->applied = res->duplicates = res->redacted = 0;
+		res->applied = w->committed;
 		goto out;
 	}
 	if (res->gap && w->gap_origin[0])
@@ -377,6 +459,7 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 out:
 	sdx_br_close(&w->r);
 	free(w->seen);
+	free(w->cp);
 	free(w);
 	free(old);
 	return rc;

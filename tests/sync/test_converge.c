@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle_io.h"
 #include "helpers.h"
 
 #define N_POLICE 5 /* office 0 is the hub */
@@ -134,6 +135,9 @@ static void run(uint64_t seed)
 {
 	uint64_t rng = seed;
 	char *ref, *s;
+
+	/* imports commit every few operations: batch boundaries everywhere */
+	sdx_import_batch = 1 + seed % 5;
 
 	setup_offices();
 	for (int round = 0; round < ROUNDS; round++) {

@@ -119,12 +119,18 @@ typedef struct sdx_import_result {
 
 /* Import one bundle. Pass 1 reads the whole file and verifies the
  * checksum, the sender's signature (the sender must be trusted), every
- * origin's trust and hash chain and segment signature; only then pass 2
- * applies it in one write transaction (re-checking that the file did not
- * change). Any failure returns its code (SDX_EBUNDLE, SDX_EBUNDLESUM,
+ * origin's trust, hash chain and segment signature, and every body's
+ * encoding, changing nothing. Only then pass 2 applies it, in write
+ * transactions of 65536 operations, each committed only when the hash
+ * chain at its end equals what pass 1 verified (so a file changed
+ * between the passes applies nothing unverified). A bundle that fails
+ * verification returns its code (SDX_EBUNDLE, SDX_EBUNDLESUM,
  * SDX_ESIGNATURE, SDX_EUNTRUSTED, SDX_EVERSION, SDX_EIO...) with
- * res->reason and res->offset filled, and the database unchanged.
- * res must not be NULL. */
+ * res->reason and res->offset filled, and the database unchanged. A
+ * system failure in pass 2 (disk full) keeps the batches committed
+ * before it (res->applied counts them): verified operations, a prefix
+ * of each origin's run; importing the bundle again continues. The
+ * sender's vector is stored with the last batch. res must not be NULL. */
 SDX_API int sdx_bundle_import(sdx_db *db, const char *path,
 			      sdx_import_result *res);
 
