@@ -1,6 +1,6 @@
 /* domain.c: the host of a link or a bare host name, lower case, IDNA
  * (UTS #46 non-transitional, libidn2) to punycode, trailing dot dropped,
- * and one leading "www." dropped when at least two labels remain
+ * and a leading "www." dropped while at least two labels remain
  * ("www.vietcombank-xac-thuc.com" and "vietcombank-xac-thuc.com" are one
  * site for a warning). IPv4 hosts are kept as written. ASCII hosts never
  * allocate; a non-ASCII or punycode ("xn--") host goes through
@@ -199,9 +199,11 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 	if (alldigit && !ipv4(out, m))
 		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
 				 "domain: the top-level label is all digits");
-	if (labels >= 3 && !memcmp(out, "www.", 4)) {
+	/* Repeated, so that the result is its own canonical form. */
+	while (labels >= 3 && !memcmp(out, "www.", 4)) {
 		memmove(out, out + 4, m - 4 + 1);
 		m -= 4;
+		labels--;
 	}
 	return (int)m;
 }

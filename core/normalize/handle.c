@@ -312,6 +312,9 @@ static int facebook(const char *s, size_t n, size_t base, char *out,
 					 FB_MAX);
 		buf[k++] = c;
 	}
+	/* "1000.1234" is the id 10001234: one canonical form for both. */
+	if (all_digits(buf, k))
+		return numeric_id("facebook:", buf, k, base, out, err);
 	if (k < FB_MIN)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, base,
 				 "handle: Facebook usernames have at least %d "

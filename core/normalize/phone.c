@@ -117,7 +117,7 @@ static int scan(const char *in, size_t len, struct digits *dg,
 	size_t i = 0;
 	dg->n = 0;
 	dg->plus = 0;
-	if ((in[0] == 't' || in[0] == 'T') && norm_prefix_ci(in, len, "tel:"))
+	if (len > 0 && (in[0] == 't' || in[0] == 'T') && norm_prefix_ci(in, len, "tel:"))
 		i = 4;
 	while (i < len) {
 		unsigned char c = (unsigned char)in[i];

@@ -68,6 +68,10 @@ Test(handle, facebook)
 	expect_ok(H, "m.me/some.page", H, "facebook:somepage");
 	expect_ok(H, "https://m.me/SomePage?ref=ad", H, "facebook:somepage");
 	expect_ok(H, "messenger:some.page", H, "facebook:somepage");
+	/* dots removed leave digits: the numeric id (a fuzz finding) */
+	expect_ok(H, "m.me/1000.1234", H, "facebook:10001234");
+	expect_err(H, "m.me/7777777777.0000000000078", SDX_ELENGTH, 25,
+		   "handle: numeric id longer than 20 digits");
 	expect_ok(SDX_KIND_AUTO, "facebook.com/profile.php?id=100012345678", H,
 		  "facebook:100012345678");
 }
@@ -148,6 +152,7 @@ Test(handle, errors)
 		   "handle: m.me link without a name");
 	expect_err(H, "viber://chat", SDX_ESYNTAX, 0,
 		   "handle: viber:// link without number=");
+	expect_err(H, "viber:", SDX_ELENGTH, 6, "phone: no digits");
 	expect_err(H, "viber:0912", SDX_ELENGTH, 10,
 		   "phone: 3 digits after the trunk prefix, expected 9 or 10");
 	expect_err(H, "viber://chat?number=%2B999123456", SDX_EPREFIX, 23,
