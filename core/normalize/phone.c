@@ -4,8 +4,9 @@
  * international prefix ('+', "00") or the trunk 0, drop a redundant trunk
  * 0 after 84, renumber old prefixes (0162 -> 032, 0992 -> 0672), then
  * check the national number against the mobile prefixes or the fixed-line
- * area codes. Foreign numbers keep their digits after a valid country
- * code. No allocation; offsets point at the digit that is wrong. */
+ * area codes, or take it as a 1800/1900 service number. Foreign numbers
+ * keep their digits after a valid country code. No allocation; offsets
+ * point at the digit that is wrong. */
 #include <string.h>
 
 #include "norm.h"
@@ -247,6 +248,24 @@ static int national(const struct digits *dg, int s, const char *form,
 		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
 				 "phone: a national number never starts "
 				 "with 00");
+	/* Service numbers, dialled without a trunk 0 (identifier-formats.md
+	 * 1.1): toll-free 1800 and premium 1900 with 4..6 more digits, and
+	 * toll-free 1201/1203/1228 with 4 (bank and police hotlines). */
+	if (m >= 4 && d[0] == '1') {
+		int svc = !memcmp(d, "1800", 4) || !memcmp(d, "1900", 4);
+		if (svc && m >= 8 && m <= 10)
+			return emit_vn(out, d, m, "", 0);
+		if (!svc && m == 8 &&
+		    (!memcmp(d, "1201", 4) || !memcmp(d, "1203", 4) ||
+		     !memcmp(d, "1228", 4)))
+			return emit_vn(out, d, m, "", 0);
+		if (svc)
+			return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE,
+					 m > 10 ? dg->off[s + 10] : len,
+					 "phone: %.4s numbers take 4 to 6 more "
+					 "digits, got %d",
+					 d, m - 4);
+	}
 	if (m < 9 || m > 10)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE,
 				 m > 10 ? dg->off[s + 10] : len,

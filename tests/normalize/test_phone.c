@@ -206,6 +206,26 @@ Test(phone, foreign)
 		   "phone: no digits after the international prefix");
 }
 
+/* Toll-free and premium service numbers (bank and police hotlines). */
+Test(phone, service_numbers)
+{
+	expect_ok(P, "1900 545413", P, "+841900545413");
+	expect_ok(P, "1900.54.54.13", P, "+841900545413");
+	expect_ok(P, "+84 1900 545413", P, "+841900545413");
+	expect_ok(P, "841900545413", P, "+841900545413");
+	expect_ok(P, "1800 1234", P, "+8418001234");
+	expect_ok(P, "1800 123456", P, "+841800123456");
+	expect_ok(P, "1228 1234", P, "+8412281234");
+	expect_ok(SDX_KIND_AUTO, "1900.54.54.13", P, "+841900545413");
+	expect_err(SDX_KIND_AUTO, "1900545413", SDX_EAMBIGUOUS, 0,
+		   "auto: a valid phone number (+841900545413) and maybe an "
+		   "account number; name the kind");
+	expect_err(P, "18001", SDX_ELENGTH, 5,
+		   "phone: 1800 numbers take 4 to 6 more digits, got 1");
+	expect_err(P, "19001234567", SDX_ELENGTH, 10,
+		   "phone: 1900 numbers take 4 to 6 more digits, got 7");
+}
+
 Test(phone, errors)
 {
 	expect_err(P, "", SDX_EEMPTY, 0, "phone: empty input");
