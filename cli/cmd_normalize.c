@@ -12,30 +12,30 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"normalize",
-	"usage: scamdex normalize [--kind KIND] [--json] [INPUT...]\n",
-	"Print the canonical form of each INPUT (or of each line of standard\n"
-	"input when no INPUT is given, or for '-'): its kind and canonical\n"
-	"form, or 'error' and the reason. Blank lines are skipped.\n"
-	"\n"
-	"  --kind KIND  phone, bank, account, iban, handle or domain; default:\n"
-	"               detect from the shape (a bare digit string that is a\n"
-	"               valid phone number is ambiguous without --kind)\n"
-	"  --json       one JSON object a line: {\"input\", \"kind\",\n"
-	"               \"canonical\"} or {\"input\", \"kind\", \"error\",\n"
-	"               \"code\", \"offset\"}\n"
-	"  -h, --help   this help\n"
-	"\n"
-	"Exit status: 0 every input normalized, 2 some did not or bad usage,\n"
-	"3 output error.\n",
+    "normalize",
+    "usage: scamdex normalize [--kind KIND] [--json] [INPUT...]\n",
+    "Print the canonical form of each INPUT (or of each line of standard\n"
+    "input when no INPUT is given, or for '-'): its kind and canonical\n"
+    "form, or 'error' and the reason. Blank lines are skipped.\n"
+    "\n"
+    "  --kind KIND  phone, bank, account, iban, handle or domain; default:\n"
+    "               detect from the shape (a bare digit string that is a\n"
+    "               valid phone number is ambiguous without --kind)\n"
+    "  --json       one JSON object a line: {\"input\", \"kind\",\n"
+    "               \"canonical\"} or {\"input\", \"kind\", \"error\",\n"
+    "               \"code\", \"offset\"}\n"
+    "  -h, --help   this help\n"
+    "\n"
+    "Exit status: 0 every input normalized, 2 some did not or bad usage,\n"
+    "3 output error.\n",
 };
 
 enum { OPT_KIND = 1, OPT_JSON };
 
 static const struct cli_opt opts[] = {
-	{"kind", 1, OPT_KIND},
-	{"json", 0, OPT_JSON},
-	{NULL, 0, 0},
+    {"kind", 1, OPT_KIND},
+    {"json", 0, OPT_JSON},
+    {NULL, 0, 0},
 };
 
 /* A copy of s with invalid UTF-8 bytes replaced by U+FFFD, so that
@@ -94,14 +94,17 @@ static int emit_json(const char *in, size_t len, int rc, sdx_kind kind,
 		return -1;
 	json_object_set_new(o, "input", json_text(in, len));
 	if (rc == 0) {
-		json_object_set_new(o, "kind", json_string(sdx_kind_name(kind)));
+		json_object_set_new(o, "kind",
+				    json_string(sdx_kind_name(kind)));
 		json_object_set_new(o, "canonical", json_string(canon));
 	} else {
 		json_object_set_new(o, "kind",
 				    json_string(sdx_kind_name(err->kind)));
 		json_object_set_new(o, "error", json_text(msg, strlen(msg)));
-		json_object_set_new(o, "code", json_string(sdx_status_name(rc)));
-		json_object_set_new(o, "offset", json_integer((json_int_t)err->offset));
+		json_object_set_new(o, "code",
+				    json_string(sdx_status_name(rc)));
+		json_object_set_new(o, "offset",
+				    json_integer((json_int_t)err->offset));
 	}
 	int w = json_dumpf(o, stdout, JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -137,8 +140,7 @@ static int one(sdx_kind want, int json, const char *in, size_t len)
 			return -1;
 	} else {
 		if (printf("error   '%.*s': %s (offset %zu)\n",
-			   len > 200 ? 200 : (int)len, in, msg,
-			   err.offset) < 0)
+			   len > 200 ? 200 : (int)len, in, msg, err.offset) < 0)
 			return -1;
 	}
 	return rc != 0;
@@ -152,7 +154,8 @@ static int from_stdin(sdx_kind want, int json, int *failed)
 	int rc = 0;
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
 		size_t len = (size_t)n;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		while (len > 0 &&
+		       (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
 		size_t k = 0;
 		while (k < len && (line[k] == ' ' || line[k] == '\t'))

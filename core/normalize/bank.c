@@ -22,10 +22,14 @@
 static int is_keep(utf8proc_int32_t c)
 {
 	switch (utf8proc_category(c)) {
-	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
-	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
 		return 1;
 	default:
 		return 0;
@@ -43,7 +47,7 @@ int sdx_fold(const char *text, size_t len, char *out, size_t outsize)
 	while (i < len) {
 		utf8proc_int32_t cp, dec[24];
 		utf8proc_ssize_t n =
-			utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+		    utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
 		if (n < 0) {
 			out[0] = '\0';
 			return SDX_EUTF8;
@@ -51,10 +55,10 @@ int sdx_fold(const char *text, size_t len, char *out, size_t outsize)
 		i += (size_t)n;
 		int last = 0;
 		utf8proc_ssize_t k = utf8proc_decompose_char(
-			cp, dec, 24,
-			UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-				UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD,
-			&last);
+		    cp, dec, 24,
+		    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK |
+			UTF8PROC_CASEFOLD,
+		    &last);
 		if (k < 0 || k > 24) {
 			space = 1;
 			continue;

@@ -74,7 +74,8 @@ static int iban_like(const char *in, size_t len)
 	if (n < 15 || n > 34)
 		return 0;
 	for (int k = 0; k < 2; k++)
-		if (!((c[k] >= 'a' && c[k] <= 'z') || (c[k] >= 'A' && c[k] <= 'Z')))
+		if (!((c[k] >= 'a' && c[k] <= 'z') ||
+		      (c[k] >= 'A' && c[k] <= 'Z')))
 			return 0;
 	return c[2] >= '0' && c[2] <= '9' && c[3] >= '0' && c[3] <= '9';
 }
@@ -170,8 +171,8 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 			k++;
 		int acct = k < len;
 		for (; k < len; k++)
-			acct &= (in[k] >= '0' && in[k] <= '9') || in[k] == ' ' ||
-				in[k] == '.' || in[k] == '-';
+			acct &= (in[k] >= '0' && in[k] <= '9') ||
+				in[k] == ' ' || in[k] == '.' || in[k] == '-';
 		if (acct)
 			return norm_bank(in, len, out, err);
 	}

@@ -67,7 +67,8 @@ int norm_is_domain(const char *in, size_t len)
 	/* The top-level label has a letter (not "079.555.5373"). */
 	for (size_t i = last; i < n; i++) {
 		unsigned char c = (unsigned char)h[i];
-		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z'))
 			return 1;
 	}
 	return 0;
@@ -85,8 +86,9 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN, base,
 				 "domain: no host name");
 	if (h[0] == '[')
-		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
-				 "domain: IPv6 address hosts are not supported");
+		return norm_fail(
+		    err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
+		    "domain: IPv6 address hosts are not supported");
 	if (n > HOST_MAX * 4)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN, base,
 				 "domain: host name longer than %d characters",
@@ -105,8 +107,8 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 					 HOST_MAX);
 		for (size_t i = 0; i < n; i++) {
 			char c = h[i];
-			out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a')
-							: c;
+			out[i] =
+			    (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 		}
 		m = n;
 		out[m] = '\0';
@@ -117,10 +119,9 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 						IDN2_NONTRANSITIONAL);
 			idn2_free(res);
 			if (rc != IDN2_OK)
-				return norm_fail(err, SDX_ESYNTAX,
-						 SDX_KIND_DOMAIN, base,
-						 "domain: IDNA: %s",
-						 idn2_strerror(rc));
+				return norm_fail(
+				    err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
+				    "domain: IDNA: %s", idn2_strerror(rc));
 		}
 	} else {
 		char tmp[HOST_MAX * 4 + 1];
@@ -168,14 +169,13 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 						 "characters, at most %d",
 						 l, LABEL_MAX);
 			if (out[start] == '-' || out[i - 1] == '-')
-				return norm_fail(err, SDX_ESYNTAX,
-						 SDX_KIND_DOMAIN,
-						 ascii ? base + (out[start] == '-'
-								 ? start
-								 : i - 1)
-						       : base,
-						 "domain: a label cannot start "
-						 "or end with '-'");
+				return norm_fail(
+				    err, SDX_ESYNTAX, SDX_KIND_DOMAIN,
+				    ascii ? base + (out[start] == '-' ? start
+								      : i - 1)
+					  : base,
+				    "domain: a label cannot start "
+				    "or end with '-'");
 			labels++;
 			if (i < m)
 				alldigit = 1;

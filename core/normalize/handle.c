@@ -28,26 +28,30 @@ static const struct {
 	const char *prefix;
 	enum platform p;
 } prefixes[] = {
-	{"telegram:", P_TELEGRAM}, {"zalo:", P_ZALO},
-	{"facebook:", P_FACEBOOK}, {"fb:", P_FACEBOOK},
-	{"messenger:", P_FACEBOOK}, {"viber:", P_VIBER},
+    {"telegram:", P_TELEGRAM},	{"zalo:", P_ZALO},
+    {"facebook:", P_FACEBOOK},	{"fb:", P_FACEBOOK},
+    {"messenger:", P_FACEBOOK}, {"viber:", P_VIBER},
 };
 
 /* Telegram link words that are not user names (core.telegram.org/api/
  * links). */
 static const char *const tg_reserved[] = {
-	"a", "addemoji", "addlist", "addstickers", "addstyle", "addtheme",
-	"auction", "auth", "boost", "call", "confirmphone", "contact",
-	"giftcode", "invoice", "joinchat", "k", "login", "m", "nft", "proxy",
-	"setlanguage", "share", "socks", "web", "www", "z",
+    "a",	   "addemoji", "addlist",      "addstickers",
+    "addstyle",	   "addtheme", "auction",      "auth",
+    "boost",	   "call",     "confirmphone", "contact",
+    "giftcode",	   "invoice",  "joinchat",     "k",
+    "login",	   "m",	       "nft",	       "proxy",
+    "setlanguage", "share",    "socks",	       "web",
+    "www",	   "z",
 };
 
 /* Facebook path words that are not profiles. */
 static const char *const fb_reserved[] = {
-	"events", "groups", "hashtag", "help", "home.php", "login",
-	"marketplace", "permalink.php", "photo", "photo.php", "photos",
-	"plugins", "policies", "privacy", "reel", "reels", "share", "sharer",
-	"sharer.php", "story.php", "watch",
+    "events", "groups",	     "hashtag",	      "help",	    "home.php",
+    "login",  "marketplace", "permalink.php", "photo",	    "photo.php",
+    "photos", "plugins",     "policies",      "privacy",    "reel",
+    "reels",  "share",	     "sharer",	      "sharer.php", "story.php",
+    "watch",
 };
 
 static int eq_ci(const char *s, size_t n, const char *word)
@@ -70,8 +74,8 @@ static int host_is(const char *h, size_t n, const char *name)
 }
 
 /* Host with "www." dropped. */
-static void bare_host(const char *in, const struct norm_url *u,
-		      const char **h, size_t *n)
+static void bare_host(const char *in, const struct norm_url *u, const char **h,
+		      size_t *n)
 {
 	*h = in + u->host_off;
 	*n = u->host_len;
@@ -86,9 +90,10 @@ static void bare_host(const char *in, const struct norm_url *u,
 static int is_facebook_host(const char *h, size_t n)
 {
 	static const char *const hosts[] = {
-		"facebook.com", "m.facebook.com", "mbasic.facebook.com",
-		"web.facebook.com", "touch.facebook.com", "fb.com",
-		"m.fb.com", "facebook.me", "fb.me", "fb.watch",
+	    "facebook.com",	"m.facebook.com",     "mbasic.facebook.com",
+	    "web.facebook.com", "touch.facebook.com", "fb.com",
+	    "m.fb.com",		"facebook.me",	      "fb.me",
+	    "fb.watch",
 	};
 	return in_list(h, n, hosts, sizeof hosts / sizeof hosts[0]);
 }
@@ -102,8 +107,7 @@ static int is_telegram_host(const char *h, size_t n)
 /* "name.t.me": the name's length, or 0. */
 static size_t tme_subdomain(const char *h, size_t n)
 {
-	if (n > 5 && eq_ci(h + n - 5, 5, ".t.me") &&
-	    !memchr(h, '.', n - 5))
+	if (n > 5 && eq_ci(h + n - 5, 5, ".t.me") && !memchr(h, '.', n - 5))
 		return n - 5;
 	return 0;
 }
@@ -235,10 +239,9 @@ static int numeric_id(const char *platform, const char *s, size_t n,
 		      size_t base, char *out, sdx_norm_error *err)
 {
 	if (n > ID_MAX)
-		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
-				 base + ID_MAX,
-				 "handle: numeric id longer than %d digits",
-				 ID_MAX);
+		return norm_fail(
+		    err, SDX_ELENGTH, SDX_KIND_HANDLE, base + ID_MAX,
+		    "handle: numeric id longer than %d digits", ID_MAX);
 	return (int)emit(out, platform, s, n);
 }
 
@@ -388,8 +391,7 @@ static int telegram_url(const char *in, const struct norm_url *u, char *out,
 		return telegram(h, sub, (size_t)(h - in), out, err);
 	}
 	if (!norm_path_segment(in, u, 0, &off, &n))
-		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
-				 u->path_off,
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, u->path_off,
 				 "handle: Telegram link without a name");
 	if (in[off] == '+') {
 		if (all_digits(in + off + 1, n - 1))
@@ -418,8 +420,7 @@ static int zalo_url(const char *in, const struct norm_url *u, char *out,
 {
 	size_t off, n;
 	if (!norm_path_segment(in, u, 0, &off, &n))
-		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
-				 u->path_off,
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, u->path_off,
 				 "handle: Zalo link without an account");
 	if (eq_ci(in + off, n, "g"))
 		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
@@ -437,8 +438,7 @@ static int facebook_url(const char *in, const struct norm_url *u, char *out,
 {
 	size_t off, n;
 	if (!norm_path_segment(in, u, 0, &off, &n))
-		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE,
-				 u->path_off,
+		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, u->path_off,
 				 "handle: Facebook link without a profile");
 	if (eq_ci(in + off, n, "profile.php")) {
 		if (norm_query_get(in, u, "id", &off, &n) &&

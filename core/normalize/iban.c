@@ -17,8 +17,9 @@ int norm_iban(const char *in, size_t len, char *out, sdx_norm_error *err)
 			c = (char)(c - 'a' + 'A');
 		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) {
 			if ((unsigned char)c >= 0x80)
-				return norm_fail(err, SDX_ESYNTAX, SDX_KIND_IBAN,
-						 i, "iban: non-ASCII character");
+				return norm_fail(err, SDX_ESYNTAX,
+						 SDX_KIND_IBAN, i,
+						 "iban: non-ASCII character");
 			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_IBAN, i,
 					 "iban: unexpected character '%c'", c);
 		}
@@ -35,12 +36,14 @@ int norm_iban(const char *in, size_t len, char *out, sdx_norm_error *err)
 				 IBAN_MIN, IBAN_MAX);
 	for (int k = 0; k < 2; k++)
 		if (out[k] < 'A' || out[k] > 'Z')
-			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_IBAN, off[k],
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_IBAN,
+					 off[k],
 					 "iban: must start with a two-letter "
 					 "country code");
 	for (int k = 2; k < 4; k++)
 		if (out[k] < '0' || out[k] > '9')
-			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_IBAN, off[k],
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_IBAN,
+					 off[k],
 					 "iban: characters 3 and 4 are the "
 					 "check digits");
 	/* The first four characters move to the end; letters count

@@ -10,7 +10,7 @@
 #include "norm.h"
 
 static const char *const kind_names[SDX_KIND_COUNT] = {
-	"auto", "phone", "bank", "iban", "handle", "domain", "account",
+    "auto", "phone", "bank", "iban", "handle", "domain", "account",
 };
 
 const char *sdx_kind_name(sdx_kind kind)
@@ -111,8 +111,7 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 		out[0] = '\0';
 	if (!input || !out || outsize == 0 || (int)kind < 0 ||
 	    (int)kind >= SDX_KIND_COUNT)
-		return norm_fail(err, SDX_EINVAL, kind, 0,
-				 "invalid argument");
+		return norm_fail(err, SDX_EINVAL, kind, 0, "invalid argument");
 	if (len > SDX_INPUT_MAX)
 		return norm_fail(err, SDX_ETOOLONG, kind, SDX_INPUT_MAX,
 				 "%s: input longer than %d bytes",
@@ -126,8 +125,8 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 	while (len > start && is_space((unsigned char)input[len - 1]))
 		len--;
 	if (start == len)
-		return norm_fail(err, SDX_EEMPTY, kind, start, "%s: empty input",
-				 sdx_kind_name(kind));
+		return norm_fail(err, SDX_EEMPTY, kind, start,
+				 "%s: empty input", sdx_kind_name(kind));
 	const char *in = input + start;
 	len -= start;
 

@@ -18,31 +18,30 @@ struct digits {
 	char d[MAXD];
 	size_t off[MAXD]; /* input offset of each digit */
 	int n;
-	int plus;         /* a leading '+' */
+	int plus; /* a leading '+' */
 };
 
 /* ITU-T E.164 country codes in service (prefix-free). 84 is handled
  * apart. */
 static const uint16_t cc1[] = {1, 7};
 static const uint16_t cc2[] = {
-	20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48,
-	49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81,
-	82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
+    20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46,
+    47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63,
+    64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
 };
 static const uint16_t cc3[] = {
-	211, 212, 213, 216, 218, 220, 221, 222, 223, 224, 225, 226, 227, 228,
-	229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242,
-	243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256,
-	257, 258, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 290, 291,
-	297, 298, 299, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 370,
-	371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 385,
-	386, 387, 389, 420, 421, 423, 500, 501, 502, 503, 504, 505, 506, 507,
-	508, 509, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 670, 672,
-	673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 685, 686, 687,
-	688, 689, 690, 691, 692, 800, 808, 850, 852, 853, 855, 856, 870, 878,
-	880, 881, 882, 883, 886, 888, 960, 961, 962, 963, 964, 965, 966, 967,
-	968, 970, 971, 972, 973, 974, 975, 976, 977, 979, 992, 993, 994, 995,
-	996, 998,
+    211, 212, 213, 216, 218, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229,
+    230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244,
+    245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 260,
+    261, 262, 263, 264, 265, 266, 267, 268, 269, 290, 291, 297, 298, 299, 350,
+    351, 352, 353, 354, 355, 356, 357, 358, 359, 370, 371, 372, 373, 374, 375,
+    376, 377, 378, 379, 380, 381, 382, 383, 385, 386, 387, 389, 420, 421, 423,
+    500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 590, 591, 592, 593, 594,
+    595, 596, 597, 598, 599, 670, 672, 673, 674, 675, 676, 677, 678, 679, 680,
+    681, 682, 683, 685, 686, 687, 688, 689, 690, 691, 692, 800, 808, 850, 852,
+    853, 855, 856, 870, 878, 880, 881, 882, 883, 886, 888, 960, 961, 962, 963,
+    964, 965, 966, 967, 968, 970, 971, 972, 973, 974, 975, 976, 977, 979, 992,
+    993, 994, 995, 996, 998,
 };
 
 static int in_sorted(const uint16_t *t, size_t n, int v)
@@ -74,8 +73,8 @@ static int country_code_len(const char *d, int n)
 }
 
 /* Longest row of t (sorted by len, value) that prefixes d[0..m). */
-static const struct norm_prefix *
-find_prefix(const struct norm_prefix *t, size_t n, const char *d, int m)
+static const struct norm_prefix *find_prefix(const struct norm_prefix *t,
+					     size_t n, const char *d, int m)
 {
 	const struct norm_prefix *best = NULL;
 	int v = 0;
@@ -102,9 +101,20 @@ find_prefix(const struct norm_prefix *t, size_t n, const char *d, int m)
 static int is_uni_separator(int32_t cp)
 {
 	switch (cp) {
-	case 0x00A0: case 0x00AD: case 0x200B: case 0x2060: case 0x2212:
-	case 0x2053: case 0x223C: case 0x30FC: case 0x3000: case 0xFF08:
-	case 0xFF09: case 0xFF3B: case 0xFF3D: case 0xFF5E:
+	case 0x00A0:
+	case 0x00AD:
+	case 0x200B:
+	case 0x2060:
+	case 0x2212:
+	case 0x2053:
+	case 0x223C:
+	case 0x30FC:
+	case 0x3000:
+	case 0xFF08:
+	case 0xFF09:
+	case 0xFF3B:
+	case 0xFF3D:
+	case 0xFF5E:
 		return 1;
 	default:
 		return (cp >= 0x2010 && cp <= 0x2015) ||
@@ -118,7 +128,8 @@ static int scan(const char *in, size_t len, struct digits *dg,
 	size_t i = 0;
 	dg->n = 0;
 	dg->plus = 0;
-	if (len > 0 && (in[0] == 't' || in[0] == 'T') && norm_prefix_ci(in, len, "tel:"))
+	if (len > 0 && (in[0] == 't' || in[0] == 'T') &&
+	    norm_prefix_ci(in, len, "tel:"))
 		i = 4;
 	while (i < len) {
 		unsigned char c = (unsigned char)in[i];
@@ -144,10 +155,9 @@ static int scan(const char *in, size_t len, struct digits *dg,
 		}
 		if (cp >= '0' && cp <= '9') {
 			if (dg->n == MAXD)
-				return norm_fail(err, SDX_ELENGTH,
-						 SDX_KIND_PHONE, i,
-						 "phone: more than %d digits",
-						 MAXD);
+				return norm_fail(
+				    err, SDX_ELENGTH, SDX_KIND_PHONE, i,
+				    "phone: more than %d digits", MAXD);
 			dg->off[dg->n] = i;
 			dg->d[dg->n++] = (char)cp;
 		} else if (cp == '+') {
@@ -212,8 +222,7 @@ static int foreign(const struct digits *dg, int s, size_t len, char *out,
 	 * after the code. They keep account numbers like 0011004012345
 	 * from passing for "00" + a +1 number. */
 	const char *d = dg->d + s;
-	if (d[0] == '1' &&
-	    (m != 11 || d[1] < '2' || d[4] < '2'))
+	if (d[0] == '1' && (m != 11 || d[1] < '2' || d[4] < '2'))
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE, dg->off[s],
 				 "phone: +1 numbers are 10 digits NXX NXX XXXX "
 				 "(N = 2..9)");
@@ -269,8 +278,8 @@ static int national(const struct digits *dg, int s, const char *form,
 	if (m < 9 || m > 10)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE,
 				 m > 10 ? dg->off[s + 10] : len,
-				 "phone: %d digits %s, expected 9 or 10",
-				 m, form);
+				 "phone: %d digits %s, expected 9 or 10", m,
+				 form);
 
 	/* Renumbered prefixes: the new prefix plus the unchanged rest. */
 	int pv[5] = {0};
@@ -291,7 +300,7 @@ static int national(const struct digits *dg, int s, const char *form,
 
 	if (d[0] == '2') {
 		const struct norm_prefix *a =
-			find_prefix(norm_area, norm_area_count, d, m);
+		    find_prefix(norm_area, norm_area_count, d, m);
 		if (!a)
 			return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE,
 					 dg->off[s],
@@ -311,7 +320,7 @@ static int national(const struct digits *dg, int s, const char *form,
 				 "assigned",
 				 d);
 	const struct norm_prefix *p =
-		find_prefix(norm_mobile, norm_mobile_count, d, m);
+	    find_prefix(norm_mobile, norm_mobile_count, d, m);
 	if (!p)
 		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
 				 "phone: mobile prefix 0%.*s is not assigned",
@@ -341,13 +350,14 @@ int norm_phone(const char *in, size_t len, char *out, sdx_norm_error *err)
 			/* "+84 0912..." carries a redundant trunk 0 */
 			if (s < n && d[s] == '0')
 				s++;
-			return national(&dg, s, "after country code 84", len, out,
-					err);
+			return national(&dg, s, "after country code 84", len,
+					out, err);
 		}
 		return foreign(&dg, s, len, out, err);
 	}
 	if (d[0] == '0')
-		return national(&dg, 1, "after the trunk prefix", len, out, err);
+		return national(&dg, 1, "after the trunk prefix", len, out,
+				err);
 	/* "84" without '+': length decides (identifier-formats.md 1.5):
 	 * 84 + 9 or 84 + 10 (or 84 0 + 9) is international, anything
 	 * else a national number without its trunk 0. */

@@ -3,6 +3,7 @@
  * script. */
 #include "norm.h"
 
+/* clang-format off */
 const sdx_bank_info norm_banks[] = {
 	{"422589", "CIMB Bank", "Ng\303\242n h\303\240ng TNHH MTV CIMB Vi\341\273\207t Nam", "CIMB", "CIBBVNVN"},
 	{"458761", "HSBC Vietnam", "Ng\303\242n h\303\240ng TNHH MTV HSBC (Vi\341\273\207t Nam)", "HSBC", "HSBCVNVX"},

@@ -39,10 +39,10 @@ int norm_is_vietqr(const char *in, size_t len)
 /* One data object. */
 struct tlv {
 	int id;
-	size_t off;   /* of the ID */
-	size_t voff;  /* of the value */
-	size_t vlen;  /* value bytes */
-	int chars;    /* value characters (the length field) */
+	size_t off;  /* of the ID */
+	size_t voff; /* of the value */
+	size_t vlen; /* value bytes */
+	int chars;   /* value characters (the length field) */
 };
 
 static int two_digits(const char *s)
@@ -108,8 +108,8 @@ static int next(const char *p, size_t *pos, size_t end, const char *path,
 			int32_t cp;
 			int n = norm_utf8(p + v, end - v, &cp);
 			if (n < 0)
-				return norm_fail(err, SDX_EUTF8,
-						 SDX_KIND_BANK, v,
+				return norm_fail(err, SDX_EUTF8, SDX_KIND_BANK,
+						 v,
 						 "vietqr: invalid UTF-8 in tag "
 						 "%s%02d",
 						 path, t->id);
@@ -145,8 +145,8 @@ static int hexval(char c)
 }
 
 /* Template 38: 00 GUID, 01 {00 BIN, 01 account}, 02 service. */
-static int merchant_account(const char *p, const struct tlv *t38,
-			    sdx_vietqr *q, size_t *bin_off, sdx_norm_error *err)
+static int merchant_account(const char *p, const struct tlv *t38, sdx_vietqr *q,
+			    size_t *bin_off, sdx_norm_error *err)
 {
 	size_t pos = t38->voff, end = t38->voff + t38->vlen;
 	int have_guid = 0, have_bene = 0;
@@ -156,13 +156,13 @@ static int merchant_account(const char *p, const struct tlv *t38,
 		if (rc < 0)
 			return rc;
 		if (t.id == 0) {
-			if (t.vlen != 10 || strncasecmp(p + t.voff, NAPAS_GUID, 10))
-				return norm_fail(err, SDX_ETLV, SDX_KIND_BANK,
-						 t.voff,
-						 "vietqr: 38.00 is '%.*s', not "
-						 "the NAPAS GUID " NAPAS_GUID,
-						 t.vlen > 32 ? 32 : (int)t.vlen,
-						 p + t.voff);
+			if (t.vlen != 10 ||
+			    strncasecmp(p + t.voff, NAPAS_GUID, 10))
+				return norm_fail(
+				    err, SDX_ETLV, SDX_KIND_BANK, t.voff,
+				    "vietqr: 38.00 is '%.*s', not "
+				    "the NAPAS GUID " NAPAS_GUID,
+				    t.vlen > 32 ? 32 : (int)t.vlen, p + t.voff);
 			have_guid = 1;
 		} else if (t.id == 1) {
 			size_t ipos = t.voff, iend = t.voff + t.vlen;
@@ -178,10 +178,10 @@ static int merchant_account(const char *p, const struct tlv *t38,
 							 p[u.voff + k] <= '9';
 					if (!digits)
 						return norm_fail(
-							err, SDX_ETLV,
-							SDX_KIND_BANK, u.voff,
-							"vietqr: 38.01.00 is "
-							"not a six-digit BIN");
+						    err, SDX_ETLV,
+						    SDX_KIND_BANK, u.voff,
+						    "vietqr: 38.01.00 is "
+						    "not a six-digit BIN");
 					memcpy(q->bin, p + u.voff, 6);
 					*bin_off = u.voff;
 					q->bin[6] = '\0';
@@ -189,13 +189,13 @@ static int merchant_account(const char *p, const struct tlv *t38,
 				} else if (u.id == 1) {
 					if (u.chars > 19)
 						return norm_fail(
-							err, SDX_ETLV,
-							SDX_KIND_BANK, u.voff,
-							"vietqr: 38.01.01 "
-							"account has %d "
-							"characters, at most "
-							"19",
-							u.chars);
+						    err, SDX_ETLV,
+						    SDX_KIND_BANK, u.voff,
+						    "vietqr: 38.01.01 "
+						    "account has %d "
+						    "characters, at most "
+						    "19",
+						    u.chars);
 					for (size_t k = 0; k < u.vlen; k++) {
 						char c = p[u.voff + k];
 						if (c >= 'a' && c <= 'z')
@@ -203,17 +203,16 @@ static int merchant_account(const char *p, const struct tlv *t38,
 						if (!((c >= '0' && c <= '9') ||
 						      (c >= 'A' && c <= 'Z')))
 							return norm_fail(
-								err,
-								SDX_ESYNTAX,
-								SDX_KIND_BANK,
-								u.voff + k,
-								"vietqr: "
-								"38.01.01 "
-								"account "
-								"has a "
-								"character "
-								"other than "
-								"A-Z, 0-9");
+							    err, SDX_ESYNTAX,
+							    SDX_KIND_BANK,
+							    u.voff + k,
+							    "vietqr: "
+							    "38.01.01 "
+							    "account "
+							    "has a "
+							    "character "
+							    "other than "
+							    "A-Z, 0-9");
 						q->account[k] = c;
 					}
 					q->account[u.vlen] = '\0';
@@ -250,10 +249,9 @@ int sdx_vietqr_parse(const char *payload, size_t len, sdx_vietqr *out,
 				 "vietqr: invalid argument");
 	memset(out, 0, sizeof *out);
 	if (len > SDX_INPUT_MAX)
-		return norm_fail(err, SDX_ETOOLONG, SDX_KIND_BANK,
-				 SDX_INPUT_MAX,
-				 "vietqr: payload longer than %d bytes",
-				 SDX_INPUT_MAX);
+		return norm_fail(
+		    err, SDX_ETOOLONG, SDX_KIND_BANK, SDX_INPUT_MAX,
+		    "vietqr: payload longer than %d bytes", SDX_INPUT_MAX);
 	const char *p = payload;
 	size_t pos = 0;
 	struct tlv t, t38 = {0}, t62 = {0}, crc = {0};
@@ -283,7 +281,8 @@ int sdx_vietqr_parse(const char *payload, size_t len, sdx_vietqr *out,
 						 "format) is not \"01\"");
 			break;
 		case 1:
-			out->dynamic = t.vlen == 2 && !memcmp(p + t.voff, "12", 2);
+			out->dynamic =
+			    t.vlen == 2 && !memcmp(p + t.voff, "12", 2);
 			break;
 		case 26:
 			have26 = 1;
@@ -293,7 +292,8 @@ int sdx_vietqr_parse(const char *payload, size_t len, sdx_vietqr *out,
 			have38 = 1;
 			break;
 		case 54:
-			copy(out->amount, sizeof out->amount, p + t.voff, t.vlen);
+			copy(out->amount, sizeof out->amount, p + t.voff,
+			     t.vlen);
 			break;
 		case 59:
 			copy(out->merchant, sizeof out->merchant, p + t.voff,
@@ -363,8 +363,8 @@ int sdx_vietqr_parse(const char *payload, size_t len, sdx_vietqr *out,
 		}
 	}
 	if (!sdx_bank_by_bin(out->bin))
-		return norm_fail(err, SDX_EBANK, SDX_KIND_BANK, bin_off,
-				 "vietqr: BIN %s (38.01.00) is not a known bank",
-				 out->bin);
+		return norm_fail(
+		    err, SDX_EBANK, SDX_KIND_BANK, bin_off,
+		    "vietqr: BIN %s (38.01.00) is not a known bank", out->bin);
 	return 0;
 }

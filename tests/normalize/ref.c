@@ -20,8 +20,8 @@ static void on_field(void *s, size_t len, void *data)
 	struct loader *l = data;
 	cr_assert_lt(l->col, REF_MAX_COLS);
 	cr_assert_lt(len, REF_FIELD);
-	char *dst = l->row < 0 ? l->t->header[l->col]
-			       : l->t->cell[l->row][l->col];
+	char *dst =
+	    l->row < 0 ? l->t->header[l->col] : l->t->cell[l->row][l->col];
 	memcpy(dst, s, len);
 	dst[len] = '\0';
 	l->col++;
@@ -119,9 +119,10 @@ void expect_ok(sdx_kind kind, const char *input, sdx_kind kind_want,
 	/* idempotence: the canonical form is its own canonical form */
 	rc = sdx_normalize(kind_want, out, len, again, sizeof again, NULL, NULL,
 			   &err);
-	cr_assert_eq(rc, 0, "[%s] canonical '%s' fails: %s", sdx_kind_name(kind_want),
-		     out, err.reason);
-	cr_assert_str_eq(again, out, "not idempotent: '%s' -> '%s'", out, again);
+	cr_assert_eq(rc, 0, "[%s] canonical '%s' fails: %s",
+		     sdx_kind_name(kind_want), out, err.reason);
+	cr_assert_str_eq(again, out, "not idempotent: '%s' -> '%s'", out,
+			 again);
 }
 
 void expect_err(sdx_kind kind, const char *input, int code, size_t offset,

@@ -200,8 +200,10 @@ Test(bank, accounts)
 	expect_ok(B, "VCB0011004012345", B, "970436:0011004012345");
 	expect_ok(B, "MB Bank 0352350917", B, "970422:0352350917");
 	expect_ok(B, "MoMo psp123456789000000", B, "971025:PSP123456789000000");
-	expect_ok(B, "BVBank 99zp24009m07248267", B, "970454:99ZP24009M07248267");
-	expect_ok(B, "970454:99ZP24009M07248267", B, "970454:99ZP24009M07248267");
+	expect_ok(B, "BVBank 99zp24009m07248267", B,
+		  "970454:99ZP24009M07248267");
+	expect_ok(B, "970454:99ZP24009M07248267", B,
+		  "970454:99ZP24009M07248267");
 	expect_ok(B, "Ngân hàng TMCP Ngoại thương Việt Nam 0011004012345", B,
 		  "970436:0011004012345");
 	expect_ok(SDX_KIND_ACCOUNT, "0011 0040 12345", SDX_KIND_ACCOUNT,
@@ -224,7 +226,10 @@ Test(bank, errors)
 	expect_err(B, "VCB:", SDX_ELENGTH, 4, "bank: no account number");
 	expect_err(B, "VCB:12#45", SDX_ESYNTAX, 6,
 		   "bank: unexpected character '#' in the account number");
-	expect_err(B, "VCB:12\xc3\xa9" "45", SDX_ESYNTAX, 6,
+	expect_err(B,
+		   "VCB:12\xc3\xa9"
+		   "45",
+		   SDX_ESYNTAX, 6,
 		   "bank: non-ASCII character in the account number");
 	expect_err(B, "VCB 123", SDX_ELENGTH, 7,
 		   "bank: account number of 3 characters, at least 4");

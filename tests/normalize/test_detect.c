@@ -77,20 +77,20 @@ Test(detect, ambiguous_and_unknown)
 	/* the kind that was tried */
 	char out[SDX_CANON_MAX];
 	sdx_norm_error err;
-	cr_assert_eq(sdx_normalize(A, "+84 401", 7, out, sizeof out, NULL,
-				   NULL, &err),
-		     SDX_ELENGTH);
+	cr_assert_eq(
+	    sdx_normalize(A, "+84 401", 7, out, sizeof out, NULL, NULL, &err),
+	    SDX_ELENGTH);
 	cr_assert_eq(err.kind, SDX_KIND_PHONE);
-	cr_assert_eq(sdx_normalize(A, "hello", 5, out, sizeof out, NULL, NULL,
-				   &err),
-		     SDX_EKIND);
+	cr_assert_eq(
+	    sdx_normalize(A, "hello", 5, out, sizeof out, NULL, NULL, &err),
+	    SDX_EKIND);
 	cr_assert_eq(err.kind, SDX_KIND_AUTO);
 }
 
 Test(detect, kind_names)
 {
 	static const char *const names[] = {
-		"auto", "phone", "bank", "iban", "handle", "domain", "account",
+	    "auto", "phone", "bank", "iban", "handle", "domain", "account",
 	};
 	for (int k = 0; k < SDX_KIND_COUNT; k++) {
 		sdx_kind got;
@@ -112,9 +112,9 @@ Test(detect, arguments)
 	char out[SDX_CANON_MAX] = "x", small[8] = "x";
 	size_t len = 7;
 	sdx_norm_error err;
-	cr_assert_eq(sdx_normalize(A, NULL, 0, out, sizeof out, NULL, NULL,
-				   &err),
-		     SDX_EINVAL);
+	cr_assert_eq(
+	    sdx_normalize(A, NULL, 0, out, sizeof out, NULL, NULL, &err),
+	    SDX_EINVAL);
 	cr_assert_str_eq(out, "");
 	cr_assert_eq(sdx_normalize((sdx_kind)9, "x", 1, out, sizeof out, NULL,
 				   NULL, &err),
@@ -135,8 +135,8 @@ Test(detect, arguments)
 		     0);
 	cr_assert_eq(len, 12);
 	/* the input need not be NUL-terminated */
-	const char buf[] = {'0', '7', '9', '5', '5', '5', '5', '3', '7', '3',
-			    '9', '9'};
+	const char buf[] = {'0', '7', '9', '5', '5', '5',
+			    '5', '3', '7', '3', '9', '9'};
 	cr_assert_eq(sdx_normalize(SDX_KIND_PHONE, buf, 10, out, sizeof out,
 				   NULL, NULL, &err),
 		     0);
@@ -147,16 +147,20 @@ Test(detect, arguments)
 #include <pthread.h>
 
 static const char *const mt_in[] = {
-	"079.555.5373", "VCB 0011 0040 12345", "t.me/Some_User",
-	"http://www.B\xc3\xbc" "cher.de/x", "DE89 3704 0044 0532 0130 00",
-	"00020101021138530010A0000007270123000697041601092576788590208QRIBFTTA"
-	"53037045802VN6304AE9F",
-	"Ngân hàng TMCP Á Châu 257678859",
+    "079.555.5373",
+    "VCB 0011 0040 12345",
+    "t.me/Some_User",
+    "http://www.B\xc3\xbc"
+    "cher.de/x",
+    "DE89 3704 0044 0532 0130 00",
+    "00020101021138530010A0000007270123000697041601092576788590208QRIBFTTA"
+    "53037045802VN6304AE9F",
+    "Ngân hàng TMCP Á Châu 257678859",
 };
 static const char *const mt_want[] = {
-	"+84795555373", "970436:0011004012345", "telegram:some_user",
-	"xn--bcher-kva.de", "DE89370400440532013000", "970416:257678859",
-	"970416:257678859",
+    "+84795555373",	"970436:0011004012345",	  "telegram:some_user",
+    "xn--bcher-kva.de", "DE89370400440532013000", "970416:257678859",
+    "970416:257678859",
 };
 
 static void *mt_run(void *arg)
@@ -166,8 +170,8 @@ static void *mt_run(void *arg)
 	for (int i = 0; i < 3000; i++) {
 		size_t k = (size_t)i % 7;
 		char out[SDX_CANON_MAX];
-		if (sdx_normalize(SDX_KIND_AUTO, mt_in[k], strlen(mt_in[k]), out,
-				  sizeof out, NULL, NULL, NULL) != 0 ||
+		if (sdx_normalize(SDX_KIND_AUTO, mt_in[k], strlen(mt_in[k]),
+				  out, sizeof out, NULL, NULL, NULL) != 0 ||
 		    strcmp(out, mt_want[k]))
 			bad++;
 	}

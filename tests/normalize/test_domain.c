@@ -11,17 +11,23 @@
 Test(domain, valid)
 {
 	static const char *const v[] = {
-		"https://Vietcombank-Xac-Thuc.com/login",
-		"vietcombank-xac-thuc.com", "VIETCOMBANK-XAC-THUC.COM.",
-		"www.vietcombank-xac-thuc.com", "http://www.vietcombank-xac-thuc.com:8080/a?b#c",
-		"https://user:pw@vietcombank-xac-thuc.com/", "vietcombank-xac-thuc.com/login",
+	    "https://Vietcombank-Xac-Thuc.com/login",
+	    "vietcombank-xac-thuc.com",
+	    "VIETCOMBANK-XAC-THUC.COM.",
+	    "www.vietcombank-xac-thuc.com",
+	    "http://www.vietcombank-xac-thuc.com:8080/a?b#c",
+	    "https://user:pw@vietcombank-xac-thuc.com/",
+	    "vietcombank-xac-thuc.com/login",
 	};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		expect_ok(D, v[i], D, "vietcombank-xac-thuc.com");
 	expect_ok(D, "www.com", D, "www.com");
 	expect_ok(D, "www.www.example.com", D, "example.com");
 	expect_ok(D, "www.www.com", D, "www.com");
-	expect_ok(D, "http://www.B\xc3\xbc" "cher.de/x", D, "xn--bcher-kva.de");
+	expect_ok(D,
+		  "http://www.B\xc3\xbc"
+		  "cher.de/x",
+		  D, "xn--bcher-kva.de");
 	expect_ok(D, "https://xn--bcher-kva.de", D, "xn--bcher-kva.de");
 	expect_ok(D, "v\xc3\xad-d\xe1\xbb\xa5.vn", D, "xn--v-d-rma6749a.vn");
 	expect_ok(D, "http://192.168.1.10/login", D, "192.168.1.10");

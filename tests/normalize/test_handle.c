@@ -9,13 +9,21 @@
 Test(handle, telegram)
 {
 	static const char *const v[] = {
-		"@some_user", "@Some_User", "t.me/some_user",
-		"https://T.me/Some_User/123?x#y", "http://t.me/some_user",
-		"https://telegram.me/Some_User", "telegram.dog/some_user",
-		"some_user.t.me", "https://Some_User.t.me/",
-		"tg://resolve?domain=Some_User", "telegram:Some_User",
-		"telegram:@some_user", "TELEGRAM:some_user",
-		"t.me/s/some_user", "www.t.me/some_user",
+	    "@some_user",
+	    "@Some_User",
+	    "t.me/some_user",
+	    "https://T.me/Some_User/123?x#y",
+	    "http://t.me/some_user",
+	    "https://telegram.me/Some_User",
+	    "telegram.dog/some_user",
+	    "some_user.t.me",
+	    "https://Some_User.t.me/",
+	    "tg://resolve?domain=Some_User",
+	    "telegram:Some_User",
+	    "telegram:@some_user",
+	    "TELEGRAM:some_user",
+	    "t.me/s/some_user",
+	    "www.t.me/some_user",
 	};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		expect_ok(H, v[i], H, "telegram:some_user");
@@ -58,10 +66,14 @@ Test(handle, facebook)
 	expect_ok(H, "facebook.com/pages/Some-Page/123456", H,
 		  "facebook:123456");
 	static const char *const v[] = {
-		"facebook.com/johnsmith55", "facebook.com/John.Smith55",
-		"m.facebook.com/john.smith.55", "fb.com/JohnSmith55",
-		"web.facebook.com/John.Smith55?ref=x", "facebook:John.Smith55",
-		"fb:john.smith.55", "https://www.facebook.com/johnsmith55/",
+	    "facebook.com/johnsmith55",
+	    "facebook.com/John.Smith55",
+	    "m.facebook.com/john.smith.55",
+	    "fb.com/JohnSmith55",
+	    "web.facebook.com/John.Smith55?ref=x",
+	    "facebook:John.Smith55",
+	    "fb:john.smith.55",
+	    "https://www.facebook.com/johnsmith55/",
 	};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		expect_ok(H, v[i], H, "facebook:johnsmith55");
@@ -84,8 +96,7 @@ Test(handle, viber)
 		  "viber:+84912345678");
 	expect_ok(H, "viber://chat?number=84912345678", H,
 		  "viber:+84912345678");
-	expect_ok(H, "viber://chat?number=0912345678", H,
-		  "viber:+84912345678");
+	expect_ok(H, "viber://chat?number=0912345678", H, "viber:+84912345678");
 	expect_ok(H, "viber://chat?number=%2B380963760986", H,
 		  "viber:+380963760986");
 	expect_ok(SDX_KIND_AUTO, "viber:+380963760986", H,

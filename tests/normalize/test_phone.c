@@ -158,21 +158,48 @@ Test(phone, unassigned_prefixes)
 Test(phone, separator_variants)
 {
 	static const char *const v[] = {
-		"0795555373", "079.555.5373", "0795 555 373",
-		"(079) 555-5373", "079-555-5373", "079/555/5373",
-		"[079] 555~5373", "+84 79 555 5373", "+84-79-555-5373",
-		"+84.79.555.5373", "(+84) 79 555 5373", "+84 (0) 79 555 5373",
-		"+84 0795555373", "84795555373", "840795555373",
-		"0084795555373", "00 84 79 555 5373", "795555373",
-		" 0795555373\t", "tel:+84795555373", "TEL:0795555373",
-		"\xef\xbc\x8b" "84795555373",              /* fullwidth + */
-		"\xef\xbc\x90\xef\xbc\x97\xef\xbc\x99" "5555373", /* ０７９ */
-		"079\xc2\xa0" "555\xc2\xa0" "5373",            /* NBSP */
-		"079\xe2\x80\x90" "555\xe2\x80\x91" "5373",    /* U+2010/1 */
-		"079\xe2\x88\x92" "555\xe3\x80\x80" "5373",    /* U+2212, U+3000 */
-		"079\xc2\xad" "555\xe2\x80\x8b" "5373",        /* soft hyphen, ZWSP */
-		"\xef\xbc\x88" "079\xef\xbc\x89" "555\xef\xbc\x8d" "5373",
-		"+84795555373",
+	    "0795555373",
+	    "079.555.5373",
+	    "0795 555 373",
+	    "(079) 555-5373",
+	    "079-555-5373",
+	    "079/555/5373",
+	    "[079] 555~5373",
+	    "+84 79 555 5373",
+	    "+84-79-555-5373",
+	    "+84.79.555.5373",
+	    "(+84) 79 555 5373",
+	    "+84 (0) 79 555 5373",
+	    "+84 0795555373",
+	    "84795555373",
+	    "840795555373",
+	    "0084795555373",
+	    "00 84 79 555 5373",
+	    "795555373",
+	    " 0795555373\t",
+	    "tel:+84795555373",
+	    "TEL:0795555373",
+	    "\xef\xbc\x8b"
+	    "84795555373", /* fullwidth + */
+	    "\xef\xbc\x90\xef\xbc\x97\xef\xbc\x99"
+	    "5555373", /* ０７９ */
+	    "079\xc2\xa0"
+	    "555\xc2\xa0"
+	    "5373", /* NBSP */
+	    "079\xe2\x80\x90"
+	    "555\xe2\x80\x91"
+	    "5373", /* U+2010/1 */
+	    "079\xe2\x88\x92"
+	    "555\xe3\x80\x80"
+	    "5373", /* U+2212, U+3000 */
+	    "079\xc2\xad"
+	    "555\xe2\x80\x8b"
+	    "5373", /* soft hyphen, ZWSP */
+	    "\xef\xbc\x88"
+	    "079\xef\xbc\x89"
+	    "555\xef\xbc\x8d"
+	    "5373",
+	    "+84795555373",
 	};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		expect_ok(P, v[i], P, "+84795555373");
@@ -252,10 +279,14 @@ Test(phone, errors)
 		   "phone: letter 'e' where a digit was expected");
 	expect_err(P, "091 234 56#78", SDX_ESYNTAX, 10,
 		   "phone: unexpected character '#'");
-	expect_err(P, "09\xe0\xa5\xa7" "2345678", SDX_ESYNTAX, 2,
-		   "phone: unexpected character U+0967");
-	expect_err(P, "0912\xff" "345678", SDX_EUTF8, 4,
-		   "phone: invalid UTF-8");
+	expect_err(P,
+		   "09\xe0\xa5\xa7"
+		   "2345678",
+		   SDX_ESYNTAX, 2, "phone: unexpected character U+0967");
+	expect_err(P,
+		   "0912\xff"
+		   "345678",
+		   SDX_EUTF8, 4, "phone: invalid UTF-8");
 	expect_err(P, "+", SDX_ELENGTH, 1, "phone: no digits");
 	expect_err(P, "tel:", SDX_ELENGTH, 4, "phone: no digits");
 	expect_err(P, "0912345678901234567890", SDX_ELENGTH, 20,

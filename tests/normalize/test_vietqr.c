@@ -51,7 +51,7 @@ Test(vietqr, every_sample)
 		sdx_norm_error err;
 		cr_assert(field(c, "| BIN ", bin, sizeof bin), "%s", c);
 		cr_assert(field(c, "| account ", acct, sizeof acct) ||
-				  field(c, "| card ", acct, sizeof acct),
+			      field(c, "| card ", acct, sizeof acct),
 			  "%s", c);
 		cr_assert(field(c, "| CRC ", crc, sizeof crc), "%s", c);
 		int rc = sdx_vietqr_parse(p, strlen(p), &q, &err);
@@ -63,23 +63,20 @@ Test(vietqr, every_sample)
 			cr_assert_str_eq(q.amount, amount);
 		else
 			cr_assert_str_eq(q.amount, "");
-		cr_assert_str_eq(q.service,
-				 strstr(c, "QRIBFTTC") ? "QRIBFTTC"
-						       : "QRIBFTTA");
+		cr_assert_str_eq(q.service, strstr(c, "QRIBFTTC") ? "QRIBFTTC"
+								  : "QRIBFTTA");
 		const char *purpose = strstr(c, "62.08 \"");
 		if (purpose) {
 			purpose += 7;
-			cr_assert_eq(strncmp(q.purpose, purpose,
-					     strlen(q.purpose)),
-				     0);
+			cr_assert_eq(
+			    strncmp(q.purpose, purpose, strlen(q.purpose)), 0);
 			cr_assert_eq(purpose[strlen(q.purpose)], '"');
 		}
 		/* as a bank identifier, named or detected */
 		snprintf(want, sizeof want, "%s:%s", bin, acct);
 		expect_ok(SDX_KIND_BANK, p, SDX_KIND_BANK, want);
-		expect_ok(SDX_KIND_AUTO, p, SDX_KIND_AUTO == 0 ? SDX_KIND_BANK
-							       : 0,
-			  want);
+		expect_ok(SDX_KIND_AUTO, p,
+			  SDX_KIND_AUTO == 0 ? SDX_KIND_BANK : 0, want);
 
 		/* one wrong CRC digit: both values named */
 		char bad[1100], reason[160];
@@ -126,13 +123,24 @@ Test(vietqr, errors)
 {
 	qr_err("0102110002016304ABCD", SDX_ETLV, 0,
 	       "vietqr: tag 00 must come first, found 01");
-	qr_err("000201010211" "38" "99" "0010", SDX_ETLV, 12,
+	qr_err("000201010211"
+	       "38"
+	       "99"
+	       "0010",
+	       SDX_ETLV, 12,
 	       "vietqr: tag 38 says 99 characters but only 4 remain");
-	qr_err("000201010211" "3X" "02ab", SDX_ETLV, 12,
+	qr_err("000201010211"
+	       "3X"
+	       "02ab",
+	       SDX_ETLV, 12,
 	       "vietqr: tag ID '3X' in the payload is not two digits");
-	qr_err("000201010211" "38" "00", SDX_ETLV, 14,
-	       "vietqr: length '00' of tag 38 is not 01..99");
-	qr_err("000201010211" "38", SDX_ETLV, 12,
+	qr_err("000201010211"
+	       "38"
+	       "00",
+	       SDX_ETLV, 14, "vietqr: length '00' of tag 38 is not 01..99");
+	qr_err("000201010211"
+	       "38",
+	       SDX_ETLV, 12,
 	       "vietqr: 2 stray characters at the end of the payload");
 	qr_err("000202010211" TAIL, SDX_ETLV, 4,
 	       "vietqr: tag 00 (payload format) is not \"01\"");
@@ -153,9 +161,11 @@ Test(vietqr, structure_errors_with_a_good_crc)
 {
 	qr_err(with_crc("000201010211" TAIL), SDX_ETLV, 0,
 	       "vietqr: no tag 38 (VietQR account)");
-	qr_err(with_crc("000201010211" "26140010A000000775" TAIL), SDX_ETLV,
-	       0, "vietqr: no tag 38 (VietQR account); tag 26 is another "
-		  "scheme");
+	qr_err(with_crc("000201010211"
+			"26140010A000000775" TAIL),
+	       SDX_ETLV, 0,
+	       "vietqr: no tag 38 (VietQR account); tag 26 is another "
+	       "scheme");
 	qr_err(with_crc("000201010211"
 			"38530010A0000007280123000697041601092576788590208"
 			"QRIBFTTA" TAIL),
@@ -165,8 +175,7 @@ Test(vietqr, structure_errors_with_a_good_crc)
 	qr_err(with_crc("000201010211"
 			"38530010A000000727012300069704X601092576788590208"
 			"QRIBFTTA" TAIL),
-	       SDX_ETLV, 38,
-	       "vietqr: 38.01.00 is not a six-digit BIN");
+	       SDX_ETLV, 38, "vietqr: 38.01.00 is not a six-digit BIN");
 	qr_err(with_crc("000201010211"
 			"38530010A0000007270123000697049901092576788590208"
 			"QRIBFTTA" TAIL),
@@ -186,18 +195,15 @@ Test(vietqr, structure_errors_with_a_good_crc)
 	qr_err(with_crc("000201010211"
 			"38400010A00000072701100006970416"
 			"0208QRIBFTTA" TAIL),
-	       SDX_ETLV, 30,
-	       "vietqr: 38.01 lacks the account (38.01.01)");
+	       SDX_ETLV, 30, "vietqr: 38.01 lacks the account (38.01.01)");
 	qr_err(with_crc("000201010211"
 			"38260010A0000007270208QRIBFTTA" TAIL),
-	       SDX_ETLV, 12,
-	       "vietqr: tag 38 lacks the beneficiary (38.01)");
+	       SDX_ETLV, 12, "vietqr: tag 38 lacks the beneficiary (38.01)");
 	qr_err(with_crc("000201010211"
 			"38390123000697041601092576788590208QRIBFTTA" TAIL),
-	       SDX_ETLV, 12,
-	       "vietqr: tag 38 lacks the NAPAS GUID (38.00)");
-	qr_err(with_crc("000201010211" ACB38 TAIL "62070899abc"), SDX_ETLV,
-	       86, "vietqr: tag 62.08 says 99 characters but only 3 remain");
+	       SDX_ETLV, 12, "vietqr: tag 38 lacks the NAPAS GUID (38.00)");
+	qr_err(with_crc("000201010211" ACB38 TAIL "62070899abc"), SDX_ETLV, 86,
+	       "vietqr: tag 62.08 says 99 characters but only 3 remain");
 
 	/* as a bank identifier, the kind tried is bank */
 	expect_err(SDX_KIND_BANK, with_crc("000201010211" TAIL), SDX_ETLV, 0,
@@ -210,9 +216,11 @@ Test(vietqr, lengths_count_characters)
 {
 	sdx_vietqr q;
 	sdx_norm_error err;
-	const char *p = with_crc("000201010211" ACB38 TAIL
-				 "62090805L\xe1\xbb\xab" "a \xc4\x91");
+	const char *p =
+	    with_crc("000201010211" ACB38 TAIL "62090805L\xe1\xbb\xab"
+		     "a \xc4\x91");
 	cr_assert_eq(sdx_vietqr_parse(p, strlen(p), &q, &err), 0, "%s",
 		     err.reason);
-	cr_assert_str_eq(q.purpose, "L\xe1\xbb\xab" "a \xc4\x91");
+	cr_assert_str_eq(q.purpose, "L\xe1\xbb\xab"
+				    "a \xc4\x91");
 }

@@ -46,8 +46,8 @@ static void digits(char *out, int n)
 static void gen_phone(char *out)
 {
 	static const char *const prefixes[] = {
-		"032", "035", "039", "070", "079", "081", "086", "088", "090",
-		"091", "094", "096", "097", "098", "056", "059",
+	    "032", "035", "039", "070", "079", "081", "086", "088",
+	    "090", "091", "094", "096", "097", "098", "056", "059",
 	};
 	static const char *const old[] = {"0162", "0121", "0123", "0188"};
 	const char *p = prefixes[rnd() % 16];
@@ -95,8 +95,8 @@ static unsigned crc16(const char *s, size_t n)
 }
 
 static const char *const bins[] = {
-	"970436", "970415", "970418", "970405", "970422", "970407",
-	"970416", "970432", "970423", "970403", "970454", "971025",
+    "970436", "970415", "970418", "970405", "970422", "970407",
+    "970416", "970432", "970423", "970403", "970454", "971025",
 };
 
 static void gen_vietqr(char *out)
@@ -122,8 +122,8 @@ static void gen_vietqr(char *out)
 static void gen_bank(char *out)
 {
 	static const char *const names[] = {
-		"VCB", "Vietcombank", "970436", "Techcombank", "MB Bank",
-		"BIDV", "Agribank", "ACB", "Ngân hàng TMCP Á Châu", "TPBank",
+	    "VCB",  "Vietcombank", "970436", "Techcombank",	      "MB Bank",
+	    "BIDV", "Agribank",	   "ACB",    "Ngân hàng TMCP Á Châu", "TPBank",
 	};
 	char acct[20];
 	digits(acct, 9 + (int)(rnd() % 6));
@@ -164,7 +164,8 @@ static void gen_handle(char *out)
 		sprintf(out, "zalo.me/091%s", ph);
 		break;
 	case 3:
-		sprintf(out, "https://www.facebook.com/profile.php?id=1000%s", ph);
+		sprintf(out, "https://www.facebook.com/profile.php?id=1000%s",
+			ph);
 		break;
 	case 4:
 		sprintf(out, "m.me/%s.%s", name, name);
@@ -201,8 +202,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run(const char *label, sdx_kind kind, const struct pool *p,
-	       long n)
+static int run(const char *label, sdx_kind kind, const struct pool *p, long n)
 {
 	char out[SDX_CANON_MAX];
 	size_t olen;
@@ -212,7 +212,8 @@ static int run(const char *label, sdx_kind kind, const struct pool *p,
 		int rc = sdx_normalize(kind, p->text[i], p->len[i], out,
 				       sizeof out, &olen, NULL, &err);
 		/* auto-detection may call a bare number ambiguous */
-		if (rc != 0 && !(kind == SDX_KIND_AUTO && rc == SDX_EAMBIGUOUS)) {
+		if (rc != 0 &&
+		    !(kind == SDX_KIND_AUTO && rc == SDX_EAMBIGUOUS)) {
 			fprintf(stderr, "bench-normalize: %s: '%s': %s\n",
 				label, p->text[i], err.reason);
 			return 1;
@@ -255,12 +256,12 @@ int main(int argc, char **argv)
 		sdx_kind kind;
 		void (*gen)(char *);
 	} kinds[] = {
-		{"phone", SDX_KIND_PHONE, gen_phone},
-		{"vietqr", SDX_KIND_BANK, gen_vietqr},
-		{"bank", SDX_KIND_BANK, gen_bank},
-		{"iban", SDX_KIND_IBAN, gen_iban},
-		{"handle", SDX_KIND_HANDLE, gen_handle},
-		{"domain", SDX_KIND_DOMAIN, gen_domain},
+	    {"phone", SDX_KIND_PHONE, gen_phone},
+	    {"vietqr", SDX_KIND_BANK, gen_vietqr},
+	    {"bank", SDX_KIND_BANK, gen_bank},
+	    {"iban", SDX_KIND_IBAN, gen_iban},
+	    {"handle", SDX_KIND_HANDLE, gen_handle},
+	    {"domain", SDX_KIND_DOMAIN, gen_domain},
 	};
 	int rc = 0;
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
