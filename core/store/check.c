@@ -53,9 +53,12 @@ static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
 		count_date(out, s->last_seen, today, s->active - s->undated);
 		return 0;
 	}
+	int rc = reader_cursor(rd);
+	if (rc)
+		return rc;
 	MDB_cursor *c = rd->er_cur;
 	MDB_val k = {eklen, (void *)ek}, d;
-	int rc = mdb_cursor_get(c, &k, &d, MDB_SET);
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET);
 	if (!rc)
 		rc = mdb_cursor_get(c, &k, &d, MDB_LAST_DUP);
 	while (!rc) {

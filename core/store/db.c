@@ -73,21 +73,23 @@ static void reader_destroy(void *p)
 	reader_free(rd);
 }
 
-/* Waits while the map is being resized: readers mark themselves busy,
- * the resizer waits until no reader is. */
-static void reader_enter(struct reader *rd)
+/* Each reader owns its slot through `busy`: 0 free, 1 in use by its
+ * thread, 2 taken by a writer (sweeping parked transactions or resizing
+ * the map). */
+static void reader_lock(struct reader *rd)
 {
-	struct sdx_db *db = rd->db;
 	for (;;) {
-		atomic_store(&rd->busy, 1);
-		if (!atomic_load(&db->resizing))
+		int expect = 0;
+		if (atomic_compare_exchange_weak(&rd->busy, &expect, 1))
 			return;
-		atomic_store(&rd->busy, 0);
-		pthread_mutex_lock(&db->resize_mtx);
-		pthread_mutex_unlock(&db->resize_mtx);
+		sched_yield();
 	}
 }
 
+/* Between calls a reader keeps its transaction open ("parked") as long
+ * as nothing was committed since; the next call then needs no renew. A
+ * commit in this process resets every parked transaction (reader_sweep),
+ * so old snapshots do not pin pages. */
 int reader_get(struct sdx_db *db, struct reader **out)
 {
 	struct reader *rd = pthread_getspecific(db->rkey);
@@ -108,7 +110,18 @@ int reader_get(struct sdx_db *db, struct reader **out)
 		pthread_mutex_unlock(&db->rlist_mtx);
 		pthread_setspecific(db->rkey, rd);
 	}
-	reader_enter(rd);
+	reader_lock(rd);
+	if (rd->parked) {
+		MDB_envinfo info;
+		if (!mdb_env_info(db->env, &info) &&
+		    info.me_last_txnid == mdb_txn_id(rd->txn)) {
+			rd->depth = 1;
+			*out = rd;
+			return 0;
+		}
+		mdb_txn_reset(rd->txn);
+		rd->parked = 0;
+	}
 	for (int tries = 0;; tries++) {
 		if (rd->txn)
 			rc = mdb_txn_renew(rd->txn);
@@ -118,7 +131,7 @@ int reader_get(struct sdx_db *db, struct reader **out)
 			/* another process grew the map: adopt its size */
 			atomic_store(&rd->busy, 0);
 			store_grow(db, 0);
-			reader_enter(rd);
+			reader_lock(rd);
 			continue;
 		}
 		break;
@@ -127,15 +140,8 @@ int reader_get(struct sdx_db *db, struct reader **out)
 		atomic_store(&rd->busy, 0);
 		return store_err(rc);
 	}
-	if (rd->er_cur)
-		rc = mdb_cursor_renew(rd->txn, rd->er_cur);
-	else
-		rc = mdb_cursor_open(rd->txn, db->entity_report, &rd->er_cur);
-	if (rc) {
-		mdb_txn_reset(rd->txn);
-		atomic_store(&rd->busy, 0);
-		return store_err(rc);
-	}
+	rd->parked = 1;
+	rd->cur_ok = 0;
 	rd->depth = 1;
 	*out = rd;
 	return 0;
@@ -145,23 +151,76 @@ void reader_put(struct reader *rd)
 {
 	if (--rd->depth > 0)
 		return;
-	mdb_txn_reset(rd->txn);
 	atomic_store(&rd->busy, 0);
 }
 
+int reader_cursor(struct reader *rd)
+{
+	if (rd->cur_ok)
+		return 0;
+	int rc = rd->er_cur ? mdb_cursor_renew(rd->txn, rd->er_cur)
+			    : mdb_cursor_open(rd->txn, rd->db->entity_report,
+					      &rd->er_cur);
+	if (rc)
+		return store_err(rc);
+	rd->cur_ok = 1;
+	return 0;
+}
+
+/* Take every other reader's slot (reset its parked transaction); with
+ * hold, keep them taken until readers_release. */
+static void readers_take(struct sdx_db *db, int hold)
+{
+	struct reader *self = pthread_getspecific(db->rkey);
+	for (struct reader *rd = db->readers; rd; rd = rd->next) {
+		if (rd == self)
+			continue;
+		int expect = 0;
+		while (!atomic_compare_exchange_weak(&rd->busy, &expect, 2)) {
+			if (!hold)
+				break;
+			expect = 0;
+			sched_yield();
+		}
+		if (expect != 0)
+			continue; /* in use, and we need not wait */
+		if (rd->parked) {
+			mdb_txn_reset(rd->txn);
+			rd->parked = 0;
+		}
+		if (!hold)
+			atomic_store(&rd->busy, 0);
+	}
+}
+
+static void readers_release(struct sdx_db *db)
+{
+	struct reader *self = pthread_getspecific(db->rkey);
+	for (struct reader *rd = db->readers; rd; rd = rd->next)
+		if (rd != self)
+			atomic_store(&rd->busy, 0);
+}
+
+static void reader_sweep(struct sdx_db *db)
+{
+	pthread_mutex_lock(&db->rlist_mtx);
+	readers_take(db, 0);
+	pthread_mutex_unlock(&db->rlist_mtx);
+}
+
 /* Grow the map (double it, or to what another process set when
- * min_extra is 0) with every reader of this handle paused. Called with
- * no write transaction open. */
+ * min_extra is 0) with every other reader of this handle paused and its
+ * snapshot released. Called with no write transaction open. */
 int store_grow(struct sdx_db *db, size_t min_extra)
 {
 	pthread_mutex_lock(&db->resize_mtx);
-	atomic_store(&db->resizing, 1);
-	struct reader *self = pthread_getspecific(db->rkey);
 	pthread_mutex_lock(&db->rlist_mtx);
-	for (struct reader *rd = db->readers; rd; rd = rd->next)
-		while (rd != self && atomic_load(&rd->busy))
-			sched_yield();
-	pthread_mutex_unlock(&db->rlist_mtx);
+	readers_take(db, 1);
+	struct reader *self = pthread_getspecific(db->rkey);
+	if (self && self->depth == 0 && self->parked) {
+		mdb_txn_reset(self->txn);
+		self->parked = 0;
+	}
 	int rc;
 	if (min_extra == 0) {
 		rc = mdb_env_set_mapsize(db->env, 0);
@@ -174,7 +233,8 @@ int store_grow(struct sdx_db *db, size_t min_extra)
 		rc = mdb_env_set_mapsize(db->env, size);
 	}
 	atomic_fetch_add(&db->mapgen, 1);
-	atomic_store(&db->resizing, 0);
+	readers_release(db);
+	pthread_mutex_unlock(&db->rlist_mtx);
 	pthread_mutex_unlock(&db->resize_mtx);
 	return rc;
 }
@@ -220,6 +280,8 @@ int wtxn_commit(struct wtxn *w)
 	rc = mdb_txn_commit(w->txn);
 	w->txn = NULL;
 	filter_release(w);
+	if (!rc)
+		reader_sweep(w->db);
 	return rc;
 }
 

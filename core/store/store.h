@@ -53,6 +53,8 @@ struct reader {
 	MDB_cursor *er_cur;
 	atomic_int busy;
 	int depth;
+	int parked; /* txn open (not reset) */
+	int cur_ok; /* er_cur renewed for this txn */
 	uint64_t snap;     /* txn id the filter cache belongs to */
 	unsigned mapgen;   /* map generation the filter cache belongs to */
 	uint32_t f_nchunks;
@@ -112,6 +114,8 @@ int store_err(int rc); /* LMDB/errno status -> SDX_E* */
 int store_grow(struct sdx_db *db, size_t min_extra);
 int reader_get(struct sdx_db *db, struct reader **out);
 void reader_put(struct reader *rd);
+/* rd->er_cur, renewed for the current transaction */
+int reader_cursor(struct reader *rd);
 int wtxn_begin(struct sdx_db *db, struct wtxn *w);
 int wtxn_commit(struct wtxn *w); /* raw LMDB status; txn gone after */
 void wtxn_abort(struct wtxn *w);
