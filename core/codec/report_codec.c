@@ -397,7 +397,7 @@ static int get_map(struct rd *r, size_t max, size_t *n)
 static int get_key(struct rd *r, int *last)
 {
 	uint64_t k;
-	int rc = get_uint(r, 63, &k);
+	int rc = get_uint(r, 31, &k); /* keys index a 32-bit "seen" mask */
 	if (rc)
 		return rc;
 	if ((int)k <= *last)
