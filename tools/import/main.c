@@ -22,6 +22,13 @@
 #define BATCH_DEFAULT 10000
 #define BATCH_MAX 1000000
 #define IMP_EINTR 2 /* a reader stops: interrupted */
+/* LMDB keeps a write transaction's dirty pages in anonymous memory: with
+ * reports spread over a large database, 10000 of them can dirty 200 MiB.
+ * A batch is committed early when the process's anonymous memory passes
+ * this bound (looked at every ANON_EVERY rows). */
+#define ANON_MAX ((size_t)128 << 20)
+#define ANON_EVERY 256
+static size_t anon_bytes(void);
 
 enum { FMT_AUTO, FMT_CSV, FMT_JSONL };
 
@@ -184,9 +191,29 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 	else
 		imp->pend_duplicate++;
 	imp->last_line = line;
-	if (++imp->in_batch >= imp->batch_size && (rc = commit(imp)) != 0)
-		return rc;
+	if (++imp->in_batch >= imp->batch_size ||
+	    (imp->in_batch % ANON_EVERY == 0 && anon_bytes() > ANON_MAX)) {
+		if ((rc = commit(imp)) != 0)
+			return rc;
+	}
 	return interrupted ? IMP_EINTR : 0;
+}
+
+/* Anonymous resident memory, from /proc/self/statm (resident - shared);
+ * 0 if unknown. */
+static size_t anon_bytes(void)
+{
+	FILE *fp = fopen("/proc/self/statm", "r");
+	unsigned long size, resident, shared;
+	int n;
+
+	if (!fp)
+		return 0;
+	n = fscanf(fp, "%lu %lu %lu", &size, &resident, &shared);
+	fclose(fp);
+	if (n != 3 || resident < shared)
+		return 0;
+	return (size_t)(resident - shared) * (size_t)sysconf(_SC_PAGESIZE);
 }
 
 /* --db, else $SCAMDEX_DB, else $XDG_DATA_HOME/scamdex or
