@@ -315,9 +315,13 @@ static int from_json(struct build *b, const char *path)
 	json_t *root = !strcmp(path, "-") ? json_loadf(stdin, 0, &jerr)
 					  : json_load_file(path, 0, &jerr);
 	if (!root) {
-		snprintf(b->msg, sizeof b->msg, "%s: line %d column %d: %s",
-			 strcmp(path, "-") ? path : "standard input", jerr.line,
-			 jerr.column, jerr.text);
+		const char *name = strcmp(path, "-") ? path : "standard input";
+		if (jerr.line < 1) /* could not read it at all */
+			snprintf(b->msg, sizeof b->msg, "%s", jerr.text);
+		else
+			snprintf(b->msg, sizeof b->msg,
+				 "%s: line %d column %d: %s", name, jerr.line,
+				 jerr.column, jerr.text);
 		return -1;
 	}
 	int rc = 0;
