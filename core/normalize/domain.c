@@ -41,6 +41,9 @@ int norm_is_domain(const char *in, size_t len)
 		return 0;
 	if (u.scheme_len > 0)
 		return 1;
+	/* "user@example.com" is an e-mail address, not a link */
+	if (memchr(in, '@', u.host_off))
+		return 0;
 	const char *h = in + u.host_off;
 	size_t n = u.host_len;
 	if (n > 0 && h[n - 1] == '.')

@@ -70,6 +70,9 @@ Test(detect, ambiguous_and_unknown)
 		   "phone: 8 digits after the trunk prefix, expected 9 or 10");
 	expect_err(A, "+84 401 234 567", SDX_EPREFIX, 4,
 		   "phone: mobile prefix 040 is not assigned");
+	expect_err(A, "someone@example.com", SDX_EKIND, 0,
+		   "auto: not a phone number, bank account, IBAN, chat handle "
+		   "or domain");
 	expect_err(A, "XYZ:0011004012345", SDX_EBANK, 0,
 		   "bank: 'XYZ' is not a known bank name, code or BIN");
 	expect_err(A, "", SDX_EEMPTY, 0, "auto: empty input");
