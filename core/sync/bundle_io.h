@@ -127,6 +127,8 @@ typedef struct sdx_breader {
 	uint64_t offset; /* file offset of the last item returned */
 	int eof;
 	int state;       /* 0 before header, 1 body, 2 after checksum, 3 done */
+	int nohash;      /* a second pass whose content is checked otherwise:
+	                    no checksum, no signature hash */
 	sdx_sum *sum;
 	sdx_sigstream *sig;
 	sdx_vv_entry *vv; /* the header's vector (SDX_BUNDLE_ORIGINS_MAX) */

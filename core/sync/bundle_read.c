@@ -62,7 +62,7 @@ void sdx_br_close(sdx_breader *r)
 
 static void hash_to(sdx_breader *r, size_t upto)
 {
-	if (upto > r->hashed) {
+	if (upto > r->hashed && !r->nohash) {
 		sdx_sum_update(r->sum, r->buf + r->hashed, upto - r->hashed);
 		sdx_sigstream_update(r->sig, r->buf + r->hashed,
 				     upto - r->hashed);
@@ -161,11 +161,13 @@ int sdx_br_next(sdx_breader *r, sdx_bitem *it)
 			uint8_t sum[16];
 			hash_to(r, start);
 			sdx_sum_digest(r->sum, sum);
-			if (memcmp(sum, it->bytes, 16) != 0)
+			if (!r->nohash && memcmp(sum, it->bytes, 16) != 0)
 				return fail(r, SDX_EBUNDLESUM, r->offset,
 					    "checksum mismatch");
 			/* the signature covers the checksum item too */
-			sdx_sigstream_update(r->sig, r->buf + start, used);
+			if (!r->nohash)
+				sdx_sigstream_update(r->sig, r->buf + start,
+						     used);
 			r->hashed = r->pos;
 			r->state = 2;
 		}

@@ -27,6 +27,14 @@ typedef struct walk {
 	sdx_breader r;
 	uint8_t sender_pk[32];
 	size_t n_vv; /* entries of the header's vector (in r.vv) */
+	/* pass 1's header, which pass 2's must equal (pass 2 does not hash
+	 * the file again: its header is checked against this, its
+	 * operations against the chains and segment signatures) */
+	sdx_vv_entry *vv1;
+	size_t n_vv1;
+	int audience1;
+	uint64_t created1;
+	char sender1[SDX_OFFICE_MAX + 1];
 	/* origins seen in this bundle (one run each) */
 	char (*seen)[SDX_OFFICE_MAX + 1];
 	size_t n_seen;
@@ -81,6 +89,13 @@ static int on_header(walk *w, const sdx_bitem *it)
 	w->res->audience = it->audience;
 	w->res->created = it->created;
 	w->n_vv = it->n_vv;
+	if (w->pass2 &&
+	    (strcmp(w->res->sender, w->sender1) != 0 ||
+	     it->n_vv != w->n_vv1 || it->audience != w->audience1 ||
+	     it->created != w->created1 ||
+	     memcmp(w->vv1, w->r.vv, it->n_vv * sizeof *w->vv1) != 0))
+		return fail(w, SDX_EBUNDLE,
+			    "the bundle changed while it was imported");
 	if ((rc = sdx_db_office(w->db, office, sizeof office)))
 		return fail(w, rc, "reading this office's id");
 	if (strcmp(office, w->res->sender) == 0)
@@ -336,7 +351,8 @@ static int walk_file(walk *w)
 					  "run of %s not closed", w->origin);
 			break;
 		default:
-			if (sdx_br_verify(&w->r, w->sender_pk, it.bytes) != 0)
+			if (!w->pass2 &&
+			    sdx_br_verify(&w->r, w->sender_pk, it.bytes) != 0)
 				rc = fail(w, SDX_ESIGNATURE,
 					  "sender %s: bundle signature does "
 					  "not verify",
@@ -412,8 +428,18 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 		n_old = SDX_BUNDLE_ORIGINS_MAX;
 
 	res->gap = 0;
+	if (!(w->vv1 = malloc(w->n_vv * sizeof *w->vv1 + 1))) {
+		rc = SDX_ENOMEM;
+		goto out;
+	}
+	memcpy(w->vv1, w->r.vv, w->n_vv * sizeof *w->vv1);
+	w->n_vv1 = w->n_vv;
+	w->audience1 = res->audience;
+	w->created1 = res->created;
+	strcpy(w->sender1, res->sender);
 	if ((rc = sdx_br_rewind(&w->r)))
 		goto out;
+	w->r.nohash = 1;
 	w->pass2 = 1;
 	if ((rc = sdx_apply_begin(db, &w->apply))) {
 		fail(w, rc, "starting the transaction: %s", sdx_strerror(rc));
@@ -460,6 +486,7 @@ out:
 	sdx_br_close(&w->r);
 	free(w->seen);
 	free(w->cp);
+	free(w->vv1);
 	free(w);
 	free(old);
 	return rc;
