@@ -300,6 +300,13 @@ int main(int argc, char **argv)
 	uint64_t total_bytes = 0;
 	struct sigaction sa;
 
+	if (sdx_version() != SDX_VERSION_NUMBER) {
+		fprintf(stderr,
+			"scamdex-import: built for libscamdex %s, running "
+			"with %s\n",
+			SDX_VERSION_STRING, sdx_version_string());
+		return 3;
+	}
 	imp.batch_size = BATCH_DEFAULT;
 	imp.def.audience = SDX_AUD_BANK;
 	while ((opt = getopt_long(argc, argv, "f:m:o:a:A:r:b:d:qhV", longopts,
