@@ -86,6 +86,8 @@ void sdx_sigstream_free(sdx_sigstream *s);
 
 /* Operations per write transaction of an import (sync_import.c). */
 extern size_t sdx_import_batch;
+/* Called between an import's two passes when set (tests). */
+extern void (*sdx_import_between)(const char *path);
 
 /* Office ids: [A-Za-z0-9._-]{1,SDX_OFFICE_MAX}. */
 int sdx_office_valid(const char *s, size_t len);

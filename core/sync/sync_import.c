@@ -17,6 +17,8 @@
 
 /* Operations per write transaction in pass 2 (tests make it small). */
 size_t sdx_import_batch = 65536;
+/* Called between the passes (tests change the file there). */
+void (*sdx_import_between)(const char *path);
 #define BATCH sdx_import_batch
 
 typedef struct walk {
@@ -437,6 +439,8 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 	w->audience1 = res->audience;
 	w->created1 = res->created;
 	strcpy(w->sender1, res->sender);
+	if (sdx_import_between)
+		sdx_import_between(path);
 	if ((rc = sdx_br_rewind(&w->r)))
 		goto out;
 	w->r.nohash = 1;

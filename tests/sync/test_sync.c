@@ -496,3 +496,57 @@ Test(sync, wrong_key_or_peer)
 	th_close(&A);
 	th_close(&B);
 }
+
+/* The file changes between the passes: nothing unverified commits. */
+static long flip_at;
+
+static void flip_between(const char *path)
+{
+	flip(path, flip_at);
+}
+
+Test(sync, changed_between_passes)
+{
+	char p[256], *before, *after;
+	sdx_export_result ex;
+	sdx_import_result res;
+	long n;
+	int rc;
+	two_offices(6); /* 7 ops */
+	path_of(p, sizeof p, "race.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	n = file_size(p);
+	before = state_of(&B);
+	sdx_import_between = flip_between;
+	/* one batch: refused, nothing applied */
+	flip_at = n - 300; /* inside the last operations */
+	rc = sdx_bundle_import(B.db, p, &res);
+	cr_assert_lt(rc, 0);
+	cr_assert_eq(res.applied, 0);
+	after = state_of(&B);
+	cr_assert_str_eq(before, after);
+	free(after);
+	flip(p, flip_at);
+	/* batches of 2: the verified batches before the change stay, and
+	 * importing the intact file again completes it */
+	sdx_import_batch = 2;
+	rc = sdx_bundle_import(B.db, p, &res);
+	sdx_import_between = NULL;
+	cr_assert_lt(rc, 0);
+	cr_assert_lt(res.applied, 7);
+	cr_assert_eq(res.applied % 2, 0);
+	flip(p, flip_at);
+	rc = sdx_bundle_import(B.db, p, &res);
+	sdx_import_batch = 65536;
+	cr_assert_eq(rc, 0, "%s", res.reason);
+	cr_assert_eq(res.applied + res.duplicates, 7);
+	{
+		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
+		cr_assert_str_eq(fa, fb);
+		free(fa);
+		free(fb);
+	}
+	free(before);
+	th_close(&A);
+	th_close(&B);
+}
