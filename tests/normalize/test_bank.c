@@ -116,6 +116,18 @@ Test(bank, alternate_codes_from_notes)
 		n++;
 	}
 	cr_assert_eq(n, 18);
+	/* every "VietQR-list name: X;" of the notes */
+	int names = 0;
+	for (int r = 0; r < t.rows; r++) {
+		const char *p = strstr(t.cell[r][cnote], "VietQR-list name: ");
+		if (!p)
+			continue;
+		char name[200];
+		cr_assert_eq(sscanf(p + 18, "%199[^;]", name), 1);
+		expect_bank(name, t.cell[r][cb]);
+		names++;
+	}
+	cr_assert_eq(names, 10);
 	expect_bank("STP", "970403");
 	expect_bank("STB", "970403");
 	expect_bank("AGRIBANK", "970405");
