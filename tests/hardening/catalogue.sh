@@ -36,7 +36,7 @@ if ! setup_seed_db "$DB" "$tmp/seed" >"$tmp/setup.log" 2>&1; then
 	sed 's/^/#   /' "$tmp/setup.log"
 	exit 1
 fi
-gen_inputs "$tmp/in" >>"$tmp/setup.log" 2>&1 || {
+{ gen_inputs "$tmp/in" && setup_bundles "$DB" "$tmp/seed" "$tmp/in"; } >>"$tmp/setup.log" 2>&1 || {
 	echo "1..1"
 	echo "not ok 1 - generate inputs"
 	sed 's/^/#   /' "$tmp/setup.log"

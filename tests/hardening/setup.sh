@@ -4,17 +4,40 @@
 # The CSV header of fixtures/demo/reports.csv (and of agency files).
 csv_head=$(head -n 1 "$src/fixtures/demo/reports.csv")
 
-# setup_seed_db DB SCRATCH: a database holding the first 40 demo reports,
-# so that "unchanged" is about real content.
+# setup_seed_db DB SCRATCH: a database of office HN-PA05 holding the first
+# 40 demo reports, so that "unchanged" is about real content.
 setup_seed_db() {
 	local db=$1 scratch=$2
 	mkdir -p "$scratch"
+	scamdex-sync --db "$db" init --office HN-PA05 --key "$scratch/hn.key" >/dev/null || return 1
 	head -n 41 "$src/fixtures/demo/reports.csv" >"$scratch/seed.csv"
 	# exit 1 = some demo rows refused: fine, as long as most went in
 	scamdex-import --db "$db" "$scratch/seed.csv" 2>"$scratch/seed.err"
 	local rc=$?
 	cat "$scratch/seed.err" >&2
 	[ $rc -le 1 ] && grep -qE 'accepted ([2-9][0-9]|40)' "$scratch/seed.err"
+}
+
+# setup_bundles DB SCRATCH OUT: two more offices. HCM-PA05 (trusted by DB)
+# exports OUT/good.bundle for HN-PA05 with 20 demo reports; DN-PA05 (not
+# trusted) exports OUT/untrusted.bundle. Then the damaged copies of
+# good.bundle that the MANIFEST names.
+setup_bundles() {
+	local db=$1 scratch=$2 out=$3 demo=$src/fixtures/demo/reports.csv
+	{ head -n 1 "$demo"; sed -n '42,61p' "$demo"; } >"$scratch/peer.csv"
+	local pub
+	pub=$(scamdex-sync --db "$scratch/hcm" init --office HCM-PA05 --key "$scratch/hcm.key") || return 1
+	scamdex-import --db "$scratch/hcm" "$scratch/peer.csv" 2>/dev/null
+	[ $? -le 1 ] || return 1
+	# shellcheck disable=SC2086 # "OFFICE PUBKEY": two words
+	scamdex-sync --db "$db" trust add $pub || return 1
+	scamdex-sync --db "$scratch/hcm" export --to HN-PA05 --audience police \
+		--key "$scratch/hcm.key" -o "$out/good.bundle" 2>/dev/null || return 1
+	scamdex-sync --db "$scratch/dn" init --office DN-PA05 --key "$scratch/dn.key" >/dev/null || return 1
+	scamdex-import --db "$scratch/dn" "$scratch/peer.csv" 2>/dev/null
+	scamdex-sync --db "$scratch/dn" export --to HN-PA05 --audience police \
+		--key "$scratch/dn.key" -o "$out/untrusted.bundle" 2>/dev/null || return 1
+	python3 "$src/tests/hardening/damage-bundle.py" "$out/good.bundle" "$out"
 }
 
 # gen_inputs DIR: the inputs too big or too odd to keep in git.
