@@ -86,6 +86,68 @@ static int account_index(struct wtxn *w, const codec_str *canon)
 	return rc == MDB_KEYEXIST ? 0 : rc;
 }
 
+int apply_state_flags(struct wtxn *w, const uint8_t id[16], unsigned *flags)
+{
+	rstate st;
+	int rc = rstate_get(w->txn, w->db, id, &st);
+	*flags = 0;
+	if (!rc)
+		*flags = st.flags;
+	else if (rc != SDX_ENOTFOUND)
+		return rc;
+	return 0;
+}
+
+int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		  entity_sum *s, const contrib *c)
+{
+	int rc;
+	int retracted = (c->sflags & SDX_RSTATE_RETRACTED) != 0;
+	if (retracted) {
+		s->retracted++;
+	} else {
+		s->active++;
+		s->categories |= 1u << c->category;
+		if (c->confirmation > s->max_conf)
+			s->max_conf = c->confirmation;
+		int32_t dt = c->date;
+		if (dt != SDX_DATE_NONE) {
+			if (s->first_seen == SDX_DATE_NONE || dt < s->first_seen)
+				s->first_seen = dt;
+			if (s->last_seen == SDX_DATE_NONE || dt > s->last_seen)
+				s->last_seen = dt;
+		} else {
+			s->undated++;
+		}
+		if (c->has_agency && (rc = agency_add(w, ek, eklen, s, c->ah)))
+			return rc;
+		if (c->sflags & SDX_RSTATE_DISPUTED)
+			s->disputed++;
+	}
+	uint8_t er[ER_LEN];
+	er_make(c->date, c->id, retracted ? ER_RETRACTED : 0, er);
+	MDB_val ekv = {eklen, (void *)ek}, erv = {ER_LEN, er};
+	if ((rc = mdb_put(w->txn, w->db->entity_report, &ekv, &erv, 0)))
+		return rc;
+	if (ek[0] == SDX_KIND_BANK) {
+		codec_str canon = {(const char *)ek + 1, eklen - 1};
+		return account_index(w, &canon);
+	}
+	return 0;
+}
+
+int apply_entity_load(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		      entity_sum *s, int *is_new)
+{
+	return entity_load(w, ek, eklen, s, is_new);
+}
+
+int apply_entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		       const entity_sum *s, int is_new)
+{
+	return entity_store(w, ek, eklen, s, is_new);
+}
+
 int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 	      const codec_report_view *v, const uint8_t id[16], int *added)
 {
@@ -97,17 +159,16 @@ int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 		return 0;
 	if (rc)
 		return rc;
-	rstate st;
-	unsigned sflags = 0;
-	rc = rstate_get(w->txn, db, id, &st);
-	if (!rc)
-		sflags = st.flags;
-	else if (rc != SDX_ENOTFOUND)
+	contrib c;
+	if ((rc = apply_state_flags(w, id, &c.sflags)))
 		return rc;
-	int retracted = (sflags & SDX_RSTATE_RETRACTED) != 0;
-	uint64_t ah = v->agency.len ? sdx_hash64(v->agency.p, v->agency.len) : 0;
-	uint8_t ek[EKEY_MAX], er[ER_LEN];
-	er_make(v->incident_date, id, retracted ? ER_RETRACTED : 0, er);
+	memcpy(c.id, id, 16);
+	c.date = v->incident_date;
+	c.category = v->category;
+	c.confirmation = v->confirmation;
+	c.has_agency = v->agency.len > 0;
+	c.ah = c.has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
+	uint8_t ek[EKEY_MAX];
 	for (size_t i = 0; i < v->n_idents; i++) {
 		const codec_ident *in = &v->idents[i];
 		/* sorted: one entity named in two roles comes in a row */
@@ -120,37 +181,9 @@ int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 					 in->canonical.len, ek);
 		entity_sum s;
 		int is_new;
-		if ((rc = entity_load(w, ek, eklen, &s, &is_new)))
-			return rc;
-		if (retracted) {
-			s.retracted++;
-		} else {
-			s.active++;
-			s.categories |= 1u << v->category;
-			if (v->confirmation > s.max_conf)
-				s.max_conf = v->confirmation;
-			int32_t dt = v->incident_date;
-			if (dt != SDX_DATE_NONE) {
-				if (s.first_seen == SDX_DATE_NONE || dt < s.first_seen)
-					s.first_seen = dt;
-				if (s.last_seen == SDX_DATE_NONE || dt > s.last_seen)
-					s.last_seen = dt;
-			} else {
-				s.undated++;
-			}
-			if (v->agency.len) {
-				if ((rc = agency_add(w, ek, eklen, &s, ah)))
-					return rc;
-			}
-			if (sflags & SDX_RSTATE_DISPUTED)
-				s.disputed++;
-		}
-		if ((rc = entity_store(w, ek, eklen, &s, is_new)))
-			return rc;
-		MDB_val ekv = {eklen, ek}, erv = {ER_LEN, er};
-		if ((rc = mdb_put(w->txn, db->entity_report, &ekv, &erv, 0)))
-			return rc;
-		if (in->kind == SDX_KIND_BANK && (rc = account_index(w, &in->canonical)))
+		if ((rc = entity_load(w, ek, eklen, &s, &is_new)) ||
+		    (rc = apply_contrib(w, ek, eklen, &s, &c)) ||
+		    (rc = entity_store(w, ek, eklen, &s, is_new)))
 			return rc;
 	}
 	*added = 1;

@@ -194,6 +194,22 @@ typedef struct op_ctx {
 	uint64_t seq;
 	int local; /* local ops report SDX_EEXISTS for no-op changes */
 } op_ctx;
+/* One report's contribution to one entity's summary (and its
+ * entity_report entry and account index). */
+typedef struct contrib {
+	uint8_t id[16];
+	int32_t date;
+	int category, confirmation, has_agency;
+	unsigned sflags; /* the report's state (a retraction may be pending) */
+	uint64_t ah;     /* XXH3-64 of the agency */
+} contrib;
+int apply_state_flags(struct wtxn *w, const uint8_t id[16], unsigned *flags);
+int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		  entity_sum *s, const contrib *c);
+int apply_entity_load(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		      entity_sum *s, int *is_new);
+int apply_entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
+		       const entity_sum *s, int is_new);
 int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 	      const codec_report_view *v, const uint8_t id[16], int *added);
 int apply_state(struct wtxn *w, const op_ctx *oc, int type,

@@ -98,67 +98,102 @@ int sdx_report_add(sdx_db *db, const sdx_report *r, uint8_t id[16],
 	return rc;
 }
 
-/* ---- batches ---- */
+/* ---- batches ----
+ * sdx_batch_add only decides (duplicate or new, against the database and
+ * the batch itself) and keeps the encoded report; commit writes all of
+ * it in key order: reports sorted by id, the log in sequence, and each
+ * entity read and written once for all of its reports in the batch.
+ * Sorted writes touch each B-tree page once instead of once per report,
+ * and a full map is handled by growing and writing the kept batch
+ * again. */
+
+struct bent {
+	uint8_t id[16];
+	size_t off;
+	uint32_t len;
+	int audience;
+	contrib c;
+};
+
+struct bcon {
+	uint64_t prefix; /* first key bytes, big-endian: most compares */
+	size_t koff;
+	uint32_t klen;
+	uint32_t ent;
+};
 
 struct sdx_batch {
 	struct sdx_db *db;
 	struct wtxn w;
 	int open;
-	uint8_t *log; /* u32 length + body, per added report */
+	uint8_t *log;
 	size_t loglen, logcap;
+	struct bent *ents;
+	size_t nent, capent;
+	uint8_t *keys;
+	size_t keylen, keycap;
+	struct bcon *cons;
+	size_t ncon, capcon;
+	uint32_t *set; /* ids in the batch: entry index + 1 */
+	size_t setcap;
 	struct prepared p;
 };
 
-static int log_body(struct sdx_batch *b, const uint8_t *body, size_t len)
+static int reserve(void **p, size_t *cap, size_t need, size_t elem)
 {
-	size_t need = b->loglen + 4 + len;
-	if (need > b->logcap) {
-		size_t cap = b->logcap ? b->logcap * 2 : 1 << 20;
-		while (cap < need)
-			cap *= 2;
-		uint8_t *n = realloc(b->log, cap);
-		if (!n)
-			return SDX_ENOMEM;
-		b->log = n;
-		b->logcap = cap;
-	}
-	le32_put(b->log + b->loglen, (uint32_t)len);
-	memcpy(b->log + b->loglen + 4, body, len);
-	b->loglen = need;
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 1024;
+	while (c < need)
+		c *= 2;
+	void *n = realloc(*p, c * elem);
+	if (!n)
+		return SDX_ENOMEM;
+	*p = n;
+	*cap = c;
 	return 0;
 }
 
-/* Grow the map and redo the batch so far in a fresh transaction. */
-static int recover(struct sdx_batch *b)
+static size_t set_slot(const struct sdx_batch *b, const uint8_t id[16],
+		       int *found)
 {
-	int rc = MDB_MAP_FULL;
-	for (int tries = 0; rc == MDB_MAP_FULL && tries < 40; tries++) {
-		wtxn_abort(&b->w);
-		if ((rc = store_grow(b->db, 1)) || (rc = wtxn_begin(b->db, &b->w)))
+	size_t mask = b->setcap - 1, j = le64_get(id) & mask;
+	*found = 0;
+	while (b->set[j]) {
+		if (!memcmp(b->ents[b->set[j] - 1].id, id, 16)) {
+			*found = 1;
 			break;
-		for (size_t off = 0; !rc && off < b->loglen;) {
-			size_t n = le32_get(b->log + off);
-			const uint8_t *body = b->log + off + 4;
-			off += 4 + n;
-			int added;
-			uint8_t idbuf[CODEC_REPORT_MAX];
-			size_t idlen;
-			if ((rc = codec_report_view_decode(body, n, &b->p.v)) ||
-			    (rc = codec_report_view_encode(&b->p.v, 0, idbuf,
-							   sizeof idbuf, &idlen)))
-				break;
-			sdx_hash128(idbuf, idlen, b->p.id);
-			memcpy(b->p.body, body, n);
-			b->p.len = n;
-			/* the view must point into the copy */
-			if ((rc = codec_report_view_decode(b->p.body, n, &b->p.v)))
-				break;
-			rc = local_add(&b->w, &b->p, &added);
 		}
+		j = (j + 1) & mask;
 	}
-	if (rc)
-		b->open = 0;
-	return rc;
+	return j;
+}
+
+static int set_grow(struct sdx_batch *b)
+{
+	size_t cap = b->setcap ? b->setcap * 2 : 4096;
+	uint32_t *s = calloc(cap, sizeof *s);
+	if (!s)
+		return SDX_ENOMEM;
+	free(b->set);
+	b->set = s;
+	b->setcap = cap;
+	for (size_t i = 0; i < b->nent; i++) {
+		int found;
+		size_t j = set_slot(b, b->ents[i].id, &found);
+		b->set[j] = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+static void batch_free(struct sdx_batch *b)
+{
+	free(b->log);
+	free(b->ents);
+	free(b->keys);
+	free(b->cons);
+	free(b->set);
+	free(b);
 }
 
 int sdx_batch_begin(sdx_db *db, sdx_batch **out)
@@ -187,37 +222,154 @@ int sdx_batch_begin(sdx_db *db, sdx_batch **out)
 int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
 		  int *added)
 {
-	if (!b || !r)
+	if (!b || !r || !b->open)
 		return SDX_EINVAL;
-	if (!b->open)
-		return SDX_EINVAL;
-	int rc = prepare(b->db, r, b->w.today, &b->p);
+	struct prepared *p = &b->p;
+	int rc = prepare(b->db, r, b->w.today, p);
 	if (rc)
 		return rc;
-	int add = 0;
-	for (int tries = 0;; tries++) {
-		rc = local_add(&b->w, &b->p, &add);
-		if (rc != MDB_MAP_FULL || tries >= 40)
-			break;
-		/* recover() reuses b->p: prepare this report again after */
-		if ((rc = recover(b)) || (rc = prepare(b->db, r, b->w.today, &b->p)))
-			break;
-	}
-	if (rc) {
-		/* the transaction may hold part of this report: unusable */
-		if (rc != SDX_EINVAL && rc != SDX_ETOOLONG) {
-			wtxn_abort(&b->w);
-			b->open = 0;
-		}
-		return store_err(rc);
-	}
-	if (add && (rc = log_body(b, b->p.body, b->p.len)))
-		return rc;
 	if (id)
-		memcpy(id, b->p.id, 16);
+		memcpy(id, p->id, 16);
 	if (added)
-		*added = add;
+		*added = 0;
+	if ((b->nent + 1) * 2 > b->setcap && (rc = set_grow(b)))
+		return rc;
+	int found;
+	size_t slot = set_slot(b, p->id, &found);
+	if (found)
+		return 0;
+	MDB_val k = {16, p->id}, d;
+	rc = mdb_get(b->w.txn, b->db->report, &k, &d);
+	if (!rc)
+		return 0;
+	if (rc != MDB_NOTFOUND)
+		return store_err(rc);
+	size_t nkeys = 0;
+	for (size_t i = 0; i < p->v.n_idents; i++)
+		nkeys += 1 + p->v.idents[i].canonical.len;
+	if ((rc = reserve((void **)&b->log, &b->logcap, b->loglen + p->len, 1)) ||
+	    (rc = reserve((void **)&b->ents, &b->capent, b->nent + 1,
+			  sizeof *b->ents)) ||
+	    (rc = reserve((void **)&b->keys, &b->keycap, b->keylen + nkeys, 1)) ||
+	    (rc = reserve((void **)&b->cons, &b->capcon,
+			  b->ncon + p->v.n_idents, sizeof *b->cons)))
+		return rc;
+	struct bent *e = &b->ents[b->nent];
+	memcpy(e->id, p->id, 16);
+	e->off = b->loglen;
+	e->len = (uint32_t)p->len;
+	e->audience = p->v.audience;
+	memcpy(e->c.id, p->id, 16);
+	e->c.date = p->v.incident_date;
+	e->c.category = p->v.category;
+	e->c.confirmation = p->v.confirmation;
+	e->c.has_agency = p->v.agency.len > 0;
+	e->c.ah = e->c.has_agency ? sdx_hash64(p->v.agency.p, p->v.agency.len) : 0;
+	e->c.sflags = 0;
+	memcpy(b->log + b->loglen, p->body, p->len);
+	b->loglen += p->len;
+	for (size_t i = 0; i < p->v.n_idents; i++) {
+		const codec_ident *in = &p->v.idents[i];
+		if (i > 0 && in->kind == p->v.idents[i - 1].kind &&
+		    in->canonical.len == p->v.idents[i - 1].canonical.len &&
+		    !memcmp(in->canonical.p, p->v.idents[i - 1].canonical.p,
+			    in->canonical.len))
+			continue;
+		struct bcon *c = &b->cons[b->ncon++];
+		c->koff = b->keylen;
+		c->klen = (uint32_t)ekey_make(in->kind, in->canonical.p,
+					      in->canonical.len, b->keys + b->keylen);
+		c->ent = (uint32_t)b->nent;
+		uint8_t pre[8] = {0};
+		memcpy(pre, b->keys + b->keylen, c->klen < 8 ? c->klen : 8);
+		c->prefix = be64_get(pre);
+		b->keylen += c->klen;
+	}
+	b->set[slot] = (uint32_t)(++b->nent);
+	if (added)
+		*added = 1;
 	return 0;
+}
+
+static _Thread_local const uint8_t *sort_keys;
+
+static int con_cmp(const void *x, const void *y)
+{
+	const struct bcon *a = x, *b = y;
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	size_t n = a->klen < b->klen ? a->klen : b->klen;
+	int c = memcmp(sort_keys + a->koff, sort_keys + b->koff, n);
+	if (c)
+		return c;
+	if (a->klen != b->klen)
+		return a->klen < b->klen ? -1 : 1;
+	return a->ent < b->ent ? -1 : a->ent > b->ent;
+}
+
+struct idref {
+	uint8_t id[16];
+	uint32_t ent;
+};
+
+static int idref_cmp(const void *x, const void *y)
+{
+	return memcmp(x, y, 16);
+}
+
+/* Write everything the batch holds into its transaction. */
+static int flush(struct sdx_batch *b)
+{
+	struct wtxn *w = &b->w;
+	int rc = 0;
+	struct idref *order = malloc((b->nent ? b->nent : 1) * sizeof *order);
+	if (!order)
+		return SDX_ENOMEM;
+	for (size_t i = 0; i < b->nent; i++) {
+		memcpy(order[i].id, b->ents[i].id, 16);
+		order[i].ent = (uint32_t)i;
+	}
+	qsort(order, b->nent, sizeof *order, idref_cmp);
+	MDB_cursor *c;
+	if ((rc = mdb_cursor_open(w->txn, b->db->report, &c))) {
+		free(order);
+		return rc;
+	}
+	for (size_t i = 0; !rc && i < b->nent; i++) {
+		const struct bent *e = &b->ents[order[i].ent];
+		MDB_val k = {16, (void *)e->id}, d = {e->len, b->log + e->off};
+		rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
+	}
+	mdb_cursor_close(c);
+	free(order);
+	for (size_t i = 0; !rc && i < b->nent; i++) {
+		struct bent *e = &b->ents[i];
+		uint64_t seq;
+		if ((rc = apply_state_flags(w, e->id, &e->c.sflags)))
+			break;
+		rc = oplog_append_local(w, SDX_OP_ADD, e->audience, b->log + e->off,
+					e->len, e->id, &seq);
+	}
+	if (rc)
+		return rc;
+	sort_keys = b->keys;
+	qsort(b->cons, b->ncon, sizeof *b->cons, con_cmp);
+	for (size_t i = 0; !rc && i < b->ncon;) {
+		const uint8_t *ek = b->keys + b->cons[i].koff;
+		size_t eklen = b->cons[i].klen, j = i;
+		entity_sum s;
+		int is_new;
+		if ((rc = apply_entity_load(w, ek, eklen, &s, &is_new)))
+			break;
+		for (; !rc && j < b->ncon && b->cons[j].klen == eklen &&
+		       !memcmp(b->keys + b->cons[j].koff, ek, eklen);
+		     j++)
+			rc = apply_contrib(w, ek, eklen, &s, &b->ents[b->cons[j].ent].c);
+		if (!rc)
+			rc = apply_entity_store(w, ek, eklen, &s, is_new);
+		i = j;
+	}
+	return rc;
 }
 
 int sdx_batch_commit(sdx_batch *b)
@@ -225,19 +377,25 @@ int sdx_batch_commit(sdx_batch *b)
 	if (!b)
 		return SDX_EINVAL;
 	int rc = SDX_EINVAL;
-	if (b->open) {
-		rc = wtxn_commit(&b->w);
-		while (rc == MDB_MAP_FULL) {
-			if ((rc = recover(b)))
-				break;
+	for (int tries = 0; b->open && tries < 40; tries++) {
+		rc = flush(b);
+		if (rc) {
+			wtxn_abort(&b->w);
+		} else {
 			rc = wtxn_commit(&b->w);
 		}
-		rc = store_err(rc);
+		if (rc != MDB_MAP_FULL)
+			break;
+		/* grow and write the whole batch again */
+		if ((rc = store_grow(b->db, 1)) || (rc = wtxn_begin(b->db, &b->w)))
+			break;
+		rc = MDB_MAP_FULL;
 	}
+	if (rc && b->w.txn)
+		wtxn_abort(&b->w);
 	pthread_mutex_unlock(&b->db->wmtx);
-	free(b->log);
-	free(b);
-	return rc;
+	batch_free(b);
+	return store_err(rc);
 }
 
 void sdx_batch_abort(sdx_batch *b)
@@ -246,8 +404,7 @@ void sdx_batch_abort(sdx_batch *b)
 		return;
 	wtxn_abort(&b->w);
 	pthread_mutex_unlock(&b->db->wmtx);
-	free(b->log);
-	free(b);
+	batch_free(b);
 }
 
 /* ---- retract, dispute, resolve ---- */

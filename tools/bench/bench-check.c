@@ -44,6 +44,13 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static uint64_t rng = 88172645463325252ull;
 static uint64_t next_rand(void)
 {
@@ -73,7 +80,7 @@ static int build(const char *path, uint64_t n, uint64_t *reports)
 	sdx_report *r = malloc(sizeof *r);
 	sdx_batch *b = NULL;
 	uint64_t count = 0, last = 0;
-	double t0 = now();
+	double t0 = now(), c0 = cpu_now();
 	for (uint64_t i = 0; i < n; i++) {
 		if (!b && (rc = sdx_batch_begin(db, &b)))
 			die("batch", rc);
@@ -113,10 +120,11 @@ static int build(const char *path, uint64_t n, uint64_t *reports)
 	}
 	if (b && (rc = sdx_batch_commit(b)))
 		die("commit", rc);
-	double t = now() - t0;
+	double t = now() - t0, c = cpu_now() - c0;
 	printf("build: %" PRIu64 " reports, %" PRIu64
-	       " identifiers in %.1f s (%.0f reports/s)\n",
-	       count, n, t, (double)count / t);
+	       " identifiers in %.1f s (%.0f reports/s; %.1f s CPU, %.0f "
+	       "reports per CPU second)\n",
+	       count, n, t, (double)count / t, c, (double)count / c);
 	free(r);
 	sdx_db_close(db);
 	*reports = count;
@@ -253,6 +261,15 @@ int main(int argc, char **argv)
 	} else {
 		build(path, n, &reports);
 	}
+	FILE *la = fopen("/proc/loadavg", "r");
+	char load[64] = "?";
+	if (la) {
+		if (!fgets(load, sizeof load, la))
+			strcpy(load, "?");
+		fclose(la);
+		load[strcspn(load, "\n")] = 0;
+	}
+	printf("machine load average: %s\n", load);
 	uint64_t bytes = disk_bytes(path);
 	printf("disk: %.1f MB, %.0f bytes/report, %.0f bytes/identifier\n",
 	       (double)bytes / 1e6, (double)bytes / (double)reports,
