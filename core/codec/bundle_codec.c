@@ -41,8 +41,7 @@ static void put_bytes(enc *e, int text, const void *p, size_t n)
 	size_t h;
 	if (e->full)
 		return;
-	h = text ? cbor_encode_string_start(n, e->buf + e->len,
-					    e->cap - e->len)
+	h = text ? cbor_encode_string_start(n, e->buf + e->len, e->cap - e->len)
 		 : cbor_encode_bytestring_start(n, e->buf + e->len,
 						e->cap - e->len);
 	if (!h || e->cap - e->len - h < n) {
@@ -126,8 +125,8 @@ size_t sdx_benc_segsig(uint8_t *buf, size_t cap, uint64_t seq,
 	return done(&e);
 }
 
-static size_t tail_item(uint8_t *buf, size_t cap, int kind,
-			const uint8_t *p, size_t n)
+static size_t tail_item(uint8_t *buf, size_t cap, int kind, const uint8_t *p,
+			size_t n)
 {
 	enc e = {buf, cap, 0, 0};
 	put_array(&e, 2);
@@ -240,30 +239,30 @@ static void on_other_b(void *c, bool v)
 }
 
 static const struct cbor_callbacks cbs = {
-	.uint8 = on_u8,
-	.uint16 = on_u16,
-	.uint32 = on_u32,
-	.uint64 = on_u64,
-	.negint8 = on_other_u8,
-	.negint16 = on_other_u16,
-	.negint32 = on_other_u32,
-	.negint64 = on_other_u64,
-	.byte_string = on_bstr,
-	.byte_string_start = on_other,
-	.string = on_tstr,
-	.string_start = on_other,
-	.array_start = on_array,
-	.indef_array_start = on_other,
-	.map_start = on_other_size,
-	.indef_map_start = on_other,
-	.tag = on_other_u64,
-	.float2 = on_other_f,
-	.float4 = on_other_f,
-	.float8 = on_other_d,
-	.undefined = on_other,
-	.null = on_other,
-	.boolean = on_other_b,
-	.indef_break = on_other,
+    .uint8 = on_u8,
+    .uint16 = on_u16,
+    .uint32 = on_u32,
+    .uint64 = on_u64,
+    .negint8 = on_other_u8,
+    .negint16 = on_other_u16,
+    .negint32 = on_other_u32,
+    .negint64 = on_other_u64,
+    .byte_string = on_bstr,
+    .byte_string_start = on_other,
+    .string = on_tstr,
+    .string_start = on_other,
+    .array_start = on_array,
+    .indef_array_start = on_other,
+    .map_start = on_other_size,
+    .indef_map_start = on_other,
+    .tag = on_other_u64,
+    .float2 = on_other_f,
+    .float4 = on_other_f,
+    .float8 = on_other_d,
+    .undefined = on_other,
+    .null = on_other,
+    .boolean = on_other_b,
+    .indef_break = on_other,
 };
 
 typedef struct dec {
@@ -309,8 +308,8 @@ static int get_uint(dec *d, uint64_t max, uint64_t *out, const char *what)
 	return 0;
 }
 
-static int get_str(dec *d, int type, size_t min, size_t max,
-		   const uint8_t **p, size_t *n, const char *what)
+static int get_str(dec *d, int type, size_t min, size_t max, const uint8_t **p,
+		   size_t *n, const char *what)
 {
 	ev e;
 	NEXT(type, &e, what);

@@ -103,8 +103,13 @@ static int fail(sdx_breader *r, int rc, uint64_t off, const char *why)
 int sdx_br_next(sdx_breader *r, sdx_bitem *it)
 {
 	static const char *const unexpected[] = {
-		"a second header", NULL, NULL, NULL, NULL, NULL,
-		"a signature before the checksum"};
+	    "a second header",
+	    NULL,
+	    NULL,
+	    NULL,
+	    NULL,
+	    NULL,
+	    "a signature before the checksum"};
 	const char *why = NULL;
 	size_t used = 0, start;
 	int rc;
@@ -126,8 +131,8 @@ int sdx_br_next(sdx_breader *r, sdx_bitem *it)
 		if (r->eof)
 			return fail(r, SDX_EBUNDLE, r->base + r->end,
 				    r->state == 0 && r->end == 0
-					    ? "empty file"
-					    : "truncated bundle");
+					? "empty file"
+					: "truncated bundle");
 		if (r->pos == 0 && r->end == r->cap)
 			return fail(r, SDX_EBUNDLE, r->base,
 				    "item larger than any valid item");

@@ -75,7 +75,8 @@ int sdx_key_save(const sdx_key *key, const char *path)
 	char hex[129];
 	size_t len;
 	int fd, err = 0;
-	if (!key || !path || !sdx_office_valid(key->office, strlen(key->office)))
+	if (!key || !path ||
+	    !sdx_office_valid(key->office, strlen(key->office)))
 		return SDX_EINVAL;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -190,8 +191,8 @@ int sdx_segment_verify(const uint8_t pubkey[32], const char *origin,
 		return SDX_EINVAL;
 	n = seg_message(m, origin, seq, chain);
 	return crypto_sign_verify_detached(sig, m, n, pubkey) == 0
-		       ? 0
-		       : SDX_ESIGNATURE;
+		   ? 0
+		   : SDX_ESIGNATURE;
 }
 
 /* ---- streaming Ed25519ph over a whole bundle ---- */
@@ -222,16 +223,16 @@ void sdx_sigstream_update(sdx_sigstream *s, const void *p, size_t n)
 int sdx_sigstream_sign(sdx_sigstream *s, const sdx_key *key, uint8_t sig[64])
 {
 	return crypto_sign_final_create(&s->st, sig, NULL, key->secret) == 0
-		       ? 0
-		       : SDX_EKEY;
+		   ? 0
+		   : SDX_EKEY;
 }
 
 int sdx_sigstream_verify(sdx_sigstream *s, const uint8_t pubkey[32],
 			 const uint8_t sig[64])
 {
 	return crypto_sign_final_verify(&s->st, sig, pubkey) == 0
-		       ? 0
-		       : SDX_ESIGNATURE;
+		   ? 0
+		   : SDX_ESIGNATURE;
 }
 
 void sdx_sigstream_free(sdx_sigstream *s)

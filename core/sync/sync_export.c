@@ -38,8 +38,8 @@ static int collect(const sdx_origin_info *o, void *ctx)
 typedef struct run_ctx {
 	sdx_bwriter *w;
 	int audience;
-	uint64_t end;      /* last seq to write */
-	uint64_t last;     /* last seq written */
+	uint64_t end;	   /* last seq to write */
+	uint64_t last;	   /* last seq written */
 	uint8_t chain[32]; /* chain(last) */
 	uint64_t redacted;
 } run_ctx;
@@ -52,13 +52,12 @@ static int write_op(const sdx_op *op, void *ctx)
 		return STOP;
 	if (op->seq != c->last + 1)
 		return SDX_ECORRUPT;
-	if (!op->body || (c->audience == SDX_AUD_BANK &&
-			  op->audience == SDX_AUD_POLICE)) {
+	if (!op->body ||
+	    (c->audience == SDX_AUD_BANK && op->audience == SDX_AUD_POLICE)) {
 		rc = sdx_bw_redacted(c->w, op->seq, op->type, op->digest);
 		c->redacted++;
 	} else {
-		rc = sdx_bw_op(c->w, op->seq, op->type, op->body,
-			       op->body_len);
+		rc = sdx_bw_op(c->w, op->seq, op->type, op->body, op->body_len);
 	}
 	if (rc)
 		return rc;
@@ -139,8 +138,8 @@ static int export_all(sdx_db *db, const sdx_key *key, const char *peer,
 		goto out;
 	}
 	if (!(flags & SDX_EXPORT_FULL)) {
-		rc = sdx_peer_get_vv(db, peer, pvv, SDX_BUNDLE_ORIGINS_MAX,
-				     &np);
+		rc =
+		    sdx_peer_get_vv(db, peer, pvv, SDX_BUNDLE_ORIGINS_MAX, &np);
 		if (rc)
 			goto out;
 		if (np > SDX_BUNDLE_ORIGINS_MAX)
@@ -152,8 +151,8 @@ static int export_all(sdx_db *db, const sdx_key *key, const char *peer,
 			mine[nm++].seq = os.v[i].seq;
 		}
 	if ((rc = sdx_bw_open(&w, f)) ||
-	    (rc = sdx_bw_header(&w, key->office, audience,
-				(uint64_t)time(NULL), mine, nm)))
+	    (rc = sdx_bw_header(&w, key->office, audience, (uint64_t)time(NULL),
+				mine, nm)))
 		goto out;
 	for (size_t i = 0; i < os.n; i++) {
 		const sdx_origin_info *o = &os.v[i];

@@ -92,9 +92,8 @@ static int on_header(walk *w, const sdx_bitem *it)
 	w->res->created = it->created;
 	w->n_vv = it->n_vv;
 	if (w->pass2 &&
-	    (strcmp(w->res->sender, w->sender1) != 0 ||
-	     it->n_vv != w->n_vv1 || it->audience != w->audience1 ||
-	     it->created != w->created1 ||
+	    (strcmp(w->res->sender, w->sender1) != 0 || it->n_vv != w->n_vv1 ||
+	     it->audience != w->audience1 || it->created != w->created1 ||
 	     memcmp(w->vv1, w->r.vv, it->n_vv * sizeof *w->vv1) != 0))
 		return fail(w, SDX_EBUNDLE,
 			    "the bundle changed while it was imported");
@@ -247,8 +246,8 @@ static int on_op(walk *w, const sdx_bitem *it)
 	w->next++;
 	w->res->ops++;
 	memset(&op, 0, sizeof op);
-	op.audience = it->kind == SDX_BI_REDACTED ? SDX_AUD_POLICE
-						  : SDX_AUD_BANK;
+	op.audience =
+	    it->kind == SDX_BI_REDACTED ? SDX_AUD_POLICE : SDX_AUD_BANK;
 	if (it->kind == SDX_BI_OP && (rc = check_body(w, it, &op.audience)))
 		return rc;
 	if (!w->pass2) {
@@ -318,10 +317,9 @@ static int on_segsig(walk *w, const sdx_bitem *it)
 	}
 	if (w->gapped)
 		return 0;
-	if ((rc = sdx_apply_signature(w->apply, w->origin, it->seq,
-				      it->bytes)))
-		return fail(w, rc, "storing the signature of %s: %s",
-			    w->origin, sdx_strerror(rc));
+	if ((rc = sdx_apply_signature(w->apply, w->origin, it->seq, it->bytes)))
+		return fail(w, rc, "storing the signature of %s: %s", w->origin,
+			    sdx_strerror(rc));
 	return 0;
 }
 

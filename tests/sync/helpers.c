@@ -123,7 +123,7 @@ typedef struct sbuf {
 } sbuf;
 
 static void sb_printf(sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void sb_printf(sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -162,8 +162,8 @@ char *th_fingerprints(office *o)
 	return b.p;
 }
 
-char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids,
-	      int audience, int with_checks)
+char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids, int audience,
+	      int with_checks)
 {
 	static sdx_report r;
 	sbuf b = {0};
@@ -178,8 +178,9 @@ char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids,
 			continue;
 		}
 		cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-		sb_printf(&b, "report %s origin %s state %u note '%s' by '%s' "
-			      "date %d narrative '%s'\n",
+		sb_printf(&b,
+			  "report %s origin %s state %u note '%s' by '%s' "
+			  "date %d narrative '%s'\n",
 			  hex, r.origin, r.state, r.state_note, r.state_by,
 			  (int)r.state_date, r.narrative);
 	}
@@ -189,10 +190,11 @@ char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids,
 		rc = sdx_check(o->db, SDX_KIND_PHONE, th_ident(i),
 			       strlen(th_ident(i)), SDX_DATE_NONE, &c, &err);
 		cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-		sb_printf(&b, "check %s verdict %d grade %d reports %u "
-			      "retracted %u agencies %u cats %x first %d "
-			      "last %d windows %u/%u/%u conf %d disputed %u "
-			      "flags %x\n",
+		sb_printf(&b,
+			  "check %s verdict %d grade %d reports %u "
+			  "retracted %u agencies %u cats %x first %d "
+			  "last %d windows %u/%u/%u conf %d disputed %u "
+			  "flags %x\n",
 			  th_ident(i), c.verdict, c.grade, c.reports,
 			  c.retracted, c.agencies, c.categories,
 			  (int)c.first_seen, (int)c.last_seen, c.last_3d,

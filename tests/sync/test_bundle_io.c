@@ -63,9 +63,8 @@ Test(bundle_io, key_bad_files)
 	cr_assert_eq(sdx_key_load(p, &k), SDX_EKEY);
 	cr_assert_eq(sdx_keygen("bad office", &k), SDX_EINVAL);
 	cr_assert_eq(sdx_keygen("", &k), SDX_EINVAL);
-	cr_assert_eq(
-		sdx_keygen("a-name-that-is-longer-than-32-bytes", &k),
-		SDX_EINVAL);
+	cr_assert_eq(sdx_keygen("a-name-that-is-longer-than-32-bytes", &k),
+		     SDX_EINVAL);
 }
 
 Test(bundle_io, key_damaged_secret)
@@ -126,9 +125,8 @@ static void write_bundle(const char *p, const sdx_key *k, int n, size_t bsz)
 	FILE *f = fopen(p, "wb");
 	cr_assert_not_null(f);
 	cr_assert_eq(sdx_bw_open(&w, f), 0);
-	cr_assert_eq(sdx_bw_header(&w, k->office, SDX_AUD_BANK, 1764288000,
-				   vv, 2),
-		     0);
+	cr_assert_eq(
+	    sdx_bw_header(&w, k->office, SDX_AUD_BANK, 1764288000, vv, 2), 0);
 	cr_assert_eq(sdx_bw_run(&w, "A", 1, prev), 0);
 	for (int i = 1; i <= n; i++) {
 		memset(body, i & 0xff, bsz);
@@ -136,9 +134,9 @@ static void write_bundle(const char *p, const sdx_key *k, int n, size_t bsz)
 			cr_assert_eq(sdx_bw_redacted(&w, (uint64_t)i, 1, prev),
 				     0);
 		else
-			cr_assert_eq(sdx_bw_op(&w, (uint64_t)i, 1 + i % 6, body,
-					       bsz),
-				     0);
+			cr_assert_eq(
+			    sdx_bw_op(&w, (uint64_t)i, 1 + i % 6, body, bsz),
+			    0);
 	}
 	cr_assert_eq(sdx_bw_segsig(&w, (uint64_t)n, sig), 0);
 	cr_assert_eq(sdx_bw_finish(&w, k), 0);

@@ -91,8 +91,7 @@ int main(int argc, char **argv)
 	if ((rc = sdx_trust_add(b, "HN-PA05", ka.pubkey)))
 		die("trust", rc);
 
-	fprintf(stderr, "bench-sync: making %lu reports at the sender...\n",
-		n);
+	fprintf(stderr, "bench-sync: making %lu reports at the sender...\n", n);
 	for (unsigned long i = 0; i < n; i++) {
 		char phone[16], acct[40];
 		sdx_norm_error err;
@@ -109,15 +108,16 @@ int main(int argc, char **argv)
 		r.audience = i % 100 < police ? SDX_AUD_POLICE : SDX_AUD_BANK;
 		snprintf(r.narrative, sizeof r.narrative,
 			 "Caller posed as a police officer and demanded a "
-			 "transfer (case %lu).", i);
+			 "transfer (case %lu).",
+			 i);
 		snprintf(phone, sizeof phone, "+8479%07lu", i % 10000000);
 		snprintf(acct, sizeof acct, "970436:%013lu", i * 7919);
 		if ((rc = sdx_report_add_ident(&r, SDX_KIND_PHONE,
 					       SDX_ROLE_CALLER, phone,
 					       strlen(phone), &err)) ||
-		    (rc = sdx_report_add_ident(&r, SDX_KIND_BANK,
-					       SDX_ROLE_PAYEE, acct,
-					       strlen(acct), &err)))
+		    (rc =
+			 sdx_report_add_ident(&r, SDX_KIND_BANK, SDX_ROLE_PAYEE,
+					      acct, strlen(acct), &err)))
 			die(phone, rc);
 		if ((rc = sdx_batch_add(batch, &r, NULL, NULL)))
 			die("add", rc);

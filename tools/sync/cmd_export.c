@@ -44,8 +44,9 @@ int cmd_export(int argc, char **argv)
 	if (!out)
 		return tool_usage("export", "%s is required", "-o FILE");
 	if (sdx_audience_parse(aud, strlen(aud), &audience) != 0)
-		return tool_usage("export", "unknown audience '%s' (bank, "
-					    "police)",
+		return tool_usage("export",
+				  "unknown audience '%s' (bank, "
+				  "police)",
 				  aud);
 	if (!(db = tool_open(SDX_OPEN_RDONLY)))
 		return EXIT_SYSTEM;
@@ -53,15 +54,16 @@ int cmd_export(int argc, char **argv)
 	if (tool_key_path(keyopt, keypath, sizeof keypath) != 0)
 		goto done;
 	if ((rc = sdx_key_load(keypath, &k))) {
-		fprintf(stderr, PROG " export: %s: %s (run '" PROG
-				     " init' first)\n",
+		fprintf(stderr,
+			PROG " export: %s: %s (run '" PROG " init' first)\n",
 			keypath, sdx_strerror(rc));
 		goto done;
 	}
 	rc = sdx_bundle_export(db, &k, peer, audience, flags, out, &res);
 	if (rc == SDX_EKEY) {
-		fprintf(stderr, PROG " export: %s is the key of office %s, "
-				     "not of this database's office\n",
+		fprintf(stderr,
+			PROG " export: %s is the key of office %s, "
+			     "not of this database's office\n",
 			keypath, k.office);
 		goto done;
 	}

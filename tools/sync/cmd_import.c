@@ -29,8 +29,7 @@ static int one(sdx_db *db, const char *path, int check)
 	       path, res.sender, (unsigned long long)res.ops,
 	       (unsigned long long)res.applied,
 	       (unsigned long long)res.redacted,
-	       (unsigned long long)res.duplicates,
-	       (unsigned long long)res.gap);
+	       (unsigned long long)res.duplicates, (unsigned long long)res.gap);
 	if (res.reason[0])
 		printf("; %s", res.reason);
 	putchar('\n');

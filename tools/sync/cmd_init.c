@@ -24,7 +24,8 @@ int cmd_init(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
-			printf("usage: " PROG " init --office ID [--key FILE]\n");
+			printf("usage: " PROG
+			       " init --office ID [--key FILE]\n");
 			return EXIT_OK;
 		}
 		if ((r = tool_opt("init", argc, argv, &i, "--office",
@@ -39,9 +40,9 @@ int cmd_init(int argc, char **argv)
 	if (!office)
 		return tool_usage("init", "%s is required", "--office ID");
 	if (sdx_keygen(office, &k) != 0)
-		return tool_usage("init",
-				  "bad office id '%s' (1-32 of A-Z a-z 0-9 . _ -)",
-				  office);
+		return tool_usage(
+		    "init", "bad office id '%s' (1-32 of A-Z a-z 0-9 . _ -)",
+		    office);
 	if (tool_key_path(keyopt, keypath, sizeof keypath) != 0)
 		goto out;
 	if (access(keypath, F_OK) == 0) {
@@ -61,8 +62,9 @@ int cmd_init(int argc, char **argv)
 	if (!(db = tool_open(SDX_OPEN_CREATE)))
 		goto out;
 	if ((rc = sdx_db_set_office(db, office))) {
-		fprintf(stderr, PROG " init: %s: cannot set the office id to "
-				     "%s: %s\n",
+		fprintf(stderr,
+			PROG " init: %s: cannot set the office id to "
+			     "%s: %s\n",
 			tool.db_path, office, sdx_strerror(rc));
 		goto out;
 	}

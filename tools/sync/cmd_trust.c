@@ -30,8 +30,9 @@ int cmd_trust(int argc, char **argv)
 	}
 	if (!strcmp(verb, "add")) {
 		if (argc != 4)
-			return tool_usage("trust", "%s", "add takes OFFICE "
-							 "PUBKEY");
+			return tool_usage("trust", "%s",
+					  "add takes OFFICE "
+					  "PUBKEY");
 		if (sdx_pubkey_from_hex(argv[3], strlen(argv[3]), pk) != 0)
 			return tool_usage("trust",
 					  "'%s' is not a public key (64 hex "
@@ -44,8 +45,9 @@ int cmd_trust(int argc, char **argv)
 		if (argc != 2)
 			return tool_usage("trust", "%s", "list takes nothing");
 	} else {
-		return tool_usage("trust", "unknown verb '%s' (add, remove, "
-					   "list)",
+		return tool_usage("trust",
+				  "unknown verb '%s' (add, remove, "
+				  "list)",
 				  verb);
 	}
 	if (!(db = tool_open(verb[0] == 'l' ? SDX_OPEN_RDONLY : 0)))
@@ -60,14 +62,14 @@ int cmd_trust(int argc, char **argv)
 	if (rc == SDX_EINVAL)
 		return tool_usage("trust", "bad office id '%s'", argv[2]);
 	if (rc == SDX_ENOTFOUND) {
-		fprintf(stderr, PROG " trust remove: %s is not in the trust "
-				     "list\n",
+		fprintf(stderr,
+			PROG " trust remove: %s is not in the trust "
+			     "list\n",
 			argv[2]);
 		return EXIT_REJECTED;
 	}
 	if (rc) {
-		fprintf(stderr, PROG " trust %s: %s\n", verb,
-			sdx_strerror(rc));
+		fprintf(stderr, PROG " trust %s: %s\n", verb, sdx_strerror(rc));
 		return EXIT_SYSTEM;
 	}
 	return EXIT_OK;

@@ -16,16 +16,16 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"init", cmd_init, "create this office's key pair and set its id"},
-	{"trust", cmd_trust, "add, remove or list trusted offices"},
-	{"export", cmd_export, "write the bundle a peer lacks"},
-	{"import", cmd_import, "verify and apply bundles"},
-	{"status", cmd_status, "version vector, fingerprints, peers"},
+    {"init", cmd_init, "create this office's key pair and set its id"},
+    {"trust", cmd_trust, "add, remove or list trusted offices"},
+    {"export", cmd_export, "write the bundle a peer lacks"},
+    {"import", cmd_import, "verify and apply bundles"},
+    {"status", cmd_status, "version vector, fingerprints, peers"},
 };
 
 static const char usage_line[] =
-	"usage: " PROG " [--db DIR] COMMAND [ARGS...]\n"
-	"       " PROG " --help | --version\n";
+    "usage: " PROG " [--db DIR] COMMAND [ARGS...]\n"
+    "       " PROG " --help | --version\n";
 
 static void usage(FILE *f)
 {
@@ -59,8 +59,8 @@ int tool_usage(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int tool_opt(const char *cmd, int argc, char **argv, int *i,
-	     const char *name, const char **val)
+int tool_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
+	     const char **val)
 {
 	size_t n = strlen(name);
 	if (strncmp(argv[*i], name, n) != 0)
@@ -163,8 +163,9 @@ int main(int argc, char **argv)
 {
 	int i = 1;
 	if (sdx_version() != SDX_VERSION_NUMBER) {
-		fprintf(stderr, PROG ": built for libscamdex %s but running "
-				     "with %s\n",
+		fprintf(stderr,
+			PROG ": built for libscamdex %s but running "
+			     "with %s\n",
 			SDX_VERSION_STRING, sdx_version_string());
 		return EXIT_SYSTEM;
 	}
@@ -183,8 +184,7 @@ int main(int argc, char **argv)
 		} else if (!strncmp(argv[i], "--db=", 5)) {
 			tool.db_opt = argv[i] + 5;
 		} else {
-			return tool_usage(NULL, "unknown option '%s'",
-					  argv[i]);
+			return tool_usage(NULL, "unknown option '%s'", argv[i]);
 		}
 	}
 	if (i == argc)

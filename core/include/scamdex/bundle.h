@@ -91,8 +91,9 @@ typedef struct sdx_export_result {
  * in its last bundle (sdx_peer_get_vv; none yet = everything). `key` is
  * this office's (its office must equal sdx_db_office, else SDX_EKEY).
  * Audience SDX_AUD_BANK sends operations whose log audience is
- * SDX_AUD_POLICE (adds of police-only reports) as their digest alone. The file is written to path.tmp and renamed when complete, so a
- * failed export leaves no partial bundle. res may be NULL. */
+ * SDX_AUD_POLICE (adds of police-only reports) as their digest alone.
+ * The file is written to path.tmp and renamed when complete, so a failed
+ * export leaves no partial bundle. res may be NULL. */
 SDX_API int sdx_bundle_export(sdx_db *db, const sdx_key *key,
 			      const char *peer, int audience, unsigned flags,
 			      const char *path, sdx_export_result *res);
