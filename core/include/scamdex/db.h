@@ -39,15 +39,22 @@ typedef struct sdx_db sdx_db;
 
 /* Open the database in directory `path`. Without SDX_OPEN_CREATE a missing
  * database is SDX_ENODB. A newer schema is SDX_ESCHEMA; a file that is not
- * a scamdex database is SDX_ECORRUPT. *out is NULL on failure. */
+ * a scamdex database is SDX_ECORRUPT. *out is NULL on failure. A database
+ * in a directory this process may not write is opened read-only (writes
+ * then return SDX_EREADONLY). Read functions keep a per-thread read
+ * transaction open between calls while nothing is committed (a commit
+ * through this handle releases them), so a check needs no new snapshot;
+ * a thread's transaction ends with the thread or sdx_db_close. */
 SDX_API int sdx_db_open(const char *path, unsigned flags, sdx_db **out);
 
 /* Close; NULL is a no-op. Every batch must be committed or aborted. */
 SDX_API void sdx_db_close(sdx_db *db);
 
 /* Initial LMDB map size used by the next sdx_db_open in this process
- * (bytes; default 64 MiB). The map grows by itself when full; tests use a
- * tiny size to exercise growth. */
+ * (bytes; default 64 MiB). The map grows by itself when full (it doubles
+ * before a write transaction once three quarters are used, and a
+ * transaction that still fills it is redone with a doubled map); tests
+ * use a tiny size to exercise growth. */
 SDX_API void sdx_db_set_initial_mapsize(size_t bytes);
 
 /* This office's id, used as the origin of local changes. Set once at
@@ -107,7 +114,10 @@ SDX_API int sdx_report_add_ident(sdx_report *r, sdx_kind kind, sdx_role role,
 				 sdx_norm_error *err);
 
 /* The report's id: XXH3-128 of its canonical CBOR encoding (identifiers
- * sorted, fields in key order), big-endian, into id[16]. */
+ * sorted, fields in key order), big-endian, into id[16]. The received
+ * date is left out of that encoding (the same report imported on another
+ * day is the same report); the origin is in it as given, so set origin to
+ * the office id to get the id sdx_report_add assigns to origin "". */
 SDX_API int sdx_report_id(const sdx_report *r, uint8_t id[16]);
 
 /* Hex forms of report ids (32 lower-case hex digits + NUL). */
@@ -116,12 +126,18 @@ SDX_API int sdx_id_from_hex(const char *hex, size_t len, uint8_t id[16]);
 
 /* Add one report in its own write transaction. *added (may be NULL) is 1
  * if it was new, 0 if the same report was already there (nothing
- * changes). id (may be NULL) receives the report id. */
+ * changes). id (may be NULL) receives the report id. SDX_EINVAL for a
+ * report without identifiers, with kind ACCOUNT or out-of-range numbers;
+ * SDX_ETOOLONG for a field over its limit; SDX_EREADONLY. */
 SDX_API int sdx_report_add(sdx_db *db, const sdx_report *r, uint8_t id[16],
 			   int *added);
 
 /* A batch: many changes in one write transaction. While a batch is open
- * no other write on this db may run (it holds LMDB's writer lock). */
+ * no other write on this db may run (it holds LMDB's writer lock).
+ * sdx_batch_add decides at once whether the report is new (against the
+ * database and the batch) and keeps it; commit writes the batch in key
+ * order. The batch holds its reports in memory until commit: commit
+ * every 10,000 to 1,000,000 reports. */
 typedef struct sdx_batch sdx_batch;
 SDX_API int sdx_batch_begin(sdx_db *db, sdx_batch **out);
 SDX_API int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
@@ -146,7 +162,9 @@ SDX_API int sdx_report_resolve(sdx_db *db, const uint8_t id[16],
 			       const char *note, const char *by, int32_t date);
 
 /* Mark an identifier official (police hotline, a bank's own number) or
- * take the mark away. canonical must be canonical for kind. */
+ * take the mark away. canonical must be canonical for kind. SDX_EEXISTS
+ * if it is already in that state. Between offices the newest change wins
+ * (by date, then origin id, then sequence). */
 SDX_API int sdx_allow(sdx_db *db, sdx_kind kind, const char *canonical,
 		      const char *note, const char *by);
 SDX_API int sdx_disallow(sdx_db *db, sdx_kind kind, const char *canonical,
@@ -204,7 +222,21 @@ typedef struct sdx_check_result {
 	                        account number is reported; else 0 */
 } sdx_check_result;
 
-/* Check one raw input (normalized as `kind`, AUTO allowed) or a canonical
+/* Grade rule (also in libscamdex(3)), over active reports only:
+ *   none       no active report
+ *   very_high  confirmed by a court, or >= 3 distinct agencies and an
+ *              active report in the last 30 days
+ *   high       confirmed by police, or >= 2 agencies, or >= 5 reports
+ *   medium     >= 2 reports, or one in the last 30 days
+ *   low        otherwise
+ * Verdict: OFFICIAL if allowlisted, else REPORTED if any active report,
+ * else RETRACTED if only retracted ones, else UNKNOWN. Windows count
+ * active reports with an incident date in [today-2, today] (3d),
+ * [today-29, today] (30d), [today-182, today] (6m). Kind ACCOUNT adds up
+ * the account's summaries at every bank (agencies are then summed, not
+ * deduplicated across banks).
+ *
+ * Check one raw input (normalized as `kind`, AUTO allowed) or a canonical
  * form. `today` anchors the time windows (SDX_DATE_NONE = sdx_date_today).
  * Kind ACCOUNT sums the account over every bank. Returns 0 with a result
  * for reported and unknown identifiers alike; a normalization failure
@@ -223,7 +255,9 @@ typedef int (*sdx_report_cb)(const sdx_report *r, void *ctx);
 
 /* The reports of one identifier (canonical), newest incident first,
  * filtered by audience as in sdx_report_get. Kind ACCOUNT: the reports of
- * that account at every bank. */
+ * that account at every bank. Retracted reports are included (state has
+ * SDX_RSTATE_RETRACTED); the report passed to cb is valid during the
+ * call only. */
 SDX_API int sdx_show(sdx_db *db, sdx_kind kind, const char *canonical,
 		     int audience, sdx_report_cb cb, void *ctx);
 
@@ -244,7 +278,8 @@ typedef int (*sdx_link_cb)(const sdx_link *l, void *ctx);
  * hops (1 = identifiers sharing a report with the start) and at most
  * `limit` identifiers (0 = no limit). Each edge is reported once, in
  * BFS order; *truncated (may be NULL) is set to 1 if the limit cut it.
- * Audience as in sdx_report_get. */
+ * Audience as in sdx_report_get. Retracted reports link nothing. An
+ * edge's depth is the identifier's distance from the start. */
 SDX_API int sdx_links(sdx_db *db, sdx_kind kind, const char *canonical,
 		      unsigned depth, size_t limit, int audience,
 		      sdx_link_cb cb, void *ctx, int *truncated);
@@ -262,7 +297,10 @@ typedef struct sdx_stat {
 typedef int (*sdx_stat_cb)(const sdx_stat *s, void *ctx);
 
 /* Totals: identifiers per kind; active reports per category, agency and
- * incident month; overall totals. Each dimension in key order. */
+ * incident month; overall totals. Each dimension in key order; counts of
+ * zero are left out. Category 0 is "none", an undated report's month is
+ * "unknown" (last). "identifiers" counts identifiers with a report or
+ * the official mark. The callback's strings are valid during the call. */
 SDX_API int sdx_stats(sdx_db *db, sdx_stat_cb cb, void *ctx);
 
 /* Called once per mismatch found by verify; message is human-readable,
