@@ -5,7 +5,12 @@
  * 2. The streaming reader (sdx_br_open/next/verify) over the same bytes
  *    as a file (a memfd), to its end: framing, refills, checksum and
  *    signature paths. Errors must carry a reason.
- * (sdx_bundle_verify with a database is fuzzed once it exists.) */
+ * 3. sdx_bundle_verify (pass 1 of an import: trust, hash chains, segment
+ *    and sender signatures) against a database of office HCM-PA05 that
+ *    trusts HN-PA05 (the fixed key of fuzz_keys.h, which the seed
+ *    bundles are signed with). A refusal must carry a reason; nothing
+ *    may be applied. The database lives in a temporary directory made
+ *    on the first call and removed at exit. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -14,7 +19,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <scamdex/bundle.h>
+
 #include "bundle_io.h"
+#include "fuzz_keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,17 +66,19 @@ static void decode_items(const uint8_t *data, size_t size)
 	}
 }
 
+static int memfd = -1;
+
 static void read_stream(const uint8_t *data, size_t size)
 {
-	static int fd = -1;
 	static char path[64];
-	if (fd < 0) {
-		fd = memfd_create("fuzz-bundle", 0);
-		if (fd < 0)
+	if (memfd < 0) {
+		memfd = memfd_create("fuzz-bundle", 0);
+		if (memfd < 0)
 			return;
-		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
 	}
-	if (ftruncate(fd, 0) != 0 || (size && pwrite(fd, data, size, 0) != (ssize_t)size))
+	if (ftruncate(memfd, 0) != 0 ||
+	    (size && pwrite(memfd, data, size, 0) != (ssize_t)size))
 		return;
 
 	sdx_breader r;
@@ -96,9 +106,76 @@ static void read_stream(const uint8_t *data, size_t size)
 	sdx_br_close(&r);
 }
 
+static char dbdir[64];
+static sdx_db *db;
+
+static void remove_db(void)
+{
+	char cmd[128];
+	sdx_db_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz_bundle: could not remove %s\n", dbdir);
+}
+
+/* The receiving database, made once. NULL if that failed. */
+static sdx_db *receiver(void)
+{
+	static int tried;
+	if (tried)
+		return db;
+	tried = 1;
+	strcpy(dbdir, "/tmp/fuzz-bundle-XXXXXX");
+	if (!mkdtemp(dbdir))
+		return NULL;
+	atexit(remove_db);
+	char path[128];
+	snprintf(path, sizeof path, "%s/hn.key", dbdir);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(FUZZ_KEY_LINE, f) < 0 || fclose(f) != 0)
+		return NULL;
+	sdx_key key;
+	snprintf(path, sizeof path, "%s/hn.key", dbdir);
+	if (sdx_key_load(path, &key) != 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/db", dbdir);
+	if (sdx_db_open(path, SDX_OPEN_CREATE, &db) != 0 ||
+	    sdx_db_set_office(db, "HCM-PA05") != 0 ||
+	    sdx_trust_add(db, "HN-PA05", key.pubkey) != 0) {
+		sdx_db_close(db);
+		db = NULL;
+	}
+	sdx_key_wipe(&key);
+	return db;
+}
+
+static void verify_with_db(void)
+{
+	static char path[64];
+	sdx_db *d = receiver();
+	if (!d)
+		return;
+	/* read_stream left the input in its memfd */
+	snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+	sdx_import_result res;
+	memset(&res, 0, sizeof res);
+	int rc = sdx_bundle_verify(d, path, &res);
+	if (rc < 0 && !res.reason[0]) {
+		fprintf(stderr, "fuzz_bundle: sdx_bundle_verify %s without a reason\n",
+			sdx_strerror(rc));
+		abort();
+	}
+	if (res.applied != 0) {
+		fprintf(stderr, "fuzz_bundle: sdx_bundle_verify applied something\n");
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	decode_items(data, size);
 	read_stream(data, size);
+	if (memfd >= 0)
+		verify_with_db();
 	return 0;
 }

@@ -4,11 +4,18 @@
  *   BUILD/tests/fuzz/make-bundle-seeds tests/fuzz/corpus/bundle
  * Seeds: an empty bundle (header, checksum, signature), one with a run
  * of two operations and a segment signature, one with a redacted
- * operation and a version vector, and each item kind alone. */
+ * operation and a version vector, each item kind alone, and two bundles
+ * exported from a real database of office HN-PA05 with the fixed key of
+ * fuzz_keys.h (reports, a retraction, an allow; police and bank
+ * audience), which fuzz-bundle's database trusts. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <scamdex/bundle.h>
+
 #include "bundle_io.h"
+#include "fuzz_keys.h"
 
 static int write_bundle(const char *dir, const char *name, int variant)
 {
@@ -62,6 +69,61 @@ static int write_item(const char *dir, const char *name, const uint8_t *p, size_
 	return fclose(f);
 }
 
+static int write_exports(const char *dir)
+{
+	char tmp[] = "/tmp/bundle-seeds-XXXXXX", path[512], cmd[600];
+	sdx_db *db = NULL;
+	sdx_key key;
+	int rc;
+	if (!mkdtemp(tmp))
+		return -1;
+	snprintf(path, sizeof path, "%s/hn.key", tmp);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(FUZZ_KEY_LINE, f) < 0 || fclose(f) != 0)
+		return -1;
+	if ((rc = sdx_key_load(path, &key)))
+		return rc;
+	snprintf(path, sizeof path, "%s/db", tmp);
+	if ((rc = sdx_db_open(path, SDX_OPEN_CREATE, &db)) ||
+	    (rc = sdx_db_set_office(db, "HN-PA05")))
+		goto out;
+	uint8_t id[16];
+	for (int i = 0; i < 3 && !rc; i++) {
+		static const char *const ids[] = {"+84795550701", "VCB 0011 0040 12345",
+						  "t.me/thamtu_hoangnam"};
+		sdx_report r;
+		sdx_report_init(&r);
+		snprintf(r.agency, sizeof r.agency, "PA05 - Cong an TP Ha Noi");
+		snprintf(r.case_ref, sizeof r.case_ref, "%d/CAT-PA05", 800 + i);
+		snprintf(r.narrative, sizeof r.narrative, "seed report %d", i);
+		r.amount = 1500000;
+		r.audience = i == 1 ? SDX_AUD_POLICE : SDX_AUD_BANK;
+		rc = sdx_report_add_ident(&r, SDX_KIND_AUTO, i == 1 ? SDX_ROLE_PAYEE : SDX_ROLE_CALLER,
+					  ids[i], strlen(ids[i]), NULL);
+		if (!rc)
+			rc = sdx_report_add(db, &r, id, NULL);
+	}
+	if (!rc)
+		rc = sdx_report_retract(db, id, "wrong handle", "PA05", SDX_DATE_NONE);
+	if (!rc)
+		rc = sdx_allow(db, SDX_KIND_PHONE, "+84113", "police hotline", "PA05");
+	snprintf(path, sizeof path, "%s/export-police.bundle", dir);
+	if (!rc)
+		rc = sdx_bundle_export(db, &key, "HCM-PA05", SDX_AUD_POLICE, 0, path, NULL);
+	snprintf(path, sizeof path, "%s/export-bank.bundle", dir);
+	if (!rc)
+		rc = sdx_bundle_export(db, &key, "HCM-PA05", SDX_AUD_BANK, 0, path, NULL);
+out:
+	if (rc)
+		fprintf(stderr, "make-bundle-seeds: %s\n", sdx_strerror(rc));
+	sdx_db_close(db);
+	sdx_key_wipe(&key);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		rc = -1;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -88,5 +150,6 @@ int main(int argc, char **argv)
 	rc |= write_item(d, "item-checksum", buf, n);
 	n = sdx_benc_signature(buf, sizeof buf, h64);
 	rc |= write_item(d, "item-signature", buf, n);
+	rc |= write_exports(d);
 	return rc ? 1 : 0;
 }
