@@ -44,7 +44,7 @@ identity() {
 db=$tmp/db
 # ---- the good fixtures, one database ----
 run "$db" ok-en.csv
-expect "ok-en.csv: every column, English headers" 0 "read 6 = accepted 6 + duplicate 0 + rejected 0"
+expect "ok-en.csv: every column, English headers" 0 "read 7 = accepted 7 + duplicate 0 + rejected 0"
 run "$db" ok-vi.csv
 expect "ok-vi.csv: Vietnamese headers, BOM, CRLF" 0 "read 3 = accepted 3 + duplicate 0 + rejected 0"
 if grep -qx "scamdex-import: ok-vi.csv:1: ignoring column 'Ghi chú' (name it with --map)" "$tmp/err"; then
@@ -63,7 +63,7 @@ check "verify after the good fixtures" "$imptool" verify "$db"
 
 # ---- re-import adds nothing ----
 run "$db" ok-en.csv ok-vi.csv ok-semicolon.csv ok-reports.jsonl
-expect "re-import: every row a duplicate" 0 "read 14 = accepted 0 + duplicate 14 + rejected 0"
+expect "re-import: every row a duplicate" 0 "read 15 = accepted 0 + duplicate 15 + rejected 0"
 run "$db" --map ok-map.map --batch 1 ok-map.csv
 expect "re-import with --map and --batch 1" 0 "read 1 = accepted 0 + duplicate 1 + rejected 0"
 "$imptool" stats "$db" >"$tmp/stats2" 2>&1
@@ -123,7 +123,7 @@ if "$import" --help | grep -q '^usage: scamdex-import'; then ok "--help on stdou
 
 # ---- standard input, SCAMDEX_DB ----
 (cd "$fix" && SCAMDEX_DB="$tmp/stdin-db" "$import" --quiet --format csv - <ok-en.csv) 2>"$tmp/err"; rc=$?
-expect "'-' reads standard input, SCAMDEX_DB names the database" 0 "read 6 = accepted 6 + duplicate 0 + rejected 0"
+expect "'-' reads standard input, SCAMDEX_DB names the database" 0 "read 7 = accepted 7 + duplicate 0 + rejected 0"
 
 # ---- generated data: totals identity, batch sizes, every identifier found ----
 "$gen" --n 3000 --seed 7 --out "$tmp" >/dev/null 2>&1

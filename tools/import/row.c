@@ -298,16 +298,25 @@ static int handles(sdx_report *r, const struct row *row, int channel,
 	}
 	for (size_t i = 0; i < row->n[COL_HANDLE]; i++) {
 		const struct cell *h = &row->v[COL_HANDLE][i];
-		/* a handle that names its platform (URL, "x:name") as is */
-		if (!platform || memchr(h->s, ':', h->len) ||
-		    memchr(h->s, '/', h->len) || h->len > SDX_INPUT_MAX) {
+		const char *name = h->s;
+		size_t len = h->len;
+		/* a handle that names its platform (URL, "x:name") is taken
+		 * as is; so is "@name" (Telegram's form) unless the platform
+		 * column names another: the channel is where the talk was,
+		 * not always the platform of the handle */
+		int at = len > 0 && name[0] == '@';
+		if (!platform || memchr(name, ':', len) ||
+		    memchr(name, '/', len) || len > SDX_INPUT_MAX ||
+		    (at && row->n[COL_PLATFORM] == 0)) {
 			if (ident(r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, COL_HANDLE,
-				  h->s, h->len, rej))
+				  name, len, rej))
 				return -1;
 			continue;
 		}
+		if (at)
+			name++, len--;
 		int n = snprintf(buf, sizeof buf, "%.*s:%.*s", (int)plen,
-				 platform, (int)h->len, h->s);
+				 platform, (int)len, name);
 		if (ident(r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, COL_HANDLE, buf,
 			  (size_t)n, rej))
 			return -1;
