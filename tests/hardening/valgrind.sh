@@ -23,7 +23,8 @@ steps=0
 failed=0
 
 # step NAME [<FILE] CMD...: run CMD under valgrind; CMD's own exit status
-# may be 0..3 (a refused input is a path too), 99 or a signal is a failure.
+# may be 0..3 (a refused input is a path too); 99 (a valgrind error) or a
+# signal is a failure. The status is printed for the record.
 step() {
 	local name=$1 in=/dev/null
 	shift
@@ -54,7 +55,12 @@ printf '038.555.1234\nVCB 1012 555 888\n@thamtu_hoangnam\nnot an identifier\n079
 
 step "normalize (arguments and stdin)" scamdex normalize 079.555.5373 "VCB 0011 0040 12345" t.me/Some_User https://Vietcombank-Xac-Thuc.com/login "DE89 3704 0044 0532 0130 00"
 step "normalize --json from stdin" "<$tmp/ids.txt" scamdex normalize --json
-step "import CSV (creates the database)" scamdex-import --db "$db" "$tmp/part.csv"
+# offices first: the office id is set before the first operation
+step "sync init" scamdex-sync --db "$db" init --office HN-PA05
+pub=$(cat "$tmp/out")
+step "sync init (peer)" scamdex-sync --db "$db2" init --office HCM-PA05
+pub2=$(cat "$tmp/out")
+step "import CSV" scamdex-import --db "$db" "$tmp/part.csv"
 step "import JSONL" scamdex-import --db "$db" "$tmp/part.jsonl"
 step "import the same CSV again (duplicates)" scamdex-import --db "$db" "$tmp/part.csv"
 step "import a hostile CSV (rejects)" scamdex-import --db "$db" "$src/fixtures/bad/bad-csv-unbalanced-quote.csv"
@@ -75,13 +81,9 @@ else
 	echo "FAIL - report printed no id: $(head -c 200 "$tmp/out")"
 	failed=$((failed + 1))
 fi
-step "allow" scamdex --db "$db" allow 113 --kind phone --note "police hotline"
-step "disallow" scamdex --db "$db" disallow 113 --kind phone --note "test"
+step "allow" scamdex --db "$db" allow --kind phone "1900 545413" --note "Vietcombank hotline"
+step "disallow" scamdex --db "$db" disallow --kind phone "1900 545413" --note "test"
 step "verify" scamdex --db "$db" verify
-step "sync init" scamdex-sync --db "$db" init --office HN-PA05
-pub=$(cat "$tmp/out")
-step "sync init (peer)" scamdex-sync --db "$db2" init --office HCM-PA05
-pub2=$(cat "$tmp/out")
 step "sync trust add" scamdex-sync --db "$db2" trust add $pub
 step "sync trust add (back)" scamdex-sync --db "$db" trust add $pub2
 step "sync export" scamdex-sync --db "$db" export --to HCM-PA05 --audience police -o "$tmp/b1.bundle"
