@@ -493,6 +493,17 @@ int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 		if (rc == EACCES || rc == EROFS)
 			rc = env_open(db, path, MDB_NOTLS | MDB_RDONLY | MDB_NOLOCK);
 	}
+	if (!rc && exists) {
+		/* LMDB maps the pages the meta page names: past the end of a
+		 * truncated file that would be SIGBUS, so refuse it here */
+		MDB_envinfo info;
+		MDB_stat ms;
+		struct stat now;
+		if (!mdb_env_info(db->env, &info) && !mdb_env_stat(db->env, &ms) &&
+		    !stat(datafile, &now) &&
+		    (uint64_t)now.st_size < ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize)
+			rc = SDX_ECORRUPT;
+	}
 	if (!rc) {
 		rc = setup(db, create);
 		if (rc == SDX_EREADONLY && !create)

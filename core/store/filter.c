@@ -7,6 +7,7 @@
  * when it holds more keys than its capacity (16 bits a key). */
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "hash.h"
@@ -248,4 +249,58 @@ int filter_maybe(struct reader *rd, uint64_t h)
 		c = rd->f_chunks[ci] = d.mv_data;
 	}
 	return test_bits(c + (b % FILTER_BLOCKS_PER_CHUNK) * 32, h);
+}
+
+int filter_verify(MDB_txn *txn, struct sdx_db *db,
+		  int (*say)(void *ctx, const char *msg), void *ctx)
+{
+	uint32_t n;
+	uint64_t count;
+	int rc = hdr_read(txn, db, &n, &count);
+	if (rc || n == 0)
+		return rc;
+	uint8_t *want = calloc(n, FILTER_CHUNK);
+	if (!want)
+		return SDX_ENOMEM;
+	MDB_cursor *c;
+	if ((rc = mdb_cursor_open(txn, db->entity, &c))) {
+		free(want);
+		return rc;
+	}
+	MDB_val k, d;
+	uint64_t entities = 0;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		uint64_t h = sdx_hash64(k.mv_data, k.mv_size);
+		uint64_t b = block_of(h, n);
+		set_bits(want + b * 32, h);
+		entities++;
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND) {
+		free(want);
+		return rc;
+	}
+	rc = 0;
+	char msg[160];
+	if (entities != count) {
+		snprintf(msg, sizeof msg, "check filter: holds %llu identifiers, "
+			 "the database %llu", (unsigned long long)count,
+			 (unsigned long long)entities);
+		rc = say(ctx, msg);
+	}
+	for (uint32_t i = 0; !rc && i < n; i++) {
+		uint8_t kb[4];
+		be32_put(kb, i);
+		MDB_val ck = {4, kb}, cd;
+		int r2 = mdb_get(txn, db->filter, &ck, &cd);
+		if (r2 || cd.mv_size != FILTER_CHUNK ||
+		    memcmp(cd.mv_data, want + (size_t)i * FILTER_CHUNK, FILTER_CHUNK)) {
+			snprintf(msg, sizeof msg, "check filter: part %u of %u differs "
+				 "from the identifiers it should hold", i + 1, n);
+			rc = say(ctx, msg);
+		}
+	}
+	free(want);
+	return rc;
 }

@@ -330,6 +330,11 @@ static int verify_reports(struct reader *rd, struct vctx *v)
 			say(v, "report %s: cannot be decoded", hex);
 			continue;
 		}
+		uint8_t idbuf[CODEC_REPORT_MAX], id[16];
+		size_t idlen;
+		if (codec_report_view_encode(&rep, 0, idbuf, sizeof idbuf, &idlen) ||
+		    (sdx_hash128(idbuf, idlen, id), memcmp(id, k.mv_data, 16)))
+			say(v, "report %s: its content does not hash to its id", hex);
 		rstate rs;
 		int r2 = rstate_get(rd->txn, db, k.mv_data, &rs);
 		unsigned fl = !r2 && (rs.flags & SDX_RSTATE_RETRACTED) ? ER_RETRACTED : 0;
@@ -370,6 +375,11 @@ static int verify_reports(struct reader *rd, struct vctx *v)
 	return rc;
 }
 
+static int say_plain(void *ctx, const char *msg)
+{
+	return say(ctx, "%s", msg);
+}
+
 int sdx_verify(sdx_db *db, sdx_verify_cb cb, void *ctx, size_t *mismatches)
 {
 	if (!db)
@@ -382,6 +392,10 @@ int sdx_verify(sdx_db *db, sdx_verify_cb cb, void *ctx, size_t *mismatches)
 	rc = walk_end(verify_entities(rd, &v));
 	if (!rc && !v.stop)
 		rc = walk_end(verify_reports(rd, &v));
+	if (!rc && !v.stop)
+		rc = walk_end(filter_verify(rd->txn, db, say_plain, &v));
+	if (!rc && !v.stop)
+		rc = walk_end(oplog_verify(rd->txn, db, say_plain, &v));
 	reader_put(rd);
 	if (mismatches)
 		*mismatches = v.n;

@@ -152,6 +152,9 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 int filter_add(struct wtxn *w, uint64_t h);
 int filter_flush(struct wtxn *w);
 void filter_release(struct wtxn *w);
+/* verify: rebuild the filter from `entity` and compare it bit for bit */
+int filter_verify(MDB_txn *txn, struct sdx_db *db,
+		  int (*say)(void *ctx, const char *msg), void *ctx);
 /* 1 if h may be present, 0 if surely absent; negative on error. */
 int filter_maybe(struct reader *rd, uint64_t h);
 
@@ -231,6 +234,9 @@ int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
 		origin_rec *o);
 /* Append an op of this office to the log; *seq = its number. ref: the
  * report id an ADD's body is stored under (the log refers to it). */
+/* verify's check of every origin's chain, digests and fingerprint */
+int oplog_verify(MDB_txn *txn, struct sdx_db *db,
+		 int (*say)(void *ctx, const char *msg), void *ctx);
 int oplog_append_local(struct wtxn *w, int type, int audience,
 		       const uint8_t *body, size_t len, const uint8_t *ref,
 		       uint64_t *seq);

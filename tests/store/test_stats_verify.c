@@ -1,5 +1,6 @@
 /* test_stats_verify.c: stats totals and verify, also on a deliberately
  * corrupted summary. */
+#define _GNU_SOURCE /* memmem */
 #include "helpers.h"
 
 #include <lmdb.h>
@@ -114,6 +115,57 @@ Test(verify, finds_a_corrupted_summary)
 	cr_assert_eq(n, 1);
 	cr_assert_str_eq(x.l[0], "entity phone +84795555373: summary says "
 				 "active reports 7, recomputed 2");
+	sdx_db_close(db);
+	free(dir);
+}
+
+/* change one byte of a stored report's narrative with raw LMDB */
+Test(verify, finds_a_changed_report_body)
+{
+	char *dir;
+	sdx_db *db = fresh_db(&dir);
+	sdx_report r;
+	uint8_t id[16];
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2024-12-03");
+	strcpy(r.narrative, "called at night");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	add_ok(db, &r, id);
+	sdx_db_close(db);
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", dir);
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	cr_assert_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 16);
+	cr_assert_eq(mdb_env_open(env, path, 0, 0644), 0);
+	cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	cr_assert_eq(mdb_dbi_open(txn, "report", 0, &dbi), 0);
+	MDB_val k = {16, id}, d;
+	cr_assert_eq(mdb_get(txn, dbi, &k, &d), 0);
+	uint8_t v[512];
+	cr_assert_leq(d.mv_size, sizeof v);
+	memcpy(v, d.mv_data, d.mv_size);
+	uint8_t *p = memmem(v, d.mv_size, "night", 5);
+	cr_assert_not_null(p);
+	p[0] = 'N';
+	d.mv_data = v;
+	cr_assert_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
+	cr_assert_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	cr_assert_eq(sdx_db_open(path, 0, &db), 0);
+	struct lines x = {.n = 0};
+	size_t n = 0;
+	cr_assert_eq(sdx_verify(db, collect_msg, &x, &n), 0);
+	cr_assert_eq(n, 2);
+	char hex[33], want[128];
+	sdx_id_to_hex(id, hex);
+	snprintf(want, sizeof want, "report %s: its content does not hash to its id",
+		 hex);
+	cr_assert_str_eq(x.l[0], want);
+	cr_assert_str_eq(x.l[1], "oplog of local: the body of operation 1 does "
+				 "not match its digest");
 	sdx_db_close(db);
 	free(dir);
 }
