@@ -116,6 +116,15 @@ expect "export without a key" 3 "" \
 	"$S" --db hn export --to HCM-PA05 --key nokey -o f
 expect "no database" 3 "" "scamdex-sync: nodb: SDX_ENODB: no database at this path" \
 	"$S" --db nodb status
+"$S" dump hn-hcm.sdxb >dump.txt
+st=$?
+[ $st = 0 ] && [ "$(cut -d' ' -f2 dump.txt | tr '\n' ' ')" = "header run op op segment checksum signature " ] \
+	&& grep -q "^0 header format 1 sender HN-PA05 audience police created [0-9]* vector HN-PA05=2$" dump.txt \
+	&& ok "dump lists every item" || { nok "dump lists every item"; sed 's/^/# /' dump.txt; }
+"$S" dump hcm-vcb.sdxb | grep -q "^[0-9]* redacted 2 add digest " && ok "dump shows the redacted op" || nok "dump shows the redacted op"
+"$S" dump short.sdxb >/dev/null 2>err.txt
+[ $? = 1 ] && [ "$(cat err.txt)" = "scamdex-sync: short.sdxb: truncated bundle (at byte 100; SDX_EBUNDLE)" ] \
+	&& ok "dump of a truncated bundle" || { nok "dump of a truncated bundle"; sed 's/^/# /' err.txt; }
 "$S" --help >/dev/null && ok "--help exits 0" || nok "--help exits 0"
 echo "1..$n"
 exit 0

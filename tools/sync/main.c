@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"export", cmd_export, "write the bundle a peer lacks"},
     {"import", cmd_import, "verify and apply bundles"},
     {"status", cmd_status, "version vector, fingerprints, peers"},
+    {"dump", cmd_dump, "print a bundle's items, one a line"},
 };
 
 static const char usage_line[] =
@@ -40,6 +41,7 @@ static void usage(FILE *f)
 		"  export --to PEER [--audience bank|police] [--full] -o FILE\n"
 		"  import [--check] FILE...\n"
 		"  status\n"
+		"  dump [--full] FILE\n"
 		"\noptions:\n"
 		"  --db DIR   the database (default: $SCAMDEX_DB, else "
 		"$XDG_DATA_HOME/scamdex,\n"

@@ -41,5 +41,6 @@ int cmd_trust(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif
