@@ -173,8 +173,8 @@ static void readers_take(struct sdx_db *db, int hold)
 {
 	struct reader *self = pthread_getspecific(db->rkey);
 	for (struct reader *rd = db->readers; rd; rd = rd->next) {
-		if (rd == self)
-			continue;
+		if (rd == self && self->depth > 0)
+			continue; /* this thread is inside a read call */
 		int expect = 0;
 		while (!atomic_compare_exchange_weak(&rd->busy, &expect, 2)) {
 			if (!hold)
@@ -197,7 +197,7 @@ static void readers_release(struct sdx_db *db)
 {
 	struct reader *self = pthread_getspecific(db->rkey);
 	for (struct reader *rd = db->readers; rd; rd = rd->next)
-		if (rd != self)
+		if (rd != self || self->depth == 0)
 			atomic_store(&rd->busy, 0);
 }
 
@@ -216,11 +216,6 @@ int store_grow(struct sdx_db *db, size_t min_extra)
 	pthread_mutex_lock(&db->resize_mtx);
 	pthread_mutex_lock(&db->rlist_mtx);
 	readers_take(db, 1);
-	struct reader *self = pthread_getspecific(db->rkey);
-	if (self && self->depth == 0 && self->parked) {
-		mdb_txn_reset(self->txn);
-		self->parked = 0;
-	}
 	int rc;
 	if (min_extra == 0) {
 		rc = mdb_env_set_mapsize(db->env, 0);
