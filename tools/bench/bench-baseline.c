@@ -70,12 +70,21 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU time of the whole process (all threads): rates per CPU second do
+ * not depend on what else the machine is running. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void emit(const char *metric, const char *system, int rep,
-		 size_t ops, double secs)
+		 size_t ops, double secs, double cpu)
 {
 	printf("{\"metric\":\"%s\",\"system\":\"%s\",\"rep\":%d,"
-	       "\"ops\":%zu,\"secs\":%.6f}\n",
-	       metric, system, rep, ops, secs);
+	       "\"ops\":%zu,\"secs\":%.6f,\"cpu_secs\":%.6f}\n",
+	       metric, system, rep, ops, secs, cpu);
 	fflush(stdout);
 }
 
@@ -294,10 +303,11 @@ static void *lookup_thread(void *arg)
 }
 
 /* One pass of `threads` threads over every key (thread t starts at a
- * different offset); returns the wall time, or a negative value. */
+ * different offset); returns the wall time, or a negative value, and
+ * the CPU time in *cpu. */
 static double lookup_pass(const struct keylist *kl, int threads, void **ctx,
 			  int (*get)(void *, const struct key *, int *),
-			  size_t *found)
+			  size_t *found, double *cpu)
 {
 	pthread_t tid[MAX_THREADS];
 	struct lookup_job jobs[MAX_THREADS];
@@ -314,10 +324,11 @@ static double lookup_pass(const struct keylist *kl, int threads, void **ctx,
 		pthread_create(&tid[t], NULL, lookup_thread, &jobs[t]);
 	}
 	pthread_barrier_wait(&barrier);
-	double t0 = now();
+	double t0 = now(), c0 = cpu_now();
 	for (int t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
 	double secs = now() - t0;
+	*cpu = cpu_now() - c0;
 	pthread_barrier_destroy(&barrier);
 	*found = 0;
 	for (int t = 0; t < threads; t++) {
@@ -335,23 +346,25 @@ static int run_lookups(const char *system, int reps, const struct keylist *hits,
 		       int (*get)(void *, const struct key *, int *))
 {
 	size_t found;
-	if (lookup_pass(hits, 1, ctx, get, &found) < 0 || found != hits->n)
+	double cpu;
+	if (lookup_pass(hits, 1, ctx, get, &found, &cpu) < 0 ||
+	    found != hits->n)
 		return fail(system, "warm-up: a hit was not found");
-	if (lookup_pass(miss, 1, ctx, get, &found) < 0 || found != 0)
+	if (lookup_pass(miss, 1, ctx, get, &found, &cpu) < 0 || found != 0)
 		return fail(system, "warm-up: a miss was found");
 	for (int rep = 1; rep <= reps; rep++) {
-		double s = lookup_pass(hits, 1, ctx, get, &found);
+		double s = lookup_pass(hits, 1, ctx, get, &found, &cpu);
 		if (s < 0 || found != hits->n)
 			return fail(system, "hits, 1 thread");
-		emit("check_1t", system, rep, hits->n, s);
-		s = lookup_pass(hits, 2, ctx, get, &found);
+		emit("check_1t", system, rep, hits->n, s, cpu);
+		s = lookup_pass(hits, 2, ctx, get, &found, &cpu);
 		if (s < 0 || found != 2 * hits->n)
 			return fail(system, "hits, 2 threads");
-		emit("check_2t", system, rep, 2 * hits->n, s);
-		s = lookup_pass(miss, 1, ctx, get, &found);
+		emit("check_2t", system, rep, 2 * hits->n, s, cpu);
+		s = lookup_pass(miss, 1, ctx, get, &found, &cpu);
 		if (s < 0 || found != 0)
 			return fail(system, "misses, 1 thread");
-		emit("check_miss", system, rep, miss->n, s);
+		emit("check_miss", system, rep, miss->n, s, cpu);
 	}
 	return 0;
 }
@@ -450,10 +463,11 @@ static int cmd_lmdb(int reps, const char *work, const struct dataset *ds,
 	uint64_t bytes = 0;
 	for (int rep = 1; rep <= reps; rep++) {
 		remove_db(dir, files);
-		double t0 = now();
+		double t0 = now(), c0 = cpu_now();
 		if (lmdb_load(dir, ds, sk, nsk, &bytes))
 			return 1;
-		emit("import", "lmdb", rep, ds->nreports, now() - t0);
+		emit("import", "lmdb", rep, ds->nreports, now() - t0,
+		     cpu_now() - c0);
 	}
 	free(sk);
 	emit_size("lmdb", bytes, ds->nreports);
@@ -644,10 +658,11 @@ static int cmd_sqlite(int reps, const char *work, const struct dataset *ds,
 	uint64_t bytes = 0;
 	for (int rep = 1; rep <= reps; rep++) {
 		remove_db(work, import_files);
-		double t0 = now();
+		double t0 = now(), c0 = cpu_now();
 		if (sqlite_import(import_path, ds, &bytes))
 			return 1;
-		emit("import", "sqlite", rep, ds->nreports, now() - t0);
+		emit("import", "sqlite", rep, ds->nreports, now() - t0,
+		     cpu_now() - c0);
 	}
 	remove_db(work, import_files);
 	emit_size("sqlite", bytes, ds->nreports);
@@ -658,10 +673,11 @@ static int cmd_sqlite(int reps, const char *work, const struct dataset *ds,
 		return fail("sort", "out of memory");
 	for (int rep = 1; rep <= reps; rep++) {
 		remove_db(work, ident_files);
-		double t0 = now();
+		double t0 = now(), c0 = cpu_now();
 		if (sqlite_keyload(ident_path, sk, nsk, &rows))
 			return 1;
-		emit("keyload", "sqlite", rep, rows, now() - t0);
+		emit("keyload", "sqlite", rep, rows, now() - t0,
+		     cpu_now() - c0);
 	}
 	free(sk);
 

@@ -53,6 +53,15 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU time of the process (all threads), for rates that do not depend on
+ * the machine's load. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int fail(const char *what, const char *detail)
 {
 	fprintf(stderr, "bench-inproc: %s: %s\n", what, detail);
@@ -123,9 +132,9 @@ static void *run(void *arg)
 }
 
 /* One pass of `threads` threads over every key; the wall time, or a
- * negative value on an error (printed). */
+ * negative value on an error (printed); the process's CPU time in *cpu. */
 static double pass(sdx_db *db, const struct keylist *kl, int threads,
-		   int32_t today, size_t *found)
+		   int32_t today, size_t *found, double *cpu)
 {
 	pthread_t tid[MAX_THREADS];
 	struct job jobs[MAX_THREADS];
@@ -142,10 +151,11 @@ static double pass(sdx_db *db, const struct keylist *kl, int threads,
 		pthread_create(&tid[t], NULL, run, &jobs[t]);
 	}
 	pthread_barrier_wait(&barrier);
-	double t0 = now();
+	double t0 = now(), c0 = cpu_now();
 	for (int t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
 	double secs = now() - t0;
+	*cpu = cpu_now() - c0;
 	pthread_barrier_destroy(&barrier);
 	*found = 0;
 	for (int t = 0; t < threads; t++) {
@@ -158,11 +168,12 @@ static double pass(sdx_db *db, const struct keylist *kl, int threads,
 	return secs;
 }
 
-static void emit(const char *metric, int rep, size_t ops, double secs)
+static void emit(const char *metric, int rep, size_t ops, double secs,
+		 double cpu)
 {
 	printf("{\"metric\":\"%s\",\"system\":\"scamdex\",\"rep\":%d,"
-	       "\"ops\":%zu,\"secs\":%.6f}\n",
-	       metric, rep, ops, secs);
+	       "\"ops\":%zu,\"secs\":%.6f,\"cpu_secs\":%.6f}\n",
+	       metric, rep, ops, secs, cpu);
 	fflush(stdout);
 }
 
@@ -182,31 +193,32 @@ int main(int argc, char **argv)
 		return fail(argv[2], sdx_strerror(rc));
 	int32_t today = sdx_date_today();
 	size_t found;
+	double cpu;
 	int status = 1;
-	if (pass(db, &hits, 1, today, &found) < 0)
+	if (pass(db, &hits, 1, today, &found, &cpu) < 0)
 		goto out;
 	if (found != hits.n) {
 		fprintf(stderr, "bench-inproc: %zu of %zu hits not reported\n",
 			hits.n - found, hits.n);
 		goto out;
 	}
-	if (pass(db, &miss, 1, today, &found) < 0)
+	if (pass(db, &miss, 1, today, &found, &cpu) < 0)
 		goto out;
 	if (found != 0) {
 		fprintf(stderr, "bench-inproc: %zu misses reported\n", found);
 		goto out;
 	}
 	for (int rep = 1; rep <= reps; rep++) {
-		double s = pass(db, &hits, 1, today, &found);
+		double s = pass(db, &hits, 1, today, &found, &cpu);
 		if (s < 0)
 			goto out;
-		emit("check_1t", rep, hits.n, s);
-		if ((s = pass(db, &hits, 2, today, &found)) < 0)
+		emit("check_1t", rep, hits.n, s, cpu);
+		if ((s = pass(db, &hits, 2, today, &found, &cpu)) < 0)
 			goto out;
-		emit("check_2t", rep, 2 * hits.n, s);
-		if ((s = pass(db, &miss, 1, today, &found)) < 0)
+		emit("check_2t", rep, 2 * hits.n, s, cpu);
+		if ((s = pass(db, &miss, 1, today, &found, &cpu)) < 0)
 			goto out;
-		emit("check_miss", rep, miss.n, s);
+		emit("check_miss", rep, miss.n, s, cpu);
 	}
 	status = 0;
 out:
