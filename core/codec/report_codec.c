@@ -36,14 +36,15 @@ static void w_int(struct wr *w, int64_t v)
 	if (v >= 0)
 		w_uint(w, (uint64_t)v);
 	else if (!w->err)
-		wput(w, cbor_encode_negint((uint64_t)(-(v + 1)), w->buf + w->len,
-					   w->cap - w->len));
+		wput(w, cbor_encode_negint((uint64_t)(-(v + 1)),
+					   w->buf + w->len, w->cap - w->len));
 }
 
 static void w_head_map(struct wr *w, size_t n)
 {
 	if (!w->err)
-		wput(w, cbor_encode_map_start(n, w->buf + w->len, w->cap - w->len));
+		wput(w, cbor_encode_map_start(n, w->buf + w->len,
+					      w->cap - w->len));
 }
 
 static void w_head_array(struct wr *w, size_t n)
@@ -115,8 +116,8 @@ static int valid_fields(const codec_report_view *v)
 	if (v->category < 0 || v->category >= 32 || v->channel < 0 ||
 	    v->channel > 255 || v->confirmation < 0 ||
 	    v->confirmation >= SDX_CONF_COUNT || v->audience < 0 ||
-	    v->audience > SDX_AUD_POLICE || v->amount < -1 ||
-	    v->n_idents < 1 || v->n_idents > SDX_REPORT_IDENTS_MAX)
+	    v->audience > SDX_AUD_POLICE || v->amount < -1 || v->n_idents < 1 ||
+	    v->n_idents > SDX_REPORT_IDENTS_MAX)
 		return SDX_EINVAL;
 	for (size_t i = 0; i < v->n_idents; i++) {
 		const codec_ident *id = &v->idents[i];
@@ -186,7 +187,8 @@ int codec_report_view_encode(const codec_report_view *v, int with_received,
 		w_head_array(&w, 3);
 		w_uint(&w, (uint64_t)v->idents[i].kind);
 		w_uint(&w, (uint64_t)v->idents[i].role);
-		w_text(&w, v->idents[i].canonical.p, v->idents[i].canonical.len);
+		w_text(&w, v->idents[i].canonical.p,
+		       v->idents[i].canonical.len);
 	}
 	if (w.err)
 		return w.err;
@@ -267,14 +269,38 @@ struct rd {
 	size_t n;
 };
 
-static void cb_u8(void *c, uint8_t v) { ((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v; }
-static void cb_u16(void *c, uint16_t v) { ((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v; }
-static void cb_u32(void *c, uint32_t v) { ((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v; }
-static void cb_u64(void *c, uint64_t v) { ((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v; }
-static void cb_n8(void *c, uint8_t v) { ((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v; }
-static void cb_n16(void *c, uint16_t v) { ((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v; }
-static void cb_n32(void *c, uint32_t v) { ((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v; }
-static void cb_n64(void *c, uint64_t v) { ((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v; }
+static void cb_u8(void *c, uint8_t v)
+{
+	((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v;
+}
+static void cb_u16(void *c, uint16_t v)
+{
+	((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v;
+}
+static void cb_u32(void *c, uint32_t v)
+{
+	((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v;
+}
+static void cb_u64(void *c, uint64_t v)
+{
+	((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v;
+}
+static void cb_n8(void *c, uint8_t v)
+{
+	((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v;
+}
+static void cb_n16(void *c, uint16_t v)
+{
+	((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v;
+}
+static void cb_n32(void *c, uint32_t v)
+{
+	((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v;
+}
+static void cb_n64(void *c, uint64_t v)
+{
+	((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v;
+}
 
 static void cb_text(void *c, cbor_data p, size_t n)
 {
@@ -304,23 +330,52 @@ static void cb_map(void *c, size_t n)
 	((struct rd *)c)->n = n;
 }
 
-static void cb_bad(void *c) { ((struct rd *)c)->type = T_BAD; }
-static void cb_bad_u64(void *c, uint64_t v) { ((struct rd *)c)->type = T_BAD; }
-static void cb_bad_f(void *c, float v) { ((struct rd *)c)->type = T_BAD; }
-static void cb_bad_d(void *c, double v) { ((struct rd *)c)->type = T_BAD; }
-static void cb_bad_b(void *c, bool v) { ((struct rd *)c)->type = T_BAD; }
+static void cb_bad(void *c)
+{
+	((struct rd *)c)->type = T_BAD;
+}
+static void cb_bad_u64(void *c, uint64_t v)
+{
+	((struct rd *)c)->type = T_BAD;
+}
+static void cb_bad_f(void *c, float v)
+{
+	((struct rd *)c)->type = T_BAD;
+}
+static void cb_bad_d(void *c, double v)
+{
+	((struct rd *)c)->type = T_BAD;
+}
+static void cb_bad_b(void *c, bool v)
+{
+	((struct rd *)c)->type = T_BAD;
+}
 
 static const struct cbor_callbacks callbacks = {
-	.uint8 = cb_u8, .uint16 = cb_u16, .uint32 = cb_u32, .uint64 = cb_u64,
-	.negint8 = cb_n8, .negint16 = cb_n16, .negint32 = cb_n32,
-	.negint64 = cb_n64,
-	.byte_string_start = cb_bad, .byte_string = cb_bytes,
-	.string = cb_text, .string_start = cb_bad,
-	.indef_array_start = cb_bad, .array_start = cb_array,
-	.indef_map_start = cb_bad, .map_start = cb_map,
-	.tag = cb_bad_u64, .float2 = cb_bad_f, .float4 = cb_bad_f,
-	.float8 = cb_bad_d, .undefined = cb_bad, .null = cb_bad,
-	.boolean = cb_bad_b, .indef_break = cb_bad,
+    .uint8 = cb_u8,
+    .uint16 = cb_u16,
+    .uint32 = cb_u32,
+    .uint64 = cb_u64,
+    .negint8 = cb_n8,
+    .negint16 = cb_n16,
+    .negint32 = cb_n32,
+    .negint64 = cb_n64,
+    .byte_string_start = cb_bad,
+    .byte_string = cb_bytes,
+    .string = cb_text,
+    .string_start = cb_bad,
+    .indef_array_start = cb_bad,
+    .array_start = cb_array,
+    .indef_map_start = cb_bad,
+    .map_start = cb_map,
+    .tag = cb_bad_u64,
+    .float2 = cb_bad_f,
+    .float4 = cb_bad_f,
+    .float8 = cb_bad_d,
+    .undefined = cb_bad,
+    .null = cb_bad,
+    .boolean = cb_bad_b,
+    .indef_break = cb_bad,
 };
 
 static int next(struct rd *r)
@@ -329,7 +384,7 @@ static int next(struct rd *r)
 		return SDX_ECORRUPT;
 	r->type = T_BAD;
 	struct cbor_decoder_result res =
-		cbor_stream_decode(r->buf + r->pos, r->len - r->pos, &callbacks, r);
+	    cbor_stream_decode(r->buf + r->pos, r->len - r->pos, &callbacks, r);
 	if (res.status != CBOR_DECODER_FINISHED || res.read == 0 ||
 	    res.read > r->len - r->pos)
 		return SDX_ECORRUPT;
@@ -428,11 +483,21 @@ int codec_report_view_decode(const uint8_t *buf, size_t len,
 			return rc;
 		seen |= 1u << last;
 		switch (last) {
-		case 0: rc = get_text(&r, SDX_OFFICE_MAX, &v->origin); break;
-		case 1: rc = get_text(&r, SDX_AGENCY_MAX, &v->agency); break;
-		case 2: rc = get_text(&r, SDX_CASEREF_MAX, &v->case_ref); break;
-		case 3: rc = get_date(&r, &v->incident_date); break;
-		case 4: rc = get_date(&r, &v->received_date); break;
+		case 0:
+			rc = get_text(&r, SDX_OFFICE_MAX, &v->origin);
+			break;
+		case 1:
+			rc = get_text(&r, SDX_AGENCY_MAX, &v->agency);
+			break;
+		case 2:
+			rc = get_text(&r, SDX_CASEREF_MAX, &v->case_ref);
+			break;
+		case 3:
+			rc = get_date(&r, &v->incident_date);
+			break;
+		case 4:
+			rc = get_date(&r, &v->received_date);
+			break;
 		case 5:
 			rc = get_uint(&r, 31, &u);
 			v->category = (int)u;
@@ -453,7 +518,9 @@ int codec_report_view_decode(const uint8_t *buf, size_t len,
 			rc = get_uint(&r, SDX_AUD_POLICE, &u);
 			v->audience = (int)u;
 			break;
-		case 10: rc = get_text(&r, SDX_NARRATIVE_MAX, &v->narrative); break;
+		case 10:
+			rc = get_text(&r, SDX_NARRATIVE_MAX, &v->narrative);
+			break;
 		case 11:
 			if ((rc = expect(&r, T_ARRAY)))
 				return rc;
@@ -475,20 +542,24 @@ int codec_report_view_decode(const uint8_t *buf, size_t len,
 				if ((rc = get_text(&r, SDX_CANON_MAX - 1,
 						   &id->canonical)))
 					return rc;
-				if (id->kind < SDX_KIND_PHONE || id->canonical.len == 0)
+				if (id->kind < SDX_KIND_PHONE ||
+				    id->canonical.len == 0)
 					return SDX_ECORRUPT;
-				if (j > 0 && ident_cmp(&v->idents[j - 1], id) >= 0)
+				if (j > 0 &&
+				    ident_cmp(&v->idents[j - 1], id) >= 0)
 					return SDX_ECORRUPT;
 			}
 			break;
-		default: return SDX_ECORRUPT;
+		default:
+			return SDX_ECORRUPT;
 		}
 		if (rc)
 			return rc;
 	}
-	/* required: origin, category, channel, confirmation, audience, idents */
-	const unsigned req = 1u << 0 | 1u << 5 | 1u << 6 | 1u << 8 | 1u << 9 |
-			     1u << 11;
+	/* required: origin, category, channel, confirmation, audience, idents
+	 */
+	const unsigned req =
+	    1u << 0 | 1u << 5 | 1u << 6 | 1u << 8 | 1u << 9 | 1u << 11;
 	if ((seen & req) != req || r.pos != len)
 		return SDX_ECORRUPT;
 	return 0;
@@ -584,10 +655,17 @@ int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o)
 				return SDX_ECORRUPT;
 			memcpy(o->id, r.p, 16);
 			break;
-		case 1: rc = get_text(&r, SDX_NOTE_MAX, &o->note); break;
-		case 2: rc = get_text(&r, SDX_AGENCY_MAX, &o->by); break;
-		case 3: rc = get_date(&r, &o->date); break;
-		default: return SDX_ECORRUPT;
+		case 1:
+			rc = get_text(&r, SDX_NOTE_MAX, &o->note);
+			break;
+		case 2:
+			rc = get_text(&r, SDX_AGENCY_MAX, &o->by);
+			break;
+		case 3:
+			rc = get_date(&r, &o->date);
+			break;
+		default:
+			return SDX_ECORRUPT;
 		}
 		if (rc)
 			return rc;
@@ -651,17 +729,26 @@ int codec_allow_op_decode(const uint8_t *buf, size_t len, codec_allow_op *o)
 			rc = get_uint(&r, SDX_KIND_DOMAIN, &u);
 			o->kind = (int)u;
 			break;
-		case 1: rc = get_text(&r, SDX_CANON_MAX - 1, &o->canonical); break;
-		case 2: rc = get_text(&r, SDX_NOTE_MAX, &o->note); break;
-		case 3: rc = get_text(&r, SDX_AGENCY_MAX, &o->by); break;
-		case 4: rc = get_date(&r, &o->date); break;
-		default: return SDX_ECORRUPT;
+		case 1:
+			rc = get_text(&r, SDX_CANON_MAX - 1, &o->canonical);
+			break;
+		case 2:
+			rc = get_text(&r, SDX_NOTE_MAX, &o->note);
+			break;
+		case 3:
+			rc = get_text(&r, SDX_AGENCY_MAX, &o->by);
+			break;
+		case 4:
+			rc = get_date(&r, &o->date);
+			break;
+		default:
+			return SDX_ECORRUPT;
 		}
 		if (rc)
 			return rc;
 	}
-	if ((seen & 0x13u) != 0x13u || r.pos != len || o->kind < SDX_KIND_PHONE ||
-	    o->canonical.len == 0)
+	if ((seen & 0x13u) != 0x13u || r.pos != len ||
+	    o->kind < SDX_KIND_PHONE || o->canonical.len == 0)
 		return SDX_ECORRUPT;
 	return 0;
 }

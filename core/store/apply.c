@@ -112,7 +112,8 @@ int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 			s->max_conf = c->confirmation;
 		int32_t dt = c->date;
 		if (dt != SDX_DATE_NONE) {
-			if (s->first_seen == SDX_DATE_NONE || dt < s->first_seen)
+			if (s->first_seen == SDX_DATE_NONE ||
+			    dt < s->first_seen)
 				s->first_seen = dt;
 			if (s->last_seen == SDX_DATE_NONE || dt > s->last_seen)
 				s->last_seen = dt;
@@ -177,8 +178,8 @@ int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 		    !memcmp(in->canonical.p, v->idents[i - 1].canonical.p,
 			    in->canonical.len))
 			continue;
-		size_t eklen = ekey_make(in->kind, in->canonical.p,
-					 in->canonical.len, ek);
+		size_t eklen =
+		    ekey_make(in->kind, in->canonical.p, in->canonical.len, ek);
 		entity_sum s;
 		int is_new;
 		if ((rc = entity_load(w, ek, eklen, &s, &is_new)) ||
@@ -249,9 +250,11 @@ static int retract(struct wtxn *w, const op_ctx *oc, const codec_state_op *o)
 	for (size_t i = 0; i < v.n_idents; i++) {
 		if (same_entity(&v, i))
 			continue;
-		size_t eklen = ekey_make(v.idents[i].kind, v.idents[i].canonical.p,
-					 v.idents[i].canonical.len, ek);
-		MDB_val ekv = {eklen, ek}, ov = {ER_LEN, er_old}, nv = {ER_LEN, er_new};
+		size_t eklen =
+		    ekey_make(v.idents[i].kind, v.idents[i].canonical.p,
+			      v.idents[i].canonical.len, ek);
+		MDB_val ekv = {eklen, ek}, ov = {ER_LEN, er_old},
+			nv = {ER_LEN, er_new};
 		rc = mdb_del(w->txn, db->entity_report, &ekv, &ov);
 		if (rc && rc != MDB_NOTFOUND)
 			return rc;
@@ -310,8 +313,9 @@ static int dispute(struct wtxn *w, const op_ctx *oc, int want,
 	for (size_t i = 0; i < v.n_idents; i++) {
 		if (same_entity(&v, i))
 			continue;
-		size_t eklen = ekey_make(v.idents[i].kind, v.idents[i].canonical.p,
-					 v.idents[i].canonical.len, ek);
+		size_t eklen =
+		    ekey_make(v.idents[i].kind, v.idents[i].canonical.p,
+			      v.idents[i].canonical.len, ek);
 		entity_sum s;
 		int is_new;
 		if ((rc = entity_load(w, ek, eklen, &s, &is_new)))
@@ -330,10 +334,14 @@ int apply_state(struct wtxn *w, const op_ctx *oc, int type,
 		const codec_state_op *o)
 {
 	switch (type) {
-	case SDX_OP_RETRACT: return retract(w, oc, o);
-	case SDX_OP_DISPUTE: return dispute(w, oc, 1, o);
-	case SDX_OP_RESOLVE: return dispute(w, oc, 0, o);
-	default: return SDX_EINVAL;
+	case SDX_OP_RETRACT:
+		return retract(w, oc, o);
+	case SDX_OP_DISPUTE:
+		return dispute(w, oc, 1, o);
+	case SDX_OP_RESOLVE:
+		return dispute(w, oc, 0, o);
+	default:
+		return SDX_EINVAL;
 	}
 }
 
@@ -378,9 +386,8 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 	return entity_store(w, ek, eklen, &s, is_new);
 }
 
-int apply_body(struct wtxn *w, const op_ctx *oc, int type,
-	       const uint8_t *body, size_t len, int *changed, uint8_t ref[16],
-	       int *has_ref)
+int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
+	       size_t len, int *changed, uint8_t ref[16], int *has_ref)
 {
 	int rc;
 	*changed = 0;
@@ -404,7 +411,8 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type,
 			MDB_val k = {16, id}, d;
 			if ((rc = mdb_get(w->txn, w->db->report, &k, &d)))
 				return rc;
-			*has_ref = d.mv_size == len && !memcmp(d.mv_data, body, len);
+			*has_ref =
+			    d.mv_size == len && !memcmp(d.mv_data, body, len);
 		}
 		return 0;
 	}
@@ -425,6 +433,7 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type,
 		*changed = 1;
 		return apply_allow(w, oc, type, &o);
 	}
-	default: return SDX_ECORRUPT;
+	default:
+		return SDX_ECORRUPT;
 	}
 }

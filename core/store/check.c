@@ -104,7 +104,8 @@ static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
 	if (s.max_conf > out->confirmation)
 		out->confirmation = s.max_conf;
 	if (s.active && s.first_seen != SDX_DATE_NONE &&
-	    (out->first_seen == SDX_DATE_NONE || s.first_seen < out->first_seen))
+	    (out->first_seen == SDX_DATE_NONE ||
+	     s.first_seen < out->first_seen))
 		out->first_seen = s.first_seen;
 	if (s.active && s.last_seen != SDX_DATE_NONE &&
 	    (out->last_seen == SDX_DATE_NONE || s.last_seen > out->last_seen))
@@ -134,7 +135,8 @@ static int check_account(struct reader *rd, const char *acct, size_t len,
 		canon[d.mv_size] = ':';
 		memcpy(canon + d.mv_size + 1, acct, len);
 		uint8_t ek[EKEY_MAX];
-		size_t eklen = ekey_make(SDX_KIND_BANK, canon, d.mv_size + 1 + len, ek);
+		size_t eklen =
+		    ekey_make(SDX_KIND_BANK, canon, d.mv_size + 1 + len, ek);
 		int found;
 		uint32_t before = out->reports + out->retracted;
 		/* entity_report walk uses rd->er_cur, not c */

@@ -20,26 +20,36 @@ void sdx_db_set_initial_mapsize(size_t bytes)
 int store_err(int rc)
 {
 	switch (rc) {
-	case 0: return 0;
-	case MDB_NOTFOUND: return SDX_ENOTFOUND;
-	case MDB_KEYEXIST: return SDX_EEXISTS;
+	case 0:
+		return 0;
+	case MDB_NOTFOUND:
+		return SDX_ENOTFOUND;
+	case MDB_KEYEXIST:
+		return SDX_EEXISTS;
 	case MDB_INVALID:
 	case MDB_CORRUPTED:
 	case MDB_PAGE_NOTFOUND:
 	case MDB_VERSION_MISMATCH:
 	case MDB_INCOMPATIBLE:
-	case MDB_BAD_VALSIZE: return SDX_ECORRUPT;
+	case MDB_BAD_VALSIZE:
+		return SDX_ECORRUPT;
 	case MDB_MAP_FULL:
-	case ENOSPC: return SDX_EFULL;
+	case ENOSPC:
+		return SDX_EFULL;
 	case EACCES:
 	case EROFS:
-	case EPERM: return SDX_EREADONLY;
-	case ENOENT: return SDX_ENODB;
-	case ENOMEM: return SDX_ENOMEM;
-	case EIO: return SDX_EIO;
+	case EPERM:
+		return SDX_EREADONLY;
+	case ENOENT:
+		return SDX_ENODB;
+	case ENOMEM:
+		return SDX_ENOMEM;
+	case EIO:
+		return SDX_EIO;
 	case MDB_READERS_FULL:
 	case EBUSY:
-	case EAGAIN: return SDX_EBUSY;
+	case EAGAIN:
+		return SDX_EBUSY;
 	default:
 		if (rc <= -40000 && rc > -40100)
 			return rc; /* already ours */
@@ -246,7 +256,8 @@ int wtxn_begin(struct sdx_db *db, struct wtxn *w)
 	MDB_envinfo info;
 	MDB_stat st;
 	if (!mdb_env_info(db->env, &info) && !mdb_env_stat(db->env, &st) &&
-	    (info.me_last_pgno + 1) * (size_t)st.ms_psize > info.me_mapsize / 4 * 3)
+	    (info.me_last_pgno + 1) * (size_t)st.ms_psize >
+		info.me_mapsize / 4 * 3)
 		store_grow(db, 1);
 	int rc;
 	for (int tries = 0;; tries++) {
@@ -315,8 +326,7 @@ int store_write(struct sdx_db *db, int (*fn)(struct wtxn *w, void *ctx),
 
 /* ---- meta ---- */
 
-int meta_get_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
-		 uint64_t *v)
+int meta_get_u64(MDB_txn *txn, struct sdx_db *db, const char *name, uint64_t *v)
 {
 	MDB_val k = {strlen(name), (void *)name}, d;
 	int rc = mdb_get(txn, db->meta, &k, &d);
@@ -328,8 +338,7 @@ int meta_get_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
 	return 0;
 }
 
-int meta_put_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
-		 uint64_t v)
+int meta_put_u64(MDB_txn *txn, struct sdx_db *db, const char *name, uint64_t v)
 {
 	uint8_t b[8];
 	le64_put(b, v);
@@ -367,20 +376,19 @@ struct dbi_spec {
 };
 
 static const struct dbi_spec dbis[] = {
-	{"entity", 0, offsetof(struct sdx_db, entity)},
-	{"report", 0, offsetof(struct sdx_db, report)},
-	{"entity_report", MDB_DUPSORT | MDB_DUPFIXED,
-	 offsetof(struct sdx_db, entity_report)},
-	{"entity_agency", 0, offsetof(struct sdx_db, entity_agency)},
-	{"account_bank", MDB_DUPSORT,
-	 offsetof(struct sdx_db, account_bank)},
-	{"rstate", 0, offsetof(struct sdx_db, rstate)},
-	{"allow", 0, offsetof(struct sdx_db, allow)},
-	{"oplog", 0, offsetof(struct sdx_db, oplog)},
-	{"origin", 0, offsetof(struct sdx_db, origin)},
-	{"peer", 0, offsetof(struct sdx_db, peer)},
-	{"meta", 0, offsetof(struct sdx_db, meta)},
-	{"filter", 0, offsetof(struct sdx_db, filter)},
+    {"entity", 0, offsetof(struct sdx_db, entity)},
+    {"report", 0, offsetof(struct sdx_db, report)},
+    {"entity_report", MDB_DUPSORT | MDB_DUPFIXED,
+     offsetof(struct sdx_db, entity_report)},
+    {"entity_agency", 0, offsetof(struct sdx_db, entity_agency)},
+    {"account_bank", MDB_DUPSORT, offsetof(struct sdx_db, account_bank)},
+    {"rstate", 0, offsetof(struct sdx_db, rstate)},
+    {"allow", 0, offsetof(struct sdx_db, allow)},
+    {"oplog", 0, offsetof(struct sdx_db, oplog)},
+    {"origin", 0, offsetof(struct sdx_db, origin)},
+    {"peer", 0, offsetof(struct sdx_db, peer)},
+    {"meta", 0, offsetof(struct sdx_db, meta)},
+    {"filter", 0, offsetof(struct sdx_db, filter)},
 };
 #define NDBIS (sizeof dbis / sizeof dbis[0])
 
@@ -403,7 +411,8 @@ static int env_open(struct sdx_db *db, const char *path, unsigned flags)
 static int setup(struct sdx_db *db, int create)
 {
 	MDB_txn *txn;
-	int rc = mdb_txn_begin(db->env, NULL, db->rdonly ? MDB_RDONLY : 0, &txn);
+	int rc =
+	    mdb_txn_begin(db->env, NULL, db->rdonly ? MDB_RDONLY : 0, &txn);
 	if (rc)
 		return rc;
 	/* schema first: an empty env (no meta) is only fine when creating */
@@ -440,8 +449,10 @@ static int setup(struct sdx_db *db, int create)
 			goto fail;
 	}
 	if (fresh) {
-		if ((rc = meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION)) ||
-		    (rc = meta_put_u64(txn, db, "created", (uint64_t)time(NULL))) ||
+		if ((rc =
+			 meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION)) ||
+		    (rc = meta_put_u64(txn, db, "created",
+				       (uint64_t)time(NULL))) ||
 		    (rc = meta_put_str(txn, db, "office", "local")))
 			goto fail;
 	}
@@ -486,7 +497,8 @@ int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 		db->rdonly = 1;
 		rc = env_open(db, path, MDB_NOTLS | MDB_RDONLY);
 		if (rc == EACCES || rc == EROFS)
-			rc = env_open(db, path, MDB_NOTLS | MDB_RDONLY | MDB_NOLOCK);
+			rc = env_open(db, path,
+				      MDB_NOTLS | MDB_RDONLY | MDB_NOLOCK);
 	}
 	if (!rc && exists) {
 		/* LMDB maps the pages the meta page names: past the end of a
@@ -494,9 +506,10 @@ int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 		MDB_envinfo info;
 		MDB_stat ms;
 		struct stat now;
-		if (!mdb_env_info(db->env, &info) && !mdb_env_stat(db->env, &ms) &&
-		    !stat(datafile, &now) &&
-		    (uint64_t)now.st_size < ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize)
+		if (!mdb_env_info(db->env, &info) &&
+		    !mdb_env_stat(db->env, &ms) && !stat(datafile, &now) &&
+		    (uint64_t)now.st_size <
+			((uint64_t)info.me_last_pgno + 1) * ms.ms_psize)
 			rc = SDX_ECORRUPT;
 	}
 	if (!rc) {
@@ -547,7 +560,8 @@ static int valid_office(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
 			return 0;
 	}
 	return 1;
@@ -578,8 +592,8 @@ int sdx_db_set_office(sdx_db *db, const char *office)
 		return SDX_EINVAL;
 	if (!valid_office(office))
 		return strnlen(office, SDX_OFFICE_MAX + 1) > SDX_OFFICE_MAX
-			       ? SDX_ETOOLONG
-			       : SDX_EINVAL;
+			   ? SDX_ETOOLONG
+			   : SDX_EINVAL;
 	if (db->rdonly)
 		return SDX_EREADONLY;
 	int rc = store_write(db, set_office, (void *)office);

@@ -143,8 +143,8 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 			codec_report_view rep;
 			if ((rc = mdb_get(txn, db->report, &rk, &rv)))
 				break;
-			if ((rc = codec_report_view_decode(rv.mv_data, rv.mv_size,
-							   &rep)))
+			if ((rc = codec_report_view_decode(rv.mv_data,
+							   rv.mv_size, &rep)))
 				break;
 			s->active++;
 			s->categories |= 1u << rep.category;
@@ -152,9 +152,11 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 				s->max_conf = rep.confirmation;
 			int32_t dt = rep.incident_date;
 			if (dt != SDX_DATE_NONE) {
-				if (s->first_seen == SDX_DATE_NONE || dt < s->first_seen)
+				if (s->first_seen == SDX_DATE_NONE ||
+				    dt < s->first_seen)
 					s->first_seen = dt;
-				if (s->last_seen == SDX_DATE_NONE || dt > s->last_seen)
+				if (s->last_seen == SDX_DATE_NONE ||
+				    dt > s->last_seen)
 					s->last_seen = dt;
 			} else {
 				s->undated++;
@@ -162,14 +164,16 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 			if (rep.agency.len) {
 				if (nh == caph) {
 					caph = caph ? caph * 2 : 16;
-					uint64_t *nhs = realloc(hs, caph * sizeof *hs);
+					uint64_t *nhs =
+					    realloc(hs, caph * sizeof *hs);
 					if (!nhs) {
 						rc = SDX_ENOMEM;
 						break;
 					}
 					hs = nhs;
 				}
-				hs[nh++] = sdx_hash64(rep.agency.p, rep.agency.len);
+				hs[nh++] =
+				    sdx_hash64(rep.agency.p, rep.agency.len);
 			}
 			rstate st;
 			int r2 = rstate_get(txn, db, v + 4, &st);

@@ -39,7 +39,8 @@ static int hdr_read(MDB_txn *txn, struct sdx_db *db, uint32_t *nchunks,
 
 static inline uint64_t block_of(uint64_t h, uint32_t nchunks)
 {
-	return ((h >> 32) * ((uint64_t)nchunks * FILTER_BLOCKS_PER_CHUNK)) >> 32;
+	return ((h >> 32) * ((uint64_t)nchunks * FILTER_BLOCKS_PER_CHUNK)) >>
+	       32;
 }
 
 static void set_bits(uint8_t *block, uint64_t h)
@@ -216,7 +217,8 @@ int filter_maybe(struct reader *rd, uint64_t h)
 		if (rc)
 			return store_err(rc);
 		if (n > rd->f_cap) {
-			const uint8_t **p = realloc(rd->f_chunks, n * sizeof *p);
+			const uint8_t **p =
+			    realloc(rd->f_chunks, n * sizeof *p);
 			if (!p)
 				return SDX_ENOMEM;
 			rd->f_chunks = p;
@@ -284,8 +286,10 @@ int filter_verify(MDB_txn *txn, struct sdx_db *db,
 	rc = 0;
 	char msg[160];
 	if (entities != count) {
-		snprintf(msg, sizeof msg, "check filter: holds %llu identifiers, "
-			 "the database %llu", (unsigned long long)count,
+		snprintf(msg, sizeof msg,
+			 "check filter: holds %llu identifiers, "
+			 "the database %llu",
+			 (unsigned long long)count,
 			 (unsigned long long)entities);
 		rc = say(ctx, msg);
 	}
@@ -295,9 +299,12 @@ int filter_verify(MDB_txn *txn, struct sdx_db *db,
 		MDB_val ck = {4, kb}, cd;
 		int r2 = mdb_get(txn, db->filter, &ck, &cd);
 		if (r2 || cd.mv_size != FILTER_CHUNK ||
-		    memcmp(cd.mv_data, want + (size_t)i * FILTER_CHUNK, FILTER_CHUNK)) {
-			snprintf(msg, sizeof msg, "check filter: part %u of %u differs "
-				 "from the identifiers it should hold", i + 1, n);
+		    memcmp(cd.mv_data, want + (size_t)i * FILTER_CHUNK,
+			   FILTER_CHUNK)) {
+			snprintf(msg, sizeof msg,
+				 "check filter: part %u of %u differs "
+				 "from the identifiers it should hold",
+				 i + 1, n);
 			rc = say(ctx, msg);
 		}
 	}

@@ -31,7 +31,8 @@ static void origin_encode(const origin_rec *o, uint8_t b[ORIGIN_LEN])
 static int origin_decode(const MDB_val *k, const MDB_val *d, origin_rec *o)
 {
 	const uint8_t *b = d->mv_data;
-	if (d->mv_size != ORIGIN_LEN || b[0] != 1 || k->mv_size > SDX_OFFICE_MAX)
+	if (d->mv_size != ORIGIN_LEN || b[0] != 1 ||
+	    k->mv_size > SDX_OFFICE_MAX)
 		return SDX_ECORRUPT;
 	memcpy(o->id, k->mv_data, k->mv_size);
 	o->id[k->mv_size] = 0;
@@ -88,7 +89,8 @@ static int valid_office(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
 			return 0;
 	}
 	return 1;
@@ -219,7 +221,8 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 	     rc = mdb_cursor_get(oc, &k, &d, MDB_NEXT)) {
 		origin_rec o, calc;
 		if (origin_decode(&k, &d, &o)) {
-			snprintf(msg, sizeof msg, "origin record %.*s cannot be decoded",
+			snprintf(msg, sizeof msg,
+				 "origin record %.*s cannot be decoded",
 				 (int)(k.mv_size > 64 ? 64 : k.mv_size),
 				 (const char *)k.mv_data);
 			if ((rc = say(ctx, msg)))
@@ -244,8 +247,10 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 			uint64_t s = be64_get(key + 4);
 			if (s != seq + 1 || od.mv_size < OPLOG_HDR) {
 				bad = 1;
-				snprintf(msg, sizeof msg, "oplog of %s: operation %llu "
-					 "after %llu", o.id, (unsigned long long)s,
+				snprintf(msg, sizeof msg,
+					 "oplog of %s: operation %llu "
+					 "after %llu",
+					 o.id, (unsigned long long)s,
 					 (unsigned long long)seq);
 				break;
 			}
@@ -254,11 +259,13 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 			size_t blen = od.mv_size - OPLOG_HDR;
 			MDB_val rk = {16, (void *)body}, rv;
 			if (v[2] & OPF_REF) {
-				if (blen != 16 || mdb_get(txn, db->report, &rk, &rv)) {
+				if (blen != 16 ||
+				    mdb_get(txn, db->report, &rk, &rv)) {
 					bad = 1;
-					snprintf(msg, sizeof msg, "oplog of %s: operation "
-						 "%llu names a missing report", o.id,
-						 (unsigned long long)s);
+					snprintf(msg, sizeof msg,
+						 "oplog of %s: operation "
+						 "%llu names a missing report",
+						 o.id, (unsigned long long)s);
 					break;
 				}
 				body = rv.mv_data;
@@ -268,8 +275,10 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 				sdx_digest(body, blen, digest);
 				if (memcmp(digest, v + 4, 32)) {
 					bad = 1;
-					snprintf(msg, sizeof msg, "oplog of %s: the body of "
-						 "operation %llu does not match its digest",
+					snprintf(msg, sizeof msg,
+						 "oplog of %s: the body of "
+						 "operation %llu does not "
+						 "match its digest",
 						 o.id, (unsigned long long)s);
 					break;
 				}
@@ -277,8 +286,10 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 			sdx_chain_next(calc.chain, v[0], v + 4, calc.chain);
 			if (memcmp(calc.chain, v + 36, 32)) {
 				bad = 1;
-				snprintf(msg, sizeof msg, "oplog of %s: chain broken at "
-					 "operation %llu", o.id, (unsigned long long)s);
+				snprintf(msg, sizeof msg,
+					 "oplog of %s: chain broken at "
+					 "operation %llu",
+					 o.id, (unsigned long long)s);
 				break;
 			}
 			fp_update(&calc, s, v[0], v + 4);
@@ -287,10 +298,14 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 		if (!bad && (seq != o.seq || memcmp(calc.chain, o.chain, 32) ||
 			     memcmp(calc.fp, o.fp, 16))) {
 			bad = 1;
-			snprintf(msg, sizeof msg, "origin %s: record says %llu "
-				 "operations, the log holds %llu%s", o.id,
-				 (unsigned long long)o.seq, (unsigned long long)seq,
-				 seq == o.seq ? " with another chain or fingerprint" : "");
+			snprintf(msg, sizeof msg,
+				 "origin %s: record says %llu "
+				 "operations, the log holds %llu%s",
+				 o.id, (unsigned long long)o.seq,
+				 (unsigned long long)seq,
+				 seq == o.seq
+				     ? " with another chain or fingerprint"
+				     : "");
 		}
 		if (bad && (rc = say(ctx, msg)))
 			break;
@@ -304,13 +319,13 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 
 const char *sdx_op_type_name(int type)
 {
-	static const char *const names[] = {"?", "add", "retract", "allow",
-					    "disallow", "dispute", "resolve"};
+	static const char *const names[] = {
+	    "?", "add", "retract", "allow", "disallow", "dispute", "resolve"};
 	return type >= 1 && type <= 6 ? names[type] : "?";
 }
 
-int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after,
-		   sdx_op_cb cb, void *ctx)
+int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after, sdx_op_cb cb,
+		   void *ctx)
 {
 	if (!db || !origin || !cb)
 		return SDX_EINVAL;
@@ -394,7 +409,8 @@ int sdx_oplog_chain(sdx_db *db, const char *origin, uint64_t seq,
 			memcpy(out, (const uint8_t *)d.mv_data + 36, 32);
 		else
 			rc = rc == MDB_NOTFOUND ? SDX_ENOTFOUND
-						: rc ? store_err(rc) : SDX_ECORRUPT;
+			     : rc		? store_err(rc)
+						: SDX_ECORRUPT;
 	}
 	reader_put(rd);
 	return rc;
@@ -613,8 +629,8 @@ int sdx_peer_set_vv(sdx_db *db, const char *peer, const sdx_vv_entry *vv,
 	return store_write(db, vv_fn, &a);
 }
 
-int sdx_peer_get_vv(sdx_db *db, const char *peer, sdx_vv_entry *vv,
-		    size_t cap, size_t *n)
+int sdx_peer_get_vv(sdx_db *db, const char *peer, sdx_vv_entry *vv, size_t cap,
+		    size_t *n)
 {
 	if (!db || !peer || !n || (cap && !vv))
 		return SDX_EINVAL;
@@ -776,9 +792,14 @@ static int replay_one(struct wtxn *w, uint8_t tag, const uint8_t *p, size_t n)
 	if (tag == R_OP) {
 		struct op_hdr h;
 		memcpy(&h, p, sizeof h);
-		sdx_op op = {h.origin, h.seq, h.type, h.audience,
-			     h.redacted ? NULL : p + sizeof h, n - sizeof h,
-			     {0}, {0}};
+		sdx_op op = {h.origin,
+			     h.seq,
+			     h.type,
+			     h.audience,
+			     h.redacted ? NULL : p + sizeof h,
+			     n - sizeof h,
+			     {0},
+			     {0}};
 		memcpy(op.digest, h.digest, 32);
 		memcpy(op.chain, h.chain, 32);
 		int applied;
@@ -884,8 +905,8 @@ int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied)
 	h.redacted = op->body == NULL;
 	memcpy(h.digest, op->digest, 32);
 	memcpy(h.chain, op->chain, 32);
-	return step(a, R_OP, &h, sizeof h, op->body, op->body ? op->body_len : 0,
-		    op_fn, op, applied);
+	return step(a, R_OP, &h, sizeof h, op->body,
+		    op->body ? op->body_len : 0, op_fn, op, applied);
 }
 
 struct sig_step {

@@ -127,7 +127,8 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	rstate st;
 	rc = rstate_get(txn, db, id, &st);
 	if (!rc) {
-		out->state = st.flags & (SDX_RSTATE_RETRACTED | SDX_RSTATE_DISPUTED);
+		out->state =
+		    st.flags & (SDX_RSTATE_RETRACTED | SDX_RSTATE_DISPUTED);
 		if (st.flags & SDX_RSTATE_RETRACTED) {
 			strcpy(out->state_note, st.retract_note);
 			strcpy(out->state_by, st.retract_by);
@@ -142,9 +143,9 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	}
 	for (size_t i = 0; i < out->n_idents; i++) {
 		uint8_t ek[EKEY_MAX];
-		size_t eklen = ekey_make(out->idents[i].kind,
-					 out->idents[i].canonical,
-					 strlen(out->idents[i].canonical), ek);
+		size_t eklen =
+		    ekey_make(out->idents[i].kind, out->idents[i].canonical,
+			      strlen(out->idents[i].canonical), ek);
 		allow_rec a;
 		rc = allow_get(txn, db, ek, eklen, &a);
 		if (!rc && a.allowed) {
@@ -169,8 +170,8 @@ int sdx_report_get(sdx_db *db, const uint8_t id[16], int audience,
 	MDB_val k = {16, (void *)id}, d;
 	rc = mdb_get(rd->txn, db->report, &k, &d);
 	if (!rc)
-		rc = report_fill(rd->txn, db, id, d.mv_data, d.mv_size, audience,
-				 out);
+		rc = report_fill(rd->txn, db, id, d.mv_data, d.mv_size,
+				 audience, out);
 	else
 		rc = store_err(rc);
 	reader_put(rd);

@@ -73,7 +73,8 @@ static int account_collect(MDB_txn *txn, struct sdx_db *db, const char *acct,
 		canon[d.mv_size] = ':';
 		memcpy(canon + d.mv_size + 1, acct, len);
 		uint8_t ek[EKEY_MAX];
-		size_t eklen = ekey_make(SDX_KIND_BANK, canon, d.mv_size + 1 + len, ek);
+		size_t eklen =
+		    ekey_make(SDX_KIND_BANK, canon, d.mv_size + 1 + len, ek);
 		if ((rc = er_collect(txn, db, ek, eklen, l)))
 			break;
 	}
@@ -185,8 +186,7 @@ static long node_find(const struct graph *g, const uint8_t *k, size_t n)
 	return -1;
 }
 
-static int node_add(struct graph *g, const uint8_t *k, size_t n,
-		    unsigned depth)
+static int node_add(struct graph *g, const uint8_t *k, size_t n, unsigned depth)
 {
 	int rc;
 	if ((g->n + 1) * 2 > g->setcap && (rc = set_grow(g)))
@@ -215,7 +215,7 @@ static int rep_seen(struct graph *g, const uint8_t id[16], int *seen)
 {
 	if ((g->nrep + 1) * 2 > g->repcap) {
 		size_t cap = g->repcap ? g->repcap * 2 : 256;
-		uint8_t (*r)[16] = calloc(cap, 16);
+		uint8_t(*r)[16] = calloc(cap, 16);
 		if (!r)
 			return SDX_ENOMEM;
 		static const uint8_t zero[16];
@@ -246,9 +246,9 @@ static int rep_seen(struct graph *g, const uint8_t id[16], int *seen)
 	return 0;
 }
 
-int sdx_links(sdx_db *db, sdx_kind kind, const char *canonical,
-	      unsigned depth, size_t limit, int audience, sdx_link_cb cb,
-	      void *ctx, int *truncated)
+int sdx_links(sdx_db *db, sdx_kind kind, const char *canonical, unsigned depth,
+	      size_t limit, int audience, sdx_link_cb cb, void *ctx,
+	      int *truncated)
 {
 	if (!db || !canonical || !cb || kind < SDX_KIND_PHONE ||
 	    kind > SDX_KIND_DOMAIN)
@@ -290,16 +290,20 @@ int sdx_links(sdx_db *db, sdx_kind kind, const char *canonical,
 			MDB_val k = {16, (void *)id}, d;
 			codec_report_view v;
 			if ((rc = mdb_get(rd->txn, db->report, &k, &d)) ||
-			    (rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))
+			    (rc = codec_report_view_decode(d.mv_data, d.mv_size,
+							   &v)))
 				break;
-			if (audience == SDX_AUD_BANK && v.audience != SDX_AUD_BANK)
+			if (audience == SDX_AUD_BANK &&
+			    v.audience != SDX_AUD_BANK)
 				continue;
 			for (size_t j = 0; !rc && j < v.n_idents; j++) {
 				const codec_ident *in = &v.idents[j];
 				uint8_t k2[EKEY_MAX];
-				size_t k2len = ekey_make(in->kind, in->canonical.p,
-							 in->canonical.len, k2);
-				if ((k2len == cur.len && !memcmp(k2, cur.key, k2len)) ||
+				size_t k2len =
+				    ekey_make(in->kind, in->canonical.p,
+					      in->canonical.len, k2);
+				if ((k2len == cur.len &&
+				     !memcmp(k2, cur.key, k2len)) ||
 				    (k2len == eklen && !memcmp(k2, ek, eklen)))
 					continue;
 				long idx = node_find(&g, k2, k2len);
@@ -311,7 +315,8 @@ int sdx_links(sdx_db *db, sdx_kind kind, const char *canonical,
 						stop = 1;
 						break;
 					}
-					if ((rc = node_add(&g, k2, k2len, cur.depth + 1)))
+					if ((rc = node_add(&g, k2, k2len,
+							   cur.depth + 1)))
 						break;
 					count++;
 					nd = cur.depth + 1;
@@ -319,10 +324,12 @@ int sdx_links(sdx_db *db, sdx_kind kind, const char *canonical,
 					nd = g.q[idx].depth;
 				}
 				char canon[SDX_CANON_MAX];
-				memcpy(canon, in->canonical.p, in->canonical.len);
+				memcpy(canon, in->canonical.p,
+				       in->canonical.len);
 				canon[in->canonical.len] = 0;
 				sdx_link link = {(sdx_kind)in->kind, canon,
-						 (sdx_role)in->role, {0}, v.category, nd};
+						 (sdx_role)in->role, {0},
+						 v.category,	     nd};
 				memcpy(link.report_id, id, 16);
 				if ((rc = cb(&link, ctx)))
 					stop = 1;

@@ -58,8 +58,7 @@ static void get_str(struct cur *c, char *out, size_t max)
 	c->pos += n;
 }
 
-int rstate_get(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
-	       rstate *s)
+int rstate_get(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16], rstate *s)
 {
 	MDB_val k = {16, (void *)id}, d;
 	int rc = mdb_get(txn, db->rstate, &k, &d);
@@ -103,8 +102,8 @@ int rstate_put(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	return mdb_put(txn, db->rstate, &k, &d, 0);
 }
 
-int allow_get(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
-	      size_t eklen, allow_rec *a)
+int allow_get(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
+	      allow_rec *a)
 {
 	MDB_val k = {eklen, (void *)ek}, d;
 	int rc = mdb_get(txn, db->allow, &k, &d);
@@ -124,8 +123,8 @@ int allow_get(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 	return c.err ? SDX_ECORRUPT : 0;
 }
 
-int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
-	      size_t eklen, const allow_rec *a)
+int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
+	      const allow_rec *a)
 {
 	uint8_t mem[1024];
 	struct buf b = {mem, 0, sizeof mem, 0};

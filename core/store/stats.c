@@ -170,7 +170,8 @@ static int report_stats(struct stats *st, sdx_stat_cb cb, void *ctx)
 	for (int i = 0; !rc && i < MONTHS; i++)
 		if (st->months[i]) {
 			char key[16];
-			snprintf(key, sizeof key, "%04d-%02d", 1970 + i / 12, i % 12 + 1);
+			snprintf(key, sizeof key, "%04d-%02d", 1970 + i / 12,
+				 i % 12 + 1);
 			rc = emit(cb, ctx, "month", key, st->months[i]);
 		}
 	if (!rc && st->undated)
@@ -216,7 +217,7 @@ struct vctx {
 };
 
 static int say(struct vctx *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static int say(struct vctx *v, const char *fmt, ...)
 {
 	char msg[768];
@@ -245,12 +246,11 @@ static int compare(struct vctx *v, const char *name, const entity_sum *a,
 {
 	char diff[512];
 	size_t off = 0;
-#define CMP(field, label)                                                    \
-	if (a->field != b->field && off < sizeof diff)                      \
-		off += (size_t)snprintf(diff + off, sizeof diff - off,      \
-					"%s%s %lld, recomputed %lld",       \
-					off ? "; " : "", label,             \
-					(long long)a->field, (long long)b->field)
+#define CMP(field, label)                                                      \
+	if (a->field != b->field && off < sizeof diff)                         \
+	off += (size_t)snprintf(                                               \
+	    diff + off, sizeof diff - off, "%s%s %lld, recomputed %lld",       \
+	    off ? "; " : "", label, (long long)a->field, (long long)b->field)
 	CMP(active, "active reports");
 	CMP(retracted, "retracted reports");
 	CMP(agencies, "agencies");
@@ -281,10 +281,12 @@ static int verify_entities(struct reader *rd, struct vctx *v)
 		entity_sum have, want;
 		ename(k.mv_data, k.mv_size, name, sizeof name);
 		if (entity_decode(d.mv_data, d.mv_size, &have)) {
-			say(v, "entity %s: summary record cannot be decoded", name);
+			say(v, "entity %s: summary record cannot be decoded",
+			    name);
 			continue;
 		}
-		if ((rc = entity_recompute(rd->txn, db, k.mv_data, k.mv_size, &want, 0)))
+		if ((rc = entity_recompute(rd->txn, db, k.mv_data, k.mv_size,
+					   &want, 0)))
 			break;
 		if (compare(v, name, &have, &want))
 			break;
@@ -294,7 +296,8 @@ static int verify_entities(struct reader *rd, struct vctx *v)
 			break;
 		}
 		if (!m)
-			say(v, "entity %s: missing from the check filter", name);
+			say(v, "entity %s: missing from the check filter",
+			    name);
 	}
 	mdb_cursor_close(c);
 	return rc;
@@ -332,12 +335,15 @@ static int verify_reports(struct reader *rd, struct vctx *v)
 		}
 		uint8_t idbuf[CODEC_REPORT_MAX], id[16];
 		size_t idlen;
-		if (codec_report_view_encode(&rep, 0, idbuf, sizeof idbuf, &idlen) ||
+		if (codec_report_view_encode(&rep, 0, idbuf, sizeof idbuf,
+					     &idlen) ||
 		    (sdx_hash128(idbuf, idlen, id), memcmp(id, k.mv_data, 16)))
-			say(v, "report %s: its content does not hash to its id", hex);
+			say(v, "report %s: its content does not hash to its id",
+			    hex);
 		rstate rs;
 		int r2 = rstate_get(rd->txn, db, k.mv_data, &rs);
-		unsigned fl = !r2 && (rs.flags & SDX_RSTATE_RETRACTED) ? ER_RETRACTED : 0;
+		unsigned fl =
+		    !r2 && (rs.flags & SDX_RSTATE_RETRACTED) ? ER_RETRACTED : 0;
 		uint8_t erv[ER_LEN];
 		er_make(rep.incident_date, k.mv_data, fl, erv);
 		for (size_t i = 0; i < rep.n_idents && !v->stop; i++) {
@@ -349,21 +355,29 @@ static int verify_reports(struct reader *rd, struct vctx *v)
 			ename(ek, eklen, name, sizeof name);
 			MDB_val kk = {eklen, ek}, dd;
 			if (mdb_get(rd->txn, db->entity, &kk, &dd))
-				say(v, "report %s: entity %s has no summary", hex, name);
+				say(v, "report %s: entity %s has no summary",
+				    hex, name);
 			MDB_val ev = {ER_LEN, erv};
 			if (mdb_cursor_get(er, &kk, &ev, MDB_GET_BOTH))
-				say(v, "report %s: missing from the reports of %s", hex,
-				    name);
+				say(v,
+				    "report %s: missing from the reports of %s",
+				    hex, name);
 			if (in->kind == SDX_KIND_BANK) {
 				const char *colon = memchr(in->canonical.p, ':',
 							   in->canonical.len);
 				if (colon) {
-					size_t bl = (size_t)(colon - in->canonical.p);
-					MDB_val ak = {in->canonical.len - bl - 1,
+					size_t bl =
+					    (size_t)(colon - in->canonical.p);
+					MDB_val ak = {in->canonical.len - bl -
+							  1,
 						      (void *)(colon + 1)},
-						av = {bl, (void *)in->canonical.p};
-					if (mdb_cursor_get(ab, &ak, &av, MDB_GET_BOTH))
-						say(v, "report %s: account index lacks %s",
+						av = {bl,
+						      (void *)in->canonical.p};
+					if (mdb_cursor_get(ab, &ak, &av,
+							   MDB_GET_BOTH))
+						say(v,
+						    "report %s: account index "
+						    "lacks %s",
 						    hex, name);
 				}
 			}

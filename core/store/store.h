@@ -53,10 +53,10 @@ struct reader {
 	MDB_cursor *er_cur;
 	atomic_int busy;
 	int depth;
-	int parked; /* txn open (not reset) */
-	int cur_ok; /* er_cur renewed for this txn */
-	uint64_t snap;     /* txn id the filter cache belongs to */
-	unsigned mapgen;   /* map generation the filter cache belongs to */
+	int parked;	 /* txn open (not reset) */
+	int cur_ok;	 /* er_cur renewed for this txn */
+	uint64_t snap;	 /* txn id the filter cache belongs to */
+	unsigned mapgen; /* map generation the filter cache belongs to */
 	uint32_t f_nchunks;
 	uint32_t f_cap;
 	const uint8_t **f_chunks;
@@ -66,7 +66,7 @@ struct reader {
 struct sdx_db {
 	MDB_env *env;
 	MDB_dbi entity, report, entity_report, entity_agency, account_bank,
-		rstate, allow, oplog, origin, peer, meta, filter;
+	    rstate, allow, oplog, origin, peer, meta, filter;
 	int rdonly;
 	char office[SDX_OFFICE_MAX + 1];
 	pthread_key_t rkey;
@@ -125,8 +125,7 @@ int store_write(struct sdx_db *db, int (*fn)(struct wtxn *w, void *ctx),
 		void *ctx);
 int meta_get_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
 		 uint64_t *v);
-int meta_put_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
-		 uint64_t v);
+int meta_put_u64(MDB_txn *txn, struct sdx_db *db, const char *name, uint64_t v);
 
 /* ---- entity.c ---- */
 size_t ekey_make(int kind, const char *canon, size_t len, uint8_t *key);
@@ -182,10 +181,10 @@ typedef struct allow_rec {
 	uint64_t seq;
 	char note[SDX_NOTE_MAX + 1], by[SDX_AGENCY_MAX + 1];
 } allow_rec;
-int allow_get(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
-	      size_t eklen, allow_rec *a);
-int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
-	      size_t eklen, const allow_rec *a);
+int allow_get(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
+	      allow_rec *a);
+int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
+	      const allow_rec *a);
 /* (date, origin, seq) order, for last-writer-wins */
 int stamp_cmp(int32_t d1, const char *o1, uint64_t s1, int32_t d2,
 	      const char *o2, uint64_t s2);
@@ -204,7 +203,7 @@ typedef struct contrib {
 	int32_t date;
 	int category, confirmation, has_agency;
 	unsigned sflags; /* the report's state (a retraction may be pending) */
-	uint64_t ah;     /* XXH3-64 of the agency */
+	uint64_t ah;	 /* XXH3-64 of the agency */
 } contrib;
 int apply_state_flags(struct wtxn *w, const uint8_t id[16], unsigned *flags);
 int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
@@ -222,9 +221,8 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 /* Decode and apply one op body. For an ADD whose body is now stored
  * byte for byte under report id `ref`, *has_ref = 1 (the log then keeps
  * the id instead of a second copy). */
-int apply_body(struct wtxn *w, const op_ctx *oc, int type,
-	       const uint8_t *body, size_t len, int *changed, uint8_t ref[16],
-	       int *has_ref);
+int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
+	       size_t len, int *changed, uint8_t ref[16], int *has_ref);
 
 /* ---- oplog.c ---- */
 int origin_load(struct wtxn *w, const char *origin, int create,

@@ -76,8 +76,7 @@ static int add_fn(struct wtxn *w, void *ctx)
 	return local_add(w, a->p, &a->added);
 }
 
-int sdx_report_add(sdx_db *db, const sdx_report *r, uint8_t id[16],
-		   int *added)
+int sdx_report_add(sdx_db *db, const sdx_report *r, uint8_t id[16], int *added)
 {
 	if (!db || !r)
 		return SDX_EINVAL;
@@ -219,8 +218,7 @@ int sdx_batch_begin(sdx_db *db, sdx_batch **out)
 	return 0;
 }
 
-int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
-		  int *added)
+int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
 {
 	if (!b || !r || !b->open)
 		return SDX_EINVAL;
@@ -247,10 +245,12 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
 	size_t nkeys = 0;
 	for (size_t i = 0; i < p->v.n_idents; i++)
 		nkeys += 1 + p->v.idents[i].canonical.len;
-	if ((rc = reserve((void **)&b->log, &b->logcap, b->loglen + p->len, 1)) ||
+	if ((rc = reserve((void **)&b->log, &b->logcap, b->loglen + p->len,
+			  1)) ||
 	    (rc = reserve((void **)&b->ents, &b->capent, b->nent + 1,
 			  sizeof *b->ents)) ||
-	    (rc = reserve((void **)&b->keys, &b->keycap, b->keylen + nkeys, 1)) ||
+	    (rc = reserve((void **)&b->keys, &b->keycap, b->keylen + nkeys,
+			  1)) ||
 	    (rc = reserve((void **)&b->cons, &b->capcon,
 			  b->ncon + p->v.n_idents, sizeof *b->cons)))
 		return rc;
@@ -264,7 +264,8 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
 	e->c.category = p->v.category;
 	e->c.confirmation = p->v.confirmation;
 	e->c.has_agency = p->v.agency.len > 0;
-	e->c.ah = e->c.has_agency ? sdx_hash64(p->v.agency.p, p->v.agency.len) : 0;
+	e->c.ah =
+	    e->c.has_agency ? sdx_hash64(p->v.agency.p, p->v.agency.len) : 0;
 	e->c.sflags = 0;
 	memcpy(b->log + b->loglen, p->body, p->len);
 	b->loglen += p->len;
@@ -277,8 +278,9 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
 			continue;
 		struct bcon *c = &b->cons[b->ncon++];
 		c->koff = b->keylen;
-		c->klen = (uint32_t)ekey_make(in->kind, in->canonical.p,
-					      in->canonical.len, b->keys + b->keylen);
+		c->klen =
+		    (uint32_t)ekey_make(in->kind, in->canonical.p,
+					in->canonical.len, b->keys + b->keylen);
 		c->ent = (uint32_t)b->nent;
 		uint8_t pre[8] = {0};
 		memcpy(pre, b->keys + b->keylen, c->klen < 8 ? c->klen : 8);
@@ -347,8 +349,8 @@ static int flush(struct sdx_batch *b)
 		uint64_t seq;
 		if ((rc = apply_state_flags(w, e->id, &e->c.sflags)))
 			break;
-		rc = oplog_append_local(w, SDX_OP_ADD, e->audience, b->log + e->off,
-					e->len, e->id, &seq);
+		rc = oplog_append_local(w, SDX_OP_ADD, e->audience,
+					b->log + e->off, e->len, e->id, &seq);
 	}
 	if (rc)
 		return rc;
@@ -364,7 +366,8 @@ static int flush(struct sdx_batch *b)
 		for (; !rc && j < b->ncon && b->cons[j].klen == eklen &&
 		       !memcmp(b->keys + b->cons[j].koff, ek, eklen);
 		     j++)
-			rc = apply_contrib(w, ek, eklen, &s, &b->ents[b->cons[j].ent].c);
+			rc = apply_contrib(w, ek, eklen, &s,
+					   &b->ents[b->cons[j].ent].c);
 		if (!rc)
 			rc = apply_entity_store(w, ek, eklen, &s, is_new);
 		i = j;
@@ -387,7 +390,8 @@ int sdx_batch_commit(sdx_batch *b)
 		if (rc != MDB_MAP_FULL)
 			break;
 		/* grow and write the whole batch again */
-		if ((rc = store_grow(b->db, 1)) || (rc = wtxn_begin(b->db, &b->w)))
+		if ((rc = store_grow(b->db, 1)) ||
+		    (rc = wtxn_begin(b->db, &b->w)))
 			break;
 		rc = MDB_MAP_FULL;
 	}
@@ -484,8 +488,9 @@ static int allow_fn(struct wtxn *w, void *ctx)
 	uint8_t body[CODEC_OP_MAX];
 	size_t len;
 	codec_allow_op o;
-	int rc = codec_allow_op_encode((int)a->kind, a->canonical, a->note,
-				       a->by, w->today, body, sizeof body, &len);
+	int rc =
+	    codec_allow_op_encode((int)a->kind, a->canonical, a->note, a->by,
+				  w->today, body, sizeof body, &len);
 	if (rc || (rc = codec_allow_op_decode(body, len, &o)))
 		return rc;
 	origin_rec *org;
@@ -502,7 +507,8 @@ static int allow_fn(struct wtxn *w, void *ctx)
 static int allow_change(sdx_db *db, int type, sdx_kind kind,
 			const char *canonical, const char *note, const char *by)
 {
-	if (!db || !canonical || kind < SDX_KIND_PHONE || kind > SDX_KIND_DOMAIN)
+	if (!db || !canonical || kind < SDX_KIND_PHONE ||
+	    kind > SDX_KIND_DOMAIN)
 		return SDX_EINVAL;
 	if (db->rdonly)
 		return SDX_EREADONLY;

@@ -76,8 +76,8 @@ static inline sdx_check_result check_ok(sdx_db *db, sdx_kind kind,
 {
 	sdx_check_result res;
 	sdx_norm_error err;
-	int rc = sdx_check(db, kind, in, strlen(in), day("2026-11-28"), &res,
-			   &err);
+	int rc =
+	    sdx_check(db, kind, in, strlen(in), day("2026-11-28"), &res, &err);
 	cr_assert_eq(rc, 0, "%s: %s", in, sdx_strerror(rc));
 	return res;
 }

@@ -22,7 +22,8 @@ Test(check, normalization_error_is_returned)
 	sdx_db *db = fresh_db(NULL);
 	sdx_check_result c;
 	sdx_norm_error err;
-	int rc = sdx_check(db, SDX_KIND_PHONE, "12ab", 4, SDX_DATE_NONE, &c, &err);
+	int rc =
+	    sdx_check(db, SDX_KIND_PHONE, "12ab", 4, SDX_DATE_NONE, &c, &err);
 	cr_assert_lt(rc, 0);
 	cr_assert_eq(err.code, rc);
 	sdx_db_close(db);
@@ -36,13 +37,15 @@ Test(check, summary_after_adds_duplicates_and_retractions)
 	mkreport(&r, "PA05 Phu Tho", SDX_CAT_EXTORTION, "2026-11-27");
 	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, PH);
 	add_ok(db, &r, id1);
-	mkreport(&r, "PA05 Phu Tho", SDX_CAT_IMPERSONATE_JOURNALIST, "2026-10-01");
+	mkreport(&r, "PA05 Phu Tho", SDX_CAT_IMPERSONATE_JOURNALIST,
+		 "2026-10-01");
 	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, PH);
 	add_ok(db, &r, id2);
 	int added;
 	cr_assert_eq(sdx_report_add(db, &r, NULL, &added), 0);
 	cr_assert_eq(added, 0);
-	mkreport(&r, "Vietcombank", SDX_CAT_IMPERSONATE_DETECTIVE, "2025-01-15");
+	mkreport(&r, "Vietcombank", SDX_CAT_IMPERSONATE_DETECTIVE,
+		 "2025-01-15");
 	r.confirmation = SDX_CONF_POLICE;
 	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, PH);
 	add_ok(db, &r, id3);
@@ -68,10 +71,12 @@ Test(check, summary_after_adds_duplicates_and_retractions)
 
 	/* retract the police-confirmed one: agencies, categories, first seen
 	 * and confirmation all fall back */
-	int rc = sdx_report_retract(db, id3, "wrong number", "PA05", SDX_DATE_NONE);
+	int rc =
+	    sdx_report_retract(db, id3, "wrong number", "PA05", SDX_DATE_NONE);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-	cr_assert_eq(sdx_report_retract(db, id3, "again", "PA05", SDX_DATE_NONE),
-		     SDX_EEXISTS);
+	cr_assert_eq(
+	    sdx_report_retract(db, id3, "again", "PA05", SDX_DATE_NONE),
+	    SDX_EEXISTS);
 	c = check_ok(db, SDX_KIND_PHONE, PH);
 	cr_assert_eq(c.reports, 3);
 	cr_assert_eq(c.retracted, 1);
@@ -112,10 +117,10 @@ Test(check, windows_relative_to_today)
 {
 	sdx_db *db = fresh_db(NULL);
 	static const char *const dates[] = {
-		"2026-11-28", "2026-11-26", "2026-11-25", /* 3d: 2 */
-		"2026-10-30", "2026-10-29",               /* 30d: +1 */
-		"2026-05-30", "2026-05-29",               /* 6m: +1 */
-		"2026-12-01",                             /* future */
+	    "2026-11-28", "2026-11-26", "2026-11-25", /* 3d: 2 */
+	    "2026-10-30", "2026-10-29",		      /* 30d: +1 */
+	    "2026-05-30", "2026-05-29",		      /* 6m: +1 */
+	    "2026-12-01",			      /* future */
 	};
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
 		sdx_report r;
@@ -123,7 +128,8 @@ Test(check, windows_relative_to_today)
 		addid(&r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, "telegram:some_user");
 		add_ok(db, &r, NULL);
 	}
-	sdx_check_result c = check_ok(db, SDX_KIND_HANDLE, "telegram:some_user");
+	sdx_check_result c =
+	    check_ok(db, SDX_KIND_HANDLE, "telegram:some_user");
 	cr_assert_eq(c.reports, 8);
 	cr_assert_eq(c.last_3d, 2);
 	cr_assert_eq(c.last_30d, 4);
@@ -221,7 +227,8 @@ Test(check, allowlist_official_and_spoof)
 {
 	sdx_db *db = fresh_db(NULL);
 	const char *hotline = "+842439396100";
-	int rc = sdx_allow(db, SDX_KIND_PHONE, hotline, "police hotline", "MPS");
+	int rc =
+	    sdx_allow(db, SDX_KIND_PHONE, hotline, "police hotline", "MPS");
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	cr_assert_eq(sdx_allow(db, SDX_KIND_PHONE, hotline, NULL, NULL),
 		     SDX_EEXISTS);

@@ -23,8 +23,8 @@ static void *reader(void *p)
 	while (!atomic_load(&done)) {
 		sdx_check_result r;
 		sdx_norm_error err;
-		int rc = sdx_check(c->db, SDX_KIND_PHONE, "+84795555373", 12, today,
-				   &r, &err);
+		int rc = sdx_check(c->db, SDX_KIND_PHONE, "+84795555373", 12,
+				   today, &r, &err);
 		if (rc) {
 			c->bad++;
 			continue;
@@ -32,8 +32,7 @@ static void *reader(void *p)
 		/* every batch adds PER_BATCH reports, all in the last 3 days,
 		 * from 2 agencies once there is one batch */
 		if (r.reports % PER_BATCH || r.last_3d != r.reports ||
-		    r.last_30d != r.reports ||
-		    (r.reports && r.agencies != 2) ||
+		    r.last_30d != r.reports || (r.reports && r.agencies != 2) ||
 		    r.verdict != (r.reports ? SDX_VERDICT_REPORTED
 					    : SDX_VERDICT_UNKNOWN))
 			c->bad++;
@@ -56,11 +55,13 @@ Test(concurrency, readers_never_see_torn_summaries)
 		cr_assert_eq(sdx_batch_begin(db, &bt), 0);
 		for (int i = 0; i < PER_BATCH; i++) {
 			sdx_report r;
-			mkreport(&r, i % 2 ? "PA05" : "Bank A", SDX_CAT_EXTORTION,
-				 "2026-11-27");
+			mkreport(&r, i % 2 ? "PA05" : "Bank A",
+				 SDX_CAT_EXTORTION, "2026-11-27");
 			snprintf(r.case_ref, sizeof r.case_ref, "%d/%d", b, i);
-			snprintf(r.narrative, sizeof r.narrative, "%0*d", 2000, b);
-			addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+			snprintf(r.narrative, sizeof r.narrative, "%0*d", 2000,
+				 b);
+			addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER,
+			      "+84795555373");
 			char other[32];
 			snprintf(other, sizeof other, "+8491%03d%04d", b, i);
 			addid(&r, SDX_KIND_PHONE, SDX_ROLE_OTHER, other);

@@ -11,9 +11,8 @@ static int collect_link(const sdx_link *l, void *ctx)
 {
 	struct seen *s = ctx;
 	cr_assert_lt(s->n, 32);
-	snprintf(s->lines[s->n++], sizeof s->lines[0], "%u %s %s %s",
-		 l->depth, sdx_kind_name(l->kind), l->canonical,
-		 sdx_role_name(l->role));
+	snprintf(s->lines[s->n++], sizeof s->lines[0], "%u %s %s %s", l->depth,
+		 sdx_kind_name(l->kind), l->canonical, sdx_role_name(l->role));
 	return 0;
 }
 
@@ -22,8 +21,8 @@ static int collect_report(const sdx_report *r, void *ctx)
 	struct seen *s = ctx;
 	char d[11];
 	sdx_date_format(r->incident_date, d);
-	snprintf(s->lines[s->n++], sizeof s->lines[0], "%s %s %u", d,
-		 r->agency, r->state);
+	snprintf(s->lines[s->n++], sizeof s->lines[0], "%s %s %u", d, r->agency,
+		 r->state);
 	return 0;
 }
 
@@ -80,13 +79,15 @@ Test(links, depth_two_and_three)
 	cr_assert_str_eq(s.lines[1], "2 handle zalo:+84912345678 chat");
 	s.n = 0;
 	cr_assert_eq(sdx_links(db, SDX_KIND_PHONE, "+84795555373", 3, 0,
-			       SDX_AUD_POLICE, collect_link, &s, NULL), 0);
+			       SDX_AUD_POLICE, collect_link, &s, NULL),
+		     0);
 	cr_assert_eq(s.n, 3);
 	cr_assert_str_eq(s.lines[2], "3 domain vcb-xac-thuc.example link");
 	/* a bank caller does not follow the police-only report */
 	s.n = 0;
 	cr_assert_eq(sdx_links(db, SDX_KIND_PHONE, "+84795555373", 3, 0,
-			       SDX_AUD_BANK, collect_link, &s, NULL), 0);
+			       SDX_AUD_BANK, collect_link, &s, NULL),
+		     0);
 	cr_assert_eq(s.n, 2);
 	sdx_db_close(db);
 }
@@ -98,14 +99,16 @@ Test(links, limit_truncates)
 	struct seen s = {.n = 0};
 	int trunc = 0;
 	cr_assert_eq(sdx_links(db, SDX_KIND_BANK, "970436:0011004012345", 2, 1,
-			       SDX_AUD_POLICE, collect_link, &s, &trunc), 0);
+			       SDX_AUD_POLICE, collect_link, &s, &trunc),
+		     0);
 	cr_assert_eq(trunc, 1);
 	cr_assert_eq(s.n, 1);
 	/* newest report first: R2 (handle) before R1 (phone) */
 	cr_assert_str_eq(s.lines[0], "1 handle zalo:+84912345678 chat");
 	s.n = 0;
 	cr_assert_eq(sdx_links(db, SDX_KIND_BANK, "970436:0011004012345", 2, 3,
-			       SDX_AUD_POLICE, collect_link, &s, &trunc), 0);
+			       SDX_AUD_POLICE, collect_link, &s, &trunc),
+		     0);
 	cr_assert_eq(trunc, 0);
 	cr_assert_eq(s.n, 3);
 	sdx_db_close(db);
@@ -125,7 +128,8 @@ Test(links, each_edge_once_in_a_cycle)
 	}
 	struct seen s = {.n = 0};
 	cr_assert_eq(sdx_links(db, SDX_KIND_PHONE, p[0], 5, 0, SDX_AUD_BANK,
-			       collect_link, &s, NULL), 0);
+			       collect_link, &s, NULL),
+		     0);
 	/* edges: (B, AB), (C, CA) from A; (C, BC) from B */
 	cr_assert_eq(s.n, 3);
 	sdx_db_close(db);
@@ -140,10 +144,11 @@ Test(show, newest_first_with_audience)
 	addid(&r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, "zalo:+84912345678");
 	uint8_t old[16];
 	add_ok(db, &r, old);
-	cr_assert_eq(sdx_report_retract(db, old, "mistake", "R0", SDX_DATE_NONE), 0);
+	cr_assert_eq(
+	    sdx_report_retract(db, old, "mistake", "R0", SDX_DATE_NONE), 0);
 	struct seen s = {.n = 0};
-	int rc = sdx_show(db, SDX_KIND_HANDLE, "zalo:+84912345678", SDX_AUD_POLICE,
-			  collect_report, &s);
+	int rc = sdx_show(db, SDX_KIND_HANDLE, "zalo:+84912345678",
+			  SDX_AUD_POLICE, collect_report, &s);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	cr_assert_eq(s.n, 3);
 	cr_assert_str_eq(s.lines[0], "2026-11-03 R3 0");
@@ -151,18 +156,21 @@ Test(show, newest_first_with_audience)
 	cr_assert_str_eq(s.lines[2], "2025-01-01 R0 1");
 	s.n = 0;
 	cr_assert_eq(sdx_show(db, SDX_KIND_HANDLE, "zalo:+84912345678",
-			      SDX_AUD_BANK, collect_report, &s), 0);
+			      SDX_AUD_BANK, collect_report, &s),
+		     0);
 	cr_assert_eq(s.n, 2);
 	cr_assert_str_eq(s.lines[0], "2026-11-02 R2 0");
 	s.n = 0;
-	cr_assert_eq(sdx_show(db, SDX_KIND_ACCOUNT, "0011004012345", SDX_AUD_BANK,
-			      collect_report, &s), 0);
+	cr_assert_eq(sdx_show(db, SDX_KIND_ACCOUNT, "0011004012345",
+			      SDX_AUD_BANK, collect_report, &s),
+		     0);
 	cr_assert_eq(s.n, 2);
 	cr_assert_str_eq(s.lines[0], "2026-11-02 R2 0");
 	cr_assert_str_eq(s.lines[1], "2026-11-01 R1 0");
 	s.n = 0;
 	cr_assert_eq(sdx_show(db, SDX_KIND_PHONE, "+84900000000", SDX_AUD_BANK,
-			      collect_report, &s), 0);
+			      collect_report, &s),
+		     0);
 	cr_assert_eq(s.n, 0);
 	sdx_db_close(db);
 }
@@ -177,6 +185,7 @@ Test(show, callback_stops)
 	uint8_t ids[3][16];
 	sdx_db *db = graph(ids);
 	cr_assert_eq(sdx_show(db, SDX_KIND_HANDLE, "zalo:+84912345678",
-			      SDX_AUD_POLICE, stop_at_first, NULL), 7);
+			      SDX_AUD_POLICE, stop_at_first, NULL),
+		     7);
 	sdx_db_close(db);
 }

@@ -39,8 +39,14 @@ static int grab(const sdx_op *op, void *ctx)
 
 static sdx_op as_op(const struct opcopy *c)
 {
-	sdx_op op = {c->origin, c->seq, c->type, c->audience,
-		     c->redacted ? NULL : c->body, c->len, {0}, {0}};
+	sdx_op op = {c->origin,
+		     c->seq,
+		     c->type,
+		     c->audience,
+		     c->redacted ? NULL : c->body,
+		     c->len,
+		     {0},
+		     {0}};
 	memcpy(op.digest, c->digest, 32);
 	memcpy(op.chain, c->chain, 32);
 	return op;
@@ -114,12 +120,14 @@ static void populate(sdx_db *a, uint8_t ids[3][16])
 	r.audience = SDX_AUD_POLICE;
 	addid(&r, SDX_KIND_DOMAIN, SDX_ROLE_LINK, "vcb-xac-thuc.example");
 	add_ok(a, &r, ids[2]);
-	cr_assert_eq(sdx_report_retract(a, ids[1], "duplicate", "Bank A",
-					SDX_DATE_NONE), 0);
+	cr_assert_eq(
+	    sdx_report_retract(a, ids[1], "duplicate", "Bank A", SDX_DATE_NONE),
+	    0);
 	cr_assert_eq(sdx_report_dispute(a, ids[0], "owner objects", "owner",
-					SDX_DATE_NONE), 0);
-	cr_assert_eq(sdx_allow(a, SDX_KIND_PHONE, "+842439396100", "hotline",
-			       "MPS"), 0);
+					SDX_DATE_NONE),
+		     0);
+	cr_assert_eq(
+	    sdx_allow(a, SDX_KIND_PHONE, "+842439396100", "hotline", "MPS"), 0);
 }
 
 Test(oplog, scan_lists_every_change)
@@ -130,8 +138,8 @@ Test(oplog, scan_lists_every_change)
 	struct oplist l;
 	scan(a, "A", 0, &l);
 	cr_assert_eq(l.n, 6);
-	static const char *const types[] = {"add", "add", "add", "retract",
-					    "dispute", "allow"};
+	static const char *const types[] = {"add",     "add",	  "add",
+					    "retract", "dispute", "allow"};
 	for (int i = 0; i < 6; i++) {
 		cr_assert_eq(l.ops[i].seq, (uint64_t)i + 1);
 		cr_assert_str_eq(sdx_op_type_name(l.ops[i].type), types[i]);
@@ -203,7 +211,8 @@ Test(oplog, round_trip_converges)
 	cr_assert_eq(l2.n, 6);
 	for (int i = 0; i < 6; i++) {
 		cr_assert_eq(l2.ops[i].len, l.ops[i].len);
-		cr_assert_eq(memcmp(l2.ops[i].body, l.ops[i].body, l.ops[i].len), 0);
+		cr_assert_eq(
+		    memcmp(l2.ops[i].body, l.ops[i].body, l.ops[i].len), 0);
 	}
 	size_t mism = 9;
 	cr_assert_eq(sdx_verify(b, NULL, NULL, &mism), 0);
@@ -258,7 +267,8 @@ Test(oplog, retraction_before_its_report)
 	scan(a, "A", 0, &la);
 	apply_all(b, &la);
 	cr_assert_eq(sdx_report_retract(b, id, "false accusation", "PA05",
-					SDX_DATE_NONE), 0);
+					SDX_DATE_NONE),
+		     0);
 	scan(b, "B", 0, &lb);
 	cr_assert_eq(lb.n, 1);
 	/* C hears B's retraction first, then A's report */
@@ -299,7 +309,8 @@ Test(oplog, allow_last_writer_wins_in_any_order)
 	apply_all(b, &la);
 	/* same date: ("B", 2) is the last writer; both say not official */
 	same_check(a, b, SDX_KIND_PHONE, x);
-	cr_assert_eq(check_ok(a, SDX_KIND_PHONE, x).verdict, SDX_VERDICT_UNKNOWN);
+	cr_assert_eq(check_ok(a, SDX_KIND_PHONE, x).verdict,
+		     SDX_VERDICT_UNKNOWN);
 	sdx_origin_info fa, fb;
 	cr_assert_eq(sdx_origin_get(a, "B", &fa), 0);
 	cr_assert_eq(sdx_origin_get(b, "B", &fb), 0);
@@ -319,7 +330,8 @@ Test(oplog, redacted_op_advances_the_sequence)
 	scan(a, "A", 0, &l);
 	l.ops[2].redacted = 1; /* the police-only report */
 	cr_assert_eq(apply_all(b, &l), 6);
-	cr_assert_eq(check_ok(b, SDX_KIND_DOMAIN, "vcb-xac-thuc.example").reports, 0);
+	cr_assert_eq(
+	    check_ok(b, SDX_KIND_DOMAIN, "vcb-xac-thuc.example").reports, 0);
 	struct oplist l2;
 	scan(b, "A", 0, &l2);
 	cr_assert_eq(l2.n, 6);
@@ -349,7 +361,8 @@ static int peer_cb(const char *peer, const sdx_vv_entry *vv, size_t n,
 	struct peerseen *p = ctx;
 	char line[128];
 	snprintf(line, sizeof line, "%s:%zu:%s=%llu ", peer, n,
-		 n ? vv[0].origin : "", n ? (unsigned long long)vv[0].seq : 0ull);
+		 n ? vv[0].origin : "",
+		 n ? (unsigned long long)vv[0].seq : 0ull);
 	strcat(p->s, line);
 	return 0;
 }

@@ -65,8 +65,9 @@ Test(report, hex_round_trip)
 	cr_assert_eq(sdx_id_from_hex(hex, 32, back), 0);
 	cr_assert_eq(memcmp(id, back, 16), 0);
 	cr_assert_eq(sdx_id_from_hex("zz", 2, back), SDX_EINVAL);
-	cr_assert_eq(sdx_id_from_hex("g3142536475869788a9bacbdcedff001", 32, back),
-		     SDX_EINVAL);
+	cr_assert_eq(
+	    sdx_id_from_hex("g3142536475869788a9bacbdcedff001", 32, back),
+	    SDX_EINVAL);
 }
 
 Test(report, add_twice_adds_nothing)
@@ -122,7 +123,8 @@ Test(report, get_with_provenance_and_audience)
 	cr_assert_eq(sdx_report_get(db, id, SDX_AUD_POLICE, &out), 0);
 	cr_assert_eq(out.audience, SDX_AUD_POLICE);
 	memset(id, 0, 16);
-	cr_assert_eq(sdx_report_get(db, id, SDX_AUD_POLICE, &out), SDX_ENOTFOUND);
+	cr_assert_eq(sdx_report_get(db, id, SDX_AUD_POLICE, &out),
+		     SDX_ENOTFOUND);
 	sdx_db_close(db);
 }
 
@@ -187,7 +189,8 @@ Test(report, decode_refuses_bad_bodies)
 	static const uint8_t junk[] = {0xa1, 0x00, 0x7f}; /* indefinite text */
 	cr_assert_eq(sdx_report_decode(junk, sizeof junk, &out), SDX_ECORRUPT);
 	static const uint8_t trunc[] = {0xa2, 0x00, 0x65, 'a', 'b'};
-	cr_assert_eq(sdx_report_decode(trunc, sizeof trunc, &out), SDX_ECORRUPT);
+	cr_assert_eq(sdx_report_decode(trunc, sizeof trunc, &out),
+		     SDX_ECORRUPT);
 	static const uint8_t empty_map[] = {0xa0};
 	cr_assert_eq(sdx_report_decode(empty_map, 1, &out), SDX_ECORRUPT);
 	cr_assert_eq(sdx_report_decode(junk, 0, &out), SDX_ECORRUPT);

@@ -14,8 +14,8 @@ static int collect_stat(const sdx_stat *s, void *ctx)
 {
 	struct lines *x = ctx;
 	cr_assert_lt(x->n, 64);
-	snprintf(x->l[x->n++], sizeof x->l[0], "%s %s %llu", s->dimension, s->key,
-		 (unsigned long long)s->count);
+	snprintf(x->l[x->n++], sizeof x->l[0], "%s %s %llu", s->dimension,
+		 s->key, (unsigned long long)s->count);
 	return 0;
 }
 
@@ -46,7 +46,8 @@ static sdx_db *sample(char **dir)
 	addid(&r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, "telegram:job_offer");
 	add_ok(db, &r, id);
 	cr_assert_eq(sdx_report_retract(db, id, NULL, NULL, SDX_DATE_NONE), 0);
-	cr_assert_eq(sdx_allow(db, SDX_KIND_PHONE, "+842439396100", NULL, NULL), 0);
+	cr_assert_eq(sdx_allow(db, SDX_KIND_PHONE, "+842439396100", NULL, NULL),
+		     0);
 	return db;
 }
 
@@ -57,12 +58,13 @@ Test(stats, totals_by_dimension)
 	int rc = sdx_stats(db, collect_stat, &x);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	static const char *const want[] = {
-		"kind phone 2", "kind bank 1", "kind handle 1", "kind domain 1",
-		"category extortion 2", "category phishing 1",
-		"agency Bank A 1", "agency PA05 2",
-		"month 2024-12 2", "month 2025-01 1",
-		"total reports 3", "total retracted 1", "total identifiers 5",
-		"total allowlisted 1",
+	    "kind phone 2",	    "kind bank 1",
+	    "kind handle 1",	    "kind domain 1",
+	    "category extortion 2", "category phishing 1",
+	    "agency Bank A 1",	    "agency PA05 2",
+	    "month 2024-12 2",	    "month 2025-01 1",
+	    "total reports 3",	    "total retracted 1",
+	    "total identifiers 5",  "total allowlisted 1",
 	};
 	cr_assert_eq(x.n, (int)(sizeof want / sizeof want[0]));
 	for (int i = 0; i < x.n; i++)
@@ -161,8 +163,8 @@ Test(verify, finds_a_changed_report_body)
 	cr_assert_eq(n, 2);
 	char hex[33], want[128];
 	sdx_id_to_hex(id, hex);
-	snprintf(want, sizeof want, "report %s: its content does not hash to its id",
-		 hex);
+	snprintf(want, sizeof want,
+		 "report %s: its content does not hash to its id", hex);
 	cr_assert_str_eq(x.l[0], want);
 	cr_assert_str_eq(x.l[1], "oplog of local: the body of operation 1 does "
 				 "not match its digest");

@@ -25,7 +25,7 @@
 
 #include <scamdex/scamdex.h>
 
-#define SPACE 30000000ull /* prefixes 90, 91, 93 x 10^7 numbers */
+#define SPACE 30000000ull  /* prefixes 90, 91, 93 x 10^7 numbers */
 #define MULT 2654435761ull /* coprime to SPACE: a bijection */
 
 static const char *const prefixes[3] = {"90", "91", "93"};
@@ -73,8 +73,8 @@ static int build(const char *path, uint64_t n, uint64_t *reports)
 	if (rc)
 		die("open", rc);
 	static const char *const agencies[] = {
-		"PA05 Ha Noi", "PA05 Phu Tho", "PA05 TP HCM", "Vietcombank",
-		"BIDV", "Techcombank", "MB Bank", "VPBank"};
+	    "PA05 Ha Noi", "PA05 Phu Tho", "PA05 TP HCM", "Vietcombank",
+	    "BIDV",	   "Techcombank",  "MB Bank",	  "VPBank"};
 	int32_t base;
 	sdx_date_parse("2024-01-01", 10, &base);
 	sdx_report *r = malloc(sizeof *r);
@@ -95,8 +95,8 @@ static int build(const char *path, uint64_t n, uint64_t *reports)
 			r->incident_date = base + (int32_t)((h >> 24) % 1060);
 			r->received_date = r->incident_date + 1;
 			r->amount = (int64_t)((h >> 32) % 1000) * 100000;
-			snprintf(r->case_ref, sizeof r->case_ref, "%" PRIu64 "/%d", i,
-				 second);
+			snprintf(r->case_ref, sizeof r->case_ref,
+				 "%" PRIu64 "/%d", i, second);
 			r->n_idents = 1;
 			r->idents[0].kind = SDX_KIND_PHONE;
 			r->idents[0].role = SDX_ROLE_CALLER;
@@ -134,8 +134,8 @@ static int build(const char *path, uint64_t n, uint64_t *reports)
 /* ---- lookups ---- */
 
 struct job {
-	sdx_db *db;        /* check */
-	MDB_env *env;      /* raw */
+	sdx_db *db;   /* check */
+	MDB_env *env; /* raw */
 	MDB_dbi dbi;
 	char (*keys)[16];
 	size_t from, to;
@@ -228,13 +228,15 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else {
-			fprintf(stderr, "usage: bench-check [--n N] [--lookups M] "
-					"[--dir DIR] [--keep]\n");
+			fprintf(stderr,
+				"usage: bench-check [--n N] [--lookups M] "
+				"[--dir DIR] [--keep]\n");
 			return 2;
 		}
 	}
 	if (n < 10 || n > SPACE / 2 || m < 2) {
-		fprintf(stderr, "bench-check: --n must be 10..%llu\n", SPACE / 2);
+		fprintf(stderr, "bench-check: --n must be 10..%llu\n",
+			SPACE / 2);
 		return 2;
 	}
 	char tmp[] = "/tmp/bench-check-XXXXXX", path[4096];
@@ -276,7 +278,7 @@ int main(int argc, char **argv)
 	       (double)bytes / (double)n);
 
 	/* the same random sample of keys for every phase */
-	char (*hits)[16] = malloc(m * 16), (*misses)[16] = malloc(m * 16);
+	char(*hits)[16] = malloc(m * 16), (*misses)[16] = malloc(m * 16);
 	for (size_t i = 0; i < m; i++) {
 		phone(next_rand() % n, hits[i]);
 		phone(n + next_rand() % n, misses[i]);
@@ -295,8 +297,8 @@ int main(int argc, char **argv)
 	mdb_env_set_maxdbs(env, 16);
 	mdb_env_set_mapsize(env, (size_t)1 << 40);
 	if (!rc)
-		rc = mdb_env_open(env, path, MDB_RDONLY | MDB_NOTLS | MDB_NOLOCK,
-				  0644);
+		rc = mdb_env_open(env, path,
+				  MDB_RDONLY | MDB_NOTLS | MDB_NOLOCK, 0644);
 	if (!rc)
 		rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
 	if (!rc)
@@ -320,14 +322,21 @@ int main(int argc, char **argv)
 		for (int t = 1; t <= 2; t++)
 			for (int hm = 0; hm < 2; hm++)
 				for (int kind = 0; kind < 2; kind++) {
-					char (*keys)[16] = (hm ? misses : hits) + per * (size_t)r;
-					double rate = measure(kind ? run_check : run_raw, proto,
-							      keys, per, t, &found);
-					time[kind][hm][t - 1] += (double)per / rate;
+					char(*keys)[16] = (hm ? misses : hits) +
+							  per * (size_t)r;
+					double rate = measure(
+					    kind ? run_check : run_raw, proto,
+					    keys, per, t, &found);
+					time[kind][hm][t - 1] +=
+					    (double)per / rate;
 					if (found != (hm ? 0 : per))
-						fprintf(stderr, "bench-check: %s %s found %" PRIu64
-							" of %zu\n", kind ? "check" : "raw",
-							hm ? "miss" : "hit", found, per);
+						fprintf(stderr,
+							"bench-check: %s %s "
+							"found %" PRIu64
+							" of %zu\n",
+							kind ? "check" : "raw",
+							hm ? "miss" : "hit",
+							found, per);
 				}
 	for (int hm = 0; hm < 2; hm++)
 		for (int t = 0; t < 2; t++) {
@@ -338,7 +347,8 @@ int main(int argc, char **argv)
 	mdb_env_close(env);
 
 	printf("lookups: %zu random hits and %zu misses per phase, %" PRIu64
-	       " identifiers\n", m, m, n);
+	       " identifiers\n",
+	       m, m, n);
 	for (int t = 0; t < 2; t++) {
 		printf("%d thread%s: raw mdb_get hit %.0f/s miss %.0f/s | "
 		       "sdx_check hit %.0f/s miss %.0f/s\n",
@@ -361,7 +371,8 @@ int main(int argc, char **argv)
 		char cmd[4200];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
 		if (system(cmd))
-			fprintf(stderr, "bench-check: could not remove %s\n", tmp);
+			fprintf(stderr, "bench-check: could not remove %s\n",
+				tmp);
 	}
 	return 0;
 }
