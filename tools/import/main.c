@@ -19,14 +19,22 @@
 
 #include "import.h"
 
-#define BATCH_DEFAULT 10000
+#define BATCH_DEFAULT 50000
+#define BATCH_START 8192
+#define BATCH_MIN 256
 #define BATCH_MAX 1000000
 #define IMP_EINTR 2 /* a reader stops: interrupted */
-/* LMDB keeps a write transaction's dirty pages in anonymous memory: with
- * reports spread over a large database, 10000 of them can dirty 200 MiB.
- * A batch is committed early when the process's anonymous memory passes
- * this bound (looked at every ANON_EVERY rows). */
-#define ANON_MAX ((size_t)128 << 20)
+/* Memory. LMDB keeps the pages a write transaction changes in anonymous
+ * memory (and keeps them for reuse after the commit), and the store holds
+ * a batch's reports until the commit: both grow with the batch, the
+ * first with the database too (reports land all over a large tree). So
+ * the batch size adapts: it starts at BATCH_START, doubles while the
+ * memory after a commit stays under ANON_MAX / 2, and halves when a commit
+ * pushes it past ANON_MAX; never above --batch. A batch is also committed
+ * early if, while rows are added, the memory passes ANON_MAX and grows by
+ * a quarter of it beyond what the commits left (checked every ANON_EVERY
+ * rows). */
+#define ANON_MAX ((size_t)160 << 20)
 #define ANON_EVERY 256
 static size_t anon_bytes(void);
 
@@ -35,7 +43,9 @@ enum { FMT_AUTO, FMT_CSV, FMT_JSONL };
 struct importer {
 	sdx_db *db;
 	sdx_batch *batch;
-	size_t batch_size, in_batch;
+	size_t batch_size, in_batch; /* --batch, rows in the open batch */
+	size_t batch_cur;            /* the adaptive size, <= batch_size */
+	size_t anon_high;            /* highest memory seen after a commit */
 	uint64_t read, accepted, duplicate, rejected;
 	uint64_t pend_accepted, pend_duplicate; /* in the open batch */
 	size_t last_line;
@@ -101,6 +111,35 @@ void imp_progress(struct importer *imp, uint64_t bytes)
 			imp->bytes_before + bytes);
 }
 
+/* While rows are added: has memory grown past ANON_MAX beyond what the
+ * last commits left (LMDB keeps its freed pages for reuse)? */
+static int over_memory(const struct importer *imp)
+{
+	size_t anon = anon_bytes();
+	return anon > ANON_MAX && anon > imp->anon_high + ANON_MAX / 4;
+}
+
+/* After a commit: size the next batch (see ANON_MAX). */
+static void adapt(struct importer *imp)
+{
+	size_t anon = anon_bytes();
+
+	if (anon == 0)
+		return;
+	if (anon > ANON_MAX && anon > imp->anon_high)
+		imp->batch_cur = imp->batch_cur / 2 > BATCH_MIN
+					 ? imp->batch_cur / 2
+					 : BATCH_MIN;
+	else if (anon < ANON_MAX / 2)
+		imp->batch_cur = imp->batch_cur * 2 < imp->batch_size
+					 ? imp->batch_cur * 2
+					 : imp->batch_size;
+	if (imp->batch_cur > imp->batch_size)
+		imp->batch_cur = imp->batch_size;
+	if (anon > imp->anon_high)
+		imp->anon_high = anon;
+}
+
 static int commit(struct importer *imp)
 {
 	int rc;
@@ -120,6 +159,7 @@ static int commit(struct importer *imp)
 	imp->accepted += imp->pend_accepted;
 	imp->duplicate += imp->pend_duplicate;
 	imp->pend_accepted = imp->pend_duplicate = 0;
+	adapt(imp);
 	return 0;
 }
 
@@ -191,8 +231,8 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 	else
 		imp->pend_duplicate++;
 	imp->last_line = line;
-	if (++imp->in_batch >= imp->batch_size ||
-	    (imp->in_batch % ANON_EVERY == 0 && anon_bytes() > ANON_MAX)) {
+	if (++imp->in_batch >= imp->batch_cur ||
+	    (imp->in_batch % ANON_EVERY == 0 && over_memory(imp))) {
 		if ((rc = commit(imp)) != 0)
 			return rc;
 	}
@@ -378,6 +418,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+
+	imp.batch_cur = imp.batch_size < BATCH_START ? imp.batch_size
+						     : BATCH_START;
 
 	/* every input is opened before anything is written */
 	nfiles = argc - optind;
