@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bundle_io.h"
+#include "codec.h"
 
 /* The origins, collected by sdx_origins. */
 typedef struct origins {
@@ -36,6 +37,8 @@ static int collect(const sdx_origin_info *o, void *ctx)
 #define STOP 1 /* a scan callback's "enough" */
 
 typedef struct run_ctx {
+	sdx_db *db;
+	sdx_report *rep; /* scratch for police_state */
 	sdx_bwriter *w;
 	int audience;
 	uint64_t end;	   /* last seq to write */
@@ -43,6 +46,21 @@ typedef struct run_ctx {
 	uint8_t chain[32]; /* chain(last) */
 	uint64_t redacted;
 } run_ctx;
+
+/* A retraction, dispute or resolution of a police-only report held here
+ * is police-only too: its reason is about that report. (A report not
+ * held here cannot be judged; its state op travels.) */
+static int police_state(run_ctx *c, const sdx_op *op)
+{
+	codec_state_op s;
+	if (op->type != SDX_OP_RETRACT && op->type != SDX_OP_DISPUTE &&
+	    op->type != SDX_OP_RESOLVE)
+		return 0;
+	if (codec_state_op_decode(op->body, op->body_len, &s) != 0)
+		return 0;
+	return sdx_report_get(c->db, s.id, SDX_AUD_POLICE, c->rep) == 0 &&
+	       c->rep->audience == SDX_AUD_POLICE;
+}
 
 static int write_op(const sdx_op *op, void *ctx)
 {
@@ -53,7 +71,8 @@ static int write_op(const sdx_op *op, void *ctx)
 	if (op->seq != c->last + 1)
 		return SDX_ECORRUPT;
 	if (!op->body ||
-	    (c->audience == SDX_AUD_BANK && op->audience == SDX_AUD_POLICE)) {
+	    (c->audience == SDX_AUD_BANK &&
+	     (op->audience == SDX_AUD_POLICE || police_state(c, op)))) {
 		rc = sdx_bw_redacted(c->w, op->seq, op->type, op->digest);
 		c->redacted++;
 	} else {
@@ -93,14 +112,17 @@ static int export_run(sdx_db *db, sdx_bwriter *w, const sdx_key *key,
 		      const sdx_origin_info *o, int own, int audience,
 		      uint64_t from, uint64_t end, sdx_export_result *res)
 {
-	run_ctx c = {w, audience, end, from, {0}, 0};
+	run_ctx c = {db, NULL, w, audience, end, from, {0}, 0};
 	uint8_t sig[64];
 	int rc;
 	if ((rc = sdx_oplog_chain(db, o->origin, from, c.chain)))
 		return rc == SDX_ENOTFOUND ? SDX_ECORRUPT : rc;
 	if ((rc = sdx_bw_run(w, o->origin, from + 1, c.chain)))
 		return rc;
+	if (audience == SDX_AUD_BANK && !(c.rep = malloc(sizeof *c.rep)))
+		return SDX_ENOMEM;
 	rc = sdx_oplog_scan(db, o->origin, from, write_op, &c);
+	free(c.rep);
 	if (rc < 0)
 		return rc;
 	if (c.last != end)

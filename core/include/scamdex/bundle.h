@@ -72,7 +72,7 @@ SDX_API int sdx_segment_verify(const uint8_t pubkey[32], const char *origin,
 /* What an export wrote. */
 typedef struct sdx_export_result {
 	uint64_t ops;       /* operations written */
-	uint64_t redacted;  /* of them, police-only ADDs sent as digest only */
+	uint64_t redacted;  /* of them, police-only ops sent as digest only */
 	uint64_t origins;   /* origin runs written */
 	uint64_t held_back; /* operations the peer lacks that this bundle could
 	                       not carry: no origin signature covers them yet,
@@ -90,8 +90,10 @@ typedef struct sdx_export_result {
  * operation the peer lacks according to the version vector it announced
  * in its last bundle (sdx_peer_get_vv; none yet = everything). `key` is
  * this office's (its office must equal sdx_db_office, else SDX_EKEY).
- * Audience SDX_AUD_BANK sends operations whose log audience is
- * SDX_AUD_POLICE (adds of police-only reports) as their digest alone.
+ * Audience SDX_AUD_BANK sends police-only operations as their digest
+ * alone: those whose log audience is SDX_AUD_POLICE (adds of police-only
+ * reports) and the retractions, disputes and resolutions of police-only
+ * reports held here.
  * The file is written to path.tmp and renamed when complete, so a failed
  * export leaves no partial bundle. res may be NULL. */
 SDX_API int sdx_bundle_export(sdx_db *db, const sdx_key *key,
