@@ -19,16 +19,22 @@ setup_seed_db() {
 }
 
 # setup_bundles DB SCRATCH OUT: two more offices. HCM-PA05 (trusted by DB)
-# exports OUT/good.bundle for HN-PA05 with 20 demo reports; DN-PA05 (not
+# exports OUT/good.bundle for HN-PA05 with 20 reports (5 police-only); DN-PA05 (not
 # trusted) exports OUT/untrusted.bundle. Then the damaged copies of
 # good.bundle that the MANIFEST names.
 setup_bundles() {
 	local db=$1 scratch=$2 out=$3 demo=$src/fixtures/demo/reports.csv
-	{ head -n 1 "$demo"; sed -n '42,61p' "$demo"; } >"$scratch/peer.csv"
+	# 20 reports of its own (not demo rows: their acceptance may change)
+	{
+		echo "$csv_head"
+		for ((i = 0; i < 20; i++)); do
+			printf '079555%04d,,,,,,,PA05 - Công an TP Hồ Chí Minh,%d/CAT-PA05,2026-10-%02d,2026-11-01,impersonation_police,call,,police,%s,peer report %d\n' \
+				$((800 + i)) $((3000 + i)) $((i + 1)) "$([ $((i % 4)) -eq 0 ] && echo police || echo bank)" "$i"
+		done
+	} >"$scratch/peer.csv"
 	local pub
 	pub=$(scamdex-sync --db "$scratch/hcm" init --office HCM-PA05 --key "$scratch/hcm.key") || return 1
-	scamdex-import --db "$scratch/hcm" "$scratch/peer.csv" 2>/dev/null
-	[ $? -le 1 ] || return 1
+	scamdex-import --db "$scratch/hcm" "$scratch/peer.csv" || return 1
 	# shellcheck disable=SC2086 # "OFFICE PUBKEY": two words
 	scamdex-sync --db "$db" trust add $pub || return 1
 	scamdex-sync --db "$scratch/hcm" export --to HN-PA05 --audience police \
