@@ -26,6 +26,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT # through the EXIT trap: no mount left behind
 export SCAMDEX_DB=$tmp/no-such-db
 n=0
 fail=0
