@@ -5,14 +5,13 @@
 
 enum { O_KIND = 1, O_NOTE, O_BY };
 
-int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc,
-		  char **argv)
+int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		{"kind", 1, O_KIND},
-		{"note", 1, O_NOTE},
-		{"by", 1, O_BY},
-		{NULL, 0, 0},
+	    {"kind", 1, O_KIND},
+	    {"note", 1, O_NOTE},
+	    {"by", 1, O_BY},
+	    {NULL, 0, 0},
 	};
 	const char *input = NULL, *note = NULL, *by = "";
 	sdx_kind kind = SDX_KIND_AUTO;
@@ -28,7 +27,7 @@ int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc,
 		case CLI_ARG_POS:
 			if (input)
 				return cli_usage_error(
-					cmd, "one ID only; extra '%s'", p.val);
+				    cmd, "one ID only; extra '%s'", p.val);
 			input = p.val;
 			break;
 		case O_KIND:

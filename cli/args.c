@@ -89,8 +89,8 @@ int cli_args_next(struct cli_args *p)
 		return o->id;
 	}
 	if (eq)
-		cli_usage_error(p->cmd, "unknown option '%.*s'",
-				(int)(eq - a), a);
+		cli_usage_error(p->cmd, "unknown option '%.*s'", (int)(eq - a),
+				a);
 	else
 		cli_usage_error(p->cmd, "unknown option '%s'", a);
 	return CLI_ARG_ERROR;
@@ -111,8 +111,8 @@ int cli_parse_kind(const struct cli_args *p, sdx_kind *out)
 int cli_parse_audience(const struct cli_args *p, int *out)
 {
 	if (sdx_audience_parse(p->val, strlen(p->val), out) != 0) {
-		cli_usage_error(p->cmd, "unknown audience '%s' (bank or police)",
-				p->val);
+		cli_usage_error(
+		    p->cmd, "unknown audience '%s' (bank or police)", p->val);
 		return -1;
 	}
 	return 0;
@@ -165,17 +165,16 @@ void cli_input_error_text(int rc, const sdx_norm_error *err, char *buf,
 		snprintf(buf, size, "%s", sdx_strerror(rc));
 }
 
-int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind,
-		   const char *input, sdx_kind *kind_out,
-		   char canonical[SDX_CANON_MAX])
+int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
+		   sdx_kind *kind_out, char canonical[SDX_CANON_MAX])
 {
 	sdx_norm_error err;
 	memset(&err, 0, sizeof err);
 	size_t len = strlen(input);
 	int rc = len > SDX_INPUT_MAX
-			 ? SDX_ETOOLONG
-			 : sdx_normalize(kind, input, len, canonical,
-					 SDX_CANON_MAX, NULL, kind_out, &err);
+		     ? SDX_ETOOLONG
+		     : sdx_normalize(kind, input, len, canonical, SDX_CANON_MAX,
+				     NULL, kind_out, &err);
 	if (rc == 0)
 		return 0;
 	char msg[256];
@@ -189,8 +188,7 @@ int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16])
 {
 	size_t n = strlen(hex);
 	if (n != 32 || sdx_id_from_hex(hex, n, id) != 0)
-		return cli_usage_error(cmd,
-				       "bad report id '%s' (32 hex digits)",
-				       hex);
+		return cli_usage_error(
+		    cmd, "bad report id '%s' (32 hex digits)", hex);
 	return 0;
 }

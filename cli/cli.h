@@ -67,7 +67,7 @@ struct cli_args {
 	int argc;
 	char **argv;
 	int i;
-	int only_pos;    /* after "--" */
+	int only_pos;	 /* after "--" */
 	const char *val; /* the option's value or the positional argument */
 	const char *opt; /* the option as written (for messages) */
 };
@@ -82,7 +82,7 @@ int cli_args_next(struct cli_args *p);
 /* Print "scamdex CMD: <message>" and the usage line(s) to stderr; returns
  * EXIT_USAGE. */
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Print the full help to stdout; returns EXIT_CLEAN. */
 int cli_help(const struct cli_cmd *cmd);
 
@@ -97,9 +97,8 @@ int cli_parse_uint(const struct cli_args *p, unsigned long max,
 /* Normalize an identifier given on the command line (kind may be AUTO).
  * On failure prints the reason (with the --kind hint for an ambiguous
  * digit string) and returns EXIT_USAGE; 0 on success. */
-int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind,
-		   const char *input, sdx_kind *kind_out,
-		   char canonical[SDX_CANON_MAX]);
+int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
+		   sdx_kind *kind_out, char canonical[SDX_CANON_MAX]);
 
 /* Parse a 32-hex-digit report id; usage error (EXIT_USAGE) if bad. */
 int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16]);
@@ -121,8 +120,7 @@ int cli_report_state(const struct cli_cmd *cmd, int which, int argc,
 
 /* ---- allowlist.c: allow, disallow ---- */
 
-int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc,
-		  char **argv);
+int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc, char **argv);
 
 /* ---- dbpath.c: which database, and opening it ---- */
 

@@ -2,17 +2,17 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"allow",
-	"usage: scamdex allow [--kind K] ID --note TEXT [--by AGENCY]\n",
-	"Mark an identifier official (a police hotline, a bank's own number):\n"
-	"checks answer OFFICIAL, and reports naming it are flagged as possible\n"
-	"spoofing.\n"
-	"\n"
-	"  --kind K          phone, bank, iban, handle or domain (default: "
-	"detect)\n"
-	"  --note TEXT       why (required, at most 255 bytes)\n"
-	"  --by AGENCY       who does it\n"
-	"  -h, --help        this help\n",
+    "allow",
+    "usage: scamdex allow [--kind K] ID --note TEXT [--by AGENCY]\n",
+    "Mark an identifier official (a police hotline, a bank's own number):\n"
+    "checks answer OFFICIAL, and reports naming it are flagged as possible\n"
+    "spoofing.\n"
+    "\n"
+    "  --kind K          phone, bank, iban, handle or domain (default: "
+    "detect)\n"
+    "  --note TEXT       why (required, at most 255 bytes)\n"
+    "  --by AGENCY       who does it\n"
+    "  -h, --help        this help\n",
 };
 
 int cmd_allow(int argc, char **argv)

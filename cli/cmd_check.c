@@ -10,33 +10,32 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"check",
-	"usage: scamdex check [--kind K] [--audience bank|police] "
-	"[--json|--csv] [--today DATE] [INPUT ...]\n",
-	"Has this phone number, account, VietQR payload, handle or link been\n"
-	"reported? One verdict per INPUT; with no INPUT, one per line of\n"
-	"standard input (blank lines skipped).\n"
-	"\n"
-	"  --kind K          phone, bank, account (a bare account number at\n"
-	"                    every bank), iban, handle or domain; default:\n"
-	"                    detect from the input's shape\n"
-	"  --audience A      bank: count only what a bank may see (no\n"
-	"                    police-only reports); police (default): all\n"
-	"  --json            one JSON object per line\n"
-	"  --csv             CSV with a header line\n"
-	"  --today DATE      anchor of the 3-day, 30-day and 6-month windows\n"
-	"                    (default: today, or $SCAMDEX_TODAY)\n"
-	"  -h, --help        this help\n"
-	"\n"
-	"Exit status: 0 nothing reported, 1 at least one input reported,\n"
-	"2 bad usage or any invalid input, 3 database or system error.\n",
+    "check",
+    "usage: scamdex check [--kind K] [--audience bank|police] "
+    "[--json|--csv] [--today DATE] [INPUT ...]\n",
+    "Has this phone number, account, VietQR payload, handle or link been\n"
+    "reported? One verdict per INPUT; with no INPUT, one per line of\n"
+    "standard input (blank lines skipped).\n"
+    "\n"
+    "  --kind K          phone, bank, account (a bare account number at\n"
+    "                    every bank), iban, handle or domain; default:\n"
+    "                    detect from the input's shape\n"
+    "  --audience A      bank: count only what a bank may see (no\n"
+    "                    police-only reports); police (default): all\n"
+    "  --json            one JSON object per line\n"
+    "  --csv             CSV with a header line\n"
+    "  --today DATE      anchor of the 3-day, 30-day and 6-month windows\n"
+    "                    (default: today, or $SCAMDEX_TODAY)\n"
+    "  -h, --help        this help\n"
+    "\n"
+    "Exit status: 0 nothing reported, 1 at least one input reported,\n"
+    "2 bad usage or any invalid input, 3 database or system error.\n",
 };
 
 enum { O_KIND = 1, O_AUDIENCE, O_JSON, O_CSV, O_TODAY };
 static const struct cli_opt opts[] = {
-	{"kind", 1, O_KIND},   {"audience", 1, O_AUDIENCE},
-	{"json", 0, O_JSON},   {"csv", 0, O_CSV},
-	{"today", 1, O_TODAY}, {NULL, 0, 0},
+    {"kind", 1, O_KIND}, {"audience", 1, O_AUDIENCE}, {"json", 0, O_JSON},
+    {"csv", 0, O_CSV},	 {"today", 1, O_TODAY},	      {NULL, 0, 0},
 };
 
 enum format { F_TEXT, F_JSON, F_CSV };
@@ -51,7 +50,7 @@ struct ctx {
 	int32_t today;
 	enum format fmt;
 	int interactive; /* flush after every line */
-	int status;      /* worst exit status so far */
+	int status;	 /* worst exit status so far */
 	struct cli_buf out;
 };
 
@@ -169,9 +168,9 @@ static void json_result(struct cli_buf *b, const char *in, size_t len,
 }
 
 static const char csv_header[] =
-	"input,kind,canonical,verdict,grade,reports,retracted,agencies,"
-	"categories,first_seen,last_seen,last_3d,last_30d,last_6m,"
-	"confirmation,disputed,error\n";
+    "input,kind,canonical,verdict,grade,reports,retracted,agencies,"
+    "categories,first_seen,last_seen,last_3d,last_30d,last_6m,"
+    "confirmation,disputed,error\n";
 
 static void csv_result(struct cli_buf *b, const char *in, size_t len,
 		       const sdx_check_result *r)
@@ -447,7 +446,7 @@ static int bank_view(struct ctx *c, sdx_check_result *r)
 		return e;
 	r->grade = grade_of(r);
 	if (r->verdict != SDX_VERDICT_OFFICIAL)
-		r->verdict = r->reports     ? SDX_VERDICT_REPORTED
+		r->verdict = r->reports	    ? SDX_VERDICT_REPORTED
 			     : r->retracted ? SDX_VERDICT_RETRACTED
 					    : SDX_VERDICT_UNKNOWN;
 	return 0;
@@ -601,7 +600,7 @@ int cmd_check(int argc, char **argv)
 		case O_CSV:
 			if (c.fmt != F_TEXT)
 				return cli_usage_error(
-					&cmd, "choose one of --json and --csv");
+				    &cmd, "choose one of --json and --csv");
 			c.fmt = a == O_JSON ? F_JSON : F_CSV;
 			break;
 		case O_TODAY:

@@ -2,15 +2,15 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"disallow",
-	"usage: scamdex disallow [--kind K] ID --note TEXT [--by AGENCY]\n",
-	"Take the official mark off an identifier.\n"
-	"\n"
-	"  --kind K          phone, bank, iban, handle or domain (default: "
-	"detect)\n"
-	"  --note TEXT       why (required, at most 255 bytes)\n"
-	"  --by AGENCY       who does it\n"
-	"  -h, --help        this help\n",
+    "disallow",
+    "usage: scamdex disallow [--kind K] ID --note TEXT [--by AGENCY]\n",
+    "Take the official mark off an identifier.\n"
+    "\n"
+    "  --kind K          phone, bank, iban, handle or domain (default: "
+    "detect)\n"
+    "  --note TEXT       why (required, at most 255 bytes)\n"
+    "  --by AGENCY       who does it\n"
+    "  -h, --help        this help\n",
 };
 
 int cmd_disallow(int argc, char **argv)

@@ -7,31 +7,31 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"links",
-	"usage: scamdex links [--kind K] [--depth N] [--limit N] "
-	"[--audience bank|police] [--dot|--json] ID\n",
-	"The identifiers connected to ID through shared reports, breadth\n"
-	"first: the number, the account and the Zalo handle used in the same\n"
-	"extortion, and what those were used in.\n"
-	"\n"
-	"  --kind K          phone, bank, account, iban, handle or domain\n"
-	"                    (default: detect)\n"
-	"  --depth N         hops from ID (default 2; 1 = identifiers that\n"
-	"                    share a report with ID)\n"
-	"  --limit N         at most N identifiers (default 100; 0 = all)\n"
-	"  --audience A      bank: leave out police-only reports\n"
-	"  --dot             a Graphviz graph: scamdex links --dot ID | "
-	"dot -Tsvg >g.svg\n"
-	"  --json            one JSON object per edge\n"
-	"  -h, --help        this help\n",
+    "links",
+    "usage: scamdex links [--kind K] [--depth N] [--limit N] "
+    "[--audience bank|police] [--dot|--json] ID\n",
+    "The identifiers connected to ID through shared reports, breadth\n"
+    "first: the number, the account and the Zalo handle used in the same\n"
+    "extortion, and what those were used in.\n"
+    "\n"
+    "  --kind K          phone, bank, account, iban, handle or domain\n"
+    "                    (default: detect)\n"
+    "  --depth N         hops from ID (default 2; 1 = identifiers that\n"
+    "                    share a report with ID)\n"
+    "  --limit N         at most N identifiers (default 100; 0 = all)\n"
+    "  --audience A      bank: leave out police-only reports\n"
+    "  --dot             a Graphviz graph: scamdex links --dot ID | "
+    "dot -Tsvg >g.svg\n"
+    "  --json            one JSON object per edge\n"
+    "  -h, --help        this help\n",
 };
 
 enum { O_KIND = 1, O_DEPTH, O_LIMIT, O_AUDIENCE, O_DOT, O_JSON };
 static const struct cli_opt opts[] = {
-	{"kind", 1, O_KIND},	     {"depth", 1, O_DEPTH},
-	{"limit", 1, O_LIMIT},	     {"audience", 1, O_AUDIENCE},
-	{"dot", 0, O_DOT},	     {"json", 0, O_JSON},
-	{NULL, 0, 0},
+    {"kind", 1, O_KIND},   {"depth", 1, O_DEPTH},
+    {"limit", 1, O_LIMIT}, {"audience", 1, O_AUDIENCE},
+    {"dot", 0, O_DOT},	   {"json", 0, O_JSON},
+    {NULL, 0, 0},
 };
 
 /* An edge kept for the graph (the library's canonical pointer is valid
@@ -86,8 +86,8 @@ struct start_ctx {
 static int on_start_report(const sdx_report *r, void *arg)
 {
 	struct start_ctx *s = arg;
-	sdx_link l = {s->kind, s->canonical, SDX_ROLE_NONE, {0},
-		      r->category, 0};
+	sdx_link l = {s->kind, s->canonical, SDX_ROLE_NONE,
+		      {0},     r->category,  0};
 	memcpy(l.report_id, r->id, 16);
 	return on_link(&l, s->c);
 }
@@ -115,12 +115,12 @@ static int print_json(const struct ctx *c)
 		sdx_id_to_hex(e->report, hex);
 		json_t *s = json_string(e->canonical);
 		json_t *o = json_pack(
-			"{s:i, s:s, s:o, s:s, s:s, s:o}", "depth", (int)e->depth,
-			"kind", sdx_kind_name(e->kind), "canonical",
-			s ? s : json_string("\xef\xbf\xbd"), "role",
-			sdx_role_name(e->role), "report", hex, "category",
-			e->category ? json_string(sdx_category_name(e->category))
-				    : json_null());
+		    "{s:i, s:s, s:o, s:s, s:s, s:o}", "depth", (int)e->depth,
+		    "kind", sdx_kind_name(e->kind), "canonical",
+		    s ? s : json_string("\xef\xbf\xbd"), "role",
+		    sdx_role_name(e->role), "report", hex, "category",
+		    e->category ? json_string(sdx_category_name(e->category))
+				: json_null());
 		int rc = o ? cli_json_line(o) : -1;
 		json_decref(o);
 		if (rc)
@@ -160,13 +160,13 @@ static void dot_ident_id(sdx_kind kind, const char *canonical)
 static const struct {
 	const char *shape, *fill;
 } kind_style[SDX_KIND_COUNT] = {
-	[SDX_KIND_AUTO] = {"ellipse", "#ffffff"},
-	[SDX_KIND_PHONE] = {"ellipse", "#aed6f1"},
-	[SDX_KIND_BANK] = {"box", "#f9e79f"},
-	[SDX_KIND_IBAN] = {"box3d", "#f5cba7"},
-	[SDX_KIND_HANDLE] = {"hexagon", "#abebc6"},
-	[SDX_KIND_DOMAIN] = {"component", "#f5b7b1"},
-	[SDX_KIND_ACCOUNT] = {"box", "#f9e79f"},
+    [SDX_KIND_AUTO] = {"ellipse", "#ffffff"},
+    [SDX_KIND_PHONE] = {"ellipse", "#aed6f1"},
+    [SDX_KIND_BANK] = {"box", "#f9e79f"},
+    [SDX_KIND_IBAN] = {"box3d", "#f5cba7"},
+    [SDX_KIND_HANDLE] = {"hexagon", "#abebc6"},
+    [SDX_KIND_DOMAIN] = {"component", "#f5b7b1"},
+    [SDX_KIND_ACCOUNT] = {"box", "#f9e79f"},
 };
 
 static int seen_ident(const struct ctx *c, size_t upto, const struct edge *e)
@@ -300,7 +300,7 @@ int cmd_links(int argc, char **argv)
 		case CLI_ARG_POS:
 			if (input)
 				return cli_usage_error(
-					&cmd, "one ID only; extra '%s'", p.val);
+				    &cmd, "one ID only; extra '%s'", p.val);
 			input = p.val;
 			break;
 		case O_KIND:
@@ -323,7 +323,7 @@ int cmd_links(int argc, char **argv)
 		case O_JSON:
 			if (c.fmt != F_TEXT)
 				return cli_usage_error(
-					&cmd, "choose one of --dot and --json");
+				    &cmd, "choose one of --dot and --json");
 			c.fmt = a == O_DOT ? F_DOT : F_JSON;
 			break;
 		}
@@ -360,8 +360,7 @@ int cmd_links(int argc, char **argv)
 			return cli_db_error(&cmd, canonical, rc);
 		}
 		print_dot(db, &c, kind, canonical, (unsigned)depth, audience);
-	}
-	else if (c.fmt == F_JSON)
+	} else if (c.fmt == F_JSON)
 		rc = print_json(&c);
 	else if (c.n == 0)
 		printf("no links for %s %s\n", sdx_kind_name(kind), canonical);

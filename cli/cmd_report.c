@@ -7,43 +7,43 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"report",
-	"usage: scamdex report IDENTIFIERS --agency NAME [PROVENANCE...]\n"
-	"       scamdex report --json FILE|-\n",
-	"Add one report. It names one or more identifiers, which it links:\n"
-	"\n"
-	"  --phone NUMBER            the number that called or texted (caller)\n"
-	"  --bank BANK --account N   the account money was demanded to (payee)\n"
-	"  --vietqr PAYLOAD          a VietQR payload naming that account\n"
-	"  --handle NAME [--platform P]  the chat account that wrote (chat)\n"
-	"  --url URL                 a link that was sent (link)\n"
-	"Each may be given several times (at most 16 identifiers).\n"
-	"\n"
-	"Provenance:\n"
-	"  --agency NAME             the reporting agency (required)\n"
-	"  --case-ref REF            its case reference, e.g. 5354/CAT-PA05\n"
-	"  --incident-date DATE      YYYY-MM-DD or DD/MM/YYYY\n"
-	"  --received-date DATE      default: today\n"
-	"  --category C              extortion, impersonation_police, ... "
-	"(or the\n"
-	"                            Vietnamese label)\n"
-	"  --channel C               call, sms, zalo, viber, messenger, "
-	"telegram, ...\n"
-	"  --amount VND              demanded or lost: 5000000, 5.000.000 "
-	"VND\n"
-	"  --confirmation C          reported (default), police, court\n"
-	"  --audience A              bank (default) or police (police only)\n"
-	"  --narrative TEXT          what happened\n"
-	"  --origin OFFICE           the office it comes from (default: this "
-	"one)\n"
-	"  --json FILE|-             one JSON object with the same names\n"
-	"                            (case_ref, incident_date, ...) instead "
-	"of flags\n"
-	"  -h, --help                this help\n"
-	"\n"
-	"Prints 'added ID' for a new report, 'exists ID (...)' when the same\n"
-	"report is already in the database. The database is created on the\n"
-	"first write.\n",
+    "report",
+    "usage: scamdex report IDENTIFIERS --agency NAME [PROVENANCE...]\n"
+    "       scamdex report --json FILE|-\n",
+    "Add one report. It names one or more identifiers, which it links:\n"
+    "\n"
+    "  --phone NUMBER            the number that called or texted (caller)\n"
+    "  --bank BANK --account N   the account money was demanded to (payee)\n"
+    "  --vietqr PAYLOAD          a VietQR payload naming that account\n"
+    "  --handle NAME [--platform P]  the chat account that wrote (chat)\n"
+    "  --url URL                 a link that was sent (link)\n"
+    "Each may be given several times (at most 16 identifiers).\n"
+    "\n"
+    "Provenance:\n"
+    "  --agency NAME             the reporting agency (required)\n"
+    "  --case-ref REF            its case reference, e.g. 5354/CAT-PA05\n"
+    "  --incident-date DATE      YYYY-MM-DD or DD/MM/YYYY\n"
+    "  --received-date DATE      default: today\n"
+    "  --category C              extortion, impersonation_police, ... "
+    "(or the\n"
+    "                            Vietnamese label)\n"
+    "  --channel C               call, sms, zalo, viber, messenger, "
+    "telegram, ...\n"
+    "  --amount VND              demanded or lost: 5000000, 5.000.000 "
+    "VND\n"
+    "  --confirmation C          reported (default), police, court\n"
+    "  --audience A              bank (default) or police (police only)\n"
+    "  --narrative TEXT          what happened\n"
+    "  --origin OFFICE           the office it comes from (default: this "
+    "one)\n"
+    "  --json FILE|-             one JSON object with the same names\n"
+    "                            (case_ref, incident_date, ...) instead "
+    "of flags\n"
+    "  -h, --help                this help\n"
+    "\n"
+    "Prints 'added ID' for a new report, 'exists ID (...)' when the same\n"
+    "report is already in the database. The database is created on the\n"
+    "first write.\n",
 };
 
 enum {
@@ -70,26 +70,26 @@ enum {
 
 /* Flags; the JSON names are the same with '_' for '-'. */
 static const struct cli_opt opts[] = {
-	{"phone", 1, O_PHONE},
-	{"bank", 1, O_BANK},
-	{"account", 1, O_ACCOUNT},
-	{"vietqr", 1, O_VIETQR},
-	{"handle", 1, O_HANDLE},
-	{"platform", 1, O_PLATFORM},
-	{"url", 1, O_URL},
-	{"agency", 1, O_AGENCY},
-	{"case-ref", 1, O_CASE_REF},
-	{"incident-date", 1, O_INCIDENT_DATE},
-	{"received-date", 1, O_RECEIVED_DATE},
-	{"category", 1, O_CATEGORY},
-	{"channel", 1, O_CHANNEL},
-	{"amount", 1, O_AMOUNT},
-	{"confirmation", 1, O_CONFIRMATION},
-	{"audience", 1, O_AUDIENCE},
-	{"narrative", 1, O_NARRATIVE},
-	{"origin", 1, O_ORIGIN},
-	{"json", 1, O_JSON},
-	{NULL, 0, 0},
+    {"phone", 1, O_PHONE},
+    {"bank", 1, O_BANK},
+    {"account", 1, O_ACCOUNT},
+    {"vietqr", 1, O_VIETQR},
+    {"handle", 1, O_HANDLE},
+    {"platform", 1, O_PLATFORM},
+    {"url", 1, O_URL},
+    {"agency", 1, O_AGENCY},
+    {"case-ref", 1, O_CASE_REF},
+    {"incident-date", 1, O_INCIDENT_DATE},
+    {"received-date", 1, O_RECEIVED_DATE},
+    {"category", 1, O_CATEGORY},
+    {"channel", 1, O_CHANNEL},
+    {"amount", 1, O_AMOUNT},
+    {"confirmation", 1, O_CONFIRMATION},
+    {"audience", 1, O_AUDIENCE},
+    {"narrative", 1, O_NARRATIVE},
+    {"origin", 1, O_ORIGIN},
+    {"json", 1, O_JSON},
+    {NULL, 0, 0},
 };
 
 #define MAXID SDX_REPORT_IDENTS_MAX
@@ -100,13 +100,13 @@ struct build {
 	const char *handles[MAXID], *platforms[MAXID];
 	size_t nbank, naccount, nhandle, nplatform;
 	int have_agency;
-	json_t *json; /* kept until the report is built: banks[] etc. point
-	                 into it */
+	json_t *json;  /* kept until the report is built: banks[] etc. point
+			  into it */
 	char msg[512]; /* what was wrong, for the caller to print */
 };
 
-__attribute__((format(printf, 2, 3))) static int
-fail(struct build *b, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int fail(struct build *b,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -140,10 +140,9 @@ static int add_ident(struct build *b, const char *name, sdx_kind kind,
 			 "too many identifiers (at most %d)", MAXID);
 		return -1;
 	}
-	int rc = len > SDX_INPUT_MAX
-			 ? SDX_ETOOLONG
-			 : sdx_report_add_ident(&b->r, kind, role, input, len,
-						&err);
+	int rc = len > SDX_INPUT_MAX ? SDX_ETOOLONG
+				     : sdx_report_add_ident(&b->r, kind, role,
+							    input, len, &err);
 	if (rc == 0)
 		return 0;
 	char why[256];
@@ -151,8 +150,8 @@ static int add_ident(struct build *b, const char *name, sdx_kind kind,
 	return fail(b, "invalid %s '%s': %s", name, input, why);
 }
 
-static int push(struct build *b, const char **list, size_t *n,
-		const char *name, const char *v)
+static int push(struct build *b, const char **list, size_t *n, const char *name,
+		const char *v)
 {
 	if (*n >= MAXID) {
 		snprintf(b->msg, sizeof b->msg, "too many %s values", name);
@@ -163,8 +162,7 @@ static int push(struct build *b, const char **list, size_t *n,
 }
 
 /* Set one field by option id; name is how the user spelt it. */
-static int set_field(struct build *b, int id, const char *name,
-		     const char *v)
+static int set_field(struct build *b, int id, const char *name, const char *v)
 {
 	sdx_report *r = &b->r;
 	size_t n = strlen(v);
@@ -219,8 +217,8 @@ static int set_field(struct build *b, int id, const char *name,
 		return 0;
 	return fail(b, "bad %s '%s'%s", name, v,
 		    id == O_INCIDENT_DATE || id == O_RECEIVED_DATE
-			    ? " (YYYY-MM-DD or DD/MM/YYYY)"
-			    : "");
+			? " (YYYY-MM-DD or DD/MM/YYYY)"
+			: "");
 }
 
 /* Pair banks with accounts and handles with platforms, then check that

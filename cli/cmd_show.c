@@ -6,27 +6,27 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"show",
-	"usage: scamdex show [--kind K] [--audience bank|police] [--json] ID\n",
-	"The reports naming identifier ID, newest incident first, with their\n"
-	"provenance: agency, case, dates, category, channel, amount,\n"
-	"confirmation, audience, the other identifiers, narrative, and any\n"
-	"retraction or dispute.\n"
-	"\n"
-	"  --kind K          phone, bank, account, iban, handle or domain\n"
-	"                    (default: detect)\n"
-	"  --audience A      bank: leave out police-only reports; police\n"
-	"                    (default): everything\n"
-	"  --json            one JSON object per report (with its 32-hex id)\n"
-	"  -h, --help        this help\n",
+    "show",
+    "usage: scamdex show [--kind K] [--audience bank|police] [--json] ID\n",
+    "The reports naming identifier ID, newest incident first, with their\n"
+    "provenance: agency, case, dates, category, channel, amount,\n"
+    "confirmation, audience, the other identifiers, narrative, and any\n"
+    "retraction or dispute.\n"
+    "\n"
+    "  --kind K          phone, bank, account, iban, handle or domain\n"
+    "                    (default: detect)\n"
+    "  --audience A      bank: leave out police-only reports; police\n"
+    "                    (default): everything\n"
+    "  --json            one JSON object per report (with its 32-hex id)\n"
+    "  -h, --help        this help\n",
 };
 
 enum { O_KIND = 1, O_AUDIENCE, O_JSON };
 static const struct cli_opt opts[] = {
-	{"kind", 1, O_KIND},
-	{"audience", 1, O_AUDIENCE},
-	{"json", 0, O_JSON},
-	{NULL, 0, 0},
+    {"kind", 1, O_KIND},
+    {"audience", 1, O_AUDIENCE},
+    {"json", 0, O_JSON},
+    {NULL, 0, 0},
 };
 
 struct ctx {
@@ -170,10 +170,10 @@ static json_t *report_json(const struct ctx *c, const sdx_report *r)
 	for (size_t i = 0; i < r->n_idents; i++) {
 		const sdx_ident *id = &r->idents[i];
 		json_array_append_new(
-			ids, json_pack("{s:s, s:o, s:s}", "kind",
-				       sdx_kind_name(id->kind), "canonical",
-				       jstr(id->canonical), "role",
-				       sdx_role_name(id->role)));
+		    ids, json_pack("{s:s, s:o, s:s}", "kind",
+				   sdx_kind_name(id->kind), "canonical",
+				   jstr(id->canonical), "role",
+				   sdx_role_name(id->role)));
 	}
 	json_object_set_new(o, "id", json_string(hex));
 	json_object_set_new(o, "state", json_string(state_name(r->state)));
@@ -185,19 +185,19 @@ static json_t *report_json(const struct ctx *c, const sdx_report *r)
 	json_object_set_new(o, "agency", jstr_or_null(r->agency));
 	json_object_set_new(o, "case_ref", jstr_or_null(r->case_ref));
 	json_object_set_new(o, "category",
-			    r->category ? json_string(sdx_category_name(
-						  r->category))
-					: json_null());
+			    r->category
+				? json_string(sdx_category_name(r->category))
+				: json_null());
 	json_object_set_new(o, "channel",
 			    r->channel
-				    ? json_string(sdx_channel_name(r->channel))
-				    : json_null());
+				? json_string(sdx_channel_name(r->channel))
+				: json_null());
 	json_object_set_new(o, "amount",
 			    r->amount >= 0 ? json_integer(r->amount)
 					   : json_null());
 	json_object_set_new(
-		o, "confirmation",
-		json_string(sdx_confirmation_name(r->confirmation)));
+	    o, "confirmation",
+	    json_string(sdx_confirmation_name(r->confirmation)));
 	json_object_set_new(o, "audience",
 			    json_string(sdx_audience_name(r->audience)));
 	json_object_set_new(o, "narrative", jstr_or_null(r->narrative));
@@ -246,7 +246,7 @@ int cmd_show(int argc, char **argv)
 		case CLI_ARG_POS:
 			if (input)
 				return cli_usage_error(
-					&cmd, "one ID only; extra '%s'", p.val);
+				    &cmd, "one ID only; extra '%s'", p.val);
 			input = p.val;
 			break;
 		case O_KIND:

@@ -6,21 +6,21 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"stats",
-	"usage: scamdex stats [--json]\n",
-	"Totals: reports, retracted reports, identifiers and allowlisted\n"
-	"identifiers; identifiers per kind; active reports per category,\n"
-	"agency and incident month.\n"
-	"\n"
-	"  --json            one JSON object: {\"total\": {...}, \"kind\": "
-	"{...}, ...}\n"
-	"  -h, --help        this help\n",
+    "stats",
+    "usage: scamdex stats [--json]\n",
+    "Totals: reports, retracted reports, identifiers and allowlisted\n"
+    "identifiers; identifiers per kind; active reports per category,\n"
+    "agency and incident month.\n"
+    "\n"
+    "  --json            one JSON object: {\"total\": {...}, \"kind\": "
+    "{...}, ...}\n"
+    "  -h, --help        this help\n",
 };
 
 enum { O_JSON = 1 };
 static const struct cli_opt opts[] = {
-	{"json", 0, O_JSON},
-	{NULL, 0, 0},
+    {"json", 0, O_JSON},
+    {NULL, 0, 0},
 };
 
 struct ctx {
@@ -46,8 +46,7 @@ static int on_stat(const sdx_stat *s, void *arg)
 		return 0;
 	}
 	if (strcmp(c->dimension, s->dimension)) {
-		snprintf(c->dimension, sizeof c->dimension, "%s",
-			 s->dimension);
+		snprintf(c->dimension, sizeof c->dimension, "%s", s->dimension);
 		printf("%s%s%s\n", cli_c(CLI_BOLD), s->dimension, cli_reset());
 	}
 	/* pad by characters, not bytes: agency names are Vietnamese */

@@ -5,15 +5,15 @@
 #include "cli.h"
 
 static const struct cli_cmd cmd = {
-	"verify",
-	"usage: scamdex verify\n",
-	"Recompute every identifier summary, the account index and the filter\n"
-	"from the reports and compare them with what is stored. Prints each\n"
-	"mismatch.\n"
-	"\n"
-	"  -h, --help        this help\n"
-	"\n"
-	"Exit status: 0 clean, 1 mismatches found, 3 database error.\n",
+    "verify",
+    "usage: scamdex verify\n",
+    "Recompute every identifier summary, the account index and the filter\n"
+    "from the reports and compare them with what is stored. Prints each\n"
+    "mismatch.\n"
+    "\n"
+    "  -h, --help        this help\n"
+    "\n"
+    "Exit status: 0 clean, 1 mismatches found, 3 database error.\n",
 };
 
 static int on_mismatch(const char *message, void *arg)

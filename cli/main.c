@@ -17,29 +17,29 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"check", cmd_check, "check identifiers: has this been reported?"},
-	{"show", cmd_show, "an identifier's reports with full provenance"},
-	{"links", cmd_links, "identifiers connected through shared reports"},
-	{"stats", cmd_stats, "totals per kind, category, agency and month"},
-	{"report", cmd_report, "add one report"},
-	{"retract", cmd_retract, "withdraw a report"},
-	{"dispute", cmd_dispute, "mark a report disputed"},
-	{"resolve", cmd_resolve, "close a dispute (the report stands)"},
-	{"allow", cmd_allow, "mark an identifier official"},
-	{"disallow", cmd_disallow, "remove the official mark"},
-	{"verify", cmd_verify, "recompute every summary and compare"},
-	{"normalize", cmd_normalize, "print the canonical form of identifiers"},
+    {"check", cmd_check, "check identifiers: has this been reported?"},
+    {"show", cmd_show, "an identifier's reports with full provenance"},
+    {"links", cmd_links, "identifiers connected through shared reports"},
+    {"stats", cmd_stats, "totals per kind, category, agency and month"},
+    {"report", cmd_report, "add one report"},
+    {"retract", cmd_retract, "withdraw a report"},
+    {"dispute", cmd_dispute, "mark a report disputed"},
+    {"resolve", cmd_resolve, "close a dispute (the report stands)"},
+    {"allow", cmd_allow, "mark an identifier official"},
+    {"disallow", cmd_disallow, "remove the official mark"},
+    {"verify", cmd_verify, "recompute every summary and compare"},
+    {"normalize", cmd_normalize, "print the canonical form of identifiers"},
 };
 
-static const char usage_line[] =
-	"usage: scamdex [--db DIR] COMMAND [ARGS...]\n"
-	"       scamdex --help | --version\n";
+static const char usage_line[] = "usage: scamdex [--db DIR] COMMAND [ARGS...]\n"
+				 "       scamdex --help | --version\n";
 
 static void usage(FILE *f)
 {
 	fprintf(f, "%s\ncommands:\n", usage_line);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
 	fprintf(f, "\noptions:\n"
 		   "  --db DIR   the database (default: $SCAMDEX_DB, else "
 		   "$XDG_DATA_HOME/scamdex,\n"
@@ -69,8 +69,10 @@ static int finish(int status)
 int main(int argc, char **argv)
 {
 	if (sdx_version() != SDX_VERSION_NUMBER) {
-		fprintf(stderr, "scamdex: built for libscamdex %s but running "
-				"with %s\n", SDX_VERSION_STRING, sdx_version_string());
+		fprintf(stderr,
+			"scamdex: built for libscamdex %s but running "
+			"with %s\n",
+			SDX_VERSION_STRING, sdx_version_string());
 		return EXIT_SYSTEM;
 	}
 	int i = 1;

@@ -24,9 +24,9 @@ int cli_color(void)
 const char *cli_c(enum cli_color_code c)
 {
 	static const char *const seq[] = {
-		[CLI_RED] = "\033[1;31m",    [CLI_GREEN] = "\033[1;32m",
-		[CLI_YELLOW] = "\033[33m",   [CLI_MAGENTA] = "\033[35m",
-		[CLI_BOLD] = "\033[1m",      [CLI_DIM] = "\033[2m",
+	    [CLI_RED] = "\033[1;31m",  [CLI_GREEN] = "\033[1;32m",
+	    [CLI_YELLOW] = "\033[33m", [CLI_MAGENTA] = "\033[35m",
+	    [CLI_BOLD] = "\033[1m",    [CLI_DIM] = "\033[2m",
 	};
 	return cli_color() ? seq[c] : "";
 }
@@ -148,9 +148,15 @@ int cli_buf_json_str(struct cli_buf *b, const char *s, size_t n)
 		} else if (c < 0x20) {
 			*o++ = '\\';
 			switch (c) {
-			case '\n': *o++ = 'n'; break;
-			case '\r': *o++ = 'r'; break;
-			case '\t': *o++ = 't'; break;
+			case '\n':
+				*o++ = 'n';
+				break;
+			case '\r':
+				*o++ = 'r';
+				break;
+			case '\t':
+				*o++ = 't';
+				break;
 			default:
 				memcpy(o, "u00", 3);
 				o += 3;
@@ -180,8 +186,8 @@ int cli_buf_csv_field(struct cli_buf *b, const char *s, size_t n)
 {
 	int quote = 0;
 	for (size_t i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
-			s[i] == '\n';
+		quote =
+		    s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
 	if (!quote)
 		return cli_buf_put(b, s, n);
 	/* libcsv writes the quoted, quote-doubled form (at most 2n+2) */

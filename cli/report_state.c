@@ -10,9 +10,8 @@ int cli_report_state(const struct cli_cmd *cmd, int which, int argc,
 		     char **argv)
 {
 	static const struct cli_opt opts[] = {
-		{"reason", 1, O_REASON}, {"note", 1, O_NOTE},
-		{"by", 1, O_BY},         {"date", 1, O_DATE},
-		{NULL, 0, 0},
+	    {"reason", 1, O_REASON}, {"note", 1, O_NOTE}, {"by", 1, O_BY},
+	    {"date", 1, O_DATE},     {NULL, 0, 0},
 	};
 	/* retract takes --reason, dispute and resolve --note; each also
 	 * accepts the other spelling */
@@ -30,8 +29,8 @@ int cli_report_state(const struct cli_cmd *cmd, int which, int argc,
 		case CLI_ARG_POS:
 			if (hex)
 				return cli_usage_error(
-					cmd, "one REPORT_ID only; extra '%s'",
-					p.val);
+				    cmd, "one REPORT_ID only; extra '%s'",
+				    p.val);
 			hex = p.val;
 			break;
 		case O_REASON:
@@ -67,14 +66,14 @@ int cli_report_state(const struct cli_cmd *cmd, int which, int argc,
 	if (rc)
 		return rc;
 	static const char *const done[] = {
-		[CLI_STATE_RETRACT] = "retracted",
-		[CLI_STATE_DISPUTE] = "disputed",
-		[CLI_STATE_RESOLVE] = "resolved",
+	    [CLI_STATE_RETRACT] = "retracted",
+	    [CLI_STATE_DISPUTE] = "disputed",
+	    [CLI_STATE_RESOLVE] = "resolved",
 	};
 	static const char *const already[] = {
-		[CLI_STATE_RETRACT] = "was already retracted",
-		[CLI_STATE_DISPUTE] = "is already disputed",
-		[CLI_STATE_RESOLVE] = "is not disputed",
+	    [CLI_STATE_RETRACT] = "was already retracted",
+	    [CLI_STATE_DISPUTE] = "is already disputed",
+	    [CLI_STATE_RESOLVE] = "is not disputed",
 	};
 	if (which == CLI_STATE_RETRACT)
 		rc = sdx_report_retract(db, id, note, by, date);
