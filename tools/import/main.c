@@ -29,12 +29,13 @@
  * a batch's reports until the commit: both grow with the batch, the
  * first with the database too (reports land all over a large tree). So
  * the batch size adapts: it starts at BATCH_START, doubles while the
- * memory after a commit stays under ANON_MAX / 2, and halves when a commit
- * pushes it past ANON_MAX; never above --batch. A batch is also committed
+ * memory after a commit stays under ANON_MAX / 2, grows by a quarter up
+ * to ANON_MAX, and halves when a commit takes it past ANON_MAX (and for
+ * every ANON_STEP more); never above --batch. A batch is also committed
  * early if, while rows are added, the memory passes ANON_MAX and grows by
  * a quarter of it beyond what the commits left (checked every ANON_EVERY
  * rows). */
-#define ANON_MAX ((size_t)160 << 20)
+#define ANON_MAX ((size_t)144 << 20)
 #define ANON_EVERY 256
 static size_t anon_bytes(void);
 
@@ -46,6 +47,7 @@ struct importer {
 	size_t batch_size, in_batch; /* --batch, rows in the open batch */
 	size_t batch_cur;            /* the adaptive size, <= batch_size */
 	size_t anon_high;            /* highest memory seen after a commit */
+	size_t anon_mark;            /* memory at the last halving, 0: none */
 	uint64_t read, accepted, duplicate, rejected;
 	uint64_t pend_accepted, pend_duplicate; /* in the open batch */
 	size_t last_line;
@@ -119,23 +121,27 @@ static int over_memory(const struct importer *imp)
 	return anon > ANON_MAX && anon > imp->anon_high + ANON_MAX / 4;
 }
 
-/* After a commit: size the next batch (see ANON_MAX). */
+/* After a commit: size the next batch (see ANON_MAX). Past the bound,
+ * every further ANON_STEP the memory takes halves the batch: the pages
+ * LMDB keeps grow with the batch and, slowly, with the database. */
+#define ANON_STEP ((size_t)8 << 20)
 static void adapt(struct importer *imp)
 {
-	size_t anon = anon_bytes();
+	size_t anon = anon_bytes(), b = imp->batch_cur;
 
 	if (anon == 0)
 		return;
-	if (anon > ANON_MAX && anon > imp->anon_high)
-		imp->batch_cur = imp->batch_cur / 2 > BATCH_MIN
-					 ? imp->batch_cur / 2
-					 : BATCH_MIN;
-	else if (anon < ANON_MAX / 2)
-		imp->batch_cur = imp->batch_cur * 2 < imp->batch_size
-					 ? imp->batch_cur * 2
-					 : imp->batch_size;
-	if (imp->batch_cur > imp->batch_size)
-		imp->batch_cur = imp->batch_size;
+	if (anon > ANON_MAX) {
+		if (imp->anon_mark == 0 || anon > imp->anon_mark + ANON_STEP) {
+			b = b / 2 > BATCH_MIN ? b / 2 : BATCH_MIN;
+			imp->anon_mark = anon;
+		}
+	} else if (anon < ANON_MAX / 2) {
+		b *= 2;
+	} else if (imp->anon_mark == 0) {
+		b += b / 4;
+	}
+	imp->batch_cur = b < imp->batch_size ? b : imp->batch_size;
 	if (anon > imp->anon_high)
 		imp->anon_high = anon;
 }
