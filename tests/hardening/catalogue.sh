@@ -49,13 +49,15 @@ while IFS= read -r line || [ -n "$line" ]; do
 	# FILE | COMMAND | EXIT | OUTPUT | DB [| bug: TEXT]
 	IFS=$'\x1f' read -r file cmd want_rc want_out want_db bug < <(printf '%s' "$line" |
 		awk -F ' [|] ' '{ printf "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\n", $1, $2, $3, $4, $5, $6 }')
-	if [[ $file == @* ]]; then
+	if [ "$file" = - ]; then
+		input=/dev/null
+	elif [[ $file == @* ]]; then
 		input=$tmp/in/${file#@}
 	else
 		input=$tmp/work/$file
 		cp "$src/fixtures/bad/$file" "$input" 2>/dev/null
 	fi
-	if [ ! -f "$input" ]; then
+	if [ ! -e "$input" ]; then
 		not_ok "$file: input missing"
 		continue
 	fi
