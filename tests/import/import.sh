@@ -137,6 +137,12 @@ if [ "$rc" -eq 0 ] && identity; then ok "generated JSONL: $(last)"; else not_ok 
 same "CSV and JSONL of the same reports: the same summaries" "$tmp/c1" "$tmp/c2"
 if [ -s "$tmp/c1" ] && ! grep -v ' verdict=reported ' "$tmp/c1" >"$tmp/bad-hits"; then
 	ok "every generated identifier is found ($(wc -l <"$tmp/c1") look-ups)"; else not_ok "hits" "$tmp/bad-hits"; fi
+"$gen" --reports "$(wc -l <"$tmp/reports.tsv")" --seed 7 --lang vi --excel -o "$tmp/vi.csv"
+run "$tmp/g3" "$tmp/vi.csv"
+"$imptool" checks "$tmp/g3" "$tmp/hits.keys" >"$tmp/c3"
+if [ "$rc" -eq 0 ] && identity && cmp -s "$tmp/c1" "$tmp/c3"; then
+	ok "generated Excel CSV (Vietnamese headers, BOM, CRLF): the same summaries"
+else not_ok "generated Vietnamese Excel CSV" "$tmp/err"; fi
 "$imptool" checks "$tmp/g1" "$tmp/miss.keys" >"$tmp/m1"
 if [ -s "$tmp/m1" ] && ! grep -v ' verdict=unknown ' "$tmp/m1" >"$tmp/bad-miss"; then
 	ok "no never-reported identifier is found"; else not_ok "misses" "$tmp/bad-miss"; fi
