@@ -4,7 +4,8 @@
 #     clear message, nothing changes;
 #  2. a corrupted data.mdb (junk, truncated, meta pages zeroed, a page
 #     garbled): scamdex says so, refuses to write, never crashes, and the
-#     file is left as it was;
+#     file is left as it was; one damaged record (a newer schema, an
+#     entity summary, a report, an operation): no crash, verify fails;
 #  3. a full disk (a 1 MiB tmpfs, or RLIMIT_FSIZE where mounting is not
 #     allowed): the import fails clearly, what was committed stays, verify
 #     passes;
@@ -164,6 +165,51 @@ for how in junk truncated meta-zeroed page-garbled; do
 		"exits $rc1/$rc2/$rc3/$rc4" "check: $(err_of "$tmp/c1")" "report: $(err_of "$tmp/c2")" \
 		"verify: $(err_of "$tmp/c3")" "import: $(err_of "$tmp/c4")"
 	check "corrupted ($how): data.mdb left as it was" "$([ "$sum_before" = "$sum_after" ] && echo 0 || echo 1)"
+done
+
+# ---------- 2b. one damaged record in a valid LMDB file ----------
+dbpoke=$build/tests/hardening/dbpoke
+hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+# damage NAME SUBDB KEY VALUE: a copy of the seed with one record changed
+damage() {
+	local d=$tmp/damaged-$1
+	cp -r "$seed" "$d" && "$dbpoke" "$d" "$2" "$3" "$4" >&2 && echo "$d"
+}
+ent_key=01$(hexof +84385551234) # the phone of the first demo rows
+for spec in "schema meta $(hexof schema) 0200000000000000" \
+	"entity entity $ent_key abcdef" \
+	"report report first a1" \
+	"oplog oplog first ff"; do
+	read -r name sub key val <<<"$spec"
+	d=$(damage "$name" "$sub" "$key" "$val") || { not_ok "damaged $name record: make it"; continue; }
+	run "$tmp/d1" scamdex --db "$d" check "$phone"
+	rc1=$rc
+	run "$tmp/d2" scamdex --db "$d" stats
+	rc2=$rc
+	run "$tmp/d3" scamdex --db "$d" verify
+	rc3=$rc
+	run "$tmp/d4" scamdex --db "$d" links --depth 3 "$phone"
+	rc4=$rc
+	run "$tmp/d5" scamdex-sync --db "$d" status
+	rc5=$rc
+	st=0
+	for r in $rc1 $rc2 $rc3 $rc4 $rc5; do sane "$r" || st=1; done
+	[ "$rc3" -ne 0 ] || st=1 # verify must not pass a damaged database
+	case $name in
+	schema)
+		# a newer schema: nothing reads or writes it
+		for r in $rc1 $rc2 $rc3 $rc4; do [ "$r" -eq 3 ] || st=1; done
+		grep -q SDX_ESCHEMA "$tmp/d1.err" || st=1
+		;;
+	entity)
+		# the damaged summary is the one checked: say so
+		[ "$rc1" -eq 3 ] && grep -q SDX_ECORRUPT "$tmp/d1.err" || st=1
+		;;
+	esac
+	check "damaged $name record: no crash, verify fails (exits $rc1/$rc2/$rc3/$rc4/$rc5)" "$st" \
+		"check: $(err_of "$tmp/d1")" "stats: $(err_of "$tmp/d2")" \
+		"verify: $(head -c 300 "$tmp/d3.out" | tr '\n' ' ') $(err_of "$tmp/d3")" \
+		"links: $(err_of "$tmp/d4")" "status: $(err_of "$tmp/d5")"
 done
 
 # ---------- 3. full disk ----------
