@@ -278,9 +278,10 @@ half=$((rows / 2))
 # the database exists first (one row), then both import at once
 head -n 2 "$demo" >"$tmp/first.csv"
 scamdex-import --db "$two" "$tmp/first.csv" </dev/null >/dev/null 2>&1
-( scamdex-import --db "$two" "$tmp/a.csv" </dev/null >"$tmp/ia.out" 2>"$tmp/ia.err"; echo $? >"$tmp/ia.rc" ) &
+# --batch 1: a transaction per row, so that the two writers interleave
+( scamdex-import --db "$two" --batch 1 "$tmp/a.csv" </dev/null >"$tmp/ia.out" 2>"$tmp/ia.err"; echo $? >"$tmp/ia.rc" ) &
 pa=$!
-( scamdex-import --db "$two" "$tmp/b.csv" </dev/null >"$tmp/ib.out" 2>"$tmp/ib.err"; echo $? >"$tmp/ib.rc" ) &
+( scamdex-import --db "$two" --batch 1 "$tmp/b.csv" </dev/null >"$tmp/ib.out" 2>"$tmp/ib.err"; echo $? >"$tmp/ib.rc" ) &
 pb=$!
 wait "$pa" "$pb"
 ra=$(cat "$tmp/ia.rc") rb=$(cat "$tmp/ib.rc")
