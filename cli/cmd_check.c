@@ -452,7 +452,8 @@ static int bank_view(struct ctx *c, sdx_check_result *r)
 	return 0;
 }
 
-/* Check one input; -1 on a database or write error (message printed). */
+/* Check one input; -1 on a database error (message printed) or a write
+ * error (reported by main at exit). */
 static int check_one(struct ctx *c, const char *in, size_t len)
 {
 	sdx_check_result r;
@@ -487,11 +488,9 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 		fprintf(stderr, "scamdex check: %s\n", sdx_strerror(rc));
 		return -1;
 	}
-	if ((c->out.len >= FLUSH_AT || c->interactive) && flush_out(c) != 0) {
-		fprintf(stderr, "scamdex check: write error: %s\n",
-			strerror(errno));
+	/* a write error is reported once, by main, at exit */
+	if ((c->out.len >= FLUSH_AT || c->interactive) && flush_out(c) != 0)
 		return -1;
-	}
 	return 0;
 }
 
@@ -628,11 +627,8 @@ int cmd_check(int argc, char **argv)
 	} else {
 		rc = check_stdin(&c);
 	}
-	if (rc == 0 && flush_out(&c) != 0) {
-		fprintf(stderr, "scamdex check: write error: %s\n",
-			strerror(errno));
-		rc = -1;
-	}
+	if (rc == 0 && flush_out(&c) != 0)
+		rc = -1; /* main reports the write error */
 	cli_buf_free(&c.out);
 	sdx_db_close(c.db);
 	return rc ? EXIT_SYSTEM : c.status;
