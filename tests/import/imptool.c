@@ -99,8 +99,8 @@ static int each_key(sdx_db *db, const char *path, int show)
 			       sdx_kind_name(kind), c.canonical,
 			       sdx_verdict_name(c.verdict),
 			       sdx_grade_name(c.grade), c.reports, c.retracted,
-			       c.agencies, c.categories, first, last,
-			       c.last_3d, c.last_30d, c.last_6m,
+			       c.agencies, c.categories, first, last, c.last_3d,
+			       c.last_30d, c.last_6m,
 			       sdx_confirmation_name(c.confirmation), c.flags);
 		}
 	}

@@ -59,12 +59,21 @@ static int64_t amount(const char *s)
 
 Test(vocab, category_names)
 {
-	static const char *names[SDX_CAT_COUNT] = {
-		"none", "extortion", "impersonation_police",
-		"impersonation_journalist", "impersonation_detective",
-		"impersonation_bank", "impersonation_official", "investment",
-		"romance", "job", "loan", "shopping", "phishing", "malware",
-		"other"};
+	static const char *names[SDX_CAT_COUNT] = {"none",
+						   "extortion",
+						   "impersonation_police",
+						   "impersonation_journalist",
+						   "impersonation_detective",
+						   "impersonation_bank",
+						   "impersonation_official",
+						   "investment",
+						   "romance",
+						   "job",
+						   "loan",
+						   "shopping",
+						   "phishing",
+						   "malware",
+						   "other"};
 	for (int i = 0; i < SDX_CAT_COUNT; i++) {
 		char num[8];
 		cr_assert_str_eq(sdx_category_name(i), names[i]);
@@ -78,8 +87,7 @@ Test(vocab, category_names)
 	cr_assert_str_eq(sdx_category_name(SDX_CAT_COUNT), "?");
 	cr_assert_str_eq(sdx_category_name(-1), "?");
 	cr_assert_str_eq(sdx_category_label_vi(99), "?");
-	cr_assert_str_eq(sdx_category_label_vi(SDX_CAT_EXTORTION),
-			 "Tống tiền");
+	cr_assert_str_eq(sdx_category_label_vi(SDX_CAT_EXTORTION), "Tống tiền");
 }
 
 Test(vocab, category_labels)
@@ -93,8 +101,7 @@ Test(vocab, category_labels)
 	cr_assert_eq(cat("Impersonation Police"), SDX_CAT_IMPERSONATE_POLICE);
 	cr_assert_eq(cat("Giả danh công an"), SDX_CAT_IMPERSONATE_POLICE);
 	cr_assert_eq(cat("giả mạo công an"), SDX_CAT_IMPERSONATE_POLICE);
-	cr_assert_eq(cat("Giả danh nhà báo"),
-		     SDX_CAT_IMPERSONATE_JOURNALIST);
+	cr_assert_eq(cat("Giả danh nhà báo"), SDX_CAT_IMPERSONATE_JOURNALIST);
 	cr_assert_eq(cat("Giả danh thám tử"), SDX_CAT_IMPERSONATE_DETECTIVE);
 	cr_assert_eq(cat("Giả danh ngân hàng"), SDX_CAT_IMPERSONATE_BANK);
 	cr_assert_eq(cat("Giả danh cơ quan nhà nước"),
@@ -120,8 +127,8 @@ Test(vocab, category_labels)
 Test(vocab, channels)
 {
 	static const char *names[SDX_CHAN_COUNT] = {
-		"none", "call", "sms", "zalo", "viber", "messenger",
-		"telegram", "facebook", "email", "web", "in_person", "other"};
+	    "none",	"call",	    "sms",   "zalo", "viber",	  "messenger",
+	    "telegram", "facebook", "email", "web",  "in_person", "other"};
 	for (int i = 0; i < SDX_CHAN_COUNT; i++) {
 		char num[8];
 		cr_assert_str_eq(sdx_channel_name(i), names[i]);
@@ -153,8 +160,8 @@ Test(vocab, channels)
 
 Test(vocab, roles_confirmation_audience)
 {
-	static const char *rnames[SDX_ROLE_COUNT] = {
-		"none", "caller", "payee", "chat", "link", "other"};
+	static const char *rnames[SDX_ROLE_COUNT] = {"none", "caller", "payee",
+						     "chat", "link",   "other"};
 	for (int i = 0; i < SDX_ROLE_COUNT; i++) {
 		cr_assert_str_eq(sdx_role_name(i), rnames[i]);
 		cr_assert_eq(role(rnames[i]), i);

@@ -60,10 +60,9 @@ static uint64_t permute(uint64_t i, uint64_t m)
 }
 
 static const char *const prefixes[] = {
-	"032", "033", "034", "035", "036", "037", "038", "039", "070",
-	"076", "077", "078", "079", "081", "082", "083", "084", "085",
-	"086", "088", "089", "090", "091", "093", "094", "096", "097",
-	"098", "056", "058",
+    "032", "033", "034", "035", "036", "037", "038", "039", "070", "076",
+    "077", "078", "079", "081", "082", "083", "084", "085", "086", "088",
+    "089", "090", "091", "093", "094", "096", "097", "098", "056", "058",
 };
 #define NPREFIX (sizeof prefixes / sizeof prefixes[0])
 #define PHONE_SPACE ((uint64_t)NPREFIX * 10000000ull)
@@ -72,28 +71,38 @@ static const struct bank {
 	const char *bin, *name, *code, *acct_prefix;
 	int acct_digits; /* varying digits after the prefix */
 } banks[] = {
-	{"970436", "Vietcombank", "VCB", "00110", 8},
-	{"970415", "VietinBank", "ICB", "1010", 8},
-	{"970418", "BIDV", "BIDV", "21", 8},
-	{"970405", "Agribank", "VBA", "1500", 9},
-	{"970407", "Techcombank", "TCB", "19033", 9},
-	{"970422", "MB Bank", "MB", "0", 9},
-	{"970432", "VPBank", "VPB", "", 9},
-	{"970416", "ACB", "ACB", "", 9},
-	{"970403", "Sacombank", "STB", "0601", 8},
-	{"970423", "TPBank", "TPB", "0", 9},
-	{"970437", "HDBank", "HDB", "0040", 8},
-	{"970441", "VIB", "VIB", "", 9},
+    {"970436", "Vietcombank", "VCB", "00110", 8},
+    {"970415", "VietinBank", "ICB", "1010", 8},
+    {"970418", "BIDV", "BIDV", "21", 8},
+    {"970405", "Agribank", "VBA", "1500", 9},
+    {"970407", "Techcombank", "TCB", "19033", 9},
+    {"970422", "MB Bank", "MB", "0", 9},
+    {"970432", "VPBank", "VPB", "", 9},
+    {"970416", "ACB", "ACB", "", 9},
+    {"970403", "Sacombank", "STB", "0601", 8},
+    {"970423", "TPBank", "TPB", "0", 9},
+    {"970437", "HDBank", "HDB", "0040", 8},
+    {"970441", "VIB", "VIB", "", 9},
 };
 #define NBANK (sizeof banks / sizeof banks[0])
 #define BANK_SPACE ((uint64_t)NBANK * 100000000ull)
 
 static const char *const agencies[] = {
-	"Công an tỉnh Phú Thọ", "Công an TP Hà Nội", "Công an TP Hồ Chí Minh",
-	"Công an tỉnh Nghệ An", "Công an TP Đà Nẵng", "Công an tỉnh Lâm Đồng",
-	"Công an tỉnh Bắc Ninh", "Công an TP Cần Thơ", "Vietcombank",
-	"Techcombank", "BIDV", "MB Bank", "Cục An toàn thông tin",
-	"Công an tỉnh Quảng Ninh", "Công an tỉnh Thanh Hóa",
+    "Công an tỉnh Phú Thọ",
+    "Công an TP Hà Nội",
+    "Công an TP Hồ Chí Minh",
+    "Công an tỉnh Nghệ An",
+    "Công an TP Đà Nẵng",
+    "Công an tỉnh Lâm Đồng",
+    "Công an tỉnh Bắc Ninh",
+    "Công an TP Cần Thơ",
+    "Vietcombank",
+    "Techcombank",
+    "BIDV",
+    "MB Bank",
+    "Cục An toàn thông tin",
+    "Công an tỉnh Quảng Ninh",
+    "Công an tỉnh Thanh Hóa",
 };
 #define NAGENCY (sizeof agencies / sizeof agencies[0])
 
@@ -101,42 +110,43 @@ static const char *const units[] = {"PA05", "PC02", "PA04", "PC01"};
 
 /* category written as the number, the machine name or a label */
 static const char *const categories[][3] = {
-	{"1", "extortion", "Tống tiền"},
-	{"2", "impersonation_police", "Giả danh công an"},
-	{"3", "impersonation_journalist", "Giả danh nhà báo"},
-	{"4", "impersonation_detective", "Giả danh thám tử"},
-	{"5", "impersonation_bank", "Giả danh ngân hàng"},
-	{"6", "impersonation_official", "Giả danh cơ quan nhà nước"},
-	{"7", "investment", "Lừa đảo đầu tư"},
-	{"8", "romance", "Lừa đảo tình cảm"},
-	{"9", "job", "Lừa đảo việc làm"},
-	{"10", "loan", "Lừa đảo cho vay"},
-	{"11", "shopping", "Lừa đảo mua bán trực tuyến"},
-	{"12", "phishing", "Lừa đảo qua đường link giả mạo"},
-	{"13", "malware", "Phần mềm độc hại"},
-	{"14", "other", "Khác"},
+    {"1", "extortion", "Tống tiền"},
+    {"2", "impersonation_police", "Giả danh công an"},
+    {"3", "impersonation_journalist", "Giả danh nhà báo"},
+    {"4", "impersonation_detective", "Giả danh thám tử"},
+    {"5", "impersonation_bank", "Giả danh ngân hàng"},
+    {"6", "impersonation_official", "Giả danh cơ quan nhà nước"},
+    {"7", "investment", "Lừa đảo đầu tư"},
+    {"8", "romance", "Lừa đảo tình cảm"},
+    {"9", "job", "Lừa đảo việc làm"},
+    {"10", "loan", "Lừa đảo cho vay"},
+    {"11", "shopping", "Lừa đảo mua bán trực tuyến"},
+    {"12", "phishing", "Lừa đảo qua đường link giả mạo"},
+    {"13", "malware", "Phần mềm độc hại"},
+    {"14", "other", "Khác"},
 };
 static const char *const channels[][2] = {
-	{"call", "Cuộc gọi"}, {"sms", "Tin nhắn SMS"}, {"zalo", "Zalo"},
-	{"viber", "Viber"},   {"messenger", "Messenger"},
-	{"telegram", "Telegram"}, {"facebook", "Facebook"},
-	{"email", "Thư điện tử"}, {"web", "Trang web"},
+    {"call", "Cuộc gọi"},	{"sms", "Tin nhắn SMS"},
+    {"zalo", "Zalo"},		{"viber", "Viber"},
+    {"messenger", "Messenger"}, {"telegram", "Telegram"},
+    {"facebook", "Facebook"},	{"email", "Thư điện tử"},
+    {"web", "Trang web"},
 };
 #define NCHANNEL (sizeof channels / sizeof channels[0])
 
 static const char *const narratives[] = {
-	"Đối tượng gọi điện xưng là cán bộ công an, yêu cầu chuyển tiền để "
-	"\"xác minh\" tài khoản.",
-	"Nạn nhân nhận video ghép mặt (deepfake), bị đe dọa phát tán nếu "
-	"không chuyển tiền.",
-	"Caller claimed to be a journalist, demanded money to remove an "
-	"article.",
-	"Mời đầu tư sàn ảo, lãi 30%/tháng, sau đó chặn liên lạc.",
-	"Tuyển cộng tác viên làm nhiệm vụ, nạp tiền trước, không rút được.",
-	"Gửi đường link giả mạo ngân hàng, yêu cầu nhập mã OTP.\nNạn nhân "
-	"mất toàn bộ số dư.",
-	"Xưng thám tử tư, nói có ảnh nhạy cảm, đòi 50 triệu đồng.",
-	"",
+    "Đối tượng gọi điện xưng là cán bộ công an, yêu cầu chuyển tiền để "
+    "\"xác minh\" tài khoản.",
+    "Nạn nhân nhận video ghép mặt (deepfake), bị đe dọa phát tán nếu "
+    "không chuyển tiền.",
+    "Caller claimed to be a journalist, demanded money to remove an "
+    "article.",
+    "Mời đầu tư sàn ảo, lãi 30%/tháng, sau đó chặn liên lạc.",
+    "Tuyển cộng tác viên làm nhiệm vụ, nạp tiền trước, không rút được.",
+    "Gửi đường link giả mạo ngân hàng, yêu cầu nhập mã OTP.\nNạn nhân "
+    "mất toàn bộ số dư.",
+    "Xưng thám tử tư, nói có ảnh nhạy cảm, đòi 50 triệu đồng.",
+    "",
 };
 #define NNARR (sizeof narratives / sizeof narratives[0])
 
@@ -162,24 +172,24 @@ static const struct bank *bank_of(uint64_t i, char *acct, size_t size)
 	const struct bank *b = &banks[x / 100000000ull];
 	uint64_t a = x % 100000000ull;
 	/* 8 varying digits, zero-padded to the bank's width */
-	snprintf(acct, size, "%s%0*" PRIu64, b->acct_prefix, b->acct_digits,
-		 a);
+	snprintf(acct, size, "%s%0*" PRIu64, b->acct_prefix, b->acct_digits, a);
 	return b;
 }
 
 static const char *const platforms[] = {"telegram", "zalo", "facebook"};
 
-static const char *handle_of(uint64_t i, char *name, size_t size,
-			     char *canon, size_t csize)
+static const char *handle_of(uint64_t i, char *name, size_t size, char *canon,
+			     size_t csize)
 {
 	uint64_t x = permute(i, 1ull << 40);
 	const char *p = platforms[i % 3];
 	static const char *const stems[] = {"thamtu", "nhabao", "hotro",
-					    "canbo", "dautu", "tuyendung"};
+					    "canbo",  "dautu",	"tuyendung"};
 	if (i % 3 == 1) /* zalo: the number of the account */
 		phone_of(i + 1000000000ull, name, size);
 	else if (i % 3 == 2) /* facebook numeric profile */
-		snprintf(name, size, "1000%011" PRIu64, (uint64_t)(x % 100000000000u));
+		snprintf(name, size, "1000%011" PRIu64,
+			 (uint64_t)(x % 100000000000u));
 	else
 		snprintf(name, size, "%s_%" PRIx64, stems[x % 6], x);
 	if (i % 3 == 1)
@@ -192,10 +202,9 @@ static const char *handle_of(uint64_t i, char *name, size_t size,
 static void domain_of(uint64_t i, char *buf, size_t size)
 {
 	static const char *const stems[] = {
-		"vietcombank-xac-thuc", "bocongan-gov", "hoantien-online",
-		"dautu-vang", "tuyendung-shopee", "vaytien-nhanh"};
-	static const char *const tlds[] = {"com", "net", "top", "xyz",
-					   "vn"};
+	    "vietcombank-xac-thuc", "bocongan-gov",	"hoantien-online",
+	    "dautu-vang",	    "tuyendung-shopee", "vaytien-nhanh"};
+	static const char *const tlds[] = {"com", "net", "top", "xyz", "vn"};
 	uint64_t x = permute(i, 1ull << 40);
 	snprintf(buf, size, "%s-%" PRIx64 ".%s", stems[x % 6], x,
 		 tlds[(x >> 8) % 5]);
@@ -278,8 +287,7 @@ struct report {
 	const char *narrative;
 };
 
-static void add_key(struct report *rep, char kind, const char *a,
-		    const char *b)
+static void add_key(struct report *rep, char kind, const char *a, const char *b)
 {
 	char buf[sizeof rep->keys[0].canon];
 
@@ -312,11 +320,11 @@ static void make_report(const struct gen *g, uint64_t j, struct report *rep)
 			add_key(rep, '1', "+84", ph + 1);
 		} else if (pick < 80) {
 			const struct bank *b =
-				bank_of(skewed(&r, g->pool_bank), rep->account,
-					sizeof rep->account);
+			    bank_of(skewed(&r, g->pool_bank), rep->account,
+				    sizeof rep->account);
 			unsigned form = (unsigned)below(&r, 3);
 			snprintf(rep->bank, sizeof rep->bank, "%s",
-				 form == 0 ? b->name
+				 form == 0   ? b->name
 				 : form == 1 ? b->code
 					     : b->bin);
 			snprintf(rep->bin, sizeof rep->bin, "%s", b->bin);
@@ -341,8 +349,8 @@ static void make_report(const struct gen *g, uint64_t j, struct report *rep)
 	}
 	snprintf(rep->agency, sizeof rep->agency, "%s",
 		 agencies[below(&r, NAGENCY)]);
-	snprintf(rep->case_ref, sizeof rep->case_ref,
-		 "%" PRIu64 "/CAT-%s", j + 1, units[below(&r, 4)]);
+	snprintf(rep->case_ref, sizeof rep->case_ref, "%" PRIu64 "/CAT-%s",
+		 j + 1, units[below(&r, 4)]);
 	int64_t inc = day0 + (int64_t)below(&r, 1277); /* to 2026-06-30 */
 	date_text(&r, inc, rep->incident, sizeof rep->incident);
 	if (below(&r, 4))
@@ -377,14 +385,15 @@ static void csv_field(FILE *out, const char *s, int first)
 }
 
 static const char *const header_en[] = {
-	"phone", "bank", "account", "handle", "platform", "url", "agency",
-	"case_ref", "incident_date", "received_date", "category", "channel",
-	"amount", "confirmation", "audience", "narrative"};
+    "phone",	     "bank",	      "account",  "handle",
+    "platform",	     "url",	      "agency",	  "case_ref",
+    "incident_date", "received_date", "category", "channel",
+    "amount",	     "confirmation",  "audience", "narrative"};
 static const char *const header_vi[] = {
-	"Số điện thoại", "Ngân hàng", "Số tài khoản", "Tài khoản chat",
-	"Nền tảng", "Đường link", "Đơn vị", "Số hồ sơ", "Ngày xảy ra",
-	"Ngày tiếp nhận", "Loại lừa đảo", "Kênh", "Số tiền", "Xác minh",
-	"Phạm vi", "Nội dung"};
+    "Số điện thoại", "Ngân hàng",      "Số tài khoản", "Tài khoản chat",
+    "Nền tảng",	     "Đường link",     "Đơn vị",       "Số hồ sơ",
+    "Ngày xảy ra",   "Ngày tiếp nhận", "Loại lừa đảo", "Kênh",
+    "Số tiền",	     "Xác minh",       "Phạm vi",      "Nội dung"};
 #define NCOLS (sizeof header_en / sizeof header_en[0])
 
 static void csv_header(const struct gen *g)
@@ -400,12 +409,13 @@ static void csv_report(const struct gen *g, const struct report *rep)
 {
 	char phones[64];
 	snprintf(phones, sizeof phones, "%s%s%s", rep->phone[0],
-		 rep->nphone > 1 ? "; " : "", rep->nphone > 1 ? rep->phone[1] : "");
+		 rep->nphone > 1 ? "; " : "",
+		 rep->nphone > 1 ? rep->phone[1] : "");
 	const char *f[NCOLS] = {
-		phones, rep->bank, rep->account, rep->handle, rep->platform,
-		rep->url, rep->agency, rep->case_ref, rep->incident,
-		rep->received, rep->category, rep->channel, rep->amount,
-		rep->confirmation, rep->audience, rep->narrative};
+	    phones,	   rep->bank,	      rep->account,  rep->handle,
+	    rep->platform, rep->url,	      rep->agency,   rep->case_ref,
+	    rep->incident, rep->received,     rep->category, rep->channel,
+	    rep->amount,   rep->confirmation, rep->audience, rep->narrative};
 	for (size_t i = 0; i < NCOLS; i++)
 		csv_field(g->out, f[i], i == 0);
 	fputs(g->eol, g->out);
@@ -462,8 +472,8 @@ static void jsonl_report(const struct gen *g, const struct report *rep)
 /* ---- checks and the benchmark data set ---- */
 
 /* A reported identifier: one key of a random generated report. */
-static void hit_key(const struct gen *g, struct rng *r, char *kind,
-		    char *canon, size_t size)
+static void hit_key(const struct gen *g, struct rng *r, char *kind, char *canon,
+		    size_t size)
 {
 	struct report rep;
 	make_report(g, below(r, g->reports), &rep);
@@ -480,22 +490,38 @@ static void miss_key(const struct gen *g, struct rng *r, char *kind,
 	char buf[64], acct[32];
 
 	switch (below(r, 20)) {
-	case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
-	case 8: case 9: {
-		uint64_t idx = k % (PHONE_SPACE - g->pool_phone) + g->pool_phone;
+	case 0:
+	case 1:
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 6:
+	case 7:
+	case 8:
+	case 9: {
+		uint64_t idx =
+		    k % (PHONE_SPACE - g->pool_phone) + g->pool_phone;
 		phone_of(idx, buf, sizeof buf);
 		*kind = '1';
 		snprintf(canon, size, "+84%s", buf + 1);
 		break;
 	}
-	case 10: case 11: case 12: case 13: case 14: case 15: {
+	case 10:
+	case 11:
+	case 12:
+	case 13:
+	case 14:
+	case 15: {
 		uint64_t idx = k % (BANK_SPACE - g->pool_bank) + g->pool_bank;
 		const struct bank *b = bank_of(idx, acct, sizeof acct);
 		*kind = '2';
 		snprintf(canon, size, "%s:%s", b->bin, acct);
 		break;
 	}
-	case 16: case 17: case 18: {
+	case 16:
+	case 17:
+	case 18: {
 		/* telegram names (i % 3 == 0) are all distinct */
 		uint64_t idx = g->pool_handle + k;
 		char c[96];
@@ -573,9 +599,10 @@ static int key_lists(const struct gen *g, const char *dir, const char *name,
 
 static void json_body(FILE *out, const struct report *rep)
 {
-	fprintf(out, "{\"agency\":\"%s\",\"case_ref\":\"%s\",\"incident_date\":"
-		     "\"%s\",\"category\":\"%s\",\"channel\":\"%s\","
-		     "\"amount\":\"%s\",\"confirmation\":\"%s\"}",
+	fprintf(out,
+		"{\"agency\":\"%s\",\"case_ref\":\"%s\",\"incident_date\":"
+		"\"%s\",\"category\":\"%s\",\"channel\":\"%s\","
+		"\"amount\":\"%s\",\"confirmation\":\"%s\"}",
 		rep->agency, rep->case_ref, rep->incident, rep->category,
 		rep->channel, rep->amount, rep->confirmation);
 }
@@ -636,13 +663,15 @@ static int dataset(struct gen *g, uint64_t n, const char *dir)
 		return -1;
 	g->out = NULL;
 	if (j != g->reports) {
-		fprintf(stderr, "scamdex-gen: internal: %" PRIu64
-				" reports, pools sized for %" PRIu64 "\n",
+		fprintf(stderr,
+			"scamdex-gen: internal: %" PRIu64
+			" reports, pools sized for %" PRIu64 "\n",
 			j, g->reports);
 		return -1;
 	}
 	uint64_t m = n < 1000000 ? n : 1000000;
-	return key_lists(g, dir, "hits", m, 1) | key_lists(g, dir, "miss", m, 0);
+	return key_lists(g, dir, "hits", m, 1) |
+	       key_lists(g, dir, "miss", m, 0);
 }
 
 static void usage(FILE *fp)
@@ -650,7 +679,8 @@ static void usage(FILE *fp)
 	fputs("usage: scamdex-gen --reports N [--seed S] [--format csv|jsonl] "
 	      "[--lang en|vi]\n"
 	      "                   [--excel] [--checks M] [-o FILE]\n"
-	      "       scamdex-gen --n N --out DIR [--seed S] [--format csv|jsonl]\n"
+	      "       scamdex-gen --n N --out DIR [--seed S] [--format "
+	      "csv|jsonl]\n"
 	      "Write N generated reports (or, with --checks, M identifiers "
 	      "to check, half\n"
 	      "of them reported in those N reports) to FILE or standard "
@@ -676,17 +706,17 @@ static int number(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"reports", required_argument, NULL, 'n'},
-		{"seed", required_argument, NULL, 's'},
-		{"format", required_argument, NULL, 'f'},
-		{"lang", required_argument, NULL, 'l'},
-		{"excel", no_argument, NULL, 'x'},
-		{"checks", required_argument, NULL, 'c'},
-		{"output", required_argument, NULL, 'o'},
-		{"n", required_argument, NULL, 'N'},
-		{"out", required_argument, NULL, 'O'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"reports", required_argument, NULL, 'n'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"lang", required_argument, NULL, 'l'},
+	    {"excel", no_argument, NULL, 'x'},
+	    {"checks", required_argument, NULL, 'c'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"n", required_argument, NULL, 'N'},
+	    {"out", required_argument, NULL, 'O'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct gen g = {.seed = 1, .eol = "\n"};
 	uint64_t nchecks = 0, nidents = 0;

@@ -21,10 +21,10 @@ struct csvin {
 	/* the record being parsed */
 	char raw[IMP_ROW_MAX + 1]; /* its original text */
 	size_t rawlen;
-	size_t line;       /* the line it starts on */
-	size_t cur;        /* the line being read */
-	size_t quotes;     /* '"' seen in it (parity finds its end) */
-	int overflow;      /* longer than IMP_ROW_MAX: skipping to its end */
+	size_t line;   /* the line it starts on */
+	size_t cur;    /* the line being read */
+	size_t quotes; /* '"' seen in it (parity finds its end) */
+	int overflow;  /* longer than IMP_ROW_MAX: skipping to its end */
 	char fields[IMP_ROW_MAX + IMP_FIELDS_MAX];
 	size_t fieldslen;
 	size_t nf;
@@ -61,7 +61,8 @@ static void on_field(void *s, size_t len, void *data)
 static void raw_trim(struct csvin *c, size_t *len)
 {
 	*len = c->rawlen;
-	while (*len > 0 && (c->raw[*len - 1] == '\n' || c->raw[*len - 1] == '\r'))
+	while (*len > 0 &&
+	       (c->raw[*len - 1] == '\n' || c->raw[*len - 1] == '\r'))
 		(*len)--;
 }
 
@@ -72,7 +73,8 @@ static int header(struct csvin *c)
 	int idents = 0;
 
 	if (c->too_many_fields) {
-		fprintf(stderr, "scamdex-import: %s:%zu: more than %d columns\n",
+		fprintf(stderr,
+			"scamdex-import: %s:%zu: more than %d columns\n",
 			c->name, c->line, IMP_FIELDS_MAX);
 		return IMP_EUSAGE;
 	}
@@ -82,16 +84,18 @@ static int header(struct csvin *c)
 		int col = colmap_lookup(m, h, c->len[i]);
 		c->col[i] = col;
 		if (col == COL_NONE) {
-			fprintf(stderr,
-				"scamdex-import: %s:%zu: ignoring column '%.*s' "
-				"(name it with --map)\n",
-				c->name, c->line, (int)c->len[i], h);
+			fprintf(
+			    stderr,
+			    "scamdex-import: %s:%zu: ignoring column '%.*s' "
+			    "(name it with --map)\n",
+			    c->name, c->line, (int)c->len[i], h);
 			continue;
 		}
 		if (seen[col] && !column_repeats(col)) {
-			fprintf(stderr,
-				"scamdex-import: %s:%zu: two columns for '%s'\n",
-				c->name, c->line, column_name(col));
+			fprintf(
+			    stderr,
+			    "scamdex-import: %s:%zu: two columns for '%s'\n",
+			    c->name, c->line, column_name(col));
 			return IMP_EUSAGE;
 		}
 		seen[col] = 1;
@@ -337,8 +341,8 @@ int csv_put_field(FILE *fp, const char *s, size_t len)
 {
 	int quote = 0;
 	for (size_t i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' ||
-			s[i] == '\r';
+		quote =
+		    s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
 	if (!quote)
 		return fwrite(s, 1, len, fp) == len ? 0 : SDX_EIO;
 	return csv_fwrite(fp, s, len) == 0 ? 0 : SDX_EIO;

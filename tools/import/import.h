@@ -14,13 +14,13 @@
 #include <scamdex/scamdex.h>
 
 /* Bounds on input: longer rows and lines are rejected, never buffered. */
-#define IMP_ROW_MAX 65536    /* bytes of one CSV record or JSONL line */
-#define IMP_FIELDS_MAX 64    /* fields of one CSV record */
-#define IMP_CELLS_MAX 16     /* values of one column in one row */
+#define IMP_ROW_MAX 65536 /* bytes of one CSV record or JSONL line */
+#define IMP_FIELDS_MAX 64 /* fields of one CSV record */
+#define IMP_CELLS_MAX 16  /* values of one column in one row */
 #define IMP_REASON_MAX 200
 
 enum column {
-	COL_NONE = -1, /* an unknown header: ignored, with a warning */
+	COL_NONE = -1,	/* an unknown header: ignored, with a warning */
 	COL_IGNORE = 0, /* ignored on purpose (--map h=ignore) */
 	COL_PHONE,
 	COL_BANK,

@@ -80,8 +80,8 @@ static int add_value(struct jsonin *j, int col, json_t *v, const char **why)
 			*why = "too many values";
 			return -1;
 		}
-		snprintf(j->nums[j->nnums], sizeof j->nums[0], "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
+		snprintf(j->nums[j->nnums], sizeof j->nums[0],
+			 "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		row_add(&j->row, col, j->nums[j->nnums],
 			strlen(j->nums[j->nnums]));
 		j->nnums++;
@@ -119,15 +119,14 @@ static int line_done(struct jsonin *j)
 
 	if (j->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		s += 3, len -= 3;
-	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == ' ' ||
-			   s[len - 1] == '\t'))
+	while (len > 0 &&
+	       (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	while (len > 0 && (*s == ' ' || *s == '\t'))
 		s++, len--;
 	if (len == 0)
 		return 0; /* blank lines are not rows */
-	obj = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-			 &err);
+	obj = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
 	if (!obj) {
 		snprintf(reason, sizeof reason, "invalid JSON: %s (column %d)",
 			 err.text, err.column);

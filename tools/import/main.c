@@ -45,9 +45,9 @@ struct importer {
 	sdx_db *db;
 	sdx_batch *batch;
 	size_t batch_size, in_batch; /* --batch, rows in the open batch */
-	size_t batch_cur;            /* the adaptive size, <= batch_size */
-	size_t anon_high;            /* highest memory seen after a commit */
-	size_t anon_mark;            /* memory at the last halving, 0: none */
+	size_t batch_cur;	     /* the adaptive size, <= batch_size */
+	size_t anon_high;	     /* highest memory seen after a commit */
+	size_t anon_mark;	     /* memory at the last halving, 0: none */
 	uint64_t read, accepted, duplicate, rejected;
 	uint64_t pend_accepted, pend_duplicate; /* in the open batch */
 	size_t last_line;
@@ -84,8 +84,8 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-__attribute__((format(printf, 1, 2))) static int
-usage_error(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
+							     ...)
 {
 	va_list ap;
 
@@ -109,8 +109,7 @@ const char *imp_filename(const struct importer *imp)
 
 void imp_progress(struct importer *imp, uint64_t bytes)
 {
-	progress_update(&imp->progress, imp->read,
-			imp->bytes_before + bytes);
+	progress_update(&imp->progress, imp->read, imp->bytes_before + bytes);
 }
 
 /* While rows are added: has memory grown past ANON_MAX beyond what the
@@ -177,8 +176,8 @@ int imp_reject(struct importer *imp, size_t line, const char *column,
 	if (imp->rejects) {
 		char num[24];
 		int n = snprintf(num, sizeof num, "%zu", line);
-		int rc = csv_put_field(imp->rejects, imp->fname,
-				       strlen(imp->fname));
+		int rc =
+		    csv_put_field(imp->rejects, imp->fname, strlen(imp->fname));
 		fputc(',', imp->rejects);
 		fwrite(num, 1, (size_t)n, imp->rejects);
 		fputc(',', imp->rejects);
@@ -220,8 +219,8 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 	rc = sdx_batch_add(imp->batch, &report, NULL, &added);
 	if (rc != 0) {
 		/* the store refuses this report (not the database failing) */
-		if (rc == SDX_EINVAL || rc == SDX_ETOOLONG ||
-		    rc == SDX_EKIND || rc == SDX_EUTF8)
+		if (rc == SDX_EINVAL || rc == SDX_ETOOLONG || rc == SDX_EKIND ||
+		    rc == SDX_EUTF8)
 			return imp_reject(imp, line, "", sdx_strerror(rc), raw,
 					  rawlen);
 		sdx_batch_abort(imp->batch);
@@ -315,8 +314,8 @@ static int file_format(int fmt, const char *name)
 	const char *dot = strrchr(name, '.');
 	if (fmt != FMT_AUTO)
 		return fmt;
-	if (dot && (strcmp(dot, ".jsonl") == 0 ||
-		    strcmp(dot, ".ndjson") == 0 || strcmp(dot, ".json") == 0))
+	if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0 ||
+		    strcmp(dot, ".json") == 0))
 		return FMT_JSONL;
 	return FMT_CSV;
 }
@@ -324,18 +323,18 @@ static int file_format(int fmt, const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"map", required_argument, NULL, 'm'},
-		{"origin", required_argument, NULL, 'o'},
-		{"agency", required_argument, NULL, 'a'},
-		{"audience", required_argument, NULL, 'A'},
-		{"reject", required_argument, NULL, 'r'},
-		{"batch", required_argument, NULL, 'b'},
-		{"db", required_argument, NULL, 'd'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'},
+	    {"map", required_argument, NULL, 'm'},
+	    {"origin", required_argument, NULL, 'o'},
+	    {"agency", required_argument, NULL, 'a'},
+	    {"audience", required_argument, NULL, 'A'},
+	    {"reject", required_argument, NULL, 'r'},
+	    {"batch", required_argument, NULL, 'b'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	static struct importer imp;
 	const char *map_path = NULL, *db_opt = NULL;
@@ -425,8 +424,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	imp.batch_cur = imp.batch_size < BATCH_START ? imp.batch_size
-						     : BATCH_START;
+	imp.batch_cur =
+	    imp.batch_size < BATCH_START ? imp.batch_size : BATCH_START;
 
 	/* every input is opened before anything is written */
 	nfiles = argc - optind;
@@ -465,8 +464,8 @@ int main(int argc, char **argv)
 		goto out;
 	if (imp.reject_path) {
 		imp.rejects = strcmp(imp.reject_path, "-") == 0
-				      ? stdout
-				      : fopen(imp.reject_path, "w");
+				  ? stdout
+				  : fopen(imp.reject_path, "w");
 		if (!imp.rejects) {
 			fprintf(stderr, "scamdex-import: %s: %s\n",
 				imp.reject_path, strerror(errno));
@@ -522,14 +521,16 @@ int main(int argc, char **argv)
 	progress_end(&imp.progress);
 
 	if (imp.db_status != 0) {
-		fprintf(stderr, "scamdex-import: %s: %s (rows after %s line %zu "
-				"not imported)\n",
+		fprintf(stderr,
+			"scamdex-import: %s: %s (rows after %s line %zu "
+			"not imported)\n",
 			path, sdx_strerror(imp.db_status), imp.fname,
 			imp.last_line);
 		status = 3;
 	} else if (rc == IMP_EINTR) {
-		fprintf(stderr, "scamdex-import: interrupted after %s line "
-				"%zu\n",
+		fprintf(stderr,
+			"scamdex-import: interrupted after %s line "
+			"%zu\n",
 			imp.fname, imp.last_line);
 		status = 130;
 	} else if (rc == IMP_EUSAGE) {
@@ -550,8 +551,7 @@ int main(int argc, char **argv)
 	free(files);
 	fprintf(stderr,
 		"read %llu = accepted %llu + duplicate %llu + rejected %llu\n",
-		(unsigned long long)imp.read,
-		(unsigned long long)imp.accepted,
+		(unsigned long long)imp.read, (unsigned long long)imp.accepted,
 		(unsigned long long)imp.duplicate,
 		(unsigned long long)imp.rejected);
 	return status;

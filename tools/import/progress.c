@@ -36,10 +36,11 @@ static void draw(struct progress *p, double t)
 			bar[i] = i < fill ? '#' : '-';
 		bar[width] = '\0';
 		double left = frac > 0 ? elapsed / frac - elapsed : 0;
-		fprintf(stderr,
-			"\r[%s] %3d%%  %llu rows  %.0f rows/s  %d:%02d left \033[K",
-			bar, (int)(frac * 100), (unsigned long long)p->rows,
-			rate, (int)left / 60, (int)left % 60);
+		fprintf(
+		    stderr,
+		    "\r[%s] %3d%%  %llu rows  %.0f rows/s  %d:%02d left \033[K",
+		    bar, (int)(frac * 100), (unsigned long long)p->rows, rate,
+		    (int)left / 60, (int)left % 60);
 	} else {
 		fprintf(stderr, "\r%llu rows  %.0f rows/s\033[K",
 			(unsigned long long)p->rows, rate);

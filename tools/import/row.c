@@ -162,17 +162,16 @@ static int ident(sdx_report *r, sdx_kind kind, sdx_role role, int col,
 	if (r->n_idents == SDX_REPORT_IDENTS_MAX)
 		return fail(rej, col, "more than 16 identifiers");
 	memset(&err, 0, sizeof err);
-	rc = sdx_normalize(kind, s, len, canon, sizeof canon, NULL, &got,
-			   &err);
+	rc = sdx_normalize(kind, s, len, canon, sizeof canon, NULL, &got, &err);
 	if (rc == 0 && col == COL_URL && got != SDX_KIND_DOMAIN &&
 	    got != SDX_KIND_HANDLE)
-		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon,
-				   sizeof canon, NULL, &got, &err);
+		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon, sizeof canon,
+				   NULL, &got, &err);
 	if (rc != 0 && col == COL_URL && kind == SDX_KIND_AUTO) {
 		/* name the domain error, not auto-detection's */
 		memset(&err, 0, sizeof err);
-		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon,
-				   sizeof canon, NULL, &got, &err);
+		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon, sizeof canon,
+				   NULL, &got, &err);
 	}
 	if (rc != 0)
 		return fail(rej, col, "%s",
@@ -191,8 +190,8 @@ static int ident(sdx_report *r, sdx_kind kind, sdx_role role, int col,
 }
 
 /* Identifier cells may hold several values, separated by ';' or lines. */
-static int idents(sdx_report *r, const struct row *row, int col,
-		  sdx_kind kind, sdx_role role, struct reject *rej)
+static int idents(sdx_report *r, const struct row *row, int col, sdx_kind kind,
+		  sdx_role role, struct reject *rej)
 {
 	for (size_t i = 0; i < row->n[col]; i++) {
 		const char *s = row->v[col][i].s, *end = s + row->v[col][i].len;
@@ -203,8 +202,8 @@ static int idents(sdx_report *r, const struct row *row, int col,
 			const char *a = s, *b = p;
 			while (a < b && (*a == ' ' || *a == '\t' || *a == '\r'))
 				a++;
-			while (b > a && (b[-1] == ' ' || b[-1] == '\t' ||
-					 b[-1] == '\r'))
+			while (b > a &&
+			       (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r'))
 				b--;
 			if (b > a &&
 			    ident(r, kind, role, col, a, (size_t)(b - a), rej))
@@ -255,8 +254,8 @@ static int bank_account(sdx_report *r, const struct row *row,
 		return fail(rej, COL_BANK, "unknown bank");
 	if (a->len > SDX_INPUT_MAX)
 		return fail(rej, COL_ACCOUNT, "longer than 1024 bytes");
-	int n = snprintf(buf, sizeof buf, "%s:%.*s", bank->bin, (int)a->len,
-			 a->s);
+	int n =
+	    snprintf(buf, sizeof buf, "%s:%.*s", bank->bin, (int)a->len, a->s);
 	return ident(r, SDX_KIND_BANK, SDX_ROLE_PAYEE, COL_ACCOUNT, buf,
 		     (size_t)n, rej);
 }
@@ -345,8 +344,7 @@ int row_to_report(const struct row *row, const struct row_defaults *def,
 	    text(row, COL_NARRATIVE, r->narrative, sizeof r->narrative, NULL,
 		 rej))
 		return -1;
-	if (date(row, COL_INCIDENT_DATE, def->today, &r->incident_date,
-		 rej) ||
+	if (date(row, COL_INCIDENT_DATE, def->today, &r->incident_date, rej) ||
 	    date(row, COL_RECEIVED_DATE, def->today, &r->received_date, rej))
 		return -1;
 	if (r->received_date != SDX_DATE_NONE &&
@@ -365,8 +363,8 @@ int row_to_report(const struct row *row, const struct row_defaults *def,
 		 "audience", rej))
 		return -1;
 	if (row->n[COL_AMOUNT] > 0 &&
-	    sdx_amount_parse(row->v[COL_AMOUNT][0].s,
-			     row->v[COL_AMOUNT][0].len, &r->amount) != 0)
+	    sdx_amount_parse(row->v[COL_AMOUNT][0].s, row->v[COL_AMOUNT][0].len,
+			     &r->amount) != 0)
 		return fail(rej, COL_AMOUNT,
 			    "invalid amount (want whole VND, e.g. 5.000.000)");
 
