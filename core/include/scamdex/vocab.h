@@ -77,7 +77,10 @@ typedef enum sdx_audience {
  * "call", "sms", "zalo", "viber", "messenger", "telegram", "facebook",
  * "email", "web", "in_person", "other"; roles "caller", "payee", "chat",
  * "link", "other"; confirmation "reported", "police", "court"; audience
- * "bank", "police". Out-of-range values give "?". Static strings. */
+ * "bank", "police". The NONE value (0) of categories, channels and roles
+ * is "none" (and parses back). Out-of-range values give "?". Static
+ * strings. sdx_category_label_vi gives the Vietnamese display label
+ * ("Tống tiền", "Giả danh công an"...; "Không rõ" for NONE). */
 SDX_API const char *sdx_category_name(int category);
 SDX_API const char *sdx_category_label_vi(int category); /* Vietnamese */
 SDX_API const char *sdx_channel_name(int channel);
@@ -87,7 +90,9 @@ SDX_API const char *sdx_audience_name(int audience);
 
 /* Parse by number, machine name, or a documented English or Vietnamese
  * label (case and diacritics ignored: "Tống tiền", "tong tien",
- * "extortion", "1" are all SDX_CAT_EXTORTION). SDX_EINVAL if unknown. */
+ * "extortion", "1" are all SDX_CAT_EXTORTION). SDX_EINVAL if unknown.
+ * The labels are listed in scamdex-import(1). Leading and trailing
+ * spaces are ignored; input longer than 127 bytes is SDX_EINVAL. */
 SDX_API int sdx_category_parse(const char *text, size_t len, int *out);
 SDX_API int sdx_channel_parse(const char *text, size_t len, int *out);
 SDX_API int sdx_role_parse(const char *text, size_t len, int *out);
