@@ -331,7 +331,8 @@ static int flush(struct sdx_batch *b)
 		memcpy(order[i].id, b->ents[i].id, 16);
 		order[i].ent = (uint32_t)i;
 	}
-	qsort(order, b->nent, sizeof *order, idref_cmp);
+	if (b->nent)
+		qsort(order, b->nent, sizeof *order, idref_cmp);
 	MDB_cursor *c;
 	if ((rc = mdb_cursor_open(w->txn, b->db->report, &c))) {
 		free(order);
@@ -355,7 +356,8 @@ static int flush(struct sdx_batch *b)
 	if (rc)
 		return rc;
 	sort_keys = b->keys;
-	qsort(b->cons, b->ncon, sizeof *b->cons, con_cmp);
+	if (b->ncon) /* cons is NULL in a batch of duplicates only */
+		qsort(b->cons, b->ncon, sizeof *b->cons, con_cmp);
 	for (size_t i = 0; !rc && i < b->ncon;) {
 		const uint8_t *ek = b->keys + b->cons[i].koff;
 		size_t eklen = b->cons[i].klen, j = i;

@@ -195,3 +195,22 @@ Test(report, decode_refuses_bad_bodies)
 	cr_assert_eq(sdx_report_decode(empty_map, 1, &out), SDX_ECORRUPT);
 	cr_assert_eq(sdx_report_decode(junk, 0, &out), SDX_ECORRUPT);
 }
+
+Test(report, batch_of_duplicates_only)
+{
+	sdx_db *db = fresh_db(NULL);
+	sdx_report r;
+	mkreport(&r, "PA05", SDX_CAT_JOB, "2026-11-01");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84987654321");
+	add_ok(db, &r, NULL);
+	sdx_batch *b;
+	cr_assert_eq(sdx_batch_begin(db, &b), 0);
+	int added = -1;
+	cr_assert_eq(sdx_batch_add(b, &r, NULL, &added), 0);
+	cr_assert_eq(added, 0);
+	cr_assert_eq(sdx_batch_commit(b), 0);
+	cr_assert_eq(sdx_batch_begin(db, &b), 0); /* and an empty one */
+	cr_assert_eq(sdx_batch_commit(b), 0);
+	cr_assert_eq(check_ok(db, SDX_KIND_PHONE, "+84987654321").reports, 1);
+	sdx_db_close(db);
+}
