@@ -3,6 +3,7 @@
  * input. The batch path allocates nothing per line: one read buffer, one
  * output buffer, both reused, written out in large blocks. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,8 +51,10 @@ struct ctx {
 	int32_t today;
 	enum format fmt;
 	int interactive; /* flush after every line */
+	int buffered;	 /* a batch worker: never write, the caller does */
 	int status;	 /* worst exit status so far */
 	struct cli_buf out;
+	struct recount *recount; /* --audience bank scratch, made on need */
 };
 
 /* Category names and their lengths, looked up once. */
@@ -431,17 +434,21 @@ static sdx_grade grade_of(const sdx_check_result *r)
 
 static int bank_view(struct ctx *c, sdx_check_result *r)
 {
-	static struct recount rc;
-	rc.r = r;
-	rc.today = c->today;
-	rc.nagency = 0;
+	struct recount *rc = c->recount;
+	if (!rc)
+		rc = c->recount = malloc(sizeof *rc);
+	if (!rc)
+		return SDX_ENOMEM;
+	rc->r = r;
+	rc->today = c->today;
+	rc->nagency = 0;
 	r->reports = r->retracted = r->agencies = r->categories = 0;
 	r->first_seen = r->last_seen = SDX_DATE_NONE;
 	r->last_3d = r->last_30d = r->last_6m = 0;
 	r->confirmation = SDX_CONF_REPORTED;
 	r->disputed = 0;
 	int e = sdx_show(c->db, r->kind, r->canonical, SDX_AUD_BANK,
-			 on_bank_report, &rc);
+			 on_bank_report, rc);
 	if (e)
 		return e;
 	r->grade = grade_of(r);
@@ -484,12 +491,14 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 		if (c->status < EXIT_USAGE)
 			c->status = EXIT_USAGE;
 	} else {
-		flush_out(c);
+		if (!c->buffered)
+			flush_out(c);
 		fprintf(stderr, "scamdex check: %s\n", sdx_strerror(rc));
 		return -1;
 	}
 	/* a write error is reported once, by main, at exit */
-	if ((c->out.len >= FLUSH_AT || c->interactive) && flush_out(c) != 0)
+	if (!c->buffered && (c->out.len >= FLUSH_AT || c->interactive) &&
+	    flush_out(c) != 0)
 		return -1;
 	return 0;
 }
@@ -512,58 +521,168 @@ static int check_line(struct ctx *c, const char *s, size_t n)
 	return n ? check_one(c, s, n) : 0;
 }
 
+static int check_lines(struct ctx *c, const char *p, size_t n)
+{
+	const char *end = p + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		int rc = check_line(c, p, len);
+		if (rc)
+			return rc;
+		p += len + 1;
+	}
+	return 0;
+}
+
+/* The batch runs on up to MAX_WORKERS threads (sdx_check is thread-safe
+ * on one handle): each block of complete lines is cut into one slice per
+ * thread, each slice is answered into its thread's own buffer, and the
+ * buffers are written in input order. */
+#define MAX_WORKERS 4
+#define PAR_MIN (64u << 10) /* smaller blocks: one thread */
+
+struct worker {
+	struct ctx c; /* the shared settings; its own buffer and status */
+	const char *p;
+	size_t n;
+	int rc;
+	pthread_t t;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	w->rc = check_lines(&w->c, w->p, w->n);
+	return NULL;
+}
+
+static int check_block(struct ctx *c, struct worker *w, size_t nw,
+		       const char *p, size_t n)
+{
+	if (nw < 2 || n < PAR_MIN)
+		return check_lines(c, p, n);
+	if (flush_out(c) != 0)
+		return -1;
+	const char *s = p, *end = p + n;
+	size_t k = 0;
+	for (; k < nw && s < end; k++) {
+		const char *e = k == nw - 1 ? end : s + n / nw;
+		if (e < end) {
+			const char *nl = memchr(e, '\n', (size_t)(end - e));
+			e = nl ? nl + 1 : end;
+		}
+		w[k].p = s;
+		w[k].n = (size_t)(e - s);
+		w[k].rc = 0;
+		s = e;
+	}
+	int started[MAX_WORKERS] = {0};
+	for (size_t i = 1; i < k; i++)
+		started[i] = pthread_create(&w[i].t, NULL, work, &w[i]) == 0;
+	work(&w[0]);
+	for (size_t i = 1; i < k; i++) {
+		if (started[i])
+			pthread_join(w[i].t, NULL);
+		else
+			work(&w[i]); /* no thread to be had: here, in order */
+	}
+	int rc = 0;
+	for (size_t i = 0; i < k && rc == 0; i++) {
+		struct cli_buf *o = &w[i].c.out;
+		if (o->len && fwrite(o->p, 1, o->len, stdout) != o->len)
+			rc = -1;
+		o->len = 0;
+		if (w[i].c.status > c->status)
+			c->status = w[i].c.status;
+		if (w[i].rc)
+			rc =
+			    -1; /* what came after the failure is not written */
+	}
+	return rc;
+}
+
 /* Read standard input in large blocks and split lines in place. A line
  * longer than the block is checked as its first block (too long) and
- * the rest of it skipped. */
+ * the rest of it skipped. From a terminal, lines are answered as they
+ * come; otherwise the block is filled first. */
 static int check_stdin(struct ctx *c)
 {
 	char *buf = malloc(READ_SIZE);
-	if (!buf) {
+	struct worker *w = calloc(MAX_WORKERS, sizeof *w);
+	if (!buf || !w) {
+		free(buf);
+		free(w);
 		fprintf(stderr, "scamdex check: out of memory\n");
 		return -1;
 	}
-	size_t start = 0, end = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nw = cpus < 1		 ? 1
+		    : cpus > MAX_WORKERS ? MAX_WORKERS
+					 : (size_t)cpus;
+	for (size_t i = 0; i < nw; i++) {
+		w[i].c = *c;
+		memset(&w[i].c.out, 0, sizeof w[i].c.out);
+		w[i].c.status = 0;
+		w[i].c.recount = NULL;
+		w[i].c.buffered = 1;
+		w[i].c.interactive = 0;
+	}
+	int line_mode = isatty(STDIN_FILENO);
+	size_t end = 0;
 	int eof = 0, skipping = 0, rc = 0;
 	while (rc == 0) {
-		char *nl = memchr(buf + start, '\n', end - start);
-		if (nl) {
-			size_t n = (size_t)(nl - (buf + start));
-			if (!skipping)
-				rc = check_line(c, buf + start, n);
-			skipping = 0;
-			start += n + 1;
-			continue;
-		}
-		if (eof) {
-			if (end > start && !skipping)
-				rc = check_line(c, buf + start, end - start);
-			break;
-		}
-		if (start == 0 && end == READ_SIZE) {
-			if (!skipping)
-				rc = check_line(c, buf, end);
-			skipping = 1;
-			end = 0;
-			continue;
-		}
-		if (start > 0) {
-			memmove(buf, buf + start, end - start);
-			end -= start;
-			start = 0;
-		}
-		ssize_t got = read(STDIN_FILENO, buf + end, READ_SIZE - end);
-		if (got < 0) {
-			if (errno == EINTR)
+		while (!eof && end < READ_SIZE) {
+			ssize_t got =
+			    read(STDIN_FILENO, buf + end, READ_SIZE - end);
+			if (got < 0 && errno == EINTR)
 				continue;
-			fprintf(stderr, "scamdex check: reading input: %s\n",
-				strerror(errno));
-			rc = -1;
-		} else if (got == 0) {
-			eof = 1;
-		} else {
+			if (got < 0) {
+				fprintf(stderr,
+					"scamdex check: reading input: %s\n",
+					strerror(errno));
+				rc = -1;
+				break;
+			}
+			if (got == 0)
+				eof = 1;
 			end += (size_t)got;
+			if (line_mode)
+				break;
 		}
+		if (rc)
+			break;
+		size_t start = 0;
+		if (skipping) {
+			const char *nl = memchr(buf, '\n', end);
+			skipping = !nl;
+			start = nl ? (size_t)(nl - buf) + 1 : end;
+		}
+		size_t last = end;
+		while (last > start && buf[last - 1] != '\n')
+			last--;
+		if (last > start) {
+			rc = check_block(c, w, nw, buf + start, last - start);
+			start = last;
+		} else if (eof) {
+			rc = check_line(c, buf + start, end - start);
+			start = end;
+		} else if (start == 0 && end == READ_SIZE) {
+			/* a full block and no line end: too long */
+			rc = check_line(c, buf, end);
+			skipping = 1;
+			start = end;
+		}
+		memmove(buf, buf + start, end - start);
+		end -= start;
+		if (eof && end == 0)
+			break;
 	}
+	for (size_t i = 0; i < nw; i++) {
+		cli_buf_free(&w[i].c.out);
+		free(w[i].c.recount);
+	}
+	free(w);
 	free(buf);
 	return rc;
 }
@@ -614,6 +733,7 @@ int cmd_check(int argc, char **argv)
 	if (rc)
 		return rc;
 	init_names();
+	(void)cli_color(); /* decided once, before any worker thread */
 	c.interactive = c.fmt == F_TEXT && isatty(STDOUT_FILENO) &&
 			(npos == 0 && isatty(STDIN_FILENO));
 	if (c.fmt == F_CSV)
@@ -630,6 +750,7 @@ int cmd_check(int argc, char **argv)
 	if (rc == 0 && flush_out(&c) != 0)
 		rc = -1; /* main reports the write error */
 	cli_buf_free(&c.out);
+	free(c.recount);
 	sdx_db_close(c.db);
 	return rc ? EXIT_SYSTEM : c.status;
 }
