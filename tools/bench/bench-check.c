@@ -1,7 +1,7 @@
 /* bench-check: checks per second on a generated database of N phone
  * numbers, against raw LMDB mdb_get on the same keys in the same run.
  *
- *   bench-check [--n N] [--lookups M] [--dir DIR] [--keep]
+ *   bench-check [--n N] [--lookups M] [--dir DIR] [--batch N] [--keep]
  *
  * Builds DIR/db (a temporary directory by default) with N identifiers
  * (one report each, every tenth also in a second report with its
@@ -66,6 +66,8 @@ static void die(const char *what, int rc)
 	exit(3);
 }
 
+static uint64_t batch_size = 100000;
+
 static int build(const char *path, uint64_t n, uint64_t *reports)
 {
 	sdx_db *db;
@@ -111,7 +113,7 @@ static int build(const char *path, uint64_t n, uint64_t *reports)
 				die("add", rc);
 			count++;
 		}
-		if (count - last >= 100000) { /* a batch of ~100,000 reports */
+		if (count - last >= batch_size) {
 			if ((rc = sdx_batch_commit(b)))
 				die("commit", rc);
 			b = NULL;
@@ -225,12 +227,14 @@ int main(int argc, char **argv)
 			m = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
 			dir = argv[++i];
+		else if (!strcmp(argv[i], "--batch") && i + 1 < argc)
+			batch_size = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else {
 			fprintf(stderr,
 				"usage: bench-check [--n N] [--lookups M] "
-				"[--dir DIR] [--keep]\n");
+				"[--dir DIR] [--batch N] [--keep]\n");
 			return 2;
 		}
 	}
