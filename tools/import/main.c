@@ -219,8 +219,8 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 	rc = sdx_batch_add(imp->batch, &report, NULL, &added);
 	if (rc != 0) {
 		/* the store refuses this report (not the database failing) */
-		if (rc == SDX_EINVAL || rc == SDX_ETOOLONG || rc == SDX_EKIND ||
-		    rc == SDX_EUTF8)
+		if (rc == SDX_EINVAL || rc == SDX_ETOOLONG ||
+		    (rc <= SDX_ESYNTAX && rc >= SDX_EUTF8))
 			return imp_reject(imp, line, "", sdx_strerror(rc), raw,
 					  rawlen);
 		sdx_batch_abort(imp->batch);
