@@ -2,6 +2,10 @@
 #ifndef SCAMDEX_TEST_STORE_HELPERS_H
 #define SCAMDEX_TEST_STORE_HELPERS_H
 
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* nftw */
+#endif
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +14,30 @@
 
 #include <scamdex/scamdex.h>
 
+/* Temporary directories are removed when the test's process exits. */
+static char *tmp_dirs[16];
+static int tmp_ndirs;
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void rm_tmp_dirs(void)
+{
+	for (int i = 0; i < tmp_ndirs; i++)
+		nftw(tmp_dirs[i], rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static inline char *tmpdir(void)
 {
 	char *t = strdup("/tmp/sdx-store-XXXXXX");
 	cr_assert(mkdtemp(t) != NULL);
+	if (tmp_ndirs == 0)
+		atexit(rm_tmp_dirs);
+	if (tmp_ndirs < 16)
+		tmp_dirs[tmp_ndirs++] = strdup(t);
 	return t;
 }
 
