@@ -523,7 +523,11 @@ int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 		free(db);
 		return store_err(rc);
 	}
-	pthread_key_create(&db->rkey, reader_destroy);
+	if (pthread_key_create(&db->rkey, reader_destroy)) {
+		mdb_env_close(db->env);
+		free(db);
+		return SDX_ENOMEM;
+	}
 	pthread_mutex_init(&db->rlist_mtx, NULL);
 	pthread_mutex_init(&db->wmtx, NULL);
 	pthread_mutex_init(&db->resize_mtx, NULL);
