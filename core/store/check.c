@@ -119,10 +119,10 @@ static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
 static int check_account(struct reader *rd, const char *acct, size_t len,
 			 int32_t today, sdx_check_result *out)
 {
-	MDB_cursor *c;
-	int rc = mdb_cursor_open(rd->txn, rd->db->account_bank, &c);
+	int rc = reader_ab_cursor(rd);
 	if (rc)
-		return store_err(rc);
+		return rc;
+	MDB_cursor *c = rd->ab_cur;
 	MDB_val k = {len, (void *)acct}, d;
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET); !rc;
 	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP)) {
@@ -145,7 +145,6 @@ static int check_account(struct reader *rd, const char *acct, size_t len,
 		if (found && out->reports + out->retracted > before)
 			out->banks++;
 	}
-	mdb_cursor_close(c);
 	return walk_end(rc);
 }
 

@@ -63,6 +63,8 @@ static void reader_free(struct reader *rd)
 {
 	if (rd->er_cur)
 		mdb_cursor_close(rd->er_cur);
+	if (rd->ab_cur)
+		mdb_cursor_close(rd->ab_cur);
 	if (rd->txn)
 		mdb_txn_abort(rd->txn);
 	free(rd->f_chunks);
@@ -152,6 +154,7 @@ int reader_get(struct sdx_db *db, struct reader **out)
 	}
 	rd->parked = 1;
 	rd->cur_ok = 0;
+	rd->ab_ok = 0;
 	rd->depth = 1;
 	*out = rd;
 	return 0;
@@ -174,6 +177,19 @@ int reader_cursor(struct reader *rd)
 	if (rc)
 		return store_err(rc);
 	rd->cur_ok = 1;
+	return 0;
+}
+
+int reader_ab_cursor(struct reader *rd)
+{
+	if (rd->ab_ok)
+		return 0;
+	int rc = rd->ab_cur ? mdb_cursor_renew(rd->txn, rd->ab_cur)
+			    : mdb_cursor_open(rd->txn, rd->db->account_bank,
+					      &rd->ab_cur);
+	if (rc)
+		return store_err(rc);
+	rd->ab_ok = 1;
 	return 0;
 }
 

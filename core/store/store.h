@@ -51,10 +51,12 @@ struct reader {
 	struct sdx_db *db;
 	MDB_txn *txn;
 	MDB_cursor *er_cur;
+	MDB_cursor *ab_cur; /* account_bank, for checks of kind ACCOUNT */
 	atomic_int busy;
 	int depth;
 	int parked;	 /* txn open (not reset) */
 	int cur_ok;	 /* er_cur renewed for this txn */
+	int ab_ok;	 /* ab_cur renewed for this txn */
 	uint64_t snap;	 /* txn id the filter cache belongs to */
 	unsigned mapgen; /* map generation the filter cache belongs to */
 	uint32_t f_nchunks;
@@ -116,6 +118,8 @@ int reader_get(struct sdx_db *db, struct reader **out);
 void reader_put(struct reader *rd);
 /* rd->er_cur, renewed for the current transaction */
 int reader_cursor(struct reader *rd);
+/* rd->ab_cur, likewise */
+int reader_ab_cursor(struct reader *rd);
 int wtxn_begin(struct sdx_db *db, struct wtxn *w);
 int wtxn_commit(struct wtxn *w); /* raw LMDB status; txn gone after */
 void wtxn_abort(struct wtxn *w);
