@@ -42,24 +42,32 @@ static void decode_items(const uint8_t *data, size_t size)
 			return; /* incomplete */
 		if (rc != 0) {
 			if (rc != SDX_EBUNDLE || !why || used > size - pos) {
-				fprintf(stderr, "fuzz_bundle: bad failure %d used %zu of %zu why %s\n",
-					rc, used, size - pos, why ? why : "(null)");
+				fprintf(stderr,
+					"fuzz_bundle: bad failure %d used %zu "
+					"of %zu why %s\n",
+					rc, used, size - pos,
+					why ? why : "(null)");
 				abort();
 			}
 			return;
 		}
 		if (used == 0 || used > size - pos) {
-			fprintf(stderr, "fuzz_bundle: item used %zu of %zu\n", used, size - pos);
+			fprintf(stderr, "fuzz_bundle: item used %zu of %zu\n",
+				used, size - pos);
 			abort();
 		}
 		/* Views must lie inside the input. */
-		if (it.bytes && (it.bytes < data + pos || it.bytes + it.len > data + pos + used)) {
-			fprintf(stderr, "fuzz_bundle: item bytes outside the item\n");
+		if (it.bytes && (it.bytes < data + pos ||
+				 it.bytes + it.len > data + pos + used)) {
+			fprintf(stderr,
+				"fuzz_bundle: item bytes outside the item\n");
 			abort();
 		}
-		if (it.name && (it.name < (const char *)data + pos ||
-				it.name + it.name_len > (const char *)data + pos + used)) {
-			fprintf(stderr, "fuzz_bundle: item name outside the item\n");
+		if (it.name &&
+		    (it.name < (const char *)data + pos ||
+		     it.name + it.name_len > (const char *)data + pos + used)) {
+			fprintf(stderr,
+				"fuzz_bundle: item name outside the item\n");
 			abort();
 		}
 		pos += used;
@@ -94,12 +102,17 @@ static void read_stream(const uint8_t *data, size_t size)
 				sdx_br_verify(&r, zero_key, it.bytes);
 		}
 		if (rc < 0 && r.why[0] == '\0') {
-			fprintf(stderr, "fuzz_bundle: reader error %d without a reason\n", rc);
+			fprintf(
+			    stderr,
+			    "fuzz_bundle: reader error %d without a reason\n",
+			    rc);
 			abort();
 		}
 		if (rc < 0 && r.offset > size) {
-			fprintf(stderr, "fuzz_bundle: error offset %llu past the end %zu\n",
-				(unsigned long long)r.offset, size);
+			fprintf(
+			    stderr,
+			    "fuzz_bundle: error offset %llu past the end %zu\n",
+			    (unsigned long long)r.offset, size);
 			abort();
 		}
 	}
@@ -161,12 +174,14 @@ static void verify_with_db(void)
 	memset(&res, 0, sizeof res);
 	int rc = sdx_bundle_verify(d, path, &res);
 	if (rc < 0 && !res.reason[0]) {
-		fprintf(stderr, "fuzz_bundle: sdx_bundle_verify %s without a reason\n",
+		fprintf(stderr,
+			"fuzz_bundle: sdx_bundle_verify %s without a reason\n",
 			sdx_strerror(rc));
 		abort();
 	}
 	if (res.applied != 0) {
-		fprintf(stderr, "fuzz_bundle: sdx_bundle_verify applied something\n");
+		fprintf(stderr,
+			"fuzz_bundle: sdx_bundle_verify applied something\n");
 		abort();
 	}
 }

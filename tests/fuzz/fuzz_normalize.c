@@ -47,26 +47,32 @@ static void fuzz_kind(sdx_kind kind, const char *in, size_t len, unsigned small)
 	sdx_kind got = (sdx_kind)-1;
 	sdx_norm_error err;
 	memset(out, 'x', sizeof out);
-	int rc = sdx_normalize(kind, in, len, out, sizeof out, &outlen, &got, &err);
+	int rc =
+	    sdx_normalize(kind, in, len, out, sizeof out, &outlen, &got, &err);
 	if (rc != 0) {
 		check_failure(rc, kind, in, len, out, &err);
 	} else {
 		if (!memchr(out, '\0', sizeof out))
-			fail("canonical form not NUL-terminated", kind, in, len);
+			fail("canonical form not NUL-terminated", kind, in,
+			     len);
 		if (strlen(out) != outlen || outlen == 0)
-			fail("*outlen differs from strlen(out) or is 0", kind, in, len);
+			fail("*outlen differs from strlen(out) or is 0", kind,
+			     in, len);
 		if (got <= SDX_KIND_AUTO || got >= SDX_KIND_COUNT)
 			fail("*kind_out out of range", kind, in, len);
 		if (kind != SDX_KIND_AUTO && got != kind)
-			fail("*kind_out differs from the kind asked for", kind, in, len);
+			fail("*kind_out differs from the kind asked for", kind,
+			     in, len);
 		/* The canonical form is a fixed point: it is what is stored and
 		 * what a check on a stored identifier passes back in. */
 		char again[SDX_CANON_MAX];
 		size_t againlen = 0;
 		int rc2 = sdx_normalize(got, out, outlen, again, sizeof again,
 					&againlen, NULL, NULL);
-		if (rc2 != 0 || againlen != outlen || memcmp(again, out, outlen))
-			fail("canonical form does not normalize to itself", kind, in, len);
+		if (rc2 != 0 || againlen != outlen ||
+		    memcmp(again, out, outlen))
+			fail("canonical form does not normalize to itself",
+			     kind, in, len);
 	}
 
 	/* The same call into a small, exactly sized heap buffer: the result
@@ -76,10 +82,13 @@ static void fuzz_kind(sdx_kind kind, const char *in, size_t len, unsigned small)
 		return;
 	size_t tinylen = 0;
 	sdx_norm_error err2;
-	int rc3 = sdx_normalize(kind, in, len, tiny, small, &tinylen, NULL, &err2);
+	int rc3 =
+	    sdx_normalize(kind, in, len, tiny, small, &tinylen, NULL, &err2);
 	if (rc3 == 0) {
-		if (rc != 0 || tinylen != outlen || memcmp(tiny, out, outlen + 1))
-			fail("small buffer gave a different result", kind, in, len);
+		if (rc != 0 || tinylen != outlen ||
+		    memcmp(tiny, out, outlen + 1))
+			fail("small buffer gave a different result", kind, in,
+			     len);
 	} else if (rc == 0 && outlen < small) {
 		fail("failed with a buffer large enough", kind, in, len);
 	} else if (small && tiny[0] != '\0') {
@@ -103,7 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char out[SDX_INPUT_MAX * 2];
 		int rc = sdx_fold(in, len, out, sizeof out);
 		if (rc == 0 && !memchr(out, '\0', sizeof out))
-			fail("sdx_fold result not NUL-terminated", SDX_KIND_AUTO, in, len);
+			fail("sdx_fold result not NUL-terminated",
+			     SDX_KIND_AUTO, in, len);
 		char *tiny = malloc(small ? small : 1);
 		if (tiny) {
 			sdx_fold(in, len, tiny, small);
@@ -113,9 +123,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const sdx_bank_info *bank = NULL;
 		int rc = sdx_bank_lookup(in, len, &bank);
 		if (rc == 0 && (!bank || !bank->bin || !bank->short_name))
-			fail("sdx_bank_lookup success without a bank", SDX_KIND_BANK, in, len);
+			fail("sdx_bank_lookup success without a bank",
+			     SDX_KIND_BANK, in, len);
 		if (rc == 0 && sdx_bank_by_bin(bank->bin) != bank)
-			fail("sdx_bank_by_bin does not find the bank's own BIN", SDX_KIND_BANK, in, len);
+			fail("sdx_bank_by_bin does not find the bank's own BIN",
+			     SDX_KIND_BANK, in, len);
 	}
 	return 0;
 }

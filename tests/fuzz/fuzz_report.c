@@ -32,9 +32,11 @@ static void check_report(const sdx_report *r)
 	if (r->n_idents < 1 || r->n_idents > SDX_REPORT_IDENTS_MAX)
 		fail("identifier count out of range");
 	for (size_t i = 0; i < r->n_idents; i++) {
-		if (!TERMINATED(r->idents[i].canonical) || !r->idents[i].canonical[0])
+		if (!TERMINATED(r->idents[i].canonical) ||
+		    !r->idents[i].canonical[0])
 			fail("identifier not NUL-terminated or empty");
-		if (r->idents[i].kind <= SDX_KIND_AUTO || r->idents[i].kind >= SDX_KIND_ACCOUNT)
+		if (r->idents[i].kind <= SDX_KIND_AUTO ||
+		    r->idents[i].kind >= SDX_KIND_ACCOUNT)
 			fail("identifier of a kind that is never stored");
 	}
 }
@@ -42,8 +44,10 @@ static void check_report(const sdx_report *r)
 static int same_report(const sdx_report *a, const sdx_report *b)
 {
 	if (strcmp(a->origin, b->origin) || strcmp(a->agency, b->agency) ||
-	    strcmp(a->case_ref, b->case_ref) || strcmp(a->narrative, b->narrative) ||
-	    a->incident_date != b->incident_date || a->received_date != b->received_date ||
+	    strcmp(a->case_ref, b->case_ref) ||
+	    strcmp(a->narrative, b->narrative) ||
+	    a->incident_date != b->incident_date ||
+	    a->received_date != b->received_date ||
 	    a->category != b->category || a->channel != b->channel ||
 	    a->amount != b->amount || a->confirmation != b->confirmation ||
 	    a->audience != b->audience || a->n_idents != b->n_idents)
@@ -83,12 +87,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (codec_state_op_decode(data, size, &st) == 0) {
 		if (st.note.len > SDX_NOTE_MAX || st.by.len > SDX_AGENCY_MAX)
 			fail("state op string longer than its limit");
-		if (codec_state_op_encode(st.id, "", "", st.date, buf, sizeof buf, &len) != 0)
+		if (codec_state_op_encode(st.id, "", "", st.date, buf,
+					  sizeof buf, &len) != 0)
 			fail("a decoded state op does not encode again");
 	}
 	codec_allow_op al;
 	if (codec_allow_op_decode(data, size, &al) == 0) {
-		if (al.canonical.len == 0 || al.canonical.len >= SDX_CANON_MAX ||
+		if (al.canonical.len == 0 ||
+		    al.canonical.len >= SDX_CANON_MAX ||
 		    al.note.len > SDX_NOTE_MAX || al.by.len > SDX_AGENCY_MAX)
 			fail("allow op string length out of range");
 	}

@@ -25,29 +25,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!TERMINATED(qr.bin) || !TERMINATED(qr.account) ||
 		    !TERMINATED(qr.service) || !TERMINATED(qr.amount) ||
 		    !TERMINATED(qr.purpose) || !TERMINATED(qr.merchant)) {
-			fprintf(stderr, "fuzz_vietqr: a field is not NUL-terminated\n");
+			fprintf(stderr,
+				"fuzz_vietqr: a field is not NUL-terminated\n");
 			abort();
 		}
 		if (strlen(qr.bin) != 6) {
-			fprintf(stderr, "fuzz_vietqr: BIN '%s' is not six digits\n", qr.bin);
+			fprintf(stderr,
+				"fuzz_vietqr: BIN '%s' is not six digits\n",
+				qr.bin);
 			abort();
 		}
 		for (int i = 0; i < 6; i++)
 			if (!isdigit((unsigned char)qr.bin[i])) {
-				fprintf(stderr, "fuzz_vietqr: BIN '%s' is not digits\n", qr.bin);
+				fprintf(stderr,
+					"fuzz_vietqr: BIN '%s' is not digits\n",
+					qr.bin);
 				abort();
 			}
 	} else {
 		if (rc > 0 || err.code != rc || err.offset > size ||
 		    !TERMINATED(err.reason)) {
-			fprintf(stderr, "fuzz_vietqr: inconsistent failure %d/%d at %zu\n",
-				rc, err.code, err.offset);
+			fprintf(
+			    stderr,
+			    "fuzz_vietqr: inconsistent failure %d/%d at %zu\n",
+			    rc, err.code, err.offset);
 			abort();
 		}
 	}
 
 	char out[SDX_CANON_MAX];
-	sdx_normalize(SDX_KIND_BANK, in, size, out, sizeof out, NULL, NULL, NULL);
-	sdx_normalize(SDX_KIND_AUTO, in, size, out, sizeof out, NULL, NULL, NULL);
+	sdx_normalize(SDX_KIND_BANK, in, size, out, sizeof out, NULL, NULL,
+		      NULL);
+	sdx_normalize(SDX_KIND_AUTO, in, size, out, sizeof out, NULL, NULL,
+		      NULL);
 	return 0;
 }

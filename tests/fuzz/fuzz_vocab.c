@@ -24,7 +24,8 @@ static void fail(const char *what, const char *in, size_t len)
 typedef int (*parse_fn)(const char *, size_t, int *);
 typedef const char *(*name_fn)(int);
 
-static void name_roundtrip(parse_fn parse, name_fn name, const char *in, size_t len)
+static void name_roundtrip(parse_fn parse, name_fn name, const char *in,
+			   size_t len)
 {
 	int v = -1;
 	if (parse(in, len, &v) != 0)
@@ -53,8 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (days < 0 || days > 84005)
 				fail("date outside 1970..2199", in, len);
 			sdx_date_format(days, buf);
-			if (sdx_date_parse(buf, strlen(buf), &back) != 0 || back != days)
-				fail("a formatted date does not parse back", in, len);
+			if (sdx_date_parse(buf, strlen(buf), &back) != 0 ||
+			    back != days)
+				fail("a formatted date does not parse back", in,
+				     len);
 		}
 		break;
 	}
@@ -65,19 +68,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("amount outside 0..10^15", in, len);
 		break;
 	}
-	case 2: name_roundtrip(sdx_category_parse, sdx_category_name, in, len); break;
-	case 3: name_roundtrip(sdx_channel_parse, sdx_channel_name, in, len); break;
-	case 4: name_roundtrip(sdx_role_parse, sdx_role_name, in, len); break;
-	case 5: name_roundtrip(sdx_confirmation_parse, sdx_confirmation_name, in, len); break;
-	case 6: name_roundtrip(sdx_audience_parse, sdx_audience_name, in, len); break;
+	case 2:
+		name_roundtrip(sdx_category_parse, sdx_category_name, in, len);
+		break;
+	case 3:
+		name_roundtrip(sdx_channel_parse, sdx_channel_name, in, len);
+		break;
+	case 4:
+		name_roundtrip(sdx_role_parse, sdx_role_name, in, len);
+		break;
+	case 5:
+		name_roundtrip(sdx_confirmation_parse, sdx_confirmation_name,
+			       in, len);
+		break;
+	case 6:
+		name_roundtrip(sdx_audience_parse, sdx_audience_name, in, len);
+		break;
 	default: {
 		uint8_t id[16], back[16];
 		char hex[33];
 		if (sdx_id_from_hex(in, len, id) == 0) {
 			sdx_id_to_hex(id, hex);
-			if (strlen(hex) != 32 || sdx_id_from_hex(hex, 32, back) != 0 ||
+			if (strlen(hex) != 32 ||
+			    sdx_id_from_hex(hex, 32, back) != 0 ||
 			    memcmp(id, back, 16))
-				fail("a report id does not round-trip through hex", in, len);
+				fail("a report id does not round-trip through "
+				     "hex",
+				     in, len);
 		}
 		break;
 	}

@@ -40,25 +40,33 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 	if (row_to_report(row, &imp->def, &stub_report, &rej) == 0) {
 		uint8_t id[16];
 		imp->accepted++;
-		if (stub_report.n_idents < 1 || stub_report.n_idents > SDX_REPORT_IDENTS_MAX)
-			stub_fail("accepted row without identifiers or with too many");
+		if (stub_report.n_idents < 1 ||
+		    stub_report.n_idents > SDX_REPORT_IDENTS_MAX)
+			stub_fail("accepted row without identifiers or with "
+				  "too many");
 		for (size_t i = 0; i < stub_report.n_idents; i++)
-			if (!memchr(stub_report.idents[i].canonical, '\0', SDX_CANON_MAX))
+			if (!memchr(stub_report.idents[i].canonical, '\0',
+				    SDX_CANON_MAX))
 				stub_fail("identifier not NUL-terminated");
-		if (!memchr(stub_report.agency, '\0', sizeof stub_report.agency) ||
-		    !memchr(stub_report.narrative, '\0', sizeof stub_report.narrative) ||
-		    !memchr(stub_report.case_ref, '\0', sizeof stub_report.case_ref))
+		if (!memchr(stub_report.agency, '\0',
+			    sizeof stub_report.agency) ||
+		    !memchr(stub_report.narrative, '\0',
+			    sizeof stub_report.narrative) ||
+		    !memchr(stub_report.case_ref, '\0',
+			    sizeof stub_report.case_ref))
 			stub_fail("text field not NUL-terminated");
 		/* What the store does first with a report: encode and hash. */
 		int rc = sdx_report_id(&stub_report, id);
 		if (rc != 0) {
-			fprintf(stderr, "fuzz_import: accepted row has no id: %s\n",
+			fprintf(stderr,
+				"fuzz_import: accepted row has no id: %s\n",
 				sdx_strerror(rc));
 			abort();
 		}
 	} else {
 		imp->rejected++;
-		if (!rej.column || !rej.reason[0] || !memchr(rej.reason, '\0', sizeof rej.reason))
+		if (!rej.column || !rej.reason[0] ||
+		    !memchr(rej.reason, '\0', sizeof rej.reason))
 			stub_fail("refused row without a column or a reason");
 	}
 	return 0;
@@ -106,7 +114,8 @@ static void stub_run(int (*reader)(struct importer *, FILE *, const char *),
 		sdx_date_parse("2026-11-28", 10, &imp.def.today);
 	}
 	imp.rows = imp.accepted = imp.rejected = 0;
-	FILE *fp = size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb");
+	FILE *fp = size ? fmemopen((void *)data, size, "rb")
+			: fopen("/dev/null", "rb");
 	if (!fp)
 		return;
 	/* Messages about bad headers go to stderr; keep the fuzzer quiet. */

@@ -32,8 +32,8 @@ static int write_bundle(const char *dir, const char *name, int variant)
 	const uint8_t body[] = {0xa2, 0x00, 0x61, 'x', 0x01, 0x02};
 	int rc = sdx_bw_open(&w, f);
 	if (!rc)
-		rc = sdx_bw_header(&w, "HN-PA05", variant == 2 ? 1 : 0, 1795000000u,
-				   vv, variant == 2 ? 2 : 0);
+		rc = sdx_bw_header(&w, "HN-PA05", variant == 2 ? 1 : 0,
+				   1795000000u, vv, variant == 2 ? 2 : 0);
 	if (!rc && variant >= 1) {
 		sdx_chain_start("HN-PA05", chain);
 		rc = sdx_bw_run(&w, "HN-PA05", 1, chain);
@@ -44,8 +44,11 @@ static int write_bundle(const char *dir, const char *name, int variant)
 		if (!rc && variant == 2)
 			rc = sdx_bw_redacted(&w, 2, SDX_OP_ADD, digest);
 		else if (!rc)
-			rc = sdx_bw_op(&w, 2, SDX_OP_RETRACT, body, sizeof body);
-		sdx_chain_next(chain, variant == 2 ? SDX_OP_ADD : SDX_OP_RETRACT, digest, chain);
+			rc =
+			    sdx_bw_op(&w, 2, SDX_OP_RETRACT, body, sizeof body);
+		sdx_chain_next(chain,
+			       variant == 2 ? SDX_OP_ADD : SDX_OP_RETRACT,
+			       digest, chain);
 		sdx_segment_sign(&key, "HN-PA05", 2, chain, sig);
 		if (!rc)
 			rc = sdx_bw_segsig(&w, 2, sig);
@@ -58,7 +61,8 @@ static int write_bundle(const char *dir, const char *name, int variant)
 	return rc;
 }
 
-static int write_item(const char *dir, const char *name, const uint8_t *p, size_t n)
+static int write_item(const char *dir, const char *name, const uint8_t *p,
+		      size_t n)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -89,7 +93,8 @@ static int write_exports(const char *dir)
 		goto out;
 	uint8_t id[16];
 	for (int i = 0; i < 3 && !rc; i++) {
-		static const char *const ids[] = {"+84795550701", "VCB 0011 0040 12345",
+		static const char *const ids[] = {"+84795550701",
+						  "VCB 0011 0040 12345",
 						  "t.me/thamtu_hoangnam"};
 		sdx_report r;
 		sdx_report_init(&r);
@@ -98,21 +103,27 @@ static int write_exports(const char *dir)
 		snprintf(r.narrative, sizeof r.narrative, "seed report %d", i);
 		r.amount = 1500000;
 		r.audience = i == 1 ? SDX_AUD_POLICE : SDX_AUD_BANK;
-		rc = sdx_report_add_ident(&r, SDX_KIND_AUTO, i == 1 ? SDX_ROLE_PAYEE : SDX_ROLE_CALLER,
+		rc = sdx_report_add_ident(&r, SDX_KIND_AUTO,
+					  i == 1 ? SDX_ROLE_PAYEE
+						 : SDX_ROLE_CALLER,
 					  ids[i], strlen(ids[i]), NULL);
 		if (!rc)
 			rc = sdx_report_add(db, &r, id, NULL);
 	}
 	if (!rc)
-		rc = sdx_report_retract(db, id, "wrong handle", "PA05", SDX_DATE_NONE);
+		rc = sdx_report_retract(db, id, "wrong handle", "PA05",
+					SDX_DATE_NONE);
 	if (!rc)
-		rc = sdx_allow(db, SDX_KIND_PHONE, "+84113", "police hotline", "PA05");
+		rc = sdx_allow(db, SDX_KIND_PHONE, "+84113", "police hotline",
+			       "PA05");
 	snprintf(path, sizeof path, "%s/export-police.bundle", dir);
 	if (!rc)
-		rc = sdx_bundle_export(db, &key, "HCM-PA05", SDX_AUD_POLICE, 0, path, NULL);
+		rc = sdx_bundle_export(db, &key, "HCM-PA05", SDX_AUD_POLICE, 0,
+				       path, NULL);
 	snprintf(path, sizeof path, "%s/export-bank.bundle", dir);
 	if (!rc)
-		rc = sdx_bundle_export(db, &key, "HCM-PA05", SDX_AUD_BANK, 0, path, NULL);
+		rc = sdx_bundle_export(db, &key, "HCM-PA05", SDX_AUD_BANK, 0,
+				       path, NULL);
 out:
 	if (rc)
 		fprintf(stderr, "make-bundle-seeds: %s\n", sdx_strerror(rc));
@@ -131,7 +142,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *d = argv[1];
-	int rc = write_bundle(d, "empty.bundle", 0) | write_bundle(d, "two-ops.bundle", 1) |
+	int rc = write_bundle(d, "empty.bundle", 0) |
+		 write_bundle(d, "two-ops.bundle", 1) |
 		 write_bundle(d, "redacted-vv.bundle", 2);
 	uint8_t buf[512], h32[32] = {1}, h64[64] = {2}, h16[16] = {3};
 	sdx_vv_entry vv[1] = {{"DN", 9}};

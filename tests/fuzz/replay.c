@@ -81,7 +81,8 @@ static int run_path(const char *path, size_t *count)
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
 		char full[4096];
-		int len = snprintf(full, sizeof full, "%s/%s", path, names[i]->d_name);
+		int len = snprintf(full, sizeof full, "%s/%s", path,
+				   names[i]->d_name);
 		if (rc == 0 && len > 0 && (size_t)len < sizeof full) {
 			struct stat fst;
 			if (stat(full, &fst) == 0 && S_ISREG(fst.st_mode))

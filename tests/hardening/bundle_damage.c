@@ -22,8 +22,8 @@
 static char dir[64];
 static int n_test, failed;
 
-__attribute__((format(printf, 2, 3)))
-static void result(int good, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void result(int good,
+							 const char *fmt, ...)
 {
 	va_list ap;
 	n_test++;
@@ -46,7 +46,8 @@ static int make_bundle(const char *path, sdx_key *key)
 	sdx_bwriter w;
 	sdx_vv_entry vv[1] = {{"HN-PA05", 3}};
 	uint8_t chain[32], digest[32], sig[64];
-	const uint8_t body[] = {0xa2, 0x00, 0x63, 'a', 'b', 'c', 0x01, 0x18, 0x2a};
+	const uint8_t body[] = {0xa2, 0x00, 0x63, 'a', 'b',
+				'c',  0x01, 0x18, 0x2a};
 	int rc = sdx_bw_open(&w, f);
 	if (!rc)
 		rc = sdx_bw_header(&w, key->office, 1, 1795000000u, vv, 1);
@@ -55,8 +56,9 @@ static int make_bundle(const char *path, sdx_key *key)
 		rc = sdx_bw_run(&w, key->office, 1, chain);
 	sdx_digest(body, sizeof body, digest);
 	for (uint64_t seq = 1; !rc && seq <= 3; seq++) {
-		rc = seq == 2 ? sdx_bw_redacted(&w, seq, SDX_OP_ADD, digest)
-			      : sdx_bw_op(&w, seq, SDX_OP_ADD, body, sizeof body);
+		rc = seq == 2
+			 ? sdx_bw_redacted(&w, seq, SDX_OP_ADD, digest)
+			 : sdx_bw_op(&w, seq, SDX_OP_ADD, body, sizeof body);
 		sdx_chain_next(chain, SDX_OP_ADD, digest, chain);
 	}
 	if (!rc)
@@ -133,7 +135,8 @@ static int make_pair(const char *d, sdx_db **recv, uint8_t **data, size_t *size)
 	    (rc = sdx_db_set_office(*recv, "HCM-PA05")) ||
 	    (rc = sdx_trust_add(*recv, "HN-PA05", key.pubkey)))
 		goto out;
-	static const char *const phones[] = {"0795550601", "0795550602", "0795550603"};
+	static const char *const phones[] = {"0795550601", "0795550602",
+					     "0795550603"};
 	for (int i = 0; i < 3 && !rc; i++) {
 		sdx_report r;
 		sdx_report_init(&r);
@@ -142,13 +145,14 @@ static int make_pair(const char *d, sdx_db **recv, uint8_t **data, size_t *size)
 		r.category = 0;
 		r.channel = 0;
 		r.audience = i == 2 ? SDX_AUD_POLICE : SDX_AUD_BANK;
-		rc = sdx_report_add_ident(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, phones[i],
-					  strlen(phones[i]), NULL);
+		rc = sdx_report_add_ident(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER,
+					  phones[i], strlen(phones[i]), NULL);
 		if (!rc)
 			rc = sdx_report_add(snd, &r, NULL, NULL);
 	}
 	if (!rc)
-		rc = sdx_bundle_export(snd, &key, "HCM-PA05", SDX_AUD_POLICE, 0, bpath, NULL);
+		rc = sdx_bundle_export(snd, &key, "HCM-PA05", SDX_AUD_POLICE, 0,
+				       bpath, NULL);
 	if (!rc) {
 		FILE *f = fopen(bpath, "rb");
 		static uint8_t buf[1 << 20];
@@ -171,8 +175,10 @@ static void db_part(const char *d)
 	size_t size = 0;
 	char bad[256];
 	int rc = make_pair(d, &recv, &data, &size);
-	result(rc == 0, "sender and receiver databases, an exported bundle (%zu bytes)%s%s",
-	       size, rc ? ": " : "", rc ? sdx_strerror(rc) : "");
+	result(
+	    rc == 0,
+	    "sender and receiver databases, an exported bundle (%zu bytes)%s%s",
+	    size, rc ? ": " : "", rc ? sdx_strerror(rc) : "");
 	if (rc) {
 		sdx_db_close(recv);
 		return;
@@ -200,20 +206,23 @@ static void db_part(const char *d)
 			no_reason++;
 	}
 	result(not_refused == 0 && no_reason == 0,
-	       "sdx_bundle_import refuses all %zu truncations and %zu changed bytes with a reason "
+	       "sdx_bundle_import refuses all %zu truncations and %zu changed "
+	       "bytes with a reason "
 	       "(%zu not refused, first case %zu; %zu without a reason)",
 	       size, size, not_refused, first, no_reason);
 
 	size_t mismatches = 0;
 	rc = sdx_verify(recv, count_mismatch, &mismatches, NULL);
 	result(held(recv, "HN-PA05") == 0 && rc == 0 && mismatches == 0,
-	       "nothing applied: no operation of the sender held, verify clean (%zu mismatches)",
+	       "nothing applied: no operation of the sender held, verify clean "
+	       "(%zu mismatches)",
 	       mismatches);
 
 	if (write_file(bad, data, size) == 0) {
 		memset(&res, 0, sizeof res);
 		rc = sdx_bundle_import(recv, bad, &res);
-		result(rc == 0 && res.applied == 3 && held(recv, "HN-PA05") == 3,
+		result(rc == 0 && res.applied == 3 &&
+			   held(recv, "HN-PA05") == 3,
 		       "the intact bundle applies whole (%llu of 3 operations)",
 		       (unsigned long long)res.applied);
 	}
@@ -241,7 +250,8 @@ int main(void)
 		fclose(f);
 
 	int rc = read_all(good, key.pubkey, why, sizeof why);
-	result(rc == 0 && size > 0, "the intact bundle (%zu bytes) reads and verifies", size);
+	result(rc == 0 && size > 0,
+	       "the intact bundle (%zu bytes) reads and verifies", size);
 
 	/* every truncation: refused, and never "the end" */
 	size_t bad_trunc = 0, first_bad = 0;
@@ -255,7 +265,9 @@ int main(void)
 				first_bad = len;
 		}
 	}
-	result(bad_trunc == 0, "all %zu truncations refused with a reason (%zu not; first at length %zu)",
+	result(bad_trunc == 0,
+	       "all %zu truncations refused with a reason (%zu not; first at "
+	       "length %zu)",
 	       size, bad_trunc, first_bad);
 
 	/* every single-byte change (x ^= 0x01, and x ^= 0x80): refused */
@@ -276,7 +288,9 @@ int main(void)
 			}
 		}
 	}
-	result(bad_flip == 0, "all %zu single-byte changes refused with a reason (%zu not; first at offset %zu)",
+	result(bad_flip == 0,
+	       "all %zu single-byte changes refused with a reason (%zu not; "
+	       "first at offset %zu)",
 	       2 * size, bad_flip, first_bad);
 
 	/* trailing garbage after the signature */
@@ -285,7 +299,8 @@ int main(void)
 	fputc(0, f);
 	fclose(f);
 	rc = read_all(bad, key.pubkey, why, sizeof why);
-	result(rc == SDX_EBUNDLE, "one byte after the signature refused (%s)", why);
+	result(rc == SDX_EBUNDLE, "one byte after the signature refused (%s)",
+	       why);
 
 	db_part(dir);
 

@@ -54,7 +54,8 @@ static int dump_db(MDB_txn *txn, const char *name)
 		n++;
 	}
 	mdb_cursor_close(cur);
-	printf("%s %llu %016llx\n", name ? name : "(main)", (unsigned long long)n,
+	printf("%s %llu %016llx\n", name ? name : "(main)",
+	       (unsigned long long)n,
 	       (unsigned long long)XXH3_64bits_digest(st));
 	XXH3_freeState(st);
 	return rc == MDB_NOTFOUND ? 0 : die("walk", rc);
@@ -86,7 +87,8 @@ int main(int argc, char **argv)
 	if ((rc = mdb_dbi_open(txn, NULL, 0, &main_dbi)) ||
 	    (rc = mdb_cursor_open(txn, main_dbi, &cur)))
 		return die("main", rc);
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && count < MAX_DBS;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	     rc == 0 && count < MAX_DBS;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		names[count] = strndup(k.mv_data, k.mv_size);
 		if (!names[count])
