@@ -358,22 +358,43 @@ static int flush(struct sdx_batch *b)
 	sort_keys = b->keys;
 	if (b->ncon) /* cons is NULL in a batch of duplicates only */
 		qsort(b->cons, b->ncon, sizeof *b->cons, con_cmp);
+	/* one cursor on `entity`: an existing summary is overwritten where
+	 * the read found it, without a second descent */
+	MDB_cursor *ec;
+	if ((rc = mdb_cursor_open(w->txn, b->db->entity, &ec)))
+		return rc;
 	for (size_t i = 0; !rc && i < b->ncon;) {
 		const uint8_t *ek = b->keys + b->cons[i].koff;
 		size_t eklen = b->cons[i].klen, j = i;
 		entity_sum s;
-		int is_new;
-		if ((rc = apply_entity_load(w, ek, eklen, &s, &is_new)))
+		MDB_val k = {eklen, (void *)ek}, d;
+		rc = mdb_cursor_get(ec, &k, &d, MDB_SET_KEY);
+		int is_new = rc == MDB_NOTFOUND;
+		if (is_new)
+			entity_zero(&s);
+		else if (rc || (rc = entity_decode(d.mv_data, d.mv_size, &s)))
 			break;
+		rc = 0;
 		for (; !rc && j < b->ncon && b->cons[j].klen == eklen &&
 		       !memcmp(b->keys + b->cons[j].koff, ek, eklen);
 		     j++)
 			rc = apply_contrib(w, ek, eklen, &s,
 					   &b->ents[b->cons[j].ent].c);
-		if (!rc)
-			rc = apply_entity_store(w, ek, eklen, &s, is_new);
+		if (rc)
+			break;
+		uint8_t v[ENTITY_LEN];
+		entity_encode(&s, v);
+		MDB_val kk = {eklen, (void *)ek}, dd = {ENTITY_LEN, v};
+		if (is_new) {
+			if ((rc = filter_add(w, sdx_hash64(ek, eklen))))
+				break;
+			rc = mdb_cursor_put(ec, &kk, &dd, 0);
+		} else {
+			rc = mdb_cursor_put(ec, &kk, &dd, MDB_CURRENT);
+		}
 		i = j;
 	}
+	mdb_cursor_close(ec);
 	return rc;
 }
 
