@@ -61,6 +61,14 @@ same "every field of every report read back" "$fix/ok.expected" "$tmp/show"
 "$imptool" stats "$db" >"$tmp/stats1" 2>&1
 check "verify after the good fixtures" "$imptool" verify "$db"
 
+run "$tmp/mac" ok-mac.csv
+printf '1+84835550301\n1+84835550302\n' >"$tmp/mac.keys"
+"$imptool" checks "$tmp/mac" "$tmp/mac.keys" >"$tmp/mac.checks" 2>&1
+if [ "$rc" -eq 0 ] && [ "$(last)" = "read 2 = accepted 2 + duplicate 0 + rejected 0" ] &&
+	[ "$(grep -c ' verdict=reported ' "$tmp/mac.checks")" -eq 2 ]; then
+	ok "ok-mac.csv: CR line ends (Excel's CSV for Macintosh)"
+else not_ok "ok-mac.csv" "$tmp/err"; fi
+
 # ---- re-import adds nothing ----
 run "$db" ok-en.csv ok-vi.csv ok-semicolon.csv ok-reports.jsonl
 expect "re-import: every row a duplicate" 0 "read 15 = accepted 0 + duplicate 15 + rejected 0"

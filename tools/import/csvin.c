@@ -163,7 +163,7 @@ static int parser_init(struct csvin *c)
 static unsigned char guess_delim(const char *buf, size_t len)
 {
 	size_t comma = 0, semi = 0, tab = 0;
-	for (size_t i = 0; i < len && buf[i] != '\n'; i++) {
+	for (size_t i = 0; i < len && buf[i] != '\n' && buf[i] != '\r'; i++) {
 		comma += buf[i] == ',';
 		semi += buf[i] == ';';
 		tab += buf[i] == '\t';
@@ -290,6 +290,7 @@ int csv_read(struct importer *imp, FILE *fp, const char *name)
 	struct csvin *c = calloc(1, sizeof *c);
 	uint64_t total = 0;
 	int first = 1, rc = 0;
+	char eol = '\n';
 	size_t n;
 
 	if (!c)
@@ -305,6 +306,10 @@ int csv_read(struct importer *imp, FILE *fp, const char *name)
 			if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 				s += 3;
 			c->delim = guess_delim(s, (size_t)(end - s));
+			/* Excel's "CSV (Macintosh)" ends lines with CR alone */
+			if (!memchr(s, '\n', (size_t)(end - s)) &&
+			    memchr(s, '\r', (size_t)(end - s)))
+				eol = '\r';
 			if (parser_init(c)) {
 				free(c);
 				return SDX_ENOMEM;
@@ -312,7 +317,7 @@ int csv_read(struct importer *imp, FILE *fp, const char *name)
 			first = 0;
 		}
 		while (rc == 0 && s < end) {
-			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			const char *nl = memchr(s, eol, (size_t)(end - s));
 			const char *stop = nl ? nl + 1 : end;
 			rc = feed(c, s, (size_t)(stop - s), nl != NULL);
 			s = stop;
