@@ -341,8 +341,20 @@ static void make_report(const struct gen *g, uint64_t j, struct report *rep)
 		} else {
 			char dom[64];
 			domain_of(skewed(&r, g->pool_url), dom, sizeof dom);
-			snprintf(rep->url, sizeof rep->url, "https://%s/login",
-				 dom);
+			/* links as written: a URL, or the bare host name */
+			switch (below(&r, 3)) {
+			case 0:
+				snprintf(rep->url, sizeof rep->url,
+					 "https://%s/login", dom);
+				break;
+			case 1:
+				snprintf(rep->url, sizeof rep->url, "%s", dom);
+				break;
+			default:
+				snprintf(rep->url, sizeof rep->url,
+					 "http://%s/", dom);
+				break;
+			}
 			add_key(rep, '5', dom, "");
 			have_url = 1;
 		}
@@ -549,7 +561,9 @@ static void checks(const struct gen *g, uint64_t n)
 			hit_key(g, &r, &kind, canon, sizeof canon);
 		else
 			miss_key(g, &r, &kind, canon, sizeof canon);
-		fprintf(g->out, "%s\n", canon);
+		/* a bare host may read as another kind ("vietcombank-x.net"
+		 * as a bank): name domains by URL */
+		fprintf(g->out, kind == '5' ? "https://%s/\n" : "%s\n", canon);
 	}
 }
 
@@ -592,7 +606,7 @@ static int key_lists(const struct gen *g, const char *dir, const char *name,
 		else
 			miss_key(g, &r, &kind, canon, sizeof canon);
 		fprintf(kf, "%c%s\n", kind, canon);
-		fprintf(tf, "%s\n", canon);
+		fprintf(tf, kind == '5' ? "https://%s/\n" : "%s\n", canon);
 	}
 	return close_out(kf, keys_name) | close_out(tf, txt_name);
 }
