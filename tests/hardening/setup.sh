@@ -66,6 +66,18 @@ gen_inputs() {
 	# JSON nested 30000 deep (within the line limit), and a 10 MB string
 	{ head -c 30000 /dev/zero | tr '\0' '['; printf '\n'; } >"$d/jsonl-deep-nesting.jsonl"
 	{ printf '{"phone":"0795550131","agency":"PA05","narrative":"'; head -c 10000000 /dev/zero | tr '\0' N; printf '"}\n'; } >"$d/jsonl-10mb-line.jsonl"
+	# 20000 lines of every shape, none blank: one answer per line
+	python3 - "$d/id-mixed-20000.txt" <<'PY'
+import random, sys
+rng = random.Random(20000)
+shapes = [b"038.555.1234", b"+84795555373", b"0795 555 373", b"VCB 1012 555 888",
+          b"t.me/thamtu_hoangnam", b"https://vietinbank-cap-nhat49.top/x", b"1012555888",
+          b"DE89 3704 0044 0532 0130 00", b"not an identifier", b"079\x00555", b"\xc3\x28x",
+          b"@" + b"a" * 2000, b"1" * 1025, b"+8479555537312345", b"\xef\xbb\xbf0795555373"]
+with open(sys.argv[1], "wb") as f:
+    for i in range(20000):
+        f.write(rng.choice(shapes) + (b"\r\n" if i % 7 == 0 else b"\n"))
+PY
 	# CBOR: 100000 nested one-item arrays
 	head -c 100000 /dev/zero | tr '\0' '\201' >"$d/bundle-deep-nesting.bundle"
 }
