@@ -4,8 +4,12 @@
  *   bench-baseline synth N DIR
  *       a deterministic synthetic data set of N identifiers (used when
  *       scamdex-gen is not built): DIR/reports.tsv, hits.keys, miss.keys
- *   bench-baseline lmdb REPS WORKDIR REPORTS HITS MISS
- *   bench-baseline sqlite REPS WORKDIR REPORTS HITS MISS
+ *   bench-baseline lmdb|sqlite REPS WORKDIR REPORTS HITS MISS
+ *       REPS loads of REPORTS, then look-ups on the last one
+ *   bench-baseline lmdb-load|sqlite-load REPS WORKDIR REPORTS
+ *   bench-baseline lmdb-get|sqlite-get REPS WORKDIR HITS MISS
+ *       the same in two steps (bench.sh interleaves the look-ups of
+ *       every system, so that a busy machine weighs on all alike)
  *
  * REPORTS has one report a line: "<count>\t<key>...\t<body>", where a key
  * is the kind digit followed by the canonical form ("1+84795555373") and
@@ -456,21 +460,25 @@ static int cmd_lmdb(int reps, const char *work, const struct dataset *ds,
 		return 1;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return fail(dir, strerror(errno));
-	size_t nsk;
-	struct key *sk = sorted_keys(ds, &nsk);
-	if (!sk)
-		return fail("sort", "out of memory");
-	uint64_t bytes = 0;
-	for (int rep = 1; rep <= reps; rep++) {
-		remove_db(dir, files);
-		double t0 = now(), c0 = cpu_now();
-		if (lmdb_load(dir, ds, sk, nsk, &bytes))
-			return 1;
-		emit("import", "lmdb", rep, ds->nreports, now() - t0,
-		     cpu_now() - c0);
+	if (ds) {
+		size_t nsk;
+		struct key *sk = sorted_keys(ds, &nsk);
+		if (!sk)
+			return fail("sort", "out of memory");
+		uint64_t bytes = 0;
+		for (int rep = 1; rep <= reps; rep++) {
+			remove_db(dir, files);
+			double t0 = now(), c0 = cpu_now();
+			if (lmdb_load(dir, ds, sk, nsk, &bytes))
+				return 1;
+			emit("import", "lmdb", rep, ds->nreports, now() - t0,
+			     cpu_now() - c0);
+		}
+		free(sk);
+		emit_size("lmdb", bytes, ds->nreports);
 	}
-	free(sk);
-	emit_size("lmdb", bytes, ds->nreports);
+	if (!hits)
+		return 0;
 
 	MDB_env *env;
 	MDB_txn *txn;
@@ -641,20 +649,13 @@ static int sqlite_get(void *ctx, const struct key *key, int *found)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
 }
 
-static int cmd_sqlite(int reps, const char *work, const struct dataset *ds,
-		      const struct keylist *hits, const struct keylist *miss)
+/* REPS loads of the import schema and of the look-up table; the last
+ * look-up table is kept for the look-ups. */
+static int sqlite_loads(int reps, const char *work, const struct dataset *ds,
+			const char *ident_path, const char *import_path,
+			const char *const *ident_files,
+			const char *const *import_files)
 {
-	static const char *const ident_files[] = {
-		"sqlite-ident.db", "sqlite-ident.db-wal", "sqlite-ident.db-shm",
-		NULL};
-	static const char *const import_files[] = {
-		"sqlite-import.db", "sqlite-import.db-wal",
-		"sqlite-import.db-shm", NULL};
-	char ident_path[PATH_MAX], import_path[PATH_MAX];
-	if (join(ident_path, work, "sqlite-ident.db") ||
-	    join(import_path, work, "sqlite-import.db"))
-		return 1;
-
 	uint64_t bytes = 0;
 	for (int rep = 1; rep <= reps; rep++) {
 		remove_db(work, import_files);
@@ -681,6 +682,29 @@ static int cmd_sqlite(int reps, const char *work, const struct dataset *ds,
 	}
 	free(sk);
 
+	return 0;
+}
+
+static int cmd_sqlite(int reps, const char *work, const struct dataset *ds,
+		      const struct keylist *hits, const struct keylist *miss)
+{
+	static const char *const ident_files[] = {
+		"sqlite-ident.db", "sqlite-ident.db-wal", "sqlite-ident.db-shm",
+		NULL};
+	static const char *const import_files[] = {
+		"sqlite-import.db", "sqlite-import.db-wal",
+		"sqlite-import.db-shm", NULL};
+	char ident_path[PATH_MAX], import_path[PATH_MAX];
+	if (join(ident_path, work, "sqlite-ident.db") ||
+	    join(import_path, work, "sqlite-import.db"))
+		return 1;
+
+	if (ds && sqlite_loads(reps, work, ds, ident_path, import_path,
+			       ident_files, import_files))
+		return 1;
+	if (!hits)
+		return 0;
+
 	struct sqlite_reader rd[MAX_THREADS];
 	void *ctx[MAX_THREADS];
 	for (int t = 0; t < MAX_THREADS; t++) {
@@ -703,7 +727,6 @@ static int cmd_sqlite(int reps, const char *work, const struct dataset *ds,
 		sql_exec(rd[t].db, "COMMIT");
 		sqlite3_close(rd[t].db);
 	}
-	remove_db(work, ident_files);
 	return rc;
 }
 
@@ -809,6 +832,10 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: bench-baseline synth N DIR\n"
 		"       bench-baseline lmdb|sqlite REPS WORKDIR REPORTS HITS "
+		"MISS\n"
+		"       bench-baseline lmdb-load|sqlite-load REPS WORKDIR "
+		"REPORTS\n"
+		"       bench-baseline lmdb-get|sqlite-get REPS WORKDIR HITS "
 		"MISS\n");
 	return 2;
 }
@@ -817,23 +844,35 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "synth") == 0)
 		return cmd_synth(strtoull(argv[2], NULL, 10), argv[3]);
-	if (argc != 7)
+	if (argc < 5)
+		return usage();
+	const char *mode = argv[1];
+	size_t sys_len = strcspn(mode, "-");
+	const char *what = mode + sys_len; /* "", "-load" or "-get" */
+	int load = strcmp(what, "-get") != 0, get = strcmp(what, "-load") != 0;
+	if ((*what && !strcmp(what, "-load") == !strcmp(what, "-get")) ||
+	    argc != 4 + load + 2 * get)
 		return usage();
 	int reps = atoi(argv[2]);
 	if (reps < 1)
 		return usage();
-	struct dataset ds;
-	struct keylist hits, miss;
-	if (load_dataset(argv[4], &ds) || load_keylist(argv[5], &hits) ||
-	    load_keylist(argv[6], &miss))
+	struct dataset ds = {0};
+	struct keylist hits = {0}, miss = {0};
+	int a = 4;
+	if (load && load_dataset(argv[a++], &ds))
+		return 1;
+	if (get && (load_keylist(argv[a], &hits) ||
+		    load_keylist(argv[a + 1], &miss)))
 		return 1;
 	int rc;
-	if (strcmp(argv[1], "lmdb") == 0)
-		rc = cmd_lmdb(reps, argv[3], &ds, &hits, &miss);
-	else if (strcmp(argv[1], "sqlite") == 0)
-		rc = cmd_sqlite(reps, argv[3], &ds, &hits, &miss);
+	if (sys_len == 4 && strncmp(mode, "lmdb", 4) == 0)
+		rc = cmd_lmdb(reps, argv[3], load ? &ds : NULL,
+			      get ? &hits : NULL, &miss);
+	else if (sys_len == 6 && strncmp(mode, "sqlite", 6) == 0)
+		rc = cmd_sqlite(reps, argv[3], load ? &ds : NULL,
+				get ? &hits : NULL, &miss);
 	else
-		return usage();
+		rc = usage();
 	free(ds.buf);
 	free(ds.reports);
 	free(ds.keys);

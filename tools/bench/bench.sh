@@ -98,13 +98,11 @@ done
 reports=$(lines "$data/reports.tsv")
 log "data: $reports reports, $(lines "$data/hits.keys") hit and $(lines "$data/miss.keys") miss look-ups"
 
-# ---- baselines ----
+# ---- baseline loads ----
 if have "$baseline"; then
 	for sys in lmdb sqlite; do
-		log "baseline: $sys (load, look-ups)"
-		"$baseline" "$sys" "$reps" "$work" "$data/reports.tsv" \
-			"$data/hits.keys" "$data/miss.keys" >>"$results"
-		rm -rf "$work/lmdb"
+		log "baseline: $sys loads"
+		"$baseline" "$sys-load" "$reps" "$work" "$data/reports.tsv" >>"$results"
 	done
 else
 	log "baseline: bench-baseline not built (no SQLite?), skipped"
@@ -129,13 +127,23 @@ else
 	log "import: scamdex-import or the generated input missing, skipped"
 fi
 
-# ---- scamdex check, in-process (sdx_check through the C API) ----
-if have "$inproc" && [ -d "$db" ]; then
-	log "check: in-process, 1 and 2 threads, hits and misses"
-	"$inproc" "$reps" "$db" "$data/hits.keys" "$data/miss.keys" >>"$results"
-else
-	log "check: bench-inproc or the database missing, skipped"
-fi
+# ---- look-ups: raw LMDB, SQLite and sdx_check, interleaved ----
+# One repetition of each system in turn (each process warms up first), so
+# that a machine busy with other work weighs on all three alike.
+for rep in $(seq 1 "$reps"); do
+	log "look-ups: repetition $rep (1 and 2 threads, hits and misses)"
+	if have "$baseline"; then
+		for sys in lmdb sqlite; do
+			"$baseline" "$sys-get" 1 "$work" "$data/hits.keys" \
+				"$data/miss.keys" | sed "s/\"rep\":1,/\"rep\":$rep,/" >>"$results"
+		done
+	fi
+	if have "$inproc" && [ -d "$db" ]; then
+		"$inproc" 1 "$db" "$data/hits.keys" "$data/miss.keys" |
+			sed "s/\"rep\":1,/\"rep\":$rep,/" >>"$results"
+	fi
+done
+rm -rf "$work/lmdb" "$work"/sqlite-ident.db*
 
 # ---- scamdex check --json, batch from a file ----
 if have "$scamdex" && [ -d "$db" ]; then
