@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -15,6 +16,19 @@ static size_t initial_mapsize = (size_t)64 << 20;
 void sdx_db_set_initial_mapsize(size_t bytes)
 {
 	initial_mapsize = bytes;
+}
+
+/* With MDB_WRITEMAP, LMDB extends the file to the map size as a sparse
+ * file; a page written into a hole on a full disk would be SIGBUS, not
+ * an error. So every block of the map is allocated up front. */
+static int map_reserve(MDB_env *env)
+{
+	MDB_envinfo info;
+	mdb_filehandle_t fd;
+	int rc = mdb_env_get_fd(env, &fd);
+	if (rc || (rc = mdb_env_info(env, &info)))
+		return rc;
+	return posix_fallocate(fd, 0, (off_t)info.me_mapsize);
 }
 
 int store_err(int rc)
@@ -243,15 +257,24 @@ int store_grow(struct sdx_db *db, size_t min_extra)
 	pthread_mutex_lock(&db->rlist_mtx);
 	readers_take(db, 1);
 	int rc;
+	MDB_envinfo info;
+	mdb_env_info(db->env, &info);
 	if (min_extra == 0) {
 		rc = mdb_env_set_mapsize(db->env, 0);
 	} else {
-		MDB_envinfo info;
-		mdb_env_info(db->env, &info);
 		size_t size = info.me_mapsize * 2;
 		while (size < info.me_mapsize + min_extra)
 			size *= 2;
 		rc = mdb_env_set_mapsize(db->env, size);
+	}
+	unsigned eflags = 0;
+	mdb_env_get_flags(db->env, &eflags);
+	if (!rc && (eflags & MDB_WRITEMAP) && (rc = map_reserve(db->env))) {
+		/* no room for the bigger map: back to the old size, so no
+		 * page is ever written into an unallocated hole */
+		mdb_env_set_mapsize(db->env, info.me_mapsize);
+		if (rc != ENOMEM)
+			rc = ENOSPC;
 	}
 	atomic_fetch_add(&db->mapgen, 1);
 	readers_release(db);
@@ -417,12 +440,15 @@ static int env_open(struct sdx_db *db, const char *path, unsigned flags)
 	mdb_env_set_maxreaders(db->env, 510);
 	mdb_env_set_mapsize(db->env, initial_mapsize);
 	rc = mdb_env_open(db->env, path, flags, 0644);
+	if (!rc && (flags & MDB_WRITEMAP))
+		rc = map_reserve(db->env);
 	if (rc) {
 		mdb_env_close(db->env);
 		db->env = NULL;
 	}
 	return rc;
 }
+
 
 static int setup(struct sdx_db *db, int create)
 {
@@ -481,6 +507,119 @@ fail:
 	return rc;
 }
 
+/* A writable handle maps the file writable (MDB_WRITEMAP): a write
+ * transaction's dirty pages then live in the file mapping instead of in
+ * anonymous memory, and commit writes them back with msync instead of
+ * pwrite. Commits still sync (data, then meta page), so a crash leaves
+ * the database as after the last commit. Reopened only once the plain
+ * open has checked the file (truncated files, schema, creation), since
+ * a writable map extends the file to the map size first. If the
+ * filesystem cannot back the whole map (full disk, RLIMIT_FSIZE) the
+ * plain handle stays. SCAMDEX_NO_WRITEMAP (any value) keeps the plain
+ * handle too, for comparisons. */
+struct wm_file {
+	dev_t dev;
+	ino_t ino;
+	int refs;
+	char *path;
+	struct wm_file *next;
+};
+static pthread_mutex_t wm_mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct wm_file *wm_files;
+
+static int env_writemap(struct sdx_db *db, const char *path)
+{
+	if (getenv("SCAMDEX_NO_WRITEMAP"))
+		return 0;
+	char datafile[4096];
+	struct stat st;
+	snprintf(datafile, sizeof datafile, "%s/data.mdb", path);
+	if (stat(datafile, &st))
+		return 0;
+	pthread_mutex_lock(&wm_mtx);
+	struct wm_file *f = wm_files;
+	while (f && (f->dev != st.st_dev || f->ino != st.st_ino))
+		f = f->next;
+	if (!f) {
+		f = calloc(1, sizeof *f);
+		if (!f || !(f->path = strdup(path))) {
+			free(f);
+			pthread_mutex_unlock(&wm_mtx);
+			return 0;
+		}
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
+		f->next = wm_files;
+		wm_files = f;
+	}
+	/* every writable handle counts, so that no other handle of this
+	 * process still uses the pages a close cuts off */
+	f->refs++;
+	db->wm = f;
+	MDB_env *plain = db->env;
+	db->env = NULL;
+	mdb_env_close(plain);
+	int rc = env_open(db, path, MDB_NOTLS | MDB_WRITEMAP);
+	if (!rc) {
+		rc = setup(db, 0);
+		if (!rc) {
+			db->writemap = 1;
+			pthread_mutex_unlock(&wm_mtx);
+			return 0;
+		}
+		mdb_env_close(db->env);
+		db->env = NULL;
+	}
+	pthread_mutex_unlock(&wm_mtx);
+	rc = env_open(db, path, MDB_NOTLS);
+	return rc ? rc : setup(db, 0);
+}
+
+/* Close a MDB_WRITEMAP handle. The last one in the last process cuts
+ * the file back to the pages in use (the map size is only reserved
+ * space). "Last process" is LMDB's own test: every process with the
+ * environment open holds a read lock on byte 0 of lock.mdb, so a write
+ * lock there succeeds only if no other process has it open, and keeps
+ * new openers waiting until our close releases it. */
+static void env_close_writemap(struct sdx_db *db)
+{
+	struct wm_file *f = db->wm;
+	int lfd = -1;
+	pthread_mutex_lock(&wm_mtx);
+	int last = --f->refs == 0;
+	if (last && db->writemap) {
+		char lockfile[4096];
+		snprintf(lockfile, sizeof lockfile, "%s/lock.mdb", f->path);
+		lfd = open(lockfile, O_RDWR | O_CLOEXEC);
+		struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
+				   .l_start = 0, .l_len = 1};
+		MDB_envinfo info;
+		MDB_stat ms;
+		mdb_filehandle_t fd;
+		if (lfd >= 0 && !fcntl(lfd, F_SETLK, &lk) &&
+		    !mdb_env_info(db->env, &info) &&
+		    !mdb_env_stat(db->env, &ms) &&
+		    !mdb_env_get_fd(db->env, &fd))
+			(void)!ftruncate(fd, (off_t)(info.me_last_pgno + 1) *
+						 (off_t)ms.ms_psize);
+	}
+	if (db->env)
+		mdb_env_close(db->env);
+	db->env = NULL;
+	if (lfd >= 0)
+		close(lfd); /* after LMDB's close: keeps openers waiting */
+	if (last) {
+		for (struct wm_file **pp = &wm_files; *pp; pp = &(*pp)->next)
+			if (*pp == f) {
+				*pp = f->next;
+				break;
+			}
+		free(f->path);
+		free(f);
+	}
+	pthread_mutex_unlock(&wm_mtx);
+}
+
 int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 {
 	if (!out)
@@ -533,14 +672,21 @@ int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 		if (rc == SDX_EREADONLY && !create)
 			rc = SDX_ENODB;
 	}
+	if (!rc && !db->rdonly)
+		rc = env_writemap(db, path);
 	if (rc) {
-		if (db->env)
+		if (db->wm)
+			env_close_writemap(db);
+		else if (db->env)
 			mdb_env_close(db->env);
 		free(db);
 		return store_err(rc);
 	}
 	if (pthread_key_create(&db->rkey, reader_destroy)) {
-		mdb_env_close(db->env);
+		if (db->wm)
+			env_close_writemap(db);
+		else
+			mdb_env_close(db->env);
 		free(db);
 		return SDX_ENOMEM;
 	}
@@ -565,7 +711,10 @@ void sdx_db_close(sdx_db *db)
 		reader_free(rd);
 		rd = n;
 	}
-	mdb_env_close(db->env);
+	if (db->wm)
+		env_close_writemap(db);
+	else
+		mdb_env_close(db->env);
 	pthread_mutex_destroy(&db->rlist_mtx);
 	pthread_mutex_destroy(&db->wmtx);
 	pthread_mutex_destroy(&db->resize_mtx);
