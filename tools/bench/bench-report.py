@@ -215,18 +215,18 @@ def targets(stat, sizes, rss):
                     f"{'>=' if more_is_better else '<='} {want:{unit}})"))
 
     add("check hits 1t vs raw LMDB", ratio(s("check_1t", "scamdex"),
-        s("check_1t", "lmdb")), 0.8, ".2f")
+        s("check_1t", "lmdb")), 0.8, ".3f")
     add("check hits 1t vs SQLite", ratio(s("check_1t", "scamdex"),
-        s("check_1t", "sqlite")), 1.25, ".2f")
+        s("check_1t", "sqlite")), 1.25, ".3f")
     add("check misses vs raw LMDB misses", ratio(s("check_miss", "scamdex"),
-        s("check_miss", "lmdb")), 3.0, ".2f")
+        s("check_miss", "lmdb")), 3.0, ".3f")
     add("check 2 threads vs 1 thread", ratio(s("check_2t", "scamdex"),
-        s("check_1t", "scamdex")), 1.8, ".2f")
+        s("check_1t", "scamdex")), 1.8, ".3f")
     cli = s("cli_batch", "scamdex")
     add("CLI batch inputs/s", cli and cli["median"], 500000, ",.0f")
     imp = s("import", "scamdex")
     add("import reports/s", imp and imp["median"], 200000, ",.0f")
-    add("import vs SQLite", ratio(imp, s("import", "sqlite")), 2.0, ".2f")
+    add("import vs SQLite", ratio(imp, s("import", "sqlite")), 2.0, ".3f")
     add("importer peak RssAnon MiB", max(rss) / MIB if rss else None, 256,
         ".1f", more_is_better=False)
     for m in ("sync_export", "sync_import"):
