@@ -1,6 +1,7 @@
 /* db.c: the environment: open/create, schema check, error translation,
  * per-thread cached read transactions, write transactions and map
  * growth. */
+#define _GNU_SOURCE /* fallocate */
 #include "store.h"
 
 #include <errno.h>
@@ -20,7 +21,8 @@ void sdx_db_set_initial_mapsize(size_t bytes)
 
 /* With MDB_WRITEMAP, LMDB extends the file to the map size as a sparse
  * file; a page written into a hole on a full disk would be SIGBUS, not
- * an error. So every block of the map is allocated up front. */
+ * an error. So every block of the map is allocated up front (and a
+ * filesystem that cannot do that gets no writable map). */
 static int map_reserve(MDB_env *env)
 {
 	MDB_envinfo info;
@@ -28,7 +30,11 @@ static int map_reserve(MDB_env *env)
 	int rc = mdb_env_get_fd(env, &fd);
 	if (rc || (rc = mdb_env_info(env, &info)))
 		return rc;
-	return posix_fallocate(fd, 0, (off_t)info.me_mapsize);
+	/* fallocate, not posix_fallocate: where the filesystem cannot
+	 * reserve blocks (EOPNOTSUPP), glibc would write every block */
+	if (fallocate(fd, 0, 0, (off_t)info.me_mapsize))
+		return errno;
+	return 0;
 }
 
 int store_err(int rc)
@@ -559,7 +565,8 @@ static int env_writemap(struct sdx_db *db, const char *path)
 	MDB_env *plain = db->env;
 	db->env = NULL;
 	mdb_env_close(plain);
-	int rc = env_open(db, path, MDB_NOTLS | MDB_WRITEMAP);
+	int rc = env_open(db, path,
+			  MDB_NOTLS | MDB_WRITEMAP | MDB_NORDAHEAD);
 	if (!rc) {
 		rc = setup(db, 0);
 		if (!rc) {
