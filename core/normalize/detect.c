@@ -158,6 +158,12 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 			   norm_handle(in, len, out, err));
 	if (iban_like(in, len))
 		return set(kind, SDX_KIND_IBAN, norm_iban(in, len, out, err));
+	/* A host name first: "vietcombank-xac-thuc-c374fe99c8.xyz" starts
+	 * with a bank's name but ends in a top-level domain, which no
+	 * account number does. */
+	if (!memchr(in, ':', len) && norm_is_domain(in, len))
+		return set(kind, SDX_KIND_DOMAIN,
+			   norm_domain(in, len, out, err));
 	if (norm_bank_split(in, len, &bank, &a))
 		return set(kind, SDX_KIND_BANK, norm_bank(in, len, out, err));
 	if (norm_is_domain(in, len))

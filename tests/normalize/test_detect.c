@@ -38,6 +38,12 @@ Test(detect, shapes)
 	expect_ok(A, "vietcombank.com.vn", SDX_KIND_DOMAIN,
 		  "vietcombank.com.vn");
 	expect_ok(A, "192.168.1.1", SDX_KIND_DOMAIN, "192.168.1.1");
+	/* a host that starts with a bank's name is still a host */
+	expect_ok(A, "vietcombank-xac-thuc-c374fe99c8.xyz", SDX_KIND_DOMAIN,
+		  "vietcombank-xac-thuc-c374fe99c8.xyz");
+	expect_ok(A, "mb-bank.vn", SDX_KIND_DOMAIN, "mb-bank.vn");
+	expect_ok(A, "Vietcombank-0011004012345", SDX_KIND_BANK,
+		  "970436:0011004012345");
 }
 
 Test(detect, ambiguous_and_unknown)
