@@ -417,21 +417,6 @@ static int on_bank_report(const sdx_report *rep, void *arg)
 	return 0;
 }
 
-static sdx_grade grade_of(const sdx_check_result *r)
-{
-	if (r->reports == 0)
-		return SDX_GRADE_NONE;
-	if (r->confirmation >= SDX_CONF_COURT ||
-	    (r->agencies >= 3 && r->last_30d > 0))
-		return SDX_GRADE_VERY_HIGH;
-	if (r->confirmation >= SDX_CONF_POLICE || r->agencies >= 2 ||
-	    r->reports >= 5)
-		return SDX_GRADE_HIGH;
-	if (r->reports >= 2 || r->last_30d > 0)
-		return SDX_GRADE_MEDIUM;
-	return SDX_GRADE_LOW;
-}
-
 static int bank_view(struct ctx *c, sdx_check_result *r)
 {
 	struct recount *rc = c->recount;
@@ -451,7 +436,7 @@ static int bank_view(struct ctx *c, sdx_check_result *r)
 			 on_bank_report, rc);
 	if (e)
 		return e;
-	r->grade = grade_of(r);
+	r->grade = sdx_check_grade(r);
 	if (r->verdict != SDX_VERDICT_OFFICIAL)
 		r->verdict = r->reports	    ? SDX_VERDICT_REPORTED
 			     : r->retracted ? SDX_VERDICT_RETRACTED

@@ -14,7 +14,7 @@
 
 #include "hash.h"
 
-static sdx_grade grade_of(const sdx_check_result *r)
+sdx_grade sdx_check_grade(const sdx_check_result *r)
 {
 	if (r->reports == 0)
 		return SDX_GRADE_NONE;
@@ -193,6 +193,6 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 		out->verdict = SDX_VERDICT_REPORTED;
 	else if (out->retracted)
 		out->verdict = SDX_VERDICT_RETRACTED;
-	out->grade = grade_of(out);
+	out->grade = sdx_check_grade(out);
 	return 0;
 }

@@ -222,6 +222,12 @@ typedef struct sdx_check_result {
 	                        account number is reported; else 0 */
 } sdx_check_result;
 
+/* The grade rule (libscamdex(3), "The verdict") applied to the counts in
+ * r (reports, agencies, confirmation, last_30d). sdx_check grades with it;
+ * a caller that recounts over a subset of reports (the CLI's bank view
+ * counts bank-visible reports only) grades the same way with it. */
+SDX_API sdx_grade sdx_check_grade(const sdx_check_result *r);
+
 /* Grade rule (also in libscamdex(3)), over active reports only:
  *   none       no active report
  *   very_high  confirmed by a court, or >= 3 distinct agencies and an
