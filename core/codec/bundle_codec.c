@@ -7,73 +7,33 @@
 #include <cbor.h>
 
 #include "bundle_io.h"
+#include "cbor_writer.h"
 
 /* ---- encoding ---- */
 
-typedef struct enc {
-	uint8_t *buf;
-	size_t cap, len;
-	int full;
-} enc;
-
-static void put(enc *e, size_t n)
+/* The bundle encoders return the item's length, or 0 if it did not fit. */
+static size_t done(const struct wr *w)
 {
-	if (!n)
-		e->full = 1;
-	e->len += n;
-}
-
-static void put_uint(enc *e, uint64_t v)
-{
-	if (!e->full)
-		put(e, cbor_encode_uint(v, e->buf + e->len, e->cap - e->len));
-}
-
-static void put_array(enc *e, size_t n)
-{
-	if (!e->full)
-		put(e, cbor_encode_array_start(n, e->buf + e->len,
-					       e->cap - e->len));
-}
-
-static void put_bytes(enc *e, int text, const void *p, size_t n)
-{
-	size_t h;
-	if (e->full)
-		return;
-	h = text ? cbor_encode_string_start(n, e->buf + e->len, e->cap - e->len)
-		 : cbor_encode_bytestring_start(n, e->buf + e->len,
-						e->cap - e->len);
-	if (!h || e->cap - e->len - h < n) {
-		e->full = 1;
-		return;
-	}
-	memcpy(e->buf + e->len + h, p, n);
-	e->len += h + n;
-}
-
-static size_t done(const enc *e)
-{
-	return e->full ? 0 : e->len;
+	return w->err ? 0 : w->len;
 }
 
 size_t sdx_benc_header(uint8_t *buf, size_t cap, const char *sender,
 		       int audience, uint64_t created, const sdx_vv_entry *vv,
 		       size_t n)
 {
-	enc e = {buf, cap, 0, 0};
-	put_array(&e, 7);
-	put_uint(&e, SDX_BI_HEADER);
-	put_bytes(&e, 1, SDX_BUNDLE_MAGIC, sizeof SDX_BUNDLE_MAGIC - 1);
-	put_uint(&e, SDX_BUNDLE_FORMAT);
-	put_bytes(&e, 1, sender, strlen(sender));
-	put_uint(&e, (uint64_t)audience);
-	put_uint(&e, created);
-	put_array(&e, n);
+	struct wr e = {buf, cap, 0, 0};
+	w_head_array(&e, 7);
+	w_uint(&e, SDX_BI_HEADER);
+	w_text(&e, SDX_BUNDLE_MAGIC, sizeof SDX_BUNDLE_MAGIC - 1);
+	w_uint(&e, SDX_BUNDLE_FORMAT);
+	w_text(&e, sender, strlen(sender));
+	w_uint(&e, (uint64_t)audience);
+	w_uint(&e, created);
+	w_head_array(&e, n);
 	for (size_t i = 0; i < n; i++) {
-		put_array(&e, 2);
-		put_bytes(&e, 1, vv[i].origin, strlen(vv[i].origin));
-		put_uint(&e, vv[i].seq);
+		w_head_array(&e, 2);
+		w_text(&e, vv[i].origin, strlen(vv[i].origin));
+		w_uint(&e, vv[i].seq);
 	}
 	return done(&e);
 }
@@ -81,24 +41,24 @@ size_t sdx_benc_header(uint8_t *buf, size_t cap, const char *sender,
 size_t sdx_benc_run(uint8_t *buf, size_t cap, const char *origin,
 		    uint64_t first, const uint8_t prev[32])
 {
-	enc e = {buf, cap, 0, 0};
-	put_array(&e, 4);
-	put_uint(&e, SDX_BI_RUN);
-	put_bytes(&e, 1, origin, strlen(origin));
-	put_uint(&e, first);
-	put_bytes(&e, 0, prev, 32);
+	struct wr e = {buf, cap, 0, 0};
+	w_head_array(&e, 4);
+	w_uint(&e, SDX_BI_RUN);
+	w_text(&e, origin, strlen(origin));
+	w_uint(&e, first);
+	w_bytes(&e, prev, 32);
 	return done(&e);
 }
 
 static size_t op_item(uint8_t *buf, size_t cap, int kind, uint64_t seq,
 		      int type, const uint8_t *p, size_t n)
 {
-	enc e = {buf, cap, 0, 0};
-	put_array(&e, 4);
-	put_uint(&e, (uint64_t)kind);
-	put_uint(&e, seq);
-	put_uint(&e, (uint64_t)type);
-	put_bytes(&e, 0, p, n);
+	struct wr e = {buf, cap, 0, 0};
+	w_head_array(&e, 4);
+	w_uint(&e, (uint64_t)kind);
+	w_uint(&e, seq);
+	w_uint(&e, (uint64_t)type);
+	w_bytes(&e, p, n);
 	return done(&e);
 }
 
@@ -117,21 +77,21 @@ size_t sdx_benc_redacted(uint8_t *buf, size_t cap, uint64_t seq, int type,
 size_t sdx_benc_segsig(uint8_t *buf, size_t cap, uint64_t seq,
 		       const uint8_t sig[64])
 {
-	enc e = {buf, cap, 0, 0};
-	put_array(&e, 3);
-	put_uint(&e, SDX_BI_SEGSIG);
-	put_uint(&e, seq);
-	put_bytes(&e, 0, sig, 64);
+	struct wr e = {buf, cap, 0, 0};
+	w_head_array(&e, 3);
+	w_uint(&e, SDX_BI_SEGSIG);
+	w_uint(&e, seq);
+	w_bytes(&e, sig, 64);
 	return done(&e);
 }
 
 static size_t tail_item(uint8_t *buf, size_t cap, int kind, const uint8_t *p,
 			size_t n)
 {
-	enc e = {buf, cap, 0, 0};
-	put_array(&e, 2);
-	put_uint(&e, (uint64_t)kind);
-	put_bytes(&e, 0, p, n);
+	struct wr e = {buf, cap, 0, 0};
+	w_head_array(&e, 2);
+	w_uint(&e, (uint64_t)kind);
+	w_bytes(&e, p, n);
 	return done(&e);
 }
 

@@ -10,77 +10,9 @@
 
 #include <cbor.h>
 
-/* ---- writer ---- */
+#include "cbor_writer.h"
 
-struct wr {
-	uint8_t *buf;
-	size_t cap, len;
-	int err;
-};
-
-static void wput(struct wr *w, size_t n)
-{
-	if (n == 0)
-		w->err = SDX_ETOOLONG;
-	w->len += n;
-}
-
-static void w_uint(struct wr *w, uint64_t v)
-{
-	if (!w->err)
-		wput(w, cbor_encode_uint(v, w->buf + w->len, w->cap - w->len));
-}
-
-static void w_int(struct wr *w, int64_t v)
-{
-	if (v >= 0)
-		w_uint(w, (uint64_t)v);
-	else if (!w->err)
-		wput(w, cbor_encode_negint((uint64_t)(-(v + 1)),
-					   w->buf + w->len, w->cap - w->len));
-}
-
-static void w_head_map(struct wr *w, size_t n)
-{
-	if (!w->err)
-		wput(w, cbor_encode_map_start(n, w->buf + w->len,
-					      w->cap - w->len));
-}
-
-static void w_head_array(struct wr *w, size_t n)
-{
-	if (!w->err)
-		wput(w, cbor_encode_array_start(n, w->buf + w->len,
-						w->cap - w->len));
-}
-
-static void w_raw(struct wr *w, const void *p, size_t n)
-{
-	if (w->err)
-		return;
-	if (w->cap - w->len < n) {
-		w->err = SDX_ETOOLONG;
-		return;
-	}
-	memcpy(w->buf + w->len, p, n);
-	w->len += n;
-}
-
-static void w_text(struct wr *w, const char *p, size_t n)
-{
-	if (!w->err)
-		wput(w, cbor_encode_string_start(n, w->buf + w->len,
-						 w->cap - w->len));
-	w_raw(w, p, n);
-}
-
-static void w_bytes(struct wr *w, const uint8_t *p, size_t n)
-{
-	if (!w->err)
-		wput(w, cbor_encode_bytestring_start(n, w->buf + w->len,
-						     w->cap - w->len));
-	w_raw(w, p, n);
-}
+/* ---- writer: cbor_writer.h ---- */
 
 static int bounded(const char *s, size_t max, codec_str *out)
 {
