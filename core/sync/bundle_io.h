@@ -1,6 +1,6 @@
 /* bundle_io.h (private): the pieces of the bundle format.
  *   codec   (core/codec/bundle_codec.c): one item <-> CBOR bytes
- *   hashes  (bundle_sum.c, keys.c): streaming XXH3-128 and Ed25519ph
+ *   hashes  (util/hash.c, keys.c): streaming XXH3-128 and Ed25519ph
  *   writer  (bundle_write.c): items into a buffer flushed to a FILE
  *   reader  (bundle_read.c): items out of a buffered window of a file
  * Item layout: scamdex-bundle(5). */
@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+
+#include "hash.h"
 
 #include <scamdex/bundle.h>
 
@@ -67,12 +69,7 @@ int sdx_bdec_item(const uint8_t *buf, size_t len, sdx_bitem *it,
 		  sdx_vv_entry *vv, size_t vv_cap, size_t *used,
 		  const char **why);
 
-/* Streaming XXH3-128 (bundle_sum.c). */
-typedef struct sdx_sum sdx_sum;
-int sdx_sum_new(sdx_sum **out);
-void sdx_sum_update(sdx_sum *s, const void *p, size_t n);
-void sdx_sum_digest(sdx_sum *s, uint8_t out[16]); /* canonical, BE */
-void sdx_sum_free(sdx_sum *s);
+/* Streaming XXH3-128: sdx_sum_* in hash.h (core/util/hash.c). */
 
 /* Streaming Ed25519ph (keys.c). */
 typedef struct sdx_sigstream sdx_sigstream;

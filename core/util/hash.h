@@ -14,4 +14,13 @@ void sdx_hash128_seeded(const void *data, size_t len, uint64_t seed,
 /* XXH3-64: the check filter. */
 uint64_t sdx_hash64(const void *data, size_t len);
 
+/* Streaming XXH3-128: the bundle checksum over a file that never sits in
+ * memory whole. sdx_sum_new allocates (SDX_ENOMEM); free with
+ * sdx_sum_free (NULL is a no-op). The digest is canonical (big-endian). */
+typedef struct sdx_sum sdx_sum;
+int sdx_sum_new(sdx_sum **out);
+void sdx_sum_update(sdx_sum *s, const void *p, size_t n);
+void sdx_sum_digest(sdx_sum *s, uint8_t out[16]);
+void sdx_sum_free(sdx_sum *s);
+
 #endif
