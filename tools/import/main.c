@@ -19,16 +19,20 @@
 
 #include "import.h"
 
-#define BATCH_DEFAULT 50000
+#define BATCH_DEFAULT 200000
 #define BATCH_START 8192
 #define BATCH_MIN 256
 #define BATCH_MAX 1000000
 #define IMP_EINTR 2 /* a reader stops: interrupted */
-/* Memory. LMDB keeps the pages a write transaction changes in anonymous
- * memory (and keeps them for reuse after the commit), and the store holds
- * a batch's reports until the commit: both grow with the batch, the
- * first with the database too (reports land all over a large tree). So
- * the batch size adapts: it starts at BATCH_START, doubles while the
+/* Memory. The store holds a batch's reports until the commit, and, when
+ * it cannot map the file writable (see core/store/db.c), LMDB keeps the
+ * pages a write transaction changes in anonymous memory (and keeps them
+ * for reuse after the commit): both grow with the batch, the second with
+ * the database too (reports land all over a large tree). With the
+ * writable map, large batches are what make the import fast (each batch
+ * rewrites most leaf pages it touches once: 1M reports, batch 200000:
+ * 13.5 CPU s, 50000: 15.7, 16384: 24.9) and 200000 rows stay near
+ * 100 MiB of anonymous memory. So the batch size adapts: it starts at BATCH_START, doubles while the
  * memory after a commit stays under ANON_MAX / 2, grows by a quarter up
  * to ANON_MAX, and halves when a commit takes it past ANON_MAX (and for
  * every ANON_STEP more); never above --batch. A batch is also committed
