@@ -128,7 +128,10 @@ int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 	uint8_t er[ER_LEN];
 	er_make(c->date, c->id, retracted ? ER_RETRACTED : 0, er);
 	MDB_val ekv = {eklen, (void *)ek}, erv = {ER_LEN, er};
-	if ((rc = mdb_put(w->txn, w->db->entity_report, &ekv, &erv, 0)))
+	if (!w->er_cur &&
+	    (rc = mdb_cursor_open(w->txn, w->db->entity_report, &w->er_cur)))
+		return rc;
+	if ((rc = mdb_cursor_put(w->er_cur, &ekv, &erv, 0)))
 		return rc;
 	if (ek[0] == SDX_KIND_BANK) {
 		codec_str canon = {(const char *)ek + 1, eklen - 1};

@@ -330,6 +330,8 @@ int wtxn_commit(struct wtxn *w)
 	}
 	rc = mdb_txn_commit(w->txn);
 	w->txn = NULL;
+	w->er_cur = NULL;
+	w->log_cur = NULL;
 	filter_release(w);
 	if (!rc)
 		reader_sweep(w->db);
@@ -341,6 +343,8 @@ void wtxn_abort(struct wtxn *w)
 	if (w->txn)
 		mdb_txn_abort(w->txn);
 	w->txn = NULL;
+	w->er_cur = NULL;
+	w->log_cur = NULL;
 	filter_release(w);
 }
 

@@ -166,8 +166,12 @@ static int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
 		len = 16;
 	}
 	MDB_val k = {12, kb}, d = {OPLOG_HDR + (body ? len : 0), NULL};
-	int rc = mdb_put(w->txn, w->db->oplog, &k, &d, MDB_RESERVE);
-	if (rc)
+	/* one cursor for the txn: a log grows at its end, where the
+	 * cursor's page already is */
+	int rc = 0;
+	if (!w->log_cur)
+		rc = mdb_cursor_open(w->txn, w->db->oplog, &w->log_cur);
+	if (rc || (rc = mdb_cursor_put(w->log_cur, &k, &d, MDB_RESERVE)))
 		return rc;
 	uint8_t *v = d.mv_data;
 	v[0] = (uint8_t)type;

@@ -103,6 +103,11 @@ struct wtxn {
 	struct sdx_db *db;
 	MDB_txn *txn;
 	int32_t today;
+	/* entity_report cursor kept over the txn: puts in key order then
+	 * find their leaf page without a descent from the root (LMDB checks
+	 * the cursor's page first); freed by LMDB when the txn ends */
+	MDB_cursor *er_cur;
+	MDB_cursor *log_cur; /* oplog, likewise */
 	origin_rec orig[WTXN_ORIGINS];
 	int norig;
 	/* filter */
