@@ -265,10 +265,11 @@ int store_grow(struct sdx_db *db, size_t min_extra)
 	int rc;
 	MDB_envinfo info;
 	mdb_env_info(db->env, &info);
+	size_t size = 0;
 	if (min_extra == 0) {
 		rc = mdb_env_set_mapsize(db->env, 0);
 	} else {
-		size_t size = info.me_mapsize * 2;
+		size = info.me_mapsize * 2;
 		while (size < info.me_mapsize + min_extra)
 			size *= 2;
 		rc = mdb_env_set_mapsize(db->env, size);
@@ -276,8 +277,21 @@ int store_grow(struct sdx_db *db, size_t min_extra)
 	unsigned eflags = 0;
 	mdb_env_get_flags(db->env, &eflags);
 	if (!rc && (eflags & MDB_WRITEMAP) && (rc = map_reserve(db->env))) {
-		/* no room for the bigger map: back to the old size, so no
-		 * page is ever written into an unallocated hole */
+		/* the disk cannot hold the doubled map: try smaller steps
+		 * (a quarter at a time, down to 1 MiB) before giving up */
+		size_t step = size > info.me_mapsize
+				  ? (size - info.me_mapsize) / 4 >> 20 << 20
+				  : 0;
+		for (; rc && rc != ENOMEM && step >= ((size_t)1 << 20) &&
+		       step >= min_extra;
+		     step = step / 4 >> 20 << 20)
+			if (!mdb_env_set_mapsize(db->env,
+						 info.me_mapsize + step))
+				rc = map_reserve(db->env);
+	}
+	if (rc && (eflags & MDB_WRITEMAP)) {
+		/* no room at all: back to the old size, so no page is ever
+		 * written into an unallocated hole */
 		mdb_env_set_mapsize(db->env, info.me_mapsize);
 		if (rc != ENOMEM)
 			rc = ENOSPC;
@@ -459,7 +473,6 @@ static int env_open(struct sdx_db *db, const char *path, unsigned flags)
 	return rc;
 }
 
-
 static int setup(struct sdx_db *db, int create)
 {
 	MDB_txn *txn;
@@ -569,8 +582,7 @@ static int env_writemap(struct sdx_db *db, const char *path)
 	MDB_env *plain = db->env;
 	db->env = NULL;
 	mdb_env_close(plain);
-	int rc = env_open(db, path,
-			  MDB_NOTLS | MDB_WRITEMAP | MDB_NORDAHEAD);
+	int rc = env_open(db, path, MDB_NOTLS | MDB_WRITEMAP | MDB_NORDAHEAD);
 	if (!rc) {
 		rc = setup(db, 0);
 		if (!rc) {
@@ -602,8 +614,10 @@ static void env_close_writemap(struct sdx_db *db)
 		char lockfile[4096];
 		snprintf(lockfile, sizeof lockfile, "%s/lock.mdb", f->path);
 		lfd = open(lockfile, O_RDWR | O_CLOEXEC);
-		struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
-				   .l_start = 0, .l_len = 1};
+		struct flock lk = {.l_type = F_WRLCK,
+				   .l_whence = SEEK_SET,
+				   .l_start = 0,
+				   .l_len = 1};
 		MDB_envinfo info;
 		MDB_stat ms;
 		mdb_filehandle_t fd;

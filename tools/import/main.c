@@ -32,13 +32,13 @@
  * writable map, large batches are what make the import fast (each batch
  * rewrites most leaf pages it touches once: 1M reports, batch 200000:
  * 13.5 CPU s, 50000: 15.7, 16384: 24.9) and 200000 rows stay near
- * 100 MiB of anonymous memory. So the batch size adapts: it starts at BATCH_START, doubles while the
- * memory after a commit stays under ANON_MAX / 2, grows by a quarter up
- * to ANON_MAX, and halves when a commit takes it past ANON_MAX (and for
- * every ANON_STEP more); never above --batch. A batch is also committed
- * early if, while rows are added, the memory passes ANON_MAX and grows by
- * a quarter of it beyond what the commits left (checked every ANON_EVERY
- * rows). */
+ * 100 MiB of anonymous memory. So the batch size adapts: it starts at
+ * BATCH_START, doubles while the memory after a commit stays under
+ * ANON_MAX / 2, grows by a quarter up to ANON_MAX, and halves when a
+ * commit takes it past ANON_MAX (and for every ANON_STEP more); never
+ * above --batch. A batch is also committed early if, while rows are
+ * added, the memory passes ANON_MAX and grows by a quarter of it beyond
+ * what the commits left (checked every ANON_EVERY rows). */
 #define ANON_MAX ((size_t)144 << 20)
 #define ANON_EVERY 256
 static size_t anon_bytes(void);
