@@ -329,6 +329,16 @@ int row_to_report(const struct row *row, const struct row_defaults *def,
 	sdx_report_init(r);
 	if (row->too_many)
 		return fail(rej, row->too_many_col, "more than 16 values");
+	/* A NUL byte would cut the field short everywhere downstream: refuse
+	 * the row rather than store part of a value. */
+	for (int c = 0; c < COL_COUNT; c++)
+		for (size_t i = 0; i < row->n[c]; i++) {
+			const char *z = memchr(row->v[c][i].s, '\0',
+					       row->v[c][i].len);
+			if (z)
+				return fail(rej, c, "NUL byte at offset %zu",
+					    (size_t)(z - row->v[c][i].s));
+		}
 	for (int c = COL_AGENCY; c < COL_COUNT; c++)
 		if (one(row, c, rej))
 			return -1;
