@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -333,6 +334,22 @@ int wtxn_begin(struct sdx_db *db, struct wtxn *w)
 	return 0;
 }
 
+/* LMDB 0.9 reports a short write as EIO: when the disk under the data
+ * file is (nearly) full, or a file-size limit cut the write, say so. */
+static int commit_failure(struct sdx_db *db, int rc)
+{
+	if (rc == EFBIG)
+		return ENOSPC;
+	if (rc != EIO)
+		return rc;
+	int fd;
+	struct statvfs vfs;
+	if (mdb_env_get_fd(db->env, &fd) == 0 && fstatvfs(fd, &vfs) == 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < ((uint64_t)4 << 20))
+		return ENOSPC;
+	return rc;
+}
+
 int wtxn_commit(struct wtxn *w)
 {
 	int rc = origin_flush(w);
@@ -343,6 +360,8 @@ int wtxn_commit(struct wtxn *w)
 		return rc;
 	}
 	rc = mdb_txn_commit(w->txn);
+	if (rc)
+		rc = commit_failure(w->db, rc);
 	w->txn = NULL;
 	w->er_cur = NULL;
 	w->log_cur = NULL;

@@ -229,11 +229,6 @@ else
 fi
 if [ "$rc" -eq 3 ] && grep -qE 'SDX_EFULL|disk full' "$tmp/f1.err"; then
 	ok "full disk ($full_how): import fails with exit 3 and SDX_EFULL"
-elif [ "$rc" -eq 3 ] && grep -q 'SDX_EIO' "$tmp/f1.err"; then
-	# Known store bug (in the hardening report): LMDB 0.9 turns a short
-	# write into EIO; the store could tell a full disk by statvfs.
-	skip "full disk ($full_how): import fails with exit 3 and SDX_EFULL" \
-		"known bug: store: a full disk is reported as SDX_EIO"
 else
 	not_ok "full disk ($full_how): import fails with exit 3 and SDX_EFULL" "exit $rc: $(err_of "$tmp/f1")"
 fi
