@@ -57,7 +57,8 @@ typedef struct walk {
 	char gap_origin[SDX_OFFICE_MAX + 1];
 } walk;
 
-static int fail(walk *w, int rc, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(walk *w, int rc,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

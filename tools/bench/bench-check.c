@@ -295,8 +295,8 @@ int main(int argc, char **argv)
 	/* Both handles open at once (raw without a lock file), the phases
 	 * interleaved in rounds so that a busy machine treats them alike. */
 	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
+	MDB_txn *txn = NULL;
+	MDB_dbi dbi = 0;
 	int rc = mdb_env_create(&env);
 	mdb_env_set_maxdbs(env, 16);
 	mdb_env_set_mapsize(env, (size_t)1 << 40);
