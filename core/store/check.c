@@ -126,17 +126,13 @@ static int check_account(struct reader *rd, const char *acct, size_t len,
 	MDB_val k = {len, (void *)acct}, d;
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET); !rc;
 	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP)) {
-		char canon[SDX_CANON_MAX];
-		if (d.mv_size + 1 + len >= sizeof canon) {
+		uint8_t ek[EKEY_MAX];
+		size_t eklen =
+		    ekey_bank_account(d.mv_data, d.mv_size, acct, len, ek);
+		if (!eklen) {
 			rc = SDX_ECORRUPT;
 			break;
 		}
-		memcpy(canon, d.mv_data, d.mv_size);
-		canon[d.mv_size] = ':';
-		memcpy(canon + d.mv_size + 1, acct, len);
-		uint8_t ek[EKEY_MAX];
-		size_t eklen =
-		    ekey_make(SDX_KIND_BANK, canon, d.mv_size + 1 + len, ek);
 		int found;
 		uint32_t before = out->reports + out->retracted;
 		/* entity_report walk uses rd->er_cur, not c */

@@ -13,6 +13,18 @@ size_t ekey_make(int kind, const char *canon, size_t len, uint8_t *key)
 	return 1 + len;
 }
 
+size_t ekey_bank_account(const void *bin, size_t binlen, const char *acct,
+			 size_t len, uint8_t *key)
+{
+	char canon[SDX_CANON_MAX];
+	if (binlen + 1 + len >= sizeof canon)
+		return 0;
+	memcpy(canon, bin, binlen);
+	canon[binlen] = ':';
+	memcpy(canon + binlen + 1, acct, len);
+	return ekey_make(SDX_KIND_BANK, canon, binlen + 1 + len, key);
+}
+
 void entity_zero(entity_sum *s)
 {
 	memset(s, 0, sizeof *s);

@@ -64,17 +64,13 @@ static int account_collect(MDB_txn *txn, struct sdx_db *db, const char *acct,
 	MDB_val k = {len, (void *)acct}, d;
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET); !rc;
 	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP)) {
-		char canon[SDX_CANON_MAX];
-		if (d.mv_size + 1 + len >= sizeof canon) {
+		uint8_t ek[EKEY_MAX];
+		size_t eklen =
+		    ekey_bank_account(d.mv_data, d.mv_size, acct, len, ek);
+		if (!eklen) {
 			rc = SDX_ECORRUPT;
 			break;
 		}
-		memcpy(canon, d.mv_data, d.mv_size);
-		canon[d.mv_size] = ':';
-		memcpy(canon + d.mv_size + 1, acct, len);
-		uint8_t ek[EKEY_MAX];
-		size_t eklen =
-		    ekey_make(SDX_KIND_BANK, canon, d.mv_size + 1 + len, ek);
 		if ((rc = er_collect(txn, db, ek, eklen, l)))
 			break;
 	}

@@ -140,6 +140,11 @@ int meta_put_u64(MDB_txn *txn, struct sdx_db *db, const char *name, uint64_t v);
 
 /* ---- entity.c ---- */
 size_t ekey_make(int kind, const char *canon, size_t len, uint8_t *key);
+/* The entity key of account `acct` at the bank whose BIN is `bin` (an
+ * account_bank value): kind BANK + "BIN:account". 0 if it would not be a
+ * canonical form (a corrupt index). */
+size_t ekey_bank_account(const void *bin, size_t binlen, const char *acct,
+			 size_t len, uint8_t *key);
 void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN]);
 int entity_decode(const void *p, size_t len, entity_sum *s);
 void entity_zero(entity_sum *s);
