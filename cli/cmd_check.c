@@ -212,13 +212,35 @@ static void csv_result(struct cli_buf *b, const char *in, size_t len,
 }
 
 /* Terminal text: control characters of an echoed input become '?', so a
- * hostile line cannot drive the terminal. */
+ * hostile line cannot drive the terminal: C0 and DEL, C1 (U+0080..9F) and
+ * the bidirectional overrides and marks that can make a line read other
+ * than it is (U+200E/F, U+202A..202E, U+2066..2069). */
+static size_t unsafe_len(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+	    (s[2] == 0x8e || s[2] == 0x8f || (s[2] >= 0xaa && s[2] <= 0xae)))
+		return 3;
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 &&
+	    s[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
 static void put_safe(struct cli_buf *b, const char *s, size_t n)
 {
 	cli_buf_reserve(b, n);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		cli_buf_putc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+	for (size_t i = 0; i < n;) {
+		size_t bad = unsafe_len((const unsigned char *)s + i, n - i);
+		if (bad) {
+			cli_buf_putc(b, '?');
+			i += bad;
+		} else {
+			cli_buf_putc(b, s[i++]);
+		}
 	}
 }
 
