@@ -42,14 +42,31 @@ static void count_date(sdx_check_result *out, int32_t d, int32_t today,
 		out->last_6m += n;
 }
 
+/* Whether a window (3 days, 30 days, 6 months ending today) starts
+ * inside [first_seen, last_seen], or a date lies in the future: only then
+ * must the entity_report entries be walked. [first, last] covers every
+ * active report's date, so the answer is never wrong, only sometimes
+ * cautious. */
+static int boundary_inside(const entity_sum *s, int32_t today)
+{
+	if (s->last_seen > today)
+		return 1;
+	const int32_t starts[3] = {today - 2, today - 29, today - 182};
+	for (int i = 0; i < 3; i++)
+		if (s->first_seen < starts[i] && s->last_seen >= starts[i])
+			return 1;
+	return 0;
+}
+
 static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
 		   const entity_sum *s, int32_t today, sdx_check_result *out)
 {
 	if (s->active == 0 || s->last_seen == SDX_DATE_NONE ||
 	    s->last_seen < today - 182)
 		return 0;
-	if (s->first_seen == s->last_seen) {
-		/* every dated active report has that one date */
+	if (!boundary_inside(s, today)) {
+		/* No window starts between the first and the last date: each
+		 * window holds all of the dated active reports or none. */
 		count_date(out, s->last_seen, today, s->active - s->undated);
 		return 0;
 	}

@@ -164,6 +164,42 @@ Test(check, windows_of_one_date)
 	sdx_db_close(db);
 }
 
+/* Dates that no window boundary separates are counted from the summary
+ * alone; the answer must equal the walk's. */
+Test(check, windows_between_boundaries)
+{
+	static const struct {
+		const char *dates[3];
+		uint32_t d3, d30, m6;
+	} cases[] = {
+	    {{"2026-11-20", "2026-11-25", "2026-11-22"}, 0, 3, 3},
+	    {{"2026-10-20", "2026-10-25", "2026-09-01"}, 0, 0, 3},
+	    {{"2026-11-27", "2026-11-28", "2026-11-26"}, 3, 3, 3},
+	    {{"2025-01-01", "2025-03-01", "2025-02-01"}, 0, 0, 0},
+	    {{"2026-11-27", "2026-11-20", "2026-11-26"}, 2, 3, 3},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		sdx_db *db = fresh_db(NULL);
+		for (int i = 0; i < 3; i++) {
+			sdx_report r;
+			mkreport(&r, "PA05", SDX_CAT_LOAN, cases[k].dates[i]);
+			addid(&r, SDX_KIND_HANDLE, SDX_ROLE_CHAT,
+			      "telegram:some_user");
+			add_ok(db, &r, NULL);
+		}
+		sdx_check_result c =
+		    check_ok(db, SDX_KIND_HANDLE, "telegram:some_user");
+		cr_assert_eq(c.reports, 3);
+		cr_assert_eq(c.last_3d, cases[k].d3, "case %zu: 3d %u", k,
+			     c.last_3d);
+		cr_assert_eq(c.last_30d, cases[k].d30, "case %zu: 30d %u", k,
+			     c.last_30d);
+		cr_assert_eq(c.last_6m, cases[k].m6, "case %zu: 6m %u", k,
+			     c.last_6m);
+		sdx_db_close(db);
+	}
+}
+
 Test(check, grades)
 {
 	sdx_db *db = fresh_db(NULL);
