@@ -310,8 +310,10 @@ static int set_json(struct build *b, int id, const char *key, json_t *v)
 static int from_json(struct build *b, const char *path)
 {
 	json_error_t jerr;
-	json_t *root = !strcmp(path, "-") ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr)
-					  : json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root =
+	    !strcmp(path, "-")
+		? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr)
+		: json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		const char *name = strcmp(path, "-") ? path : "standard input";
 		if (jerr.line < 1) /* could not read it at all */

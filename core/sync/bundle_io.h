@@ -30,16 +30,16 @@ enum {
 /* One decoded item; pointers point into the decoder's input. */
 typedef struct sdx_bitem {
 	int kind;
-	uint64_t format;      /* header */
-	const char *name;     /* header: sender; run: origin (not NUL-ended) */
+	uint64_t format;  /* header */
+	const char *name; /* header: sender; run: origin (not NUL-ended) */
 	size_t name_len;
-	int audience;         /* header */
+	int audience;	      /* header */
 	uint64_t created;     /* header */
-	size_t n_vv;          /* header: entries written to the vv array */
-	uint64_t seq;         /* run: first seq; op, redacted, segsig: seq */
-	int type;             /* op, redacted */
+	size_t n_vv;	      /* header: entries written to the vv array */
+	uint64_t seq;	      /* run: first seq; op, redacted, segsig: seq */
+	int type;	      /* op, redacted */
 	const uint8_t *bytes; /* op: body; redacted: digest; run: chain of
-	                         first-1; segsig, signature: sig; checksum */
+				 first-1; segsig, signature: sig; checksum */
 	size_t len;
 } sdx_bitem;
 
@@ -75,8 +75,7 @@ int sdx_bdec_item(const uint8_t *buf, size_t len, sdx_bitem *it,
 typedef struct sdx_sigstream sdx_sigstream;
 int sdx_sigstream_new(sdx_sigstream **out);
 void sdx_sigstream_update(sdx_sigstream *s, const void *p, size_t n);
-int sdx_sigstream_sign(sdx_sigstream *s, const sdx_key *key,
-		       uint8_t sig[64]);
+int sdx_sigstream_sign(sdx_sigstream *s, const sdx_key *key, uint8_t sig[64]);
 int sdx_sigstream_verify(sdx_sigstream *s, const uint8_t pubkey[32],
 			 const uint8_t sig[64]); /* 0 or SDX_ESIGNATURE */
 void sdx_sigstream_free(sdx_sigstream *s);
@@ -122,12 +121,12 @@ typedef struct sdx_breader {
 	FILE *f;
 	uint8_t *buf;
 	size_t cap, pos, end, hashed;
-	uint64_t base;   /* file offset of buf[0] */
+	uint64_t base;	 /* file offset of buf[0] */
 	uint64_t offset; /* file offset of the last item returned */
 	int eof;
-	int state;       /* 0 before header, 1 body, 2 after checksum, 3 done */
-	int nohash;      /* a second pass whose content is checked otherwise:
-	                    no checksum, no signature hash */
+	int state;  /* 0 before header, 1 body, 2 after checksum, 3 done */
+	int nohash; /* a second pass whose content is checked otherwise:
+		       no checksum, no signature hash */
 	sdx_sum *sum;
 	sdx_sigstream *sig;
 	sdx_vv_entry *vv; /* the header's vector (SDX_BUNDLE_ORIGINS_MAX) */

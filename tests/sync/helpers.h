@@ -43,8 +43,8 @@ int th_export(office *a, const office *b, int audience, const char *path,
  * origins (seq, fingerprint), every known report's state at `audience`,
  * every identifier's check result. Caller frees. ids: the reports to
  * look at. with_checks = 0 leaves out the entity summaries. */
-char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids,
-	      int audience, int with_checks);
+char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids, int audience,
+	      int with_checks);
 /* Fingerprints alone: "origin seq fp\n"... Caller frees. */
 char *th_fingerprints(office *o);
 /* Mismatches found by sdx_verify. */

@@ -83,8 +83,8 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void emit(const char *metric, const char *system, int rep,
-		 size_t ops, double secs, double cpu)
+static void emit(const char *metric, const char *system, int rep, size_t ops,
+		 double secs, double cpu)
 {
 	printf("{\"metric\":\"%s\",\"system\":\"%s\",\"rep\":%d,"
 	       "\"ops\":%zu,\"secs\":%.6f,\"cpu_secs\":%.6f}\n",
@@ -132,8 +132,8 @@ static char *slurp(const char *path, size_t *len)
 static size_t count_lines(const char *buf, size_t len)
 {
 	size_t n = 0;
-	for (const char *p = buf; (p = memchr(p, '\n', len - (size_t)(p - buf)));
-	     p++)
+	for (const char *p = buf;
+	     (p = memchr(p, '\n', len - (size_t)(p - buf))); p++)
 		n++;
 	return n;
 }
@@ -319,11 +319,11 @@ static double lookup_pass(const struct keylist *kl, int threads, void **ctx,
 	pthread_barrier_init(&barrier, NULL, (unsigned)threads + 1);
 	for (int t = 0; t < threads; t++) {
 		jobs[t] = (struct lookup_job){
-			.kl = kl,
-			.start = kl->n / (size_t)threads * (size_t)t,
-			.barrier = &barrier,
-			.ctx = ctx[t],
-			.get = get,
+		    .kl = kl,
+		    .start = kl->n / (size_t)threads * (size_t)t,
+		    .barrier = &barrier,
+		    .ctx = ctx[t],
+		    .get = get,
 		};
 		pthread_create(&tid[t], NULL, lookup_thread, &jobs[t]);
 	}
@@ -375,11 +375,11 @@ static int run_lookups(const char *system, int reps, const struct keylist *hits,
 
 /* ---- raw LMDB ---- */
 
-#define MDB_TRY(call)                                                        \
-	do {                                                                 \
-		int rc_ = (call);                                            \
-		if (rc_)                                                     \
-			return fail(#call, mdb_strerror(rc_));               \
+#define MDB_TRY(call)                                                          \
+	do {                                                                   \
+		int rc_ = (call);                                              \
+		if (rc_)                                                       \
+			return fail(#call, mdb_strerror(rc_));                 \
 	} while (0)
 
 /* Load: report id -> body (MDB_APPEND, ids ascending) and identifier ->
@@ -623,8 +623,9 @@ static int sqlite_import(const char *path, const struct dataset *ds,
 			 "PRAGMA wal_checkpoint(TRUNCATE)"))
 		return 1;
 	sqlite3_stmt *st;
-	if (sql_prepare(db, "SELECT page_count * page_size "
-			    "FROM pragma_page_count, pragma_page_size",
+	if (sql_prepare(db,
+			"SELECT page_count * page_size "
+			"FROM pragma_page_count, pragma_page_size",
 			&st))
 		return 1;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -688,12 +689,12 @@ static int sqlite_loads(int reps, const char *work, const struct dataset *ds,
 static int cmd_sqlite(int reps, const char *work, const struct dataset *ds,
 		      const struct keylist *hits, const struct keylist *miss)
 {
-	static const char *const ident_files[] = {
-		"sqlite-ident.db", "sqlite-ident.db-wal", "sqlite-ident.db-shm",
-		NULL};
+	static const char *const ident_files[] = {"sqlite-ident.db",
+						  "sqlite-ident.db-wal",
+						  "sqlite-ident.db-shm", NULL};
 	static const char *const import_files[] = {
-		"sqlite-import.db", "sqlite-import.db-wal",
-		"sqlite-import.db-shm", NULL};
+	    "sqlite-import.db", "sqlite-import.db-wal", "sqlite-import.db-shm",
+	    NULL};
 	char ident_path[PATH_MAX], import_path[PATH_MAX];
 	if (join(ident_path, work, "sqlite-ident.db") ||
 	    join(import_path, work, "sqlite-import.db"))
@@ -793,8 +794,8 @@ static int cmd_synth(uint64_t n, const char *dir)
 			"\",\"category\":\"extortion\",\"channel\":\"zalo\","
 			"\"amount\":%" PRIu64 "000000,\"narrative\":\"Goi "
 			"dien gia danh cong an, yeu cau chuyen tien\"}\n",
-			report % 63, report, 1 + report % 11,
-			1 + report % 28, 1 + report % 50);
+			report % 63, report, 1 + report % 11, 1 + report % 28,
+			1 + report % 50);
 	}
 	if (fclose(rf) != 0)
 		return fail(path, strerror(errno));
@@ -861,8 +862,8 @@ int main(int argc, char **argv)
 	int a = 4;
 	if (load && load_dataset(argv[a++], &ds))
 		return 1;
-	if (get && (load_keylist(argv[a], &hits) ||
-		    load_keylist(argv[a + 1], &miss)))
+	if (get &&
+	    (load_keylist(argv[a], &hits) || load_keylist(argv[a + 1], &miss)))
 		return 1;
 	int rc;
 	if (sys_len == 4 && strncmp(mode, "lmdb", 4) == 0)

@@ -97,7 +97,8 @@ static int load(const char *path, struct keylist *kl)
 		*nl = '\0';
 		if (nl - p >= 2) {
 			if (*p < '1' || *p > '5')
-				return fail(path, "a line without a kind digit");
+				return fail(path,
+					    "a line without a kind digit");
 			kl->keys[kl->n].kind = (sdx_kind)(*p - '0');
 			kl->keys[kl->n].p = p + 1;
 			kl->keys[kl->n].len = (uint32_t)(nl - p - 1);
@@ -142,11 +143,11 @@ static double pass(sdx_db *db, const struct keylist *kl, int threads,
 	pthread_barrier_init(&barrier, NULL, (unsigned)threads + 1);
 	for (int t = 0; t < threads; t++) {
 		jobs[t] = (struct job){
-			.db = db,
-			.kl = kl,
-			.start = kl->n / (size_t)threads * (size_t)t,
-			.today = today,
-			.barrier = &barrier,
+		    .db = db,
+		    .kl = kl,
+		    .start = kl->n / (size_t)threads * (size_t)t,
+		    .today = today,
+		    .barrier = &barrier,
 		};
 		pthread_create(&tid[t], NULL, run, &jobs[t]);
 	}

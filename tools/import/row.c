@@ -333,8 +333,8 @@ int row_to_report(const struct row *row, const struct row_defaults *def,
 	 * the row rather than store part of a value. */
 	for (int c = 0; c < COL_COUNT; c++)
 		for (size_t i = 0; i < row->n[c]; i++) {
-			const char *z = memchr(row->v[c][i].s, '\0',
-					       row->v[c][i].len);
+			const char *z =
+			    memchr(row->v[c][i].s, '\0', row->v[c][i].len);
 			if (z)
 				return fail(rej, c, "NUL byte at offset %zu",
 					    (size_t)(z - row->v[c][i].s));

@@ -11,12 +11,12 @@
 #define EXIT_OK 0
 #define EXIT_REJECTED 1 /* import: a bundle was refused */
 #define EXIT_USAGE 2
-#define EXIT_SYSTEM 3   /* database, key file or system error */
+#define EXIT_SYSTEM 3 /* database, key file or system error */
 
 #define PROG "scamdex-sync"
 
 struct tool {
-	const char *db_opt;  /* --db */
+	const char *db_opt; /* --db */
 	char db_path[4096];
 };
 extern struct tool tool;
@@ -29,12 +29,12 @@ sdx_db *tool_open(unsigned flags);
 /* The key file: --key, else $SCAMDEX_KEY, else DB/office.key. */
 int tool_key_path(const char *opt, char *buf, size_t size);
 int tool_usage(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 int tool_status(int rc); /* SDX_E* -> exit status */
 /* argv[*i] is "NAME VALUE" or "NAME=VALUE": 1 (and *val, *i moved past
  * it), 0 (another word), -1 (NAME without a value; message printed). */
-int tool_opt(const char *cmd, int argc, char **argv, int *i,
-	     const char *name, const char **val);
+int tool_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
+	     const char **val);
 
 int cmd_init(int argc, char **argv);
 int cmd_trust(int argc, char **argv);

@@ -71,20 +71,21 @@ SDX_API int sdx_segment_verify(const uint8_t pubkey[32], const char *origin,
 
 /* What an export wrote. */
 typedef struct sdx_export_result {
-	uint64_t ops;       /* operations written */
+	uint64_t ops;	    /* operations written */
 	uint64_t redacted;  /* of them, police-only ops sent as digest only */
 	uint64_t origins;   /* origin runs written */
 	uint64_t held_back; /* operations the peer lacks that this bundle could
-	                       not carry: no origin signature covers them yet,
-	                       or they are held here redacted and the
-	                       audience is police */
-	uint64_t bytes;     /* size of the bundle */
+			       not carry: no origin signature covers them yet,
+			       or they are held here redacted and the
+			       audience is police */
+	uint64_t bytes;	    /* size of the bundle */
 } sdx_export_result;
 
 /* sdx_bundle_export flags */
-#define SDX_EXPORT_FULL 0x1u /* ignore the vector the peer announced: send
-                                everything (after a peer restored a
-                                backup) */
+#define SDX_EXPORT_FULL                                                        \
+	0x1u /* ignore the vector the peer announced: send                     \
+		everything (after a peer restored a                            \
+		backup) */
 
 /* Write a bundle for `peer` to `path` ("-" = standard output): every
  * operation the peer lacks according to the version vector it announced
@@ -96,28 +97,28 @@ typedef struct sdx_export_result {
  * reports held here.
  * The file is written to path.tmp and renamed when complete, so a failed
  * export leaves no partial bundle. res may be NULL. */
-SDX_API int sdx_bundle_export(sdx_db *db, const sdx_key *key,
-			      const char *peer, int audience, unsigned flags,
-			      const char *path, sdx_export_result *res);
+SDX_API int sdx_bundle_export(sdx_db *db, const sdx_key *key, const char *peer,
+			      int audience, unsigned flags, const char *path,
+			      sdx_export_result *res);
 
 /* What an import found and did. */
 typedef struct sdx_import_result {
 	char sender[SDX_OFFICE_MAX + 1];
-	int audience;       /* the bundle's (sdx_audience) */
-	uint64_t created;   /* the bundle's creation time (Unix seconds) */
-	uint64_t origins;   /* origin runs in the bundle */
-	uint64_t ops;       /* operations in the bundle */
-	uint64_t applied;   /* new operations applied */
+	int audience;	     /* the bundle's (sdx_audience) */
+	uint64_t created;    /* the bundle's creation time (Unix seconds) */
+	uint64_t origins;    /* origin runs in the bundle */
+	uint64_t ops;	     /* operations in the bundle */
+	uint64_t applied;    /* new operations applied */
 	uint64_t duplicates; /* operations already held (skipped) */
-	uint64_t gap;       /* skipped: earlier operations of their origin
-	                       are missing here; the next bundle heals it */
-	uint64_t redacted;  /* of the applied, digest-only operations */
-	int replay;         /* 1: nothing new and the sender's vector is not
-	                       newer than the one stored (an old or repeated
-	                       bundle); the database is unchanged */
-	uint64_t offset;    /* on failure: byte offset of the faulty item */
-	char reason[256];   /* on failure: why, in words; on success: a note
-	                       (gaps) or "" */
+	uint64_t gap;	     /* skipped: earlier operations of their origin
+				are missing here; the next bundle heals it */
+	uint64_t redacted;   /* of the applied, digest-only operations */
+	int replay;	     /* 1: nothing new and the sender's vector is not
+				newer than the one stored (an old or repeated
+				bundle); the database is unchanged */
+	uint64_t offset;     /* on failure: byte offset of the faulty item */
+	char reason[256];    /* on failure: why, in words; on success: a note
+				(gaps) or "" */
 } sdx_import_result;
 
 /* Import one bundle. Pass 1 reads the whole file and verifies the

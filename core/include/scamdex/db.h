@@ -26,7 +26,7 @@ typedef struct sdx_db sdx_db;
 
 /* Length bounds of report fields (bytes, without NUL). Longer input is
  * SDX_ETOOLONG, never truncated silently. */
-#define SDX_OFFICE_MAX 32      /* office id: [A-Za-z0-9._-]+ */
+#define SDX_OFFICE_MAX 32 /* office id: [A-Za-z0-9._-]+ */
 #define SDX_AGENCY_MAX 127
 #define SDX_CASEREF_MAX 63
 #define SDX_NARRATIVE_MAX 4095
@@ -34,8 +34,8 @@ typedef struct sdx_db sdx_db;
 #define SDX_REPORT_IDENTS_MAX 16
 
 /* sdx_db_open flags */
-#define SDX_OPEN_CREATE 0x1u   /* create the directory and database */
-#define SDX_OPEN_RDONLY 0x2u   /* no writes; fails with SDX_ENODB if absent */
+#define SDX_OPEN_CREATE 0x1u /* create the directory and database */
+#define SDX_OPEN_RDONLY 0x2u /* no writes; fails with SDX_ENODB if absent */
 
 /* Open the database in directory `path`. Without SDX_OPEN_CREATE a missing
  * database is SDX_ENODB. A newer schema is SDX_ESCHEMA; a file that is not
@@ -86,18 +86,18 @@ typedef struct sdx_report {
 	char case_ref[SDX_CASEREF_MAX + 1];
 	int32_t incident_date; /* days, SDX_DATE_NONE if unknown */
 	int32_t received_date; /* days, SDX_DATE_NONE = today at add */
-	int category;          /* sdx_category */
-	int channel;           /* sdx_channel */
-	int64_t amount;        /* VND, -1 if unknown */
+	int category;	       /* sdx_category */
+	int channel;	       /* sdx_channel */
+	int64_t amount;	       /* VND, -1 if unknown */
 	int confirmation;      /* sdx_confirmation */
-	int audience;          /* sdx_audience */
+	int audience;	       /* sdx_audience */
 	char narrative[SDX_NARRATIVE_MAX + 1];
 	size_t n_idents;
 	sdx_ident idents[SDX_REPORT_IDENTS_MAX];
 
 	/* read side only: filled by report_get/show, ignored by add */
 	uint8_t id[16];
-	unsigned state; /* SDX_RSTATE_* */
+	unsigned state;			   /* SDX_RSTATE_* */
 	char state_note[SDX_NOTE_MAX + 1]; /* retraction/dispute reason */
 	char state_by[SDX_AGENCY_MAX + 1];
 	int32_t state_date;
@@ -182,7 +182,7 @@ typedef enum sdx_verdict {
 	SDX_VERDICT_UNKNOWN = 0,   /* never reported, not official */
 	SDX_VERDICT_REPORTED = 1,  /* at least one active report */
 	SDX_VERDICT_OFFICIAL = 2,  /* allowlisted (reports, if any, are
-	                              counted and flagged as spoofing) */
+				      counted and flagged as spoofing) */
 	SDX_VERDICT_RETRACTED = 3, /* reported once, every report retracted */
 } sdx_verdict;
 
@@ -195,7 +195,7 @@ typedef enum sdx_grade {
 } sdx_grade;
 
 SDX_API const char *sdx_verdict_name(int verdict); /* "unknown"... */
-SDX_API const char *sdx_grade_name(int grade);     /* "none".."very_high" */
+SDX_API const char *sdx_grade_name(int grade);	   /* "none".."very_high" */
 
 /* check flags (out) */
 #define SDX_CHECK_ALLOWLISTED 0x1u
@@ -213,13 +213,13 @@ typedef struct sdx_check_result {
 	int32_t first_seen;  /* earliest incident date, SDX_DATE_NONE */
 	int32_t last_seen;   /* latest incident date, SDX_DATE_NONE */
 	uint32_t last_3d, last_30d, last_6m; /* active reports by incident
-	                                        date in the window ending on
-	                                        `today` (6m = 183 days) */
-	int confirmation;    /* highest sdx_confirmation among active */
-	uint32_t disputed;   /* active reports currently disputed */
-	unsigned flags;      /* SDX_CHECK_* */
-	uint32_t banks;      /* kind ACCOUNT: number of banks where this
-	                        account number is reported; else 0 */
+						date in the window ending on
+						`today` (6m = 183 days) */
+	int confirmation;  /* highest sdx_confirmation among active */
+	uint32_t disputed; /* active reports currently disputed */
+	unsigned flags;	   /* SDX_CHECK_* */
+	uint32_t banks;	   /* kind ACCOUNT: number of banks where this
+			      account number is reported; else 0 */
 } sdx_check_result;
 
 /* The grade rule (libscamdex(3), "The verdict") applied to the counts in
@@ -249,8 +249,8 @@ SDX_API sdx_grade sdx_check_grade(const sdx_check_result *r);
  * returns its code and fills err. Reads only the entity summary and the
  * entity's newest entity_report entries. Thread-safe; no allocation. The
  * grade rule is in libscamdex(3). */
-SDX_API int sdx_check(sdx_db *db, sdx_kind kind, const char *input,
-		      size_t len, int32_t today, sdx_check_result *out,
+SDX_API int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
+		      int32_t today, sdx_check_result *out,
 		      sdx_norm_error *err);
 
 /* ---- reading reports and links ---- */
@@ -294,10 +294,10 @@ SDX_API int sdx_links(sdx_db *db, sdx_kind kind, const char *canonical,
 
 typedef struct sdx_stat {
 	const char *dimension; /* "kind", "category", "agency", "month",
-	                          "total" */
+				  "total" */
 	const char *key;       /* "phone", "extortion", agency name,
-	                          "2024-12", "reports" / "retracted" /
-	                          "identifiers" / "allowlisted" */
+				  "2024-12", "reports" / "retracted" /
+				  "identifiers" / "allowlisted" */
 	uint64_t count;
 } sdx_stat;
 typedef int (*sdx_stat_cb)(const sdx_stat *s, void *ctx);

@@ -21,42 +21,42 @@ enum sdx_status {
 	SDX_OK = 0,
 
 	/* general */
-	SDX_EINVAL = -40000,     /* a bad argument (NULL, out of range) */
-	SDX_ETOOLONG = -40001,   /* an input longer than its documented limit */
-	SDX_ENOTFOUND = -40002,  /* no such report, identifier or record */
-	SDX_EEXISTS = -40003,    /* already there (e.g. report already retracted) */
-	SDX_ENOMEM = -40004,     /* out of memory */
-	SDX_EIO = -40005,        /* a read or write failed; see errno */
+	SDX_EINVAL = -40000,	/* a bad argument (NULL, out of range) */
+	SDX_ETOOLONG = -40001,	/* an input longer than its documented limit */
+	SDX_ENOTFOUND = -40002, /* no such report, identifier or record */
+	SDX_EEXISTS = -40003,	/* already in that state (e.g. retracted) */
+	SDX_ENOMEM = -40004,	/* out of memory */
+	SDX_EIO = -40005,	/* a read or write failed; see errno */
 
 	/* normalization: the input is not an identifier of the kind tried */
-	SDX_ESYNTAX = -40010,    /* a character that has no place there */
-	SDX_ELENGTH = -40011,    /* wrong number of digits or characters */
-	SDX_EPREFIX = -40012,    /* unassigned mobile prefix / area / country code */
-	SDX_EBANK = -40013,      /* bank name, code or BIN not known */
-	SDX_ECHECKSUM = -40014,  /* IBAN mod-97 or VietQR CRC mismatch */
-	SDX_ETLV = -40015,       /* malformed VietQR TLV structure */
+	SDX_ESYNTAX = -40010,	 /* a character that has no place there */
+	SDX_ELENGTH = -40011,	 /* wrong number of digits or characters */
+	SDX_EPREFIX = -40012,	 /* unassigned prefix, area or country code */
+	SDX_EBANK = -40013,	 /* bank name, code or BIN not known */
+	SDX_ECHECKSUM = -40014,	 /* IBAN mod-97 or VietQR CRC mismatch */
+	SDX_ETLV = -40015,	 /* malformed VietQR TLV structure */
 	SDX_EAMBIGUOUS = -40016, /* auto-detection found several kinds */
-	SDX_EKIND = -40017,      /* no kind recognized, or the kind is unknown */
-	SDX_EEMPTY = -40018,     /* empty input */
-	SDX_EUTF8 = -40019,      /* invalid UTF-8 */
+	SDX_EKIND = -40017,  /* no kind recognized, or the kind is unknown */
+	SDX_EEMPTY = -40018, /* empty input */
+	SDX_EUTF8 = -40019,  /* invalid UTF-8 */
 
 	/* store */
-	SDX_ENODB = -40030,      /* no database at that path (read-only open) */
-	SDX_ESCHEMA = -40031,    /* database written by a newer schema */
-	SDX_ECORRUPT = -40032,   /* a record that cannot be decoded */
-	SDX_EREADONLY = -40033,  /* write on a read-only handle or directory */
-	SDX_EBUSY = -40034,      /* another writer holds the database */
-	SDX_EDB = -40035,        /* another LMDB failure */
-	SDX_EFULL = -40036,      /* the disk is full (the map itself grows) */
-	SDX_EVERSION = -40037,   /* library/program or format version mismatch */
+	SDX_ENODB = -40030,	/* no database at that path (read-only open) */
+	SDX_ESCHEMA = -40031,	/* database written by a newer schema */
+	SDX_ECORRUPT = -40032,	/* a record that cannot be decoded */
+	SDX_EREADONLY = -40033, /* write on a read-only handle or directory */
+	SDX_EBUSY = -40034,	/* another writer holds the database */
+	SDX_EDB = -40035,	/* another LMDB failure */
+	SDX_EFULL = -40036,	/* the disk is full (the map itself grows) */
+	SDX_EVERSION = -40037,	/* library/program or format version mismatch */
 
 	/* sync */
-	SDX_EBUNDLE = -40050,    /* malformed or truncated bundle */
+	SDX_EBUNDLE = -40050,	 /* malformed or truncated bundle */
 	SDX_ESIGNATURE = -40051, /* a signature does not verify */
 	SDX_EUNTRUSTED = -40052, /* sender or origin not in the trust list */
 	SDX_EBUNDLESUM = -40053, /* bundle checksum mismatch */
-	SDX_EKEY = -40054,       /* key file missing, unreadable or malformed */
-	SDX_EGAP = -40055,       /* operations missing before this bundle's */
+	SDX_EKEY = -40054,	 /* key file missing, unreadable or malformed */
+	SDX_EGAP = -40055,	 /* operations missing before this bundle's */
 };
 
 /* A description of any status code (SDX_E*, LMDB's, errno), starting with

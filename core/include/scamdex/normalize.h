@@ -22,10 +22,10 @@ typedef enum sdx_kind {
 	SDX_KIND_BANK = 2,    /* "BIN:account": "970436:0011004012345" */
 	SDX_KIND_IBAN = 3,    /* upper case, no spaces, mod-97 valid */
 	SDX_KIND_HANDLE = 4,  /* "platform:name": "telegram:some_user" */
-	SDX_KIND_DOMAIN = 5,  /* lower-case IDNA host: "xn--...", "example.com" */
+	SDX_KIND_DOMAIN = 5,  /* lower-case IDNA host: "example.com" */
 	SDX_KIND_ACCOUNT = 6, /* query only: an account number without a bank,
-	                         canonical = the account ("0011004012345");
-	                         never stored as an entity of its own */
+				 canonical = the account ("0011004012345");
+				 never stored as an entity of its own */
 } sdx_kind;
 
 #define SDX_KIND_COUNT 7
@@ -38,11 +38,11 @@ typedef enum sdx_kind {
 
 /* Where and why a normalization failed. */
 typedef struct sdx_norm_error {
-	int code;         /* the SDX_E* code also returned */
-	sdx_kind kind;    /* the kind that was tried (AUTO if none fitted) */
-	size_t offset;    /* byte offset in the input of the fault */
+	int code;	  /* the SDX_E* code also returned */
+	sdx_kind kind;	  /* the kind that was tried (AUTO if none fitted) */
+	size_t offset;	  /* byte offset in the input of the fault */
 	char reason[160]; /* e.g. "phone: 8 digits after the trunk prefix,
-	                     expected 9 or 10" (no offset in the text) */
+			     expected 9 or 10" (no offset in the text) */
 } sdx_norm_error;
 
 /* "phone", "bank", "iban", "handle", "domain", "account"; "auto" for 0;
@@ -82,13 +82,13 @@ SDX_API int sdx_normalize(sdx_kind kind, const char *input, size_t len,
  * copies; a longer amount, purpose or merchant value is cut to fit (at a
  * UTF-8 character boundary). */
 typedef struct sdx_vietqr {
-	char bin[7];          /* 38.01.00, six digits */
-	char account[20];     /* 38.01.01, up to 19 characters, upper-cased */
-	char service[9];      /* 38.02: "QRIBFTTA" or "QRIBFTTC" */
-	char amount[14];      /* 54, "" if absent */
-	char purpose[100];    /* 62.08, "" if absent */
-	char merchant[26];    /* 59, "" if absent */
-	int dynamic;          /* 01 == "12" */
+	char bin[7];	   /* 38.01.00, six digits */
+	char account[20];  /* 38.01.01, up to 19 characters, upper-cased */
+	char service[9];   /* 38.02: "QRIBFTTA" or "QRIBFTTC" */
+	char amount[14];   /* 54, "" if absent */
+	char purpose[100]; /* 62.08, "" if absent */
+	char merchant[26]; /* 59, "" if absent */
+	int dynamic;	   /* 01 == "12" */
 } sdx_vietqr;
 
 /* Parse and CRC-check a VietQR payload. SDX_ETLV for a malformed TLV,

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 typedef enum sdx_op_type {
-	SDX_OP_ADD = 1,      /* body: the report's canonical CBOR */
+	SDX_OP_ADD = 1,	     /* body: the report's canonical CBOR */
 	SDX_OP_RETRACT = 2,  /* body: {report id, reason, by, date} */
 	SDX_OP_ALLOW = 3,    /* body: {kind, canonical, note, by, date} */
 	SDX_OP_DISALLOW = 4, /* body: as ALLOW */
@@ -35,15 +35,15 @@ SDX_API const char *sdx_op_type_name(int type); /* "add", "retract"... */
 
 /* One operation as read from or written to the log. */
 typedef struct sdx_op {
-	const char *origin;   /* office id */
-	uint64_t seq;         /* 1, 2, ... per origin */
-	int type;             /* sdx_op_type */
-	int audience;         /* sdx_audience of the op (ADD of a police-only
-	                         report: POLICE; everything else: BANK) */
-	const uint8_t *body;  /* canonical CBOR; NULL when redacted */
+	const char *origin;  /* office id */
+	uint64_t seq;	     /* 1, 2, ... per origin */
+	int type;	     /* sdx_op_type */
+	int audience;	     /* sdx_audience of the op (ADD of a police-only
+				report: POLICE; everything else: BANK) */
+	const uint8_t *body; /* canonical CBOR; NULL when redacted */
 	size_t body_len;
-	uint8_t digest[32];   /* BLAKE2b-256 of body */
-	uint8_t chain[32];    /* chain(seq) */
+	uint8_t digest[32]; /* BLAKE2b-256 of body */
+	uint8_t chain[32];  /* chain(seq) */
 } sdx_op;
 
 typedef int (*sdx_op_cb)(const sdx_op *op, void *ctx);
@@ -67,14 +67,14 @@ SDX_API void sdx_digest(const uint8_t *body, size_t len, uint8_t out[32]);
 /* What this database knows of one origin. */
 typedef struct sdx_origin_info {
 	char origin[SDX_OFFICE_MAX + 1];
-	uint64_t seq;            /* highest operation held (version vector) */
-	uint8_t chain[32];       /* chain(seq) */
+	uint64_t seq;		 /* highest operation held (version vector) */
+	uint8_t chain[32];	 /* chain(seq) */
 	uint8_t fingerprint[16]; /* XOR over held ops of XXH3-128(keyed:
-	                            origin, seq, type, digest) */
-	uint64_t sig_seq;        /* the newest origin signature held covers
-	                            ops 1..sig_seq; 0 = none */
+				    origin, seq, type, digest) */
+	uint64_t sig_seq;	 /* the newest origin signature held covers
+				    ops 1..sig_seq; 0 = none */
 	uint8_t sig[64];
-	int trusted;             /* a public key is in the trust list */
+	int trusted; /* a public key is in the trust list */
 	uint8_t pubkey[32];
 } sdx_origin_info;
 
@@ -107,8 +107,8 @@ SDX_API int sdx_peer_set_vv(sdx_db *db, const char *peer,
  * An unknown peer has an empty vector (n = 0, return 0). */
 SDX_API int sdx_peer_get_vv(sdx_db *db, const char *peer, sdx_vv_entry *vv,
 			    size_t cap, size_t *n);
-typedef int (*sdx_peer_cb)(const char *peer, const sdx_vv_entry *vv,
-			   size_t n, void *ctx);
+typedef int (*sdx_peer_cb)(const char *peer, const sdx_vv_entry *vv, size_t n,
+			   void *ctx);
 SDX_API int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx);
 
 /* Applying received operations: all inside one write transaction.
@@ -123,16 +123,15 @@ SDX_API int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx);
 typedef struct sdx_apply sdx_apply;
 SDX_API int sdx_apply_begin(sdx_db *db, sdx_apply **out);
 SDX_API int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied);
-SDX_API int sdx_apply_signature(sdx_apply *a, const char *origin,
-				uint64_t seq, const uint8_t sig[64]);
+SDX_API int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,
+				const uint8_t sig[64]);
 SDX_API int sdx_apply_peer_vv(sdx_apply *a, const char *peer,
 			      const sdx_vv_entry *vv, size_t n);
 SDX_API int sdx_apply_commit(sdx_apply *a);
 SDX_API void sdx_apply_abort(sdx_apply *a);
 
 /* Decode an ADD body into a report (for redaction and display). */
-SDX_API int sdx_report_decode(const uint8_t *body, size_t len,
-			      sdx_report *out);
+SDX_API int sdx_report_decode(const uint8_t *body, size_t len, sdx_report *out);
 
 #ifdef __cplusplus
 }

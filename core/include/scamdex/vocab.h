@@ -15,7 +15,7 @@ extern "C" {
 
 typedef enum sdx_category {
 	SDX_CAT_NONE = 0,
-	SDX_CAT_EXTORTION = 1,          /* extortion, incl. deepfake material */
+	SDX_CAT_EXTORTION = 1, /* extortion, incl. deepfake material */
 	SDX_CAT_IMPERSONATE_POLICE = 2,
 	SDX_CAT_IMPERSONATE_JOURNALIST = 3,
 	SDX_CAT_IMPERSONATE_DETECTIVE = 4,
