@@ -433,33 +433,54 @@ static void info_from(const origin_rec *o, sdx_origin_info *out)
 	memcpy(out->pubkey, o->pubkey, 32);
 }
 
-int sdx_origins(sdx_db *db, sdx_origin_cb cb, void *ctx)
+/* Every record of sub-db `dbi` in key order, in one read snapshot,
+ * through fn; fn returns non-zero to stop, and that value is returned. */
+static int scan_all(sdx_db *db, MDB_dbi dbi,
+		    int (*fn)(const MDB_val *k, const MDB_val *d, void *ctx),
+		    void *ctx)
 {
-	if (!db || !cb)
-		return SDX_EINVAL;
 	struct reader *rd;
 	int rc = reader_get(db, &rd);
 	if (rc)
 		return rc;
 	MDB_cursor *c;
-	if ((rc = mdb_cursor_open(rd->txn, db->origin, &c))) {
+	if ((rc = mdb_cursor_open(rd->txn, dbi, &c))) {
 		reader_put(rd);
 		return store_err(rc);
 	}
 	MDB_val k, d;
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		origin_rec o;
-		sdx_origin_info info;
-		if ((rc = origin_decode(&k, &d, &o)))
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+		if ((rc = fn(&k, &d, ctx)))
 			break;
-		info_from(&o, &info);
-		if ((rc = cb(&info, ctx)))
-			break;
-	}
 	mdb_cursor_close(c);
 	reader_put(rd);
 	return walk_end(rc);
+}
+
+struct origins_walk {
+	sdx_origin_cb cb;
+	void *ctx;
+};
+
+static int origins_one(const MDB_val *k, const MDB_val *d, void *ctx)
+{
+	struct origins_walk *w = ctx;
+	origin_rec o;
+	sdx_origin_info info;
+	int rc = origin_decode(k, d, &o);
+	if (rc)
+		return rc;
+	info_from(&o, &info);
+	return w->cb(&info, w->ctx);
+}
+
+int sdx_origins(sdx_db *db, sdx_origin_cb cb, void *ctx)
+{
+	if (!db || !cb)
+		return SDX_EINVAL;
+	struct origins_walk w = {cb, ctx};
+	return scan_all(db, db->origin, origins_one, &w);
 }
 
 int sdx_origin_get(sdx_db *db, const char *origin, sdx_origin_info *out)
@@ -658,45 +679,37 @@ int sdx_peer_get_vv(sdx_db *db, const char *peer, sdx_vv_entry *vv, size_t cap,
 	return rc;
 }
 
+struct peers_walk {
+	sdx_peer_cb cb;
+	void *ctx;
+	sdx_vv_entry *vv; /* grown as needed, freed by sdx_peers */
+};
+
+static int peers_one(const MDB_val *k, const MDB_val *d, void *ctx)
+{
+	struct peers_walk *w = ctx;
+	long cnt = peer_decode(d, NULL, 0);
+	char peer[SDX_OFFICE_MAX + 1];
+	if (cnt < 0 || k->mv_size > SDX_OFFICE_MAX)
+		return SDX_ECORRUPT;
+	sdx_vv_entry *nv = realloc(w->vv, ((size_t)cnt + 1) * sizeof *nv);
+	if (!nv)
+		return SDX_ENOMEM;
+	w->vv = nv;
+	peer_decode(d, w->vv, (size_t)cnt);
+	memcpy(peer, k->mv_data, k->mv_size);
+	peer[k->mv_size] = 0;
+	return w->cb(peer, w->vv, (size_t)cnt, w->ctx);
+}
+
 int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx)
 {
 	if (!db || !cb)
 		return SDX_EINVAL;
-	struct reader *rd;
-	int rc = reader_get(db, &rd);
-	if (rc)
-		return rc;
-	MDB_cursor *c;
-	if ((rc = mdb_cursor_open(rd->txn, db->peer, &c))) {
-		reader_put(rd);
-		return store_err(rc);
-	}
-	MDB_val k, d;
-	sdx_vv_entry *vv = NULL;
-	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		long cnt = peer_decode(&d, NULL, 0);
-		char peer[SDX_OFFICE_MAX + 1];
-		if (cnt < 0 || k.mv_size > SDX_OFFICE_MAX) {
-			rc = SDX_ECORRUPT;
-			break;
-		}
-		sdx_vv_entry *nv = realloc(vv, ((size_t)cnt + 1) * sizeof *vv);
-		if (!nv) {
-			rc = SDX_ENOMEM;
-			break;
-		}
-		vv = nv;
-		peer_decode(&d, vv, (size_t)cnt);
-		memcpy(peer, k.mv_data, k.mv_size);
-		peer[k.mv_size] = 0;
-		if ((rc = cb(peer, vv, (size_t)cnt, ctx)))
-			break;
-	}
-	free(vv);
-	mdb_cursor_close(c);
-	reader_put(rd);
-	return walk_end(rc);
+	struct peers_walk w = {cb, ctx, NULL};
+	int rc = scan_all(db, db->peer, peers_one, &w);
+	free(w.vv);
+	return rc;
 }
 
 /* ---- applying received operations ---- */
