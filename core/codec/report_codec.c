@@ -536,6 +536,28 @@ int codec_report_decode(const uint8_t *buf, size_t len, sdx_report *out)
 
 /* ---- operation bodies ---- */
 
+/* The tail that state and allowlist bodies share: note and by (left out
+ * when empty) at keys `key` and `key + 1`, the date at `key + 2`; then the
+ * body's length, or the first error. */
+static int w_note_by_date(struct wr *w, uint64_t key, codec_str n, codec_str b,
+			  int32_t date, size_t *len)
+{
+	if (n.len) {
+		w_uint(w, key);
+		w_text(w, n.p, n.len);
+	}
+	if (b.len) {
+		w_uint(w, key + 1);
+		w_text(w, b.p, b.len);
+	}
+	w_uint(w, key + 2);
+	w_int(w, date);
+	if (w->err)
+		return w->err;
+	*len = w->len;
+	return 0;
+}
+
 int codec_state_op_encode(const uint8_t id[16], const char *note,
 			  const char *by, int32_t date, uint8_t *buf,
 			  size_t cap, size_t *len)
@@ -549,20 +571,7 @@ int codec_state_op_encode(const uint8_t id[16], const char *note,
 	w_head_map(&w, 2 + (n.len > 0) + (b.len > 0));
 	w_uint(&w, 0);
 	w_bytes(&w, id, 16);
-	if (n.len) {
-		w_uint(&w, 1);
-		w_text(&w, n.p, n.len);
-	}
-	if (b.len) {
-		w_uint(&w, 2);
-		w_text(&w, b.p, b.len);
-	}
-	w_uint(&w, 3);
-	w_int(&w, date);
-	if (w.err)
-		return w.err;
-	*len = w.len;
-	return 0;
+	return w_note_by_date(&w, 1, n, b, date, len);
 }
 
 int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o)
@@ -625,20 +634,7 @@ int codec_allow_op_encode(int kind, const char *canonical, const char *note,
 	w_uint(&w, (uint64_t)kind);
 	w_uint(&w, 1);
 	w_text(&w, c.p, c.len);
-	if (n.len) {
-		w_uint(&w, 2);
-		w_text(&w, n.p, n.len);
-	}
-	if (b.len) {
-		w_uint(&w, 3);
-		w_text(&w, b.p, b.len);
-	}
-	w_uint(&w, 4);
-	w_int(&w, date);
-	if (w.err)
-		return w.err;
-	*len = w.len;
-	return 0;
+	return w_note_by_date(&w, 2, n, b, date, len);
 }
 
 int codec_allow_op_decode(const uint8_t *buf, size_t len, codec_allow_op *o)
