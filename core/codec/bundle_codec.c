@@ -7,6 +7,7 @@
 #include <cbor.h>
 
 #include "bundle_io.h"
+#include "cbor_reader.h"
 #include "cbor_writer.h"
 
 /* ---- encoding ---- */
@@ -107,123 +108,7 @@ size_t sdx_benc_signature(uint8_t *buf, size_t cap, const uint8_t sig[64])
 
 /* ---- decoding ---- */
 
-enum ev_type { EV_NONE, EV_UINT, EV_TSTR, EV_BSTR, EV_ARRAY, EV_OTHER };
-
-typedef struct ev {
-	int type;
-	uint64_t u; /* uint value, array size */
-	const uint8_t *p;
-	size_t n;
-} ev;
-
-static void on_u8(void *c, uint8_t v)
-{
-	((ev *)c)->type = EV_UINT;
-	((ev *)c)->u = v;
-}
-static void on_u16(void *c, uint16_t v)
-{
-	((ev *)c)->type = EV_UINT;
-	((ev *)c)->u = v;
-}
-static void on_u32(void *c, uint32_t v)
-{
-	((ev *)c)->type = EV_UINT;
-	((ev *)c)->u = v;
-}
-static void on_u64(void *c, uint64_t v)
-{
-	((ev *)c)->type = EV_UINT;
-	((ev *)c)->u = v;
-}
-static void on_tstr(void *c, cbor_data p, size_t n)
-{
-	((ev *)c)->type = EV_TSTR;
-	((ev *)c)->p = p;
-	((ev *)c)->n = n;
-}
-static void on_bstr(void *c, cbor_data p, size_t n)
-{
-	((ev *)c)->type = EV_BSTR;
-	((ev *)c)->p = p;
-	((ev *)c)->n = n;
-}
-static void on_array(void *c, size_t n)
-{
-	((ev *)c)->type = EV_ARRAY;
-	((ev *)c)->u = n;
-}
-static void on_other(void *c)
-{
-	((ev *)c)->type = EV_OTHER;
-}
-static void on_other_u8(void *c, uint8_t v)
-{
-	(void)v;
-	on_other(c);
-}
-static void on_other_u16(void *c, uint16_t v)
-{
-	(void)v;
-	on_other(c);
-}
-static void on_other_u32(void *c, uint32_t v)
-{
-	(void)v;
-	on_other(c);
-}
-static void on_other_u64(void *c, uint64_t v)
-{
-	(void)v;
-	on_other(c);
-}
-static void on_other_size(void *c, size_t v)
-{
-	(void)v;
-	on_other(c);
-}
-static void on_other_f(void *c, float v)
-{
-	(void)v;
-	on_other(c);
-}
-static void on_other_d(void *c, double v)
-{
-	(void)v;
-	on_other(c);
-}
-static void on_other_b(void *c, bool v)
-{
-	(void)v;
-	on_other(c);
-}
-
-static const struct cbor_callbacks cbs = {
-    .uint8 = on_u8,
-    .uint16 = on_u16,
-    .uint32 = on_u32,
-    .uint64 = on_u64,
-    .negint8 = on_other_u8,
-    .negint16 = on_other_u16,
-    .negint32 = on_other_u32,
-    .negint64 = on_other_u64,
-    .byte_string = on_bstr,
-    .byte_string_start = on_other,
-    .string = on_tstr,
-    .string_start = on_other,
-    .array_start = on_array,
-    .indef_array_start = on_other,
-    .map_start = on_other_size,
-    .indef_map_start = on_other,
-    .tag = on_other_u64,
-    .float2 = on_other_f,
-    .float4 = on_other_f,
-    .float8 = on_other_d,
-    .undefined = on_other,
-    .null = on_other,
-    .boolean = on_other_b,
-    .indef_break = on_other,
-};
+typedef struct cbor_token ev;
 
 typedef struct dec {
 	const uint8_t *buf;
@@ -234,11 +119,10 @@ typedef struct dec {
 #define NEED 1
 
 /* Next event of the wanted type: 0, NEED, or SDX_EBUNDLE. */
-static int next(dec *d, int want, ev *e, const char *what)
+static int next(dec *d, enum tok want, ev *e, const char *what)
 {
 	struct cbor_decoder_result r;
-	e->type = EV_NONE;
-	r = cbor_stream_decode(d->buf + d->pos, d->len - d->pos, &cbs, e);
+	r = codec_token_next(d->buf + d->pos, d->len - d->pos, e);
 	if (r.status == CBOR_DECODER_NEDATA)
 		return NEED;
 	if (r.status != CBOR_DECODER_FINISHED || e->type != want) {
@@ -259,7 +143,7 @@ static int next(dec *d, int want, ev *e, const char *what)
 static int get_uint(dec *d, uint64_t max, uint64_t *out, const char *what)
 {
 	ev e;
-	NEXT(EV_UINT, &e, what);
+	NEXT(T_UINT, &e, what);
 	if (e.u > max) {
 		d->why = what;
 		return SDX_EBUNDLE;
@@ -268,8 +152,8 @@ static int get_uint(dec *d, uint64_t max, uint64_t *out, const char *what)
 	return 0;
 }
 
-static int get_str(dec *d, int type, size_t min, size_t max, const uint8_t **p,
-		   size_t *n, const char *what)
+static int get_str(dec *d, enum tok type, size_t min, size_t max,
+		   const uint8_t **p, size_t *n, const char *what)
 {
 	ev e;
 	NEXT(type, &e, what);
@@ -285,7 +169,7 @@ static int get_str(dec *d, int type, size_t min, size_t max, const uint8_t **p,
 static int get_office(dec *d, const char **p, size_t *n, const char *what)
 {
 	const uint8_t *s;
-	int rc = get_str(d, EV_TSTR, 1, SDX_OFFICE_MAX, &s, n, what);
+	int rc = get_str(d, T_TEXT, 1, SDX_OFFICE_MAX, &s, n, what);
 	if (rc)
 		return rc;
 	if (!sdx_office_valid((const char *)s, *n)) {
@@ -309,7 +193,7 @@ static int header(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 	size_t n;
 	uint64_t u;
 	ev e;
-	TRY(get_str(d, EV_TSTR, 0, 64, &p, &n, "header: magic expected"));
+	TRY(get_str(d, T_TEXT, 0, 64, &p, &n, "header: magic expected"));
 	if (n != sizeof SDX_BUNDLE_MAGIC - 1 ||
 	    memcmp(p, SDX_BUNDLE_MAGIC, n) != 0) {
 		d->why = "not a scamdex bundle (bad magic)";
@@ -320,7 +204,7 @@ static int header(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 	TRY(get_uint(d, SDX_AUD_POLICE, &u, "header: audience"));
 	it->audience = (int)u;
 	TRY(get_uint(d, UINT64_MAX, &it->created, "header: creation time"));
-	NEXT(EV_ARRAY, &e, "header: version vector");
+	NEXT(T_ARRAY, &e, "header: version vector");
 	if (e.u > vv_cap) {
 		d->why = "header: version vector too long";
 		return SDX_EBUNDLE;
@@ -328,7 +212,7 @@ static int header(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 	it->n_vv = (size_t)e.u;
 	for (size_t i = 0; i < it->n_vv; i++) {
 		const char *o;
-		NEXT(EV_ARRAY, &e, "header: version vector entry");
+		NEXT(T_ARRAY, &e, "header: version vector entry");
 		if (e.u != 2) {
 			d->why = "header: version vector entry";
 			return SDX_EBUNDLE;
@@ -346,7 +230,7 @@ static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 	static const size_t fields[] = {7, 4, 4, 4, 3, 2, 2};
 	uint64_t kind, u;
 	ev e;
-	NEXT(EV_ARRAY, &e, "item: array expected");
+	NEXT(T_ARRAY, &e, "item: array expected");
 	TRY(get_uint(d, SDX_BI_SIGNATURE, &kind, "item: unknown kind"));
 	if (e.u != fields[kind]) {
 		d->why = "item: wrong number of fields";
@@ -360,7 +244,7 @@ static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 	case SDX_BI_RUN:
 		TRY(get_office(d, &it->name, &it->name_len, "run: origin"));
 		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "run: first seq"));
-		return get_str(d, EV_BSTR, 32, 32, &it->bytes, &it->len,
+		return get_str(d, T_BYTES, 32, 32, &it->bytes, &it->len,
 			       "run: chain (32 bytes)");
 	case SDX_BI_OP:
 	case SDX_BI_REDACTED:
@@ -372,19 +256,19 @@ static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 		}
 		it->type = (int)u;
 		if (kind == SDX_BI_OP)
-			return get_str(d, EV_BSTR, 1, SDX_BUNDLE_BODY_MAX,
+			return get_str(d, T_BYTES, 1, SDX_BUNDLE_BODY_MAX,
 				       &it->bytes, &it->len, "op: body");
-		return get_str(d, EV_BSTR, 32, 32, &it->bytes, &it->len,
+		return get_str(d, T_BYTES, 32, 32, &it->bytes, &it->len,
 			       "redacted op: digest (32 bytes)");
 	case SDX_BI_SEGSIG:
 		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "segment: seq"));
-		return get_str(d, EV_BSTR, 64, 64, &it->bytes, &it->len,
+		return get_str(d, T_BYTES, 64, 64, &it->bytes, &it->len,
 			       "segment: signature (64 bytes)");
 	case SDX_BI_CHECKSUM:
-		return get_str(d, EV_BSTR, 16, 16, &it->bytes, &it->len,
+		return get_str(d, T_BYTES, 16, 16, &it->bytes, &it->len,
 			       "checksum (16 bytes)");
 	default:
-		return get_str(d, EV_BSTR, 64, 64, &it->bytes, &it->len,
+		return get_str(d, T_BYTES, 64, 64, &it->bytes, &it->len,
 			       "signature (64 bytes)");
 	}
 }

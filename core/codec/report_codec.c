@@ -10,6 +10,7 @@
 
 #include <cbor.h>
 
+#include "cbor_reader.h"
 #include "cbor_writer.h"
 
 /* ---- writer: cbor_writer.h ---- */
@@ -190,8 +191,6 @@ int codec_report_encode(const sdx_report *r, int with_received, uint8_t *buf,
 
 /* ---- reader: one CBOR item at a time ---- */
 
-enum tok { T_BAD, T_UINT, T_NEG, T_BYTES, T_TEXT, T_ARRAY, T_MAP };
-
 struct rd {
 	const uint8_t *buf;
 	size_t len, pos;
@@ -201,122 +200,17 @@ struct rd {
 	size_t n;
 };
 
-static void cb_u8(void *c, uint8_t v)
-{
-	((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v;
-}
-static void cb_u16(void *c, uint16_t v)
-{
-	((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v;
-}
-static void cb_u32(void *c, uint32_t v)
-{
-	((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v;
-}
-static void cb_u64(void *c, uint64_t v)
-{
-	((struct rd *)c)->type = T_UINT, ((struct rd *)c)->u = v;
-}
-static void cb_n8(void *c, uint8_t v)
-{
-	((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v;
-}
-static void cb_n16(void *c, uint16_t v)
-{
-	((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v;
-}
-static void cb_n32(void *c, uint32_t v)
-{
-	((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v;
-}
-static void cb_n64(void *c, uint64_t v)
-{
-	((struct rd *)c)->type = T_NEG, ((struct rd *)c)->u = v;
-}
-
-static void cb_text(void *c, cbor_data p, size_t n)
-{
-	struct rd *r = c;
-	r->type = T_TEXT;
-	r->p = p;
-	r->n = n;
-}
-
-static void cb_bytes(void *c, cbor_data p, size_t n)
-{
-	struct rd *r = c;
-	r->type = T_BYTES;
-	r->p = p;
-	r->n = n;
-}
-
-static void cb_array(void *c, size_t n)
-{
-	((struct rd *)c)->type = T_ARRAY;
-	((struct rd *)c)->n = n;
-}
-
-static void cb_map(void *c, size_t n)
-{
-	((struct rd *)c)->type = T_MAP;
-	((struct rd *)c)->n = n;
-}
-
-static void cb_bad(void *c)
-{
-	((struct rd *)c)->type = T_BAD;
-}
-static void cb_bad_u64(void *c, uint64_t v)
-{
-	((struct rd *)c)->type = T_BAD;
-}
-static void cb_bad_f(void *c, float v)
-{
-	((struct rd *)c)->type = T_BAD;
-}
-static void cb_bad_d(void *c, double v)
-{
-	((struct rd *)c)->type = T_BAD;
-}
-static void cb_bad_b(void *c, bool v)
-{
-	((struct rd *)c)->type = T_BAD;
-}
-
-static const struct cbor_callbacks callbacks = {
-    .uint8 = cb_u8,
-    .uint16 = cb_u16,
-    .uint32 = cb_u32,
-    .uint64 = cb_u64,
-    .negint8 = cb_n8,
-    .negint16 = cb_n16,
-    .negint32 = cb_n32,
-    .negint64 = cb_n64,
-    .byte_string_start = cb_bad,
-    .byte_string = cb_bytes,
-    .string = cb_text,
-    .string_start = cb_bad,
-    .indef_array_start = cb_bad,
-    .array_start = cb_array,
-    .indef_map_start = cb_bad,
-    .map_start = cb_map,
-    .tag = cb_bad_u64,
-    .float2 = cb_bad_f,
-    .float4 = cb_bad_f,
-    .float8 = cb_bad_d,
-    .undefined = cb_bad,
-    .null = cb_bad,
-    .boolean = cb_bad_b,
-    .indef_break = cb_bad,
-};
-
 static int next(struct rd *r)
 {
 	if (r->pos >= r->len)
 		return SDX_ECORRUPT;
-	r->type = T_BAD;
+	struct cbor_token t;
 	struct cbor_decoder_result res =
-	    cbor_stream_decode(r->buf + r->pos, r->len - r->pos, &callbacks, r);
+	    codec_token_next(r->buf + r->pos, r->len - r->pos, &t);
+	r->type = t.type;
+	r->u = t.u;
+	r->p = t.p;
+	r->n = t.n;
 	if (res.status != CBOR_DECODER_FINISHED || res.read == 0 ||
 	    res.read > r->len - r->pos)
 		return SDX_ECORRUPT;
