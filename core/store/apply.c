@@ -103,28 +103,10 @@ int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 {
 	int rc;
 	int retracted = (c->sflags & SDX_RSTATE_RETRACTED) != 0;
-	if (retracted) {
-		s->retracted++;
-	} else {
-		s->active++;
-		s->categories |= 1u << c->category;
-		if (c->confirmation > s->max_conf)
-			s->max_conf = c->confirmation;
-		int32_t dt = c->date;
-		if (dt != SDX_DATE_NONE) {
-			if (s->first_seen == SDX_DATE_NONE ||
-			    dt < s->first_seen)
-				s->first_seen = dt;
-			if (s->last_seen == SDX_DATE_NONE || dt > s->last_seen)
-				s->last_seen = dt;
-		} else {
-			s->undated++;
-		}
-		if (c->has_agency && (rc = agency_add(w, ek, eklen, s, c->ah)))
-			return rc;
-		if (c->sflags & SDX_RSTATE_DISPUTED)
-			s->disputed++;
-	}
+	entity_sum_add(s, c->date, c->category, c->confirmation, c->sflags);
+	if (!retracted && c->has_agency &&
+	    (rc = agency_add(w, ek, eklen, s, c->ah)))
+		return rc;
 	uint8_t er[ER_LEN];
 	er_make(c->date, c->id, retracted ? ER_RETRACTED : 0, er);
 	MDB_val ekv = {eklen, (void *)ek}, erv = {ER_LEN, er};

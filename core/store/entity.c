@@ -71,6 +71,29 @@ int entity_decode(const void *p, size_t len, entity_sum *s)
 	return 0;
 }
 
+void entity_sum_add(entity_sum *s, int32_t date, int category, int confirmation,
+		    unsigned sflags)
+{
+	if (sflags & SDX_RSTATE_RETRACTED) {
+		s->retracted++;
+		return;
+	}
+	s->active++;
+	s->categories |= 1u << category;
+	if (confirmation > s->max_conf)
+		s->max_conf = confirmation;
+	if (date != SDX_DATE_NONE) {
+		if (s->first_seen == SDX_DATE_NONE || date < s->first_seen)
+			s->first_seen = date;
+		if (s->last_seen == SDX_DATE_NONE || date > s->last_seen)
+			s->last_seen = date;
+	} else {
+		s->undated++;
+	}
+	if (sflags & SDX_RSTATE_DISPUTED)
+		s->disputed++;
+}
+
 void er_make(int32_t date, const uint8_t id[16], unsigned flags,
 	     uint8_t out[ER_LEN])
 {
@@ -158,21 +181,6 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 			if ((rc = codec_report_view_decode(rv.mv_data,
 							   rv.mv_size, &rep)))
 				break;
-			s->active++;
-			s->categories |= 1u << rep.category;
-			if (rep.confirmation > s->max_conf)
-				s->max_conf = rep.confirmation;
-			int32_t dt = rep.incident_date;
-			if (dt != SDX_DATE_NONE) {
-				if (s->first_seen == SDX_DATE_NONE ||
-				    dt < s->first_seen)
-					s->first_seen = dt;
-				if (s->last_seen == SDX_DATE_NONE ||
-				    dt > s->last_seen)
-					s->last_seen = dt;
-			} else {
-				s->undated++;
-			}
 			if (rep.agency.len) {
 				if (nh == caph) {
 					caph = caph ? caph * 2 : 16;
@@ -189,12 +197,16 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 			}
 			rstate st;
 			int r2 = rstate_get(txn, db, v + 4, &st);
-			if (!r2 && (st.flags & SDX_RSTATE_DISPUTED))
-				s->disputed++;
-			else if (r2 && r2 != SDX_ENOTFOUND) {
+			if (r2 && r2 != SDX_ENOTFOUND) {
 				rc = r2;
 				break;
 			}
+			/* the entry, not rstate, says whether it counts as
+			 * retracted; only the dispute is taken from rstate */
+			entity_sum_add(s, rep.incident_date, rep.category,
+				       rep.confirmation,
+				       !r2 ? st.flags & SDX_RSTATE_DISPUTED
+					   : 0);
 		}
 		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP);
 	}

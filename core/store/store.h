@@ -148,6 +148,10 @@ size_t ekey_bank_account(const void *bin, size_t binlen, const char *acct,
 void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN]);
 int entity_decode(const void *p, size_t len, entity_sum *s);
 void entity_zero(entity_sum *s);
+/* Count one report (its incident date, category, confirmation and state
+ * flags SDX_RSTATE_*) into a summary; agencies are counted apart. */
+void entity_sum_add(entity_sum *s, int32_t date, int category, int confirmation,
+		    unsigned sflags);
 /* Recompute the summary of one entity from its entity_report entries, the
  * reports, their states and the allowlist. If agency_fix, rewrite its
  * entity_agency entries. */
@@ -204,6 +208,20 @@ int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
 /* (date, origin, seq) order, for last-writer-wins */
 int stamp_cmp(int32_t d1, const char *o1, uint64_t s1, int32_t d2,
 	      const char *o2, uint64_t s2);
+
+/* ---- prepare.c ---- */
+/* A report ready to apply: its body (canonical CBOR with the received
+ * date), its id (hash of the body without it) and a view. */
+struct prepared {
+	codec_report_view v;
+	uint8_t id[16];
+	size_t len;
+	uint8_t body[CODEC_REPORT_MAX];
+};
+/* Encode report r for this database (origin defaults to the office,
+ * received date to today) into p. */
+int prepare(struct sdx_db *db, const sdx_report *r, int32_t today,
+	    struct prepared *p);
 
 /* ---- apply.c: the one path every change takes ---- */
 /* The stamp of the operation being applied. */

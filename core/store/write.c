@@ -8,49 +8,6 @@
 
 #include "hash.h"
 
-/* A report ready to apply: its body (canonical CBOR with the received
- * date), its id (hash of the body without it) and a view. */
-struct prepared {
-	codec_report_view v;
-	uint8_t id[16];
-	size_t len;
-	uint8_t body[CODEC_REPORT_MAX];
-};
-
-static int valid_origin(const char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		      *s == '-'))
-			return 0;
-	return 1;
-}
-
-static int prepare(struct sdx_db *db, const sdx_report *r, int32_t today,
-		   struct prepared *p)
-{
-	if (!r)
-		return SDX_EINVAL;
-	int rc = codec_report_view_from(r, &p->v);
-	if (rc)
-		return rc;
-	if (p->v.origin.len == 0) {
-		p->v.origin.p = db->office;
-		p->v.origin.len = strlen(db->office);
-	} else if (!valid_origin(r->origin)) {
-		return SDX_EINVAL;
-	}
-	if (p->v.received_date == SDX_DATE_NONE)
-		p->v.received_date = today;
-	if ((rc = codec_report_view_encode(&p->v, 0, p->body, sizeof p->body,
-					   &p->len)))
-		return rc;
-	sdx_hash128(p->body, p->len, p->id);
-	return codec_report_view_encode(&p->v, 1, p->body, sizeof p->body,
-					&p->len);
-}
-
 static int local_add(struct wtxn *w, struct prepared *p, int *added)
 {
 	int rc = apply_add(w, p->body, p->len, &p->v, p->id, added);
