@@ -51,6 +51,14 @@ int codec_report_view_decode(const uint8_t *buf, size_t len,
 /* Re-encode a view (e.g. without the received date to compute the id). */
 int codec_report_view_encode(const codec_report_view *v, int with_received,
 			     uint8_t *buf, size_t cap, size_t *len);
+/* Hash of an encoding (the report id): XXH3-128, given by the store. */
+typedef void codec_hash_fn(const void *data, size_t len, uint8_t out[16]);
+/* Encode a view with its received date (the stored body) and, in the
+ * same pass, hash the form without it (the id): the bytes and the id are
+ * those of codec_report_view_encode with with_received 1 and 0. */
+int codec_report_view_encode_id(const codec_report_view *v, uint8_t *buf,
+				size_t cap, size_t *len, codec_hash_fn *hash,
+				uint8_t id[16]);
 /* Decode into a report (provenance fields; read-side fields cleared). */
 int codec_report_decode(const uint8_t *buf, size_t len, sdx_report *out);
 

@@ -63,8 +63,11 @@ static int valid_fields(const codec_report_view *v)
 	return 0;
 }
 
-int codec_report_view_encode(const codec_report_view *v, int with_received,
-			     uint8_t *buf, size_t cap, size_t *len)
+/* The encoder. with_received = 0 leaves the received date out; *at4 (if
+ * not NULL) is then where its key would go: the length of what comes
+ * before it. */
+static int view_encode(const codec_report_view *v, int with_received,
+		       uint8_t *buf, size_t cap, size_t *len, size_t *at4)
 {
 	int rc = valid_fields(v);
 	if (rc)
@@ -94,6 +97,8 @@ int codec_report_view_encode(const codec_report_view *v, int with_received,
 		w_uint(&w, 3);
 		w_int(&w, v->incident_date);
 	}
+	if (at4)
+		*at4 = w.len;
 	if (with_received && v->received_date != SDX_DATE_NONE) {
 		w_uint(&w, 4);
 		w_int(&w, v->received_date);
@@ -126,6 +131,47 @@ int codec_report_view_encode(const codec_report_view *v, int with_received,
 	if (w.err)
 		return w.err;
 	*len = w.len;
+	return 0;
+}
+
+int codec_report_view_encode(const codec_report_view *v, int with_received,
+			     uint8_t *buf, size_t cap, size_t *len)
+{
+	return view_encode(v, with_received, buf, cap, len, NULL);
+}
+
+/* One pass: the id form (no received date) is encoded d bytes into buf,
+ * d being the length of the received date's key and value, and hashed
+ * there; then the map head and the fields before key 4 move d bytes to
+ * the left and the received date fills the gap: the fields after it are
+ * already in place. A map of at most 12 entries has a one-byte head. */
+int codec_report_view_encode_id(const codec_report_view *v, uint8_t *buf,
+				size_t cap, size_t *len, codec_hash_fn *hash,
+				uint8_t id[16])
+{
+	size_t n, at4;
+	int rc;
+
+	if (v->received_date == SDX_DATE_NONE) {
+		if ((rc = view_encode(v, 1, buf, cap, len, NULL)))
+			return rc;
+		hash(buf, *len, id);
+		return 0;
+	}
+	uint8_t f4[16];
+	struct wr w4 = {f4, sizeof f4, 0, 0};
+	w_uint(&w4, 4);
+	w_int(&w4, v->received_date);
+	size_t d = w4.len;
+	if (cap < d)
+		return SDX_ETOOLONG;
+	if ((rc = view_encode(v, 0, buf + d, cap - d, &n, &at4)))
+		return rc;
+	hash(buf + d, n, id);
+	buf[0] = (uint8_t)(buf[d] + 1); /* one more map entry */
+	memmove(buf + 1, buf + d + 1, at4 - 1);
+	memcpy(buf + at4, f4, d);
+	*len = n + d;
 	return 0;
 }
 

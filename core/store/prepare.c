@@ -31,10 +31,6 @@ int prepare(struct sdx_db *db, const sdx_report *r, int32_t today,
 	}
 	if (p->v.received_date == SDX_DATE_NONE)
 		p->v.received_date = today;
-	if ((rc = codec_report_view_encode(&p->v, 0, p->body, sizeof p->body,
-					   &p->len)))
-		return rc;
-	sdx_hash128(p->body, p->len, p->id);
-	return codec_report_view_encode(&p->v, 1, p->body, sizeof p->body,
-					&p->len);
+	return codec_report_view_encode_id(&p->v, p->body, sizeof p->body,
+					   &p->len, sdx_hash128, p->id);
 }
