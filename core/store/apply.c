@@ -44,7 +44,11 @@ static int agency_mark(struct wtxn *w, const uint8_t *ek, size_t eklen,
 	memcpy(key, ek, eklen);
 	be64_put(key + eklen, ah);
 	MDB_val k = {eklen + 8, key}, d = {1, &one};
-	int rc = mdb_put(w->txn, w->db->entity_agency, &k, &d, MDB_NOOVERWRITE);
+	int rc = 0;
+	if (!w->ea_cur)
+		rc = mdb_cursor_open(w->txn, w->db->entity_agency, &w->ea_cur);
+	if (!rc)
+		rc = mdb_cursor_put(w->ea_cur, &k, &d, MDB_NOOVERWRITE);
 	*fresh = rc == 0;
 	return rc == MDB_KEYEXIST ? 0 : rc;
 }
@@ -82,7 +86,11 @@ static int account_index(struct wtxn *w, const codec_str *canon)
 		d = {binlen, (void *)canon->p};
 	if (k.mv_size == 0 || binlen == 0)
 		return 0;
-	int rc = mdb_put(w->txn, w->db->account_bank, &k, &d, MDB_NODUPDATA);
+	int rc = 0;
+	if (!w->ab_cur)
+		rc = mdb_cursor_open(w->txn, w->db->account_bank, &w->ab_cur);
+	if (!rc)
+		rc = mdb_cursor_put(w->ab_cur, &k, &d, MDB_NODUPDATA);
 	return rc == MDB_KEYEXIST ? 0 : rc;
 }
 
@@ -371,6 +379,36 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 	return entity_store(w, ek, eklen, &s, is_new);
 }
 
+/* An ADD in a session with an addset: decided now, written at commit.
+ * *has_ref: the stored body is byte for byte this one. */
+static int add_deferred(struct wtxn *w, const uint8_t *body, size_t len,
+			const codec_report_view *v, const uint8_t id[16],
+			int *changed, int *has_ref)
+{
+	const struct addent *e;
+	int rc = addset_find(w->adds, id, &e);
+	if (rc)
+		return rc;
+	if (e) {
+		*has_ref = e->len == len &&
+			   !memcmp(w->adds->bodies + e->off, body, len);
+		return 0;
+	}
+	MDB_val k = {16, (void *)id}, d;
+	rc = mdb_get(w->txn, w->db->report, &k, &d);
+	if (!rc) {
+		*has_ref = d.mv_size == len && !memcmp(d.mv_data, body, len);
+		return 0;
+	}
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	if ((rc = addset_put(w->adds, v, id, body, len)))
+		return rc;
+	*changed = 1;
+	*has_ref = 1;
+	return 0;
+}
+
 int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 	       size_t len, int *changed, uint8_t ref[16], int *has_ref)
 {
@@ -387,9 +425,12 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 						   &idlen)))
 			return rc == SDX_ETOOLONG ? SDX_ECORRUPT : rc;
 		sdx_hash128(idbuf, idlen, id);
+		memcpy(ref, id, 16);
+		if (w->adds)
+			return add_deferred(w, body, len, &v, id, changed,
+					    has_ref);
 		if ((rc = apply_add(w, body, len, &v, id, changed)))
 			return rc;
-		memcpy(ref, id, 16);
 		if (*changed) {
 			*has_ref = 1;
 		} else {

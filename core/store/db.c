@@ -258,6 +258,17 @@ static void reader_sweep(struct sdx_db *db)
 /* Grow the map (double it, or to what another process set when
  * min_extra is 0) with every other reader of this handle paused and its
  * snapshot released. Called with no write transaction open. */
+size_t store_room_short(struct sdx_db *db, size_t bytes)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	if (mdb_env_info(db->env, &info) || mdb_env_stat(db->env, &st))
+		return 0;
+	size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+	return used + bytes > info.me_mapsize ? used + bytes - info.me_mapsize
+					      : 0;
+}
+
 int store_grow(struct sdx_db *db, size_t min_extra)
 {
 	pthread_mutex_lock(&db->resize_mtx);
@@ -363,8 +374,7 @@ int wtxn_commit(struct wtxn *w)
 	if (rc)
 		rc = commit_failure(w->db, rc);
 	w->txn = NULL;
-	w->er_cur = NULL;
-	w->log_cur = NULL;
+	w->er_cur = w->log_cur = w->ea_cur = w->ab_cur = NULL;
 	filter_release(w);
 	if (!rc)
 		reader_sweep(w->db);
@@ -376,8 +386,7 @@ void wtxn_abort(struct wtxn *w)
 	if (w->txn)
 		mdb_txn_abort(w->txn);
 	w->txn = NULL;
-	w->er_cur = NULL;
-	w->log_cur = NULL;
+	w->er_cur = w->log_cur = w->ea_cur = w->ab_cur = NULL;
 	filter_release(w);
 }
 

@@ -749,8 +749,17 @@ struct sdx_apply {
 	struct sdx_db *db;
 	struct wtxn w;
 	struct replay log;
+	struct addset adds; /* the session's new reports, written at commit */
 	int open;
 };
+
+static int session_begin(struct sdx_apply *a)
+{
+	int rc = wtxn_begin(a->db, &a->w);
+	a->w.adds = &a->adds;
+	addset_clear(&a->adds);
+	return rc;
+}
 
 enum { R_OP = 1, R_SIG = 2, R_VV = 3 };
 
@@ -835,14 +844,14 @@ static int replay_one(struct wtxn *w, uint8_t tag, const uint8_t *p, size_t n)
 }
 
 /* After MDB_MAP_FULL: grow, start over, redo what the session did. */
-static int recover(struct sdx_apply *a)
+static int recover(struct sdx_apply *a, size_t extra)
 {
 	int rc = MDB_MAP_FULL;
 	for (int tries = 0; rc == MDB_MAP_FULL && tries < 40; tries++) {
 		wtxn_abort(&a->w);
-		if ((rc = store_grow(a->db, 1)))
+		if ((rc = store_grow(a->db, tries ? 1 : extra)))
 			break;
-		if ((rc = wtxn_begin(a->db, &a->w)))
+		if ((rc = session_begin(a)))
 			break;
 		for (size_t off = 0; !rc && off < a->log.len;) {
 			uint8_t tag = a->log.p[off];
@@ -868,7 +877,7 @@ int sdx_apply_begin(sdx_db *db, sdx_apply **out)
 		return SDX_ENOMEM;
 	a->db = db;
 	pthread_mutex_lock(&db->wmtx);
-	int rc = wtxn_begin(db, &a->w);
+	int rc = session_begin(a);
 	if (rc) {
 		pthread_mutex_unlock(&db->wmtx);
 		free(a);
@@ -892,7 +901,7 @@ static int step(struct sdx_apply *a, uint8_t tag, const void *h, size_t hn,
 		rc = fn(a, arg, out);
 		if (rc != MDB_MAP_FULL || tries >= 40)
 			break;
-		if ((rc = recover(a)))
+		if ((rc = recover(a, 1)))
 			return store_err(rc);
 	}
 	if (rc)
@@ -976,16 +985,30 @@ int sdx_apply_commit(sdx_apply *a)
 	if (!a)
 		return SDX_EINVAL;
 	int rc = SDX_EINVAL;
-	if (a->open) {
-		rc = wtxn_commit(&a->w);
-		while (rc == MDB_MAP_FULL) {
-			if ((rc = recover(a)))
-				break;
+	/* a map too small for the new reports grows now (the session's
+	 * operations are replayed once) rather than after a failed write */
+	size_t short_by =
+	    a->open ? store_room_short(a->db, addset_bytes(&a->adds, a->db))
+		    : 0;
+	if (short_by && recover(a, short_by))
+		a->open = 0;
+	for (int tries = 0; a->open && tries < 40; tries++) {
+		rc = addset_write(&a->adds, &a->w);
+		if (rc)
+			wtxn_abort(&a->w);
+		else
 			rc = wtxn_commit(&a->w);
-		}
-		rc = store_err(rc);
+		if (rc != MDB_MAP_FULL)
+			break;
+		if ((rc = recover(a, 1)))
+			break;
+		rc = MDB_MAP_FULL;
 	}
+	if (a->w.txn)
+		wtxn_abort(&a->w);
+	rc = store_err(rc);
 	pthread_mutex_unlock(&a->db->wmtx);
+	addset_free(&a->adds);
 	free(a->log.p);
 	free(a);
 	return rc;
@@ -997,6 +1020,7 @@ void sdx_apply_abort(sdx_apply *a)
 		return;
 	wtxn_abort(&a->w);
 	pthread_mutex_unlock(&a->db->wmtx);
+	addset_free(&a->adds);
 	free(a->log.p);
 	free(a);
 }

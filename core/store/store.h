@@ -26,10 +26,15 @@
 #define EKEY_MAX (1 + SDX_CANON_MAX)
 
 /* Entity summary, fixed little-endian layout (ENTITY_LEN bytes, version
- * byte first). */
-#define ENTITY_VERSION 1
-#define ENTITY_LEN 44
+ * byte first; entity_decode also reads version 1, ENTITY_V1_LEN bytes,
+ * which had no inline dates). */
+#define ENTITY_VERSION 2
+#define ENTITY_LEN 56
+#define ENTITY_V1_LEN 44
 #define ENT_ALLOWLISTED 0x1u
+/* The newest ENT_RECENT incident dates of the active reports are kept in
+ * the summary: last_seen and ENT_RECENT - 1 older ones. */
+#define ENT_RECENT 4
 
 typedef struct entity_sum {
 	unsigned flags;
@@ -39,6 +44,14 @@ typedef struct entity_sum {
 	uint64_t agency1; /* XXH3-64 of the agency when there is one: the
 			     entity_agency set is kept only from two on */
 	int32_t first_seen, last_seen;
+	/* The 2nd to ENT_RECENT-th newest incident dates of the active
+	 * reports (with repeats), newest first, SDX_DATE_NONE where there are
+	 * fewer: a function of the set of active dated reports alone, so
+	 * adding in any order and recomputing give the same record. */
+	int32_t older[ENT_RECENT - 1];
+	/* older[] is not known (the record was written in layout 1 and the
+	 * entity has more than one date since): check walks entity_report. */
+	int older_unknown;
 } entity_sum;
 
 /* Filter: a split-block Bloom filter (32-byte blocks of 8 32-bit words)
@@ -108,6 +121,11 @@ struct wtxn {
 	 * the cursor's page first); freed by LMDB when the txn ends */
 	MDB_cursor *er_cur;
 	MDB_cursor *log_cur; /* oplog, likewise */
+	MDB_cursor *ea_cur;  /* entity_agency, likewise */
+	MDB_cursor *ab_cur;  /* account_bank, likewise */
+	/* when set, received ADDs are decided at once and written sorted
+	 * at commit (addset.c) */
+	struct addset *adds;
 	origin_rec orig[WTXN_ORIGINS];
 	int norig;
 	/* filter */
@@ -121,6 +139,10 @@ struct wtxn {
 /* ---- db.c ---- */
 int store_err(int rc); /* LMDB/errno status -> SDX_E* */
 int store_grow(struct sdx_db *db, size_t min_extra);
+/* How many bytes the map lacks for a write of about `bytes` more (0: it
+ * has room); growing first is cheaper than a write that fails and is
+ * replayed. */
+size_t store_room_short(struct sdx_db *db, size_t bytes);
 int reader_get(struct sdx_db *db, struct reader **out);
 void reader_put(struct reader *rd);
 /* rd->er_cur, renewed for the current transaction */
@@ -257,6 +279,46 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
  * the id instead of a second copy). */
 int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 	       size_t len, int *changed, uint8_t ref[16], int *has_ref);
+
+/* ---- addset.c: reports decided new, written sorted at the end ---- */
+struct addent {
+	uint8_t id[16];
+	size_t off; /* body in bodies */
+	uint32_t len;
+	int audience;
+	contrib c;
+};
+/* One (entity, report) pair; p0/p1: the key's first 16 bytes. */
+struct addcon {
+	uint64_t p0, p1;
+	size_t koff;
+	uint32_t klen;
+	uint32_t ent;
+};
+struct addset {
+	uint8_t *bodies;
+	size_t bodylen, bodycap;
+	struct addent *ents;
+	size_t nent, capent;
+	uint8_t *keys;
+	size_t keylen, keycap;
+	struct addcon *cons;
+	size_t ncon, capcon;
+	uint32_t *set; /* open addressing on the id: entry index + 1 */
+	size_t setcap;
+};
+void addset_free(struct addset *s);
+void addset_clear(struct addset *s); /* empty, keeping the memory */
+/* *e = the entry with this id, or NULL. */
+int addset_find(struct addset *s, const uint8_t id[16],
+		const struct addent **e);
+/* Keep a report known to be new (not stored, not in the set). */
+int addset_put(struct addset *s, const codec_report_view *v,
+	       const uint8_t id[16], const uint8_t *body, size_t len);
+/* About how much the map must grow to write the set. */
+size_t addset_bytes(const struct addset *s, struct sdx_db *db);
+/* Write every report, entity_report entry and summary of the set. */
+int addset_write(struct addset *s, struct wtxn *w);
 
 /* ---- oplog.c ---- */
 int origin_load(struct wtxn *w, const char *origin, int create,

@@ -56,99 +56,21 @@ int sdx_report_add(sdx_db *db, const sdx_report *r, uint8_t id[16], int *added)
 
 /* ---- batches ----
  * sdx_batch_add only decides (duplicate or new, against the database and
- * the batch itself) and keeps the encoded report; commit writes all of
- * it in key order: reports sorted by id, the log in sequence, and each
- * entity read and written once for all of its reports in the batch.
- * Sorted writes touch each B-tree page once instead of once per report,
- * and a full map is handled by growing and writing the kept batch
- * again. */
-
-struct bent {
-	uint8_t id[16];
-	size_t off;
-	uint32_t len;
-	int audience;
-	contrib c;
-};
-
-struct bcon {
-	uint64_t prefix; /* first key bytes, big-endian: most compares */
-	size_t koff;
-	uint32_t klen;
-	uint32_t ent;
-};
+ * the batch itself) and keeps the encoded report in an addset; commit
+ * writes the set in key order (addset.c) and the log in sequence. A full
+ * map is handled by growing and writing the kept batch again. */
 
 struct sdx_batch {
 	struct sdx_db *db;
 	struct wtxn w;
 	int open;
-	uint8_t *log;
-	size_t loglen, logcap;
-	struct bent *ents;
-	size_t nent, capent;
-	uint8_t *keys;
-	size_t keylen, keycap;
-	struct bcon *cons;
-	size_t ncon, capcon;
-	uint32_t *set; /* ids in the batch: entry index + 1 */
-	size_t setcap;
+	struct addset set;
 	struct prepared p;
 };
 
-static int reserve(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 1024;
-	while (c < need)
-		c *= 2;
-	void *n = realloc(*p, c * elem);
-	if (!n)
-		return SDX_ENOMEM;
-	*p = n;
-	*cap = c;
-	return 0;
-}
-
-static size_t set_slot(const struct sdx_batch *b, const uint8_t id[16],
-		       int *found)
-{
-	size_t mask = b->setcap - 1, j = le64_get(id) & mask;
-	*found = 0;
-	while (b->set[j]) {
-		if (!memcmp(b->ents[b->set[j] - 1].id, id, 16)) {
-			*found = 1;
-			break;
-		}
-		j = (j + 1) & mask;
-	}
-	return j;
-}
-
-static int set_grow(struct sdx_batch *b)
-{
-	size_t cap = b->setcap ? b->setcap * 2 : 4096;
-	uint32_t *s = calloc(cap, sizeof *s);
-	if (!s)
-		return SDX_ENOMEM;
-	free(b->set);
-	b->set = s;
-	b->setcap = cap;
-	for (size_t i = 0; i < b->nent; i++) {
-		int found;
-		size_t j = set_slot(b, b->ents[i].id, &found);
-		b->set[j] = (uint32_t)(i + 1);
-	}
-	return 0;
-}
-
 static void batch_free(struct sdx_batch *b)
 {
-	free(b->log);
-	free(b->ents);
-	free(b->keys);
-	free(b->cons);
-	free(b->set);
+	addset_free(&b->set);
 	free(b);
 }
 
@@ -187,11 +109,10 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
 		memcpy(id, p->id, 16);
 	if (added)
 		*added = 0;
-	if ((b->nent + 1) * 2 > b->setcap && (rc = set_grow(b)))
+	const struct addent *e;
+	if ((rc = addset_find(&b->set, p->id, &e)))
 		return rc;
-	int found;
-	size_t slot = set_slot(b, p->id, &found);
-	if (found)
+	if (e)
 		return 0;
 	MDB_val k = {16, p->id}, d;
 	rc = mdb_get(b->w.txn, b->db->report, &k, &d);
@@ -199,159 +120,25 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
 		return 0;
 	if (rc != MDB_NOTFOUND)
 		return store_err(rc);
-	size_t nkeys = 0;
-	for (size_t i = 0; i < p->v.n_idents; i++)
-		nkeys += 1 + p->v.idents[i].canonical.len;
-	if ((rc = reserve((void **)&b->log, &b->logcap, b->loglen + p->len,
-			  1)) ||
-	    (rc = reserve((void **)&b->ents, &b->capent, b->nent + 1,
-			  sizeof *b->ents)) ||
-	    (rc = reserve((void **)&b->keys, &b->keycap, b->keylen + nkeys,
-			  1)) ||
-	    (rc = reserve((void **)&b->cons, &b->capcon,
-			  b->ncon + p->v.n_idents, sizeof *b->cons)))
+	if ((rc = addset_put(&b->set, &p->v, p->id, p->body, p->len)))
 		return rc;
-	struct bent *e = &b->ents[b->nent];
-	memcpy(e->id, p->id, 16);
-	e->off = b->loglen;
-	e->len = (uint32_t)p->len;
-	e->audience = p->v.audience;
-	memcpy(e->c.id, p->id, 16);
-	e->c.date = p->v.incident_date;
-	e->c.category = p->v.category;
-	e->c.confirmation = p->v.confirmation;
-	e->c.has_agency = p->v.agency.len > 0;
-	e->c.ah =
-	    e->c.has_agency ? sdx_hash64(p->v.agency.p, p->v.agency.len) : 0;
-	e->c.sflags = 0;
-	memcpy(b->log + b->loglen, p->body, p->len);
-	b->loglen += p->len;
-	for (size_t i = 0; i < p->v.n_idents; i++) {
-		const codec_ident *in = &p->v.idents[i];
-		if (i > 0 && in->kind == p->v.idents[i - 1].kind &&
-		    in->canonical.len == p->v.idents[i - 1].canonical.len &&
-		    !memcmp(in->canonical.p, p->v.idents[i - 1].canonical.p,
-			    in->canonical.len))
-			continue;
-		struct bcon *c = &b->cons[b->ncon++];
-		c->koff = b->keylen;
-		c->klen =
-		    (uint32_t)ekey_make(in->kind, in->canonical.p,
-					in->canonical.len, b->keys + b->keylen);
-		c->ent = (uint32_t)b->nent;
-		uint8_t pre[8] = {0};
-		memcpy(pre, b->keys + b->keylen, c->klen < 8 ? c->klen : 8);
-		c->prefix = be64_get(pre);
-		b->keylen += c->klen;
-	}
-	b->set[slot] = (uint32_t)(++b->nent);
 	if (added)
 		*added = 1;
 	return 0;
 }
 
-static _Thread_local const uint8_t *sort_keys;
-
-static int con_cmp(const void *x, const void *y)
-{
-	const struct bcon *a = x, *b = y;
-	if (a->prefix != b->prefix)
-		return a->prefix < b->prefix ? -1 : 1;
-	size_t n = a->klen < b->klen ? a->klen : b->klen;
-	int c = memcmp(sort_keys + a->koff, sort_keys + b->koff, n);
-	if (c)
-		return c;
-	if (a->klen != b->klen)
-		return a->klen < b->klen ? -1 : 1;
-	return a->ent < b->ent ? -1 : a->ent > b->ent;
-}
-
-struct idref {
-	uint8_t id[16];
-	uint32_t ent;
-};
-
-static int idref_cmp(const void *x, const void *y)
-{
-	return memcmp(x, y, 16);
-}
-
 /* Write everything the batch holds into its transaction. */
 static int flush(struct sdx_batch *b)
 {
-	struct wtxn *w = &b->w;
-	int rc = 0;
-	struct idref *order = malloc((b->nent ? b->nent : 1) * sizeof *order);
-	if (!order)
-		return SDX_ENOMEM;
-	for (size_t i = 0; i < b->nent; i++) {
-		memcpy(order[i].id, b->ents[i].id, 16);
-		order[i].ent = (uint32_t)i;
-	}
-	if (b->nent)
-		qsort(order, b->nent, sizeof *order, idref_cmp);
-	MDB_cursor *c;
-	if ((rc = mdb_cursor_open(w->txn, b->db->report, &c))) {
-		free(order);
-		return rc;
-	}
-	for (size_t i = 0; !rc && i < b->nent; i++) {
-		const struct bent *e = &b->ents[order[i].ent];
-		MDB_val k = {16, (void *)e->id}, d = {e->len, b->log + e->off};
-		rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
-	}
-	mdb_cursor_close(c);
-	free(order);
-	for (size_t i = 0; !rc && i < b->nent; i++) {
-		struct bent *e = &b->ents[i];
+	struct addset *s = &b->set;
+	int rc = addset_write(s, &b->w);
+	for (size_t i = 0; !rc && i < s->nent; i++) {
+		const struct addent *e = &s->ents[i];
 		uint64_t seq;
-		if ((rc = apply_state_flags(w, e->id, &e->c.sflags)))
-			break;
-		rc = oplog_append_local(w, SDX_OP_ADD, e->audience,
-					b->log + e->off, e->len, e->id, &seq);
+		rc =
+		    oplog_append_local(&b->w, SDX_OP_ADD, e->audience,
+				       s->bodies + e->off, e->len, e->id, &seq);
 	}
-	if (rc)
-		return rc;
-	sort_keys = b->keys;
-	if (b->ncon) /* cons is NULL in a batch of duplicates only */
-		qsort(b->cons, b->ncon, sizeof *b->cons, con_cmp);
-	/* one cursor on `entity`: an existing summary is overwritten where
-	 * the read found it, without a second descent */
-	MDB_cursor *ec;
-	if ((rc = mdb_cursor_open(w->txn, b->db->entity, &ec)))
-		return rc;
-	for (size_t i = 0; !rc && i < b->ncon;) {
-		const uint8_t *ek = b->keys + b->cons[i].koff;
-		size_t eklen = b->cons[i].klen, j = i;
-		entity_sum s;
-		MDB_val k = {eklen, (void *)ek}, d;
-		rc = mdb_cursor_get(ec, &k, &d, MDB_SET_KEY);
-		int is_new = rc == MDB_NOTFOUND;
-		if (is_new)
-			entity_zero(&s);
-		else if (rc || (rc = entity_decode(d.mv_data, d.mv_size, &s)))
-			break;
-		rc = 0;
-		for (; !rc && j < b->ncon && b->cons[j].klen == eklen &&
-		       !memcmp(b->keys + b->cons[j].koff, ek, eklen);
-		     j++)
-			rc = apply_contrib(w, ek, eklen, &s,
-					   &b->ents[b->cons[j].ent].c);
-		if (rc)
-			break;
-		uint8_t v[ENTITY_LEN];
-		entity_encode(&s, v);
-		MDB_val kk = {eklen, (void *)ek}, dd = {ENTITY_LEN, v};
-		if (is_new) {
-			if ((rc = filter_add(w, sdx_hash64(ek, eklen))))
-				break;
-			rc = mdb_cursor_put(ec, &kk, &dd, 0);
-		} else {
-			rc = mdb_cursor_put(ec, &kk, &dd, MDB_CURRENT);
-		}
-		i = j;
-	}
-	mdb_cursor_close(ec);
 	return rc;
 }
 
@@ -360,6 +147,16 @@ int sdx_batch_commit(sdx_batch *b)
 	if (!b)
 		return SDX_EINVAL;
 	int rc = SDX_EINVAL;
+	/* Nothing is written before the flush: a map too small for it is
+	 * grown now, not after a failed write. */
+	size_t short_by =
+	    b->open ? store_room_short(b->db, addset_bytes(&b->set, b->db)) : 0;
+	if (short_by) {
+		wtxn_abort(&b->w);
+		if ((rc = store_grow(b->db, short_by)) ||
+		    (rc = wtxn_begin(b->db, &b->w)))
+			b->open = 0;
+	}
 	for (int tries = 0; b->open && tries < 40; tries++) {
 		rc = flush(b);
 		if (rc) {

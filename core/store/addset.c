@@ -1,0 +1,362 @@
+/* addset.c: reports waiting to be written, then written in key order.
+ *
+ * A batch of local reports (write.c) and a session of received
+ * operations (oplog.c) both decide at once whether a report is new, but
+ * write the reports, their entities and entity_report entries only at
+ * the end, sorted by key: sorted writes touch each B-tree page once, and
+ * LMDB finds the next key's leaf from the cursor's page without a descent
+ * from the root. Each entity is read and written once for all of its
+ * reports in the set. */
+#include "store.h"
+
+#include <stdlib.h>
+
+#include "hash.h"
+
+static int reserve(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 1024;
+	while (c < need)
+		c *= 2;
+	void *n = realloc(*p, c * elem);
+	if (!n)
+		return SDX_ENOMEM;
+	*p = n;
+	*cap = c;
+	return 0;
+}
+
+void addset_free(struct addset *s)
+{
+	free(s->bodies);
+	free(s->ents);
+	free(s->keys);
+	free(s->cons);
+	free(s->set);
+	memset(s, 0, sizeof *s);
+}
+
+void addset_clear(struct addset *s)
+{
+	s->bodylen = s->nent = s->keylen = s->ncon = 0;
+	if (s->set)
+		memset(s->set, 0, s->setcap * sizeof *s->set);
+}
+
+static size_t set_slot(const struct addset *s, const uint8_t id[16], int *found)
+{
+	size_t mask = s->setcap - 1, j = le64_get(id) & mask;
+	*found = 0;
+	while (s->set[j]) {
+		if (!memcmp(s->ents[s->set[j] - 1].id, id, 16)) {
+			*found = 1;
+			break;
+		}
+		j = (j + 1) & mask;
+	}
+	return j;
+}
+
+static int set_grow(struct addset *s)
+{
+	size_t cap = s->setcap ? s->setcap * 2 : 4096;
+	uint32_t *n = calloc(cap, sizeof *n);
+	if (!n)
+		return SDX_ENOMEM;
+	free(s->set);
+	s->set = n;
+	s->setcap = cap;
+	for (size_t i = 0; i < s->nent; i++) {
+		int found;
+		size_t j = set_slot(s, s->ents[i].id, &found);
+		s->set[j] = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+int addset_find(struct addset *s, const uint8_t id[16], const struct addent **e)
+{
+	*e = NULL;
+	if ((s->nent + 1) * 2 > s->setcap) {
+		int rc = set_grow(s);
+		if (rc)
+			return rc;
+	}
+	int found;
+	size_t j = set_slot(s, id, &found);
+	if (found)
+		*e = &s->ents[s->set[j] - 1];
+	return 0;
+}
+
+/* 16 key bytes from p (len bytes), big-endian, zero-padded: zero is the
+ * smallest byte, so the pair orders like LMDB's memcmp-then-length. */
+static void key_prefix(const uint8_t *p, size_t len, struct addcon *c)
+{
+	uint8_t b[16] = {0};
+	memcpy(b, p, len < 16 ? len : 16);
+	c->p0 = be64_get(b);
+	c->p1 = be64_get(b + 8);
+}
+
+int addset_put(struct addset *s, const codec_report_view *v,
+	       const uint8_t id[16], const uint8_t *body, size_t len)
+{
+	size_t nkeys = 0;
+	for (size_t i = 0; i < v->n_idents; i++)
+		nkeys += 1 + v->idents[i].canonical.len;
+	int rc;
+	if ((rc = reserve((void **)&s->bodies, &s->bodycap, s->bodylen + len,
+			  1)) ||
+	    (rc = reserve((void **)&s->ents, &s->capent, s->nent + 1,
+			  sizeof *s->ents)) ||
+	    (rc = reserve((void **)&s->keys, &s->keycap, s->keylen + nkeys,
+			  1)) ||
+	    (rc = reserve((void **)&s->cons, &s->capcon, s->ncon + v->n_idents,
+			  sizeof *s->cons)))
+		return rc;
+	if ((s->nent + 1) * 2 > s->setcap && (rc = set_grow(s)))
+		return rc;
+	struct addent *e = &s->ents[s->nent];
+	memcpy(e->id, id, 16);
+	e->off = s->bodylen;
+	e->len = (uint32_t)len;
+	e->audience = v->audience;
+	memcpy(e->c.id, id, 16);
+	e->c.date = v->incident_date;
+	e->c.category = v->category;
+	e->c.confirmation = v->confirmation;
+	e->c.has_agency = v->agency.len > 0;
+	e->c.ah = e->c.has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
+	e->c.sflags = 0;
+	memcpy(s->bodies + s->bodylen, body, len);
+	s->bodylen += len;
+	for (size_t i = 0; i < v->n_idents; i++) {
+		const codec_ident *in = &v->idents[i];
+		/* sorted: one entity named in two roles comes in a row */
+		if (i > 0 && in->kind == v->idents[i - 1].kind &&
+		    in->canonical.len == v->idents[i - 1].canonical.len &&
+		    !memcmp(in->canonical.p, v->idents[i - 1].canonical.p,
+			    in->canonical.len))
+			continue;
+		struct addcon *c = &s->cons[s->ncon++];
+		c->koff = s->keylen;
+		c->klen =
+		    (uint32_t)ekey_make(in->kind, in->canonical.p,
+					in->canonical.len, s->keys + s->keylen);
+		c->ent = (uint32_t)s->nent;
+		key_prefix(s->keys + s->keylen, c->klen, c);
+		s->keylen += c->klen;
+	}
+	int found;
+	size_t j = set_slot(s, id, &found);
+	s->set[j] = (uint32_t)(++s->nent);
+	return 0;
+}
+
+/* ---- sorting: key order, then insertion order ---- */
+
+static inline int con_less(const struct addcon *a, const struct addcon *b,
+			   const uint8_t *keys)
+{
+	if (a->p0 != b->p0)
+		return a->p0 < b->p0;
+	if (a->p1 != b->p1)
+		return a->p1 < b->p1;
+	if (a->klen > 16 && b->klen > 16) {
+		size_t n = (a->klen < b->klen ? a->klen : b->klen) - 16;
+		int c = memcmp(keys + a->koff + 16, keys + b->koff + 16, n);
+		if (c)
+			return c < 0;
+	}
+	if (a->klen != b->klen)
+		return a->klen < b->klen;
+	return a->ent < b->ent;
+}
+
+static void con_swap(struct addcon *a, struct addcon *b)
+{
+	struct addcon t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void sift_down(struct addcon *a, size_t i, size_t n, const uint8_t *keys)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && con_less(&a[c], &a[c + 1], keys))
+			c++;
+		if (!con_less(&a[i], &a[c], keys))
+			return;
+		con_swap(&a[i], &a[c]);
+		i = c;
+	}
+}
+
+/* Introsort with an inlined comparison (qsort's indirect calls and
+ * memcmp were a tenth of an import); heapsort below a depth limit keeps
+ * the worst case n log n. Elements are distinct (ent breaks ties). */
+static void con_sort(struct addcon *a, size_t n, const uint8_t *keys, int depth)
+{
+	while (n > 16) {
+		if (depth-- == 0) {
+			for (size_t i = n / 2; i-- > 0;)
+				sift_down(a, i, n, keys);
+			for (size_t i = n - 1; i > 0; i--) {
+				con_swap(&a[0], &a[i]);
+				sift_down(a, 0, i, keys);
+			}
+			return;
+		}
+		size_t m = n / 2;
+		if (con_less(&a[m], &a[0], keys))
+			con_swap(&a[m], &a[0]);
+		if (con_less(&a[n - 1], &a[0], keys))
+			con_swap(&a[n - 1], &a[0]);
+		if (con_less(&a[n - 1], &a[m], keys))
+			con_swap(&a[n - 1], &a[m]);
+		struct addcon pivot = a[m];
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (con_less(&a[i], &pivot, keys))
+				i++;
+			while (con_less(&pivot, &a[j], keys))
+				j--;
+			if (i >= j)
+				break;
+			con_swap(&a[i], &a[j]);
+			i++;
+			j--;
+		}
+		/* [0, j] <= pivot <= [j + 1, n): recurse on the smaller */
+		size_t left = j + 1;
+		if (left < n - left) {
+			con_sort(a, left, keys, depth);
+			a += left;
+			n -= left;
+		} else {
+			con_sort(a + left, n - left, keys, depth);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct addcon t = a[i];
+		size_t j = i;
+		for (; j > 0 && con_less(&t, &a[j - 1], keys); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+static void sort_cons(struct addcon *a, size_t n, const uint8_t *keys)
+{
+	int depth = 0;
+	for (size_t m = n; m > 1; m >>= 1)
+		depth += 2;
+	con_sort(a, n, keys, depth);
+}
+
+/* ---- writing ---- */
+
+size_t addset_bytes(const struct addset *s, struct sdx_db *db)
+{
+	/* copies of the pages the set's keys land on (each entity touches
+	 * its summary, entity_report and agency leaves; each report one),
+	 * at most every page there is, plus the new bytes */
+	MDB_envinfo info;
+	MDB_stat st;
+	if (mdb_env_info(db->env, &info) || mdb_env_stat(db->env, &st))
+		return 0;
+	size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+	size_t touched = (3 * s->ncon + s->nent) * (size_t)st.ms_psize;
+	return (touched < used ? touched : used) +
+	       2 * (s->bodylen + s->keylen + s->ncon * 40 + s->nent * 120);
+}
+
+/* The reports, sorted by id. A report already stored (only possible when
+ * the caller did not ask the database first) is an error. */
+static int write_reports(struct addset *s, struct wtxn *w)
+{
+	struct addcon *order = malloc((s->nent ? s->nent : 1) * sizeof *order);
+	if (!order)
+		return SDX_ENOMEM;
+	/* ids are 16 bytes: the prefix pair is the whole key, the key
+	 * bytes themselves are never read */
+	for (size_t i = 0; i < s->nent; i++) {
+		order[i].koff = 0;
+		order[i].klen = 16;
+		order[i].ent = (uint32_t)i;
+		key_prefix(s->ents[i].id, 16, &order[i]);
+	}
+	sort_cons(order, s->nent, NULL);
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(w->txn, w->db->report, &c);
+	if (rc) {
+		free(order);
+		return rc;
+	}
+	for (size_t i = 0; !rc && i < s->nent; i++) {
+		const struct addent *e = &s->ents[order[i].ent];
+		MDB_val k = {16, (void *)e->id},
+			d = {e->len, s->bodies + e->off};
+		rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
+	}
+	mdb_cursor_close(c);
+	free(order);
+	return rc;
+}
+
+int addset_write(struct addset *s, struct wtxn *w)
+{
+	int rc = write_reports(s, w);
+	/* a pending retraction or dispute may wait for the report */
+	for (size_t i = 0; !rc && i < s->nent; i++)
+		rc = apply_state_flags(w, s->ents[i].id, &s->ents[i].c.sflags);
+	if (rc)
+		return rc;
+	if (s->ncon)
+		sort_cons(s->cons, s->ncon, s->keys);
+	/* one cursor on `entity`: an existing summary is overwritten where
+	 * the read found it, without a second descent */
+	MDB_cursor *ec;
+	if ((rc = mdb_cursor_open(w->txn, w->db->entity, &ec)))
+		return rc;
+	for (size_t i = 0; !rc && i < s->ncon;) {
+		const uint8_t *ek = s->keys + s->cons[i].koff;
+		size_t eklen = s->cons[i].klen, j = i;
+		entity_sum sum;
+		MDB_val k = {eklen, (void *)ek}, d;
+		rc = mdb_cursor_get(ec, &k, &d, MDB_SET_KEY);
+		int is_new = rc == MDB_NOTFOUND;
+		if (is_new)
+			entity_zero(&sum);
+		else if (rc || (rc = entity_decode(d.mv_data, d.mv_size, &sum)))
+			break;
+		rc = 0;
+		for (; !rc && j < s->ncon && s->cons[j].klen == eklen &&
+		       !memcmp(s->keys + s->cons[j].koff, ek, eklen);
+		     j++)
+			rc = apply_contrib(w, ek, eklen, &sum,
+					   &s->ents[s->cons[j].ent].c);
+		if (rc)
+			break;
+		uint8_t v[ENTITY_LEN];
+		entity_encode(&sum, v);
+		MDB_val kk = {eklen, (void *)ek}, dd = {ENTITY_LEN, v};
+		if (is_new) {
+			if ((rc = filter_add(w, sdx_hash64(ek, eklen))))
+				break;
+			rc = mdb_cursor_put(ec, &kk, &dd, 0);
+		} else {
+			rc = mdb_cursor_put(ec, &kk, &dd, MDB_CURRENT);
+		}
+		i = j;
+	}
+	mdb_cursor_close(ec);
+	return rc;
+}
