@@ -131,6 +131,7 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	e->c.has_agency = v->agency.len > 0;
 	e->c.ah = e->c.has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
 	e->c.sflags = 0;
+	e->stored = 0;
 	memcpy(s->bodies + s->bodylen, body, len);
 	s->bodylen += len;
 	for (size_t i = 0; i < v->n_idents; i++) {
@@ -278,9 +279,9 @@ size_t addset_bytes(const struct addset *s, struct sdx_db *db)
 	       2 * (s->bodylen + s->keylen + s->ncon * 40 + s->nent * 120);
 }
 
-/* The reports, sorted by id. A report already stored (only possible when
- * the caller did not ask the database first) is an error. */
-static int write_reports(struct addset *s, struct wtxn *w)
+/* The reports, sorted by id. One the database already holds (the caller
+ * did not ask it first) is marked stored and counted. */
+static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 {
 	struct addcon *order = malloc((s->nent ? s->nent : 1) * sizeof *order);
 	if (!order)
@@ -305,18 +306,26 @@ static int write_reports(struct addset *s, struct wtxn *w)
 		MDB_val k = {16, (void *)e->id},
 			d = {e->len, s->bodies + e->off};
 		rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
+		s->ents[order[i].ent].stored = rc == MDB_KEYEXIST;
+		if (rc == MDB_KEYEXIST) {
+			++*stored;
+			rc = 0;
+		}
 	}
 	mdb_cursor_close(c);
 	free(order);
 	return rc;
 }
 
-int addset_write(struct addset *s, struct wtxn *w)
+int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 {
-	int rc = write_reports(s, w);
+	*stored = 0;
+	int rc = write_reports(s, w, stored);
 	/* a pending retraction or dispute may wait for the report */
 	for (size_t i = 0; !rc && i < s->nent; i++)
-		rc = apply_state_flags(w, s->ents[i].id, &s->ents[i].c.sflags);
+		if (!s->ents[i].stored)
+			rc = apply_state_flags(w, s->ents[i].id,
+					       &s->ents[i].c.sflags);
 	if (rc)
 		return rc;
 	if (s->ncon)
@@ -338,13 +347,22 @@ int addset_write(struct addset *s, struct wtxn *w)
 		else if (rc || (rc = entity_decode(d.mv_data, d.mv_size, &sum)))
 			break;
 		rc = 0;
+		int any = 0;
 		for (; !rc && j < s->ncon && s->cons[j].klen == eklen &&
 		       !memcmp(s->keys + s->cons[j].koff, ek, eklen);
-		     j++)
-			rc = apply_contrib(w, ek, eklen, &sum,
-					   &s->ents[s->cons[j].ent].c);
+		     j++) {
+			const struct addent *e = &s->ents[s->cons[j].ent];
+			if (e->stored)
+				continue;
+			any = 1;
+			rc = apply_contrib(w, ek, eklen, &sum, &e->c);
+		}
 		if (rc)
 			break;
+		if (!any) {
+			i = j;
+			continue;
+		}
 		uint8_t v[ENTITY_LEN];
 		entity_encode(&sum, v);
 		MDB_val kk = {eklen, (void *)ek}, dd = {ENTITY_LEN, v};

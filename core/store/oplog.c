@@ -993,7 +993,8 @@ int sdx_apply_commit(sdx_apply *a)
 	if (short_by && recover(a, short_by))
 		a->open = 0;
 	for (int tries = 0; a->open && tries < 40; tries++) {
-		rc = addset_write(&a->adds, &a->w);
+		size_t stored;
+		rc = addset_write(&a->adds, &a->w, &stored);
 		if (rc)
 			wtxn_abort(&a->w);
 		else

@@ -198,6 +198,8 @@ int filter_verify(MDB_txn *txn, struct sdx_db *db,
 		  int (*say)(void *ctx, const char *msg), void *ctx);
 /* 1 if h may be present, 0 if surely absent; negative on error. */
 int filter_maybe(struct reader *rd, uint64_t h);
+/* Start loading the block filter_maybe(rd, h) will read (a hint). */
+void filter_prefetch(struct reader *rd, uint64_t h);
 
 /* ---- state.c ---- */
 /* Per-report state (sub-db `rstate`): retraction and dispute. */
@@ -286,6 +288,7 @@ struct addent {
 	size_t off; /* body in bodies */
 	uint32_t len;
 	int audience;
+	int stored; /* the database held it already: nothing to write */
 	contrib c;
 };
 /* One (entity, report) pair; p0/p1: the key's first 16 bytes. */
@@ -318,7 +321,7 @@ int addset_put(struct addset *s, const codec_report_view *v,
 /* About how much the map must grow to write the set. */
 size_t addset_bytes(const struct addset *s, struct sdx_db *db);
 /* Write every report, entity_report entry and summary of the set. */
-int addset_write(struct addset *s, struct wtxn *w);
+int addset_write(struct addset *s, struct wtxn *w, size_t *stored);
 
 /* ---- oplog.c ---- */
 int origin_load(struct wtxn *w, const char *origin, int create,

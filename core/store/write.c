@@ -64,6 +64,8 @@ struct sdx_batch {
 	struct sdx_db *db;
 	struct wtxn w;
 	int open;
+	int bulk;      /* the database is asked at commit */
+	size_t stored; /* reports the database already held */
 	struct addset set;
 	struct prepared p;
 };
@@ -74,7 +76,7 @@ static void batch_free(struct sdx_batch *b)
 	free(b);
 }
 
-int sdx_batch_begin(sdx_db *db, sdx_batch **out)
+static int batch_begin(sdx_db *db, int bulk, sdx_batch **out)
 {
 	if (!db || !out)
 		return SDX_EINVAL;
@@ -85,6 +87,7 @@ int sdx_batch_begin(sdx_db *db, sdx_batch **out)
 	if (!b)
 		return SDX_ENOMEM;
 	b->db = db;
+	b->bulk = bulk;
 	pthread_mutex_lock(&db->wmtx);
 	int rc = wtxn_begin(db, &b->w);
 	if (rc) {
@@ -95,6 +98,16 @@ int sdx_batch_begin(sdx_db *db, sdx_batch **out)
 	b->open = 1;
 	*out = b;
 	return 0;
+}
+
+int sdx_batch_begin(sdx_db *db, sdx_batch **out)
+{
+	return batch_begin(db, 0, out);
+}
+
+int sdx_batch_begin_bulk(sdx_db *db, sdx_batch **out)
+{
+	return batch_begin(db, 1, out);
 }
 
 int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
@@ -114,12 +127,14 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
 		return rc;
 	if (e)
 		return 0;
-	MDB_val k = {16, p->id}, d;
-	rc = mdb_get(b->w.txn, b->db->report, &k, &d);
-	if (!rc)
-		return 0;
-	if (rc != MDB_NOTFOUND)
-		return store_err(rc);
+	if (!b->bulk) {
+		MDB_val k = {16, p->id}, d;
+		rc = mdb_get(b->w.txn, b->db->report, &k, &d);
+		if (!rc)
+			return 0;
+		if (rc != MDB_NOTFOUND)
+			return store_err(rc);
+	}
 	if ((rc = addset_put(&b->set, &p->v, p->id, p->body, p->len)))
 		return rc;
 	if (added)
@@ -131,10 +146,12 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
 static int flush(struct sdx_batch *b)
 {
 	struct addset *s = &b->set;
-	int rc = addset_write(s, &b->w);
+	int rc = addset_write(s, &b->w, &b->stored);
 	for (size_t i = 0; !rc && i < s->nent; i++) {
 		const struct addent *e = &s->ents[i];
 		uint64_t seq;
+		if (e->stored)
+			continue;
 		rc =
 		    oplog_append_local(&b->w, SDX_OP_ADD, e->audience,
 				       s->bodies + e->off, e->len, e->id, &seq);
@@ -144,6 +161,13 @@ static int flush(struct sdx_batch *b)
 
 int sdx_batch_commit(sdx_batch *b)
 {
+	return sdx_batch_commit_counted(b, NULL);
+}
+
+int sdx_batch_commit_counted(sdx_batch *b, size_t *stored)
+{
+	if (stored)
+		*stored = 0;
 	if (!b)
 		return SDX_EINVAL;
 	int rc = SDX_EINVAL;
@@ -174,6 +198,8 @@ int sdx_batch_commit(sdx_batch *b)
 	}
 	if (rc && b->w.txn)
 		wtxn_abort(&b->w);
+	if (!rc && stored)
+		*stored = b->stored;
 	pthread_mutex_unlock(&b->db->wmtx);
 	batch_free(b);
 	return store_err(rc);

@@ -144,6 +144,14 @@ SDX_API int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
 			  int *added);
 /* Commit makes all of the batch durable at once and frees b. */
 SDX_API int sdx_batch_commit(sdx_batch *b);
+/* A bulk loader's batch: sdx_batch_add checks only the batch itself
+ * (*added = 1: new to the batch), and the database is asked at commit,
+ * in key order, which is cheaper than a random look-up per report.
+ * sdx_batch_commit_counted then sets *stored (may be NULL) to how many
+ * of the reports added were already in the database: they change
+ * nothing. With a batch from sdx_batch_begin, *stored is 0. */
+SDX_API int sdx_batch_begin_bulk(sdx_db *db, sdx_batch **out);
+SDX_API int sdx_batch_commit_counted(sdx_batch *b, size_t *stored);
 /* Abort discards the batch and frees b; NULL is a no-op. */
 SDX_API void sdx_batch_abort(sdx_batch *b);
 

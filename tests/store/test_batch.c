@@ -1,0 +1,156 @@
+/* test_batch.c: batches written in key order (addset.c): bulk batches
+ * that ask the database at commit, keys sharing long prefixes, and a
+ * batch bigger than the map it starts in. */
+#include "helpers.h"
+
+static int count_msg(const char *m, void *ctx)
+{
+	(void)m;
+	++*(int *)ctx;
+	return 0;
+}
+
+static void verify_clean(sdx_db *db)
+{
+	int said = 0;
+	size_t n = 99;
+	cr_assert_eq(sdx_verify(db, count_msg, &said, &n), 0);
+	cr_assert_eq(n, 0, "verify found %zu mismatches", n);
+}
+
+static void phone_report(sdx_report *r, int i, const char *agency)
+{
+	char num[32];
+	mkreport(r, agency, SDX_CAT_EXTORTION, "2026-11-20");
+	snprintf(num, sizeof num, "+8491%07d", i);
+	addid(r, SDX_KIND_PHONE, SDX_ROLE_CALLER, num);
+}
+
+static uint64_t office_seq(sdx_db *db)
+{
+	char office[SDX_OFFICE_MAX + 1];
+	cr_assert_eq(sdx_db_office(db, office, sizeof office), 0);
+	sdx_origin_info o;
+	int rc = sdx_origin_get(db, office, &o);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	return o.seq;
+}
+
+Test(batch, bulk_counts_stored_reports_at_commit)
+{
+	sdx_db *db = fresh_db(NULL);
+	sdx_batch *b;
+	/* reports 0..99 stored by an ordinary batch */
+	cr_assert_eq(sdx_batch_begin(db, &b), 0);
+	for (int i = 0; i < 100; i++) {
+		sdx_report r;
+		phone_report(&r, i, "PA05");
+		cr_assert_eq(sdx_batch_add(b, &r, NULL, NULL), 0);
+	}
+	cr_assert_eq(sdx_batch_commit(b), 0);
+	cr_assert_eq(office_seq(db), 100);
+
+	/* a bulk batch of 0..249, with 50..99 given twice */
+	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	int news = 0;
+	for (int i = 0; i < 300; i++) {
+		sdx_report r;
+		phone_report(&r, i < 250 ? i : i - 200, "PA05");
+		int added = -1;
+		cr_assert_eq(sdx_batch_add(b, &r, NULL, &added), 0);
+		news += added;
+	}
+	cr_assert_eq(news, 250, "new to the batch: %d", news);
+	size_t stored = 99;
+	cr_assert_eq(sdx_batch_commit_counted(b, &stored), 0);
+	cr_assert_eq(stored, 100);
+	/* 150 really new reports: 150 more operations, not 250 */
+	cr_assert_eq(office_seq(db), 250);
+	sdx_check_result c = check_ok(db, SDX_KIND_PHONE, "+84910000042");
+	cr_assert_eq(c.reports, 1);
+	c = check_ok(db, SDX_KIND_PHONE, "+84910000242");
+	cr_assert_eq(c.reports, 1);
+	verify_clean(db);
+
+	/* an ordinary batch reports nothing stored at commit */
+	cr_assert_eq(sdx_batch_begin(db, &b), 0);
+	sdx_report r;
+	phone_report(&r, 7, "PA05");
+	int added = -1;
+	cr_assert_eq(sdx_batch_add(b, &r, NULL, &added), 0);
+	cr_assert_eq(added, 0);
+	stored = 99;
+	cr_assert_eq(sdx_batch_commit_counted(b, &stored), 0);
+	cr_assert_eq(stored, 0);
+	cr_assert_eq(office_seq(db), 250);
+	sdx_db_close(db);
+}
+
+/* Domains that share their first 16 bytes and differ after, and one that
+ * is a prefix of another: the sort must still give LMDB's order, and each
+ * entity must get exactly its own reports. */
+Test(batch, long_shared_prefixes_sort_in_key_order)
+{
+	sdx_db *db = fresh_db(NULL);
+	sdx_batch *b;
+	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	for (int i = 0; i < 600; i++) {
+		sdx_report r;
+		char dom[80];
+		mkreport(&r, i % 3 ? "PA05" : "VCB", SDX_CAT_PHISHING,
+			 "2026-11-01");
+		/* 40 domains: i % 40; and the bare prefix host for i % 40 == 0
+		 */
+		if (i % 40 == 0)
+			snprintf(dom, sizeof dom, "vietcombank-xac-thuc.xyz");
+		else
+			snprintf(dom, sizeof dom,
+				 "vietcombank-xac-thuc.xyz%c%02d.example",
+				 i % 2 ? '-' : '.', i % 40);
+		addid(&r, SDX_KIND_DOMAIN, SDX_ROLE_LINK, dom);
+		/* a distinct phone makes every report distinct */
+		char num[32];
+		snprintf(num, sizeof num, "+8498%07d", i);
+		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, num);
+		cr_assert_eq(sdx_batch_add(b, &r, NULL, NULL), 0);
+	}
+	cr_assert_eq(sdx_batch_commit(b), 0);
+	/* i % 40 == 0: 15 reports; i % 40 == 7 (odd): 15 reports */
+	sdx_check_result c =
+	    check_ok(db, SDX_KIND_DOMAIN, "vietcombank-xac-thuc.xyz");
+	cr_assert_eq(c.reports, 15);
+	c = check_ok(db, SDX_KIND_DOMAIN,
+		     "vietcombank-xac-thuc.xyz-07.example");
+	cr_assert_eq(c.reports, 15);
+	cr_assert_eq(c.agencies, 2);
+	c = check_ok(db, SDX_KIND_PHONE, "+84980000599");
+	cr_assert_eq(c.reports, 1);
+	verify_clean(db);
+	sdx_db_close(db);
+}
+
+/* 3,000 reports into a 64 KiB map: commit grows the map once, before
+ * writing, and everything arrives. */
+Test(batch, bulk_batch_bigger_than_the_map)
+{
+	sdx_db_set_initial_mapsize(64 << 10);
+	sdx_db *db = fresh_db(NULL);
+	sdx_batch *b;
+	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	for (int i = 0; i < 3000; i++) {
+		sdx_report r;
+		phone_report(&r, i % 1000, i < 1000 ? "PA05" : "PC02");
+		r.incident_date = day("2026-10-01") + i / 1000;
+		cr_assert_eq(sdx_batch_add(b, &r, NULL, NULL), 0);
+	}
+	size_t stored = 99;
+	int rc = sdx_batch_commit_counted(b, &stored);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	cr_assert_eq(stored, 0);
+	sdx_check_result c = check_ok(db, SDX_KIND_PHONE, "+84910000999");
+	cr_assert_eq(c.reports, 3);
+	cr_assert_eq(c.agencies, 2);
+	cr_assert_eq(office_seq(db), 3000);
+	verify_clean(db);
+	sdx_db_close(db);
+}
