@@ -155,7 +155,8 @@ static int commit(struct importer *imp)
 
 	if (!imp->batch)
 		return 0;
-	rc = sdx_batch_commit(imp->batch);
+	size_t stored = 0;
+	rc = sdx_batch_commit_counted(imp->batch, &stored);
 	imp->batch = NULL;
 	imp->in_batch = 0;
 	if (rc != 0) {
@@ -165,8 +166,9 @@ static int commit(struct importer *imp)
 		imp->db_status = rc;
 		return rc;
 	}
-	imp->accepted += imp->pend_accepted;
-	imp->duplicate += imp->pend_duplicate;
+	/* a bulk batch finds at commit the rows the database held */
+	imp->accepted += imp->pend_accepted - stored;
+	imp->duplicate += imp->pend_duplicate + stored;
 	imp->pend_accepted = imp->pend_duplicate = 0;
 	adapt(imp);
 	return 0;
@@ -213,7 +215,7 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 		return imp_reject(imp, line, rej.column, rej.reason, raw,
 				  rawlen);
 	if (!imp->batch) {
-		rc = sdx_batch_begin(imp->db, &imp->batch);
+		rc = sdx_batch_begin_bulk(imp->db, &imp->batch);
 		if (rc != 0) {
 			imp->batch = NULL;
 			imp->db_status = rc;
