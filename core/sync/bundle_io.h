@@ -136,6 +136,11 @@ typedef struct sdx_breader {
 /* Opens path for reading (rewind with sdx_br_rewind for a second pass). */
 int sdx_br_open(sdx_breader *r, const char *path);
 int sdx_br_rewind(sdx_breader *r);
+/* The file offset of the next item; sdx_br_seek goes back to such an
+ * offset for a second pass, without hashing (nohash) and inside the
+ * body (state 1): the header is not read again. */
+uint64_t sdx_br_tell(const sdx_breader *r);
+int sdx_br_seek(sdx_breader *r, uint64_t offset);
 /* 0: *it holds the next item (valid until the next call); 1: the end,
  * after the signature item; < 0: an error (SDX_EBUNDLE, SDX_EBUNDLESUM,
  * SDX_EVERSION, SDX_EIO) with r->why and r->offset set. After the

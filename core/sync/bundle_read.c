@@ -49,6 +49,29 @@ int sdx_br_rewind(sdx_breader *r)
 	return 0;
 }
 
+uint64_t sdx_br_tell(const sdx_breader *r)
+{
+	return r->base + r->pos;
+}
+
+int sdx_br_seek(sdx_breader *r, uint64_t offset)
+{
+	if (offset > (uint64_t)INT64_MAX ||
+	    fseeko(r->f, (off_t)offset, SEEK_SET) != 0) {
+		snprintf(r->why, sizeof r->why, "cannot seek: %s",
+			 strerror(errno));
+		return SDX_EIO;
+	}
+	clearerr(r->f);
+	r->pos = r->end = r->hashed = 0;
+	r->base = r->offset = offset;
+	r->eof = 0;
+	r->state = 1;
+	r->nohash = 1;
+	r->why[0] = '\0';
+	return 0;
+}
+
 void sdx_br_close(sdx_breader *r)
 {
 	if (r->f)

@@ -1,13 +1,19 @@
 /* sync_import.c: verifying and applying a bundle. Pass 1 walks the whole
  * file and checks everything (framing, checksum, sender's signature,
  * trust, every origin's chain and segment signature, every body's
- * encoding) without writing, and notes the chain value every BATCH
- * operations. Pass 2 walks it again and applies it in write transactions
- * of BATCH operations: a batch commits only once the chain at its end
- * equals the one pass 1 verified, so what commits is exactly what was
- * verified even if the file changes between the passes, and memory and
- * transaction size stay bounded. Repeating an interrupted import is safe
- * (what is held is skipped). */
+ * encoding) and notes the chain value every BATCH operations. While it
+ * verifies, it also applies the first BATCH operations to an open write
+ * transaction, from the very bytes it hashes; that transaction commits
+ * only once the whole file has verified (else it is aborted), so a
+ * bundle of up to BATCH operations is read once. A larger bundle's pass
+ * 2 resumes where the first batch ended (the walk's state there, kept by
+ * pass 1, and that byte offset) and applies the rest in write
+ * transactions of BATCH operations: a batch commits only once the chain
+ * at its end equals the one pass 1 verified, so what commits is exactly
+ * what was verified even if the file changes between the passes, and
+ * memory and transaction size stay bounded. Pass 2 neither hashes the
+ * file nor decodes bodies again (an add's audience comes from pass 1).
+ * Repeating an interrupted import is safe (what is held is skipped). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,31 +21,18 @@
 #include "bundle_io.h"
 #include "codec.h"
 
-/* Operations per write transaction in pass 2 (tests make it small). */
+/* Operations per write transaction (tests make it small). */
 size_t sdx_import_batch = 65536;
 /* Called between the passes (tests change the file there). */
 void (*sdx_import_between)(const char *path);
 #define BATCH sdx_import_batch
 
-typedef struct walk {
-	sdx_db *db;
-	int pass2;
-	sdx_apply *apply; /* pass 2: the open batch */
-	sdx_import_result *res;
-	sdx_breader r;
-	uint8_t sender_pk[32];
-	size_t n_vv; /* entries of the header's vector (in r.vv) */
-	/* pass 1's header, which pass 2's must equal (pass 2 does not hash
-	 * the file again: its header is checked against this, its
-	 * operations against the chains and segment signatures) */
-	sdx_vv_entry *vv1;
-	size_t n_vv1;
-	int audience1;
-	uint64_t created1;
-	char sender1[SDX_OFFICE_MAX + 1];
-	/* origins seen in this bundle (one run each) */
-	char (*seen)[SDX_OFFICE_MAX + 1];
-	size_t n_seen;
+/* Where the walk is: all pass 2 needs to resume where pass 1 stopped
+ * applying. */
+typedef struct place {
+	uint64_t offset; /* file offset of the next item */
+	uint64_t ops, origins;
+	size_t n_seen; /* entries of walk.seen */
 	/* the open run */
 	int in_run;
 	char origin[SDX_OFFICE_MAX + 1];
@@ -47,10 +40,35 @@ typedef struct walk {
 	uint64_t first, next, held, sig_held;
 	uint8_t chain[32];
 	int gapped;
+} place;
+
+typedef struct walk {
+	sdx_db *db;
+	int import; /* not just verifying */
+	int pass2;
+	int applying;	  /* ops and segment signatures go to w->apply */
+	sdx_apply *apply; /* the open batch (begun at its first use) */
+	sdx_import_result *res;
+	sdx_breader r;
+	uint8_t sender_pk[32];
+	size_t n_vv; /* entries of the header's vector (in r.vv) */
+	/* the vector stored for the sender before the import */
+	sdx_vv_entry *old;
+	size_t n_old;
+	/* origins seen in this bundle (one run each) */
+	char (*seen)[SDX_OFFICE_MAX + 1];
+	place p;
+	/* where the first batch ended, kept by pass 1 when there is more */
+	place resume;
+	int resumed;
 	/* chain after every BATCH-th operation, noted by pass 1 */
 	uint8_t (*cp)[32];
 	size_t n_cp, cap_cp;
-	/* pass 1 findings used by pass 2 */
+	/* the audience of every operation after the first batch, 2 bits
+	 * each, noted by pass 1: pass 2 does not decode bodies */
+	uint8_t *aud;
+	size_t cap_aud;
+	/* pass 1 findings used later */
 	int sig_newer;
 	uint64_t committed; /* applied ops in committed batches */
 	uint64_t gap_first, gap_held;
@@ -82,6 +100,7 @@ static int trusted_key(walk *w, const char *office, uint8_t pk[32],
 	return 0;
 }
 
+/* Pass 1 only (pass 2 starts after the first batch). */
 static int on_header(walk *w, const sdx_bitem *it)
 {
 	char office[SDX_OFFICE_MAX + 1];
@@ -92,63 +111,72 @@ static int on_header(walk *w, const sdx_bitem *it)
 	w->res->audience = it->audience;
 	w->res->created = it->created;
 	w->n_vv = it->n_vv;
-	if (w->pass2 &&
-	    (strcmp(w->res->sender, w->sender1) != 0 || it->n_vv != w->n_vv1 ||
-	     it->audience != w->audience1 || it->created != w->created1 ||
-	     memcmp(w->vv1, w->r.vv, it->n_vv * sizeof *w->vv1) != 0))
-		return fail(w, SDX_EBUNDLE,
-			    "the bundle changed while it was imported");
 	if ((rc = sdx_db_office(w->db, office, sizeof office)))
 		return fail(w, rc, "reading this office's id");
 	if (strcmp(office, w->res->sender) == 0)
 		return fail(w, SDX_EINVAL, "bundle was written by this office");
-	return trusted_key(w, w->res->sender, w->sender_pk, &info, "sender");
+	if ((rc =
+		 trusted_key(w, w->res->sender, w->sender_pk, &info, "sender")))
+		return rc;
+	if (!w->import)
+		return 0;
+	/* The vector stored for the sender, read before the write
+	 * transaction. */
+	rc = sdx_peer_get_vv(w->db, w->res->sender, w->old,
+			     SDX_BUNDLE_ORIGINS_MAX, &w->n_old);
+	if (rc)
+		return fail(w, rc, "reading the vector of %s: %s",
+			    w->res->sender, sdx_strerror(rc));
+	if (w->n_old > SDX_BUNDLE_ORIGINS_MAX)
+		w->n_old = SDX_BUNDLE_ORIGINS_MAX;
+	return 0;
 }
 
 static int on_run(walk *w, const sdx_bitem *it)
 {
+	place *p = &w->p;
 	sdx_origin_info info;
 	uint8_t c[32];
 	int rc;
-	if (w->in_run)
-		return fail(w, SDX_EBUNDLE, "run of %s not closed", w->origin);
-	memcpy(w->origin, it->name, it->name_len);
-	w->origin[it->name_len] = '\0';
-	for (size_t i = 0; i < w->n_seen; i++)
-		if (strcmp(w->seen[i], w->origin) == 0)
+	if (p->in_run)
+		return fail(w, SDX_EBUNDLE, "run of %s not closed", p->origin);
+	memcpy(p->origin, it->name, it->name_len);
+	p->origin[it->name_len] = '\0';
+	for (size_t i = 0; i < p->n_seen; i++)
+		if (strcmp(w->seen[i], p->origin) == 0)
 			return fail(w, SDX_EBUNDLE, "second run of origin %s",
-				    w->origin);
-	if (w->n_seen == SDX_BUNDLE_ORIGINS_MAX)
+				    p->origin);
+	if (p->n_seen == SDX_BUNDLE_ORIGINS_MAX)
 		return fail(w, SDX_EBUNDLE, "too many origins");
-	strcpy(w->seen[w->n_seen++], w->origin);
-	if ((rc = trusted_key(w, w->origin, w->origin_pk, &info, "origin")))
+	strcpy(w->seen[p->n_seen++], p->origin);
+	if ((rc = trusted_key(w, p->origin, p->origin_pk, &info, "origin")))
 		return rc;
 	if (it->seq < 1)
 		return fail(w, SDX_EBUNDLE, "run of %s starts at seq 0",
-			    w->origin);
-	w->held = info.seq;
-	w->sig_held = info.sig_seq;
+			    p->origin);
+	p->held = info.seq;
+	p->sig_held = info.sig_seq;
 	/* Where our log reaches the run's start, its history must match. */
 	if (it->seq == 1) {
-		sdx_chain_start(w->origin, c);
+		sdx_chain_start(p->origin, c);
 		rc = 0;
 	} else if (info.seq >= it->seq - 1) {
-		rc = sdx_oplog_chain(w->db, w->origin, it->seq - 1, c);
+		rc = sdx_oplog_chain(w->db, p->origin, it->seq - 1, c);
 	} else {
 		rc = SDX_ENOTFOUND;
 	}
 	if (rc && rc != SDX_ENOTFOUND)
-		return fail(w, rc, "reading the chain of %s: %s", w->origin,
+		return fail(w, rc, "reading the chain of %s: %s", p->origin,
 			    sdx_strerror(rc));
 	if (!rc && memcmp(c, it->bytes, 32) != 0)
 		return fail(w, SDX_ESIGNATURE,
 			    "origin %s: history differs from ours before seq "
 			    "%llu",
-			    w->origin, (unsigned long long)it->seq);
-	memcpy(w->chain, it->bytes, 32);
-	w->first = w->next = it->seq;
-	w->gapped = 0;
-	w->in_run = 1;
+			    p->origin, (unsigned long long)it->seq);
+	memcpy(p->chain, it->bytes, 32);
+	p->first = p->next = it->seq;
+	p->gapped = 0;
+	p->in_run = 1;
 	return 0;
 }
 
@@ -164,27 +192,27 @@ static int check_body(walk *w, const sdx_bitem *it, int *audience)
 		if ((rc = codec_report_view_decode(it->bytes, it->len, &v)))
 			return fail(w, SDX_EBUNDLE,
 				    "origin %s seq %llu: not a report",
-				    w->origin, (unsigned long long)it->seq);
+				    w->p.origin, (unsigned long long)it->seq);
 		if (v.audience == SDX_AUD_POLICE &&
 		    w->res->audience == SDX_AUD_BANK)
 			return fail(w, SDX_EBUNDLE,
 				    "origin %s seq %llu: a police-only report "
 				    "in a bank bundle",
-				    w->origin, (unsigned long long)it->seq);
+				    w->p.origin, (unsigned long long)it->seq);
 		*audience = v.audience;
 	} else if (it->type == SDX_OP_ALLOW || it->type == SDX_OP_DISALLOW) {
 		codec_allow_op a;
 		if ((rc = codec_allow_op_decode(it->bytes, it->len, &a)))
 			return fail(w, SDX_EBUNDLE,
 				    "origin %s seq %llu: malformed %s",
-				    w->origin, (unsigned long long)it->seq,
+				    w->p.origin, (unsigned long long)it->seq,
 				    sdx_op_type_name(it->type));
 	} else {
 		codec_state_op o;
 		if ((rc = codec_state_op_decode(it->bytes, it->len, &o)))
 			return fail(w, SDX_EBUNDLE,
 				    "origin %s seq %llu: malformed %s",
-				    w->origin, (unsigned long long)it->seq,
+				    w->p.origin, (unsigned long long)it->seq,
 				    sdx_op_type_name(it->type));
 	}
 	return 0;
@@ -200,78 +228,136 @@ static int note_checkpoint(walk *w)
 		w->cp = cp;
 		w->cap_cp = cap;
 	}
-	memcpy(w->cp[w->n_cp++], w->chain, 32);
+	memcpy(w->cp[w->n_cp++], w->p.chain, 32);
 	return 0;
 }
 
-/* Pass 2, after every BATCH-th operation: commit what pass 1 verified. */
-static int batch_end(walk *w)
+/* The audience of the i-th operation after the first batch, 2 bits. */
+static int note_audience(walk *w, uint64_t i, int audience)
 {
-	size_t k;
+	size_t byte = (size_t)(i / 4);
+	if (byte >= w->cap_aud) {
+		size_t cap = w->cap_aud ? 2 * w->cap_aud : 4096;
+		while (cap <= byte)
+			cap *= 2;
+		uint8_t *a = realloc(w->aud, cap);
+		if (!a)
+			return fail(w, SDX_ENOMEM, "out of memory");
+		memset(a + w->cap_aud, 0, cap - w->cap_aud);
+		w->aud = a;
+		w->cap_aud = cap;
+	}
+	w->aud[byte] |= (uint8_t)(audience << (i % 4 * 2));
+	return 0;
+}
+
+/* What pass 1 noted; -1 (refused by the store) past its end. */
+static int noted_audience(const walk *w, uint64_t i)
+{
+	size_t byte = (size_t)(i / 4);
+	if (byte >= w->cap_aud)
+		return -1;
+	return w->aud[byte] >> (i % 4 * 2) & 3;
+}
+
+static int batch_open(walk *w)
+{
 	int rc;
-	if (w->res->ops % BATCH != 0)
-		return 0;
-	k = (size_t)(w->res->ops / BATCH) - 1;
-	if (k >= w->n_cp || memcmp(w->cp[k], w->chain, 32) != 0)
-		return fail(w, SDX_EBUNDLE,
-			    "the bundle changed while it was imported");
-	rc = sdx_apply_commit(w->apply);
-	w->apply = NULL;
-	if (rc)
-		return fail(w, rc, "committing: %s", sdx_strerror(rc));
-	w->committed = w->res->applied;
-	if ((rc = sdx_apply_begin(w->db, &w->apply)))
+	if (!w->apply && (rc = sdx_apply_begin(w->db, &w->apply)))
 		return fail(w, rc, "starting a transaction: %s",
 			    sdx_strerror(rc));
 	return 0;
 }
 
-static int on_op(walk *w, const sdx_bitem *it)
+static void batch_drop(walk *w)
 {
-	uint8_t digest[32];
-	sdx_op op;
-	int rc, applied = 0;
-	if (!w->in_run)
-		return fail(w, SDX_EBUNDLE, "operation outside a run");
-	if (it->seq != w->next)
-		return fail(w, SDX_EBUNDLE,
-			    "origin %s: seq %llu where %llu was due", w->origin,
-			    (unsigned long long)it->seq,
-			    (unsigned long long)w->next);
-	if (it->kind == SDX_BI_REDACTED) {
-		memcpy(digest, it->bytes, 32);
-	} else {
-		sdx_digest(it->bytes, it->len, digest);
-	}
-	sdx_chain_next(w->chain, it->type, digest, w->chain);
-	w->next++;
-	w->res->ops++;
-	memset(&op, 0, sizeof op);
-	op.audience =
-	    it->kind == SDX_BI_REDACTED ? SDX_AUD_POLICE : SDX_AUD_BANK;
-	if (it->kind == SDX_BI_OP && (rc = check_body(w, it, &op.audience)))
-		return rc;
+	if (w->apply)
+		sdx_apply_abort(w->apply);
+	w->apply = NULL;
+}
+
+/* After every operation that is applied. At the end of a batch: in
+ * pass 1 (the first batch), stop applying and keep the place for
+ * pass 2; the batch commits once the whole file has verified. In pass
+ * 2, commit the batch if its chain is the one pass 1 verified. */
+static int batch_end(walk *w)
+{
+	size_t k;
+	int rc;
+	if (w->p.ops % BATCH != 0)
+		return 0;
 	if (!w->pass2) {
-		if (w->res->ops % BATCH == 0 && (rc = note_checkpoint(w)))
-			return rc;
+		w->applying = 0;
+		w->resume = w->p;
+		w->resume.offset = sdx_br_tell(&w->r);
+		w->resumed = 1;
 		return 0;
 	}
-	if (w->gapped)
+	k = (size_t)(w->p.ops / BATCH) - 1;
+	if (k >= w->n_cp || memcmp(w->cp[k], w->p.chain, 32) != 0)
+		return fail(w, SDX_EBUNDLE,
+			    "the bundle changed while it was imported");
+	rc = w->apply ? sdx_apply_commit(w->apply) : 0;
+	w->apply = NULL;
+	if (rc)
+		return fail(w, rc, "committing: %s", sdx_strerror(rc));
+	w->committed = w->res->applied;
+	return 0;
+}
+
+static int on_op(walk *w, const sdx_bitem *it)
+{
+	place *p = &w->p;
+	sdx_op op;
+	int rc, applied = 0;
+	if (!p->in_run)
+		return fail(w, SDX_EBUNDLE, "operation outside a run");
+	if (it->seq != p->next)
+		return fail(w, SDX_EBUNDLE,
+			    "origin %s: seq %llu where %llu was due", p->origin,
+			    (unsigned long long)it->seq,
+			    (unsigned long long)p->next);
+	if (it->kind == SDX_BI_REDACTED)
+		memcpy(op.digest, it->bytes, 32);
+	else
+		sdx_digest(it->bytes, it->len, op.digest);
+	sdx_chain_next(p->chain, it->type, op.digest, p->chain);
+	p->next++;
+	w->res->ops = ++p->ops;
+	op.audience =
+	    it->kind == SDX_BI_REDACTED ? SDX_AUD_POLICE : SDX_AUD_BANK;
+	if (!w->pass2) {
+		if (it->kind == SDX_BI_OP &&
+		    (rc = check_body(w, it, &op.audience)))
+			return rc;
+		if (p->ops % BATCH == 0 && (rc = note_checkpoint(w)))
+			return rc;
+		if (!w->applying) {
+			if (w->resumed)
+				return note_audience(
+				    w, p->ops - 1 - w->resume.ops, op.audience);
+			return 0;
+		}
+	} else if (it->kind == SDX_BI_OP && it->type == SDX_OP_ADD) {
+		op.audience = noted_audience(w, p->ops - 1 - w->resume.ops);
+	}
+	if (p->gapped)
 		return batch_end(w);
-	op.origin = w->origin;
+	if ((rc = batch_open(w)))
+		return rc;
+	op.origin = p->origin;
 	op.seq = it->seq;
 	op.type = it->type;
 	op.body = it->kind == SDX_BI_REDACTED ? NULL : it->bytes;
 	op.body_len = it->kind == SDX_BI_REDACTED ? 0 : it->len;
-	memcpy(op.digest, digest, 32);
-	memcpy(op.chain, w->chain, 32);
+	memcpy(op.chain, p->chain, 32);
 	rc = sdx_apply_op(w->apply, &op, &applied);
 	if (rc == SDX_EGAP) {
-		w->gapped = 1;
+		p->gapped = 1;
 		return batch_end(w);
 	}
 	if (rc)
-		return fail(w, rc, "applying %s seq %llu: %s", w->origin,
+		return fail(w, rc, "applying %s seq %llu: %s", p->origin,
 			    (unsigned long long)it->seq, sdx_strerror(rc));
 	if (applied) {
 		w->res->applied++;
@@ -285,41 +371,43 @@ static int on_op(walk *w, const sdx_bitem *it)
 
 static int on_segsig(walk *w, const sdx_bitem *it)
 {
+	place *p = &w->p;
 	int rc;
-	if (!w->in_run)
+	if (!p->in_run)
 		return fail(w, SDX_EBUNDLE, "segment signature outside a run");
-	if (w->next == w->first || it->seq != w->next - 1)
+	if (p->next == p->first || it->seq != p->next - 1)
 		return fail(w, SDX_EBUNDLE,
 			    "origin %s: signature for seq %llu closes a run "
 			    "ending at %llu",
-			    w->origin, (unsigned long long)it->seq,
-			    (unsigned long long)(w->next - 1));
-	if (sdx_segment_verify(w->origin_pk, w->origin, it->seq, w->chain,
+			    p->origin, (unsigned long long)it->seq,
+			    (unsigned long long)(p->next - 1));
+	if (sdx_segment_verify(p->origin_pk, p->origin, it->seq, p->chain,
 			       it->bytes) != 0)
 		return fail(w, SDX_ESIGNATURE,
 			    "origin %s: signature over seq %llu..%llu does not "
 			    "verify",
-			    w->origin, (unsigned long long)w->first,
+			    p->origin, (unsigned long long)p->first,
 			    (unsigned long long)it->seq);
-	w->in_run = 0;
-	w->res->origins++;
+	p->in_run = 0;
+	w->res->origins = ++p->origins;
 	if (!w->pass2) {
-		if (it->seq > w->sig_held)
+		if (it->seq > p->sig_held)
 			w->sig_newer = 1;
-		if (w->held + 1 < w->first) {
+		if (p->held + 1 < p->first) {
 			if (!w->gap_origin[0]) {
-				strcpy(w->gap_origin, w->origin);
-				w->gap_first = w->first;
-				w->gap_held = w->held;
+				strcpy(w->gap_origin, p->origin);
+				w->gap_first = p->first;
+				w->gap_held = p->held;
 			}
-			w->res->gap += w->next - w->first;
+			w->res->gap += p->next - p->first;
 		}
-		return 0;
 	}
-	if (w->gapped)
+	if (!w->applying || p->gapped)
 		return 0;
-	if ((rc = sdx_apply_signature(w->apply, w->origin, it->seq, it->bytes)))
-		return fail(w, rc, "storing the signature of %s: %s", w->origin,
+	if ((rc = batch_open(w)))
+		return rc;
+	if ((rc = sdx_apply_signature(w->apply, p->origin, it->seq, it->bytes)))
+		return fail(w, rc, "storing the signature of %s: %s", p->origin,
 			    sdx_strerror(rc));
 	return 0;
 }
@@ -328,9 +416,6 @@ static int walk_file(walk *w)
 {
 	sdx_bitem it;
 	int rc;
-	w->in_run = 0;
-	w->n_seen = 0;
-	w->res->origins = w->res->ops = 0;
 	while ((rc = sdx_br_next(&w->r, &it)) == 0) {
 		switch (it.kind) {
 		case SDX_BI_HEADER:
@@ -347,9 +432,9 @@ static int walk_file(walk *w)
 			rc = on_segsig(w, &it);
 			break;
 		case SDX_BI_CHECKSUM:
-			if (w->in_run)
+			if (w->p.in_run)
 				rc = fail(w, SDX_EBUNDLE,
-					  "run of %s not closed", w->origin);
+					  "run of %s not closed", w->p.origin);
 			break;
 		default:
 			if (!w->pass2 &&
@@ -369,27 +454,38 @@ static int walk_file(walk *w)
 }
 
 /* Does the sender announce anything beyond what we stored for it? */
-static int vv_newer(walk *w, const sdx_vv_entry *old, size_t n_old,
-		    size_t n_new)
+static int vv_newer(walk *w, size_t n_new)
 {
 	for (size_t i = 0; i < n_new; i++) {
 		const sdx_vv_entry *e = &w->r.vv[i];
 		uint64_t had = 0;
-		for (size_t j = 0; j < n_old; j++)
-			if (strcmp(old[j].origin, e->origin) == 0)
-				had = old[j].seq;
+		for (size_t j = 0; j < w->n_old; j++)
+			if (strcmp(w->old[j].origin, e->origin) == 0)
+				had = w->old[j].seq;
 		if (e->seq > had)
 			return 1;
 	}
 	return 0;
 }
 
+/* Pass 2: the operations after the first batch, from where it ended. */
+static int pass2(walk *w)
+{
+	int rc;
+	w->pass2 = 1;
+	w->applying = 1;
+	w->p = w->resume;
+	w->res->ops = w->p.ops;
+	w->res->origins = w->p.origins;
+	if ((rc = sdx_br_seek(&w->r, w->p.offset)))
+		return fail(w, rc, "%s", w->r.why);
+	return walk_file(w);
+}
+
 static int import(sdx_db *db, const char *path, sdx_import_result *res,
 		  int apply)
 {
 	walk *w;
-	sdx_vv_entry *old = NULL;
-	size_t n_old = 0, n_vv = 0;
 	int rc;
 
 	if (!res)
@@ -398,82 +494,71 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 	if (!db || !path)
 		return SDX_EINVAL;
 	if (!(w = calloc(1, sizeof *w)) ||
-	    !(w->seen = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *w->seen))) {
+	    !(w->seen = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *w->seen)) ||
+	    (apply &&
+	     !(w->old = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *w->old)))) {
+		if (w)
+			free(w->seen);
 		free(w);
 		return SDX_ENOMEM;
 	}
 	w->db = db;
 	w->res = res;
+	w->import = w->applying = apply;
 	if ((rc = sdx_br_open(&w->r, path))) {
 		fail(w, rc, "%s", w->r.why);
 		goto out;
 	}
-	if ((rc = walk_file(w)))
+	/* Pass 1: verify everything, applying the first batch. */
+	if ((rc = walk_file(w))) {
+		batch_drop(w);
+		res->applied = res->duplicates = res->redacted = 0;
 		goto out;
+	}
 	if (!apply)
 		goto out;
-
-	/* The vector stored for the sender, read before the write txn. */
-	if (!(old = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *old))) {
-		rc = SDX_ENOMEM;
-		goto out;
+	if (w->resumed) {
+		/* verified whole: the first batch commits */
+		rc = w->apply ? sdx_apply_commit(w->apply) : 0;
+		w->apply = NULL;
+		if (rc) {
+			fail(w, rc, "committing: %s", sdx_strerror(rc));
+			res->applied = res->duplicates = res->redacted = 0;
+			goto out;
+		}
+		w->committed = res->applied;
 	}
-	rc = sdx_peer_get_vv(db, res->sender, old, SDX_BUNDLE_ORIGINS_MAX,
-			     &n_old);
-	if (rc) {
-		fail(w, rc, "reading the vector of %s: %s", res->sender,
-		     sdx_strerror(rc));
-		goto out;
-	}
-	if (n_old > SDX_BUNDLE_ORIGINS_MAX)
-		n_old = SDX_BUNDLE_ORIGINS_MAX;
-
 	res->gap = 0;
-	if (!(w->vv1 = malloc(w->n_vv * sizeof *w->vv1 + 1))) {
-		rc = SDX_ENOMEM;
-		goto out;
-	}
-	memcpy(w->vv1, w->r.vv, w->n_vv * sizeof *w->vv1);
-	w->n_vv1 = w->n_vv;
-	w->audience1 = res->audience;
-	w->created1 = res->created;
-	strcpy(w->sender1, res->sender);
 	if (sdx_import_between)
 		sdx_import_between(path);
-	if ((rc = sdx_br_rewind(&w->r)))
-		goto out;
-	w->r.nohash = 1;
-	w->pass2 = 1;
-	if ((rc = sdx_apply_begin(db, &w->apply))) {
-		fail(w, rc, "starting the transaction: %s", sdx_strerror(rc));
-		goto out;
-	}
-	if ((rc = walk_file(w))) {
-		sdx_apply_abort(w->apply);
-		w->apply = NULL;
+	if (w->resumed && (rc = pass2(w))) {
+		batch_drop(w);
 		/* earlier batches stay: verified operations, a prefix of
 		 * each origin's run; importing again goes on from there */
 		res->applied = w->committed;
 		goto out;
 	}
-	/* The header's vector stays in the reader after the walk. */
-	n_vv = w->n_vv;
 	res->gap = res->ops - res->applied - res->duplicates;
-	if (!res->applied && !w->sig_newer && !vv_newer(w, old, n_old, n_vv)) {
-		sdx_apply_abort(w->apply); /* earlier batches changed nothing */
+	/* The header's vector stays in the reader after the walk. */
+	if (!res->applied && !w->sig_newer && !vv_newer(w, w->n_vv)) {
+		batch_drop(w); /* earlier batches changed nothing */
 		res->replay = 1;
 		snprintf(res->reason, sizeof res->reason,
 			 "nothing new: an old or repeated bundle of %s",
 			 res->sender);
 		goto out;
 	}
-	if ((rc = sdx_apply_peer_vv(w->apply, res->sender, w->r.vv, n_vv))) {
-		sdx_apply_abort(w->apply);
+	if ((rc = batch_open(w)))
+		goto out;
+	if ((rc = sdx_apply_peer_vv(w->apply, res->sender, w->r.vv, w->n_vv))) {
+		batch_drop(w);
 		fail(w, rc, "storing the vector of %s: %s", res->sender,
 		     sdx_strerror(rc));
 		goto out;
 	}
-	if ((rc = sdx_apply_commit(w->apply))) {
+	rc = sdx_apply_commit(w->apply);
+	w->apply = NULL;
+	if (rc) {
 		fail(w, rc, "committing: %s", sdx_strerror(rc));
 		res->applied = w->committed;
 		goto out;
@@ -488,10 +573,10 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 out:
 	sdx_br_close(&w->r);
 	free(w->seen);
+	free(w->old);
 	free(w->cp);
-	free(w->vv1);
+	free(w->aud);
 	free(w);
-	free(old);
 	return rc;
 }
 

@@ -143,14 +143,19 @@ Test(sync, every_changed_byte_refused_db_unchanged)
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	n = file_size(p);
 	before = state_of(&B);
-	for (long i = 0; i < n; i++) {
+	/* one batch (the file is read once) and batches of one operation
+	 * (pass 1 applies the first, pass 2 the others) */
+	for (long i = 0; i < 2 * n; i++) {
 		int rc;
-		flip(p, i);
+		sdx_import_batch = i < n ? 65536 : 1;
+		flip(p, i % n);
 		rc = sdx_bundle_import(B.db, p, &res);
-		cr_assert_lt(rc, 0, "byte %ld changed and accepted", i);
+		cr_assert_lt(rc, 0, "byte %ld changed and accepted", i % n);
 		cr_assert_neq(res.reason[0], '\0');
-		flip(p, i);
+		cr_assert_eq(res.applied, 0);
+		flip(p, i % n);
 	}
+	sdx_import_batch = 65536;
 	after = state_of(&B);
 	cr_assert_str_eq(before, after);
 	free(after);
@@ -516,8 +521,59 @@ Test(sync, changed_between_passes)
 	n = file_size(p);
 	before = state_of(&B);
 	sdx_import_between = flip_between;
-	/* one batch: refused, nothing applied */
 	flip_at = n - 300; /* inside the last operations */
+	/* batches of 2: pass 1 applies the first batch from the bytes it
+	 * verifies, commits it once the whole file verified; pass 2 then
+	 * refuses the batch that changed, and the batches before it stay */
+	sdx_import_batch = 2;
+	rc = sdx_bundle_import(B.db, p, &res);
+	cr_assert_lt(rc, 0);
+	cr_assert_str_eq(res.reason,
+			 "the bundle changed while it was imported");
+	cr_assert_lt(res.applied, 7);
+	cr_assert_geq(res.applied, 2);
+	cr_assert_eq(res.applied % 2, 0);
+	after = state_of(&B);
+	cr_assert_str_neq(before, after);
+	free(after);
+	/* importing the intact file again completes it */
+	flip(p, flip_at);
+	sdx_import_between = NULL;
+	rc = sdx_bundle_import(B.db, p, &res);
+	cr_assert_eq(rc, 0, "%s", res.reason);
+	cr_assert_eq(res.applied + res.duplicates, 7);
+	cr_assert_gt(res.duplicates, 0);
+	{
+		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
+		cr_assert_str_eq(fa, fb);
+		free(fa);
+		free(fb);
+	}
+	/* one batch: the file is read once, and what commits is what was
+	 * verified; a change after that pass is never read */
+	th_close(&B);
+	th_office_in(&B, "HCM-PA05", "HCM-PA05-2");
+	th_trust(&B, &A);
+	sdx_import_batch = 65536;
+	sdx_import_between = flip_between;
+	rc = sdx_bundle_import(B.db, p, &res);
+	sdx_import_between = NULL;
+	cr_assert_eq(rc, 0, "%s", res.reason);
+	cr_assert_eq(res.applied, 7);
+	flip(p, flip_at);
+	{
+		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
+		cr_assert_str_eq(fa, fb);
+		free(fa);
+		free(fb);
+	}
+	/* a change before the import (pass 1 sees it): refused, unchanged */
+	th_close(&B);
+	th_office_in(&B, "HCM-PA05", "HCM-PA05-3");
+	th_trust(&B, &A);
+	free(before);
+	before = state_of(&B);
+	flip(p, flip_at);
 	rc = sdx_bundle_import(B.db, p, &res);
 	cr_assert_lt(rc, 0);
 	cr_assert_eq(res.applied, 0);
@@ -525,25 +581,6 @@ Test(sync, changed_between_passes)
 	cr_assert_str_eq(before, after);
 	free(after);
 	flip(p, flip_at);
-	/* batches of 2: the verified batches before the change stay, and
-	 * importing the intact file again completes it */
-	sdx_import_batch = 2;
-	rc = sdx_bundle_import(B.db, p, &res);
-	sdx_import_between = NULL;
-	cr_assert_lt(rc, 0);
-	cr_assert_lt(res.applied, 7);
-	cr_assert_eq(res.applied % 2, 0);
-	flip(p, flip_at);
-	rc = sdx_bundle_import(B.db, p, &res);
-	sdx_import_batch = 65536;
-	cr_assert_eq(rc, 0, "%s", res.reason);
-	cr_assert_eq(res.applied + res.duplicates, 7);
-	{
-		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
-		cr_assert_str_eq(fa, fb);
-		free(fa);
-		free(fb);
-	}
 	free(before);
 	th_close(&A);
 	th_close(&B);
