@@ -132,6 +132,7 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	e->c.ah = e->c.has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
 	e->c.sflags = 0;
 	e->stored = 0;
+	e->logged = 0;
 	memcpy(s->bodies + s->bodylen, body, len);
 	s->bodylen += len;
 	for (size_t i = 0; i < v->n_idents; i++) {
@@ -155,6 +156,14 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	size_t j = set_slot(s, id, &found);
 	s->set[j] = (uint32_t)(++s->nent);
 	return 0;
+}
+
+void addset_logged(struct addset *s, uint32_t oindex, uint64_t oseq)
+{
+	struct addent *e = &s->ents[s->nent - 1];
+	e->logged = 1;
+	e->oindex = oindex;
+	e->oseq = oseq;
 }
 
 /* ---- sorting: key order, then insertion order ---- */
@@ -307,10 +316,16 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 			d = {e->len, s->bodies + e->off};
 		rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
 		s->ents[order[i].ent].stored = rc == MDB_KEYEXIST;
-		if (rc == MDB_KEYEXIST) {
-			++*stored;
-			rc = 0;
-		}
+		if (rc != MDB_KEYEXIST)
+			continue;
+		++*stored;
+		/* LMDB returns the stored body in d */
+		rc = 0;
+		if (e->logged &&
+		    (d.mv_size != e->len ||
+		     memcmp(d.mv_data, s->bodies + e->off, e->len)))
+			rc = oplog_own_body(w, e->oindex, e->oseq,
+					    s->bodies + e->off, e->len);
 	}
 	mdb_cursor_close(c);
 	free(order);

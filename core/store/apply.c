@@ -379,31 +379,26 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 	return entity_store(w, ek, eklen, &s, is_new);
 }
 
-/* An ADD in a session with an addset: decided now, written at commit.
- * *has_ref: the stored body is byte for byte this one. */
-static int add_deferred(struct wtxn *w, const uint8_t *body, size_t len,
-			const codec_report_view *v, const uint8_t id[16],
-			int *changed, int *has_ref)
+/* An ADD in a session with an addset: written at commit, in key order,
+ * where the database is asked too whether it held the report already
+ * (then the op's oplog entry gets its own copy of the body if the stored
+ * one differs: see addset.c). A second ADD of a report in the set keeps
+ * its own copy: the set's body may yet lose to the database's. */
+static int add_deferred(struct wtxn *w, const op_ctx *oc, const uint8_t *body,
+			size_t len, const codec_report_view *v,
+			const uint8_t id[16], int *changed, int *has_ref)
 {
 	const struct addent *e;
 	int rc = addset_find(w->adds, id, &e);
 	if (rc)
 		return rc;
 	if (e) {
-		*has_ref = e->len == len &&
-			   !memcmp(w->adds->bodies + e->off, body, len);
+		*has_ref = 0;
 		return 0;
 	}
-	MDB_val k = {16, (void *)id}, d;
-	rc = mdb_get(w->txn, w->db->report, &k, &d);
-	if (!rc) {
-		*has_ref = d.mv_size == len && !memcmp(d.mv_data, body, len);
-		return 0;
-	}
-	if (rc != MDB_NOTFOUND)
-		return rc;
 	if ((rc = addset_put(w->adds, v, id, body, len)))
 		return rc;
+	addset_logged(w->adds, oc->oindex, oc->seq);
 	*changed = 1;
 	*has_ref = 1;
 	return 0;
@@ -427,7 +422,7 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 		sdx_hash128(idbuf, idlen, id);
 		memcpy(ref, id, 16);
 		if (w->adds)
-			return add_deferred(w, body, len, &v, id, changed,
+			return add_deferred(w, oc, body, len, &v, id, changed,
 					    has_ref);
 		if ((rc = apply_add(w, body, len, &v, id, changed)))
 			return rc;

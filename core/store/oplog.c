@@ -189,6 +189,29 @@ static int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
 	return 0;
 }
 
+int oplog_own_body(struct wtxn *w, uint32_t oindex, uint64_t oseq,
+		   const uint8_t *body, size_t len)
+{
+	uint8_t kb[12];
+	be32_put(kb, oindex);
+	be64_put(kb + 4, oseq);
+	MDB_val k = {12, kb}, d;
+	int rc = mdb_get(w->txn, w->db->oplog, &k, &d);
+	if (rc)
+		return rc;
+	if (d.mv_size < OPLOG_HDR)
+		return SDX_ECORRUPT;
+	uint8_t hdr[OPLOG_HDR];
+	memcpy(hdr, d.mv_data, OPLOG_HDR);
+	hdr[2] &= (uint8_t)~OPF_REF;
+	MDB_val nd = {OPLOG_HDR + len, NULL};
+	if ((rc = mdb_put(w->txn, w->db->oplog, &k, &nd, MDB_RESERVE)))
+		return rc;
+	memcpy(nd.mv_data, hdr, OPLOG_HDR);
+	memcpy((uint8_t *)nd.mv_data + OPLOG_HDR, body, len);
+	return 0;
+}
+
 int oplog_append_local(struct wtxn *w, int type, int audience,
 		       const uint8_t *body, size_t len, const uint8_t *ref,
 		       uint64_t *seq)
@@ -801,7 +824,7 @@ static int op_do(struct wtxn *w, const sdx_op *op, int *applied)
 	int has_ref = 0;
 	if (op->body) {
 		int changed;
-		op_ctx oc = {o->id, op->seq, 0};
+		op_ctx oc = {o->id, op->seq, 0, o->index};
 		if ((rc = apply_body(w, &oc, op->type, op->body, op->body_len,
 				     &changed, ref, &has_ref)))
 			return rc;

@@ -252,7 +252,8 @@ int prepare(struct sdx_db *db, const sdx_report *r, int32_t today,
 typedef struct op_ctx {
 	const char *origin;
 	uint64_t seq;
-	int local; /* local ops report SDX_EEXISTS for no-op changes */
+	int local;	 /* local ops report SDX_EEXISTS for no-op changes */
+	uint32_t oindex; /* the origin's index: the op's oplog key */
 } op_ctx;
 /* One report's contribution to one entity's summary (and its
  * entity_report entry and account index). */
@@ -289,6 +290,11 @@ struct addent {
 	uint32_t len;
 	int audience;
 	int stored; /* the database held it already: nothing to write */
+	/* a received ADD: its oplog entry, which refers to the body in
+	 * `report` and must hold its own copy if the database's differs */
+	int logged;
+	uint32_t oindex;
+	uint64_t oseq;
 	contrib c;
 };
 /* One (entity, report) pair; p0/p1: the key's first 16 bytes. */
@@ -318,6 +324,8 @@ int addset_find(struct addset *s, const uint8_t id[16],
 /* Keep a report known to be new (not stored, not in the set). */
 int addset_put(struct addset *s, const codec_report_view *v,
 	       const uint8_t id[16], const uint8_t *body, size_t len);
+/* The last entry put came with oplog entry (oindex, oseq). */
+void addset_logged(struct addset *s, uint32_t oindex, uint64_t oseq);
 /* About how much the map must grow to write the set. */
 size_t addset_bytes(const struct addset *s, struct sdx_db *db);
 /* Write every report, entity_report entry and summary of the set. */
@@ -334,6 +342,10 @@ int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
 /* verify's check of every origin's chain, digests and fingerprint */
 int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 		 int (*say)(void *ctx, const char *msg), void *ctx);
+/* Make oplog entry (oindex, oseq), which refers to its report's stored
+ * body, hold its own copy `body` instead. */
+int oplog_own_body(struct wtxn *w, uint32_t oindex, uint64_t oseq,
+		   const uint8_t *body, size_t len);
 int oplog_append_local(struct wtxn *w, int type, int audience,
 		       const uint8_t *body, size_t len, const uint8_t *ref,
 		       uint64_t *seq);

@@ -417,3 +417,38 @@ Test(oplog, origins_trust_signatures_peers)
 	cr_assert_eq(oi.sig_seq, 6);
 	sdx_db_close(a);
 }
+
+/* B already holds A's report under the same id but with another received
+ * date (B entered it itself, naming A as origin). Receiving A's ADD must
+ * keep A's exact body in B's log, so that B relays it unchanged and its
+ * digest still holds; the report is counted once. */
+Test(oplog, received_add_of_a_report_held_with_another_body)
+{
+	sdx_db *a = office("A"), *b = office("B");
+	sdx_report r;
+	uint8_t ida[16], idb[16];
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	add_ok(a, &r, ida);
+	strcpy(r.origin, "A");
+	r.received_date = day("2026-11-27");
+	add_ok(b, &r, idb);
+	cr_assert_eq(memcmp(ida, idb, 16), 0,
+		     "the received date is not hashed");
+	struct oplist l, l2;
+	scan(a, "A", 0, &l);
+	cr_assert_eq(l.n, 1);
+	cr_assert_eq(apply_all(b, &l), 1);
+	cr_assert_eq(check_ok(b, SDX_KIND_PHONE, "+84795555373").reports, 1);
+	scan(b, "A", 0, &l2);
+	cr_assert_eq(l2.n, 1);
+	cr_assert_eq(l2.ops[0].len, l.ops[0].len);
+	cr_assert_eq(memcmp(l2.ops[0].body, l.ops[0].body, l.ops[0].len), 0);
+	size_t mism = 9;
+	cr_assert_eq(sdx_verify(b, NULL, NULL, &mism), 0);
+	cr_assert_eq(mism, 0);
+	free_ops(&l);
+	free_ops(&l2);
+	sdx_db_close(a);
+	sdx_db_close(b);
+}
