@@ -46,7 +46,7 @@ static void count_date(sdx_check_result *out, int32_t d, int32_t today,
  * inside [first_seen, last_seen], or a date lies in the future: only then
  * must the entity_report entries be walked. [first, last] covers every
  * active report's date, so the answer is never wrong, only sometimes
- * cautious. */
+ * cautious. For summaries without their newest dates (layout 1). */
 static int boundary_inside(const entity_sum *s, int32_t today)
 {
 	if (s->last_seen > today)
@@ -58,13 +58,56 @@ static int boundary_inside(const entity_sum *s, int32_t today)
 	return 0;
 }
 
+/* The windows from the summary's newest dates. The dated active reports
+ * not among them have dates in [first_seen, older[ENT_RECENT - 2]]; a
+ * window holds all of them or none unless it starts inside that range
+ * (or the range reaches past today). 0 if the walk must answer. */
+static int windows_inline(const entity_sum *s, int32_t today,
+			  sdx_check_result *out)
+{
+	const int32_t starts[3] = {today - 2, today - 29, today - 182};
+	uint32_t n[3] = {0, 0, 0};
+	uint32_t dated = s->active - s->undated;
+	uint32_t kept = dated < ENT_RECENT ? dated : ENT_RECENT;
+	for (uint32_t i = 0; i < kept; i++) {
+		int32_t d = i ? s->older[i - 1] : s->last_seen;
+		if (d > today)
+			continue;
+		for (int w = 0; w < 3; w++)
+			n[w] += d >= starts[w];
+	}
+	if (dated > kept) {
+		uint32_t rest = dated - kept;
+		int32_t lo = s->first_seen, hi = s->older[ENT_RECENT - 2];
+		if (hi > today) {
+			if (lo <= today)
+				return 0;
+		} else {
+			for (int w = 0; w < 3; w++) {
+				if (hi < starts[w])
+					continue;
+				if (lo < starts[w])
+					return 0;
+				n[w] += rest;
+			}
+		}
+	}
+	out->last_3d += n[0];
+	out->last_30d += n[1];
+	out->last_6m += n[2];
+	return 1;
+}
+
 static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
 		   const entity_sum *s, int32_t today, sdx_check_result *out)
 {
 	if (s->active == 0 || s->last_seen == SDX_DATE_NONE ||
 	    s->last_seen < today - 182)
 		return 0;
-	if (!boundary_inside(s, today)) {
+	if (!s->older_unknown) {
+		if (windows_inline(s, today, out))
+			return 0;
+	} else if (!boundary_inside(s, today)) {
 		/* No window starts between the first and the last date: each
 		 * window holds all of the dated active reports or none. */
 		count_date(out, s->last_seen, today, s->active - s->undated);
@@ -92,14 +135,15 @@ static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
 	return rc && rc != MDB_NOTFOUND ? store_err(rc) : 0;
 }
 
-/* Adds one entity's summary to out. *found = it exists. */
+/* Adds one entity's summary to out. *found = it exists. h: the key's
+ * hash, to ask the filter first; NULL: no filter. */
 static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
-			int32_t today, int use_filter, sdx_check_result *out,
+			int32_t today, const uint64_t *h, sdx_check_result *out,
 			int *found)
 {
 	*found = 0;
-	if (use_filter) {
-		int m = filter_maybe(rd, sdx_hash64(ek, eklen));
+	if (h) {
+		int m = filter_maybe(rd, *h);
 		if (m <= 0)
 			return m;
 	}
@@ -153,7 +197,8 @@ static int check_account(struct reader *rd, const char *acct, size_t len,
 		int found;
 		uint32_t before = out->reports + out->retracted;
 		/* entity_report walk uses rd->er_cur, not c */
-		if ((rc = check_entity(rd, ek, eklen, today, 0, out, &found)))
+		if ((rc =
+			 check_entity(rd, ek, eklen, today, NULL, out, &found)))
 			break;
 		if (found && out->reports + out->retracted > before)
 			out->banks++;
@@ -166,6 +211,19 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 {
 	if (!db || !input || !out)
 		return SDX_EINVAL;
+	/* A caller that names the kind usually passes the canonical form:
+	 * hash the input as given and start loading its filter block (most
+	 * likely a cache miss) while the normalizer runs. */
+	struct reader *rd = NULL;
+	uint8_t ek[EKEY_MAX];
+	uint64_t h_in = 0;
+	int have_h_in = 0;
+	if (kind != SDX_KIND_AUTO && kind != SDX_KIND_ACCOUNT &&
+	    len < SDX_CANON_MAX && !reader_get(db, &rd)) {
+		h_in = sdx_hash64(ek, ekey_make(kind, input, len, ek));
+		filter_prefetch(rd, h_in);
+		have_h_in = 1;
+	}
 	size_t clen;
 	sdx_kind k = kind;
 	int rc = sdx_normalize(kind, input, len, out->canonical,
@@ -180,20 +238,25 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	out->disputed = 0;
 	out->flags = 0;
 	out->banks = 0;
-	if (rc)
+	if (!rc && !rd)
+		rc = reader_get(db, &rd);
+	if (rc) {
+		if (rd)
+			reader_put(rd);
 		return rc;
+	}
 	if (today == SDX_DATE_NONE)
 		today = sdx_date_today();
-	struct reader *rd;
-	if ((rc = reader_get(db, &rd)))
-		return rc;
 	if (k == SDX_KIND_ACCOUNT) {
 		rc = check_account(rd, out->canonical, clen, today, out);
 	} else {
-		uint8_t ek[EKEY_MAX];
 		size_t eklen = ekey_make(k, out->canonical, clen, ek);
+		uint64_t h = have_h_in && k == kind && clen == len &&
+				     !memcmp(out->canonical, input, len)
+				 ? h_in
+				 : sdx_hash64(ek, eklen);
 		int found;
-		rc = check_entity(rd, ek, eklen, today, 1, out, &found);
+		rc = check_entity(rd, ek, eklen, today, &h, out, &found);
 	}
 	reader_put(rd);
 	if (rc)

@@ -29,18 +29,24 @@ void entity_zero(entity_sum *s)
 {
 	memset(s, 0, sizeof *s);
 	s->first_seen = s->last_seen = SDX_DATE_NONE;
+	for (int i = 0; i < ENT_RECENT - 1; i++)
+		s->older[i] = SDX_DATE_NONE;
 }
 
-/* Layout v1 (little-endian): u8 version, u8 flags, u8 max confirmation,
- * u8 0, u32 active, u32 retracted, u32 agencies, u32 category bits,
- * i32 first seen, i32 last seen, u32 disputed, u32 undated, u64 hash of
- * the one agency (meaningful when agencies == 1). */
+/* Layout 2 (little-endian): u8 version, u8 flags, u8 max confirmation,
+ * u8 1 if the older dates are unknown (else 0), u32 active, u32 retracted,
+ * u32 agencies, u32 category bits, i32 first seen, i32 last seen,
+ * u32 disputed, u32 undated, u64 hash of the one agency (meaningful when
+ * agencies == 1), then ENT_RECENT - 1 i32: the next newest active incident
+ * dates after last seen, newest first, SDX_DATE_NONE where there are
+ * fewer. Layout 1 is the first 44 bytes (byte 3 zero), without the dates. */
 void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN])
 {
 	memset(out, 0, ENTITY_LEN);
 	out[0] = ENTITY_VERSION;
 	out[1] = (uint8_t)s->flags;
 	out[2] = (uint8_t)s->max_conf;
+	out[3] = s->older_unknown ? 1 : 0;
 	le32_put(out + 4, s->active);
 	le32_put(out + 8, s->retracted);
 	le32_put(out + 12, s->agencies);
@@ -50,12 +56,15 @@ void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN])
 	le32_put(out + 28, s->disputed);
 	le32_put(out + 32, s->undated);
 	le64_put(out + 36, s->agency1);
+	for (int i = 0; i < ENT_RECENT - 1; i++)
+		le32_put(out + 44 + 4 * i, (uint32_t)s->older[i]);
 }
 
 int entity_decode(const void *p, size_t len, entity_sum *s)
 {
 	const uint8_t *b = p;
-	if (len < ENTITY_LEN || b[0] != ENTITY_VERSION)
+	if (len < ENTITY_V1_LEN || (b[0] != ENTITY_VERSION && b[0] != 1) ||
+	    (b[0] == ENTITY_VERSION && len < ENTITY_LEN))
 		return SDX_ECORRUPT;
 	s->flags = b[1];
 	s->max_conf = b[2];
@@ -68,7 +77,38 @@ int entity_decode(const void *p, size_t len, entity_sum *s)
 	s->disputed = le32_get(b + 28);
 	s->undated = le32_get(b + 32);
 	s->agency1 = le64_get(b + 36);
+	if (b[0] == ENTITY_VERSION) {
+		s->older_unknown = b[3] & 1;
+		for (int i = 0; i < ENT_RECENT - 1; i++)
+			s->older[i] = (int32_t)le32_get(b + 44 + 4 * i);
+		return 0;
+	}
+	/* layout 1: the older dates are known only when every dated
+	 * report has the same date (or there are none) */
+	uint32_t dated = s->active - s->undated;
+	s->older_unknown = dated > 1 && s->first_seen != s->last_seen;
+	for (int i = 0; i < ENT_RECENT - 1; i++)
+		s->older[i] = !s->older_unknown && (uint32_t)i + 1 < dated
+				  ? s->last_seen
+				  : SDX_DATE_NONE;
 	return 0;
+}
+
+/* Insert date d into the newest dates (last_seen, older[]), keeping the
+ * ENT_RECENT largest with repeats. SDX_DATE_NONE (INT32_MIN) pads. */
+static void recent_insert(entity_sum *s, int32_t d)
+{
+	int32_t top[ENT_RECENT];
+	top[0] = s->last_seen;
+	memcpy(top + 1, s->older, sizeof s->older);
+	int i = ENT_RECENT - 1;
+	if (d <= top[i])
+		return; /* not among the newest (or ties the last kept) */
+	for (; i > 0 && top[i - 1] < d; i--)
+		top[i] = top[i - 1];
+	top[i] = d;
+	s->last_seen = top[0];
+	memcpy(s->older, top + 1, sizeof s->older);
 }
 
 void entity_sum_add(entity_sum *s, int32_t date, int category, int confirmation,
@@ -85,8 +125,7 @@ void entity_sum_add(entity_sum *s, int32_t date, int category, int confirmation,
 	if (date != SDX_DATE_NONE) {
 		if (s->first_seen == SDX_DATE_NONE || date < s->first_seen)
 			s->first_seen = date;
-		if (s->last_seen == SDX_DATE_NONE || date > s->last_seen)
-			s->last_seen = date;
+		recent_insert(s, date);
 	} else {
 		s->undated++;
 	}

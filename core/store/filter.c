@@ -54,16 +54,17 @@ static void set_bits(uint8_t *block, uint64_t h)
 	}
 }
 
+/* Branch-free: all eight words load at once (a block that straddles two
+ * cache lines costs one wait, not two). */
 static int test_bits(const uint8_t *block, uint64_t h)
 {
-	uint32_t key = (uint32_t)h;
+	uint32_t key = (uint32_t)h, missing = 0;
 	for (int i = 0; i < 8; i++) {
 		uint32_t wd;
 		memcpy(&wd, block + 4 * i, 4);
-		if (!(wd & (1u << ((key * salt[i]) >> 27))))
-			return 0;
+		missing |= ~wd & (1u << ((key * salt[i]) >> 27));
 	}
-	return 1;
+	return missing == 0;
 }
 
 void filter_release(struct wtxn *w)
@@ -205,39 +206,46 @@ int filter_flush(struct wtxn *w)
 	return rc;
 }
 
-int filter_maybe(struct reader *rd, uint64_t h)
+/* The reader's view of the filter, for its current snapshot. */
+static int reader_sync(struct reader *rd)
 {
 	struct sdx_db *db = rd->db;
 	uint64_t id = mdb_txn_id(rd->txn);
 	unsigned gen = atomic_load(&db->mapgen);
-	if (id != rd->snap || gen != rd->mapgen || !rd->f_chunks) {
-		uint32_t n;
-		uint64_t count;
-		int rc = hdr_read(rd->txn, db, &n, &count);
-		if (rc)
-			return store_err(rc);
-		if (n > rd->f_cap) {
-			const uint8_t **p =
-			    realloc(rd->f_chunks, n * sizeof *p);
-			if (!p)
-				return SDX_ENOMEM;
-			rd->f_chunks = p;
-			rd->f_cap = n;
-		}
-		if (n)
-			memset(rd->f_chunks, 0, n * sizeof *rd->f_chunks);
-		rd->f_nchunks = n;
-		rd->snap = id;
-		rd->mapgen = gen;
-		if (!rd->f_chunks) {
-			rd->f_chunks = calloc(1, sizeof *rd->f_chunks);
-			if (!rd->f_chunks)
-				return SDX_ENOMEM;
-			rd->f_cap = 1;
-		}
+	if (id == rd->snap && gen == rd->mapgen && rd->f_chunks)
+		return 0;
+	uint32_t n;
+	uint64_t count;
+	int rc = hdr_read(rd->txn, db, &n, &count);
+	if (rc)
+		return store_err(rc);
+	if (n > rd->f_cap) {
+		const uint8_t **p = realloc(rd->f_chunks, n * sizeof *p);
+		if (!p)
+			return SDX_ENOMEM;
+		rd->f_chunks = p;
+		rd->f_cap = n;
 	}
+	if (n)
+		memset(rd->f_chunks, 0, n * sizeof *rd->f_chunks);
+	rd->f_nchunks = n;
+	rd->snap = id;
+	rd->mapgen = gen;
+	if (!rd->f_chunks) {
+		rd->f_chunks = calloc(1, sizeof *rd->f_chunks);
+		if (!rd->f_chunks)
+			return SDX_ENOMEM;
+		rd->f_cap = 1;
+	}
+	return 0;
+}
+
+/* The block of h; NULL when there is no filter or no such chunk (then
+ * every key may be present). */
+static const uint8_t *block_at(struct reader *rd, uint64_t h)
+{
 	if (rd->f_nchunks == 0)
-		return 1;
+		return NULL;
 	uint64_t b = block_of(h, rd->f_nchunks);
 	uint32_t ci = (uint32_t)(b / FILTER_BLOCKS_PER_CHUNK);
 	const uint8_t *c = rd->f_chunks[ci];
@@ -245,12 +253,32 @@ int filter_maybe(struct reader *rd, uint64_t h)
 		uint8_t kb[4];
 		be32_put(kb, ci);
 		MDB_val k = {4, kb}, d;
-		int rc = mdb_get(rd->txn, db->filter, &k, &d);
+		int rc = mdb_get(rd->txn, rd->db->filter, &k, &d);
 		if (rc || d.mv_size != FILTER_CHUNK)
-			return 1; /* no chunk: fall through to the B-tree */
+			return NULL; /* no chunk: fall through to the B-tree */
 		c = rd->f_chunks[ci] = d.mv_data;
 	}
-	return test_bits(c + (b % FILTER_BLOCKS_PER_CHUNK) * 32, h);
+	return c + (b % FILTER_BLOCKS_PER_CHUNK) * 32;
+}
+
+void filter_prefetch(struct reader *rd, uint64_t h)
+{
+	if (reader_sync(rd))
+		return;
+	const uint8_t *blk = block_at(rd, h);
+	if (blk) {
+		__builtin_prefetch(blk);
+		__builtin_prefetch(blk + 31);
+	}
+}
+
+int filter_maybe(struct reader *rd, uint64_t h)
+{
+	int rc = reader_sync(rd);
+	if (rc)
+		return rc;
+	const uint8_t *blk = block_at(rd, h);
+	return blk ? test_bits(blk, h) : 1;
 }
 
 int filter_verify(MDB_txn *txn, struct sdx_db *db,

@@ -1,0 +1,377 @@
+/* test_recent.c: the newest incident dates an entity's summary keeps
+ * (layout 2) and the time windows sdx_check answers from them. Random date
+ * sets around the window boundaries, checked on many days, must give what
+ * a brute-force count of the reports and a walk of entity_report give;
+ * also after retractions and disputes, for a summary still in layout 1,
+ * and the summary the adds leave must be the one recomputed from the
+ * reports. */
+#include "helpers.h"
+
+#include "store.h"
+
+#define NENT 48
+#define MAXR 14
+
+struct ent {
+	char name[40];
+	int n;
+	int32_t date[MAXR];
+	uint8_t id[MAXR][16];
+	int retracted[MAXR];
+};
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+static int32_t T0;
+
+/* Mostly dates a few days either side of a window's first day (for the
+ * days the test checks on), some undated, some far in the past. */
+static int32_t pick_date(void)
+{
+	static const int32_t anchors[] = {0,   -2,   -29,  -182, 1,
+					  -30, -183, -400, 3,	 -150};
+	uint32_t r = rnd(20);
+	if (r == 0)
+		return SDX_DATE_NONE;
+	if (r == 1)
+		return T0 - 1000 - (int32_t)rnd(500);
+	int32_t a = anchors[rnd(sizeof anchors / sizeof anchors[0])];
+	return T0 + a + (int32_t)rnd(7) - 3;
+}
+
+/* The days a check is asked on: the windows move across the dates. */
+static const int32_t shifts[] = {0,    -3,   -1,  2,   5,   28, 31,
+				 -179, -185, 150, 183, 400, -30};
+
+static void expect(const struct ent *e, int32_t today, uint32_t w[3])
+{
+	w[0] = w[1] = w[2] = 0;
+	for (int i = 0; i < e->n; i++) {
+		int32_t d = e->date[i];
+		if (e->retracted[i] || d == SDX_DATE_NONE || d > today)
+			continue;
+		w[0] += d >= today - 2;
+		w[1] += d >= today - 29;
+		w[2] += d >= today - 182;
+	}
+}
+
+static void ekey_of(const struct ent *e, uint8_t *ek, size_t *eklen)
+{
+	*eklen = ekey_make(SDX_KIND_HANDLE, e->name, strlen(e->name), ek);
+}
+
+/* The windows by a walk of the entity's entity_report entries. */
+static void walk(sdx_db *db, const struct ent *e, int32_t today, uint32_t w[3])
+{
+	uint8_t ek[EKEY_MAX];
+	size_t eklen;
+	ekey_of(e, ek, &eklen);
+	w[0] = w[1] = w[2] = 0;
+	MDB_txn *txn;
+	MDB_cursor *c;
+	cr_assert_eq(mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn), 0);
+	cr_assert_eq(mdb_cursor_open(txn, db->entity_report, &c), 0);
+	MDB_val k = {eklen, ek}, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_SET);
+	while (!rc) {
+		cr_assert_eq(d.mv_size, ER_LEN);
+		const uint8_t *v = d.mv_data;
+		int32_t dt = er_date(v);
+		if (!(v[20] & ER_RETRACTED) && dt != SDX_DATE_NONE &&
+		    dt <= today) {
+			w[0] += dt >= today - 2;
+			w[1] += dt >= today - 29;
+			w[2] += dt >= today - 182;
+		}
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP);
+	}
+	cr_assert_eq(rc, MDB_NOTFOUND);
+	mdb_cursor_close(c);
+	mdb_txn_abort(txn);
+}
+
+/* The stored summary must be the one recomputed, byte for byte. */
+static void same_as_recomputed(sdx_db *db, const struct ent *e)
+{
+	uint8_t ek[EKEY_MAX];
+	size_t eklen;
+	ekey_of(e, ek, &eklen);
+	MDB_txn *txn;
+	cr_assert_eq(mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn), 0);
+	MDB_val k = {eklen, ek}, d;
+	cr_assert_eq(mdb_get(txn, db->entity, &k, &d), 0);
+	cr_assert_eq(d.mv_size, ENTITY_LEN);
+	entity_sum s, have;
+	cr_assert_eq(entity_recompute(txn, db, ek, eklen, &s, 0), 0);
+	cr_assert_eq(entity_decode(d.mv_data, d.mv_size, &have), 0);
+	/* the one agency's hash means nothing from two agencies on */
+	if (s.agencies != 1)
+		s.agency1 = have.agency1;
+	uint8_t want[ENTITY_LEN];
+	entity_encode(&s, want);
+	cr_assert(!memcmp(d.mv_data, want, ENTITY_LEN),
+		  "%s: stored summary differs from the recomputed one",
+		  e->name);
+	mdb_txn_abort(txn);
+}
+
+static void check_all(sdx_db *db, const struct ent *ents, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct ent *e = &ents[i];
+		for (size_t s = 0; s < sizeof shifts / sizeof shifts[0]; s++) {
+			int32_t today = T0 + shifts[s];
+			uint32_t want[3], walked[3];
+			expect(e, today, want);
+			walk(db, e, today, walked);
+			cr_assert_arr_eq(want, walked, sizeof want,
+					 "%s: the walk disagrees", e->name);
+			sdx_check_result c;
+			sdx_norm_error err;
+			int rc = sdx_check(db, SDX_KIND_HANDLE, e->name,
+					   strlen(e->name), today, &c, &err);
+			cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+			cr_assert_eq(c.last_3d, want[0],
+				     "%s on day %+d: 3 days %u, want %u",
+				     e->name, shifts[s], c.last_3d, want[0]);
+			cr_assert_eq(c.last_30d, want[1],
+				     "%s on day %+d: 30 days %u, want %u",
+				     e->name, shifts[s], c.last_30d, want[1]);
+			cr_assert_eq(c.last_6m, want[2],
+				     "%s on day %+d: 6 months %u, want %u",
+				     e->name, shifts[s], c.last_6m, want[2]);
+		}
+	}
+}
+
+static void mk(sdx_report *r, const struct ent *e, int i)
+{
+	mkreport(r, i % 3 ? "PA05" : "PA02", SDX_CAT_LOAN, NULL);
+	r->incident_date = e->date[i];
+	r->amount = i; /* distinct reports even with the same date */
+	addid(r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, e->name);
+}
+
+/* Entities with 1 to MAXR reports of random dates, added one by one or in
+ * batches (in key order there, not in the order of the dates). */
+static void fill(sdx_db *db, struct ent *ents, int n, int round)
+{
+	for (int i = 0; i < n; i++) {
+		struct ent *e = &ents[i];
+		snprintf(e->name, sizeof e->name, "telegram:r%d_e%d", round, i);
+		e->n = 1 + (int)rnd(MAXR);
+		for (int j = 0; j < e->n; j++) {
+			e->date[j] = pick_date();
+			e->retracted[j] = 0;
+		}
+		/* some entities: many reports on one day */
+		if (rnd(8) == 0)
+			for (int j = 1; j < e->n; j++)
+				e->date[j] = e->date[0];
+		if (i % 2) {
+			for (int j = 0; j < e->n; j++) {
+				sdx_report r;
+				mk(&r, e, j);
+				add_ok(db, &r, e->id[j]);
+			}
+		} else {
+			sdx_batch *b;
+			cr_assert_eq(sdx_batch_begin(db, &b), 0);
+			for (int j = 0; j < e->n; j++) {
+				sdx_report r;
+				int added;
+				mk(&r, e, j);
+				cr_assert_eq(
+				    sdx_batch_add(b, &r, e->id[j], &added), 0);
+				cr_assert_eq(added, 1);
+			}
+			cr_assert_eq(sdx_batch_commit(b), 0);
+		}
+	}
+}
+
+Test(recent, random_dates_against_the_walk)
+{
+	T0 = day("2026-11-28");
+	sdx_db *db = fresh_db(NULL);
+	struct ent *ents = calloc(NENT, sizeof *ents);
+	for (int round = 0; round < 4; round++) {
+		fill(db, ents, NENT, round);
+		check_all(db, ents, NENT);
+		for (int i = 0; i < NENT; i++)
+			same_as_recomputed(db, &ents[i]);
+	}
+	free(ents);
+	sdx_db_close(db);
+}
+
+Test(recent, retractions_and_disputes)
+{
+	T0 = day("2026-11-28");
+	sdx_db *db = fresh_db(NULL);
+	struct ent *ents = calloc(NENT, sizeof *ents);
+	fill(db, ents, NENT, 9);
+	for (int step = 0; step < 3; step++) {
+		for (int i = 0; i < NENT; i++) {
+			struct ent *e = &ents[i];
+			int j = (int)rnd((uint32_t)e->n);
+			if (e->retracted[j])
+				continue;
+			if (rnd(3) == 0) {
+				/* a dispute changes no date */
+				int rc = sdx_report_dispute(
+				    db, e->id[j], NULL, NULL, SDX_DATE_NONE);
+				cr_assert(rc == 0 || rc == SDX_EEXISTS, "%s",
+					  sdx_strerror(rc));
+				continue;
+			}
+			int rc = sdx_report_retract(db, e->id[j], "wrong",
+						    "PA05", SDX_DATE_NONE);
+			cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+			e->retracted[j] = 1;
+		}
+		check_all(db, ents, NENT);
+		for (int i = 0; i < NENT; i++)
+			same_as_recomputed(db, &ents[i]);
+		/* more reports after the retractions */
+		for (int i = 0; i < NENT; i += 3) {
+			struct ent *e = &ents[i];
+			if (e->n == MAXR)
+				continue;
+			e->date[e->n] = pick_date();
+			e->retracted[e->n] = 0;
+			sdx_report r;
+			mk(&r, e, e->n);
+			add_ok(db, &r, e->id[e->n]);
+			e->n++;
+		}
+		check_all(db, ents, NENT);
+	}
+	free(ents);
+	sdx_db_close(db);
+}
+
+/* The newest dates do not depend on the order the reports come in. */
+Test(recent, summary_independent_of_order)
+{
+	for (int round = 0; round < 200; round++) {
+		int32_t d[10];
+		int n = 1 + (int)rnd(10);
+		for (int i = 0; i < n; i++)
+			d[i] = rnd(4) == 0 ? SDX_DATE_NONE
+					   : 20000 + (int32_t)rnd(6);
+		entity_sum a, b;
+		entity_zero(&a);
+		entity_zero(&b);
+		for (int i = 0; i < n; i++)
+			entity_sum_add(&a, d[i], 1, 0, 0);
+		int32_t p[10];
+		memcpy(p, d, sizeof p);
+		for (int i = n - 1; i > 0; i--) {
+			int j = (int)rnd((uint32_t)i + 1);
+			int32_t t = p[i];
+			p[i] = p[j];
+			p[j] = t;
+		}
+		for (int i = 0; i < n; i++)
+			entity_sum_add(&b, p[i], 1, 0, 0);
+		uint8_t ea[ENTITY_LEN], eb[ENTITY_LEN];
+		entity_encode(&a, ea);
+		entity_encode(&b, eb);
+		cr_assert(!memcmp(ea, eb, ENTITY_LEN));
+		/* the kept dates: the newest, newest first */
+		int32_t sorted[10];
+		int m = 0;
+		for (int i = 0; i < n; i++)
+			if (d[i] != SDX_DATE_NONE)
+				sorted[m++] = d[i];
+		for (int i = 0; i < m; i++)
+			for (int j = i + 1; j < m; j++)
+				if (sorted[j] > sorted[i]) {
+					int32_t t = sorted[i];
+					sorted[i] = sorted[j];
+					sorted[j] = t;
+				}
+		cr_assert_eq(a.last_seen, m ? sorted[0] : SDX_DATE_NONE);
+		for (int i = 1; i < ENT_RECENT; i++)
+			cr_assert_eq(a.older[i - 1],
+				     i < m ? sorted[i] : SDX_DATE_NONE);
+		entity_sum c;
+		cr_assert_eq(entity_decode(ea, ENTITY_LEN, &c), 0);
+		cr_assert(!memcmp(&c.older, &a.older, sizeof a.older));
+		cr_assert_eq(c.older_unknown, 0);
+	}
+}
+
+/* A summary written in layout 1 (no dates): decoded with the dates unknown
+ * when they cannot be told, and the windows still right (by the walk);
+ * a recomputation (a retraction) brings the dates back. */
+Test(recent, layout_1_summary)
+{
+	T0 = day("2026-11-28");
+	sdx_db *db = fresh_db(NULL);
+	struct ent *ents = calloc(NENT, sizeof *ents);
+	fill(db, ents, NENT, 5);
+	/* rewrite every summary in layout 1 */
+	MDB_txn *txn;
+	cr_assert_eq(mdb_txn_begin(db->env, NULL, 0, &txn), 0);
+	int unknown = 0;
+	for (int i = 0; i < NENT; i++) {
+		uint8_t ek[EKEY_MAX], v[ENTITY_LEN];
+		size_t eklen;
+		ekey_of(&ents[i], ek, &eklen);
+		MDB_val k = {eklen, ek}, d;
+		cr_assert_eq(mdb_get(txn, db->entity, &k, &d), 0);
+		entity_sum s, t;
+		cr_assert_eq(entity_decode(d.mv_data, d.mv_size, &s), 0);
+		entity_encode(&s, v);
+		/* layout 1: the same first 44 bytes, version 1 */
+		v[0] = 1;
+		v[3] = 0;
+		cr_assert_eq(entity_decode(v, ENTITY_V1_LEN, &t), 0);
+		uint32_t dated = s.active - s.undated;
+		int known = dated <= 1 || s.first_seen == s.last_seen;
+		cr_assert_eq(t.older_unknown, !known);
+		if (known)
+			cr_assert(!memcmp(t.older, s.older, sizeof s.older));
+		unknown += !known;
+		MDB_val nv = {ENTITY_V1_LEN, v};
+		cr_assert_eq(mdb_put(txn, db->entity, &k, &nv, 0), 0);
+	}
+	cr_assert_eq(mdb_txn_commit(txn), 0);
+	cr_assert_gt(unknown, 0);
+	check_all(db, ents, NENT);
+	/* new reports on top of a layout-1 summary */
+	for (int i = 0; i < NENT; i += 2) {
+		struct ent *e = &ents[i];
+		if (e->n == MAXR)
+			continue;
+		e->date[e->n] = pick_date();
+		sdx_report r;
+		mk(&r, e, e->n);
+		add_ok(db, &r, e->id[e->n]);
+		e->n++;
+	}
+	check_all(db, ents, NENT);
+	/* a retraction recomputes: the summary is layout 2 again, complete */
+	for (int i = 0; i < NENT; i++) {
+		struct ent *e = &ents[i];
+		int rc =
+		    sdx_report_retract(db, e->id[0], NULL, NULL, SDX_DATE_NONE);
+		cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+		e->retracted[0] = 1;
+		same_as_recomputed(db, e);
+	}
+	check_all(db, ents, NENT);
+	free(ents);
+	sdx_db_close(db);
+}
