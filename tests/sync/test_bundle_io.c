@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "bundle_io.h"
 #include "cbor_reader.h"
 
@@ -372,5 +374,38 @@ Test(bundle_io, cbor_reader_agrees_with_libcbor)
 	for (int first = 0x58; first <= 0x7b; first++) {
 		buf[0] = (uint8_t)first;
 		same_token(buf, sizeof buf);
+	}
+}
+
+/* The operation digest and the chain step are BLAKE2b-256 (chain.c has
+ * its own): the same bytes as libsodium's, on every length up to four
+ * blocks and on the largest body. */
+Test(bundle_io, digest_and_chain_are_blake2b)
+{
+	static uint8_t buf[SDX_BUNDLE_BODY_MAX];
+	uint8_t a[32], b[32], prev[32], step[65];
+	uint64_t rng = 11;
+	cr_assert_geq(sodium_init(), 0);
+	for (size_t i = 0; i < sizeof buf; i++) {
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		buf[i] = (uint8_t)(rng >> 56);
+	}
+	for (size_t len = 0; len <= 4 * 128 + 1; len++) {
+		sdx_digest(len ? buf + len % 7 : NULL, len, a);
+		crypto_generichash(b, 32, buf + len % 7, len, NULL, 0);
+		cr_assert_arr_eq(a, b, 32, "length %zu", len);
+	}
+	sdx_digest(buf, sizeof buf, a);
+	crypto_generichash(b, 32, buf, sizeof buf, NULL, 0);
+	cr_assert_arr_eq(a, b, 32);
+	memcpy(prev, buf + 100, 32);
+	for (int type = 0; type < 256; type++) {
+		sdx_chain_next(prev, type, buf + type, a);
+		memcpy(step, prev, 32);
+		step[32] = (uint8_t)type;
+		memcpy(step + 33, buf + type, 32);
+		crypto_generichash(b, 32, step, sizeof step, NULL, 0);
+		cr_assert_arr_eq(a, b, 32, "type %d", type);
+		memcpy(prev, a, 32);
 	}
 }
