@@ -313,7 +313,7 @@ struct addset {
 	size_t keylen, keycap;
 	struct addcon *cons;
 	size_t ncon, capcon;
-	uint32_t *set; /* open addressing on the id: entry index + 1 */
+	uint64_t *set; /* open addressing on the id (see set_slot) */
 	size_t setcap;
 };
 void addset_free(struct addset *s);
