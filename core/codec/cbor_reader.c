@@ -1,7 +1,6 @@
-/* cbor_reader.c: libcbor's streaming callbacks folded into one token, the
- * reference for the inline reader in cbor_reader.h (the tests compare
- * them). libcbor calls one callback per item, one per integer width,
- * hence the many small functions. */
+/* cbor_reader.c: libcbor's streaming callbacks folded into one token (see
+ * cbor_reader.h). libcbor calls one callback per item, one per integer
+ * width, hence the many small functions. */
 #include "cbor_reader.h"
 
 static void set(void *c, enum tok type, uint64_t u)
@@ -123,8 +122,8 @@ static const struct cbor_callbacks callbacks = {
     .indef_break = on_bad,
 };
 
-struct cbor_decoder_result
-codec_token_next_libcbor(const uint8_t *buf, size_t len, struct cbor_token *t)
+struct cbor_decoder_result codec_token_next(const uint8_t *buf, size_t len,
+					    struct cbor_token *t)
 {
 	t->type = T_BAD;
 	return cbor_stream_decode(buf, len, &callbacks, t);

@@ -7,10 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "bundle_io.h"
-#include "cbor_reader.h"
 
 static char dir[64];
 
@@ -321,91 +318,4 @@ Test(bundle_io, encoder_reports_small_buffer)
 	uint8_t buf[16], body[64] = {0};
 	cr_assert_eq(sdx_benc_op(buf, sizeof buf, 1, 1, body, sizeof body), 0);
 	cr_assert_gt(sdx_benc_op(buf, sizeof buf, 1, 1, body, 4), 0);
-}
-
-/* The inline CBOR reader answers as libcbor does, for every initial byte,
- * every length of input up to 20 bytes and several kinds of following
- * bytes, and for string lengths beyond the input. */
-static void same_token(const uint8_t *buf, size_t len)
-{
-	struct cbor_token a, b;
-	struct cbor_decoder_result ra = codec_token_next(buf, len, &a);
-	struct cbor_decoder_result rb = codec_token_next_libcbor(buf, len, &b);
-	cr_assert_eq(ra.status, rb.status, "byte 0x%02x, %zu bytes",
-		     len ? buf[0] : 0, len);
-	if (rb.status != CBOR_DECODER_FINISHED)
-		return;
-	cr_assert_eq(ra.read, rb.read, "byte 0x%02x, %zu bytes", buf[0], len);
-	cr_assert_eq(a.type, b.type, "byte 0x%02x, %zu bytes", buf[0], len);
-	if (b.type == T_UINT || b.type == T_NEG)
-		cr_assert_eq(a.u, b.u);
-	if (b.type == T_ARRAY || b.type == T_MAP) {
-		cr_assert_eq(a.u, b.u);
-		cr_assert_eq(a.n, b.n);
-	}
-	if (b.type == T_BYTES || b.type == T_TEXT) {
-		cr_assert_eq(a.p, b.p);
-		cr_assert_eq(a.n, b.n);
-	}
-}
-
-Test(bundle_io, cbor_reader_agrees_with_libcbor)
-{
-	uint8_t buf[64];
-	uint64_t rng = 7;
-	for (int first = 0; first < 256; first++)
-		for (int fill = 0; fill < 6; fill++) {
-			for (size_t i = 1; i < sizeof buf; i++) {
-				rng = rng * 6364136223846793005ull +
-				      1442695040888963407ull;
-				buf[i] = fill == 0   ? 0
-					 : fill == 1 ? 0xff
-					 : fill == 2 ? 1
-					 : fill == 3 ? (uint8_t)i
-						     : (uint8_t)(rng >> 56);
-			}
-			buf[0] = (uint8_t)first;
-			for (size_t len = 0; len <= 20; len++)
-				same_token(buf, len);
-			same_token(buf, sizeof buf);
-		}
-	/* string lengths far beyond the input */
-	memset(buf, 0xff, sizeof buf);
-	for (int first = 0x58; first <= 0x7b; first++) {
-		buf[0] = (uint8_t)first;
-		same_token(buf, sizeof buf);
-	}
-}
-
-/* The operation digest and the chain step are BLAKE2b-256 (chain.c has
- * its own): the same bytes as libsodium's, on every length up to four
- * blocks and on the largest body. */
-Test(bundle_io, digest_and_chain_are_blake2b)
-{
-	static uint8_t buf[SDX_BUNDLE_BODY_MAX];
-	uint8_t a[32], b[32], prev[32], step[65];
-	uint64_t rng = 11;
-	cr_assert_geq(sodium_init(), 0);
-	for (size_t i = 0; i < sizeof buf; i++) {
-		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-		buf[i] = (uint8_t)(rng >> 56);
-	}
-	for (size_t len = 0; len <= 4 * 128 + 1; len++) {
-		sdx_digest(len ? buf + len % 7 : NULL, len, a);
-		crypto_generichash(b, 32, buf + len % 7, len, NULL, 0);
-		cr_assert_arr_eq(a, b, 32, "length %zu", len);
-	}
-	sdx_digest(buf, sizeof buf, a);
-	crypto_generichash(b, 32, buf, sizeof buf, NULL, 0);
-	cr_assert_arr_eq(a, b, 32);
-	memcpy(prev, buf + 100, 32);
-	for (int type = 0; type < 256; type++) {
-		sdx_chain_next(prev, type, buf + type, a);
-		memcpy(step, prev, 32);
-		step[32] = (uint8_t)type;
-		memcpy(step + 33, buf + type, 32);
-		crypto_generichash(b, 32, step, sizeof step, NULL, 0);
-		cr_assert_arr_eq(a, b, 32, "type %d", type);
-		memcpy(prev, a, 32);
-	}
 }
