@@ -911,6 +911,32 @@ int sdx_apply_begin(sdx_db *db, sdx_apply **out)
 	return 0;
 }
 
+int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes)
+{
+	if (!a || !a->open || a->log.len)
+		return SDX_EINVAL;
+	/* as addset_bytes: the pages the ops land on (a summary, an
+	 * entity_report and an agency leaf per identifier, about two an
+	 * op, a report leaf, the log), at most all there are, plus twice
+	 * the new bytes */
+	MDB_envinfo info;
+	MDB_stat st;
+	if (mdb_env_info(a->db->env, &info) || mdb_env_stat(a->db->env, &st))
+		return SDX_EIO;
+	size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+	size_t touched = ops * 8 * (size_t)st.ms_psize;
+	size_t short_by = store_room_short(
+	    a->db, (touched < used ? touched : used) + 2 * bytes + ops * 400);
+	if (!short_by)
+		return 0;
+	wtxn_abort(&a->w);
+	int rc = store_grow(a->db, short_by);
+	int rc2 = session_begin(a);
+	if (rc2)
+		a->open = 0;
+	return store_err(rc2 ? rc2 : rc);
+}
+
 /* Runs one step, recovering from a full map. */
 static int step(struct sdx_apply *a, uint8_t tag, const void *h, size_t hn,
 		const void *body, size_t bn,

@@ -452,3 +452,52 @@ Test(oplog, received_add_of_a_report_held_with_another_body)
 	sdx_db_close(a);
 	sdx_db_close(b);
 }
+
+/* sdx_apply_expect grows a tiny map before the first op; after one it is
+ * refused; the session still applies everything. */
+Test(oplog, expect_grows_the_map_before_the_first_op)
+{
+	sdx_db *a = office("A");
+	for (int i = 0; i < 60; i++) {
+		sdx_report r;
+		char num[32];
+		mkreport(&r, i < 30 ? "PA05" : "PC02", SDX_CAT_EXTORTION,
+			 "2026-11-20");
+		snprintf(num, sizeof num, "+8491%07d", i % 20);
+		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, num);
+		snprintf(r.narrative, sizeof r.narrative, "report %d", i);
+		add_ok(a, &r, NULL);
+	}
+	struct oplist l;
+	scan(a, "A", 0, &l);
+	cr_assert_eq(l.n, 60);
+	size_t bytes = 0;
+	for (int i = 0; i < l.n; i++)
+		bytes += l.ops[i].len;
+	sdx_db_set_initial_mapsize(64 << 10);
+	sdx_db *b = office("B");
+	sdx_apply *s;
+	cr_assert_eq(sdx_apply_begin(b, &s), 0);
+	int rc = sdx_apply_expect(s, (size_t)l.n, bytes);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	int applied = 0;
+	for (int i = 0; i < l.n; i++) {
+		sdx_op op = as_op(&l.ops[i]);
+		int one = 0;
+		rc = sdx_apply_op(s, &op, &one);
+		cr_assert_eq(rc, 0, "op %d: %s", i, sdx_strerror(rc));
+		applied += one;
+	}
+	cr_assert_eq(sdx_apply_expect(s, 1, 1), SDX_EINVAL);
+	cr_assert_eq(sdx_apply_commit(s), 0);
+	cr_assert_eq(applied, 60);
+	sdx_check_result c = check_ok(b, SDX_KIND_PHONE, "+84910000007");
+	cr_assert_eq(c.reports, 3);
+	cr_assert_eq(c.agencies, 2);
+	size_t mism = 9;
+	cr_assert_eq(sdx_verify(b, NULL, NULL, &mism), 0);
+	cr_assert_eq(mism, 0);
+	free_ops(&l);
+	sdx_db_close(a);
+	sdx_db_close(b);
+}

@@ -122,6 +122,12 @@ SDX_API int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx);
  * allow/disallow and dispute/resolve resolve by (date, origin, seq)). */
 typedef struct sdx_apply sdx_apply;
 SDX_API int sdx_apply_begin(sdx_db *db, sdx_apply **out);
+/* Say, before the first sdx_apply_op, that about `ops` operations with
+ * `bytes` of bodies will follow: the map grows now if they would not fit,
+ * instead of after a write that fails (then the session is replayed).
+ * A hint: SDX_EINVAL after the first op, SDX_EFULL if the disk has no
+ * room for the growth. */
+SDX_API int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes);
 SDX_API int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied);
 SDX_API int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,
 				const uint8_t sig[64]);
