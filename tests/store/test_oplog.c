@@ -501,3 +501,60 @@ Test(oplog, expect_grows_the_map_before_the_first_op)
 	sdx_db_close(a);
 	sdx_db_close(b);
 }
+
+/* A session told the ops are verified applies them exactly as a checking
+ * one does (same chain and fingerprint), still refuses gaps and skips
+ * duplicates, and no longer recomputes digests: that is the caller's. */
+Test(oplog, verified_session_skips_only_the_digest_work)
+{
+	sdx_db *a = office("A"), *b = office("B"), *c = office("C");
+	uint8_t ids[3][16];
+	populate(a, ids);
+	struct oplist l;
+	scan(a, "A", 0, &l);
+	cr_assert_eq(apply_all(b, &l), 6);
+	sdx_apply *s;
+	cr_assert_eq(sdx_apply_begin(c, &s), 0);
+	cr_assert_eq(sdx_apply_verified(s), 0);
+	int applied = -1;
+	sdx_op gap = as_op(&l.ops[1]);
+	cr_assert_eq(sdx_apply_op(s, &gap, &applied), SDX_EGAP);
+	for (int i = 0; i < l.n; i++) {
+		sdx_op op = as_op(&l.ops[i]);
+		cr_assert_eq(sdx_apply_op(s, &op, &applied), 0);
+		cr_assert_eq(applied, 1);
+	}
+	sdx_op again = as_op(&l.ops[0]);
+	cr_assert_eq(sdx_apply_op(s, &again, &applied), 0);
+	cr_assert_eq(applied, 0);
+	cr_assert_eq(sdx_apply_commit(s), 0);
+	sdx_origin_info x, y;
+	cr_assert_eq(sdx_origin_get(b, "A", &x), 0);
+	cr_assert_eq(sdx_origin_get(c, "A", &y), 0);
+	cr_assert_eq(y.seq, 6);
+	cr_assert_eq(memcmp(x.chain, y.chain, 32), 0);
+	cr_assert_eq(memcmp(x.fingerprint, y.fingerprint, 16), 0);
+	same_check(b, c, SDX_KIND_PHONE, "+84795555373");
+	/* a checking session refuses a bad digest... */
+	sdx_db *d = office("D"), *e = office("E");
+	struct opcopy bad = l.ops[0];
+	bad.digest[0] ^= 1;
+	sdx_op op = as_op(&bad);
+	cr_assert_eq(sdx_apply_begin(d, &s), 0);
+	cr_assert_eq(sdx_apply_op(s, &op, &applied), SDX_ESIGNATURE);
+	sdx_apply_abort(s);
+	/* ...a verified one takes the caller's word, and verify finds it */
+	cr_assert_eq(sdx_apply_begin(e, &s), 0);
+	cr_assert_eq(sdx_apply_verified(s), 0);
+	cr_assert_eq(sdx_apply_op(s, &op, &applied), 0);
+	cr_assert_eq(sdx_apply_commit(s), 0);
+	size_t mism = 0;
+	cr_assert_eq(sdx_verify(e, NULL, NULL, &mism), 0);
+	cr_assert_gt(mism, 0);
+	free_ops(&l);
+	sdx_db_close(a);
+	sdx_db_close(b);
+	sdx_db_close(c);
+	sdx_db_close(d);
+	sdx_db_close(e);
+}
