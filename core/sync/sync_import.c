@@ -21,8 +21,12 @@
 #include "bundle_io.h"
 #include "codec.h"
 
-/* Operations per write transaction (tests make it small). */
-size_t sdx_import_batch = 65536;
+/* Operations per write transaction (tests make it small). The store
+ * keeps a batch's writes in memory until it commits (about 750 bytes of
+ * anonymous memory per operation, 200 MB at this size), and commits a
+ * larger batch faster per operation; a bundle of up to one batch is read
+ * once (see above). */
+size_t sdx_import_batch = 262144;
 /* Called between the passes (tests change the file there). */
 void (*sdx_import_between)(const char *path);
 #define BATCH sdx_import_batch

@@ -17,6 +17,9 @@ static office A, B, C;
 static uint8_t ids[64][16];
 static size_t n_ids;
 
+/* The default batch (tests that change sdx_import_batch set it back). */
+static const size_t batch0 = 262144;
+
 static void path_of(char *buf, size_t n, const char *name)
 {
 	snprintf(buf, n, "%s/%s", th_tmpdir(), name);
@@ -80,7 +83,7 @@ Test(sync, export_import_converges)
 	th_trust(&C, &A);
 	sdx_import_batch = 2;
 	import_ok(&C, p, &res);
-	sdx_import_batch = 65536;
+	sdx_import_batch = batch0;
 	cr_assert_eq(res.applied, 6);
 	da = th_dump(&A, ids, n_ids, SDX_AUD_POLICE, 1);
 	db_ = th_dump(&C, ids, n_ids, SDX_AUD_POLICE, 1);
@@ -147,7 +150,7 @@ Test(sync, every_changed_byte_refused_db_unchanged)
 	 * (pass 1 applies the first, pass 2 the others) */
 	for (long i = 0; i < 2 * n; i++) {
 		int rc;
-		sdx_import_batch = i < n ? 65536 : 1;
+		sdx_import_batch = i < n ? batch0 : 1;
 		flip(p, i % n);
 		rc = sdx_bundle_import(B.db, p, &res);
 		cr_assert_lt(rc, 0, "byte %ld changed and accepted", i % n);
@@ -155,7 +158,7 @@ Test(sync, every_changed_byte_refused_db_unchanged)
 		cr_assert_eq(res.applied, 0);
 		flip(p, i % n);
 	}
-	sdx_import_batch = 65536;
+	sdx_import_batch = batch0;
 	after = state_of(&B);
 	cr_assert_str_eq(before, after);
 	free(after);
@@ -554,7 +557,7 @@ Test(sync, changed_between_passes)
 	th_close(&B);
 	th_office_in(&B, "HCM-PA05", "HCM-PA05-2");
 	th_trust(&B, &A);
-	sdx_import_batch = 65536;
+	sdx_import_batch = batch0;
 	sdx_import_between = flip_between;
 	rc = sdx_bundle_import(B.db, p, &res);
 	sdx_import_between = NULL;
