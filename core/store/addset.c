@@ -134,24 +134,14 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	e->off = s->bodylen;
 	e->len = (uint32_t)len;
 	e->audience = v->audience;
-	memcpy(e->c.id, id, 16);
-	e->c.date = v->incident_date;
-	e->c.category = v->category;
-	e->c.confirmation = v->confirmation;
-	e->c.has_agency = v->agency.len > 0;
-	e->c.ah = e->c.has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
-	e->c.sflags = 0;
+	contrib_from_view(&e->c, v, id, 0);
 	e->stored = 0;
 	e->logged = 0;
 	memcpy(s->bodies + s->bodylen, body, len);
 	s->bodylen += len;
 	for (size_t i = 0; i < v->n_idents; i++) {
 		const codec_ident *in = &v->idents[i];
-		/* sorted: one entity named in two roles comes in a row */
-		if (i > 0 && in->kind == v->idents[i - 1].kind &&
-		    in->canonical.len == v->idents[i - 1].canonical.len &&
-		    !memcmp(in->canonical.p, v->idents[i - 1].canonical.p,
-			    in->canonical.len))
+		if (same_entity(v, i))
 			continue;
 		struct addcon *c = &s->cons[s->ncon++];
 		c->koff = s->keylen;

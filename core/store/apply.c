@@ -142,6 +142,26 @@ int apply_entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
 	return entity_store(w, ek, eklen, s, is_new);
 }
 
+int same_entity(const codec_report_view *v, size_t i)
+{
+	return i > 0 && v->idents[i].kind == v->idents[i - 1].kind &&
+	       v->idents[i].canonical.len == v->idents[i - 1].canonical.len &&
+	       !memcmp(v->idents[i].canonical.p, v->idents[i - 1].canonical.p,
+		       v->idents[i].canonical.len);
+}
+
+void contrib_from_view(contrib *c, const codec_report_view *v,
+		       const uint8_t id[16], unsigned sflags)
+{
+	memcpy(c->id, id, 16);
+	c->date = v->incident_date;
+	c->category = v->category;
+	c->confirmation = v->confirmation;
+	c->has_agency = v->agency.len > 0;
+	c->ah = c->has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
+	c->sflags = sflags;
+}
+
 int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 	      const codec_report_view *v, const uint8_t id[16], int *added)
 {
@@ -154,22 +174,14 @@ int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 	if (rc)
 		return rc;
 	contrib c;
-	if ((rc = apply_state_flags(w, id, &c.sflags)))
+	unsigned sflags;
+	if ((rc = apply_state_flags(w, id, &sflags)))
 		return rc;
-	memcpy(c.id, id, 16);
-	c.date = v->incident_date;
-	c.category = v->category;
-	c.confirmation = v->confirmation;
-	c.has_agency = v->agency.len > 0;
-	c.ah = c.has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
+	contrib_from_view(&c, v, id, sflags);
 	uint8_t ek[EKEY_MAX];
 	for (size_t i = 0; i < v->n_idents; i++) {
 		const codec_ident *in = &v->idents[i];
-		/* sorted: one entity named in two roles comes in a row */
-		if (i > 0 && in->kind == v->idents[i - 1].kind &&
-		    in->canonical.len == v->idents[i - 1].canonical.len &&
-		    !memcmp(in->canonical.p, v->idents[i - 1].canonical.p,
-			    in->canonical.len))
+		if (same_entity(v, i))
 			continue;
 		size_t eklen =
 		    ekey_make(in->kind, in->canonical.p, in->canonical.len, ek);
@@ -198,14 +210,6 @@ static int copy_str(char *dst, size_t max, codec_str s)
 	memcpy(dst, s.p, s.len);
 	dst[s.len] = 0;
 	return 0;
-}
-
-static int same_entity(const codec_report_view *v, size_t i)
-{
-	return i > 0 && v->idents[i].kind == v->idents[i - 1].kind &&
-	       v->idents[i].canonical.len == v->idents[i - 1].canonical.len &&
-	       !memcmp(v->idents[i].canonical.p, v->idents[i - 1].canonical.p,
-		       v->idents[i].canonical.len);
 }
 
 static int retract(struct wtxn *w, const op_ctx *oc, const codec_state_op *o)
