@@ -264,6 +264,11 @@ typedef struct contrib {
 	unsigned sflags; /* the report's state (a retraction may be pending) */
 	uint64_t ah;	 /* XXH3-64 of the agency */
 } contrib;
+/* The view's identifiers are sorted: an entity named in two roles comes
+ * twice in a row; 1 if ident i repeats ident i - 1's entity. */
+int same_entity(const codec_report_view *v, size_t i);
+void contrib_from_view(contrib *c, const codec_report_view *v,
+		       const uint8_t id[16], unsigned sflags);
 int apply_state_flags(struct wtxn *w, const uint8_t id[16], unsigned *flags);
 int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 		  entity_sum *s, const contrib *c);
