@@ -98,13 +98,16 @@ static int windows_inline(const entity_sum *s, int32_t today,
 	return 1;
 }
 
+/* rec: the summary record s was decoded from (head only) */
 static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
-		   const entity_sum *s, int32_t today, sdx_check_result *out)
+		   entity_sum *s, const void *rec, int32_t today,
+		   sdx_check_result *out)
 {
 	if (s->active == 0 || s->last_seen == SDX_DATE_NONE ||
 	    s->last_seen < today - 182)
 		return 0;
 	if (!s->older_unknown) {
+		entity_decode_older(rec, s);
 		if (windows_inline(s, today, out))
 			return 0;
 	} else if (!boundary_inside(s, today)) {
@@ -135,17 +138,28 @@ static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
 	return rc && rc != MDB_NOTFOUND ? store_err(rc) : 0;
 }
 
-/* Adds one entity's summary to out. *found = it exists. h: the key's
- * hash, to ask the filter first; NULL: no filter. */
+/* A filter probe: the key's hash and, once looked up, its block. */
+struct probe {
+	uint64_t h;
+	const uint8_t *blk;
+	int have_blk;
+};
+
+/* Adds one entity's summary to out. *found = it exists. fp: ask the
+ * filter first; NULL: no filter. */
 static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
-			int32_t today, const uint64_t *h, sdx_check_result *out,
+			int32_t today, struct probe *fp, sdx_check_result *out,
 			int *found)
 {
 	*found = 0;
-	if (h) {
-		int m = filter_maybe(rd, *h);
-		if (m <= 0)
-			return m;
+	if (fp) {
+		int rc = 0;
+		if (!fp->have_blk)
+			fp->blk = filter_block(rd, fp->h, &rc);
+		if (rc)
+			return rc;
+		if (!filter_test(fp->blk, fp->h))
+			return 0;
 	}
 	MDB_val k = {eklen, (void *)ek}, d;
 	int rc = mdb_get(rd->txn, rd->db->entity, &k, &d);
@@ -154,7 +168,7 @@ static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
 	if (rc)
 		return store_err(rc);
 	entity_sum s;
-	if ((rc = entity_decode(d.mv_data, d.mv_size, &s)))
+	if ((rc = entity_decode_head(d.mv_data, d.mv_size, &s)))
 		return rc;
 	*found = 1;
 	out->reports += s.active;
@@ -173,7 +187,7 @@ static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
 		out->last_seen = s.last_seen;
 	if (s.flags & ENT_ALLOWLISTED)
 		out->flags |= SDX_CHECK_ALLOWLISTED;
-	return windows(rd, ek, eklen, &s, today, out);
+	return windows(rd, ek, eklen, &s, d.mv_data, today, out);
 }
 
 /* Kind ACCOUNT: the account at every bank it is reported at. */
@@ -216,12 +230,14 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	 * likely a cache miss) while the normalizer runs. */
 	struct reader *rd = NULL;
 	uint8_t ek[EKEY_MAX];
-	uint64_t h_in = 0;
+	struct probe fp = {0, NULL, 0};
 	int have_h_in = 0;
 	if (kind != SDX_KIND_AUTO && kind != SDX_KIND_ACCOUNT &&
 	    len < SDX_CANON_MAX && !reader_get(db, &rd)) {
-		h_in = sdx_hash64(ek, ekey_make(kind, input, len, ek));
-		filter_prefetch(rd, h_in);
+		int frc;
+		fp.h = sdx_hash64(ek, ekey_make(kind, input, len, ek));
+		fp.blk = filter_block(rd, fp.h, &frc);
+		fp.have_blk = !frc; /* an error: asked again below */
 		have_h_in = 1;
 	}
 	size_t clen;
@@ -250,13 +266,16 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	if (k == SDX_KIND_ACCOUNT) {
 		rc = check_account(rd, out->canonical, clen, today, out);
 	} else {
-		size_t eklen = ekey_make(k, out->canonical, clen, ek);
-		uint64_t h = have_h_in && k == kind && clen == len &&
-				     !memcmp(out->canonical, input, len)
-				 ? h_in
-				 : sdx_hash64(ek, eklen);
+		/* ek holds the input's key already when it was canonical */
+		size_t eklen = 1 + clen;
+		if (!have_h_in || k != kind || clen != len ||
+		    memcmp(out->canonical, input, len)) {
+			fp.h = sdx_hash64(
+			    ek, ekey_make(k, out->canonical, clen, ek));
+			fp.have_blk = 0;
+		}
 		int found;
-		rc = check_entity(rd, ek, eklen, today, &h, out, &found);
+		rc = check_entity(rd, ek, eklen, today, &fp, out, &found);
 	}
 	reader_put(rd);
 	if (rc)

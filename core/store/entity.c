@@ -36,10 +36,11 @@ void entity_zero(entity_sum *s)
 /* Layout 2 (little-endian): u8 version, u8 flags, u8 max confirmation,
  * u8 1 if the older dates are unknown (else 0), u32 active, u32 retracted,
  * u32 agencies, u32 category bits, i32 first seen, i32 last seen,
- * u32 disputed, u32 undated, u64 hash of the one agency (meaningful when
- * agencies == 1), then ENT_RECENT - 1 i32: the next newest active incident
- * dates after last seen, newest first, SDX_DATE_NONE where there are
- * fewer. Layout 1 is the first 44 bytes (byte 3 zero), without the dates. */
+ * u32 disputed, u32 undated, then ENT_RECENT - 1 i32: the next newest
+ * active incident dates after last seen, newest first, SDX_DATE_NONE where
+ * there are fewer, and last the u64 hash of the one agency (meaningful
+ * when agencies == 1), which a check never reads. Layout 1 (44 bytes, byte
+ * 3 zero) had the agency hash at byte 36 and no dates. */
 void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN])
 {
 	memset(out, 0, ENTITY_LEN);
@@ -55,12 +56,12 @@ void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN])
 	le32_put(out + 24, (uint32_t)s->last_seen);
 	le32_put(out + 28, s->disputed);
 	le32_put(out + 32, s->undated);
-	le64_put(out + 36, s->agency1);
 	for (int i = 0; i < ENT_RECENT - 1; i++)
-		le32_put(out + 44 + 4 * i, (uint32_t)s->older[i]);
+		le32_put(out + 36 + 4 * i, (uint32_t)s->older[i]);
+	le64_put(out + 36 + 4 * (ENT_RECENT - 1), s->agency1);
 }
 
-int entity_decode(const void *p, size_t len, entity_sum *s)
+int entity_decode_head(const void *p, size_t len, entity_sum *s)
 {
 	const uint8_t *b = p;
 	if (len < ENTITY_V1_LEN || (b[0] != ENTITY_VERSION && b[0] != 1) ||
@@ -76,21 +77,41 @@ int entity_decode(const void *p, size_t len, entity_sum *s)
 	s->last_seen = (int32_t)le32_get(b + 24);
 	s->disputed = le32_get(b + 28);
 	s->undated = le32_get(b + 32);
-	s->agency1 = le64_get(b + 36);
 	if (b[0] == ENTITY_VERSION) {
 		s->older_unknown = b[3] & 1;
-		for (int i = 0; i < ENT_RECENT - 1; i++)
-			s->older[i] = (int32_t)le32_get(b + 44 + 4 * i);
 		return 0;
 	}
-	/* layout 1: the older dates are known only when every dated
-	 * report has the same date (or there are none) */
+	/* layout 1: the older dates are known only when every dated report
+	 * has the same date (or there is at most one) */
 	uint32_t dated = s->active - s->undated;
 	s->older_unknown = dated > 1 && s->first_seen != s->last_seen;
-	for (int i = 0; i < ENT_RECENT - 1; i++)
-		s->older[i] = !s->older_unknown && (uint32_t)i + 1 < dated
-				  ? s->last_seen
-				  : SDX_DATE_NONE;
+	return 0;
+}
+
+void entity_decode_older(const void *p, entity_sum *s)
+{
+	const uint8_t *b = p;
+	uint32_t dated = s->active - s->undated;
+	for (int i = 0; i < ENT_RECENT - 1; i++) {
+		if (b[0] == ENTITY_VERSION)
+			s->older[i] = (int32_t)le32_get(b + 36 + 4 * i);
+		else
+			s->older[i] =
+			    !s->older_unknown && (uint32_t)i + 1 < dated
+				? s->last_seen
+				: SDX_DATE_NONE;
+	}
+}
+
+int entity_decode(const void *p, size_t len, entity_sum *s)
+{
+	int rc = entity_decode_head(p, len, s);
+	if (rc)
+		return rc;
+	entity_decode_older(p, s);
+	const uint8_t *b = p;
+	s->agency1 = le64_get(
+	    b + (b[0] == ENTITY_VERSION ? 36 + 4 * (ENT_RECENT - 1) : 36));
 	return 0;
 }
 

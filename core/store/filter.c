@@ -261,24 +261,28 @@ static const uint8_t *block_at(struct reader *rd, uint64_t h)
 	return c + (b % FILTER_BLOCKS_PER_CHUNK) * 32;
 }
 
-void filter_prefetch(struct reader *rd, uint64_t h)
+const uint8_t *filter_block(struct reader *rd, uint64_t h, int *rc)
 {
-	if (reader_sync(rd))
-		return;
+	if ((*rc = reader_sync(rd)))
+		return NULL;
 	const uint8_t *blk = block_at(rd, h);
 	if (blk) {
 		__builtin_prefetch(blk);
 		__builtin_prefetch(blk + 31);
 	}
+	return blk;
+}
+
+int filter_test(const uint8_t *blk, uint64_t h)
+{
+	return blk ? test_bits(blk, h) : 1;
 }
 
 int filter_maybe(struct reader *rd, uint64_t h)
 {
-	int rc = reader_sync(rd);
-	if (rc)
-		return rc;
-	const uint8_t *blk = block_at(rd, h);
-	return blk ? test_bits(blk, h) : 1;
+	int rc;
+	const uint8_t *blk = filter_block(rd, h, &rc);
+	return rc ? rc : filter_test(blk, h);
 }
 
 int filter_verify(MDB_txn *txn, struct sdx_db *db,

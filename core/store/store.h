@@ -169,6 +169,11 @@ size_t ekey_bank_account(const void *bin, size_t binlen, const char *acct,
 			 size_t len, uint8_t *key);
 void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN]);
 int entity_decode(const void *p, size_t len, entity_sum *s);
+/* What a check reads: entity_decode without older[] and agency1 (the
+ * record's last bytes); entity_decode_older adds older[] from the record
+ * entity_decode_head accepted. */
+int entity_decode_head(const void *p, size_t len, entity_sum *s);
+void entity_decode_older(const void *p, entity_sum *s);
 void entity_zero(entity_sum *s);
 /* Count one report (its incident date, category, confirmation and state
  * flags SDX_RSTATE_*) into a summary; agencies are counted apart. */
@@ -198,8 +203,11 @@ int filter_verify(MDB_txn *txn, struct sdx_db *db,
 		  int (*say)(void *ctx, const char *msg), void *ctx);
 /* 1 if h may be present, 0 if surely absent; negative on error. */
 int filter_maybe(struct reader *rd, uint64_t h);
-/* Start loading the block filter_maybe(rd, h) will read (a hint). */
-void filter_prefetch(struct reader *rd, uint64_t h);
+/* The block filter_maybe(rd, h) reads, for filter_test, which may come
+ * later in the same read (the block starts loading now). NULL with *rc 0
+ * when there is no such block (h may be present); *rc < 0 on error. */
+const uint8_t *filter_block(struct reader *rd, uint64_t h, int *rc);
+int filter_test(const uint8_t *blk, uint64_t h);
 
 /* ---- state.c ---- */
 /* Per-report state (sub-db `rstate`): retraction and dispute. */

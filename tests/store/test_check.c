@@ -71,8 +71,8 @@ Test(check, summary_after_adds_duplicates_and_retractions)
 
 	/* retract the police-confirmed one: agencies, categories, first seen
 	 * and confirmation all fall back */
-	int rc =
-	    sdx_report_retract(db, id3, "wrong number", "PA05", SDX_DATE_NONE);
+	int rc = sdx_report_retract(db, id3, "wrong number", "PA05",
+				    day("2026-11-28"));
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	cr_assert_eq(
 	    sdx_report_retract(db, id3, "again", "PA05", SDX_DATE_NONE),
