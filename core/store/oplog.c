@@ -1052,7 +1052,7 @@ int sdx_apply_commit(sdx_apply *a)
 	size_t short_by =
 	    a->open ? store_room_short(a->db, addset_bytes(&a->adds, a->db))
 		    : 0;
-	if (short_by && recover(a, short_by))
+	if (short_by && (rc = recover(a, short_by)))
 		a->open = 0;
 	for (int tries = 0; a->open && tries < 40; tries++) {
 		size_t stored;

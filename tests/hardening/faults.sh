@@ -253,6 +253,40 @@ else
 	skip "full disk: verify" "no database was created"
 fi
 
+# ---------- 3b. full disk under a sync import ----------
+# The same 600 reports as a bundle, imported into a database on a full
+# disk: refused with exit 3 and SDX_EFULL, nothing half-applied.
+sfull=$tmp/sfull
+mkdir -p "$sfull"
+sfull_how=
+if [ "$(id -u)" -eq 0 ] && [ -z "${FAULTS_NO_MOUNT:-}" ] &&
+	mount -t tmpfs -o size=1m tmpfs "$sfull" 2>/dev/null; then
+	mounts+=("$sfull")
+	sfull_how="1 MiB tmpfs"
+fi
+run "$tmp/s0" scamdex-import --db "$tmp/ssrc" "$big"
+run "$tmp/s1" scamdex-sync --db "$tmp/ssrc" init --office local --key "$tmp/ssrc.key"
+spub=$(awk '{print $2}' "$tmp/s1.out")
+run "$tmp/s2" scamdex-sync --db "$tmp/ssrc" export --to p --audience police --key "$tmp/ssrc.key" -o "$tmp/s.bundle"
+if [ -n "$sfull_how" ]; then
+	run "$tmp/s3" scamdex-sync --db "$sfull/db" init --office p --key "$tmp/sdst.key"
+	run "$tmp/s4" scamdex-sync --db "$sfull/db" trust add local "$spub"
+	run "$tmp/s5" scamdex-sync --db "$sfull/db" import "$tmp/s.bundle"
+else
+	sfull_how="RLIMIT_FSIZE 1 MiB"
+	run "$tmp/s3" scamdex-sync --db "$sfull/db" init --office p --key "$tmp/sdst.key"
+	run "$tmp/s4" scamdex-sync --db "$sfull/db" trust add local "$spub"
+	run "$tmp/s5" bash -c 'trap "" XFSZ; ulimit -f 1024; exec "$@"' _ scamdex-sync --db "$sfull/db" import "$tmp/s.bundle"
+fi
+if [ "$rc" -eq 3 ] && grep -qE 'SDX_EFULL|disk full' "$tmp/s5.err"; then
+	ok "full disk ($sfull_how): sync import fails with exit 3 and SDX_EFULL"
+else
+	not_ok "full disk ($sfull_how): sync import fails with exit 3 and SDX_EFULL" \
+		"exit $rc: $(err_of "$tmp/s5")" "export: $(err_of "$tmp/s2")" "init: $(err_of "$tmp/s3")"
+fi
+run "$tmp/s6" scamdex --db "$sfull/db" verify
+check "full disk: verify passes after the refused sync import" "$rc" "exit $rc: $(err_of "$tmp/s6")"
+
 # ---------- 4. two importers at once ----------
 two=$tmp/two
 demo=$src/fixtures/demo/reports.csv
