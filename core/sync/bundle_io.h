@@ -121,6 +121,7 @@ typedef struct sdx_breader {
 	FILE *f;
 	uint8_t *buf;
 	size_t cap, pos, end, hashed;
+	uint64_t size;	 /* of the file when opened */
 	uint64_t base;	 /* file offset of buf[0] */
 	uint64_t offset; /* file offset of the last item returned */
 	int eof;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bundle_io.h"
 
@@ -18,6 +19,11 @@ int sdx_br_open(sdx_breader *r, const char *path)
 		snprintf(r->why, sizeof r->why, "cannot open: %s",
 			 strerror(errno));
 		return SDX_EIO;
+	}
+	{
+		struct stat st;
+		if (fstat(fileno(r->f), &st) == 0 && st.st_size > 0)
+			r->size = (uint64_t)st.st_size;
 	}
 	r->cap = RBUF;
 	r->buf = malloc(r->cap);

@@ -43,6 +43,9 @@ typedef struct place {
 	uint8_t origin_pk[32];
 	uint64_t first, next, held, sig_held;
 	uint8_t chain[32];
+	/* chain(held), where the run holds seq held and goes beyond it */
+	uint8_t held_chain[32];
+	int check_held;
 	int gapped;
 } place;
 
@@ -65,9 +68,14 @@ typedef struct walk {
 	/* where the first batch ended, kept by pass 1 when there is more */
 	place resume;
 	int resumed;
-	/* chain after every BATCH-th operation, noted by pass 1 */
-	uint8_t (*cp)[32];
+	/* after every BATCH-th operation, noted by pass 1: the chain, and
+	 * the body bytes so far (for sdx_apply_expect) */
+	struct checkpoint {
+		uint8_t chain[32];
+		uint64_t bytes;
+	} * cp;
 	size_t n_cp, cap_cp;
+	uint64_t bytes; /* pass 1: body bytes so far */
 	/* the audience of every operation after the first batch, 2 bits
 	 * each, noted by pass 1: pass 2 does not decode bodies */
 	uint8_t *aud;
@@ -177,6 +185,14 @@ static int on_run(walk *w, const sdx_bitem *it)
 			    "origin %s: history differs from ours before seq "
 			    "%llu",
 			    p->origin, (unsigned long long)it->seq);
+	/* Where the run also holds our last op and goes on, its chain
+	 * there must be ours too (on_op checks it): the store, told that
+	 * chains are verified, takes the next op's chain as given. */
+	p->check_held = info.seq >= it->seq && info.seq < UINT64_MAX;
+	if (p->check_held &&
+	    (rc = sdx_oplog_chain(w->db, p->origin, info.seq, p->held_chain)))
+		return fail(w, rc, "reading the chain of %s: %s", p->origin,
+			    sdx_strerror(rc));
 	memcpy(p->chain, it->bytes, 32);
 	p->first = p->next = it->seq;
 	p->gapped = 0;
@@ -226,13 +242,14 @@ static int note_checkpoint(walk *w)
 {
 	if (w->n_cp == w->cap_cp) {
 		size_t cap = w->cap_cp ? 2 * w->cap_cp : 64;
-		uint8_t(*cp)[32] = realloc(w->cp, cap * sizeof *cp);
+		struct checkpoint *cp = realloc(w->cp, cap * sizeof *cp);
 		if (!cp)
 			return fail(w, SDX_ENOMEM, "out of memory");
 		w->cp = cp;
 		w->cap_cp = cap;
 	}
-	memcpy(w->cp[w->n_cp++], w->p.chain, 32);
+	memcpy(w->cp[w->n_cp].chain, w->p.chain, 32);
+	w->cp[w->n_cp++].bytes = w->bytes;
 	return 0;
 }
 
@@ -264,10 +281,46 @@ static int noted_audience(const walk *w, uint64_t i)
 	return w->aud[byte] >> (i % 4 * 2) & 3;
 }
 
-static int batch_open(walk *w)
+/* How much the batch holding operation i (0-based) brings. Pass 2
+ * knows from pass 1; the first batch is at most the file. */
+static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *bytes)
 {
+	uint64_t k = i / BATCH, total = w->res->ops, b0, b1;
+	if (!w->pass2) {
+		*ops = BATCH;
+		if (w->r.size / 6 < *ops) /* an op item is 6 bytes or more */
+			*ops = (size_t)(w->r.size / 6);
+		*bytes = (size_t)w->r.size;
+		return;
+	}
+	*ops = total > k * BATCH ? (size_t)(total - k * BATCH) : 0;
+	if (*ops > BATCH)
+		*ops = BATCH;
+	b0 = k >= 1 && k - 1 < w->n_cp ? w->cp[k - 1].bytes : 0;
+	b1 = k < w->n_cp ? w->cp[k].bytes : w->bytes;
+	*bytes = b1 > b0 ? (size_t)(b1 - b0) : 0;
+}
+
+/* Open the batch that will hold operation i (0-based), if not open:
+ * digests and chains are verified here, and the store grows the map
+ * once for the whole batch. */
+static int batch_open(walk *w, uint64_t i)
+{
+	size_t ops, bytes;
 	int rc;
-	if (!w->apply && (rc = sdx_apply_begin(w->db, &w->apply)))
+	if (w->apply)
+		return 0;
+	if ((rc = sdx_apply_begin(w->db, &w->apply)))
+		return fail(w, rc, "starting a transaction: %s",
+			    sdx_strerror(rc));
+	if ((rc = sdx_apply_verified(w->apply)))
+		return fail(w, rc, "starting a transaction: %s",
+			    sdx_strerror(rc));
+	batch_size(w, i, &ops, &bytes);
+	/* a hint: without room for it, the store still grows step by step
+	 * and says SDX_EFULL only for a write that does not fit */
+	rc = ops ? sdx_apply_expect(w->apply, ops, bytes) : 0;
+	if (rc && rc != SDX_EFULL)
 		return fail(w, rc, "starting a transaction: %s",
 			    sdx_strerror(rc));
 	return 0;
@@ -298,7 +351,7 @@ static int batch_end(walk *w)
 		return 0;
 	}
 	k = (size_t)(w->p.ops / BATCH) - 1;
-	if (k >= w->n_cp || memcmp(w->cp[k], w->p.chain, 32) != 0)
+	if (k >= w->n_cp || memcmp(w->cp[k].chain, w->p.chain, 32) != 0)
 		return fail(w, SDX_EBUNDLE,
 			    "the bundle changed while it was imported");
 	rc = w->apply ? sdx_apply_commit(w->apply) : 0;
@@ -321,10 +374,18 @@ static int on_op(walk *w, const sdx_bitem *it)
 			    "origin %s: seq %llu where %llu was due", p->origin,
 			    (unsigned long long)it->seq,
 			    (unsigned long long)p->next);
-	if (it->kind == SDX_BI_REDACTED)
+	if (p->check_held && it->seq == p->held + 1 &&
+	    memcmp(p->chain, p->held_chain, 32) != 0)
+		return fail(w, SDX_ESIGNATURE,
+			    "origin %s: history differs from ours at seq %llu",
+			    p->origin, (unsigned long long)p->held);
+	if (it->kind == SDX_BI_REDACTED) {
 		memcpy(op.digest, it->bytes, 32);
-	else
+	} else {
 		sdx_digest(it->bytes, it->len, op.digest);
+		if (!w->pass2)
+			w->bytes += it->len;
+	}
 	sdx_chain_next(p->chain, it->type, op.digest, p->chain);
 	p->next++;
 	w->res->ops = ++p->ops;
@@ -347,7 +408,7 @@ static int on_op(walk *w, const sdx_bitem *it)
 	}
 	if (p->gapped)
 		return batch_end(w);
-	if ((rc = batch_open(w)))
+	if ((rc = batch_open(w, p->ops - 1)))
 		return rc;
 	op.origin = p->origin;
 	op.seq = it->seq;
@@ -408,7 +469,7 @@ static int on_segsig(walk *w, const sdx_bitem *it)
 	}
 	if (!w->applying || p->gapped)
 		return 0;
-	if ((rc = batch_open(w)))
+	if ((rc = batch_open(w, p->ops)))
 		return rc;
 	if ((rc = sdx_apply_signature(w->apply, p->origin, it->seq, it->bytes)))
 		return fail(w, rc, "storing the signature of %s: %s", p->origin,
@@ -552,7 +613,7 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 			 res->sender);
 		goto out;
 	}
-	if ((rc = batch_open(w)))
+	if ((rc = batch_open(w, res->ops)))
 		goto out;
 	if ((rc = sdx_apply_peer_vv(w->apply, res->sender, w->r.vv, w->n_vv))) {
 		batch_drop(w);

@@ -588,3 +588,49 @@ Test(sync, changed_between_passes)
 	th_close(&A);
 	th_close(&B);
 }
+
+/* An origin that signed two histories (a fork): a bundle whose run
+ * holds our last op of that origin with another chain, and goes on, is
+ * refused whole before anything is applied (the store takes the chains
+ * as verified). The same bundle restricted to what we hold is only
+ * duplicates. */
+Test(sync, forked_origin_refused)
+{
+	char p[256], *before, *after;
+	sdx_export_result ex;
+	sdx_import_result res;
+	office A2;
+	uint64_t rng = 99;
+	uint8_t id[16];
+	two_offices(2); /* A: 3 ops */
+	path_of(p, sizeof p, "a-b.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	import_ok(&B, p, &res);
+	cr_assert_eq(res.applied, 3);
+	/* the same office and key, another history of 5 ops */
+	th_office_in(&A2, "HN-PA05", "HN-PA05-fork");
+	A2.key = A.key;
+	cr_assert_eq(sdx_trust_add(A2.db, "HN-PA05", A.key.pubkey), 0);
+	for (int i = 0; i < 5; i++)
+		th_add_report(&A2, &rng, SDX_AUD_BANK, id);
+	path_of(p, sizeof p, "fork.sdxb");
+	cr_assert_eq(th_export(&A2, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.ops, 5);
+	before = state_of(&B);
+	for (int batch = 1; batch <= 2; batch++) {
+		sdx_import_batch = batch == 1 ? batch0 : 2;
+		cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_ESIGNATURE,
+			     "%s", res.reason);
+		cr_assert_str_eq(res.reason, "origin HN-PA05: history "
+					     "differs from ours at seq 3");
+		cr_assert_eq(res.applied, 0);
+		after = state_of(&B);
+		cr_assert_str_eq(before, after);
+		free(after);
+	}
+	sdx_import_batch = batch0;
+	free(before);
+	th_close(&A2);
+	th_close(&A);
+	th_close(&B);
+}
