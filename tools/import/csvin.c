@@ -207,8 +207,9 @@ static int feed(struct csvin *c, const char *s, size_t len, int eol)
 		c->line = c->cur;
 		c->quotes = 0;
 	}
-	for (size_t i = 0; i < len; i++)
-		c->quotes += s[i] == '"';
+	for (const char *q = s, *e = s + len;
+	     (q = memchr(q, '"', (size_t)(e - q))) != NULL; q++)
+		c->quotes++;
 	if (!c->overflow && c->rawlen + len > IMP_ROW_MAX) {
 		char reason[64];
 		snprintf(reason, sizeof reason, "row longer than %d bytes",

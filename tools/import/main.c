@@ -8,6 +8,7 @@
  * and a re-run adds exactly what is missing (report ids are content
  * hashes). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -252,20 +253,30 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 }
 
 /* Anonymous resident memory, from /proc/self/statm (resident - shared);
- * 0 if unknown. */
+ * 0 if unknown. Read every ANON_EVERY rows: the file stays open and is
+ * read again from its start. */
 static size_t anon_bytes(void)
 {
-	FILE *fp = fopen("/proc/self/statm", "r");
+	static int fd = -2;
+	static size_t page;
+	char buf[128];
 	unsigned long size, resident, shared;
-	int n;
+	ssize_t n;
 
-	if (!fp)
+	if (fd == -2) {
+		fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+		page = (size_t)sysconf(_SC_PAGESIZE);
+	}
+	if (fd < 0)
 		return 0;
-	n = fscanf(fp, "%lu %lu %lu", &size, &resident, &shared);
-	fclose(fp);
-	if (n != 3 || resident < shared)
+	n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
 		return 0;
-	return (size_t)(resident - shared) * (size_t)sysconf(_SC_PAGESIZE);
+	buf[n] = '\0';
+	if (sscanf(buf, "%lu %lu %lu", &size, &resident, &shared) != 3 ||
+	    resident < shared)
+		return 0;
+	return (size_t)(resident - shared) * page;
 }
 
 /* --db, else $SCAMDEX_DB, else $XDG_DATA_HOME/scamdex or

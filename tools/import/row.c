@@ -23,6 +23,14 @@ int utf8_valid(const char *str, size_t len)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
+	/* an ASCII start (case numbers, agency names) eight bytes at a time */
+	while (i + 8 <= len) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080u)
+			break;
+		i += 8;
+	}
 	while (i < len) {
 		unsigned c = s[i];
 		size_t n;
@@ -96,7 +104,7 @@ static int date(const struct row *row, int col, int32_t today, int32_t *out,
 /* Vocabulary cells repeat ("Giả danh công an" on row after row):
  * remember what each exact text parsed to, so sdx_fold runs once per
  * distinct text. Direct-mapped, single-threaded. */
-#define TERM_CACHE 128
+#define TERM_CACHE 512
 #define TERM_KEY 48
 struct term_slot {
 	size_t len; /* 0 = empty */
@@ -104,12 +112,34 @@ struct term_slot {
 	int value;
 	int ok;
 };
-static struct term_slot term_cache[COL_COUNT][TERM_CACHE];
+/* one table per vocabulary column (category, channel, confirmation,
+ * audience): a few dozen distinct texts each, few collisions */
+#define TERM_COLS 4
+static struct term_slot term_cache[TERM_COLS][TERM_CACHE];
 
+static int term_index(int col)
+{
+	switch (col) {
+	case COL_CATEGORY:
+		return 0;
+	case COL_CHANNEL:
+		return 1;
+	case COL_CONFIRMATION:
+		return 2;
+	default:
+		return 3; /* COL_AUDIENCE */
+	}
+}
+
+/* FNV-1a over the length and at most the first and last 8 bytes: the
+ * cache compares the whole text anyway */
 static unsigned text_hash(const char *s, size_t len)
 {
-	unsigned h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
+	unsigned h = (2166136261u ^ (unsigned)len) * 16777619u;
+	size_t n = len < 8 ? len : 8;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	for (size_t i = len > 16 ? len - 8 : n; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
 }
@@ -128,7 +158,8 @@ static int term(const struct row *row, int col,
 	s = row->v[col][0].s;
 	len = row->v[col][0].len;
 	if (len < TERM_KEY) {
-		slot = &term_cache[col][text_hash(s, len) % TERM_CACHE];
+		slot = &term_cache[term_index(col)]
+				  [text_hash(s, len) % TERM_CACHE];
 		if (slot->len == len && memcmp(slot->key, s, len) == 0) {
 			if (!slot->ok)
 				return fail(rej, col, "unknown %s", what);
@@ -148,43 +179,50 @@ static int term(const struct row *row, int col,
 	return 0;
 }
 
-/* Add one identifier; a repeat of one already in the report is dropped. */
+/* Add one identifier; a repeat of one already in the report is dropped.
+ * The canonical form is written in place, into the report's next slot. */
 static int ident(sdx_report *r, sdx_kind kind, sdx_role role, int col,
 		 const char *s, size_t len, struct reject *rej)
 {
 	sdx_norm_error err;
 	sdx_kind got = SDX_KIND_AUTO;
-	char canon[SDX_CANON_MAX];
+	char *canon;
+	size_t clen = 0;
 	int rc;
 
 	if (len > SDX_INPUT_MAX)
 		return fail(rej, col, "longer than 1024 bytes");
 	if (r->n_idents == SDX_REPORT_IDENTS_MAX)
 		return fail(rej, col, "more than 16 identifiers");
-	memset(&err, 0, sizeof err);
-	rc = sdx_normalize(kind, s, len, canon, sizeof canon, NULL, &got, &err);
+	canon = r->idents[r->n_idents].canonical;
+	err.reason[0] = '\0';
+	rc = sdx_normalize(kind, s, len, canon, SDX_CANON_MAX, &clen, &got,
+			   &err);
 	if (rc == 0 && col == COL_URL && got != SDX_KIND_DOMAIN &&
 	    got != SDX_KIND_HANDLE)
-		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon, sizeof canon,
-				   NULL, &got, &err);
+		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon,
+				   SDX_CANON_MAX, &clen, &got, &err);
 	if (rc != 0 && col == COL_URL && kind == SDX_KIND_AUTO) {
 		/* name the domain error, not auto-detection's */
-		memset(&err, 0, sizeof err);
-		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon, sizeof canon,
-				   NULL, &got, &err);
+		err.reason[0] = '\0';
+		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon,
+				   SDX_CANON_MAX, &clen, &got, &err);
 	}
-	if (rc != 0)
+	if (rc != 0) {
+		canon[0] = '\0';
 		return fail(rej, col, "%s",
 			    err.reason[0] ? err.reason : sdx_strerror(rc));
+	}
 	if (got == SDX_KIND_HANDLE && col == COL_URL)
 		role = SDX_ROLE_CHAT;
 	for (size_t i = 0; i < r->n_idents; i++)
 		if (r->idents[i].kind == got &&
-		    strcmp(r->idents[i].canonical, canon) == 0)
+		    memcmp(r->idents[i].canonical, canon, clen + 1) == 0) {
+			canon[0] = '\0';
 			return 0;
+		}
 	r->idents[r->n_idents].kind = got;
 	r->idents[r->n_idents].role = role;
-	memcpy(r->idents[r->n_idents].canonical, canon, strlen(canon) + 1);
 	r->n_idents++;
 	return 0;
 }
@@ -221,6 +259,35 @@ static int one(const struct row *row, int col, struct reject *rej)
 	return 0;
 }
 
+/* The bank column repeats a few dozen names and BINs: sdx_bank_lookup
+ * (which folds the text) runs once per distinct text. */
+struct bank_slot {
+	size_t len; /* 0 = empty */
+	char key[TERM_KEY];
+	const struct sdx_bank_info *bank; /* NULL: unknown */
+};
+static struct bank_slot bank_cache[TERM_CACHE];
+
+static int bank_find(const char *s, size_t len,
+		     const struct sdx_bank_info **out)
+{
+	struct bank_slot *slot = NULL;
+	if (len > 0 && len < TERM_KEY) {
+		slot = &bank_cache[text_hash(s, len) % TERM_CACHE];
+		if (slot->len == len && memcmp(slot->key, s, len) == 0) {
+			*out = slot->bank;
+			return slot->bank ? 0 : SDX_EBANK;
+		}
+	}
+	int rc = sdx_bank_lookup(s, len, out);
+	if (slot && (rc == 0 || rc == SDX_EBANK)) {
+		slot->len = len;
+		memcpy(slot->key, s, len);
+		slot->bank = rc == 0 ? *out : NULL;
+	}
+	return rc;
+}
+
 /* bank + account -> "BIN:account"; a bank cell alone may hold both. */
 static int bank_account(sdx_report *r, const struct row *row,
 			struct reject *rej)
@@ -250,14 +317,16 @@ static int bank_account(sdx_report *r, const struct row *row,
 				     COL_ACCOUNT, a->s, a->len, rej);
 		return fail(rej, COL_BANK, "account without bank");
 	}
-	if (sdx_bank_lookup(b->s, b->len, &bank) != 0)
+	if (bank_find(b->s, b->len, &bank) != 0)
 		return fail(rej, COL_BANK, "unknown bank");
 	if (a->len > SDX_INPUT_MAX)
 		return fail(rej, COL_ACCOUNT, "longer than 1024 bytes");
-	int n =
-	    snprintf(buf, sizeof buf, "%s:%.*s", bank->bin, (int)a->len, a->s);
+	size_t bl = strlen(bank->bin);
+	memcpy(buf, bank->bin, bl);
+	buf[bl] = ':';
+	memcpy(buf + bl + 1, a->s, a->len);
 	return ident(r, SDX_KIND_BANK, SDX_ROLE_PAYEE, COL_ACCOUNT, buf,
-		     (size_t)n, rej);
+		     bl + 1 + a->len, rej);
 }
 
 static const char *channel_platform(int channel)
@@ -314,19 +383,42 @@ static int handles(sdx_report *r, const struct row *row, int channel,
 		}
 		if (at)
 			name++, len--;
-		int n = snprintf(buf, sizeof buf, "%.*s:%.*s", (int)plen,
-				 platform, (int)len, name);
+		/* plen <= 32, len <= SDX_INPUT_MAX: it fits */
+		memcpy(buf, platform, plen);
+		buf[plen] = ':';
+		memcpy(buf + plen + 1, name, len);
 		if (ident(r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, COL_HANDLE, buf,
-			  (size_t)n, rej))
+			  plen + 1 + len, rej))
 			return -1;
 	}
 	return 0;
 }
 
+/* What sdx_report_init gives, without clearing 9 KiB per row: every
+ * string empty, every number at its "unknown" value. The bytes past a
+ * string's NUL and the identifier slots past n_idents are left as they
+ * are: nothing reads them. */
+static void report_clear(sdx_report *r)
+{
+	r->origin[0] = r->agency[0] = r->case_ref[0] = r->narrative[0] = '\0';
+	r->incident_date = SDX_DATE_NONE;
+	r->received_date = SDX_DATE_NONE;
+	r->amount = -1;
+	r->category = SDX_CAT_NONE;
+	r->channel = SDX_CHAN_NONE;
+	r->confirmation = SDX_CONF_REPORTED;
+	r->audience = SDX_AUD_BANK;
+	r->n_idents = 0;
+	memset(r->id, 0, sizeof r->id);
+	r->state = 0;
+	r->state_note[0] = r->state_by[0] = '\0';
+	r->state_date = SDX_DATE_NONE;
+}
+
 int row_to_report(const struct row *row, const struct row_defaults *def,
 		  sdx_report *r, struct reject *rej)
 {
-	sdx_report_init(r);
+	report_clear(r);
 	if (row->too_many)
 		return fail(rej, row->too_many_col, "more than 16 values");
 	/* A NUL byte would cut the field short everywhere downstream: refuse
