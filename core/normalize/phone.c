@@ -7,6 +7,7 @@
  * area codes, or take it as a 1800/1900 service number. Foreign numbers
  * keep their digits after a valid country code. No allocation; offsets
  * point at the digit that is wrong. */
+#include <pthread.h>
 #include <string.h>
 
 #include "norm.h"
@@ -73,8 +74,8 @@ static int country_code_len(const char *d, int n)
 }
 
 /* Longest row of t (sorted by len, value) that prefixes d[0..m). */
-static const struct norm_prefix *find_prefix(const struct norm_prefix *t,
-					     size_t n, const char *d, int m)
+static const struct norm_prefix *
+find_prefix_search(const struct norm_prefix *t, size_t n, const char *d, int m)
 {
 	const struct norm_prefix *best = NULL;
 	int v = 0;
@@ -97,7 +98,90 @@ static const struct norm_prefix *find_prefix(const struct norm_prefix *t,
 	return best;
 }
 
-/* Code points LPN ignores between digits (identifier-formats.md 1.1). */
+/* The prefix tables indexed by a number's first three digits: the longest
+ * entry of at most three digits that matches them, and whether a longer
+ * entry starts with them (then the search decides). Built once. */
+struct prefix_index {
+	int16_t best[1000]; /* entry, -1: none */
+	uint8_t longer[1000];
+};
+static struct prefix_index mobile_index, area_index;
+/* 3-digit starts some renumbered prefix may begin with */
+static uint8_t renumber_start[1000];
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static int pow10i(int e)
+{
+	int p = 1;
+	while (e-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* The 3-digit starts a prefix of len digits covers: [*lo, *hi). */
+static void starts_of(int len, int value, int *lo, int *hi)
+{
+	if (len <= 3) {
+		*lo = value * pow10i(3 - len);
+		*hi = (value + 1) * pow10i(3 - len);
+	} else {
+		*lo = value / pow10i(len - 3);
+		*hi = *lo + 1;
+	}
+}
+
+static void index_table(struct prefix_index *x, const struct norm_prefix *t,
+			size_t n)
+{
+	for (int p = 0; p < 1000; p++)
+		x->best[p] = -1;
+	for (size_t i = 0; i < n; i++) {
+		int lo, hi;
+		starts_of(t[i].len, t[i].value, &lo, &hi);
+		for (int p = lo; p < hi && p < 1000; p++) {
+			if (t[i].len > 3)
+				x->longer[p] = 1;
+			else if (x->best[p] < 0 || t[x->best[p]].len < t[i].len)
+				x->best[p] = (int16_t)i;
+		}
+	}
+}
+
+static void index_build(void)
+{
+	index_table(&mobile_index, norm_mobile, norm_mobile_count);
+	index_table(&area_index, norm_area, norm_area_count);
+	for (size_t r = 0; r < norm_renumber_count; r++) {
+		int lo, hi;
+		starts_of(norm_renumber[r].old_len, norm_renumber[r].old_value,
+			  &lo, &hi);
+		for (int p = lo; p < hi && p < 1000; p++)
+			renumber_start[p] = 1;
+	}
+}
+
+static int first3(const char *d)
+{
+	return (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
+}
+
+/* The longest entry of t (sorted by length, then value) that is a prefix
+ * of the m digits d. */
+static const struct norm_prefix *find_prefix(const struct norm_prefix *t,
+					     size_t n, const char *d, int m)
+{
+	const struct prefix_index *x = t == norm_mobile ? &mobile_index
+				       : t == norm_area ? &area_index
+							: NULL;
+	if (x && m >= 3) {
+		pthread_once(&index_once, index_build);
+		int p = first3(d);
+		if (!x->longer[p])
+			return x->best[p] < 0 ? NULL : &t[x->best[p]];
+	}
+	return find_prefix_search(t, n, d, m);
+}
+
 static int is_uni_separator(int32_t cp)
 {
 	switch (cp) {
@@ -282,10 +366,12 @@ static int national(const struct digits *dg, int s, const char *form,
 				 form);
 
 	/* Renumbered prefixes: the new prefix plus the unchanged rest. */
+	pthread_once(&index_once, index_build);
 	int pv[5] = {0};
 	for (int k = 0; k < 4; k++)
 		pv[k + 1] = pv[k] * 10 + (d[k] - '0');
-	for (size_t r = 0; r < norm_renumber_count; r++) {
+	for (size_t r = 0; renumber_start[pv[3]] && r < norm_renumber_count;
+	     r++) {
 		const struct norm_renumber *rn = &norm_renumber[r];
 		if (pv[rn->old_len] != rn->old_value ||
 		    m != 9 - rn->new_len + rn->old_len)
