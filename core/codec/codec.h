@@ -55,7 +55,8 @@ int codec_report_view_encode(const codec_report_view *v, int with_received,
 typedef void codec_hash_fn(const void *data, size_t len, uint8_t out[16]);
 /* Encode a view with its received date (the stored body) and, in the
  * same pass, hash the form without it (the id): the bytes and the id are
- * those of codec_report_view_encode with with_received 1 and 0. */
+ * those of codec_report_view_encode with with_received 1 and 0. The
+ * view must not point into buf (it is written in place). */
 int codec_report_view_encode_id(const codec_report_view *v, uint8_t *buf,
 				size_t cap, size_t *len, codec_hash_fn *hash,
 				uint8_t id[16]);
