@@ -282,15 +282,20 @@ static int noted_audience(const walk *w, uint64_t i)
 }
 
 /* How much the batch holding operation i (0-based) brings. Pass 2
- * knows from pass 1; the first batch is at most the file. */
+ * knows from pass 1; the first batch is guessed from the file's size (a
+ * refused bundle may leave the file grown by that much). */
 static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *bytes)
 {
 	uint64_t k = i / BATCH, total = w->res->ops, b0, b1;
 	if (!w->pass2) {
+		/* an op item is 6 bytes or more; bodies are mostly under 512
+		 * bytes (more only makes the store grow the map in steps) */
 		*ops = BATCH;
-		if (w->r.size / 6 < *ops) /* an op item is 6 bytes or more */
+		if (w->r.size / 6 < *ops)
 			*ops = (size_t)(w->r.size / 6);
 		*bytes = (size_t)w->r.size;
+		if (*bytes / 512 > *ops)
+			*bytes = *ops * 512;
 		return;
 	}
 	*ops = total > k * BATCH ? (size_t)(total - k * BATCH) : 0;
