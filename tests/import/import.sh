@@ -156,5 +156,23 @@ if [ -s "$tmp/m1" ] && ! grep -v ' verdict=unknown ' "$tmp/m1" >"$tmp/bad-miss";
 	ok "no never-reported identifier is found"; else not_ok "misses" "$tmp/bad-miss"; fi
 check "verify after the generated import" "$imptool" verify "$tmp/g1"
 
+# ---- one thread or two: the same import ----
+# rows with refusals among good ones, over several files and batches
+for t in 1 2; do
+	(cd "$fix" && "$import" --db "$tmp/t$t" --threads $t --batch 300 \
+		--reject "$tmp/t$t.rej" bad-rows.csv "$tmp/import.csv" \
+		bad-rows.csv ok-en.csv "$tmp/j/import.jsonl") \
+		>/dev/null 2>"$tmp/t$t.err"
+	echo "status $?" >>"$tmp/t$t.err"
+	"$imptool" checks "$tmp/t$t" "$tmp/hits.keys" >"$tmp/t$t.checks"
+done
+same "--threads 1 and 2: the same rejects, in order" "$tmp/t1.rej" "$tmp/t2.rej"
+same "--threads 1 and 2: the same totals and status" "$tmp/t1.err" "$tmp/t2.err"
+same "--threads 1 and 2: the same summaries" "$tmp/t1.checks" "$tmp/t2.checks"
+(cd "$fix" && "$import" --db "$tmp/t3" --threads 3 ok-en.csv) >/dev/null 2>&1
+rc=$?
+if [ "$rc" -eq 2 ]; then ok "--threads 3 is a usage error"; else
+	echo "status $rc" >"$tmp/why"; not_ok "--threads 3" "$tmp/why"; fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,9 @@ struct importer {
 	struct progress progress;
 	uint64_t bytes_before; /* of the files already read */
 	int db_status;
+	struct pipe *pipe; /* NULL: rows go to the store in the reader's
+			      thread */
+	uint64_t queued;   /* rows handed to the store thread */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -115,7 +120,8 @@ const char *imp_filename(const struct importer *imp)
 
 void imp_progress(struct importer *imp, uint64_t bytes)
 {
-	progress_update(&imp->progress, imp->read, imp->bytes_before + bytes);
+	progress_update(&imp->progress, imp->pipe ? imp->queued : imp->read,
+			imp->bytes_before + bytes);
 }
 
 /* While rows are added: has memory grown past ANON_MAX beyond what the
@@ -176,16 +182,18 @@ static int commit(struct importer *imp)
 	return 0;
 }
 
-int imp_reject(struct importer *imp, size_t line, const char *column,
-	       const char *reason, const char *raw, size_t rawlen)
+/* Count a refused row and write it to the reject file (or say it on
+ * standard error). 0, or IMP_EUSAGE when the reject file fails. */
+static int put_reject(struct importer *imp, const char *fname, size_t line,
+		      const char *column, const char *reason, const char *raw,
+		      size_t rawlen)
 {
 	imp->read++;
 	imp->rejected++;
 	if (imp->rejects) {
 		char num[24];
 		int n = snprintf(num, sizeof num, "%zu", line);
-		int rc =
-		    csv_put_field(imp->rejects, imp->fname, strlen(imp->fname));
+		int rc = csv_put_field(imp->rejects, fname, strlen(fname));
 		fputc(',', imp->rejects);
 		fwrite(num, 1, (size_t)n, imp->rejects);
 		fputc(',', imp->rejects);
@@ -201,21 +209,19 @@ int imp_reject(struct importer *imp, size_t line, const char *column,
 			return IMP_EUSAGE;
 		}
 	} else {
-		fprintf(stderr, "scamdex-import: %s:%zu: %s%s%s\n", imp->fname,
-			line, column, column[0] ? ": " : "", reason);
+		fprintf(stderr, "scamdex-import: %s:%zu: %s%s%s\n", fname, line,
+			column, column[0] ? ": " : "", reason);
 	}
-	return interrupted ? IMP_EINTR : 0;
+	return 0;
 }
 
-int imp_row(struct importer *imp, size_t line, const struct row *row,
-	    const char *raw, size_t rawlen)
+/* Add one report to the open batch (opened if need be), committing it
+ * when full. 0, IMP_EUSAGE (reject file) or a database status. */
+static int put_report(struct importer *imp, const char *fname, size_t line,
+		      const sdx_report *r, const char *raw, size_t rawlen)
 {
-	struct reject rej;
 	int added = 0, rc;
 
-	if (row_to_report(row, &imp->def, &report, &rej) != 0)
-		return imp_reject(imp, line, rej.column, rej.reason, raw,
-				  rawlen);
 	if (!imp->batch) {
 		rc = sdx_batch_begin_bulk(imp->db, &imp->batch);
 		if (rc != 0) {
@@ -224,13 +230,13 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 			return rc;
 		}
 	}
-	rc = sdx_batch_add(imp->batch, &report, NULL, &added);
+	rc = sdx_batch_add(imp->batch, r, NULL, &added);
 	if (rc != 0) {
 		/* the store refuses this report (not the database failing) */
 		if (rc == SDX_EINVAL || rc == SDX_ETOOLONG ||
 		    (rc <= SDX_ESYNTAX && rc >= SDX_EUTF8))
-			return imp_reject(imp, line, "", sdx_strerror(rc), raw,
-					  rawlen);
+			return put_reject(imp, fname, line, "",
+					  sdx_strerror(rc), raw, rawlen);
 		sdx_batch_abort(imp->batch);
 		imp->batch = NULL;
 		imp->read -= imp->pend_accepted + imp->pend_duplicate;
@@ -245,9 +251,373 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 		imp->pend_duplicate++;
 	imp->last_line = line;
 	if (++imp->in_batch >= imp->batch_cur ||
-	    (imp->in_batch % ANON_EVERY == 0 && over_memory(imp))) {
-		if ((rc = commit(imp)) != 0)
+	    (imp->in_batch % ANON_EVERY == 0 && over_memory(imp)))
+		return commit(imp);
+	return 0;
+}
+
+/* ---- the store thread ----
+ * The reader's thread parses rows and maps them to reports; a second
+ * thread adds them to the batch and commits (the batch's transaction
+ * never leaves that thread). Between them: a bounded queue of chunks,
+ * each a byte buffer of packed records (a report's fields and strings,
+ * or a refusal, each with its row's line and text), taken in order, so
+ * rejects keep their order and line numbers. A database or reject-file
+ * failure in the store thread stops it taking rows: the reader's next
+ * call returns that status, as if the row had failed there; rows read
+ * after it are dropped uncounted, as the one-thread importer never read
+ * them. Commands (commit, abort, quit) ride the queue and the reader
+ * waits for their result. */
+#define PIPE_CHUNK ((size_t)1 << 20)
+#define PIPE_CHUNKS 8 /* at most 8 MiB in flight */
+
+enum { REC_ROW = 1, REC_REJECT, REC_CMD };
+enum { CMD_NONE, CMD_SYNC, CMD_COMMIT, CMD_ABORT, CMD_QUIT };
+
+struct rec {
+	uint32_t size; /* of the record, header included, 8-aligned */
+	uint8_t type;
+	uint8_t cmd;
+	uint8_t n_idents;
+	uint8_t collen;
+	size_t line;
+	const char *fname;
+	uint32_t rawlen, reasonlen;
+	/* a report's fields */
+	int32_t incident_date, received_date;
+	int32_t category, channel, confirmation, audience;
+	int64_t amount;
+	uint16_t slen[4]; /* origin, agency, case_ref, narrative */
+	uint8_t kind[SDX_REPORT_IDENTS_MAX], role[SDX_REPORT_IDENTS_MAX];
+	uint16_t ilen[SDX_REPORT_IDENTS_MAX];
+	/* then: column, reason, the strings, the identifiers, the row */
+};
+
+struct chunk {
+	size_t len;
+	unsigned char *buf;
+};
+
+struct pipe {
+	pthread_t thread;
+	pthread_mutex_t mtx;
+	pthread_cond_t cond;
+	struct chunk chunks[PIPE_CHUNKS];
+	size_t head, count;	  /* full chunks: chunks[head..head+count) */
+	size_t cur;		  /* the chunk the reader fills */
+	int cmd_result, cmd_done; /* the last command's result, and done */
+	atomic_int stop;	  /* the store thread's failure, 0 if none */
+	sdx_report report;
+};
+
+static size_t rec_align(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* Hand the chunk being filled to the store thread and take the next
+ * free one (waiting while all are in flight). */
+static void pipe_flush(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mtx);
+	p->count++;
+	pthread_cond_broadcast(&p->cond);
+	while (p->count == PIPE_CHUNKS)
+		pthread_cond_wait(&p->cond, &p->mtx);
+	p->cur = (p->head + p->count) % PIPE_CHUNKS;
+	pthread_mutex_unlock(&p->mtx);
+	p->chunks[p->cur].len = 0;
+}
+
+/* Room for a record of n bytes in the chunk being filled. */
+static struct rec *pipe_room(struct pipe *p, size_t n)
+{
+	struct chunk *c = &p->chunks[p->cur];
+	if (c->len + n > PIPE_CHUNK) {
+		pipe_flush(p);
+		c = &p->chunks[p->cur];
+	}
+	struct rec *r = (struct rec *)(void *)(c->buf + c->len);
+	memset(r, 0, sizeof *r);
+	r->size = (uint32_t)n;
+	c->len += n;
+	return r;
+}
+
+static int pipe_reject(struct pipe *p, const char *fname, size_t line,
+		       const char *column, const char *reason, const char *raw,
+		       size_t rawlen)
+{
+	size_t cl = strnlen(column, 255), rl = strlen(reason);
+	struct rec *r = pipe_room(p, rec_align(sizeof *r + cl + rl + rawlen));
+	char *d = (char *)(r + 1);
+	r->type = REC_REJECT;
+	r->line = line;
+	r->fname = fname;
+	r->collen = (uint8_t)cl;
+	r->reasonlen = (uint32_t)rl;
+	r->rawlen = (uint32_t)rawlen;
+	memcpy(d, column, cl);
+	memcpy(d + cl, reason, rl);
+	if (rawlen)
+		memcpy(d + cl + rl, raw, rawlen);
+	return 0;
+}
+
+static void pipe_report(struct pipe *p, const char *fname, size_t line,
+			const sdx_report *rp, const char *raw, size_t rawlen)
+{
+	const char *str[4] = {rp->origin, rp->agency, rp->case_ref,
+			      rp->narrative};
+	size_t slen[4], n = sizeof(struct rec) + rawlen;
+	size_t ilen[SDX_REPORT_IDENTS_MAX];
+	for (int i = 0; i < 4; i++)
+		n += slen[i] = strlen(str[i]);
+	for (size_t i = 0; i < rp->n_idents; i++)
+		n += ilen[i] = strlen(rp->idents[i].canonical);
+	struct rec *r = pipe_room(p, rec_align(n));
+	char *d = (char *)(r + 1);
+	r->type = REC_ROW;
+	r->line = line;
+	r->fname = fname;
+	r->rawlen = (uint32_t)rawlen;
+	r->incident_date = rp->incident_date;
+	r->received_date = rp->received_date;
+	r->category = rp->category;
+	r->channel = rp->channel;
+	r->confirmation = rp->confirmation;
+	r->audience = rp->audience;
+	r->amount = rp->amount;
+	for (int i = 0; i < 4; i++) {
+		r->slen[i] = (uint16_t)slen[i];
+		memcpy(d, str[i], slen[i]);
+		d += slen[i];
+	}
+	r->n_idents = (uint8_t)rp->n_idents;
+	for (size_t i = 0; i < rp->n_idents; i++) {
+		r->kind[i] = (uint8_t)rp->idents[i].kind;
+		r->role[i] = (uint8_t)rp->idents[i].role;
+		r->ilen[i] = (uint16_t)ilen[i];
+		memcpy(d, rp->idents[i].canonical, ilen[i]);
+		d += ilen[i];
+	}
+	if (rawlen)
+		memcpy(d, raw, rawlen);
+}
+
+/* The store thread's side of a record. */
+static int take_row(struct importer *imp, struct pipe *p, const struct rec *r)
+{
+	sdx_report *out = &p->report;
+	const char *d = (const char *)(r + 1);
+	char *dst[4] = {out->origin, out->agency, out->case_ref,
+			out->narrative};
+	for (int i = 0; i < 4; i++) {
+		memcpy(dst[i], d, r->slen[i]);
+		dst[i][r->slen[i]] = '\0';
+		d += r->slen[i];
+	}
+	out->incident_date = r->incident_date;
+	out->received_date = r->received_date;
+	out->category = r->category;
+	out->channel = r->channel;
+	out->confirmation = r->confirmation;
+	out->audience = r->audience;
+	out->amount = r->amount;
+	out->n_idents = r->n_idents;
+	for (size_t i = 0; i < r->n_idents; i++) {
+		out->idents[i].kind = (sdx_kind)r->kind[i];
+		out->idents[i].role = (sdx_role)r->role[i];
+		memcpy(out->idents[i].canonical, d, r->ilen[i]);
+		out->idents[i].canonical[r->ilen[i]] = '\0';
+		d += r->ilen[i];
+	}
+	return put_report(imp, r->fname, r->line, out, d, r->rawlen);
+}
+
+static int take_reject(struct importer *imp, const struct rec *r)
+{
+	const char *d = (const char *)(r + 1);
+	char column[256], reason[IMP_REASON_MAX + 64];
+	size_t rl =
+	    r->reasonlen < sizeof reason - 1 ? r->reasonlen : sizeof reason - 1;
+	memcpy(column, d, r->collen);
+	column[r->collen] = '\0';
+	memcpy(reason, d + r->collen, rl);
+	reason[rl] = '\0';
+	return put_reject(imp, r->fname, r->line, column, reason,
+			  d + r->collen + r->reasonlen, r->rawlen);
+}
+
+static void *store_thread(void *arg)
+{
+	struct importer *imp = arg;
+	struct pipe *p = imp->pipe;
+	int quit = 0;
+
+	while (!quit) {
+		pthread_mutex_lock(&p->mtx);
+		while (p->count == 0)
+			pthread_cond_wait(&p->cond, &p->mtx);
+		struct chunk *c = &p->chunks[p->head];
+		pthread_mutex_unlock(&p->mtx);
+
+		int cmd = CMD_NONE, res = 0;
+		for (size_t off = 0; off < c->len;) {
+			const struct rec *r =
+			    (const struct rec *)(const void *)(c->buf + off);
+			int rc = 0;
+			off += r->size;
+			if (r->type == REC_CMD) {
+				cmd = r->cmd;
+				if (cmd == CMD_COMMIT)
+					res = commit(imp);
+				else if (cmd == CMD_ABORT && imp->batch) {
+					sdx_batch_abort(imp->batch);
+					imp->batch = NULL;
+				}
+				quit = cmd == CMD_QUIT;
+				continue;
+			}
+			if (atomic_load(&p->stop))
+				continue;
+			rc = r->type == REC_ROW ? take_row(imp, p, r)
+						: take_reject(imp, r);
+			if (rc)
+				atomic_store(&p->stop, rc);
+		}
+
+		pthread_mutex_lock(&p->mtx);
+		p->head = (p->head + 1) % PIPE_CHUNKS;
+		p->count--;
+		if (cmd != CMD_NONE) {
+			p->cmd_result = res;
+			p->cmd_done = 1;
+		}
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->mtx);
+	}
+	return NULL;
+}
+
+/* Run a command in the store thread after every row handed to it, and
+ * wait for it: its result (commit's status). */
+static int pipe_cmd(struct importer *imp, int cmd)
+{
+	struct pipe *p = imp->pipe;
+	if (!p) {
+		if (cmd == CMD_COMMIT)
+			return commit(imp);
+		if (cmd == CMD_ABORT && imp->batch) {
+			sdx_batch_abort(imp->batch);
+			imp->batch = NULL;
+		}
+		return 0;
+	}
+	struct rec *r = pipe_room(p, rec_align(sizeof *r));
+	r->type = REC_CMD;
+	r->cmd = (uint8_t)cmd;
+	pthread_mutex_lock(&p->mtx);
+	p->cmd_done = 0;
+	pthread_mutex_unlock(&p->mtx);
+	pipe_flush(p);
+	pthread_mutex_lock(&p->mtx);
+	while (!p->cmd_done)
+		pthread_cond_wait(&p->cond, &p->mtx);
+	int res = p->cmd_result;
+	pthread_mutex_unlock(&p->mtx);
+	return res;
+}
+
+/* The store thread's failure (0 if none); valid after pipe_cmd. */
+static int pipe_stopped(const struct importer *imp)
+{
+	return imp->pipe ? atomic_load(&imp->pipe->stop) : 0;
+}
+
+static int pipe_start(struct importer *imp)
+{
+	struct pipe *p = calloc(1, sizeof *p);
+	sigset_t all, old;
+	int ok = p != NULL;
+
+	for (size_t i = 0; ok && i < PIPE_CHUNKS; i++)
+		ok = (p->chunks[i].buf = malloc(PIPE_CHUNK)) != NULL;
+	if (ok && (pthread_mutex_init(&p->mtx, NULL) != 0 ||
+		   pthread_cond_init(&p->cond, NULL) != 0))
+		ok = 0;
+	if (ok) {
+		atomic_init(&p->stop, 0);
+		imp->pipe = p;
+		/* signals are the reader's: it stops at the next row */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		ok = pthread_create(&p->thread, NULL, store_thread, imp) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!ok)
+			imp->pipe = NULL;
+	}
+	if (!ok && p) {
+		for (size_t i = 0; i < PIPE_CHUNKS; i++)
+			free(p->chunks[i].buf);
+		free(p);
+	}
+	return ok ? 0 : -1;
+}
+
+static void pipe_end(struct importer *imp)
+{
+	struct pipe *p = imp->pipe;
+	if (!p)
+		return;
+	pipe_cmd(imp, CMD_QUIT);
+	pthread_join(p->thread, NULL);
+	imp->pipe = NULL;
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->mtx);
+	for (size_t i = 0; i < PIPE_CHUNKS; i++)
+		free(p->chunks[i].buf);
+	free(p);
+}
+
+/* ---- the readers' callbacks ---- */
+
+int imp_reject(struct importer *imp, size_t line, const char *column,
+	       const char *reason, const char *raw, size_t rawlen)
+{
+	int rc;
+	if (imp->pipe) {
+		if ((rc = pipe_stopped(imp)))
 			return rc;
+		imp->queued++;
+		rc = pipe_reject(imp->pipe, imp->fname, line, column, reason,
+				 raw, rawlen);
+	} else {
+		rc = put_reject(imp, imp->fname, line, column, reason, raw,
+				rawlen);
+	}
+	if (rc)
+		return rc;
+	return interrupted ? IMP_EINTR : 0;
+}
+
+int imp_row(struct importer *imp, size_t line, const struct row *row,
+	    const char *raw, size_t rawlen)
+{
+	struct reject rej;
+	int rc;
+
+	if (imp->pipe && (rc = pipe_stopped(imp)))
+		return rc;
+	if (row_to_report(row, &imp->def, &report, &rej) != 0)
+		return imp_reject(imp, line, rej.column, rej.reason, raw,
+				  rawlen);
+	if (imp->pipe) {
+		imp->queued++;
+		pipe_report(imp->pipe, imp->fname, line, &report, raw, rawlen);
+	} else if ((rc = put_report(imp, imp->fname, line, &report, raw,
+				    rawlen)) != 0) {
+		return rc;
 	}
 	return interrupted ? IMP_EINTR : 0;
 }
@@ -350,6 +720,7 @@ int main(int argc, char **argv)
 	    {"batch", required_argument, NULL, 'b'},
 	    {"db", required_argument, NULL, 'd'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"threads", required_argument, NULL, 't'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -357,7 +728,7 @@ int main(int argc, char **argv)
 	static struct importer imp;
 	const char *map_path = NULL, *db_opt = NULL;
 	char path[4096];
-	int fmt = FMT_AUTO, quiet = 0, opt, status = 0, rc = 0;
+	int fmt = FMT_AUTO, quiet = 0, opt, status = 0, rc = 0, threads = 2;
 	int nfiles;
 	FILE **files;
 	uint64_t total_bytes = 0;
@@ -426,6 +797,16 @@ int main(int argc, char **argv)
 		}
 		case 'd':
 			db_opt = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "1") == 0)
+				threads = 1;
+			else if (strcmp(optarg, "2") == 0)
+				threads = 2;
+			else
+				return usage_error("bad thread count '%s' (1 "
+						   "or 2)",
+						   optarg);
 			break;
 		case 'q':
 			quiet = 1;
@@ -511,6 +892,9 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	progress_start(&imp.progress, !quiet && isatty(STDERR_FILENO),
 		       total_bytes);
+	/* a second thread for the store; without it, one thread does all */
+	if (threads > 1)
+		pipe_start(&imp);
 
 	for (int i = 0; i < nfiles && rc == 0; i++) {
 		const char *name = optind + i < argc ? argv[optind + i] : "-";
@@ -525,16 +909,20 @@ int main(int argc, char **argv)
 		if (files[i] != stdin)
 			fclose(files[i]);
 		files[i] = NULL;
-		if (rc == 0 && commit(&imp) != 0)
+		/* every row read has reached the store; its failure is the
+		 * reader's, as in one thread */
+		pipe_cmd(&imp, CMD_SYNC);
+		if (pipe_stopped(&imp))
+			rc = pipe_stopped(&imp);
+		if (rc == 0 && pipe_cmd(&imp, CMD_COMMIT) != 0)
 			rc = imp.db_status;
 	}
 	/* a reader stopped by a usage error or a signal: keep what was read */
 	if (rc == IMP_EUSAGE || rc == IMP_EINTR)
-		commit(&imp);
-	else if (imp.batch) {
-		sdx_batch_abort(imp.batch);
-		imp.batch = NULL;
-	}
+		pipe_cmd(&imp, CMD_COMMIT);
+	else if (imp.batch)
+		pipe_cmd(&imp, CMD_ABORT);
+	pipe_end(&imp);
 	progress_end(&imp.progress);
 
 	if (imp.db_status != 0) {
