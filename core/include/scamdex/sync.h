@@ -128,12 +128,10 @@ SDX_API int sdx_apply_begin(sdx_db *db, sdx_apply **out);
  * A hint: SDX_EINVAL after the first op, SDX_EFULL if the disk has no
  * room for the growth. */
 SDX_API int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes);
-/* The caller has itself checked, on the very bytes it passes, that each
- * op's body has the digest op->digest and that op->chain is the chain
- * step from the op before (as scamdex-sync's import does before it
- * applies anything): sdx_apply_op then skips computing them again. Only
- * the sequence is still checked. Not for operations read twice from a
- * file that may have changed in between. */
+/* The caller computes, from the very bytes it passes, each op's body
+ * digest and its chain step continuing from chain(held), and passes only
+ * ops that match (as scamdex-sync's import does): sdx_apply_op then
+ * skips computing them again and checks only the sequence. */
 SDX_API int sdx_apply_verified(sdx_apply *a);
 SDX_API int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied);
 SDX_API int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,
