@@ -269,7 +269,12 @@ static int put_report(struct importer *imp, const char *fname, size_t line,
  * them. Commands (commit, abort, quit) ride the queue and the reader
  * waits for their result. */
 #define PIPE_CHUNK ((size_t)1 << 20)
-#define PIPE_CHUNKS 8 /* at most 8 MiB in flight */
+/* At most 48 MiB in flight: about 100,000 rows, which the reader parses
+ * while the store thread commits a batch (the reader then waits only for
+ * the rest of the commit). The chunks become resident as they are first
+ * used; the batch sizing leaves them out of the memory it watches. */
+#define PIPE_CHUNKS 48
+static atomic_size_t pipe_resident; /* bytes of chunks used so far */
 
 enum { REC_ROW = 1, REC_REJECT, REC_CMD };
 enum { CMD_NONE, CMD_SYNC, CMD_COMMIT, CMD_ABORT, CMD_QUIT };
@@ -305,6 +310,7 @@ struct pipe {
 	struct chunk chunks[PIPE_CHUNKS];
 	size_t head, count;	  /* full chunks: chunks[head..head+count) */
 	size_t cur;		  /* the chunk the reader fills */
+	size_t used;		  /* chunks[0..used) have been filled */
 	int cmd_result, cmd_done; /* the last command's result, and done */
 	atomic_int stop;	  /* the store thread's failure, 0 if none */
 	sdx_report report;
@@ -327,6 +333,10 @@ static void pipe_flush(struct pipe *p)
 	p->cur = (p->head + p->count) % PIPE_CHUNKS;
 	pthread_mutex_unlock(&p->mtx);
 	p->chunks[p->cur].len = 0;
+	if (p->cur + 1 > p->used) {
+		p->used = p->cur + 1;
+		atomic_store(&pipe_resident, p->used * PIPE_CHUNK);
+	}
 }
 
 /* Room for a record of n bytes in the chunk being filled. */
@@ -548,14 +558,18 @@ static int pipe_start(struct importer *imp)
 		ok = 0;
 	if (ok) {
 		atomic_init(&p->stop, 0);
+		p->used = 1; /* chunks[0] is filled first */
+		atomic_store(&pipe_resident, PIPE_CHUNK);
 		imp->pipe = p;
 		/* signals are the reader's: it stops at the next row */
 		sigfillset(&all);
 		pthread_sigmask(SIG_BLOCK, &all, &old);
 		ok = pthread_create(&p->thread, NULL, store_thread, imp) == 0;
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (!ok)
+		if (!ok) {
 			imp->pipe = NULL;
+			atomic_store(&pipe_resident, 0);
+		}
 	}
 	if (!ok && p) {
 		for (size_t i = 0; i < PIPE_CHUNKS; i++)
@@ -573,6 +587,7 @@ static void pipe_end(struct importer *imp)
 	pipe_cmd(imp, CMD_QUIT);
 	pthread_join(p->thread, NULL);
 	imp->pipe = NULL;
+	atomic_store(&pipe_resident, 0);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->mtx);
 	for (size_t i = 0; i < PIPE_CHUNKS; i++)
@@ -622,9 +637,9 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 	return interrupted ? IMP_EINTR : 0;
 }
 
-/* Anonymous resident memory, from /proc/self/statm (resident - shared);
- * 0 if unknown. Read every ANON_EVERY rows: the file stays open and is
- * read again from its start. */
+/* Anonymous resident memory, from /proc/self/statm (resident - shared),
+ * less the store thread's queue; 0 if unknown. Read every ANON_EVERY rows: the
+ * file stays open and is read again from its start. */
 static size_t anon_bytes(void)
 {
 	static int fd = -2;
@@ -646,7 +661,9 @@ static size_t anon_bytes(void)
 	if (sscanf(buf, "%lu %lu %lu", &size, &resident, &shared) != 3 ||
 	    resident < shared)
 		return 0;
-	return (size_t)(resident - shared) * page;
+	size_t anon = (size_t)(resident - shared) * page;
+	size_t queue = atomic_load(&pipe_resident);
+	return anon > queue ? anon - queue : 0;
 }
 
 /* --db, else $SCAMDEX_DB, else $XDG_DATA_HOME/scamdex or
