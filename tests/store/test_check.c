@@ -346,3 +346,48 @@ Test(check, one_report_naming_an_entity_twice)
 	cr_assert_eq(mism, 0);
 	sdx_db_close(db);
 }
+
+/* After a long run of reported identifiers a thread stops asking the
+ * filter, and after a few unreported ones asks it again: the answers are
+ * the same in both modes, whatever came before. */
+Test(check, same_answers_after_runs_of_hits_and_misses)
+{
+	sdx_db *db = fresh_db(NULL);
+	char reported[40][24], clean[40][24];
+	for (int i = 0; i < 40; i++) {
+		snprintf(reported[i], sizeof reported[i], "+8479555%04d", i);
+		snprintf(clean[i], sizeof clean[i], "+8479666%04d", i);
+		sdx_report r;
+		char num[24];
+		memcpy(num, reported[i], sizeof num);
+		mkreport(&r, i % 2 ? "A" : "B", SDX_CAT_LOAN, "2026-11-20");
+		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, num);
+		add_ok(db, &r, NULL);
+	}
+	sdx_check_result first[40];
+	for (int i = 0; i < 40; i++)
+		first[i] = check_ok(db, SDX_KIND_PHONE, reported[i]);
+	for (int round = 0; round < 3; round++) {
+		/* hits: the filter falls out of use */
+		for (int n = 0; n < 10; n++)
+			for (int i = 0; i < 40; i++) {
+				sdx_check_result c =
+				    check_ok(db, SDX_KIND_PHONE, reported[i]);
+				cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED);
+				cr_assert(!memcmp(&c, &first[i], sizeof c));
+			}
+		/* misses right after, then many */
+		for (int n = 0; n < 10; n++)
+			for (int i = 0; i < 40; i++) {
+				sdx_check_result c =
+				    check_ok(db, SDX_KIND_PHONE, clean[i]);
+				cr_assert_eq(c.verdict, SDX_VERDICT_UNKNOWN);
+				cr_assert_eq(c.reports, 0);
+				cr_assert_str_eq(c.canonical, clean[i]);
+			}
+		/* a hit right after many misses */
+		sdx_check_result c = check_ok(db, SDX_KIND_PHONE, reported[7]);
+		cr_assert(!memcmp(&c, &first[7], sizeof c));
+	}
+	sdx_db_close(db);
+}
