@@ -301,6 +301,7 @@ void row_clear(struct row *r)
 	memset(r->n, 0, sizeof r->n);
 	r->too_many = 0;
 	r->too_many_col = 0;
+	r->nul_free = 0;
 }
 
 void row_add(struct row *r, int col, const char *s, size_t len)

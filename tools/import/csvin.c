@@ -19,7 +19,8 @@ struct csvin {
 	unsigned char delim;
 
 	/* the record being parsed */
-	char raw[IMP_ROW_MAX + 1]; /* its original text */
+	char raw[IMP_ROW_MAX + 1]; /* its original text, when it spans lines */
+	const char *rawp; /* the text: raw, or the input line holding it all */
 	size_t rawlen;
 	size_t line;   /* the line it starts on */
 	size_t cur;    /* the line being read */
@@ -62,7 +63,7 @@ static void raw_trim(struct csvin *c, size_t *len)
 {
 	*len = c->rawlen;
 	while (*len > 0 &&
-	       (c->raw[*len - 1] == '\n' || c->raw[*len - 1] == '\r'))
+	       (c->rawp[*len - 1] == '\n' || c->rawp[*len - 1] == '\r'))
 		(*len)--;
 }
 
@@ -131,17 +132,19 @@ static void on_record(int term, void *data)
 	} else if (c->too_many_fields) {
 		snprintf(reason, sizeof reason, "more than %d fields",
 			 IMP_FIELDS_MAX);
-		rc = imp_reject(c->imp, c->line, "", reason, c->raw, rawlen);
+		rc = imp_reject(c->imp, c->line, "", reason, c->rawp, rawlen);
 	} else if (c->nf != c->ncols) {
 		snprintf(reason, sizeof reason,
 			 "%zu fields, the header has %zu", c->nf, c->ncols);
-		rc = imp_reject(c->imp, c->line, "", reason, c->raw, rawlen);
+		rc = imp_reject(c->imp, c->line, "", reason, c->rawp, rawlen);
 	} else {
 		row_clear(&c->row);
+		/* every cell is a part of the fields' bytes */
+		c->row.nul_free = !memchr(c->fields, '\0', c->fieldslen);
 		for (size_t i = 0; i < c->nf; i++)
 			row_add(&c->row, c->col[i], c->fields + c->off[i],
 				c->len[i]);
-		rc = imp_row(c->imp, c->line, &c->row, c->raw, rawlen);
+		rc = imp_row(c->imp, c->line, &c->row, c->rawp, rawlen);
 	}
 	if (rc)
 		c->status = rc;
@@ -238,7 +241,15 @@ static int feed(struct csvin *c, const char *s, size_t len, int eol)
 		c->cur += eol;
 		return 0;
 	}
-	memcpy(c->raw + c->rawlen, s, len);
+	/* a record on one line is read in place; one that goes on to the
+	 * next line is kept in raw */
+	const int direct = c->rawlen == 0;
+	if (direct) {
+		c->rawp = s;
+	} else {
+		memcpy(c->raw + c->rawlen, s, len);
+		c->rawp = c->raw;
+	}
 	c->rawlen += len;
 	c->ended = 0;
 	if (csv_parse(&c->p, s, len, on_field, on_record, c) != len) {
@@ -249,8 +260,12 @@ static int feed(struct csvin *c, const char *s, size_t len, int eol)
 	if (c->status)
 		return c->status;
 	c->cur += eol;
-	if (c->ended)
+	if (c->ended) {
 		record_reset(c);
+	} else if (direct) {
+		memcpy(c->raw, s, len);
+		c->rawp = c->raw;
+	}
 	return 0;
 }
 
@@ -263,6 +278,7 @@ static int finish(struct csvin *c)
 
 	if (c->overflow)
 		return 0;
+	c->rawp = c->raw; /* what is left was kept there */
 	raw_trim(c, &rawlen);
 	if (c->rawlen > 0 && c->quotes % 2 == 1) {
 		if (!c->have_header) {
@@ -298,6 +314,7 @@ int csv_read(struct importer *imp, FILE *fp, const char *name)
 		return SDX_ENOMEM;
 	c->imp = imp;
 	c->name = name;
+	c->rawp = c->raw;
 	c->cur = 1;
 	c->delim = ',';
 	while (rc == 0 && (n = fread(buf, 1, sizeof buf, fp)) > 0) {

@@ -70,6 +70,7 @@ struct row {
 	struct cell v[COL_COUNT][IMP_CELLS_MAX];
 	int too_many; /* a column held more than IMP_CELLS_MAX values */
 	int too_many_col;
+	int nul_free; /* the reader knows no value holds a NUL byte */
 };
 void row_clear(struct row *r);
 /* Add a value (trimmed; an empty value is dropped). */

@@ -31,34 +31,34 @@ int utf8_valid(const char *str, size_t len)
 			break;
 		i += 8;
 	}
+	/* Unicode 15, table 3-7: the well-formed byte sequences (no
+	 * overlongs, no surrogates, nothing past U+10FFFF) */
 	while (i < len) {
 		unsigned c = s[i];
-		size_t n;
-		unsigned cp;
 		if (c < 0x80) {
 			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			n = 1, cp = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			n = 2, cp = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			n = 3, cp = c & 0x07;
-		else
-			return 0;
-		if (i + n >= len)
-			return 0;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			if (i + 1 >= len || (s[i + 1] & 0xC0) != 0x80)
 				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		/* overlong, surrogates, beyond U+10FFFF */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			i += 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			unsigned lo = c == 0xE0 ? 0xA0 : 0x80;
+			unsigned hi = c == 0xED ? 0x9F : 0xBF;
+			if (i + 2 >= len || s[i + 1] < lo || s[i + 1] > hi ||
+			    (s[i + 2] & 0xC0) != 0x80)
+				return 0;
+			i += 3;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			unsigned lo = c == 0xF0 ? 0x90 : 0x80;
+			unsigned hi = c == 0xF4 ? 0x8F : 0xBF;
+			if (i + 3 >= len || s[i + 1] < lo || s[i + 1] > hi ||
+			    (s[i + 2] & 0xC0) != 0x80 ||
+			    (s[i + 3] & 0xC0) != 0x80)
+				return 0;
+			i += 4;
+		} else {
 			return 0;
-		i += n + 1;
+		}
 	}
 	return 1;
 }
@@ -423,7 +423,7 @@ int row_to_report(const struct row *row, const struct row_defaults *def,
 		return fail(rej, row->too_many_col, "more than 16 values");
 	/* A NUL byte would cut the field short everywhere downstream: refuse
 	 * the row rather than store part of a value. */
-	for (int c = 0; c < COL_COUNT; c++)
+	for (int c = 0; c < COL_COUNT && !row->nul_free; c++)
 		for (size_t i = 0; i < row->n[c]; i++) {
 			const char *z =
 			    memchr(row->v[c][i].s, '\0', row->v[c][i].len);
