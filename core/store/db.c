@@ -541,6 +541,12 @@ static int setup(struct sdx_db *db, int create)
 		if (rc)
 			goto fail;
 	}
+	/* a writable handle writes layout-2 summaries (schema 2); an older
+	 * binary then refuses the database (SDX_ESCHEMA) instead of
+	 * misreading them. This binary still reads schema 1. */
+	if (!fresh && !db->rdonly && schema < SDX_SCHEMA_VERSION &&
+	    (rc = meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION)))
+		goto fail;
 	if (fresh) {
 		if ((rc =
 			 meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION)) ||

@@ -261,6 +261,11 @@ static int compare(struct vctx *v, const char *name, const entity_sum *a,
 	CMP(disputed, "disputed");
 	CMP(undated, "undated");
 	CMP(flags, "flags");
+	/* the newest dates kept inline (layout 2); a layout-1 record does
+	 * not have them and says so */
+	if (!a->older_unknown)
+		for (int i = 0; i < ENT_RECENT - 1; i++)
+			CMP(older[i], "an inline recent date");
 #undef CMP
 	if (off)
 		return say(v, "entity %s: summary says %s", name, diff);

@@ -166,7 +166,7 @@ damage() {
 	cp -r "$seed" "$d" && "$dbpoke" "$d" "$2" "$3" "$4" >&2 && echo "$d"
 }
 ent_key=01$(hexof +84385551234) # the phone of the first demo rows
-for spec in "schema meta $(hexof schema) 0200000000000000" \
+for spec in "schema meta $(hexof schema) 0900000000000000" \
 	"entity entity $ent_key abcdef" \
 	"report report first a1" \
 	"oplog oplog first ff"; do

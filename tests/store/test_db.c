@@ -123,6 +123,53 @@ static void set_schema(const char *path, uint64_t v)
 	mdb_env_close(env);
 }
 
+static uint64_t get_schema(const char *path)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	cr_assert_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 16);
+	cr_assert_eq(mdb_env_open(env, path, MDB_RDONLY, 0644), 0);
+	cr_assert_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	cr_assert_eq(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	MDB_val k = {6, "schema"}, d;
+	cr_assert_eq(mdb_get(txn, dbi, &k, &d), 0);
+	cr_assert_eq(d.mv_size, 8);
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)((const uint8_t *)d.mv_data)[i] << (8 * i);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return v;
+}
+
+/* Schema 1 (summary layout 1) is still read; a writable open moves it to
+ * schema 2, since it writes layout-2 summaries an older binary would
+ * misread. */
+Test(db, schema_1_is_read_and_raised_by_a_writer)
+{
+	char *t;
+	sdx_db *db = fresh_db(&t);
+	cr_assert_eq(SDX_SCHEMA_VERSION, 2);
+	sdx_report r;
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	add_ok(db, &r, NULL);
+	sdx_db_close(db);
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", t);
+	set_schema(path, 1);
+	cr_assert_eq(sdx_db_open(path, SDX_OPEN_RDONLY, &db), 0);
+	cr_assert_eq(check_ok(db, SDX_KIND_PHONE, "+84795555373").reports, 1);
+	sdx_db_close(db);
+	cr_assert_eq(get_schema(path), 1);
+	cr_assert_eq(sdx_db_open(path, 0, &db), 0);
+	sdx_db_close(db);
+	cr_assert_eq(get_schema(path), 2);
+	free(t);
+}
+
 Test(db, newer_schema_is_refused)
 {
 	char *t;

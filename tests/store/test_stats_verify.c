@@ -82,14 +82,9 @@ Test(verify, clean_database)
 	sdx_db_close(db);
 }
 
-Test(verify, finds_a_corrupted_summary)
+/* Overwrite the u32 at byte `off` of the phone's summary with raw LMDB. */
+static void poke_summary(const char *path, size_t off, uint32_t val)
 {
-	char *dir;
-	sdx_db *db = sample(&dir);
-	sdx_db_close(db);
-	/* overwrite the phone's active count with raw LMDB */
-	char path[256];
-	snprintf(path, sizeof path, "%s/db", dir);
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
@@ -103,21 +98,53 @@ Test(verify, finds_a_corrupted_summary)
 	cr_assert_eq(mdb_get(txn, dbi, &k, &d), 0);
 	uint8_t v[64];
 	cr_assert_leq(d.mv_size, sizeof v);
+	cr_assert_leq(off + 4, d.mv_size);
 	memcpy(v, d.mv_data, d.mv_size);
-	v[4] = 7; /* active, little-endian u32 at offset 4 */
+	for (int i = 0; i < 4; i++) /* little-endian */
+		v[off + (size_t)i] = (uint8_t)(val >> (8 * i));
 	d.mv_data = v;
 	cr_assert_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
 	cr_assert_eq(mdb_txn_commit(txn), 0);
 	mdb_env_close(env);
+}
 
+static void verify_says(const char *path, const char *want)
+{
+	sdx_db *db;
 	cr_assert_eq(sdx_db_open(path, 0, &db), 0);
 	struct lines x = {.n = 0};
 	size_t n = 0;
 	cr_assert_eq(sdx_verify(db, collect_msg, &x, &n), 0);
 	cr_assert_eq(n, 1);
-	cr_assert_str_eq(x.l[0], "entity phone +84795555373: summary says "
-				 "active reports 7, recomputed 2");
+	cr_assert_str_eq(x.l[0], want);
 	sdx_db_close(db);
+}
+
+Test(verify, finds_a_corrupted_summary)
+{
+	char *dir;
+	sdx_db *db = sample(&dir);
+	sdx_db_close(db);
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", dir);
+	poke_summary(path, 4, 7); /* active reports */
+	verify_says(path, "entity phone +84795555373: summary says "
+			  "active reports 7, recomputed 2");
+	free(dir);
+}
+
+/* The newest incident dates kept in the summary (layout 2, from byte
+ * 36) are checked too: a check would count its windows from them. */
+Test(verify, finds_a_corrupted_inline_date)
+{
+	char *dir;
+	sdx_db *db = sample(&dir);
+	sdx_db_close(db);
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", dir);
+	poke_summary(path, 36, 12345);
+	verify_says(path, "entity phone +84795555373: summary says an inline "
+			  "recent date 12345, recomputed 20060");
 	free(dir);
 }
 
