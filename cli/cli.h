@@ -35,6 +35,7 @@ int cmd_resolve(int argc, char **argv);
 int cmd_allow(int argc, char **argv);
 int cmd_disallow(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_compact(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
 
 /* ---- args.c: long options, positional arguments, usage errors ---- */

@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"allow", cmd_allow, "mark an identifier official"},
     {"disallow", cmd_disallow, "remove the official mark"},
     {"verify", cmd_verify, "recompute every summary and compare"},
+    {"compact", cmd_compact, "write a compacted copy of the database"},
     {"normalize", cmd_normalize, "print the canonical form of identifiers"},
 };
 

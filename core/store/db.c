@@ -460,13 +460,7 @@ static int meta_put_str(MDB_txn *txn, struct sdx_db *db, const char *name,
 
 /* ---- open / close ---- */
 
-struct dbi_spec {
-	const char *name;
-	unsigned flags;
-	size_t off;
-};
-
-static const struct dbi_spec dbis[] = {
+const struct dbi_spec store_dbis[] = {
     {"entity", 0, offsetof(struct sdx_db, entity)},
     {"report", 0, offsetof(struct sdx_db, report)},
     {"entity_report", MDB_DUPSORT | MDB_DUPFIXED,
@@ -481,7 +475,7 @@ static const struct dbi_spec dbis[] = {
     {"meta", 0, offsetof(struct sdx_db, meta)},
     {"filter", 0, offsetof(struct sdx_db, filter)},
 };
-#define NDBIS (sizeof dbis / sizeof dbis[0])
+const size_t store_ndbis = sizeof store_dbis / sizeof store_dbis[0];
 
 static int env_open(struct sdx_db *db, const char *path, unsigned flags)
 {
@@ -532,10 +526,12 @@ static int setup(struct sdx_db *db, int create)
 		return SDX_ESCHEMA;
 	}
 	int fresh = rc == MDB_NOTFOUND;
-	for (size_t i = 0; i < NDBIS; i++) {
-		MDB_dbi *d = (MDB_dbi *)(void *)((char *)db + dbis[i].off);
-		rc = mdb_dbi_open(txn, dbis[i].name,
-				  dbis[i].flags | (fresh ? MDB_CREATE : 0), d);
+	for (size_t i = 0; i < store_ndbis; i++) {
+		MDB_dbi *d =
+		    (MDB_dbi *)(void *)((char *)db + store_dbis[i].off);
+		rc = mdb_dbi_open(
+		    txn, store_dbis[i].name,
+		    store_dbis[i].flags | (fresh ? MDB_CREATE : 0), d);
 		if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE)
 			rc = MDB_CORRUPTED;
 		if (rc)

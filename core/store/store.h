@@ -137,6 +137,14 @@ struct wtxn {
 };
 
 /* ---- db.c ---- */
+/* The named sub-databases: name, LMDB flags, handle's offset in sdx_db. */
+struct dbi_spec {
+	const char *name;
+	unsigned flags;
+	size_t off;
+};
+extern const struct dbi_spec store_dbis[];
+extern const size_t store_ndbis;
 int store_err(int rc); /* LMDB/errno status -> SDX_E* */
 int store_grow(struct sdx_db *db, size_t min_extra);
 /* How many bytes the map lacks for a write of about `bytes` more (0: it

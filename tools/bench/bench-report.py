@@ -26,14 +26,18 @@ import sys
 import threading
 import time
 
-METRICS = ["import", "check_1t", "check_2t", "check_miss", "cli_batch",
-           "sync_export", "sync_import"]
+METRICS = ["import", "compact", "check_1t", "check_1t_imported",
+           "check_2t", "check_miss", "cli_batch", "sync_export",
+           "sync_import"]
 SYSTEMS = ["scamdex", "lmdb", "sqlite"]
-UNITS = {"import": "reports/s", "check_1t": "checks/s",
+UNITS = {"import": "reports/s", "compact": "reports/s",
+         "check_1t": "checks/s", "check_1t_imported": "checks/s",
          "check_2t": "checks/s", "check_miss": "checks/s",
          "cli_batch": "inputs/s", "sync_export": "ops/s",
          "sync_import": "ops/s"}
-LABELS = {"import": "import", "check_1t": "check, hits, 1 thread",
+LABELS = {"import": "import", "compact": "scamdex compact",
+          "check_1t": "check, hits, 1 thread",
+          "check_1t_imported": "  (on the db as imported)",
           "check_2t": "check, hits, 2 threads",
           "check_miss": "check, misses, 1 thread",
           "cli_batch": "scamdex check --json batch",
@@ -237,6 +241,12 @@ def targets(stat, sizes, rss):
     if "scamdex" in sizes and "lmdb" in sizes and sizes["lmdb"]["bytes"]:
         size = sizes["scamdex"]["bytes"] / sizes["lmdb"]["bytes"]
     add("size vs raw LMDB file", size, 2.0, ".2f", more_is_better=False)
+    size = None
+    if ("scamdex-compact" in sizes and "lmdb" in sizes
+            and sizes["lmdb"]["bytes"]):
+        size = sizes["scamdex-compact"]["bytes"] / sizes["lmdb"]["bytes"]
+    add("size after compact vs raw LMDB file", size, 2.0, ".2f",
+        more_is_better=False)
     return out
 
 
@@ -312,6 +322,13 @@ def cmd_report(a):
         if sc.get("live_bytes") and sc["live_bytes"] != sc["bytes"]:
             lines.append(f"{'  without free pages':<28} {'B/report':<10} "
                          f"{sc['live_bytes'] / sc['reports']:>13.0f}")
+        cc = sizes.get("scamdex-compact", {})
+        if cc.get("reports"):
+            cb = cc["bytes"] / cc["reports"]
+            rl = f"{cb / bpr['lmdb']:.2f}x" if "lmdb" in bpr else "-"
+            rs = f"{cb / bpr['sqlite']:.2f}x" if "sqlite" in bpr else "-"
+            lines.append(f"{'  after scamdex compact':<28} {'B/report':<10} "
+                         f"{cb:>13.0f} {'':>13} {'':>13} {rl:>7} {rs:>8}")
     if sizes.get("bundle", {}).get("ops"):
         b = sizes["bundle"]
         lines.append(f"{'sync bundle':<28} {'B/op':<10} "
@@ -342,6 +359,9 @@ def cmd_report(a):
                       if (m, s) in stat else None) for s in SYSTEMS}
     res["bytes_per_report"] = (round(bpr["scamdex"], 1)
                                if "scamdex" in bpr else None)
+    cc = sizes.get("scamdex-compact", {})
+    res["bytes_per_report_compact"] = (round(cc["bytes"] / cc["reports"], 1)
+                                       if cc.get("reports") else None)
     res["peak_rss_bytes"] = max(rss) if rss else None
     res["n"] = a.n
     with open(a.json, "w") as f:

@@ -41,9 +41,11 @@ try:
 except (OSError, ValueError) as e:
     r = {}
     print(f"# {e}")
-rates = ["import", "check_1t", "check_2t", "check_miss", "cli_batch",
-         "sync_export", "sync_import"]
-check(sorted(r) == sorted(rates + ["bytes_per_report", "peak_rss_bytes", "n"]),
+rates = ["import", "compact", "check_1t", "check_1t_imported", "check_2t",
+         "check_miss", "cli_batch", "sync_export", "sync_import"]
+check(sorted(r) == sorted(rates + ["bytes_per_report",
+                                   "bytes_per_report_compact",
+                                   "peak_rss_bytes", "n"]),
       "bench-results.json has exactly the keys of the issue")
 check(all(isinstance(r.get(m), dict) and sorted(r[m]) == ["lmdb", "scamdex", "sqlite"]
           for m in rates), "each rate is {scamdex, lmdb, sqlite}")
@@ -51,7 +53,9 @@ check(r.get("n") == 20000, "n is 20000")
 check(all(isinstance(r.get(m, {}).get(s), (int, float)) and r[m][s] > 0
           for m in ("import", "check_1t", "check_2t", "check_miss")
           for s in ("lmdb", "sqlite")), "the LMDB and SQLite baselines are measured")
-check(all(r.get(m, {}).get(s) is None for m in ("cli_batch", "sync_export", "sync_import")
+check(all(r.get(m, {}).get(s) is None
+          for m in ("compact", "check_1t_imported", "cli_batch", "sync_export",
+                    "sync_import")
           for s in ("lmdb", "sqlite")), "baselines that do not apply are null")
 def positive(x):
     return isinstance(x, (int, float)) and x > 0
@@ -63,9 +67,14 @@ if built("tools/import/scamdex-import") and built("tools/gen/scamdex-gen"):
     if built("cli/scamdex"):
         check(positive(r.get("cli_batch", {}).get("scamdex")),
               "the scamdex check --json batch rate is measured")
+        check(positive(r.get("compact", {}).get("scamdex"))
+              and positive(r.get("bytes_per_report_compact"))
+              and r["bytes_per_report_compact"] < r["bytes_per_report"],
+              "scamdex compact is measured, and its copy is smaller")
     if built("tools/bench/bench-inproc"):
         check(all(positive(r.get(m, {}).get("scamdex"))
-                  for m in ("check_1t", "check_2t", "check_miss")),
+                  for m in ("check_1t", "check_2t", "check_miss",
+                            "check_1t_imported")),
               "the in-process check rates are measured")
     if built("tools/sync/scamdex-sync"):
         check(all(positive(r.get(m, {}).get("scamdex"))

@@ -327,6 +327,15 @@ typedef int (*sdx_verify_cb)(const char *message, void *ctx);
 SDX_API int sdx_verify(sdx_db *db, sdx_verify_cb cb, void *ctx,
 		       size_t *mismatches);
 
+/* Write a compacted copy of the database into directory dest, which must
+ * not exist (it is created): every sub-database written again in key
+ * order, so the copy has no free pages and full B-tree pages (smaller,
+ * and look-ups touch fewer pages). The copy is a snapshot: db stays open
+ * and usable. Swap the directories while no process has the database
+ * open. SDX_EEXISTS if dest exists; SDX_EFULL if the disk fills (nothing
+ * is left at dest then). */
+SDX_API int sdx_db_compact(sdx_db *db, const char *dest);
+
 /* Free memory the library allocated for the caller (none of the functions
  * above allocate for the caller; sync.h ones may). NULL is a no-op. */
 SDX_API void sdx_free(void *p);
