@@ -41,6 +41,7 @@ void addset_free(struct addset *s)
 void addset_clear(struct addset *s)
 {
 	s->bodylen = s->nent = s->keylen = s->ncon = 0;
+	s->hint_ok = 0;
 	if (s->set)
 		memset(s->set, 0, s->setcap * sizeof *s->set);
 }
@@ -69,21 +70,26 @@ static size_t set_slot(const struct addset *s, const uint8_t id[16], int *found)
 	return j;
 }
 
-static int set_grow(struct addset *s)
+static int set_resize(struct addset *s, size_t cap)
 {
-	size_t cap = s->setcap ? s->setcap * 2 : 4096;
 	uint64_t *n = calloc(cap, sizeof *n);
 	if (!n)
 		return SDX_ENOMEM;
 	free(s->set);
 	s->set = n;
 	s->setcap = cap;
+	s->hint_ok = 0;
 	for (size_t i = 0; i < s->nent; i++) {
 		int found;
 		size_t j = set_slot(s, s->ents[i].id, &found);
 		s->set[j] = slot_tag(s->ents[i].id) | (uint32_t)(i + 1);
 	}
 	return 0;
+}
+
+static int set_grow(struct addset *s)
+{
+	return set_resize(s, s->setcap ? s->setcap * 2 : 4096);
 }
 
 int addset_find(struct addset *s, const uint8_t id[16], const struct addent **e)
@@ -96,9 +102,32 @@ int addset_find(struct addset *s, const uint8_t id[16], const struct addent **e)
 	}
 	int found;
 	size_t j = set_slot(s, id, &found);
-	if (found)
+	if (found) {
 		*e = &s->ents[(uint32_t)s->set[j] - 1];
+	} else { /* addset_put of this id takes the slot without a probe */
+		s->hint_slot = j;
+		memcpy(s->hint_id, id, 16);
+		s->hint_ok = 1;
+	}
 	return 0;
+}
+
+int addset_reserve(struct addset *s, size_t n)
+{
+	size_t cap = s->setcap ? s->setcap : 4096;
+	while (cap < 2 * (s->nent + n))
+		cap *= 2;
+	int rc;
+	if ((rc = reserve((void **)&s->ents, &s->capent, s->nent + n,
+			  sizeof *s->ents)) ||
+	    (rc = reserve((void **)&s->cons, &s->capcon, s->ncon + 2 * n,
+			  sizeof *s->cons)) ||
+	    (rc = reserve((void **)&s->bodies, &s->bodycap,
+			  s->bodylen + 256 * n, 1)) ||
+	    (rc =
+		 reserve((void **)&s->keys, &s->keycap, s->keylen + 40 * n, 1)))
+		return rc;
+	return cap > s->setcap ? set_resize(s, cap) : 0;
 }
 
 /* 16 key bytes from p (len bytes), big-endian, zero-padded: zero is the
@@ -153,7 +182,10 @@ int addset_put(struct addset *s, const codec_report_view *v,
 		s->keylen += c->klen;
 	}
 	int found;
-	size_t j = set_slot(s, id, &found);
+	size_t j = s->hint_ok && !memcmp(s->hint_id, id, 16)
+		       ? s->hint_slot
+		       : set_slot(s, id, &found);
+	s->hint_ok = 0;
 	s->set[j] = slot_tag(id) | (uint32_t)(++s->nent);
 	return 0;
 }

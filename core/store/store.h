@@ -336,12 +336,18 @@ struct addset {
 	size_t ncon, capcon;
 	uint64_t *set; /* open addressing on the id (see set_slot) */
 	size_t setcap;
+	/* the empty slot addset_find found for hint_id */
+	size_t hint_slot;
+	uint8_t hint_id[16];
+	int hint_ok;
 };
 void addset_free(struct addset *s);
 void addset_clear(struct addset *s); /* empty, keeping the memory */
 /* *e = the entry with this id, or NULL. */
 int addset_find(struct addset *s, const uint8_t id[16],
 		const struct addent **e);
+/* Room for n more reports without growing (a hint). */
+int addset_reserve(struct addset *s, size_t n);
 /* Keep a report known to be new (not stored, not in the set). */
 int addset_put(struct addset *s, const codec_report_view *v,
 	       const uint8_t id[16], const uint8_t *body, size_t len);

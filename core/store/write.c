@@ -110,6 +110,13 @@ int sdx_batch_begin_bulk(sdx_db *db, sdx_batch **out)
 	return batch_begin(db, 1, out);
 }
 
+int sdx_batch_reserve(sdx_batch *b, size_t reports)
+{
+	if (!b || !b->open)
+		return SDX_EINVAL;
+	return addset_reserve(&b->set, reports);
+}
+
 int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
 {
 	if (!b || !r || !b->open)

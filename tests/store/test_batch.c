@@ -50,8 +50,10 @@ Test(batch, bulk_counts_stored_reports_at_commit)
 	cr_assert_eq(sdx_batch_commit(b), 0);
 	cr_assert_eq(office_seq(db), 100);
 
-	/* a bulk batch of 0..249, with 50..99 given twice */
+	/* a bulk batch of 0..249, with 50..99 given twice, sized first */
+	cr_assert_eq(sdx_batch_reserve(NULL, 10), SDX_EINVAL);
 	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	cr_assert_eq(sdx_batch_reserve(b, 300), 0);
 	int news = 0;
 	for (int i = 0; i < 300; i++) {
 		sdx_report r;

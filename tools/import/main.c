@@ -224,7 +224,13 @@ static int put_report(struct importer *imp, const char *fname, size_t line,
 
 	if (!imp->batch) {
 		rc = sdx_batch_begin_bulk(imp->db, &imp->batch);
+		/* sized once for the whole batch: memory not yet written
+		 * is not resident, and growing step by step cost 2% */
+		if (rc == 0)
+			rc = sdx_batch_reserve(imp->batch, imp->batch_cur);
 		if (rc != 0) {
+			if (imp->batch)
+				sdx_batch_abort(imp->batch);
 			imp->batch = NULL;
 			imp->db_status = rc;
 			return rc;

@@ -151,6 +151,9 @@ SDX_API int sdx_batch_commit(sdx_batch *b);
  * of the reports added were already in the database: they change
  * nothing. With a batch from sdx_batch_begin, *stored is 0. */
 SDX_API int sdx_batch_begin_bulk(sdx_db *db, sdx_batch **out);
+/* A hint: about `reports` more will be added; the batch sizes its memory
+ * for them at once rather than growing step by step. */
+SDX_API int sdx_batch_reserve(sdx_batch *b, size_t reports);
 SDX_API int sdx_batch_commit_counted(sdx_batch *b, size_t *stored);
 /* Abort discards the batch and frees b; NULL is a no-op. */
 SDX_API void sdx_batch_abort(sdx_batch *b);
