@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -56,6 +57,7 @@ int store_err(int rc)
 		return SDX_ECORRUPT;
 	case MDB_MAP_FULL:
 	case ENOSPC:
+	case EFBIG: /* over the file size limit: no room either */
 		return SDX_EFULL;
 	case EACCES:
 	case EROFS:
@@ -355,8 +357,18 @@ static int commit_failure(struct sdx_db *db, int rc)
 		return rc;
 	int fd;
 	struct statvfs vfs;
-	if (mdb_env_get_fd(db->env, &fd) == 0 && fstatvfs(fd, &vfs) == 0 &&
+	if (mdb_env_get_fd(db->env, &fd) != 0)
+		return rc;
+	if (fstatvfs(fd, &vfs) == 0 &&
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < ((uint64_t)4 << 20))
+		return ENOSPC;
+	/* a write cut short at the process's file size limit
+	 * (RLIMIT_FSIZE): LMDB says EIO for a short write */
+	struct rlimit rl;
+	struct stat st;
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    fstat(fd, &st) == 0 &&
+	    (uint64_t)st.st_size + ((uint64_t)4 << 20) >= rl.rlim_cur)
 		return ENOSPC;
 	return rc;
 }
