@@ -687,6 +687,28 @@ static void env_close_writemap(struct sdx_db *db)
 	pthread_mutex_unlock(&wm_mtx);
 }
 
+/* mkdir -p path: a new database's parent directories may not exist yet
+ * (~/.local/share on a fresh system). */
+static int mkdir_parents(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof buf)
+		return n ? SDX_ETOOLONG : SDX_EINVAL;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return store_err(errno);
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		return store_err(errno);
+	return 0;
+}
+
 int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 {
 	if (!out)
@@ -704,8 +726,9 @@ int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 	if (!exists) {
 		if (!create)
 			return SDX_ENODB;
-		if (mkdir(path, 0755) && errno != EEXIST)
-			return store_err(errno);
+		int rc = mkdir_parents(path);
+		if (rc)
+			return rc;
 	}
 	struct sdx_db *db = calloc(1, sizeof *db);
 	if (!db)

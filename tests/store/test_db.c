@@ -259,3 +259,25 @@ Test(db, map_grows_from_a_tiny_map)
 	sdx_db_close(db);
 	free(t);
 }
+
+/* Creating a database makes its missing parent directories, as on a
+ * fresh system where ~/.local/share does not exist yet. */
+Test(db, create_makes_parent_directories)
+{
+	char *t = tmpdir();
+	char path[256];
+	snprintf(path, sizeof path, "%s/a/b/c/db", t);
+	sdx_db *db = NULL;
+	cr_assert_eq(sdx_db_open(path, 0, &db), SDX_ENODB);
+	int rc = sdx_db_open(path, SDX_OPEN_CREATE, &db);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	sdx_report r;
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	add_ok(db, &r, NULL);
+	sdx_db_close(db);
+	cr_assert_eq(sdx_db_open(path, SDX_OPEN_RDONLY, &db), 0);
+	cr_assert_eq(check_ok(db, SDX_KIND_PHONE, "+84795555373").reports, 1);
+	sdx_db_close(db);
+	free(t);
+}
