@@ -34,7 +34,7 @@ typedef struct sdx_db sdx_db;
 #define SDX_REPORT_IDENTS_MAX 16
 
 /* sdx_db_open flags */
-#define SDX_OPEN_CREATE 0x1u /* create the directory and database */
+#define SDX_OPEN_CREATE 0x1u /* create the database (and missing dirs) */
 #define SDX_OPEN_RDONLY 0x2u /* no writes; fails with SDX_ENODB if absent */
 
 /* Open the database in directory `path`. Without SDX_OPEN_CREATE a missing
