@@ -938,16 +938,21 @@ int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes)
 		return SDX_EIO;
 	size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
 	size_t touched = ops * 8 * (size_t)st.ms_psize;
-	size_t short_by = store_room_short(
-	    a->db, (touched < used ? touched : used) + 2 * bytes + ops * 400);
-	if (!short_by)
-		return 0;
-	wtxn_abort(&a->w);
-	int rc = store_grow(a->db, short_by);
-	int rc2 = session_begin(a);
-	if (rc2)
-		a->open = 0;
-	return store_err(rc2 ? rc2 : rc);
+	size_t need = (touched < used ? touched : used) + 2 * bytes + ops * 400;
+	size_t short_by = store_room_short(a->db, need);
+	int rc = 0;
+	if (short_by) {
+		wtxn_abort(&a->w);
+		rc = store_grow(a->db, short_by);
+		int rc2 = session_begin(a);
+		if (rc2) {
+			a->open = 0;
+			return store_err(rc2);
+		}
+	}
+	/* nothing written in the session yet: see store_prewrite */
+	store_prewrite(a->db, need);
+	return store_err(rc);
 }
 
 /* Runs one step, recovering from a full map. */

@@ -151,6 +151,9 @@ int store_grow(struct sdx_db *db, size_t min_extra);
  * has room); growing first is cheaper than a write that fails and is
  * replayed. */
 size_t store_room_short(struct sdx_db *db, size_t bytes);
+/* Before a write transaction has written anything: fill the file's next
+ * `bytes` past the last page with zeros (see db.c). */
+void store_prewrite(struct sdx_db *db, size_t bytes);
 int reader_get(struct sdx_db *db, struct reader **out);
 void reader_put(struct reader *rd);
 /* rd->er_cur, renewed for the current transaction */

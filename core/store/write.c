@@ -188,6 +188,9 @@ int sdx_batch_commit_counted(sdx_batch *b, size_t *stored)
 		    (rc = wtxn_begin(b->db, &b->w)))
 			b->open = 0;
 	}
+	/* nothing written yet in this transaction: see store_prewrite */
+	if (b->open)
+		store_prewrite(b->db, addset_bytes(&b->set, b->db));
 	for (int tries = 0; b->open && tries < 40; tries++) {
 		rc = flush(b);
 		if (rc) {
