@@ -53,8 +53,9 @@ typedef struct walk {
 	sdx_db *db;
 	int import; /* not just verifying */
 	int pass2;
-	int applying;	  /* ops and segment signatures go to w->apply */
-	sdx_apply *apply; /* the open batch (begun at its first use) */
+	uint64_t total_ops; /* operations in the bundle, counted by pass 1 */
+	int applying;	    /* ops and segment signatures go to w->apply */
+	sdx_apply *apply;   /* the open batch (begun at its first use) */
 	sdx_import_result *res;
 	sdx_breader r;
 	uint8_t sender_pk[32];
@@ -283,7 +284,7 @@ static int noted_audience(const walk *w, uint64_t i)
  * refused bundle may leave the file grown by that much). */
 static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *bytes)
 {
-	uint64_t k = i / BATCH, total = w->res->ops, b0, b1;
+	uint64_t k = i / BATCH, total = w->total_ops, b0, b1;
 	if (!w->pass2) {
 		/* an op item is 6 bytes or more; bodies are mostly under 512
 		 * bytes (more only makes the store grow the map in steps) */
@@ -541,6 +542,7 @@ static int pass2(walk *w)
 	int rc;
 	w->pass2 = 1;
 	w->applying = 1;
+	w->total_ops = w->res->ops;
 	w->p = w->resume;
 	w->res->ops = w->p.ops;
 	w->res->origins = w->p.origins;
