@@ -268,7 +268,25 @@ static void reader_sweep(struct sdx_db *db)
  * Only before a transaction has written anything: later, pages past the
  * last committed one may be the transaction's own. A hint: errors are
  * ignored. */
-void store_prewrite(struct sdx_db *db, size_t bytes)
+/* Pages on LMDB's free list (records of the free DB, dbi 0: a count,
+ * then the page numbers): new pages come from there before the tail. */
+static size_t free_pages(MDB_txn *txn)
+{
+	MDB_cursor *c;
+	MDB_val k, d;
+	size_t n = 0;
+	if (mdb_cursor_open(txn, 0, &c))
+		return 0;
+	int rc;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+		if (d.mv_size >= sizeof(size_t))
+			n += *(const size_t *)d.mv_data;
+	mdb_cursor_close(c);
+	return n;
+}
+
+void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes)
 {
 	static const char zeros[1 << 16];
 	MDB_envinfo info;
@@ -277,6 +295,11 @@ void store_prewrite(struct sdx_db *db, size_t bytes)
 	if (!db->writemap || mdb_env_get_fd(db->env, &fd) ||
 	    mdb_env_info(db->env, &info) || mdb_env_stat(db->env, &st))
 		return;
+	/* what the free list cannot give comes from the tail */
+	size_t reuse = free_pages(txn) * (size_t)st.ms_psize;
+	if (reuse >= bytes)
+		return;
+	bytes -= reuse;
 	size_t start = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
 	if (start >= info.me_mapsize)
 		return;

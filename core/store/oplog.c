@@ -951,7 +951,7 @@ int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes)
 		}
 	}
 	/* nothing written in the session yet: see store_prewrite */
-	store_prewrite(a->db, need);
+	store_prewrite(a->db, a->w.txn, need);
 	return store_err(rc);
 }
 

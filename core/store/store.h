@@ -153,7 +153,7 @@ int store_grow(struct sdx_db *db, size_t min_extra);
 size_t store_room_short(struct sdx_db *db, size_t bytes);
 /* Before a write transaction has written anything: fill the file's next
  * `bytes` past the last page with zeros (see db.c). */
-void store_prewrite(struct sdx_db *db, size_t bytes);
+void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes);
 int reader_get(struct sdx_db *db, struct reader **out);
 void reader_put(struct reader *rd);
 /* rd->er_cur, renewed for the current transaction */

@@ -190,7 +190,7 @@ int sdx_batch_commit_counted(sdx_batch *b, size_t *stored)
 	}
 	/* nothing written yet in this transaction: see store_prewrite */
 	if (b->open)
-		store_prewrite(b->db, addset_bytes(&b->set, b->db));
+		store_prewrite(b->db, b->w.txn, addset_bytes(&b->set, b->db));
 	for (int tries = 0; b->open && tries < 40; tries++) {
 		rc = flush(b);
 		if (rc) {
