@@ -286,6 +286,8 @@ static size_t free_pages(MDB_txn *txn)
 	return n;
 }
 
+#define PREWRITE_MAX ((size_t)512 << 20)
+
 void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes)
 {
 	static const char zeros[1 << 16];
@@ -295,16 +297,26 @@ void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes)
 	if (!db->writemap || mdb_env_get_fd(db->env, &fd) ||
 	    mdb_env_info(db->env, &info) || mdb_env_stat(db->env, &st))
 		return;
-	/* what the free list cannot give comes from the tail */
+	/* what the free list cannot give comes from the tail; and a
+	 * transaction rarely takes much more of it than the last one did */
 	size_t reuse = free_pages(txn) * (size_t)st.ms_psize;
 	if (reuse >= bytes)
 		return;
 	bytes -= reuse;
+	/* at most PREWRITE_MAX a transaction, each page once (what an
+	 * earlier one prepared and did not use is still there) */
+	if (bytes > PREWRITE_MAX)
+		bytes = PREWRITE_MAX;
 	size_t start = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
-	if (start >= info.me_mapsize)
+	size_t end = start + bytes;
+	if (end > info.me_mapsize)
+		end = info.me_mapsize;
+	if (db->prewritten > start && db->prewritten <= info.me_mapsize)
+		start = db->prewritten;
+	if (start >= end)
 		return;
-	if (bytes > info.me_mapsize - start)
-		bytes = info.me_mapsize - start;
+	bytes = end - start;
+	db->prewritten = end;
 	for (size_t off = 0; off < bytes;) {
 		size_t n =
 		    bytes - off < sizeof zeros ? bytes - off : sizeof zeros;
@@ -440,6 +452,7 @@ int wtxn_commit(struct wtxn *w)
 	rc = mdb_txn_commit(w->txn);
 	if (rc)
 		rc = commit_failure(w->db, rc);
+
 	w->txn = NULL;
 	w->er_cur = w->log_cur = w->ea_cur = w->ab_cur = NULL;
 	filter_release(w);

@@ -92,7 +92,9 @@ struct sdx_db {
 	atomic_int resizing;
 	atomic_uint mapgen;
 	struct wm_file *wm; /* writable handle: its data file */
-	int writemap;	    /* env opened with MDB_WRITEMAP */
+	/* the file offset store_prewrite has written zeros up to */
+	size_t prewritten;
+	int writemap; /* env opened with MDB_WRITEMAP */
 };
 
 /* An origin's record (sub-db `origin`), cached in a write session. */
