@@ -11,22 +11,8 @@
 
 #include <stdlib.h>
 
+#include "grow.h"
 #include "hash.h"
-
-static int reserve(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 1024;
-	while (c < need)
-		c *= 2;
-	void *n = realloc(*p, c * elem);
-	if (!n)
-		return SDX_ENOMEM;
-	*p = n;
-	*cap = c;
-	return 0;
-}
 
 void addset_free(struct addset *s)
 {
@@ -118,14 +104,13 @@ int addset_reserve(struct addset *s, size_t n)
 	while (cap < 2 * (s->nent + n))
 		cap *= 2;
 	int rc;
-	if ((rc = reserve((void **)&s->ents, &s->capent, s->nent + n,
-			  sizeof *s->ents)) ||
-	    (rc = reserve((void **)&s->cons, &s->capcon, s->ncon + 2 * n,
-			  sizeof *s->cons)) ||
-	    (rc = reserve((void **)&s->bodies, &s->bodycap,
-			  s->bodylen + 256 * n, 1)) ||
-	    (rc =
-		 reserve((void **)&s->keys, &s->keycap, s->keylen + 40 * n, 1)))
+	if ((rc = sdx_grow(&s->ents, &s->capent, s->nent + n, sizeof *s->ents,
+			   1024)) ||
+	    (rc = sdx_grow(&s->cons, &s->capcon, s->ncon + 2 * n,
+			   sizeof *s->cons, 1024)) ||
+	    (rc = sdx_grow(&s->bodies, &s->bodycap, s->bodylen + 256 * n, 1,
+			   1024)) ||
+	    (rc = sdx_grow(&s->keys, &s->keycap, s->keylen + 40 * n, 1, 1024)))
 		return rc;
 	return cap > s->setcap ? set_resize(s, cap) : 0;
 }
@@ -147,14 +132,13 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	for (size_t i = 0; i < v->n_idents; i++)
 		nkeys += 1 + v->idents[i].canonical.len;
 	int rc;
-	if ((rc = reserve((void **)&s->bodies, &s->bodycap, s->bodylen + len,
-			  1)) ||
-	    (rc = reserve((void **)&s->ents, &s->capent, s->nent + 1,
-			  sizeof *s->ents)) ||
-	    (rc = reserve((void **)&s->keys, &s->keycap, s->keylen + nkeys,
-			  1)) ||
-	    (rc = reserve((void **)&s->cons, &s->capcon, s->ncon + v->n_idents,
-			  sizeof *s->cons)))
+	if ((rc = sdx_grow(&s->bodies, &s->bodycap, s->bodylen + len, 1,
+			   1024)) ||
+	    (rc = sdx_grow(&s->ents, &s->capent, s->nent + 1, sizeof *s->ents,
+			   1024)) ||
+	    (rc = sdx_grow(&s->keys, &s->keycap, s->keylen + nkeys, 1, 1024)) ||
+	    (rc = sdx_grow(&s->cons, &s->capcon, s->ncon + v->n_idents,
+			   sizeof *s->cons, 1024)))
 		return rc;
 	if ((s->nent + 1) * 2 > s->setcap && (rc = set_grow(s)))
 		return rc;
@@ -311,17 +295,7 @@ static void sort_cons(struct addcon *a, size_t n, const uint8_t *keys)
 
 size_t addset_bytes(const struct addset *s, struct sdx_db *db)
 {
-	/* copies of the pages the set's keys land on (each entity touches
-	 * its summary, entity_report and agency leaves; each report one),
-	 * at most every page there is, plus the new bytes */
-	MDB_envinfo info;
-	MDB_stat st;
-	if (mdb_env_info(db->env, &info) || mdb_env_stat(db->env, &st))
-		return 0;
-	size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
-	size_t touched = (3 * s->ncon + s->nent) * (size_t)st.ms_psize;
-	return (touched < used ? touched : used) +
-	       2 * (s->bodylen + s->keylen + s->ncon * 40 + s->nent * 120);
+	return store_need(db, s->nent, s->ncon, s->bodylen + s->keylen);
 }
 
 /* The reports, sorted by id. One the database already holds (the caller

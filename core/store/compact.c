@@ -63,17 +63,6 @@ static int copy_dbi(MDB_txn *src, MDB_dbi sdbi, struct copier *c,
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-static int used_bytes(MDB_env *env, size_t *out)
-{
-	MDB_envinfo info;
-	MDB_stat st;
-	int rc = mdb_env_info(env, &info);
-	if (rc || (rc = mdb_env_stat(env, &st)))
-		return rc;
-	*out = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
-	return 0;
-}
-
 static void remove_copy(const char *dest)
 {
 	char path[4096];
@@ -91,8 +80,8 @@ int sdx_db_compact(sdx_db *db, const char *dest)
 		return SDX_EINVAL;
 	if (mkdir(dest, 0755))
 		return errno == EEXIST ? SDX_EEXISTS : store_err(errno);
-	size_t used;
-	int rc = used_bytes(db->env, &used);
+	size_t used, mapsize, psize;
+	int rc = store_map_use(db, &used, &mapsize, &psize);
 	MDB_txn *src = NULL;
 	struct reader *rd = NULL;
 	struct copier c = {NULL, NULL, 0};

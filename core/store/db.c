@@ -288,18 +288,41 @@ static size_t free_pages(MDB_txn *txn)
 
 #define PREWRITE_MAX ((size_t)512 << 20)
 
+int store_map_use(struct sdx_db *db, size_t *used, size_t *mapsize,
+		  size_t *psize)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	int rc = mdb_env_info(db->env, &info);
+	if (rc || (rc = mdb_env_stat(db->env, &st)))
+		return rc;
+	*used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+	*mapsize = info.me_mapsize;
+	*psize = st.ms_psize;
+	return 0;
+}
+
+size_t store_need(struct sdx_db *db, size_t reports, size_t idents,
+		  size_t bytes)
+{
+	size_t used, mapsize, psize;
+	if (store_map_use(db, &used, &mapsize, &psize))
+		return 0;
+	size_t touched = (3 * idents + reports) * psize;
+	return (touched < used ? touched : used) +
+	       2 * (bytes + idents * 40 + reports * 120);
+}
+
 void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes)
 {
 	static const char zeros[1 << 16];
-	MDB_envinfo info;
-	MDB_stat st;
+	size_t used, mapsize, psize;
 	int fd;
 	if (!db->writemap || mdb_env_get_fd(db->env, &fd) ||
-	    mdb_env_info(db->env, &info) || mdb_env_stat(db->env, &st))
+	    store_map_use(db, &used, &mapsize, &psize))
 		return;
-	/* what the free list cannot give comes from the tail; and a
-	 * transaction rarely takes much more of it than the last one did */
-	size_t reuse = free_pages(txn) * (size_t)st.ms_psize;
+	/* what the free list cannot give comes from the tail */
+	size_t reuse = free_pages(txn) * psize;
 	if (reuse >= bytes)
 		return;
 	bytes -= reuse;
@@ -307,11 +330,10 @@ void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes)
 	 * earlier one prepared and did not use is still there) */
 	if (bytes > PREWRITE_MAX)
 		bytes = PREWRITE_MAX;
-	size_t start = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
-	size_t end = start + bytes;
-	if (end > info.me_mapsize)
-		end = info.me_mapsize;
-	if (db->prewritten > start && db->prewritten <= info.me_mapsize)
+	size_t start = used, end = start + bytes;
+	if (end > mapsize)
+		end = mapsize;
+	if (db->prewritten > start && db->prewritten <= mapsize)
 		start = db->prewritten;
 	if (start >= end)
 		return;
@@ -329,13 +351,28 @@ void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes)
 
 size_t store_room_short(struct sdx_db *db, size_t bytes)
 {
-	MDB_envinfo info;
-	MDB_stat st;
-	if (mdb_env_info(db->env, &info) || mdb_env_stat(db->env, &st))
+	size_t used, mapsize, psize;
+	if (store_map_use(db, &used, &mapsize, &psize))
 		return 0;
-	size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
-	return used + bytes > info.me_mapsize ? used + bytes - info.me_mapsize
-					      : 0;
+	return used + bytes > mapsize ? used + bytes - mapsize : 0;
+}
+
+int wtxn_make_room(struct wtxn *w, size_t need)
+{
+	struct sdx_db *db = w->db;
+	size_t short_by = store_room_short(db, need);
+	int rc = 0;
+	if (short_by) {
+		struct addset *adds = w->adds;
+		wtxn_abort(w);
+		rc = store_grow(db, short_by);
+		int rc2 = wtxn_begin(db, w);
+		w->adds = adds;
+		if (rc2)
+			return rc2;
+	}
+	store_prewrite(db, w->txn, need);
+	return rc;
 }
 
 int store_grow(struct sdx_db *db, size_t min_extra)
@@ -393,11 +430,9 @@ int wtxn_begin(struct sdx_db *db, struct wtxn *w)
 	if (db->rdonly)
 		return SDX_EREADONLY;
 	/* grow before the map is nearly full rather than replaying */
-	MDB_envinfo info;
-	MDB_stat st;
-	if (!mdb_env_info(db->env, &info) && !mdb_env_stat(db->env, &st) &&
-	    (info.me_last_pgno + 1) * (size_t)st.ms_psize >
-		info.me_mapsize / 4 * 3)
+	size_t used, mapsize, psize;
+	if (!store_map_use(db, &used, &mapsize, &psize) &&
+	    used > mapsize / 4 * 3)
 		store_grow(db, 1);
 	int rc;
 	for (int tries = 0;; tries++) {

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "grow.h"
 #include "hash.h"
 
 size_t ekey_make(int kind, const char *canon, size_t len, uint8_t *key)
@@ -242,16 +243,9 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 							   rv.mv_size, &rep)))
 				break;
 			if (rep.agency.len) {
-				if (nh == caph) {
-					caph = caph ? caph * 2 : 16;
-					uint64_t *nhs =
-					    realloc(hs, caph * sizeof *hs);
-					if (!nhs) {
-						rc = SDX_ENOMEM;
-						break;
-					}
-					hs = nhs;
-				}
+				if ((rc = sdx_grow(&hs, &caph, nh + 1,
+						   sizeof *hs, 16)))
+					break;
 				hs[nh++] =
 				    sdx_hash64(rep.agency.p, rep.agency.len);
 			}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "hash.h"
+#include "grow.h"
 
 #define ORIGIN_LEN 168
 #define OPLOG_HDR 68
@@ -748,16 +749,9 @@ static int replay_add(struct replay *r, uint8_t tag, const void *a, size_t an,
 		      const void *b, size_t bn)
 {
 	size_t need = r->len + 5 + an + bn;
-	if (need > r->cap) {
-		size_t cap = r->cap ? r->cap : 65536;
-		while (cap < need)
-			cap *= 2;
-		uint8_t *p = realloc(r->p, cap);
-		if (!p)
-			return SDX_ENOMEM;
-		r->p = p;
-		r->cap = cap;
-	}
+	int rc = sdx_grow(&r->p, &r->cap, need, 1, 65536);
+	if (rc)
+		return rc;
 	r->p[r->len] = tag;
 	le32_put(r->p + r->len + 1, (uint32_t)(an + bn));
 	if (an)
@@ -928,30 +922,10 @@ int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes)
 {
 	if (!a || !a->open || a->log.len)
 		return SDX_EINVAL;
-	/* as addset_bytes: the pages the ops land on (a summary, an
-	 * entity_report and an agency leaf per identifier, about two an
-	 * op, a report leaf, the log), at most all there are, plus twice
-	 * the new bytes */
-	MDB_envinfo info;
-	MDB_stat st;
-	if (mdb_env_info(a->db->env, &info) || mdb_env_stat(a->db->env, &st))
-		return SDX_EIO;
-	size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
-	size_t touched = ops * 8 * (size_t)st.ms_psize;
-	size_t need = (touched < used ? touched : used) + 2 * bytes + ops * 400;
-	size_t short_by = store_room_short(a->db, need);
-	int rc = 0;
-	if (short_by) {
-		wtxn_abort(&a->w);
-		rc = store_grow(a->db, short_by);
-		int rc2 = session_begin(a);
-		if (rc2) {
-			a->open = 0;
-			return store_err(rc2);
-		}
-	}
-	/* nothing written in the session yet: see store_prewrite */
-	store_prewrite(a->db, a->w.txn, need);
+	/* about two identifiers an op; nothing written in the session yet */
+	int rc = wtxn_make_room(&a->w, store_need(a->db, ops, 2 * ops, bytes));
+	if (!a->w.txn)
+		a->open = 0;
 	return store_err(rc);
 }
 

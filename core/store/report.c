@@ -6,11 +6,11 @@
 
 #include "hash.h"
 
-void sdx_report_init(sdx_report *r)
+void sdx_report_reset(sdx_report *r)
 {
 	if (!r)
 		return;
-	memset(r, 0, sizeof *r);
+	r->origin[0] = r->agency[0] = r->case_ref[0] = r->narrative[0] = '\0';
 	r->incident_date = SDX_DATE_NONE;
 	r->received_date = SDX_DATE_NONE;
 	r->amount = -1;
@@ -18,7 +18,19 @@ void sdx_report_init(sdx_report *r)
 	r->channel = SDX_CHAN_NONE;
 	r->confirmation = SDX_CONF_REPORTED;
 	r->audience = SDX_AUD_BANK;
+	r->n_idents = 0;
+	memset(r->id, 0, sizeof r->id);
+	r->state = 0;
+	r->state_note[0] = r->state_by[0] = '\0';
 	r->state_date = SDX_DATE_NONE;
+}
+
+void sdx_report_init(sdx_report *r)
+{
+	if (!r)
+		return;
+	memset(r, 0, sizeof *r);
+	sdx_report_reset(r);
 }
 
 int sdx_report_add_ident(sdx_report *r, sdx_kind kind, sdx_role role,

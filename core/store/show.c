@@ -1,6 +1,7 @@
 /* show.c: an identifier's reports (newest first) and the link graph
  * (breadth-first over shared reports). */
 #include "store.h"
+#include "grow.h"
 
 #include <stdlib.h>
 
@@ -13,14 +14,9 @@ struct er_list {
 
 static int er_push(struct er_list *l, const uint8_t *v)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *p = realloc(l->v, cap * ER_LEN);
-		if (!p)
-			return SDX_ENOMEM;
-		l->v = p;
-		l->cap = cap;
-	}
+	int rc = sdx_grow(&l->v, &l->cap, l->n + 1, ER_LEN, 64);
+	if (rc)
+		return rc;
 	memcpy(l->v[l->n++], v, ER_LEN);
 	return 0;
 }
@@ -187,14 +183,8 @@ static int node_add(struct graph *g, const uint8_t *k, size_t n, unsigned depth)
 	int rc;
 	if ((g->n + 1) * 2 > g->setcap && (rc = set_grow(g)))
 		return rc;
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		struct node *q = realloc(g->q, cap * sizeof *q);
-		if (!q)
-			return SDX_ENOMEM;
-		g->q = q;
-		g->cap = cap;
-	}
+	if ((rc = sdx_grow(&g->q, &g->cap, g->n + 1, sizeof *g->q, 64)))
+		return rc;
 	struct node *nd = &g->q[g->n];
 	memcpy(nd->key, k, n);
 	nd->len = (uint16_t)n;

@@ -153,6 +153,22 @@ int store_grow(struct sdx_db *db, size_t min_extra);
  * has room); growing first is cheaper than a write that fails and is
  * replayed. */
 size_t store_room_short(struct sdx_db *db, size_t bytes);
+/* The map as of the last commit: bytes of the file in use, the map's
+ * size, the page size. An LMDB status. */
+int store_map_use(struct sdx_db *db, size_t *used, size_t *mapsize,
+		  size_t *psize);
+/* About how much of the map writing `reports` reports that name `idents`
+ * identifiers, with `bytes` of bodies and keys, takes: copies of the
+ * pages they land on (a summary, an entity_report and an agency leaf per
+ * identifier, a report leaf per report), at most every page in use, plus
+ * twice the new bytes. */
+size_t store_need(struct sdx_db *db, size_t reports, size_t idents,
+		  size_t bytes);
+/* Before w has written anything: room in the map for about `need`
+ * bytes (w is begun again after the map grew; 0 or the growth's error
+ * with w open, or begin's error with w gone) and the file's next pages
+ * prepared (store_prewrite). LMDB/errno status. */
+int wtxn_make_room(struct wtxn *w, size_t need);
 /* Before a write transaction has written anything: fill the file's next
  * `bytes` past the last page with zeros (see db.c). */
 void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes);

@@ -180,17 +180,9 @@ int sdx_batch_commit_counted(sdx_batch *b, size_t *stored)
 	int rc = SDX_EINVAL;
 	/* Nothing is written before the flush: a map too small for it is
 	 * grown now, not after a failed write. */
-	size_t short_by =
-	    b->open ? store_room_short(b->db, addset_bytes(&b->set, b->db)) : 0;
-	if (short_by) {
-		wtxn_abort(&b->w);
-		if ((rc = store_grow(b->db, short_by)) ||
-		    (rc = wtxn_begin(b->db, &b->w)))
-			b->open = 0;
-	}
-	/* nothing written yet in this transaction: see store_prewrite */
-	if (b->open)
-		store_prewrite(b->db, b->w.txn, addset_bytes(&b->set, b->db));
+	if (b->open &&
+	    (rc = wtxn_make_room(&b->w, addset_bytes(&b->set, b->db))))
+		b->open = 0;
 	for (int tries = 0; b->open && tries < 40; tries++) {
 		rc = flush(b);
 		if (rc) {

@@ -10,6 +10,7 @@
 
 #include "bundle_io.h"
 #include "codec.h"
+#include "grow.h"
 
 /* The origins, collected by sdx_origins. */
 typedef struct origins {
@@ -20,16 +21,11 @@ typedef struct origins {
 static int collect(const sdx_origin_info *o, void *ctx)
 {
 	origins *os = ctx;
-	if (os->n == os->cap) {
-		size_t cap = os->cap ? 2 * os->cap : 64;
-		sdx_origin_info *v;
-		if (cap > SDX_BUNDLE_ORIGINS_MAX)
-			return SDX_ETOOLONG;
-		if (!(v = realloc(os->v, cap * sizeof *v)))
-			return SDX_ENOMEM;
-		os->v = v;
-		os->cap = cap;
-	}
+	if (os->n >= SDX_BUNDLE_ORIGINS_MAX)
+		return SDX_ETOOLONG;
+	int rc = sdx_grow(&os->v, &os->cap, os->n + 1, sizeof *os->v, 64);
+	if (rc)
+		return rc;
 	os->v[os->n++] = *o;
 	return 0;
 }

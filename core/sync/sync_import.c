@@ -20,6 +20,7 @@
 
 #include "bundle_io.h"
 #include "codec.h"
+#include "grow.h"
 
 /* Operations per write transaction (tests make it small). The store
  * keeps a batch's writes in memory until it commits (about 750 bytes of
@@ -238,14 +239,8 @@ static int check_body(walk *w, const sdx_bitem *it, int *audience)
 
 static int note_checkpoint(walk *w)
 {
-	if (w->n_cp == w->cap_cp) {
-		size_t cap = w->cap_cp ? 2 * w->cap_cp : 64;
-		struct checkpoint *cp = realloc(w->cp, cap * sizeof *cp);
-		if (!cp)
-			return fail(w, SDX_ENOMEM, "out of memory");
-		w->cp = cp;
-		w->cap_cp = cap;
-	}
+	if (sdx_grow(&w->cp, &w->cap_cp, w->n_cp + 1, sizeof *w->cp, 64))
+		return fail(w, SDX_ENOMEM, "out of memory");
 	memcpy(w->cp[w->n_cp].chain, w->p.chain, 32);
 	w->cp[w->n_cp++].bytes = w->bytes;
 	return 0;
@@ -255,17 +250,11 @@ static int note_checkpoint(walk *w)
 static int note_audience(walk *w, uint64_t i, int audience)
 {
 	size_t byte = (size_t)(i / 4);
-	if (byte >= w->cap_aud) {
-		size_t cap = w->cap_aud ? 2 * w->cap_aud : 4096;
-		while (cap <= byte)
-			cap *= 2;
-		uint8_t *a = realloc(w->aud, cap);
-		if (!a)
-			return fail(w, SDX_ENOMEM, "out of memory");
-		memset(a + w->cap_aud, 0, cap - w->cap_aud);
-		w->aud = a;
-		w->cap_aud = cap;
-	}
+	size_t had = w->cap_aud;
+	if (sdx_grow(&w->aud, &w->cap_aud, byte + 1, 1, 4096))
+		return fail(w, SDX_ENOMEM, "out of memory");
+	if (w->cap_aud > had)
+		memset(w->aud + had, 0, w->cap_aud - had);
 	w->aud[byte] |= (uint8_t)(audience << (i % 4 * 2));
 	return 0;
 }

@@ -394,31 +394,10 @@ static int handles(sdx_report *r, const struct row *row, int channel,
 	return 0;
 }
 
-/* What sdx_report_init gives, without clearing 9 KiB per row: every
- * string empty, every number at its "unknown" value. The bytes past a
- * string's NUL and the identifier slots past n_idents are left as they
- * are: nothing reads them. */
-static void report_clear(sdx_report *r)
-{
-	r->origin[0] = r->agency[0] = r->case_ref[0] = r->narrative[0] = '\0';
-	r->incident_date = SDX_DATE_NONE;
-	r->received_date = SDX_DATE_NONE;
-	r->amount = -1;
-	r->category = SDX_CAT_NONE;
-	r->channel = SDX_CHAN_NONE;
-	r->confirmation = SDX_CONF_REPORTED;
-	r->audience = SDX_AUD_BANK;
-	r->n_idents = 0;
-	memset(r->id, 0, sizeof r->id);
-	r->state = 0;
-	r->state_note[0] = r->state_by[0] = '\0';
-	r->state_date = SDX_DATE_NONE;
-}
-
 int row_to_report(const struct row *row, const struct row_defaults *def,
 		  sdx_report *r, struct reject *rej)
 {
-	report_clear(r);
+	sdx_report_reset(r); /* not _init: 9 KiB a row */
 	if (row->too_many)
 		return fail(rej, row->too_many_col, "more than 16 values");
 	/* A NUL byte would cut the field short everywhere downstream: refuse

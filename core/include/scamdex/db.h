@@ -105,6 +105,11 @@ typedef struct sdx_report {
 
 /* Set every field to its "unknown" value (dates NONE, amount -1...). */
 SDX_API void sdx_report_init(sdx_report *r);
+/* The same for a report about to be filled again, without clearing all
+ * of its buffers (about 9 KiB): strings are emptied at their first byte,
+ * identifier slots past n_idents are left as they are. A loader that
+ * reuses one sdx_report calls this per row. */
+SDX_API void sdx_report_reset(sdx_report *r);
 
 /* Add one identifier to r after normalizing `input` as `kind` (AUTO
  * allowed). SDX_ETOOLONG if r already has SDX_REPORT_IDENTS_MAX; other

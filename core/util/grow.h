@@ -1,0 +1,34 @@
+/* grow.h: room for `need` elements of `elem` bytes in a growing array
+ * (*p, *cap elements), doubling from `first`: the one growth rule of the
+ * library's buffers. Internal to the library. */
+#ifndef SCAMDEX_GROW_H
+#define SCAMDEX_GROW_H
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <scamdex/error.h>
+
+/* 0, or SDX_ENOMEM with *p and *cap as they were. */
+static inline int sdx_grow(void *p, size_t *cap, size_t need, size_t elem,
+			   size_t first)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : first;
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			return SDX_ENOMEM;
+		c *= 2;
+	}
+	if (c > SIZE_MAX / elem)
+		return SDX_ENOMEM;
+	void *n = realloc(*(void **)p, c * elem);
+	if (!n)
+		return SDX_ENOMEM;
+	*(void **)p = n;
+	*cap = c;
+	return 0;
+}
+
+#endif
