@@ -2,7 +2,7 @@
  * growth. */
 #include "helpers.h"
 
-#include <lmdb.h>
+#include "raw_lmdb.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,41 +106,25 @@ Test(db, read_only_directory)
 
 static void set_schema(const char *path, uint64_t v)
 {
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	cr_assert_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 16);
-	cr_assert_eq(mdb_env_open(env, path, 0, 0644), 0);
-	cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	cr_assert_eq(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	struct raw r = raw_open(path, "meta", 0);
 	uint8_t b[8];
 	for (int i = 0; i < 8; i++)
 		b[i] = (uint8_t)(v >> (8 * i));
 	MDB_val k = {6, "schema"}, d = {8, b};
-	cr_assert_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
-	cr_assert_eq(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	cr_assert_eq(mdb_put(r.txn, r.dbi, &k, &d, 0), 0);
+	raw_close(&r, 1);
 }
 
 static uint64_t get_schema(const char *path)
 {
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	cr_assert_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 16);
-	cr_assert_eq(mdb_env_open(env, path, MDB_RDONLY, 0644), 0);
-	cr_assert_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
-	cr_assert_eq(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	struct raw r = raw_open(path, "meta", 1);
 	MDB_val k = {6, "schema"}, d;
-	cr_assert_eq(mdb_get(txn, dbi, &k, &d), 0);
+	cr_assert_eq(mdb_get(r.txn, r.dbi, &k, &d), 0);
 	cr_assert_eq(d.mv_size, 8);
 	uint64_t v = 0;
 	for (int i = 0; i < 8; i++)
 		v |= (uint64_t)((const uint8_t *)d.mv_data)[i] << (8 * i);
-	mdb_txn_abort(txn);
-	mdb_env_close(env);
+	raw_close(&r, 0);
 	return v;
 }
 

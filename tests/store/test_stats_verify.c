@@ -3,7 +3,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "helpers.h"
 
-#include <lmdb.h>
+#include "raw_lmdb.h"
 
 struct lines {
 	char l[64][200];
@@ -85,17 +85,10 @@ Test(verify, clean_database)
 /* Overwrite the u32 at byte `off` of the phone's summary with raw LMDB. */
 static void poke_summary(const char *path, size_t off, uint32_t val)
 {
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	cr_assert_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 16);
-	cr_assert_eq(mdb_env_open(env, path, 0, 0644), 0);
-	cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	cr_assert_eq(mdb_dbi_open(txn, "entity", 0, &dbi), 0);
+	struct raw r = raw_open(path, "entity", 0);
 	uint8_t key[] = "\x01+84795555373";
 	MDB_val k = {sizeof key - 1, key}, d;
-	cr_assert_eq(mdb_get(txn, dbi, &k, &d), 0);
+	cr_assert_eq(mdb_get(r.txn, r.dbi, &k, &d), 0);
 	uint8_t v[64];
 	cr_assert_leq(d.mv_size, sizeof v);
 	cr_assert_leq(off + 4, d.mv_size);
@@ -103,9 +96,8 @@ static void poke_summary(const char *path, size_t off, uint32_t val)
 	for (int i = 0; i < 4; i++) /* little-endian */
 		v[off + (size_t)i] = (uint8_t)(val >> (8 * i));
 	d.mv_data = v;
-	cr_assert_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
-	cr_assert_eq(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	cr_assert_eq(mdb_put(r.txn, r.dbi, &k, &d, 0), 0);
+	raw_close(&r, 1);
 }
 
 static void verify_says(const char *path, const char *want)
@@ -162,16 +154,9 @@ Test(verify, finds_a_changed_report_body)
 	sdx_db_close(db);
 	char path[256];
 	snprintf(path, sizeof path, "%s/db", dir);
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	cr_assert_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 16);
-	cr_assert_eq(mdb_env_open(env, path, 0, 0644), 0);
-	cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	cr_assert_eq(mdb_dbi_open(txn, "report", 0, &dbi), 0);
+	struct raw lm = raw_open(path, "report", 0);
 	MDB_val k = {16, id}, d;
-	cr_assert_eq(mdb_get(txn, dbi, &k, &d), 0);
+	cr_assert_eq(mdb_get(lm.txn, lm.dbi, &k, &d), 0);
 	uint8_t v[512];
 	cr_assert_leq(d.mv_size, sizeof v);
 	memcpy(v, d.mv_data, d.mv_size);
@@ -179,9 +164,8 @@ Test(verify, finds_a_changed_report_body)
 	cr_assert_not_null(p);
 	p[0] = 'N';
 	d.mv_data = v;
-	cr_assert_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
-	cr_assert_eq(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	cr_assert_eq(mdb_put(lm.txn, lm.dbi, &k, &d, 0), 0);
+	raw_close(&lm, 1);
 
 	cr_assert_eq(sdx_db_open(path, 0, &db), 0);
 	struct lines x = {.n = 0};
