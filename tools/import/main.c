@@ -87,8 +87,8 @@ static void usage(FILE *fp)
 	      "[--origin OFFICE]\n"
 	      "                      [--agency NAME] [--audience bank|police] "
 	      "[--reject FILE]\n"
-	      "                      [--batch N] [--db DIR] [--quiet] "
-	      "[FILE ... | -]\n"
+	      "                      [--batch N] [--threads 1|2] [--db DIR] "
+	      "[--quiet] [FILE ... | -]\n"
 	      "Load agency reports (CSV or JSON Lines) into the scamdex "
 	      "database.\n"
 	      "See scamdex-import(1) for the columns and the exit status.\n",
