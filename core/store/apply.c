@@ -130,18 +130,6 @@ int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 	return 0;
 }
 
-int apply_entity_load(struct wtxn *w, const uint8_t *ek, size_t eklen,
-		      entity_sum *s, int *is_new)
-{
-	return entity_load(w, ek, eklen, s, is_new);
-}
-
-int apply_entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
-		       const entity_sum *s, int is_new)
-{
-	return entity_store(w, ek, eklen, s, is_new);
-}
-
 int same_entity(const codec_report_view *v, size_t i)
 {
 	return i > 0 && v->idents[i].kind == v->idents[i - 1].kind &&

@@ -309,10 +309,6 @@ void contrib_from_view(contrib *c, const codec_report_view *v,
 int apply_state_flags(struct wtxn *w, const uint8_t id[16], unsigned *flags);
 int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 		  entity_sum *s, const contrib *c);
-int apply_entity_load(struct wtxn *w, const uint8_t *ek, size_t eklen,
-		      entity_sum *s, int *is_new);
-int apply_entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
-		       const entity_sum *s, int is_new);
 int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 	      const codec_report_view *v, const uint8_t id[16], int *added);
 int apply_state(struct wtxn *w, const op_ctx *oc, int type,
