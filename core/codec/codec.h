@@ -63,15 +63,20 @@ int codec_report_view_encode_id(const codec_report_view *v, uint8_t *buf,
 /* Decode into a report (provenance fields; read-side fields cleared). */
 int codec_report_decode(const uint8_t *buf, size_t len, sdx_report *out);
 
-/* RETRACT / DISPUTE / RESOLVE body: {0: id, 1: note, 2: by, 3: date} */
+/* RETRACT / DISPUTE / RESOLVE body:
+ * {0: id, 1: note, 2: by, 3: date, ? 4: audience}. Key 4 is written only
+ * for a police-only report (value 1): the op then travels as police-only
+ * even through a relay that does not hold the report, and state ops on
+ * bank-visible reports keep the bytes (and digests) they always had. */
 typedef struct codec_state_op {
 	uint8_t id[16];
 	codec_str note, by;
 	int32_t date;
+	int audience; /* SDX_AUD_BANK when key 4 is absent */
 } codec_state_op;
 int codec_state_op_encode(const uint8_t id[16], const char *note,
-			  const char *by, int32_t date, uint8_t *buf,
-			  size_t cap, size_t *len);
+			  const char *by, int32_t date, int audience,
+			  uint8_t *buf, size_t cap, size_t *len);
 int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o);
 
 /* ALLOW / DISALLOW body: {0: kind, 1: canonical, 2: note, 3: by, 4: date} */

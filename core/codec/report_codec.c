@@ -499,19 +499,31 @@ static int w_note_by_date(struct wr *w, uint64_t key, codec_str n, codec_str b,
 }
 
 int codec_state_op_encode(const uint8_t id[16], const char *note,
-			  const char *by, int32_t date, uint8_t *buf,
-			  size_t cap, size_t *len)
+			  const char *by, int32_t date, int audience,
+			  uint8_t *buf, size_t cap, size_t *len)
 {
 	codec_str n, b;
 	int rc;
+	if (audience != SDX_AUD_BANK && audience != SDX_AUD_POLICE)
+		return SDX_EINVAL;
 	if ((rc = bounded(note ? note : "", SDX_NOTE_MAX, &n)) ||
 	    (rc = bounded(by ? by : "", SDX_AGENCY_MAX, &b)))
 		return rc;
+	int police = audience == SDX_AUD_POLICE;
 	struct wr w = {buf, cap, 0, 0};
-	w_head_map(&w, 2 + (n.len > 0) + (b.len > 0));
+	w_head_map(&w, 2 + (n.len > 0) + (b.len > 0) + police);
 	w_uint(&w, 0);
 	w_bytes(&w, id, 16);
-	return w_note_by_date(&w, 1, n, b, date, len);
+	if ((rc = w_note_by_date(&w, 1, n, b, date, len)))
+		return rc;
+	if (police) {
+		w_uint(&w, 4);
+		w_uint(&w, SDX_AUD_POLICE);
+		if (w.err)
+			return w.err;
+		*len = w.len;
+	}
+	return 0;
 }
 
 int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o)
@@ -522,7 +534,8 @@ int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o)
 	unsigned seen = 0;
 	o->note = o->by = empty;
 	o->date = SDX_DATE_NONE;
-	if ((rc = get_map(&r, 4, &n)))
+	o->audience = SDX_AUD_BANK;
+	if ((rc = get_map(&r, 5, &n)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = get_key(&r, &last)))
@@ -545,6 +558,14 @@ int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o)
 		case 3:
 			rc = get_date(&r, &o->date);
 			break;
+		case 4: { /* present only for police-only: one form per op */
+			uint64_t u;
+			rc = get_uint(&r, SDX_AUD_POLICE, &u);
+			if (!rc && u != SDX_AUD_POLICE)
+				return SDX_ECORRUPT;
+			o->audience = SDX_AUD_POLICE;
+			break;
+		}
 		default:
 			return SDX_ECORRUPT;
 		}

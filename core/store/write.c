@@ -225,6 +225,23 @@ struct state_args {
 	int32_t date;
 };
 
+/* A state change on a police-only report is police-only too: its note
+ * is about that report. Local changes need the report (ENOTFOUND). */
+static int report_audience(struct wtxn *w, const uint8_t id[16], int *aud)
+{
+	MDB_val k = {16, (void *)id}, d;
+	codec_report_view v;
+	int rc = mdb_get(w->txn, w->db->report, &k, &d);
+	if (rc == MDB_NOTFOUND)
+		return SDX_ENOTFOUND;
+	if (rc)
+		return store_err(rc);
+	if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))
+		return rc;
+	*aud = v.audience;
+	return 0;
+}
+
 static int state_fn(struct wtxn *w, void *ctx)
 {
 	struct state_args *a = ctx;
@@ -232,9 +249,12 @@ static int state_fn(struct wtxn *w, void *ctx)
 	uint8_t body[CODEC_OP_MAX];
 	size_t len;
 	codec_state_op o;
-	int rc = codec_state_op_encode(a->id, a->note, a->by, date, body,
-				       sizeof body, &len);
-	if (rc || (rc = codec_state_op_decode(body, len, &o)))
+	int audience = SDX_AUD_BANK;
+	int rc = report_audience(w, a->id, &audience);
+	if (rc || (rc = codec_state_op_encode(a->id, a->note, a->by, date,
+					      audience, body, sizeof body,
+					      &len)) ||
+	    (rc = codec_state_op_decode(body, len, &o)))
 		return rc;
 	origin_rec *org;
 	if ((rc = origin_load(w, w->db->office, 1, &org)))
@@ -243,8 +263,7 @@ static int state_fn(struct wtxn *w, void *ctx)
 	if ((rc = apply_state(w, &oc, a->type, &o)))
 		return rc;
 	uint64_t seq;
-	return oplog_append_local(w, a->type, SDX_AUD_BANK, body, len, NULL,
-				  &seq);
+	return oplog_append_local(w, a->type, audience, body, len, NULL, &seq);
 }
 
 static int state_change(sdx_db *db, int type, const uint8_t id[16],

@@ -201,8 +201,9 @@ static int on_run(walk *w, const sdx_bitem *it)
 
 /* An op body must decode as its type says; pass 1 checks it so that
  * pass 2 cannot fail half-way on content. An add's audience is read
- * from the report: the log keeps it, and it decides what a later export
- * to a bank redacts. */
+ * from the report, a retraction's, dispute's or resolution's from its
+ * key 4: the log keeps it, and it decides what a later export to a bank
+ * redacts, even here where the report itself may never arrive. */
 static int check_body(walk *w, const sdx_bitem *it, int *audience)
 {
 	int rc;
@@ -233,6 +234,14 @@ static int check_body(walk *w, const sdx_bitem *it, int *audience)
 				    "origin %s seq %llu: malformed %s",
 				    w->p.origin, (unsigned long long)it->seq,
 				    sdx_op_type_name(it->type));
+		if (o.audience == SDX_AUD_POLICE &&
+		    w->res->audience == SDX_AUD_BANK)
+			return fail(w, SDX_EBUNDLE,
+				    "origin %s seq %llu: a police-only %s in a "
+				    "bank bundle",
+				    w->p.origin, (unsigned long long)it->seq,
+				    sdx_op_type_name(it->type));
+		*audience = o.audience;
 	}
 	return 0;
 }

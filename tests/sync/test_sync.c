@@ -482,6 +482,92 @@ Test(sync, bank_bundle_holds_no_police_data)
 	th_close(&C);
 }
 
+/* A relay that holds a dispute in clear but not its police-only report
+ * (the report reached it redacted) must still not pass the dispute's note
+ * to a bank: the op itself says it is police-only. */
+Test(sync, police_state_op_stays_police_through_a_relay)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	office H;
+	static sdx_report rep;
+	two_offices(3); /* id 2 police-only */
+	th_office(&H, "HUB");
+	th_office(&C, "VCB");
+	th_trust(&H, &A);
+	th_trust(&H, &B);
+	th_trust(&C, &H);
+	th_trust(&C, &A);
+	th_trust(&C, &B);
+	/* B learns the police-only report and disputes it */
+	path_of(p, sizeof p, "a-b.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	import_ok(&B, p, &res);
+	cr_assert_eq(sdx_report_dispute(B.db, ids[2], "DISPUTE-SECRET", "PC02",
+					SDX_DATE_NONE),
+		     0);
+	/* the hub gets A's ops redacted, then B's dispute in clear */
+	path_of(p, sizeof p, "a-h.sdxb");
+	cr_assert_eq(th_export(&A, &H, SDX_AUD_BANK, p, &ex), 0);
+	import_ok(&H, p, &res);
+	cr_assert_eq(sdx_report_get(H.db, ids[2], SDX_AUD_POLICE, &rep),
+		     SDX_ENOTFOUND);
+	path_of(p, sizeof p, "b-h.sdxb");
+	cr_assert_eq(th_export(&B, &H, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert(contains(p, "DISPUTE-SECRET"));
+	import_ok(&H, p, &res);
+	/* the hub forwards to a bank: the dispute goes as a digest only */
+	path_of(p, sizeof p, "h-c.sdxb");
+	cr_assert_eq(th_export(&H, &C, SDX_AUD_BANK, p, &ex), 0);
+	cr_assert_not(contains(p, "DISPUTE-SECRET"));
+	cr_assert_eq(ex.redacted, 2); /* the police-only add, its dispute */
+	import_ok(&C, p, &res);
+	{
+		char *fb = th_fingerprints(&B), *fc = th_fingerprints(&C);
+		cr_assert_str_eq(fb, fc);
+		free(fb);
+		free(fc);
+	}
+	/* the dispute in clear inside a bank bundle (B's own, signed by B)
+	 * is refused whole */
+	{
+		sdx_bwriter w;
+		uint8_t prev[32], chain[32], sig[64];
+		struct grab g = {0};
+		FILE *f;
+		cr_assert_eq(sdx_oplog_scan(B.db, "HCM-PA05", 0, grab_op, &g),
+			     0);
+		cr_assert_eq(g.n, 1);
+		sdx_chain_start("HCM-PA05", prev);
+		cr_assert_eq(sdx_oplog_chain(B.db, "HCM-PA05", 1, chain), 0);
+		cr_assert_eq(
+		    sdx_segment_sign(&B.key, "HCM-PA05", 1, chain, sig), 0);
+		path_of(p, sizeof p, "b-c-forged.sdxb");
+		f = fopen(p, "wb");
+		cr_assert_eq(sdx_bw_open(&w, f), 0);
+		sdx_vv_entry vv = {"HCM-PA05", 1};
+		cr_assert_eq(
+		    sdx_bw_header(&w, "HCM-PA05", SDX_AUD_BANK, 0, &vv, 1), 0);
+		cr_assert_eq(sdx_bw_run(&w, "HCM-PA05", 1, prev), 0);
+		cr_assert_eq(
+		    sdx_bw_op(&w, 1, SDX_OP_DISPUTE, g.body[0], g.len[0]), 0);
+		cr_assert_eq(sdx_bw_segsig(&w, 1, sig), 0);
+		cr_assert_eq(sdx_bw_finish(&w, &B.key), 0);
+		sdx_bw_close(&w);
+		fclose(f);
+		th_trust(&C, &B);
+		cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_EBUNDLE);
+		cr_assert_str_eq(res.reason, "origin HCM-PA05 seq 1: a "
+					     "police-only dispute in a bank "
+					     "bundle");
+	}
+	th_close(&H);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
 Test(sync, wrong_key_or_peer)
 {
 	char p[256];
