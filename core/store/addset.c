@@ -16,7 +16,7 @@
 
 void addset_free(struct addset *s)
 {
-	free(s->bodies);
+	spill_free(&s->bodies);
 	free(s->ents);
 	free(s->keys);
 	free(s->cons);
@@ -26,7 +26,9 @@ void addset_free(struct addset *s)
 
 void addset_clear(struct addset *s)
 {
-	s->bodylen = s->nent = s->keylen = s->ncon = 0;
+	spill_clear(&s->bodies);
+	s->base = NULL;
+	s->nent = s->keylen = s->ncon = 0;
 	s->hint_ok = 0;
 	if (s->set)
 		memset(s->set, 0, s->setcap * sizeof *s->set);
@@ -47,7 +49,7 @@ static size_t set_slot(const struct addset *s, const uint8_t id[16], int *found)
 	*found = 0;
 	while (s->set[j]) {
 		if ((s->set[j] & ~(uint64_t)UINT32_MAX) == tag &&
-		    !memcmp(s->ents[(uint32_t)s->set[j] - 1].id, id, 16)) {
+		    !memcmp(s->ents[(uint32_t)s->set[j] - 1].c.id, id, 16)) {
 			*found = 1;
 			break;
 		}
@@ -67,8 +69,8 @@ static int set_resize(struct addset *s, size_t cap)
 	s->hint_ok = 0;
 	for (size_t i = 0; i < s->nent; i++) {
 		int found;
-		size_t j = set_slot(s, s->ents[i].id, &found);
-		s->set[j] = slot_tag(s->ents[i].id) | (uint32_t)(i + 1);
+		size_t j = set_slot(s, s->ents[i].c.id, &found);
+		s->set[j] = slot_tag(s->ents[i].c.id) | (uint32_t)(i + 1);
 	}
 	return 0;
 }
@@ -108,8 +110,7 @@ int addset_reserve(struct addset *s, size_t n)
 			   1024)) ||
 	    (rc = sdx_grow(&s->cons, &s->capcon, s->ncon + 2 * n,
 			   sizeof *s->cons, 1024)) ||
-	    (rc = sdx_grow(&s->bodies, &s->bodycap, s->bodylen + 256 * n, 1,
-			   1024)) ||
+	    (rc = spill_reserve(&s->bodies, 256 * n)) ||
 	    (rc = sdx_grow(&s->keys, &s->keycap, s->keylen + 40 * n, 1, 1024)))
 		return rc;
 	return cap > s->setcap ? set_resize(s, cap) : 0;
@@ -132,8 +133,10 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	for (size_t i = 0; i < v->n_idents; i++)
 		nkeys += 1 + v->idents[i].canonical.len;
 	int rc;
-	if ((rc = sdx_grow(&s->bodies, &s->bodycap, s->bodylen + len, 1,
-			   1024)) ||
+	size_t off;
+	if (s->nent + 1 >= ADDSET_MAX || s->keylen + nkeys > UINT32_MAX)
+		return SDX_ENOMEM;
+	if ((rc = spill_append(&s->bodies, s->dir, body, len, &off)) ||
 	    (rc = sdx_grow(&s->ents, &s->capent, s->nent + 1, sizeof *s->ents,
 			   1024)) ||
 	    (rc = sdx_grow(&s->keys, &s->keycap, s->keylen + nkeys, 1, 1024)) ||
@@ -143,27 +146,24 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	if ((s->nent + 1) * 2 > s->setcap && (rc = set_grow(s)))
 		return rc;
 	struct addent *e = &s->ents[s->nent];
-	memcpy(e->id, id, 16);
-	e->off = s->bodylen;
+	e->off = off;
 	e->len = (uint32_t)len;
-	e->audience = v->audience;
+	e->audience = (uint8_t)v->audience;
 	contrib_from_view(&e->c, v, id, 0);
 	e->stored = 0;
 	e->logged = 0;
-	memcpy(s->bodies + s->bodylen, body, len);
-	s->bodylen += len;
 	for (size_t i = 0; i < v->n_idents; i++) {
 		const codec_ident *in = &v->idents[i];
 		if (same_entity(v, i))
 			continue;
 		struct addcon *c = &s->cons[s->ncon++];
-		c->koff = s->keylen;
-		c->klen =
-		    (uint32_t)ekey_make(in->kind, in->canonical.p,
+		size_t klen = ekey_make(in->kind, in->canonical.p,
 					in->canonical.len, s->keys + s->keylen);
-		c->ent = (uint32_t)s->nent;
-		key_prefix(s->keys + s->keylen, c->klen, c);
-		s->keylen += c->klen;
+		c->koff = (uint32_t)s->keylen;
+		c->klen = (uint32_t)klen & 0x1ffu;
+		c->ent = (uint32_t)s->nent & 0x7fffffu;
+		key_prefix(s->keys + s->keylen, klen, c);
+		s->keylen += klen;
 	}
 	int found;
 	size_t j = s->hint_ok && !memcmp(s->hint_id, id, 16)
@@ -295,7 +295,7 @@ static void sort_cons(struct addcon *a, size_t n, const uint8_t *keys)
 
 size_t addset_bytes(const struct addset *s, struct sdx_db *db)
 {
-	return store_need(db, s->nent, s->ncon, s->bodylen + s->keylen);
+	return store_need(db, s->nent, s->ncon, s->bodies.len + s->keylen);
 }
 
 /* The reports, sorted by id. One the database already holds (the caller
@@ -310,8 +310,8 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 	for (size_t i = 0; i < s->nent; i++) {
 		order[i].koff = 0;
 		order[i].klen = 16;
-		order[i].ent = (uint32_t)i;
-		key_prefix(s->ents[i].id, 16, &order[i]);
+		order[i].ent = (uint32_t)i & 0x7fffffu;
+		key_prefix(s->ents[i].c.id, 16, &order[i]);
 	}
 	sort_cons(order, s->nent, NULL);
 	MDB_cursor *c;
@@ -325,12 +325,12 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		if (i + AHEAD < s->nent) {
 			const struct addent *f = &s->ents[order[i + AHEAD].ent];
 			__builtin_prefetch(f);
-			__builtin_prefetch(s->bodies + f->off);
+			__builtin_prefetch(s->base + f->off);
 		}
-		MDB_val k = {16, (void *)e->id},
-			d = {e->len, s->bodies + e->off};
+		MDB_val k = {16, (void *)e->c.id},
+			d = {e->len, (void *)(s->base + e->off)};
 		rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
-		s->ents[order[i].ent].stored = rc == MDB_KEYEXIST;
+		s->ents[order[i].ent].stored = (uint8_t)(rc == MDB_KEYEXIST);
 		if (rc != MDB_KEYEXIST)
 			continue;
 		++*stored;
@@ -338,9 +338,9 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		rc = 0;
 		if (e->logged &&
 		    (d.mv_size != e->len ||
-		     memcmp(d.mv_data, s->bodies + e->off, e->len)))
+		     memcmp(d.mv_data, s->base + e->off, e->len)))
 			rc = oplog_own_body(w, e->oindex, e->oseq,
-					    s->bodies + e->off, e->len);
+					    s->base + e->off, e->len);
 	}
 	mdb_cursor_close(c);
 	free(order);
@@ -350,12 +350,17 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 {
 	*stored = 0;
-	int rc = write_reports(s, w, stored);
+	int rc = spill_seal(&s->bodies, &s->base);
+	if (!rc)
+		rc = write_reports(s, w, stored);
 	/* a pending retraction or dispute may wait for the report */
-	for (size_t i = 0; !rc && i < s->nent; i++)
-		if (!s->ents[i].stored)
-			rc = apply_state_flags(w, s->ents[i].id,
-					       &s->ents[i].c.sflags);
+	for (size_t i = 0; !rc && i < s->nent; i++) {
+		unsigned flags;
+		if (s->ents[i].stored)
+			continue;
+		rc = apply_state_flags(w, s->ents[i].c.id, &flags);
+		s->ents[i].c.sflags = (uint8_t)flags;
+	}
 	if (rc)
 		return rc;
 	if (s->ncon)

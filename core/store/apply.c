@@ -143,11 +143,11 @@ void contrib_from_view(contrib *c, const codec_report_view *v,
 {
 	memcpy(c->id, id, 16);
 	c->date = v->incident_date;
-	c->category = v->category;
-	c->confirmation = v->confirmation;
+	c->category = (uint8_t)v->category; /* < 32 (report_codec.c) */
+	c->confirmation = (uint8_t)v->confirmation;
 	c->has_agency = v->agency.len > 0;
 	c->ah = c->has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
-	c->sflags = sflags;
+	c->sflags = (uint8_t)sflags;
 }
 
 int apply_add(struct wtxn *w, const uint8_t *body, size_t len,

@@ -349,6 +349,12 @@ void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes)
 	}
 }
 
+const char *store_dir(struct sdx_db *db)
+{
+	const char *p = NULL;
+	return mdb_env_get_path(db->env, &p) ? NULL : p;
+}
+
 size_t store_room_short(struct sdx_db *db, size_t bytes)
 {
 	size_t used, mapsize, psize;

@@ -776,6 +776,7 @@ static int session_begin(struct sdx_apply *a)
 	int rc = wtxn_begin(a->db, &a->w);
 	a->w.adds = &a->adds;
 	addset_clear(&a->adds);
+	a->adds.dir = store_dir(a->db);
 	return rc;
 }
 

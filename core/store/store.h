@@ -152,6 +152,8 @@ int store_grow(struct sdx_db *db, size_t min_extra);
 /* How many bytes the map lacks for a write of about `bytes` more (0: it
  * has room); growing first is cheaper than a write that fails and is
  * replayed. */
+/* The database's directory (LMDB's copy), or NULL. */
+const char *store_dir(struct sdx_db *db);
 size_t store_room_short(struct sdx_db *db, size_t bytes);
 /* The map as of the last commit: bytes of the file in use, the map's
  * size, the page size. An LMDB status. */
@@ -294,12 +296,12 @@ typedef struct op_ctx {
 } op_ctx;
 /* One report's contribution to one entity's summary (and its
  * entity_report entry and account index). */
-typedef struct contrib {
+typedef struct contrib { /* 32 bytes: a batch holds one per report */
 	uint8_t id[16];
 	int32_t date;
-	int category, confirmation, has_agency;
-	unsigned sflags; /* the report's state (a retraction may be pending) */
-	uint64_t ah;	 /* XXH3-64 of the agency */
+	uint8_t category, confirmation, has_agency;
+	uint8_t sflags; /* the report's state (a retraction may be pending) */
+	uint64_t ah;	/* XXH3-64 of the agency */
 } contrib;
 /* The view's identifiers are sorted: an entity named in two roles comes
  * twice in a row; 1 if ident i repeats ident i - 1's entity. */
@@ -322,29 +324,51 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 	       size_t len, int *changed, uint8_t ref[16], int *has_ref);
 
 /* ---- addset.c: reports decided new, written sorted at the end ---- */
-struct addent {
-	uint8_t id[16];
-	size_t off; /* body in bodies */
-	uint32_t len;
-	int audience;
-	int stored; /* the database held it already: nothing to write */
+struct addent { /* 64 bytes: a batch of a million holds a million */
+	contrib c;	/* c.id is the report's id */
+	uint64_t off;	/* body in bodies */
 	/* a received ADD: its oplog entry, which refers to the body in
 	 * `report` and must hold its own copy if the database's differs */
-	int logged;
-	uint32_t oindex;
 	uint64_t oseq;
-	contrib c;
+	uint32_t len, oindex;
+	uint8_t audience;
+	uint8_t stored; /* the database held it already: nothing to write */
+	uint8_t logged;
 };
-/* One (entity, report) pair; p0/p1: the key's first 16 bytes. */
+/* One (entity, report) pair, 24 bytes; p0/p1: the key's first 16
+ * bytes. A set holds fewer than ADDSET_MAX reports and 4 GiB of keys
+ * (addset_put: SDX_ENOMEM past them). */
+#define ADDSET_MAX ((size_t)1 << 23)
 struct addcon {
 	uint64_t p0, p1;
-	size_t koff;
-	uint32_t klen;
-	uint32_t ent;
+	uint32_t koff;
+	uint32_t ent : 23, klen : 9; /* klen <= EKEY_MAX */
 };
+/* spill.c: append-only bytes, in memory and past 16 MiB in an unlinked
+ * file in the database's directory (page cache, not anonymous memory).
+ * Offsets are stable; spill_seal gives a base pointer valid until the
+ * next append or clear. A zeroed struct is an empty spill. */
+struct spill {
+	uint8_t *mem;	   /* everything, or (file) the staging buffer */
+	size_t len, cap;   /* bytes appended; mem's capacity */
+	size_t staged;	   /* file: bytes in mem not yet written */
+	size_t flushed;	   /* file: bytes written */
+	int fd, file;	   /* file: fd is the unlinked file */
+	int nofile;	   /* a file failed once: memory only */
+	uint8_t *map;	   /* the sealed read-only view */
+	size_t maplen;
+};
+int spill_append(struct spill *s, const char *dir, const uint8_t *p,
+		 size_t n, size_t *off);
+int spill_reserve(struct spill *s, size_t n); /* memory for n more */
+int spill_seal(struct spill *s, const uint8_t **base);
+void spill_clear(struct spill *s); /* empty, keeping the file */
+void spill_free(struct spill *s);
+
 struct addset {
-	uint8_t *bodies;
-	size_t bodylen, bodycap;
+	struct spill bodies;
+	const char *dir;	/* where bodies spill (the database's) */
+	const uint8_t *base;	/* bodies, sealed by addset_write */
 	struct addent *ents;
 	size_t nent, capent;
 	uint8_t *keys;

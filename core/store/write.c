@@ -88,6 +88,7 @@ static int batch_begin(sdx_db *db, int bulk, sdx_batch **out)
 		return SDX_ENOMEM;
 	b->db = db;
 	b->bulk = bulk;
+	b->set.dir = store_dir(db);
 	pthread_mutex_lock(&db->wmtx);
 	int rc = wtxn_begin(db, &b->w);
 	if (rc) {
@@ -161,7 +162,7 @@ static int flush(struct sdx_batch *b)
 			continue;
 		rc =
 		    oplog_append_local(&b->w, SDX_OP_ADD, e->audience,
-				       s->bodies + e->off, e->len, e->id, &seq);
+				       s->base + e->off, e->len, e->c.id, &seq);
 	}
 	return rc;
 }

@@ -156,3 +156,30 @@ Test(batch, bulk_batch_bigger_than_the_map)
 	verify_clean(db);
 	sdx_db_close(db);
 }
+
+/* A batch whose bodies pass 16 MiB keeps them in an unlinked file next
+ * to the database (spill.c); the commit reads them from there. A
+ * narrative makes each body ~600 bytes: 40,000 reports, ~24 MiB. */
+Test(batch, bodies_past_16_mib_spill_to_a_file)
+{
+	static char narrative[501];
+	memset(narrative, 'n', 500);
+	sdx_db *db = fresh_db(NULL);
+	sdx_batch *b;
+	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	for (int i = 0; i < 40000; i++) {
+		sdx_report r;
+		phone_report(&r, i % 20000, i < 20000 ? "PA05" : "PC02");
+		narrative[0] = (char)('a' + i % 26);
+		snprintf(r.narrative, sizeof r.narrative, "%d %s", i,
+			 narrative);
+		cr_assert_eq(sdx_batch_add(b, &r, NULL, NULL), 0);
+	}
+	cr_assert_eq(sdx_batch_commit(b), 0);
+	sdx_check_result c = check_ok(db, SDX_KIND_PHONE, "+84910019999");
+	cr_assert_eq(c.reports, 2);
+	cr_assert_eq(c.agencies, 2);
+	cr_assert_eq(office_seq(db), 40000);
+	verify_clean(db); /* every body digested again against the log */
+	sdx_db_close(db);
+}

@@ -22,28 +22,31 @@
 
 #include "import.h"
 
-#define BATCH_DEFAULT 300000
+#define BATCH_DEFAULT 1000000
 #define BATCH_MIN 256
 #define BATCH_MAX 1000000
 #define IMP_EINTR 2 /* a reader stops: interrupted */
-/* Memory. The store holds a batch's reports until the commit, and, when
- * it cannot map the file writable (see core/store/db.c), LMDB keeps the
- * pages a write transaction changes in anonymous memory (and keeps them
- * for reuse after the commit): both grow with the batch, the second with
- * the database too (reports land all over a large tree). With the
- * writable map, large batches are what make the import fast (each batch
- * rewrites most leaf pages it touches once: 1M reports, batch 200000:
- * 13.5 CPU s, 50000: 15.7, 16384: 24.9; since the bulk batches of
- * 2026-11-29, 508k reports: batch 300000 3.2 CPU s, 200000 4.1) and
- * 300000 rows stay near 125 MiB of anonymous memory. So the batch starts
- * at --batch, and adapts: it halves when a commit takes the memory past
- * ANON_MAX (and for every ANON_STEP more), doubles while the memory
- * after a commit stays under ANON_MAX / 2 and grows by a quarter up to
- * ANON_MAX; never above --batch. A batch is also committed early if,
- * while rows are added, the memory passes ANON_MAX and grows by a
- * quarter of it beyond what the commits left (checked every ANON_EVERY
- * rows): rows with long narratives fill memory sooner. */
-#define ANON_MAX ((size_t)144 << 20)
+/* Memory. The store holds a batch's reports until the commit (64 bytes
+ * a report, 24 per identifier and the identifiers' keys in anonymous
+ * memory; the encoded reports, about 220 bytes each, past 16 MiB in an
+ * unlinked file next to the database: page cache, see core/store/spill.c)
+ * and, when it cannot map the file writable (see core/store/db.c), LMDB
+ * keeps the pages a write transaction changes in anonymous memory (and
+ * keeps them for reuse after the commit): both grow with the batch, the
+ * second with the database too (reports land all over a large tree).
+ * With the writable map, large batches are what make the import fast:
+ * each batch rewrites most leaf pages it touches once (1,015,705 reports
+ * in batches of 1,000,000: 4.6 s; of 300,000: 5.9 s). A batch of
+ * 1,000,000 reports with 2 identifiers each peaks near 180 MiB of
+ * anonymous memory. So the batch starts at --batch, and adapts: it
+ * halves when a commit takes the memory past ANON_MAX (and for every
+ * ANON_STEP more), doubles while the memory after a commit stays under
+ * ANON_MAX / 2 and grows by a quarter up to ANON_MAX; never above
+ * --batch. A batch is also committed early if, while rows are added, the
+ * memory passes ANON_MAX and grows by a quarter of it beyond what the
+ * commits left (checked every ANON_EVERY rows): rows with many
+ * identifiers fill memory sooner. */
+#define ANON_MAX ((size_t)160 << 20)
 #define ANON_EVERY 256
 static size_t anon_bytes(void);
 
