@@ -738,27 +738,21 @@ int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx)
 
 /* ---- applying received operations ---- */
 
-/* A replay log: what a session did, so that it can be redone in a fresh
- * transaction after the map grew. Entries: u8 tag, u32 length, bytes. */
-struct replay {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static int replay_add(struct replay *r, uint8_t tag, const void *a, size_t an,
-		      const void *b, size_t bn)
+/* The session's steps, in order, to run again on a grown map: tag,
+ * 32-bit length, bytes. Only a full map reads it, so past 16 MiB it
+ * waits in a file (spill.c), not in anonymous memory. */
+static int replay_add(struct spill *r, const char *dir, uint8_t tag,
+		      const void *a, size_t an, const void *b, size_t bn)
 {
-	size_t need = r->len + 5 + an + bn;
-	int rc = sdx_grow(&r->p, &r->cap, need, 1, 65536);
-	if (rc)
+	uint8_t h[5];
+	size_t off;
+	int rc;
+	h[0] = tag;
+	le32_put(h + 1, (uint32_t)(an + bn));
+	if ((rc = spill_append(r, dir, h, 5, &off)) ||
+	    (an && (rc = spill_append(r, dir, a, an, &off))) ||
+	    (bn && (rc = spill_append(r, dir, b, bn, &off))))
 		return rc;
-	r->p[r->len] = tag;
-	le32_put(r->p + r->len + 1, (uint32_t)(an + bn));
-	if (an)
-		memcpy(r->p + r->len + 5, a, an);
-	if (bn)
-		memcpy(r->p + r->len + 5 + an, b, bn);
-	r->len = need;
 	return 0;
 }
 
@@ -766,7 +760,7 @@ struct sdx_apply {
 	struct sdx_db *db;
 	struct wtxn w;
 	int verified; /* sdx_apply_verified: digests and chains checked */
-	struct replay log;
+	struct spill log;
 	struct addset adds; /* the session's new reports, written at commit */
 	int open;
 };
@@ -875,11 +869,14 @@ static int recover(struct sdx_apply *a, size_t extra)
 			break;
 		if ((rc = session_begin(a)))
 			break;
+		const uint8_t *log;
+		if ((rc = spill_seal(&a->log, &log)))
+			break;
 		for (size_t off = 0; !rc && off < a->log.len;) {
-			uint8_t tag = a->log.p[off];
-			size_t n = le32_get(a->log.p + off + 1);
-			rc = replay_one(&a->w, a->verified, tag,
-					a->log.p + off + 5, n);
+			uint8_t tag = log[off];
+			size_t n = le32_get(log + off + 1);
+			rc = replay_one(&a->w, a->verified, tag, log + off + 5,
+					n);
 			off += 5 + n;
 		}
 	}
@@ -948,7 +945,7 @@ static int step(struct sdx_apply *a, uint8_t tag, const void *h, size_t hn,
 	}
 	if (rc)
 		return store_err(rc);
-	return replay_add(&a->log, tag, h, hn, body, bn);
+	return replay_add(&a->log, a->adds.dir, tag, h, hn, body, bn);
 }
 
 static int op_fn(struct sdx_apply *a, const void *arg, int *out)
@@ -1052,7 +1049,7 @@ int sdx_apply_commit(sdx_apply *a)
 	rc = store_err(rc);
 	pthread_mutex_unlock(&a->db->wmtx);
 	addset_free(&a->adds);
-	free(a->log.p);
+	spill_free(&a->log);
 	free(a);
 	return rc;
 }
@@ -1064,6 +1061,6 @@ void sdx_apply_abort(sdx_apply *a)
 	wtxn_abort(&a->w);
 	pthread_mutex_unlock(&a->db->wmtx);
 	addset_free(&a->adds);
-	free(a->log.p);
+	spill_free(&a->log);
 	free(a);
 }

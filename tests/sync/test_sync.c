@@ -18,7 +18,7 @@ static uint8_t ids[64][16];
 static size_t n_ids;
 
 /* The default batch (tests that change sdx_import_batch set it back). */
-static const size_t batch0 = 262144;
+static const size_t batch0 = 1048576;
 
 static void path_of(char *buf, size_t n, const char *name)
 {

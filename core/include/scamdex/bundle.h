@@ -124,10 +124,10 @@ typedef struct sdx_import_result {
 /* Import one bundle. Pass 1 reads the whole file and verifies the
  * checksum, the sender's signature (the sender must be trusted), every
  * origin's trust, hash chain and segment signature, and every body's
- * encoding; while it verifies, it applies the first 262144 operations
+ * encoding; while it verifies, it applies the first 1048576 operations
  * from the very bytes it verifies, in a transaction committed only once
  * the whole file verified. Pass 2 (a larger bundle) resumes after that
- * batch and applies the rest in write transactions of 262144
+ * batch and applies the rest in write transactions of 1048576
  * operations, each committed only when the hash chain at its end equals
  * what pass 1 verified (so a file changed between the passes applies
  * nothing unverified). A bundle that fails
