@@ -106,6 +106,8 @@ int addset_reserve(struct addset *s, size_t n)
 	while (cap < 2 * (s->nent + n))
 		cap *= 2;
 	int rc;
+	if (s->nodedup)
+		cap = s->setcap;
 	if ((rc = sdx_grow(&s->ents, &s->capent, s->nent + n, sizeof *s->ents,
 			   1024)) ||
 	    (rc = sdx_grow(&s->cons, &s->capcon, s->ncon + 2 * n,
@@ -143,7 +145,7 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	    (rc = sdx_grow(&s->cons, &s->capcon, s->ncon + v->n_idents,
 			   sizeof *s->cons, 1024)))
 		return rc;
-	if ((s->nent + 1) * 2 > s->setcap && (rc = set_grow(s)))
+	if (!s->nodedup && (s->nent + 1) * 2 > s->setcap && (rc = set_grow(s)))
 		return rc;
 	struct addent *e = &s->ents[s->nent];
 	e->off = off;
@@ -164,6 +166,10 @@ int addset_put(struct addset *s, const codec_report_view *v,
 		c->ent = (uint32_t)s->nent & 0x7fffffu;
 		key_prefix(s->keys + s->keylen, klen, c);
 		s->keylen += klen;
+	}
+	if (s->nodedup) {
+		s->nent++;
+		return 0;
 	}
 	int found;
 	size_t j = s->hint_ok && !memcmp(s->hint_id, id, 16)
@@ -299,7 +305,8 @@ size_t addset_bytes(const struct addset *s, struct sdx_db *db)
 }
 
 /* The reports, sorted by id. One the database already holds (the caller
- * did not ask it first) is marked stored and counted. */
+ * did not ask it first), or that came earlier in the set (nodedup: the
+ * sort puts the first one first), is marked stored and counted. */
 static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 {
 	struct addcon *order = malloc((s->nent ? s->nent : 1) * sizeof *order);
@@ -326,6 +333,12 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 			const struct addent *f = &s->ents[order[i + AHEAD].ent];
 			__builtin_prefetch(f);
 			__builtin_prefetch(s->base + f->off);
+		}
+		if (i && order[i].p0 == order[i - 1].p0 &&
+		    order[i].p1 == order[i - 1].p1) {
+			s->ents[order[i].ent].stored = 1;
+			++*stored;
+			continue;
 		}
 		MDB_val k = {16, (void *)e->c.id},
 			d = {e->len, (void *)(s->base + e->off)};

@@ -375,6 +375,9 @@ struct addset {
 	size_t keylen, keycap;
 	struct addcon *cons;
 	size_t ncon, capcon;
+	/* nodedup (a bulk batch): no set; the same id twice is found at
+	 * commit, in key order, and counted with the stored ones */
+	int nodedup;
 	uint64_t *set; /* open addressing on the id (see set_slot) */
 	size_t setcap;
 	/* the empty slot addset_find found for hint_id */

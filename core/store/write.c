@@ -88,6 +88,7 @@ static int batch_begin(sdx_db *db, int bulk, sdx_batch **out)
 		return SDX_ENOMEM;
 	b->db = db;
 	b->bulk = bulk;
+	b->set.nodedup = bulk;
 	b->set.dir = store_dir(db);
 	pthread_mutex_lock(&db->wmtx);
 	int rc = wtxn_begin(db, &b->w);
@@ -130,12 +131,12 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
 		memcpy(id, p->id, 16);
 	if (added)
 		*added = 0;
-	const struct addent *e;
-	if ((rc = addset_find(&b->set, p->id, &e)))
-		return rc;
-	if (e)
-		return 0;
 	if (!b->bulk) {
+		const struct addent *e;
+		if ((rc = addset_find(&b->set, p->id, &e)))
+			return rc;
+		if (e)
+			return 0;
 		MDB_val k = {16, p->id}, d;
 		rc = mdb_get(b->w.txn, b->db->report, &k, &d);
 		if (!rc)

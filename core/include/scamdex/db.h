@@ -149,12 +149,13 @@ SDX_API int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16],
 			  int *added);
 /* Commit makes all of the batch durable at once and frees b. */
 SDX_API int sdx_batch_commit(sdx_batch *b);
-/* A bulk loader's batch: sdx_batch_add checks only the batch itself
- * (*added = 1: new to the batch), and the database is asked at commit,
- * in key order, which is cheaper than a random look-up per report.
+/* A bulk loader's batch: sdx_batch_add checks nothing at once (*added =
+ * 1), and the database and the batch itself are asked at commit, in key
+ * order, which is cheaper than a random look-up per report.
  * sdx_batch_commit_counted then sets *stored (may be NULL) to how many
- * of the reports added were already in the database: they change
- * nothing. With a batch from sdx_batch_begin, *stored is 0. */
+ * of the reports added were already in the database or given earlier in
+ * the batch: they change nothing. With a batch from sdx_batch_begin,
+ * *stored is 0. */
 SDX_API int sdx_batch_begin_bulk(sdx_db *db, sdx_batch **out);
 /* A hint: about `reports` more will be added; the batch sizes its memory
  * for them at once rather than growing step by step. */
