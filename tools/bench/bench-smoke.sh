@@ -64,6 +64,11 @@ if built("tools/import/scamdex-import") and built("tools/gen/scamdex-gen"):
           and positive(r.get("peak_rss_bytes"))
           and positive(r.get("bytes_per_report")),
           "scamdex import rate, peak RssAnon and bytes per report are measured")
+    det = json.load(open(os.path.join(os.path.dirname(sys.argv[1]),
+                                      "bench-details.json")))
+    check(positive(det.get("figures", {}).get("import_1t/scamdex",
+                                              {}).get("median")),
+          "the one-thread import rate is in the details")
     if built("cli/scamdex"):
         check(positive(r.get("cli_batch", {}).get("scamdex")),
               "the scamdex check --json batch rate is measured")
