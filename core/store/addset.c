@@ -327,6 +327,9 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		free(order);
 		return rc;
 	}
+	/* the body that stands for the current id: the database's, or the
+	 * first one given (a twin's own differs: its op keeps its copy) */
+	MDB_val win = {0, NULL};
 	for (size_t i = 0; !rc && i < s->nent; i++) {
 		const struct addent *e = &s->ents[order[i].ent];
 		if (i + AHEAD < s->nent) {
@@ -334,21 +337,24 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 			__builtin_prefetch(f);
 			__builtin_prefetch(s->base + f->off);
 		}
+		MDB_val k = {16, (void *)e->c.id},
+			d = {e->len, (void *)(s->base + e->off)};
 		if (i && order[i].p0 == order[i - 1].p0 &&
 		    order[i].p1 == order[i - 1].p1) {
 			s->ents[order[i].ent].stored = 1;
-			++*stored;
-			continue;
+			d = win;
+		} else {
+			rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
+			s->ents[order[i].ent].stored =
+			    (uint8_t)(rc == MDB_KEYEXIST);
+			win = d; /* LMDB returns the stored body in d */
+			if (rc != MDB_KEYEXIST)
+				continue;
 		}
-		MDB_val k = {16, (void *)e->c.id},
-			d = {e->len, (void *)(s->base + e->off)};
-		rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
-		s->ents[order[i].ent].stored = (uint8_t)(rc == MDB_KEYEXIST);
-		if (rc != MDB_KEYEXIST)
-			continue;
 		++*stored;
-		/* LMDB returns the stored body in d */
 		rc = 0;
+		/* win stays valid: nothing writes `report` before the next
+		 * id, and oplog_own_body writes only the log */
 		if (e->logged &&
 		    (d.mv_size != e->len ||
 		     memcmp(d.mv_data, s->base + e->off, e->len)))

@@ -372,22 +372,14 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 }
 
 /* An ADD in a session with an addset: written at commit, in key order,
- * where the database is asked too whether it held the report already
- * (then the op's oplog entry gets its own copy of the body if the stored
- * one differs: see addset.c). A second ADD of a report in the set keeps
- * its own copy: the set's body may yet lose to the database's. */
+ * where the database and the set are asked too whether they held the
+ * report already (then the op's oplog entry gets its own copy of the body
+ * if the one that stands differs: see addset.c). */
 static int add_deferred(struct wtxn *w, const op_ctx *oc, const uint8_t *body,
 			size_t len, const codec_report_view *v,
 			const uint8_t id[16], int *changed, int *has_ref)
 {
-	const struct addent *e;
-	int rc = addset_find(w->adds, id, &e);
-	if (rc)
-		return rc;
-	if (e) {
-		*has_ref = 0;
-		return 0;
-	}
+	int rc;
 	if ((rc = addset_put(w->adds, v, id, body, len)))
 		return rc;
 	addset_logged(w->adds, oc->oindex, oc->seq);

@@ -771,6 +771,7 @@ static int session_begin(struct sdx_apply *a)
 	a->w.adds = &a->adds;
 	addset_clear(&a->adds);
 	a->adds.dir = store_dir(a->db);
+	a->adds.nodedup = 1; /* twins are found at commit (addset.c) */
 	return rc;
 }
 

@@ -605,3 +605,60 @@ Test(oplog, full_map_replays_a_log_kept_in_a_file)
 	sdx_db_close(a);
 	sdx_db_close(b);
 }
+
+/* Two origins' ADDs of one report (same id, different received dates) in
+ * one session: one report is stored, and each op, relayed, still has its
+ * own body (the second one's log entry keeps its copy). */
+Test(oplog, twin_adds_in_one_session)
+{
+	sdx_db *a = office("A"), *b = office("B"), *c = office("C");
+	sdx_report r;
+	uint8_t ida[16], idb[16];
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+	add_ok(a, &r, ida);
+	strcpy(r.origin, "A");
+	r.received_date = day("2026-11-27");
+	add_ok(b, &r, idb);
+	cr_assert_eq(memcmp(ida, idb, 16), 0);
+	struct oplist la, lb, l2;
+	scan(a, "A", 0, &la);
+	scan(b, "B", 0, &lb);
+	cr_assert_neq(la.ops[0].len == lb.ops[0].len &&
+			  !memcmp(la.ops[0].body, lb.ops[0].body,
+				  la.ops[0].len),
+		      1, "the bodies differ (received date)");
+	sdx_apply *s;
+	int applied, n = 0;
+	cr_assert_eq(sdx_apply_begin(c, &s), 0);
+	sdx_op op = as_op(&lb.ops[0]); /* B's first: its body stands */
+	cr_assert_eq(sdx_apply_op(s, &op, &applied), 0);
+	n += applied;
+	op = as_op(&la.ops[0]);
+	cr_assert_eq(sdx_apply_op(s, &op, &applied), 0);
+	n += applied;
+	cr_assert_eq(sdx_apply_commit(s), 0);
+	cr_assert_eq(n, 2);
+	sdx_check_result ck = check_ok(c, SDX_KIND_PHONE, "+84795555373");
+	cr_assert_eq(ck.reports, 1);
+	static sdx_report got;
+	cr_assert_eq(sdx_report_get(c, ida, SDX_AUD_POLICE, &got), 0);
+	cr_assert_eq(got.received_date, day("2026-11-27"));
+	scan(c, "A", 0, &l2);
+	cr_assert_eq(l2.n, 1);
+	cr_assert_eq(l2.ops[0].len, la.ops[0].len);
+	cr_assert_eq(memcmp(l2.ops[0].body, la.ops[0].body, la.ops[0].len), 0);
+	free_ops(&l2);
+	scan(c, "B", 0, &l2);
+	cr_assert_eq(l2.ops[0].len, lb.ops[0].len);
+	cr_assert_eq(memcmp(l2.ops[0].body, lb.ops[0].body, lb.ops[0].len), 0);
+	size_t mism = 9;
+	cr_assert_eq(sdx_verify(c, NULL, NULL, &mism), 0);
+	cr_assert_eq(mism, 0);
+	free_ops(&la);
+	free_ops(&lb);
+	free_ops(&l2);
+	sdx_db_close(a);
+	sdx_db_close(b);
+	sdx_db_close(c);
+}
