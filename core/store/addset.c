@@ -355,9 +355,8 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		rc = 0;
 		/* win stays valid: nothing writes `report` before the next
 		 * id, and oplog_own_body writes only the log */
-		if (e->logged &&
-		    (d.mv_size != e->len ||
-		     memcmp(d.mv_data, s->base + e->off, e->len)))
+		if (e->logged && (d.mv_size != e->len ||
+				  memcmp(d.mv_data, s->base + e->off, e->len)))
 			rc = oplog_own_body(w, e->oindex, e->oseq,
 					    s->base + e->off, e->len);
 	}

@@ -133,8 +133,8 @@ static void start_file(struct spill *s, const char *dir)
 	}
 }
 
-int spill_append(struct spill *s, const char *dir, const uint8_t *p,
-		 size_t n, size_t *off)
+int spill_append(struct spill *s, const char *dir, const uint8_t *p, size_t n,
+		 size_t *off)
 {
 	int rc;
 	unmap(s); /* a sealed view ends with the next append */

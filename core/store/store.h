@@ -324,9 +324,9 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 	       size_t len, int *changed, uint8_t ref[16], int *has_ref);
 
 /* ---- addset.c: reports decided new, written sorted at the end ---- */
-struct addent { /* 64 bytes: a batch of a million holds a million */
-	contrib c;	/* c.id is the report's id */
-	uint64_t off;	/* body in bodies */
+struct addent {	      /* 64 bytes: a batch of a million holds a million */
+	contrib c;    /* c.id is the report's id */
+	uint64_t off; /* body in bodies */
 	/* a received ADD: its oplog entry, which refers to the body in
 	 * `report` and must hold its own copy if the database's differs */
 	uint64_t oseq;
@@ -349,17 +349,17 @@ struct addcon {
  * Offsets are stable; spill_seal gives a base pointer valid until the
  * next append or clear. A zeroed struct is an empty spill. */
 struct spill {
-	uint8_t *mem;	   /* everything, or (file) the staging buffer */
-	size_t len, cap;   /* bytes appended; mem's capacity */
-	size_t staged;	   /* file: bytes in mem not yet written */
-	size_t flushed;	   /* file: bytes written */
-	int fd, file;	   /* file: fd is the unlinked file */
-	int nofile;	   /* a file failed once: memory only */
-	uint8_t *map;	   /* the sealed read-only view */
+	uint8_t *mem;	 /* everything, or (file) the staging buffer */
+	size_t len, cap; /* bytes appended; mem's capacity */
+	size_t staged;	 /* file: bytes in mem not yet written */
+	size_t flushed;	 /* file: bytes written */
+	int fd, file;	 /* file: fd is the unlinked file */
+	int nofile;	 /* a file failed once: memory only */
+	uint8_t *map;	 /* the sealed read-only view */
 	size_t maplen;
 };
-int spill_append(struct spill *s, const char *dir, const uint8_t *p,
-		 size_t n, size_t *off);
+int spill_append(struct spill *s, const char *dir, const uint8_t *p, size_t n,
+		 size_t *off);
 int spill_reserve(struct spill *s, size_t n); /* memory for n more */
 int spill_seal(struct spill *s, const uint8_t **base);
 void spill_clear(struct spill *s); /* empty, keeping the file */
@@ -367,8 +367,8 @@ void spill_free(struct spill *s);
 
 struct addset {
 	struct spill bodies;
-	const char *dir;	/* where bodies spill (the database's) */
-	const uint8_t *base;	/* bodies, sealed by addset_write */
+	const char *dir;     /* where bodies spill (the database's) */
+	const uint8_t *base; /* bodies, sealed by addset_write */
 	struct addent *ents;
 	size_t nent, capent;
 	uint8_t *keys;

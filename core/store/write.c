@@ -253,9 +253,9 @@ static int state_fn(struct wtxn *w, void *ctx)
 	codec_state_op o;
 	int audience = SDX_AUD_BANK;
 	int rc = report_audience(w, a->id, &audience);
-	if (rc || (rc = codec_state_op_encode(a->id, a->note, a->by, date,
-					      audience, body, sizeof body,
-					      &len)) ||
+	if (rc ||
+	    (rc = codec_state_op_encode(a->id, a->note, a->by, date, audience,
+					body, sizeof body, &len)) ||
 	    (rc = codec_state_op_decode(body, len, &o)))
 		return rc;
 	origin_rec *org;

@@ -87,8 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (codec_state_op_decode(data, size, &st) == 0) {
 		if (st.note.len > SDX_NOTE_MAX || st.by.len > SDX_AGENCY_MAX)
 			fail("state op string longer than its limit");
-		if (codec_state_op_encode(st.id, "", "", st.date, st.audience, buf,
-					  sizeof buf, &len) != 0)
+		if (codec_state_op_encode(st.id, "", "", st.date, st.audience,
+					  buf, sizeof buf, &len) != 0)
 			fail("a decoded state op does not encode again");
 	}
 	codec_allow_op al;

@@ -584,7 +584,8 @@ Test(oplog, full_map_replays_a_log_kept_in_a_file)
 			 "2026-11-20");
 		snprintf(num, sizeof num, "+8491%07d", i % 10000);
 		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, num);
-		snprintf(r.narrative, sizeof r.narrative, "%d %s", i, narrative);
+		snprintf(r.narrative, sizeof r.narrative, "%d %s", i,
+			 narrative);
 		cr_assert_eq(sdx_batch_add(bt, &r, NULL, NULL), 0);
 	}
 	cr_assert_eq(sdx_batch_commit(bt), 0);
@@ -624,10 +625,10 @@ Test(oplog, twin_adds_in_one_session)
 	struct oplist la, lb, l2;
 	scan(a, "A", 0, &la);
 	scan(b, "B", 0, &lb);
-	cr_assert_neq(la.ops[0].len == lb.ops[0].len &&
-			  !memcmp(la.ops[0].body, lb.ops[0].body,
-				  la.ops[0].len),
-		      1, "the bodies differ (received date)");
+	cr_assert_neq(
+	    la.ops[0].len == lb.ops[0].len &&
+		!memcmp(la.ops[0].body, lb.ops[0].body, la.ops[0].len),
+	    1, "the bodies differ (received date)");
 	sdx_apply *s;
 	int applied, n = 0;
 	cr_assert_eq(sdx_apply_begin(c, &s), 0);

@@ -42,8 +42,7 @@ static void rec_fill(size_t i, uint8_t *p)
 
 /* Append records [0, n) (plus one of `big` bytes after the first half if
  * big > 0) and check every one through the sealed view. */
-static void fill_and_check(struct spill *s, const char *d, size_t n,
-			   size_t big)
+static void fill_and_check(struct spill *s, const char *d, size_t n, size_t big)
 {
 	uint8_t buf[512];
 	size_t *off = malloc(n * sizeof *off), big_off = 0;
@@ -84,7 +83,8 @@ static int holds_deleted_file_in(const char *d)
 		if (n <= 0)
 			continue;
 		target[n] = 0;
-		if (!strncmp(target, d, strlen(d)) && strstr(target, "(deleted)"))
+		if (!strncmp(target, d, strlen(d)) &&
+		    strstr(target, "(deleted)"))
 			found = 1;
 	}
 	closedir(fds);
