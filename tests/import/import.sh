@@ -174,5 +174,31 @@ rc=$?
 if [ "$rc" -eq 2 ]; then ok "--threads 3 is a usage error"; else
 	echo "status $rc" >"$tmp/why"; not_ok "--threads 3" "$tmp/why"; fi
 
+# ---- the progress bar: on a terminal only, not with --quiet ----
+# A batch being written is always drawn at once (one thread), so these
+# outputs do not depend on timing.
+if command -v script >/dev/null; then
+	IMPORT_BIN=$import IMPORT_IN=$tmp/import.csv IMPORT_DB=$tmp/p1 \
+		script -qec '"$IMPORT_BIN" --db "$IMPORT_DB" --threads 1 --batch 300 "$IMPORT_IN"' \
+		/dev/null >"$tmp/tty" 2>&1
+	tr '\r' '\n' <"$tmp/tty" >"$tmp/tty.lines"
+	if grep -Eq '^\[#*-*\] +[0-9]+%  [0-9]+ rows  [0-9]+ rows/s  writing 300 rows to the database\.\.\.' "$tmp/tty.lines" &&
+		grep -q 'read [0-9]* = accepted' "$tmp/tty.lines"; then
+		ok "a terminal gets the bar: percentage, rows, rows/s, the batch being written"
+	else not_ok "a terminal gets the bar" "$tmp/tty.lines"; fi
+	IMPORT_BIN=$import IMPORT_IN=$tmp/import.csv IMPORT_DB=$tmp/p2 \
+		script -qec '"$IMPORT_BIN" --db "$IMPORT_DB" --threads 1 --batch 300 --quiet "$IMPORT_IN"' \
+		/dev/null >"$tmp/tty" 2>&1
+	if grep -q 'rows/s' "$tmp/tty"; then not_ok "--quiet: no bar on a terminal" "$tmp/tty"
+	else ok "--quiet: no bar on a terminal"; fi
+else
+	ok "# SKIP script(1) missing: no terminal to test the bar on"
+	ok "# SKIP script(1) missing"
+fi
+"$import" --db "$tmp/p3" --threads 1 --batch 300 "$tmp/import.csv" >/dev/null 2>"$tmp/notty"
+if grep -q 'rows/s' "$tmp/notty" || grep -q $'\r' "$tmp/notty"; then
+	not_ok "standard error not a terminal: no bar" "$tmp/notty"
+else ok "standard error not a terminal: no bar"; fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,7 @@
 #define SCAMDEX_IMPORT_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -129,9 +130,16 @@ struct progress {
 	uint64_t bytes;
 	uint64_t rows;
 	double start, last;
+	/* rows of the batch being written, 0 if none; set by the thread
+	 * that commits, drawn by the reader's */
+	atomic_size_t writing;
 };
 void progress_start(struct progress *p, int enabled, uint64_t total_bytes);
 void progress_update(struct progress *p, uint64_t rows, uint64_t bytes);
+/* A batch of `rows` rows is being written (0: done); any thread. */
+void progress_writing(struct progress *p, size_t rows);
+/* Draw now, whatever the time since the last draw (the reader's thread). */
+void progress_redraw(struct progress *p);
 void progress_end(struct progress *p);
 
 /* 1 if s[0..len) is valid UTF-8. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "import.h"
@@ -167,7 +168,11 @@ static int commit(struct importer *imp)
 	if (!imp->batch)
 		return 0;
 	size_t stored = 0;
+	progress_writing(&imp->progress, imp->in_batch);
+	if (!imp->pipe) /* else the reader's thread draws */
+		progress_redraw(&imp->progress);
 	rc = sdx_batch_commit_counted(imp->batch, &stored);
+	progress_writing(&imp->progress, 0);
 	imp->batch = NULL;
 	imp->in_batch = 0;
 	if (rc != 0) {
@@ -541,8 +546,22 @@ static int pipe_cmd(struct importer *imp, int cmd)
 	pthread_mutex_unlock(&p->mtx);
 	pipe_flush(p);
 	pthread_mutex_lock(&p->mtx);
-	while (!p->cmd_done)
-		pthread_cond_wait(&p->cond, &p->mtx);
+	while (!p->cmd_done) {
+		/* while the store thread writes, the bar says so */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&p->cond, &p->mtx, &until);
+		if (!p->cmd_done) {
+			pthread_mutex_unlock(&p->mtx);
+			progress_redraw(&imp->progress);
+			pthread_mutex_lock(&p->mtx);
+		}
+	}
 	int res = p->cmd_result;
 	pthread_mutex_unlock(&p->mtx);
 	return res;

@@ -17,11 +17,13 @@ void progress_start(struct progress *p, int enabled, uint64_t total_bytes)
 	p->total_bytes = total_bytes;
 	p->bytes = 0;
 	p->rows = 0;
+	atomic_store(&p->writing, 0);
 	p->start = p->last = enabled ? now() : 0;
 }
 
 static void draw(struct progress *p, double t)
 {
+	size_t writing = atomic_load(&p->writing);
 	double elapsed = t - p->start;
 	double rate = elapsed > 0 ? (double)p->rows / elapsed : 0;
 
@@ -35,17 +37,35 @@ static void draw(struct progress *p, double t)
 		for (int i = 0; i < width; i++)
 			bar[i] = i < fill ? '#' : '-';
 		bar[width] = '\0';
-		double left = frac > 0 ? elapsed / frac - elapsed : 0;
-		fprintf(
-		    stderr,
-		    "\r[%s] %3d%%  %llu rows  %.0f rows/s  %d:%02d left \033[K",
-		    bar, (int)(frac * 100), (unsigned long long)p->rows, rate,
-		    (int)left / 60, (int)left % 60);
+		fprintf(stderr, "\r[%s] %3d%%  %llu rows  %.0f rows/s  ", bar,
+			(int)(frac * 100), (unsigned long long)p->rows, rate);
+		if (!writing) {
+			double left = frac > 0 ? elapsed / frac - elapsed : 0;
+			fprintf(stderr, "%d:%02d left ", (int)left / 60,
+				(int)left % 60);
+		}
 	} else {
-		fprintf(stderr, "\r%llu rows  %.0f rows/s\033[K",
+		fprintf(stderr, "\r%llu rows  %.0f rows/s  ",
 			(unsigned long long)p->rows, rate);
 	}
+	/* a large batch takes seconds to write: say so, not a stale "left" */
+	if (writing)
+		fprintf(stderr, "writing %zu rows to the database...", writing);
+	fputs("\033[K", stderr);
 	fflush(stderr);
+}
+
+void progress_writing(struct progress *p, size_t rows)
+{
+	atomic_store(&p->writing, rows);
+}
+
+void progress_redraw(struct progress *p)
+{
+	if (!p->enabled)
+		return;
+	p->last = now();
+	draw(p, p->last);
 }
 
 void progress_update(struct progress *p, uint64_t rows, uint64_t bytes)
