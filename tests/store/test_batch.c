@@ -1,7 +1,13 @@
 /* test_batch.c: batches written in key order (addset.c): bulk batches
- * that ask the database at commit, keys sharing long prefixes, and a
- * batch bigger than the map it starts in. */
+ * that ask the database at commit, keys sharing long prefixes, a batch
+ * bigger than the map it starts in, and bodies kept in a file (spill.c),
+ * also when the process is killed. */
 #include "helpers.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int count_msg(const char *m, void *ctx)
 {
@@ -184,4 +190,69 @@ Test(batch, bodies_past_16_mib_spill_to_a_file)
 	cr_assert_eq(office_seq(db), 40000);
 	verify_clean(db); /* every body digested again against the log */
 	sdx_db_close(db);
+}
+
+/* A process killed while its batch's bodies wait in the unlinked file
+ * leaves nothing behind: the directory holds LMDB's two files, and the
+ * database is as before the batch. */
+Test(batch, killed_batch_leaves_no_file_behind)
+{
+	static char narrative[501];
+	memset(narrative, 'k', 500);
+	char *dir;
+	sdx_db *db = fresh_db(&dir);
+	sdx_report r;
+	phone_report(&r, 1, "PA05");
+	add_ok(db, &r, NULL);
+	sdx_db_close(db);
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", dir);
+	int pipefd[2];
+	cr_assert_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		sdx_db *cdb;
+		sdx_batch *b;
+		if (sdx_db_open(path, 0, &cdb) || sdx_batch_begin_bulk(cdb, &b))
+			_exit(1);
+		for (int i = 0; i < 40000; i++) {
+			sdx_report cr;
+			phone_report(&cr, i + 2, "PC02");
+			snprintf(cr.narrative, sizeof cr.narrative, "%d %s", i,
+				 narrative);
+			if (sdx_batch_add(b, &cr, NULL, NULL))
+				_exit(1);
+		}
+		/* ~24 MiB of bodies, past 16 MiB: in the file now */
+		if (write(pipefd[1], "k", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char c;
+	close(pipefd[1]);
+	cr_assert_eq(read(pipefd[0], &c, 1), 1, "the child failed");
+	kill(pid, SIGKILL);
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFSIGNALED(st));
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int files = 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		cr_assert(!strcmp(e->d_name, "data.mdb") ||
+			      !strcmp(e->d_name, "lock.mdb"),
+			  "left behind: %s", e->d_name);
+		files++;
+	}
+	closedir(d);
+	cr_assert_eq(files, 2);
+	cr_assert_eq(sdx_db_open(path, 0, &db), 0);
+	cr_assert_eq(office_seq(db), 1);
+	verify_clean(db);
+	sdx_db_close(db);
+	free(dir);
 }
