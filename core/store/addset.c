@@ -1,12 +1,15 @@
 /* addset.c: reports waiting to be written, then written in key order.
  *
  * A batch of local reports (write.c) and a session of received
- * operations (oplog.c) both decide at once whether a report is new, but
- * write the reports, their entities and entity_report entries only at
- * the end, sorted by key: sorted writes touch each B-tree page once, and
- * LMDB finds the next key's leaf from the cursor's page without a descent
- * from the root. Each entity is read and written once for all of its
- * reports in the set. */
+ * operations (oplog.c) keep the reports they add here and write them,
+ * their entities and entity_report entries only at the end, sorted by
+ * key: sorted writes touch each B-tree page once, and LMDB finds the next
+ * key's leaf from the cursor's page without a descent from the root. Each
+ * entity is read and written once for all of its reports in the set. An
+ * ordinary batch asks a hash set at once whether a report is already
+ * there; a bulk batch and a session (nodedup) keep no set: the sort puts
+ * a report given twice next to its twin, and the commit keeps the first.
+ * The bodies wait in a spill (spill.c): past 16 MiB, in a file. */
 #include "store.h"
 
 #include <stdlib.h>
