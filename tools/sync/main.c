@@ -1,6 +1,7 @@
 /* main.c: scamdex-sync, bundles between offices. Global options, then
  * one subcommand. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,13 @@ static int finish(int status)
 int main(int argc, char **argv)
 {
 	int i = 1;
+#ifdef M_MMAP_THRESHOLD
+	/* A fixed threshold: glibc's moving one (raised to the size of any
+	 * large block freed) left about 64 MiB of freed blocks on the heap
+	 * while a 5,000,000-operation bundle imported (peak RssAnon 251 MiB;
+	 * 187 with this, and as fast). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	if (sdx_version() != SDX_VERSION_NUMBER) {
 		fprintf(stderr,
 			PROG ": built for libscamdex %s but running "
