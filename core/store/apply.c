@@ -371,54 +371,30 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 	return entity_store(w, ek, eklen, &s, is_new);
 }
 
-/* An ADD in a session with an addset: written at commit, in key order,
- * where the database and the set are asked too whether they held the
- * report already (then the op's oplog entry gets its own copy of the body
- * if the one that stands differs: see addset.c). */
-static int add_deferred(struct wtxn *w, const op_ctx *oc, const uint8_t *body,
-			size_t len, const codec_report_view *v,
-			const uint8_t id[16], int *changed, int *has_ref)
-{
-	int rc;
-	if ((rc = addset_put(w->adds, v, id, body, len)))
-		return rc;
-	addset_logged(w->adds, oc->oindex, oc->seq);
-	*changed = 1;
-	*has_ref = 1;
-	return 0;
-}
-
+/* Received operations are applied in a session (oplog.c), whose addset
+ * takes every ADD: written at commit, in key order, where the database
+ * and the set are asked too whether they held the report already (then
+ * the op's oplog entry gets its own copy of the body if the one that
+ * stands differs: see addset.c). */
 int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
-	       size_t len, int *changed, uint8_t ref[16], int *has_ref)
+	       size_t len, uint8_t ref[16], int *has_ref)
 {
 	int rc;
-	*changed = 0;
 	*has_ref = 0;
 	switch (type) {
 	case SDX_OP_ADD: {
 		codec_report_view v;
-		uint8_t idbuf[CODEC_REPORT_MAX], id[16];
+		uint8_t idbuf[CODEC_REPORT_MAX];
 		size_t idlen;
 		if ((rc = codec_report_view_decode(body, len, &v)) ||
 		    (rc = codec_report_view_encode(&v, 0, idbuf, sizeof idbuf,
 						   &idlen)))
 			return rc == SDX_ETOOLONG ? SDX_ECORRUPT : rc;
-		sdx_hash128(idbuf, idlen, id);
-		memcpy(ref, id, 16);
-		if (w->adds)
-			return add_deferred(w, oc, body, len, &v, id, changed,
-					    has_ref);
-		if ((rc = apply_add(w, body, len, &v, id, changed)))
+		sdx_hash128(idbuf, idlen, ref);
+		if ((rc = addset_put(w->adds, &v, ref, body, len)))
 			return rc;
-		if (*changed) {
-			*has_ref = 1;
-		} else {
-			MDB_val k = {16, id}, d;
-			if ((rc = mdb_get(w->txn, w->db->report, &k, &d)))
-				return rc;
-			*has_ref =
-			    d.mv_size == len && !memcmp(d.mv_data, body, len);
-		}
+		addset_logged(w->adds, oc->oindex, oc->seq);
+		*has_ref = 1;
 		return 0;
 	}
 	case SDX_OP_RETRACT:
@@ -427,7 +403,6 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 		codec_state_op o;
 		if ((rc = codec_state_op_decode(body, len, &o)))
 			return rc;
-		*changed = 1;
 		return apply_state(w, oc, type, &o);
 	}
 	case SDX_OP_ALLOW:
@@ -435,7 +410,6 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 		codec_allow_op o;
 		if ((rc = codec_allow_op_decode(body, len, &o)))
 			return rc;
-		*changed = 1;
 		return apply_allow(w, oc, type, &o);
 	}
 	default:

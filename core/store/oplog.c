@@ -816,10 +816,9 @@ static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 	uint8_t ref[16];
 	int has_ref = 0;
 	if (op->body) {
-		int changed;
 		op_ctx oc = {o->id, op->seq, 0, o->index};
 		if ((rc = apply_body(w, &oc, op->type, op->body, op->body_len,
-				     &changed, ref, &has_ref)))
+				     ref, &has_ref)))
 			return rc;
 	}
 	rc = oplog_put(w, o, op->seq, op->type, op->audience, op->digest,

@@ -317,11 +317,12 @@ int apply_state(struct wtxn *w, const op_ctx *oc, int type,
 		const codec_state_op *o);
 int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 		const codec_allow_op *o);
-/* Decode and apply one op body. For an ADD whose body is now stored
- * byte for byte under report id `ref`, *has_ref = 1 (the log then keeps
- * the id instead of a second copy). */
+/* Decode and apply one op body in a session (w->adds set). An ADD goes
+ * to the addset; *has_ref = 1 and `ref` its report id: the log keeps the
+ * id instead of a second copy (the commit gives the entry its own copy if
+ * the stored body differs). */
 int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
-	       size_t len, int *changed, uint8_t ref[16], int *has_ref);
+	       size_t len, uint8_t ref[16], int *has_ref);
 
 /* ---- addset.c: reports decided new, written sorted at the end ---- */
 struct addent {	      /* 64 bytes: a batch of a million holds a million */
