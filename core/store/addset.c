@@ -105,12 +105,7 @@ int addset_find(struct addset *s, const uint8_t id[16], const struct addent **e)
 
 int addset_reserve(struct addset *s, size_t n)
 {
-	size_t cap = s->setcap ? s->setcap : 4096;
-	while (cap < 2 * (s->nent + n))
-		cap *= 2;
 	int rc;
-	if (s->nodedup)
-		cap = s->setcap;
 	if ((rc = sdx_grow(&s->ents, &s->capent, s->nent + n, sizeof *s->ents,
 			   1024)) ||
 	    (rc = sdx_grow(&s->cons, &s->capcon, s->ncon + 2 * n,
@@ -118,6 +113,11 @@ int addset_reserve(struct addset *s, size_t n)
 	    (rc = spill_reserve(&s->bodies, 256 * n)) ||
 	    (rc = sdx_grow(&s->keys, &s->keycap, s->keylen + 40 * n, 1, 1024)))
 		return rc;
+	if (s->nodedup) /* no set to size */
+		return 0;
+	size_t cap = s->setcap ? s->setcap : 4096;
+	while (cap < 2 * (s->nent + n))
+		cap *= 2;
 	return cap > s->setcap ? set_resize(s, cap) : 0;
 }
 
