@@ -64,8 +64,7 @@ struct sdx_batch {
 	struct sdx_db *db;
 	struct wtxn w;
 	int open;
-	int bulk;      /* the database is asked at commit */
-	size_t stored; /* reports the database already held */
+	size_t stored; /* reports already held (database or batch) */
 	struct addset set;
 	struct prepared p;
 };
@@ -87,8 +86,7 @@ static int batch_begin(sdx_db *db, int bulk, sdx_batch **out)
 	if (!b)
 		return SDX_ENOMEM;
 	b->db = db;
-	b->bulk = bulk;
-	b->set.nodedup = bulk;
+	b->set.nodedup = bulk; /* bulk: the database is asked at commit */
 	b->set.dir = store_dir(db);
 	pthread_mutex_lock(&db->wmtx);
 	int rc = wtxn_begin(db, &b->w);
@@ -131,7 +129,7 @@ int sdx_batch_add(sdx_batch *b, const sdx_report *r, uint8_t id[16], int *added)
 		memcpy(id, p->id, 16);
 	if (added)
 		*added = 0;
-	if (!b->bulk) {
+	if (!b->set.nodedup) {
 		const struct addent *e;
 		if ((rc = addset_find(&b->set, p->id, &e)))
 			return rc;
