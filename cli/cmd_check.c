@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "render/render.h"
 
 static const struct cli_cmd cmd = {
     "check",
@@ -54,20 +55,8 @@ struct ctx {
 	int buffered;	 /* a batch worker: never write, the caller does */
 	int status;	 /* worst exit status so far */
 	struct cli_buf out;
-	struct recount *recount; /* --audience bank scratch, made on need */
+	struct render_recount *recount; /* bank view scratch, made on need */
 };
-
-/* Category names and their lengths, looked up once. */
-static const char *cat_name[SDX_CAT_COUNT];
-static size_t cat_len[SDX_CAT_COUNT];
-
-static void init_names(void)
-{
-	for (int i = 0; i < SDX_CAT_COUNT; i++) {
-		cat_name[i] = sdx_category_name(i);
-		cat_len[i] = strlen(cat_name[i]);
-	}
-}
 
 static int flush_out(struct ctx *c)
 {
@@ -80,94 +69,6 @@ static int flush_out(struct ctx *c)
 	if (c->interactive && fflush(stdout) != 0)
 		return -1;
 	return 0;
-}
-
-static void put_date(struct cli_buf *b, int32_t d, int json)
-{
-	char s[11];
-	if (d == SDX_DATE_NONE) {
-		if (json)
-			cli_buf_put(b, "null", 4);
-		return;
-	}
-	sdx_date_format(d, s);
-	if (json)
-		cli_buf_putc(b, '"');
-	cli_buf_put(b, s, 10);
-	if (json)
-		cli_buf_putc(b, '"');
-}
-
-/* Categories as a JSON array, or joined by sep. */
-static void put_categories(struct cli_buf *b, uint32_t bits, int json,
-			   const char *sep)
-{
-	int first = 1;
-	if (json)
-		cli_buf_putc(b, '[');
-	for (int i = 1; i < SDX_CAT_COUNT; i++) {
-		if (!(bits & (1u << i)))
-			continue;
-		if (!first)
-			cli_buf_puts(b, json ? "," : sep);
-		first = 0;
-		if (json)
-			cli_buf_putc(b, '"');
-		cli_buf_put(b, cat_name[i], cat_len[i]);
-		if (json)
-			cli_buf_putc(b, '"');
-	}
-	if (json)
-		cli_buf_putc(b, ']');
-}
-
-static void put_key(struct cli_buf *b, const char *key)
-{
-	cli_buf_puts(b, key);
-}
-
-static void json_result(struct cli_buf *b, const char *in, size_t len,
-			const sdx_check_result *r)
-{
-	put_key(b, "{\"input\":");
-	cli_buf_json_str(b, in, len);
-	put_key(b, ",\"kind\":\"");
-	cli_buf_puts(b, sdx_kind_name(r->kind));
-	put_key(b, "\",\"canonical\":");
-	cli_buf_json_str(b, r->canonical, strlen(r->canonical));
-	put_key(b, ",\"verdict\":\"");
-	cli_buf_puts(b, sdx_verdict_name(r->verdict));
-	put_key(b, "\",\"grade\":\"");
-	cli_buf_puts(b, sdx_grade_name(r->grade));
-	put_key(b, "\",\"reports\":");
-	cli_buf_putu(b, r->reports);
-	put_key(b, ",\"retracted\":");
-	cli_buf_putu(b, r->retracted);
-	put_key(b, ",\"agencies\":");
-	cli_buf_putu(b, r->agencies);
-	put_key(b, ",\"categories\":");
-	put_categories(b, r->categories, 1, ",");
-	put_key(b, ",\"first_seen\":");
-	put_date(b, r->first_seen, 1);
-	put_key(b, ",\"last_seen\":");
-	put_date(b, r->last_seen, 1);
-	put_key(b, ",\"last_3d\":");
-	cli_buf_putu(b, r->last_3d);
-	put_key(b, ",\"last_30d\":");
-	cli_buf_putu(b, r->last_30d);
-	put_key(b, ",\"last_6m\":");
-	cli_buf_putu(b, r->last_6m);
-	put_key(b, ",\"confirmation\":");
-	if (r->reports) {
-		cli_buf_putc(b, '"');
-		cli_buf_puts(b, sdx_confirmation_name(r->confirmation));
-		cli_buf_putc(b, '"');
-	} else {
-		cli_buf_puts(b, "null");
-	}
-	put_key(b, ",\"disputed\":");
-	cli_buf_putu(b, r->disputed);
-	cli_buf_put(b, "}\n", 2);
 }
 
 static const char csv_header[] =
@@ -193,11 +94,11 @@ static void csv_result(struct cli_buf *b, const char *in, size_t len,
 		cli_buf_putu(b, n[i]);
 	}
 	cli_buf_putc(b, ',');
-	put_categories(b, r->categories, 0, ";");
+	render_categories(b, r->categories, 0, ";");
 	cli_buf_putc(b, ',');
-	put_date(b, r->first_seen, 0);
+	render_date(b, r->first_seen, 0);
 	cli_buf_putc(b, ',');
-	put_date(b, r->last_seen, 0);
+	render_date(b, r->last_seen, 0);
 	const uint32_t w[] = {r->last_3d, r->last_30d, r->last_6m};
 	for (size_t i = 0; i < 3; i++) {
 		cli_buf_putc(b, ',');
@@ -322,7 +223,7 @@ static void text_result(struct cli_buf *b, const sdx_check_result *r)
 	text_count(b, r->agencies, "agency", "agencies");
 	if (r->categories & ~1u) {
 		cli_buf_puts(b, "  ");
-		put_categories(b, r->categories, 0, ", ");
+		render_categories(b, r->categories, 0, ", ");
 	}
 	if (r->confirmation == SDX_CONF_POLICE)
 		cli_buf_puts(b, "  confirmed by police");
@@ -335,11 +236,11 @@ static void text_result(struct cli_buf *b, const sdx_check_result *r)
 	}
 	if (r->first_seen != SDX_DATE_NONE) {
 		cli_buf_puts(b, "  first ");
-		put_date(b, r->first_seen, 0);
+		render_date(b, r->first_seen, 0);
 	}
 	if (r->last_seen != SDX_DATE_NONE) {
 		cli_buf_puts(b, "  last ");
-		put_date(b, r->last_seen, 0);
+		render_date(b, r->last_seen, 0);
 	}
 	cli_buf_puts(b, "  3d ");
 	cli_buf_putu(b, r->last_3d);
@@ -359,11 +260,8 @@ static void emit_invalid(struct ctx *c, const char *in, size_t len,
 		len = SDX_INPUT_MAX;
 	switch (c->fmt) {
 	case F_JSON:
-		cli_buf_puts(b, "{\"input\":");
-		cli_buf_json_str(b, in, len);
-		cli_buf_puts(b, ",\"error\":");
-		cli_buf_json_str(b, msg, strlen(msg));
-		cli_buf_put(b, "}\n", 2);
+		render_check_error_json(b, in, len, msg);
+		cli_buf_putc(b, '\n');
 		break;
 	case F_CSV:
 		cli_buf_csv_field(b, in, len);
@@ -381,91 +279,6 @@ static void emit_invalid(struct ctx *c, const char *in, size_t len,
 	}
 }
 
-/* ---- --audience bank: the summary counts every report, police-only
- * ones too, so for an identifier that has reports the counts are redone
- * from the reports a bank may see (misses, the bulk of a batch, cost
- * nothing extra). The grade rule is libscamdex(3)'s. ---- */
-
-#define MAX_AGENCIES 64
-
-struct recount {
-	sdx_check_result *r;
-	int32_t today;
-	size_t nagency;
-	char agencies[MAX_AGENCIES][SDX_AGENCY_MAX + 1];
-};
-
-static void count_window(sdx_check_result *r, int32_t d, int32_t today)
-{
-	if (d == SDX_DATE_NONE || d > today)
-		return;
-	r->last_3d += d >= today - 2;
-	r->last_30d += d >= today - 29;
-	r->last_6m += d >= today - 182;
-}
-
-static int on_bank_report(const sdx_report *rep, void *arg)
-{
-	struct recount *c = arg;
-	sdx_check_result *r = c->r;
-	if (rep->state & SDX_RSTATE_RETRACTED) {
-		r->retracted++;
-		return 0;
-	}
-	r->reports++;
-	if (rep->category > 0 && rep->category < 32)
-		r->categories |= 1u << rep->category;
-	if (rep->confirmation > r->confirmation)
-		r->confirmation = rep->confirmation;
-	if (rep->state & SDX_RSTATE_DISPUTED)
-		r->disputed++;
-	int32_t d = rep->incident_date;
-	if (d != SDX_DATE_NONE) {
-		if (r->first_seen == SDX_DATE_NONE || d < r->first_seen)
-			r->first_seen = d;
-		if (r->last_seen == SDX_DATE_NONE || d > r->last_seen)
-			r->last_seen = d;
-	}
-	count_window(r, d, c->today);
-	size_t i = 0;
-	while (i < c->nagency && strcmp(c->agencies[i], rep->agency))
-		i++;
-	if (i == c->nagency) {
-		r->agencies++;
-		if (c->nagency < MAX_AGENCIES)
-			snprintf(c->agencies[c->nagency++], SDX_AGENCY_MAX + 1,
-				 "%s", rep->agency);
-	}
-	return 0;
-}
-
-static int bank_view(struct ctx *c, sdx_check_result *r)
-{
-	struct recount *rc = c->recount;
-	if (!rc)
-		rc = c->recount = malloc(sizeof *rc);
-	if (!rc)
-		return SDX_ENOMEM;
-	rc->r = r;
-	rc->today = c->today;
-	rc->nagency = 0;
-	r->reports = r->retracted = r->agencies = r->categories = 0;
-	r->first_seen = r->last_seen = SDX_DATE_NONE;
-	r->last_3d = r->last_30d = r->last_6m = 0;
-	r->confirmation = SDX_CONF_REPORTED;
-	r->disputed = 0;
-	int e = sdx_show(c->db, r->kind, r->canonical, SDX_AUD_BANK,
-			 on_bank_report, rc);
-	if (e)
-		return e;
-	r->grade = sdx_check_grade(r);
-	if (r->verdict != SDX_VERDICT_OFFICIAL)
-		r->verdict = r->reports	    ? SDX_VERDICT_REPORTED
-			     : r->retracted ? SDX_VERDICT_RETRACTED
-					    : SDX_VERDICT_UNKNOWN;
-	return 0;
-}
-
 /* Check one input; -1 on a database error (message printed) or a write
  * error (reported by main at exit). */
 static int check_one(struct ctx *c, const char *in, size_t len)
@@ -473,18 +286,13 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 	sdx_check_result r;
 	sdx_norm_error err;
 	int rc;
-	err.code = 0;
-	err.reason[0] = '\0';
-	if (len > SDX_INPUT_MAX)
-		rc = SDX_ETOOLONG;
-	else
-		rc = sdx_check(c->db, c->kind, in, len, c->today, &r, &err);
-	if (rc == 0 && c->audience == SDX_AUD_BANK && r.reports + r.retracted)
-		rc = bank_view(c, &r);
+	rc = render_check(c->db, c->kind, in, len, c->today, c->audience,
+			  &c->recount, &r, &err);
 	if (rc == 0) {
-		if (c->fmt == F_JSON)
-			json_result(&c->out, in, len, &r);
-		else if (c->fmt == F_CSV)
+		if (c->fmt == F_JSON) {
+			render_check_json(&c->out, in, len, &r);
+			cli_buf_putc(&c->out, '\n');
+		} else if (c->fmt == F_CSV)
 			csv_result(&c->out, in, len, &r);
 		else
 			text_result(&c->out, &r);
@@ -739,7 +547,7 @@ int cmd_check(int argc, char **argv)
 	int rc = cli_db_open(&cmd, CLI_DB_READ, &c.db);
 	if (rc)
 		return rc;
-	init_names();
+	render_init();
 	(void)cli_color(); /* decided once, before any worker thread */
 	c.interactive = c.fmt == F_TEXT && isatty(STDOUT_FILENO) &&
 			(npos == 0 && isatty(STDIN_FILENO));

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "render/render.h"
 
 static const struct cli_cmd cmd = {
     "stats",
@@ -32,19 +33,8 @@ struct ctx {
 static int on_stat(const sdx_stat *s, void *arg)
 {
 	struct ctx *c = arg;
-	if (c->json) {
-		json_t *d = json_object_get(c->root, s->dimension);
-		if (!d) {
-			d = json_object();
-			if (json_object_set_new(c->root, s->dimension, d))
-				return SDX_ENOMEM;
-		}
-		json_t *k = json_string(s->key); /* NULL on bad UTF-8 */
-		json_object_set_new(d, k ? s->key : "\xef\xbf\xbd",
-				    json_integer((json_int_t)s->count));
-		json_decref(k);
-		return 0;
-	}
+	if (c->json)
+		return render_stat_json(s, c->root);
 	if (strcmp(c->dimension, s->dimension)) {
 		snprintf(c->dimension, sizeof c->dimension, "%s", s->dimension);
 		printf("%s%s%s\n", cli_c(CLI_BOLD), s->dimension, cli_reset());

@@ -1,0 +1,101 @@
+/* render.h: what scamdex shows, as JSON (and the links graph as DOT), made
+ * by one piece of code for the CLI (scamdex check/show/links/stats --json)
+ * and the service (scamdex serve, /v1/...), so both give the same objects.
+ * Terminal text stays in the cmd_*.c files. */
+#ifndef SCAMDEX_CLI_RENDER_H
+#define SCAMDEX_CLI_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <scamdex/scamdex.h>
+
+#include "../cli.h"
+
+struct json_t;
+
+/* ---- check.c ---- */
+
+/* Look the category names up once, before any thread renders. */
+void render_init(void);
+
+/* A date as "YYYY-MM-DD" (JSON: quoted, or null when none; text: nothing
+ * when none). */
+void render_date(struct cli_buf *b, int32_t d, int json);
+/* Categories as a JSON array, or their names joined by sep. */
+void render_categories(struct cli_buf *b, uint32_t bits, int json,
+		       const char *sep);
+
+/* Scratch space of the bank view; one per thread, freed with free(). */
+struct render_recount;
+
+/* Check one input (at most SDX_INPUT_MAX bytes, else SDX_ETOOLONG) and, for
+ * audience SDX_AUD_BANK, redo the counts from the reports a bank may see.
+ * *scratch is made on need and reused. Returns sdx_check's code. */
+int render_check(sdx_db *db, sdx_kind kind, const char *in, size_t len,
+		 int32_t today, int audience, struct render_recount **scratch,
+		 sdx_check_result *r, sdx_norm_error *err);
+
+/* The verdict as one JSON object (no newline): input, kind, canonical,
+ * verdict, grade, counts, categories, dates, confirmation, disputed. */
+void render_check_json(struct cli_buf *b, const char *in, size_t len,
+		       const sdx_check_result *r);
+/* An input that is not an identifier: {"input": ..., "error": msg}; the
+ * input echoed cut to SDX_INPUT_MAX bytes. No newline. */
+void render_check_error_json(struct cli_buf *b, const char *in, size_t len,
+			     const char *msg);
+
+/* ---- report.c ---- */
+
+/* "retracted", "disputed" or "active". */
+const char *render_state_name(unsigned state);
+/* One report with its provenance (as 'scamdex show --json'); office is
+ * this database's office, named as the origin of local reports. NULL when
+ * out of memory. */
+struct json_t *render_report_json(const sdx_report *r, const char *office);
+
+/* ---- links.c ---- */
+
+/* An edge of the links walk, kept (the library's pointers live only
+ * during the callback). */
+struct render_edge {
+	sdx_kind kind;
+	char canonical[SDX_CANON_MAX];
+	sdx_role role;
+	uint8_t report[16];
+	int category;
+	unsigned depth;
+};
+
+struct render_links {
+	sdx_kind kind; /* the start */
+	char canonical[SDX_CANON_MAX];
+	unsigned depth;
+	int audience;
+	struct render_edge *edges;
+	size_t n, cap;
+	int truncated; /* the walk stopped at its limit */
+};
+
+/* Walk the links of (kind, canonical); with_start, the start's own
+ * reports join as depth-0 edges (after the walk's), as the graph needs.
+ * Free with render_links_free. Returns an SDX_E code. */
+int render_links_walk(sdx_db *db, struct render_links *g, sdx_kind kind,
+		      const char *canonical, unsigned depth, size_t limit,
+		      int audience, int with_start);
+void render_links_free(struct render_links *g);
+/* Edge i as one JSON object ('scamdex links --json'). NULL when out of
+ * memory. */
+struct json_t *render_link_json(const struct render_edge *e);
+/* The graph in Graphviz DOT ('scamdex links --dot'), from a walk made
+ * with_start. Returns 0 or -1 when out of memory. */
+int render_links_dot(sdx_db *db, const struct render_links *g,
+		     struct cli_buf *b);
+
+/* ---- stats.c ---- */
+
+/* An sdx_stats callback that adds each count to the JSON object arg
+ * ({"total": {...}, "kind": {...}, ...}). */
+int render_stat_json(const sdx_stat *s, void *arg);
+
+#endif
