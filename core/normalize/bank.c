@@ -154,6 +154,13 @@ int sdx_bank_lookup(const char *text, size_t len, const sdx_bank_info **out)
 		key[n - 4] = '\0';
 		b = find_key(key);
 	}
+	/* "NH TMCP Quân đội", "Military Commercial Joint Stock Bank":
+	 * without the generic words (bank_words.c). */
+	if (!b && norm_bank_core(text, len, key, sizeof key) > 0) {
+		b = find_key(key);
+		if (!b)
+			b = norm_bank_by_core(key);
+	}
 	if (!b)
 		return SDX_EBANK;
 	*out = b;
@@ -222,75 +229,228 @@ static int account(const char *in, size_t len, size_t base, sdx_kind kind,
 
 int norm_account(const char *in, size_t len, char *out, sdx_norm_error *err)
 {
+	/* "STK 0011004012345", "số tài khoản: 0011004012345": generic
+	 * words only beside the number */
+	struct norm_bank_parts p;
+	int words = 0;
+	for (size_t i = 0; i < len && !words; i++)
+		words = in[i] == ' ' || in[i] == ':' || in[i] == '\t';
+	if (words && norm_bank_parts(in, len, &p) == 0 && p.acct_len &&
+	    p.acct_len < len)
+		return account(in + p.acct_off, p.acct_len, p.acct_off,
+			       SDX_KIND_ACCOUNT, out, err);
 	return account(in, len, 0, SDX_KIND_ACCOUNT, out, err);
 }
 
-/* Can in[from..len) be an account (only account characters, a digit)? */
-static int account_like(const char *in, size_t from, size_t len)
+/* ---- "<bank> <account>", "<account> (<bank>)", "STK 0011... NH VCB":
+ * the input is cut into tokens at white space and the punctuation people
+ * put between a bank's name and a number (':' ',' ';' '|' '/' '(' ')'
+ * '[' ']', a dash or en/em dash standing alone). A token with a digit is
+ * part of the account; the account is the one run of such tokens; the
+ * text before and after it may name the bank. ---- */
+
+static int is_soft_sep(const char *in, size_t len, size_t i, size_t *n)
 {
-	int digit = 0;
-	for (size_t i = from; i < len; i++) {
-		if (!is_alnum(in[i]) && !is_acct_sep(in[i]))
-			return 0;
-		digit |= in[i] >= '0' && in[i] <= '9';
+	unsigned char c = (unsigned char)in[i];
+	*n = 1;
+	if (c == ' ' || c == '\t' || c == ':' || c == ',' || c == ';' ||
+	    c == '|' || c == '/' || c == '(' || c == ')' || c == '[' ||
+	    c == ']')
+		return 1;
+	/* en dash, em dash, no-break space, fullwidth colon */
+	if (i + 2 < len && c == 0xe2 && (unsigned char)in[i + 1] == 0x80 &&
+	    ((unsigned char)in[i + 2] == 0x93 ||
+	     (unsigned char)in[i + 2] == 0x94)) {
+		*n = 3;
+		return 1;
 	}
-	return digit;
+	if (i + 1 < len && c == 0xc2 && (unsigned char)in[i + 1] == 0xa0) {
+		*n = 2;
+		return 1;
+	}
+	return 0;
 }
 
-static int is_bank_sep(char c)
+struct tok {
+	size_t off, len;
+	int num;   /* has an ASCII digit */
+	int punct; /* only '-', '.', '_' */
+};
+
+#define MAX_TOK 48
+
+static int tokens(const char *in, size_t len, struct tok *t)
 {
-	return c == ' ' || c == '\t' || c == '-' || c == '/' || c == '|' ||
-	       c == ',' || c == ';';
+	int nt = 0;
+	size_t i = 0, n;
+	while (i < len) {
+		if (is_soft_sep(in, len, i, &n)) {
+			i += n;
+			continue;
+		}
+		if (nt == MAX_TOK)
+			return -1;
+		struct tok *k = &t[nt++];
+		k->off = i;
+		k->num = 0;
+		k->punct = 1;
+		while (i < len && !is_soft_sep(in, len, i, &n)) {
+			char c = in[i];
+			k->num |= c >= '0' && c <= '9';
+			k->punct &= c == '-' || c == '.' || c == '_';
+			i++;
+		}
+		k->len = i - k->off;
+	}
+	return nt;
+}
+
+/* Trim soft separators and lone dashes from both ends of in[*o..*o+*n). */
+static void trim(const char *in, size_t *o, size_t *n)
+{
+	size_t a = *o, e = *o + *n, k;
+	while (a < e &&
+	       (is_soft_sep(in, e, a, &k) || in[a] == '-' || in[a] == '.'))
+		a += is_soft_sep(in, e, a, &k) ? k : 1;
+	while (e > a &&
+	       (in[e - 1] == ' ' || in[e - 1] == '\t' || in[e - 1] == ':' ||
+		in[e - 1] == ',' || in[e - 1] == ';' || in[e - 1] == '|' ||
+		in[e - 1] == '/' || in[e - 1] == '(' || in[e - 1] == ')' ||
+		in[e - 1] == '[' || in[e - 1] == ']' || in[e - 1] == '-' ||
+		in[e - 1] == '.'))
+		e--;
+	*o = a;
+	*n = e - a;
+}
+
+/* A text beside the account: 0 nothing there but generic words ("STK",
+ * "số tài khoản"), 1 a bank (*bank set), -1 words that name no bank. */
+static int bank_text(const char *in, size_t off, size_t n,
+		     const sdx_bank_info **bank)
+{
+	char core[KEY_MAX];
+	if (n == 0)
+		return 0;
+	if (sdx_bank_lookup(in + off, n, bank) == 0)
+		return 1;
+	int c = norm_bank_core(in + off, n, core, sizeof core);
+	if (c == 0)
+		return 0;
+	return -1;
+}
+
+int norm_bank_parts(const char *in, size_t len, struct norm_bank_parts *p)
+{
+	struct tok t[MAX_TOK];
+	memset(p, 0, sizeof *p);
+	int nt = tokens(in, len, t);
+	if (nt < 0)
+		return 0;
+	int first = -1, last = -1;
+	for (int i = 0; i < nt; i++) {
+		if (!t[i].num)
+			continue;
+		if (first < 0)
+			first = i;
+		else if (last != i - 1) {
+			/* a word between two numbers: "12 VCB 34" */
+			for (int k = last + 1; k < i; k++)
+				if (!t[k].punct)
+					return 0;
+		}
+		last = i;
+	}
+	size_t a_off, a_end;
+	const char *colon = memchr(in, ':', len);
+	if (first < 0 && colon) {
+		/* "VCB:", "VCB:ABCDEF": the bank, then what stands for the
+		 * account (account() says what is wrong with it) */
+		a_off = (size_t)(colon - in) + 1;
+		while (a_off < len && (in[a_off] == ' ' || in[a_off] == '\t'))
+			a_off++;
+		a_end = len;
+	} else if (first < 0) {
+		a_off = a_end = len;
+	} else {
+		a_off = t[first].off;
+		a_end = t[last].off + t[last].len;
+	}
+	size_t o1 = 0, n1 = a_off, o2 = a_end, n2 = len - a_end;
+	trim(in, &o1, &n1);
+	trim(in, &o2, &n2);
+	p->acct_off = a_off;
+	p->acct_len = a_end - a_off;
+	const sdx_bank_info *b1 = NULL, *b2 = NULL;
+	int r1 = bank_text(in, o1, n1, &b1), r2 = bank_text(in, o2, n2, &b2);
+	if (r1 < 0 || r2 < 0 || (r1 > 0 && r2 > 0 && b1 != b2)) {
+		/* the words that name no bank, for the error */
+		int second = r1 >= 0;
+		p->word_off = second ? o2 : o1;
+		p->word_len = second ? n2 : n1;
+		return -1;
+	}
+	if (r1 > 0 || r2 > 0) {
+		p->bank = r1 > 0 ? b1 : b2;
+		return 1;
+	}
+	if (first < 0)
+		return 0;
+	/* "970436 0011004012345", "970436-0011004012345": a known BIN
+	 * first, then the account. */
+	if (p->acct_len > 7 && strspn(in + a_off, "0123456789") == 6 &&
+	    !is_alnum(in[a_off + 6])) {
+		char bin[7];
+		memcpy(bin, in + a_off, 6);
+		bin[6] = '\0';
+		const sdx_bank_info *b = sdx_bank_by_bin(bin);
+		size_t k = a_off + 7;
+		while (k < a_end && !is_alnum(in[k]))
+			k++;
+		if (b && k < a_end) {
+			p->bank = b;
+			p->acct_len = a_end - k;
+			p->acct_off = k;
+			return 1;
+		}
+	}
+	/* "VCB0011004012345": letters, then the account. */
+	size_t k = a_off;
+	while (k < a_end && ((in[k] >= 'a' && in[k] <= 'z') ||
+			     (in[k] >= 'A' && in[k] <= 'Z')))
+		k++;
+	size_t d = k;
+	while (d < a_end && (in[d] == '-' || in[d] == '.' || in[d] == '_'))
+		d++;
+	if (first == last && k > a_off && d < a_end && in[d] >= '0' &&
+	    in[d] <= '9' && sdx_bank_lookup(in + a_off, k - a_off, &b1) == 0) {
+		p->bank = b1;
+		p->acct_len = a_end - d;
+		p->acct_off = d;
+		return 1;
+	}
+	return 0;
+}
+
+int norm_names_bank(const char *in, size_t len)
+{
+	struct norm_bank_parts p;
+	int letter = 0;
+	for (size_t i = 0; i < len && !letter; i++)
+		letter = (unsigned char)in[i] >= 0x80 ||
+			 (in[i] >= 'a' && in[i] <= 'z') ||
+			 (in[i] >= 'A' && in[i] <= 'Z');
+	return letter && norm_bank_parts(in, len, &p) != 0;
 }
 
 int norm_bank_split(const char *in, size_t len, const sdx_bank_info **bank,
 		    size_t *acct_off)
 {
-	const char *colon = memchr(in, ':', len);
-	if (colon) {
-		size_t b = (size_t)(colon - in), a = b + 1;
-		while (b > 0 && is_bank_sep(in[b - 1]))
-			b--;
-		while (a < len && (in[a] == ' ' || in[a] == '\t'))
-			a++;
-		if (sdx_bank_lookup(in, b, bank) != 0)
-			return 0;
-		*acct_off = a;
-		return 1;
-	}
-	/* The rightmost split whose left side names a bank and whose right
-	 * side is account-like: "MB Bank 0352350917" is MB Bank, not MB
-	 * with account "BANK0352350917". */
-	size_t i = len;
-	while (i > 0 && (is_alnum(in[i - 1]) || is_acct_sep(in[i - 1]) ||
-			 is_bank_sep(in[i - 1])))
-		i--;
-	for (size_t s = len; s-- > i;) {
-		if (!is_bank_sep(in[s]))
-			continue;
-		size_t a = s + 1, b = s;
-		while (a < len && is_acct_sep(in[a]))
-			a++;
-		while (b > 0 && is_bank_sep(in[b - 1]))
-			b--;
-		if (b == 0 || a >= len || !account_like(in, a, len))
-			continue;
-		if (sdx_bank_lookup(in, b, bank) == 0) {
-			*acct_off = a;
-			return 1;
-		}
-	}
-	/* "VCB0011004012345": letters, then the account. */
-	size_t k = 0;
-	while (k < len && ((in[k] >= 'a' && in[k] <= 'z') ||
-			   (in[k] >= 'A' && in[k] <= 'Z')))
-		k++;
-	if (k > 0 && k < len && in[k] >= '0' && in[k] <= '9' &&
-	    account_like(in, k, len) && sdx_bank_lookup(in, k, bank) == 0) {
-		*acct_off = k;
-		return 1;
-	}
-	return 0;
+	struct norm_bank_parts p;
+	if (norm_bank_parts(in, len, &p) != 1)
+		return 0;
+	*bank = p.bank;
+	*acct_off = p.acct_off;
+	return 1;
 }
 
 static int vietqr_canon(const char *in, size_t len, char *out,
@@ -340,33 +500,40 @@ static int already_canonical(const char *in, size_t len, char *out)
 
 int norm_bank(const char *in, size_t len, char *out, sdx_norm_error *err)
 {
-	const sdx_bank_info *bank;
-	size_t a;
+	struct norm_bank_parts p;
 	int fast = already_canonical(in, len, out);
 	if (fast >= 0)
 		return fast;
 	if (norm_is_vietqr(in, len))
 		return vietqr_canon(in, len, out, err);
-	if (!norm_bank_split(in, len, &bank, &a)) {
-		/* Name the first word as the unknown bank. */
-		size_t e = 0;
-		while (e < len && in[e] != ':' && !is_bank_sep(in[e]))
-			e++;
-		if (e == len)
-			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_BANK, 0,
-					 "bank: expected BANK:ACCOUNT, 'BANK "
-					 "ACCOUNT' or a VietQR payload");
-		if (e == 0)
-			return norm_fail(err, SDX_EBANK, SDX_KIND_BANK, 0,
-					 "bank: no bank before the account");
+	int r = norm_bank_parts(in, len, &p);
+	if (r < 0)
+		return norm_fail(err, SDX_EBANK, SDX_KIND_BANK, p.word_off,
+				 "bank: '%.*s' is not a known bank name, code "
+				 "or BIN",
+				 p.word_len > 40 ? 40 : (int)p.word_len,
+				 in + p.word_off);
+	const char *colon = memchr(in, ':', len);
+	if (r == 0 && colon && colon > in) {
+		/* "970499:123456": what stands before the ':' names no bank */
+		size_t w = (size_t)(colon - in);
 		return norm_fail(err, SDX_EBANK, SDX_KIND_BANK, 0,
 				 "bank: '%.*s' is not a known bank name, code "
 				 "or BIN",
-				 e > 40 ? 40 : (int)e, in);
+				 w > 40 ? 40 : (int)w, in);
 	}
-	memcpy(out, bank->bin, 6);
+	if (r == 0) {
+		if (colon)
+			return norm_fail(err, SDX_EBANK, SDX_KIND_BANK, 0,
+					 "bank: no bank before the account");
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_BANK, 0,
+				 "bank: expected BANK:ACCOUNT, 'BANK "
+				 "ACCOUNT' or a VietQR payload");
+	}
+	memcpy(out, p.bank->bin, 6);
 	out[6] = ':';
-	int n = account(in + a, len - a, a, SDX_KIND_BANK, out + 7, err);
+	int n = account(in + p.acct_off, p.acct_len, p.acct_off, SDX_KIND_BANK,
+			out + 7, err);
 	if (n < 0)
 		return n;
 	return 7 + n;

@@ -60,7 +60,15 @@ static int iban_like(const char *in, size_t len)
 {
 	char c[4];
 	int n = 0;
-	for (size_t i = 0; i < len; i++) {
+	size_t i0 = norm_iban_word(in, len);
+	/* the country code and check digits are written together: "MB
+	 * 0123456789999" is MB's account, not an IBAN */
+	if (len - i0 < 4)
+		return 0;
+	for (size_t i = i0; i < i0 + 4; i++)
+		if (in[i] == ' ' || in[i] == '\t')
+			return 0;
+	for (size_t i = i0; i < len; i++) {
 		char x = in[i];
 		if (x == ' ')
 			continue;
@@ -169,6 +177,11 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 	if (norm_is_domain(in, len))
 		return set(kind, SDX_KIND_DOMAIN,
 			   norm_domain(in, len, out, err));
+	/* "XYZBANK 0011004012345", "0011004012345 (Foo)": words beside a
+	 * number that name no bank: say which. */
+	struct norm_bank_parts bp;
+	if (norm_bank_parts(in, len, &bp) < 0 && bp.acct_len > 0)
+		return norm_bank(in, len, out, err);
 	/* "XYZ:0011004012345": a bank account of an unknown bank. */
 	const char *colon = memchr(in, ':', len);
 	if (colon && colon > in) {

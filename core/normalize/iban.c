@@ -5,11 +5,26 @@
 #define IBAN_MIN 15
 #define IBAN_MAX 34
 
+size_t norm_iban_word(const char *in, size_t len)
+{
+	/* the printed form "IBAN FR76 3000 ...", "IBAN: DE89 ..." */
+	if (len > 5 && norm_prefix_ci(in, len, "iban") &&
+	    (in[4] == ' ' || in[4] == ':' || in[4] == '\t')) {
+		size_t i = 5;
+		while (i < len &&
+		       (in[i] == ' ' || in[i] == ':' || in[i] == '\t'))
+			i++;
+		return i;
+	}
+	return 0;
+}
+
 int norm_iban(const char *in, size_t len, char *out, sdx_norm_error *err)
 {
 	size_t off[IBAN_MAX];
 	int n = 0;
-	for (size_t i = 0; i < len; i++) {
+	size_t i0 = norm_iban_word(in, len);
+	for (size_t i = i0; i < len; i++) {
 		char c = in[i];
 		if (c == ' ' || c == '\t' || c == '-')
 			continue;

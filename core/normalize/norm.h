@@ -56,6 +56,36 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err);
 int norm_bank_split(const char *in, size_t len, const sdx_bank_info **bank,
 		    size_t *acct_off);
 
+/* The parts of a bank account as people write it (bank.c): the bank
+ * named before or after the number, and the number's span. Returns 1
+ * (bank and account span set), 0 (no bank named: a bare number, or no
+ * number and no bank), or -1 (words beside the number that name no bank:
+ * word_off/word_len point at them). */
+struct norm_bank_parts {
+	const sdx_bank_info *bank;
+	size_t acct_off, acct_len;
+	size_t word_off, word_len;
+};
+int norm_bank_parts(const char *in, size_t len, struct norm_bank_parts *p);
+
+/* iban.c: where the IBAN starts after a leading word "IBAN" (0 if
+ * none). */
+size_t norm_iban_word(const char *in, size_t len);
+
+/* Does in hold words beside its number (a bank named, or words that
+ * should name one)? Then it is read as a bank account, not as a bare
+ * account number with letters in it. */
+int norm_names_bank(const char *in, size_t len);
+
+/* bank_words.c: the core of a written bank name, its generic words
+ * ("Ngân hàng", "TMCP", "STK", "Joint Stock Commercial Bank") dropped and
+ * the rest folded and joined without spaces. Returns its length (0: only
+ * generic words) or SDX_E*. */
+int norm_bank_core(const char *text, size_t len, char *out, size_t outsize);
+/* The bank whose full name (Vietnamese or English) has this core, or
+ * NULL (none, or two banks). */
+const sdx_bank_info *norm_bank_by_core(const char *core);
+
 /* Shapes for auto-detection (no full check): a chat handle ("@x",
  * "platform:x", a chat platform's link), a link or host name. */
 int norm_is_handle(const char *in, size_t len);

@@ -147,7 +147,18 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 		rc = norm_domain(in, len, buf, err);
 		break;
 	case SDX_KIND_ACCOUNT:
-		rc = norm_account(in, len, buf, err);
+		/* "VCB 0011004012345" under --kind account: the account at
+		 * the bank it names (and a word that names no bank is an
+		 * error, never part of the number) */
+		if (norm_names_bank(in, len)) {
+			rc = norm_bank(in, len, buf, err);
+			if (rc >= 0)
+				kind = SDX_KIND_BANK;
+			else if (err)
+				err->kind = SDX_KIND_ACCOUNT;
+		} else {
+			rc = norm_account(in, len, buf, err);
+		}
 		break;
 	default:
 		rc = norm_detect(in, len, buf, &kind, err);

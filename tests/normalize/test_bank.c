@@ -254,3 +254,63 @@ Test(bank, errors)
 	expect_err(SDX_KIND_ACCOUNT, "12345+", SDX_ESYNTAX, 5,
 		   "account: unexpected character '+' in the account number");
 }
+
+/* Issue 14: the bank named anywhere, in any of its written forms, and
+ * under --kind account too; a word that names no bank is an error that
+ * names it. */
+Test(bank, names_anywhere)
+{
+	const char *want = "970436:0011004012345";
+	const char *forms[] = {
+	    "VCB 0011004012345",
+	    "0011004012345 VCB",
+	    "0011004012345 (Vietcombank)",
+	    "STK 0011004012345 - NH Vietcombank",
+	    "Số tài khoản: 0011 0040 12345, Ngân hàng Vietcombank",
+	    "Ngân hàng TMCP Ngoại thương Việt Nam - 0011004012345",
+	    "ngan hang ngoai thuong 0011004012345",
+	    "NH Ngoại Thương: 0011004012345",
+	    "0011004012345 / Joint Stock Commercial Bank for Foreign Trade of "
+	    "Vietnam",
+	    "Vietcombank – 0011 0040 12345",
+	    "0011-0040-12345 | VCB",
+	    "VCB 0011004012345 Vietcombank",
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		expect_ok(B, forms[i], B, want);
+		expect_ok(SDX_KIND_ACCOUNT, forms[i], B, want);
+		expect_ok(SDX_KIND_AUTO, forms[i], B, want);
+	}
+	expect_ok(B, "NH Quân đội: 0123456789999", B, "970422:0123456789999");
+	expect_ok(B, "Ngân hàng Quân đội 0123456789999", B,
+		  "970422:0123456789999");
+	expect_ok(B, "Military Commercial Joint Stock Bank 0123456789999", B,
+		  "970422:0123456789999");
+	expect_ok(B, "NH TMCP Hàng Hải 12345678", B, "970426:12345678");
+	/* MB is a bank, not the country code of an IBAN */
+	expect_ok(SDX_KIND_AUTO, "MB 0123456789999", B, "970422:0123456789999");
+	expect_ok(SDX_KIND_ACCOUNT, "STK 0011004012345", SDX_KIND_ACCOUNT,
+		  "0011004012345");
+	expect_ok(SDX_KIND_ACCOUNT, "VCB0011004012345", B, want);
+	/* letters inside the number: an e-wallet's virtual account */
+	expect_ok(SDX_KIND_ACCOUNT, "psp123456789000000", SDX_KIND_ACCOUNT,
+		  "PSP123456789000000");
+	expect_err(SDX_KIND_ACCOUNT, "XYZBANK 0011004012345", SDX_EBANK, 0,
+		   "bank: 'XYZBANK' is not a known bank name, code or BIN");
+	expect_err(SDX_KIND_AUTO, "XYZBANK 0011004012345", SDX_EBANK, 0,
+		   "bank: 'XYZBANK' is not a known bank name, code or BIN");
+	expect_err(B, "0011004012345 (Nowhere Bank)", SDX_EBANK, 15,
+		   "bank: 'Nowhere Bank' is not a known bank name, code or "
+		   "BIN");
+	expect_err(B, "VCB 0011004012345 ACB", SDX_EBANK, 18,
+		   "bank: 'ACB' is not a known bank name, code or BIN");
+}
+
+/* The printed IBAN with its word. */
+Test(bank, iban_word)
+{
+	expect_ok(SDX_KIND_AUTO, "IBAN FR76 3000 6000 0112 3456 7890 189",
+		  SDX_KIND_IBAN, "FR7630006000011234567890189");
+	expect_ok(SDX_KIND_IBAN, "IBAN: DE89 3704 0044 0532 0130 00",
+		  SDX_KIND_IBAN, "DE89370400440532013000");
+}
