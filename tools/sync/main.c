@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drop.h"
 #include "sync_tool.h"
 
 struct tool tool;
@@ -23,6 +24,10 @@ static const struct command commands[] = {
     {"import", cmd_import, "verify and apply bundles"},
     {"status", cmd_status, "version vector, fingerprints, peers"},
     {"dump", cmd_dump, "print a bundle's items, one a line"},
+    {"drop", cmd_drop, "add, remove or list drops (where bundles wait)"},
+    {"pull", cmd_pull, "fetch and import the peers' bundles from drops"},
+    {"push", cmd_push, "publish the bundles peers lack to the own drop"},
+    {"run", cmd_run, "pull, then push (the nightly sync)"},
 };
 
 static const char usage_line[] =
@@ -43,6 +48,13 @@ static void usage(FILE *f)
 		"  import [--check] FILE...\n"
 		"  status\n"
 		"  dump [--full] FILE\n"
+		"  drop add NAME URL [--role police|bank] [--user USER "
+		"[--password-file FILE]]\n"
+		"           [--netrc | --netrc-file FILE] [--ssh-key FILE] "
+		"[--known-hosts FILE] [--ca FILE]\n"
+		"  drop remove NAME | drop list\n"
+		"  pull [PEER] | push | run   [--ca FILE] [--timeout S] "
+		"[--retries N] [--retain DAYS]\n"
 		"\noptions:\n"
 		"  --db DIR   the database (default: $SCAMDEX_DB, else "
 		"$XDG_DATA_HOME/scamdex,\n"
