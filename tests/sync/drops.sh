@@ -268,6 +268,8 @@ check "night 4: HN still pulled HCM and pushed" \
 # KT's next bundle for HN supersedes the damaged one; VCB's next index replaces the forgery
 gen kt 9 5
 night 4b kt vcb hn
+check "night 4b: KT finds its damaged bundle and makes it again" \
+	grep -Eq '^push: [0-9a-f]{16} for HN is damaged in the drop: made again$' night-4b-kt
 check "night 4b: the drops heal, HN status 0" \
 	bash -c "[ $(rc 4b-hn) = 0 ] && grep -q '^pull KT: 1 bundle' night-4b-hn"
 cp vcb-index.saved filedrop/vcb/scamdex-index
@@ -285,6 +287,22 @@ check "https with a CA that did not sign the server: refused, status 1" \
 flock hn/drops/lock -c "'$S' --db hn run >lock.out 2>&1; echo \$? >lock.rc"
 check "a second run while one holds the lock: status 3" \
 	bash -c "[ $(cat lock.rc) = 3 ] && grep -q '^scamdex-sync run: another run holds hn/drops/lock; not starting a second one$' lock.out"
+
+# a drop that accepts connections and never answers: a stall, not a hang
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); time.sleep(120)' >slow.port &
+pids+=($!)
+for _ in $(seq 50); do [ -s slow.port ] && break; sleep 0.1; done
+cp -r kt kt-slow
+"$S" --db kt-slow drop add HCM "http://127.0.0.1:$(cat slow.port)/hcm/" --role police
+"$S" --db kt-slow pull --timeout 1 --retries 1 --backoff 0.1 >slow.out 2>&1
+st=$?
+check "a drop that stalls fails after the timeout and one retry, status 1" \
+	bash -c "[ $st = 1 ] && grep -Eq '^pull HCM: failed: http://127.0.0.1:[0-9]+/hcm/scamdex-index: Operation (too slow|timed out).* \(after 2 tries\)$' slow.out"
+check "the other drops of that pull still answered" \
+	bash -c "grep -q '^pull HN: ' slow.out && ! grep -q '^pull HN: failed' slow.out"
+rm -rf kt-slow
 
 # ---- more nights until quiet: converge ----
 gen hcm 10 20

@@ -62,6 +62,7 @@ typedef struct xfer {
 	double seconds; /* spent transferring */
 	char err[512];
 	void *curl; /* the libcurl handle, kept between transfers */
+	int last;   /* the last transfer's CURLcode */
 } xfer;
 
 int xfer_init(void);
@@ -75,6 +76,9 @@ int xfer_get_file(xfer *x, const char *name, const char *path,
 /* PUT path as url/name (through name.tmp and a rename when atomic). */
 int xfer_put_file(xfer *x, const char *name, const char *path, int atomic);
 int xfer_put_mem(xfer *x, const char *name, const void *p, size_t n);
+/* The size of url/name (HEAD, or the sftp/file size); -1 when it is
+ * missing. -1 returned only when the drop did not answer. */
+int xfer_size(xfer *x, const char *name, int64_t *size);
 /* DELETE url/name; a missing file is not an error. */
 int xfer_delete(xfer *x, const char *name);
 

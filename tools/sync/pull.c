@@ -218,7 +218,7 @@ static int pull_peer(sdx_db *db, const char *office, drop *dp,
 {
 	const char *peer = dp->name;
 	sdx_origin_info info;
-	xfer x = {dp, o, 0, 0, "", NULL};
+	xfer x = {dp, o, 0, 0, "", NULL, 0};
 	char *text = NULL, why[300];
 	size_t len = 0;
 	drop_index ix;

@@ -393,6 +393,22 @@ int push_all(sdx_db *db, const sdx_key *key, drops *d, const xfer_opts *o)
 	memset(&x, 0, sizeof x);
 	x.d = own;
 	x.o = o;
+	/* a listed bundle gone or damaged in the drop leaves the index, so
+	 * its peer gets a new one now */
+	for (size_t i = 0; i < s.n; i++) {
+		char fname[DROP_NAME_LEN + 8];
+		int64_t size;
+		own_entry *e = &s.v[i];
+		if (e->delisted)
+			continue;
+		snprintf(fname, sizeof fname, "%s.sdxb", e->name);
+		if (xfer_size(&x, fname, &size) != 0 ||
+		    (uint64_t)size == e->size)
+			continue;
+		printf("push: %.16s for %s is %s in the drop: made again\n",
+		       e->name, e->to, size < 0 ? "missing" : "damaged");
+		e->delisted = (uint64_t)time(NULL);
+	}
 	for (size_t i = 0; i < ps.n; i++) {
 		int st = push_peer(db, key, d, &x, o, &s, ps.v[i], mine, nm);
 		if (st == EXIT_SYSTEM) {

@@ -206,6 +206,7 @@ static int perform(xfer *x, CURL *c, const char *url, prep_fn prep, void *ctx,
 			return -1;
 		}
 		rc = curl_easy_perform(c);
+		x->last = (int)rc;
 		http = 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &http);
 		curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
@@ -506,6 +507,30 @@ int xfer_put_mem(xfer *x, const char *name, const void *p, size_t n)
 {
 	filesrc s = {NULL, p, n, 0};
 	return put(x, name, &s, n, 1);
+}
+
+int xfer_size(xfer *x, const char *name, int64_t *size)
+{
+	char url[DROP_URL_MAX + 128];
+	curl_off_t len = -1;
+	long http = 0;
+	CURL *c = setup(x, name, url, sizeof url);
+	*size = -1;
+	if (!c) {
+		seterr(x, "%s", "libcurl: out of memory");
+		return -1;
+	}
+	curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	if (perform(x, c, url, NULL, NULL, &http) != 0)
+		return http == 404 || http == 410 ||
+			       x->last == CURLE_REMOTE_FILE_NOT_FOUND ||
+			       x->last == CURLE_FILE_COULDNT_READ_FILE
+			   ? 0
+			   : -1;
+	curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
+	*size = len;
+	return 0;
 }
 
 int xfer_delete(xfer *x, const char *name)
