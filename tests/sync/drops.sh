@@ -89,7 +89,7 @@ http {
 		listen 127.0.0.1:$P_HTTP;
 		root $T/www;
 		location /hcm/ { dav_methods PUT DELETE MOVE; ${DAVEXT:+dav_ext_methods PROPFIND OPTIONS;} create_full_put_path on; }
-		location /slow/ { alias $T/www/; limit_rate 150k; }
+		location /slow/ { alias $T/www/; limit_rate 80k; }
 	}
 	server {
 		listen 127.0.0.1:$P_HTTPS ssl;
@@ -218,7 +218,7 @@ check "night 2 without KT: HN, HCM, VCB status 0" \
 	bash -c "[ $(rc 2-hn) = 0 ] && [ $(rc 2-hcm) = 0 ] && [ $(rc 2-vcb) = 0 ]"
 
 # ---- night 3: a big load at HN; nginx stops while HCM downloads it ----
-gen hn 6 4000
+gen hn 6 2000
 "$S" --db hn run --retries 1 --backoff 0.1 >night-3-hn 2>&1
 ( "$S" --db hcm run --retries 1 --backoff 0.2 --timeout 5 >night-3-hcm 2>&1; echo $? >night-3-hcm.rc ) &
 bg=$!
@@ -238,12 +238,12 @@ partsize=$(stat -c %s "$part" 2>/dev/null || echo 0)
 start_nginx || nok "nginx restarts"
 night 3b hcm
 check "night 3b: HCM continues the download with a range, status 0" \
-	bash -c "[ $(rc 3b-hcm) = 0 ] && grep -Eq '^pull HN: [0-9a-f]{16} continued from byte [1-9][0-9]*$' night-3b-hcm && grep -q '^pull HN: 1 bundle, 4000 operations: 4000 applied' night-3b-hcm"
+	bash -c "[ $(rc 3b-hcm) = 0 ] && grep -Eq '^pull HN: [0-9a-f]{16} continued from byte [1-9][0-9]*$' night-3b-hcm && grep -q '^pull HN: 1 bundle, 2000 operations: 2000 applied' night-3b-hcm"
 check "night 3b: the range started where the partial file ended" \
 	grep -q "continued from byte $partsize\$" night-3b-hcm
 night 3 kt vcb
 check "night 3: KT back after a missed night, status 0" \
-	bash -c "[ $(rc 3-kt) = 0 ] && grep -q '^pull HN: 1 bundle, 4050 operations: 4050 applied' night-3-kt"
+	bash -c "[ $(rc 3-kt) = 0 ] && grep -q '^pull HN: 1 bundle, 2050 operations: 2050 applied' night-3-kt"
 
 # ---- night 4: a truncated bundle in KT's drop, a replaced index in VCB's ----
 gen kt 8 30
@@ -306,9 +306,9 @@ rm -rf kt-slow
 
 # ---- more nights until quiet: converge ----
 gen hcm 10 20
-for k in 5 6 7; do night $k hn hcm kt vcb; done
+for k in 5 6; do night $k hn hcm kt vcb; done
 for o in hn hcm kt vcb; do
-	check "night 7: $o status 0" [ "$(rc 7-$o)" = 0 ]
+	check "night 6: $o status 0" [ "$(rc 6-$o)" = 0 ]
 done
 # origin, seq, fingerprint ("signed" differs: an office signs its own afresh)
 for o in hn hcm kt vcb; do "$S" --db $o status | awk '$1 == "origin" {print $2, $4, $9}' >fp-$o; done

@@ -289,8 +289,12 @@ static int push_peer(sdx_db *db, const sdx_key *key, drops *d, xfer *x,
 		goto out;
 	snprintf(tmp, sizeof tmp, "%s/%s.sdxb", dir, peer);
 	if ((rc = sdx_bundle_export(db, key, peer, aud, 0, tmp, &res))) {
-		fprintf(stderr, PROG " push: %s: export: %s\n", peer,
-			sdx_strerror(rc));
+		/* the database or the disk: stop; this peer alone: go on */
+		int local = rc == SDX_EIO || rc == SDX_EFULL ||
+			    rc == SDX_ENOMEM || rc == SDX_ECORRUPT;
+		printf("push %s: %s: export: %s\n", peer,
+		       local ? "failed" : "refused", sdx_strerror(rc));
+		status = local ? EXIT_SYSTEM : EXIT_REJECTED;
 		goto out;
 	}
 	if (res.ops == 0) {
