@@ -11,10 +11,10 @@ trap 'rm -rf "$home"' EXIT
 export PATH="$build/cli:$build/tools/import:$build/tools/sync:$PATH"
 unset SCAMDEX_DB XDG_DATA_HOME
 export HOME=$home NO_COLOR=1
-n=0
+n=0 failed=0
 check() {
 	n=$((n + 1))
-	if [ "$2" -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
+	if [ "$2" -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; failed=1; fi
 }
 out=$(bash "$src/fixtures/demo/demo.sh" 2>&1)
 check "demo runs in a HOME without ~/.local/share (exit $?)" $?
@@ -32,3 +32,4 @@ check "a second run succeeds" $?
 	grep -q '^REPORTED  +84385551234  phone  grade very high  14 reports by 6 agencies' <<<"$again"
 check "and says the same (imports are idempotent)" $?
 echo "1..$n"
+exit $failed

@@ -10,7 +10,9 @@ A test case is a TAP line ("ok", "not ok", "ok ... # SKIP reason"): the
 shell tests print TAP, and so do the Criterion executables (the test
 environment sets CRITERION_OUTPUTS=tap:-, one line per Test(), a skipped
 or disabled one as "# SKIP"). A test that prints no TAP line counts as one
-case: passed, failed, or skipped (meson's SKIP, exit status 77). A test
+case: passed, failed, or skipped (meson's SKIP, exit status 77). A skip
+must say why ("# SKIP reason", or some output before exit status 77): a
+skip without a reason counts as a failure. A test
 that failed, crashed or timed out without a "not ok" line of its own adds
 one failed case, so a crash after the last "ok" still counts.
 
@@ -57,6 +59,9 @@ def cases(test):
         if verdict == "not ok":
             status = "fail"
             failed_line = True
+        elif skip and not reason:
+            status = "fail"
+            reason = "skipped without a reason"
         elif skip:
             status = "skip"
         else:
@@ -70,7 +75,10 @@ def cases(test):
         if result == "OK":
             return [("pass", name, "")]
         if result == "SKIP":
-            return [("skip", name, "skipped (exit status 77)")]
+            said = [l.strip() for l in out.splitlines() if l.strip()]
+            if said:
+                return [("skip", name, said[-1])]
+            return [("fail", name, "skipped (exit status 77) without a reason")]
         return [("fail", name, f"{result}, exit status {test.get('returncode')}")]
     if result not in ("OK", "SKIP") and not failed_line:
         found.append(("fail", f"{name} :: exit",

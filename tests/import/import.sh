@@ -192,8 +192,8 @@ if command -v script >/dev/null; then
 	if grep -q 'rows/s' "$tmp/tty"; then not_ok "--quiet: no bar on a terminal" "$tmp/tty"
 	else ok "--quiet: no bar on a terminal"; fi
 else
-	ok "# SKIP script(1) missing: no terminal to test the bar on"
-	ok "# SKIP script(1) missing"
+	ok "a terminal gets the bar # SKIP script(1) missing: no terminal to test the bar on"
+	ok "--quiet: no bar on a terminal # SKIP script(1) missing: no terminal to test the bar on"
 fi
 "$import" --db "$tmp/p3" --threads 1 --batch 300 "$tmp/import.csv" >/dev/null 2>"$tmp/notty"
 if grep -q 'rows/s' "$tmp/notty" || grep -q $'\r' "$tmp/notty"; then

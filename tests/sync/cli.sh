@@ -127,4 +127,4 @@ st=$?
 	&& ok "dump of a truncated bundle" || { nok "dump of a truncated bundle"; sed 's/^/# /' err.txt; }
 "$S" --help >/dev/null && ok "--help exits 0" || nok "--help exits 0"
 echo "1..$n"
-exit 0
+[ "$fails" -eq 0 ]

@@ -7,33 +7,39 @@ build=$1
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-smoke.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+failed=0
 
 if bash "$here/bench.sh" "$build" --n 20000 --reps 1 --work "$tmp/work" \
 	--json "$tmp/bench-results.json" >"$tmp/out" 2>"$tmp/err"; then
 	echo "ok 1 - bench.sh --n 20000 --reps 1 exits 0"
 else
 	echo "not ok 1 - bench.sh --n 20000 --reps 1 exits 0"
+	failed=1
 	sed 's/^/# /' "$tmp/err" | tail -20
 fi
 if grep -q '^scamdex benchmark: n = 20,000 identifiers' "$tmp/out"; then
 	echo "ok 2 - the table names n"
 else
 	echo "not ok 2 - the table names n"
+	failed=1
 fi
 if ! grep -q WARNING "$tmp/err"; then
 	echo "ok 3 - no warning (scamdex reports every hit and no miss)"
 else
 	echo "not ok 3 - no warning (scamdex reports every hit and no miss)"
+	failed=1
 	grep WARNING "$tmp/err" | sed 's/^/# /'
 fi
-python3 - "$tmp/bench-results.json" "$build" <<'PY'
+python3 - "$tmp/bench-results.json" "$build" <<'PY' || failed=1
 import json, os, sys
 n = 4
+bad = False
 build = sys.argv[2]
 def built(path):
     return os.access(os.path.join(build, path), os.X_OK)
 def check(ok, what):
-    global n
+    global n, bad
+    bad = bad or not ok
     print(("ok" if ok else "not ok") + f" {n} - {what}")
     n += 1
 try:
@@ -86,4 +92,6 @@ if built("tools/import/scamdex-import") and built("tools/gen/scamdex-gen"):
                   for m in ("sync_export", "sync_import")),
               "the sync export and import rates are measured")
 print(f"1..{n - 1}")
+sys.exit(1 if bad else 0)
 PY
+exit $failed
