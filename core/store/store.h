@@ -403,12 +403,32 @@ size_t addset_bytes(const struct addset *s, struct sdx_db *db);
 /* Write every report, entity_report entry and summary of the set. */
 int addset_write(struct addset *s, struct wtxn *w, size_t *stored);
 
-/* ---- oplog.c ---- */
+/* ---- origin.c ---- */
+/* An office id: [A-Za-z0-9._-]{1,SDX_OFFICE_MAX}. */
+int office_ok(const char *s);
+/* Every record of sub-db `dbi` in key order, in one read snapshot,
+ * through fn; fn returns non-zero to stop, and that value is returned. */
+int store_scan_all(struct sdx_db *db, MDB_dbi dbi,
+		   int (*fn)(const MDB_val *k, const MDB_val *d, void *ctx),
+		   void *ctx);
+/* Keep origin's signature over 1..seq if newer than the one held. */
+int origin_set_sig(struct wtxn *w, const char *origin, uint64_t seq,
+		   const uint8_t sig[64]);
+/* An `origin` record (key k, value d) into o. */
+int origin_decode(const MDB_val *k, const MDB_val *d, origin_rec *o);
 int origin_load(struct wtxn *w, const char *origin, int create,
 		origin_rec **out);
 int origin_flush(struct wtxn *w);
 int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
 		origin_rec *o);
+
+/* ---- oplog.c ---- */
+/* Write operation seq of origin o (body, or a redacted op: body NULL;
+ * ref: the report id the body is stored under) and advance o's head,
+ * chain and fingerprint. */
+int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
+	      int audience, const uint8_t digest[32], const uint8_t chain[32],
+	      const uint8_t *body, size_t len, const uint8_t *ref);
 /* Append an op of this office to the log; *seq = its number. ref: the
  * report id an ADD's body is stored under (the log refers to it). */
 /* verify's check of every origin's chain, digests and fingerprint */
@@ -421,6 +441,10 @@ int oplog_own_body(struct wtxn *w, uint32_t oindex, uint64_t oseq,
 int oplog_append_local(struct wtxn *w, int type, int audience,
 		       const uint8_t *body, size_t len, const uint8_t *ref,
 		       uint64_t *seq);
+
+/* ---- peer.c ---- */
+int peer_put(struct wtxn *w, const char *peer, const sdx_vv_entry *vv,
+	     size_t n);
 
 /* ---- small helpers ---- */
 /* End of a walk: MDB_NOTFOUND is the normal end, LMDB codes are
