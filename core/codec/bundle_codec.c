@@ -39,6 +39,15 @@ size_t sdx_benc_header(uint8_t *buf, size_t cap, const char *sender,
 	return done(&e);
 }
 
+size_t sdx_benc_address(uint8_t *buf, size_t cap, const char *to)
+{
+	struct wr e = {buf, cap, 0, 0};
+	w_head_array(&e, 2);
+	w_uint(&e, SDX_BI_ADDRESS);
+	w_text(&e, to, strlen(to));
+	return done(&e);
+}
+
 size_t sdx_benc_run(uint8_t *buf, size_t cap, const char *origin,
 		    uint64_t first, const uint8_t prev[32])
 {
@@ -227,11 +236,11 @@ static int header(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 
 static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 {
-	static const size_t fields[] = {7, 4, 4, 4, 3, 2, 2};
+	static const size_t fields[] = {7, 4, 4, 4, 3, 2, 2, 2};
 	uint64_t kind, u;
 	ev e;
 	NEXT(T_ARRAY, &e, "item: array expected");
-	TRY(get_uint(d, SDX_BI_SIGNATURE, &kind, "item: unknown kind"));
+	TRY(get_uint(d, SDX_BI_ADDRESS, &kind, "item: unknown kind"));
 	if (e.u != fields[kind]) {
 		d->why = "item: wrong number of fields";
 		return SDX_EBUNDLE;
@@ -241,6 +250,9 @@ static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 	switch (kind) {
 	case SDX_BI_HEADER:
 		return header(d, it, vv, vv_cap);
+	case SDX_BI_ADDRESS:
+		return get_office(d, &it->name, &it->name_len,
+				  "address: receiver office");
 	case SDX_BI_RUN:
 		TRY(get_office(d, &it->name, &it->name_len, "run: origin"));
 		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "run: first seq"));

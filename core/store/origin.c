@@ -12,6 +12,8 @@ static void origin_encode(const origin_rec *o, uint8_t b[ORIGIN_LEN])
 	memset(b, 0, ORIGIN_LEN);
 	b[0] = 1;
 	b[1] = (uint8_t)o->trusted;
+	b[2] =
+	    (uint8_t)(o->role + 1); /* 0: none (a record made before roles) */
 	le32_put(b + 4, o->index);
 	le64_put(b + 8, o->seq);
 	memcpy(b + 16, o->chain, 32);
@@ -30,6 +32,7 @@ int origin_decode(const MDB_val *k, const MDB_val *d, origin_rec *o)
 	memcpy(o->id, k->mv_data, k->mv_size);
 	o->id[k->mv_size] = 0;
 	o->trusted = b[1];
+	o->role = b[2] > 2 ? SDX_OFFICE_NOROLE : (int)b[2] - 1;
 	o->index = le32_get(b + 4);
 	o->seq = le64_get(b + 8);
 	memcpy(o->chain, b + 16, 32);
@@ -120,6 +123,7 @@ int origin_load(struct wtxn *w, const char *origin, int create,
 		if ((rc = meta_put_u64(w->txn, w->db, "next_origin", next + 1)))
 			return rc;
 		sdx_chain_start(origin, o->chain);
+		o->role = SDX_OFFICE_NOROLE;
 		o->dirty = 1;
 	} else if (rc) {
 		return rc;
@@ -139,6 +143,7 @@ static void info_from(const origin_rec *o, sdx_origin_info *out)
 	out->sig_seq = o->sig_seq;
 	memcpy(out->sig, o->sig, 64);
 	out->trusted = o->trusted;
+	out->role = o->role;
 	memcpy(out->pubkey, o->pubkey, 32);
 }
 
@@ -252,6 +257,7 @@ int sdx_origin_set_signature(sdx_db *db, const char *origin, uint64_t seq,
 struct trust_args {
 	const char *office;
 	const uint8_t *pubkey;
+	int role; /* SDX_OFFICE_NOROLE: keep the record's */
 };
 
 static int trust_fn(struct wtxn *w, void *ctx)
@@ -261,9 +267,13 @@ static int trust_fn(struct wtxn *w, void *ctx)
 	int rc = origin_load(w, a->office, a->pubkey != NULL, &o);
 	if (rc)
 		return rc;
+	if (!a->pubkey && !o->trusted)
+		return SDX_ENOTFOUND;
 	if (a->pubkey) {
 		o->trusted = 1;
 		memcpy(o->pubkey, a->pubkey, 32);
+		if (a->role != SDX_OFFICE_NOROLE)
+			o->role = a->role;
 	} else {
 		o->trusted = 0;
 		memset(o->pubkey, 0, 32);
@@ -276,7 +286,17 @@ int sdx_trust_add(sdx_db *db, const char *office, const uint8_t pubkey[32])
 {
 	if (!db || !office || !pubkey)
 		return SDX_EINVAL;
-	struct trust_args a = {office, pubkey};
+	struct trust_args a = {office, pubkey, SDX_OFFICE_NOROLE};
+	return store_write(db, trust_fn, &a);
+}
+
+int sdx_trust_set(sdx_db *db, const char *office, const uint8_t pubkey[32],
+		  int role)
+{
+	if (!db || !office || !pubkey ||
+	    (role != SDX_OFFICE_BANK && role != SDX_OFFICE_POLICE))
+		return SDX_EINVAL;
+	struct trust_args a = {office, pubkey, role};
 	return store_write(db, trust_fn, &a);
 }
 
@@ -284,6 +304,6 @@ int sdx_trust_remove(sdx_db *db, const char *office)
 {
 	if (!db || !office)
 		return SDX_EINVAL;
-	struct trust_args a = {office, NULL};
+	struct trust_args a = {office, NULL, SDX_OFFICE_NOROLE};
 	return store_write(db, trust_fn, &a);
 }

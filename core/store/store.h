@@ -107,6 +107,7 @@ typedef struct origin_rec {
 	uint64_t sig_seq;
 	uint8_t sig[64];
 	int trusted;
+	int role; /* SDX_OFFICE_* */
 	uint8_t pubkey[32];
 	int dirty;
 } origin_rec;

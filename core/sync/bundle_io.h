@@ -23,6 +23,7 @@ enum {
 	SDX_BI_SEGSIG = 4,
 	SDX_BI_CHECKSUM = 5,
 	SDX_BI_SIGNATURE = 6,
+	SDX_BI_ADDRESS = 7, /* format 2: right after the header */
 };
 
 #define SDX_BUNDLE_MAGIC "scamdex-bundle"
@@ -31,7 +32,8 @@ enum {
 typedef struct sdx_bitem {
 	int kind;
 	uint64_t format;  /* header */
-	const char *name; /* header: sender; run: origin (not NUL-ended) */
+	const char *name; /* header: sender; run: origin; address: the
+			     receiver (not NUL-ended) */
 	size_t name_len;
 	int audience;	      /* header */
 	uint64_t created;     /* header */
@@ -50,6 +52,7 @@ typedef struct sdx_bitem {
 size_t sdx_benc_header(uint8_t *buf, size_t cap, const char *sender,
 		       int audience, uint64_t created, const sdx_vv_entry *vv,
 		       size_t n);
+size_t sdx_benc_address(uint8_t *buf, size_t cap, const char *to);
 size_t sdx_benc_run(uint8_t *buf, size_t cap, const char *origin,
 		    uint64_t first, const uint8_t prev[32]);
 size_t sdx_benc_op(uint8_t *buf, size_t cap, uint64_t seq, int type,
@@ -101,8 +104,10 @@ typedef struct sdx_bwriter {
 } sdx_bwriter;
 
 int sdx_bw_open(sdx_bwriter *w, FILE *f);
-int sdx_bw_header(sdx_bwriter *w, const char *sender, int audience,
-		  uint64_t created, const sdx_vv_entry *vv, size_t n);
+/* The header, then the address item naming the receiver `to`. */
+int sdx_bw_header(sdx_bwriter *w, const char *sender, const char *to,
+		  int audience, uint64_t created, const sdx_vv_entry *vv,
+		  size_t n);
 int sdx_bw_run(sdx_bwriter *w, const char *origin, uint64_t first,
 	       const uint8_t prev[32]);
 int sdx_bw_op(sdx_bwriter *w, uint64_t seq, int type, const uint8_t *body,
@@ -126,6 +131,8 @@ typedef struct sdx_breader {
 	uint64_t offset; /* file offset of the last item returned */
 	int eof;
 	int state;  /* 0 before header, 1 body, 2 after checksum, 3 done */
+	int need_address; /* the header was read; the address item is due */
+	char to[SDX_OFFICE_MAX + 1]; /* the address item's receiver */
 	int nohash; /* a second pass whose content is checked otherwise:
 		       no checksum, no signature hash */
 	sdx_sum *sum;

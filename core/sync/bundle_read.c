@@ -48,6 +48,7 @@ int sdx_br_rewind(sdx_breader *r)
 	r->base = r->offset = 0;
 	r->eof = 0;
 	r->state = 0;
+	r->need_address = 0;
 	r->why[0] = '\0';
 	if (fseek(r->f, 0, SEEK_SET) != 0)
 		return SDX_EIO;
@@ -73,6 +74,7 @@ int sdx_br_seek(sdx_breader *r, uint64_t offset)
 	r->base = r->offset = offset;
 	r->eof = 0;
 	r->state = 1;
+	r->need_address = 0;
 	r->nohash = 1;
 	r->why[0] = '\0';
 	return 0;
@@ -138,7 +140,8 @@ int sdx_br_next(sdx_breader *r, sdx_bitem *it)
 	    NULL,
 	    NULL,
 	    NULL,
-	    "a signature before the checksum"};
+	    "a signature before the checksum",
+	    "a second address"};
 	const char *why = NULL;
 	size_t used = 0, start;
 	int rc;
@@ -185,10 +188,26 @@ int sdx_br_next(sdx_breader *r, sdx_bitem *it)
 		if (it->format < 1)
 			return fail(r, SDX_EBUNDLE, r->offset,
 				    "bad format version");
+		if (it->format < SDX_BUNDLE_FORMAT)
+			return fail(r, SDX_EVERSION, r->offset,
+				    "bundle format 1 (not addressed, before "
+				    "roles) is no longer read: the sender "
+				    "must update scamdex");
 		r->state = 1;
+		r->need_address = 1;
 		return 0;
 	case 1:
-		if (it->kind == SDX_BI_HEADER || it->kind == SDX_BI_SIGNATURE)
+		if (r->need_address) {
+			if (it->kind != SDX_BI_ADDRESS)
+				return fail(r, SDX_EBUNDLE, r->offset,
+					    "no address after the header");
+			memcpy(r->to, it->name, it->name_len);
+			r->to[it->name_len] = '\0';
+			r->need_address = 0;
+			return 0;
+		}
+		if (it->kind == SDX_BI_HEADER || it->kind == SDX_BI_SIGNATURE ||
+		    it->kind == SDX_BI_ADDRESS)
 			return fail(r, SDX_EBUNDLE, r->offset,
 				    unexpected[it->kind]);
 		if (it->kind == SDX_BI_CHECKSUM) {

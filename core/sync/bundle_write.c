@@ -63,10 +63,23 @@ static int flush(sdx_bwriter *w)
 		return 0;                                                      \
 	} while (0)
 
-int sdx_bw_header(sdx_bwriter *w, const char *sender, int audience,
-		  uint64_t created, const sdx_vv_entry *vv, size_t n)
+static int bw_address(sdx_bwriter *w, const char *to)
+{
+	EMIT(w, sdx_benc_address(b, cap, to));
+}
+
+static int bw_header(sdx_bwriter *w, const char *sender, int audience,
+		     uint64_t created, const sdx_vv_entry *vv, size_t n)
 {
 	EMIT(w, sdx_benc_header(b, cap, sender, audience, created, vv, n));
+}
+
+int sdx_bw_header(sdx_bwriter *w, const char *sender, const char *to,
+		  int audience, uint64_t created, const sdx_vv_entry *vv,
+		  size_t n)
+{
+	int rc = bw_header(w, sender, audience, created, vv, n);
+	return rc ? rc : bw_address(w, to);
 }
 
 int sdx_bw_run(sdx_bwriter *w, const char *origin, uint64_t first,

@@ -169,8 +169,8 @@ static int export_all(sdx_db *db, const sdx_key *key, const char *peer,
 			mine[nm++].seq = os.v[i].seq;
 		}
 	if ((rc = sdx_bw_open(&w, f)) ||
-	    (rc = sdx_bw_header(&w, key->office, audience, (uint64_t)time(NULL),
-				mine, nm)))
+	    (rc = sdx_bw_header(&w, key->office, peer, audience,
+				(uint64_t)time(NULL), mine, nm)))
 		goto out;
 	for (size_t i = 0; i < os.n; i++) {
 		const sdx_origin_info *o = &os.v[i];
@@ -216,8 +216,9 @@ int sdx_bundle_export(sdx_db *db, const sdx_key *key, const char *peer,
 {
 	char office[SDX_OFFICE_MAX + 1], *tmp = NULL;
 	sdx_export_result dummy;
+	sdx_origin_info pinfo;
 	FILE *f;
-	int rc, to_stdout;
+	int rc, to_stdout, role;
 
 	if (!res)
 		res = &dummy;
@@ -232,6 +233,25 @@ int sdx_bundle_export(sdx_db *db, const sdx_key *key, const char *peer,
 		return SDX_EKEY;
 	if (strcmp(peer, office) == 0)
 		return SDX_EINVAL;
+	/* The audience comes from the roles: the caller's may only narrow
+	 * it. A bank never sends police data (it holds none), and a peer
+	 * without a role gets nothing. */
+	if ((rc = sdx_db_role(db, &role)))
+		return rc;
+	if (role == SDX_OFFICE_NOROLE)
+		return SDX_EROLE;
+	rc = sdx_origin_get(db, peer, &pinfo);
+	if (rc == SDX_ENOTFOUND || (!rc && !pinfo.trusted))
+		return SDX_EUNTRUSTED;
+	if (rc)
+		return rc;
+	if (pinfo.role == SDX_OFFICE_NOROLE)
+		return SDX_EROLE;
+	if (audience > pinfo.role)
+		audience = pinfo.role;
+	if (audience > role)
+		audience = role;
+	res->audience = audience;
 	to_stdout = strcmp(path, "-") == 0;
 	if (to_stdout) {
 		f = stdout;

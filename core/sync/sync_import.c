@@ -33,6 +33,7 @@ size_t sdx_import_batch = 1048576;
 /* Called between the passes (tests change the file there). */
 void (*sdx_import_between)(const char *path);
 #define BATCH sdx_import_batch
+#define SDX_SYNC_PROG "scamdex-sync"
 
 /* Where the walk is: all pass 2 needs to resume where pass 1 stopped
  * applying. */
@@ -54,7 +55,10 @@ typedef struct place {
 
 typedef struct walk {
 	sdx_db *db;
-	int import; /* not just verifying */
+	const char *accept_for; /* an office other than this one whose
+				   bundles are taken (NULL: none) */
+	int role;		/* this database's */
+	int import;		/* not just verifying */
 	int pass2;
 	uint64_t total_ops; /* operations in the bundle, counted by pass 1 */
 	int applying;	    /* ops and segment signatures go to w->apply */
@@ -112,6 +116,12 @@ static int trusted_key(walk *w, const char *office, uint8_t pk[32],
 	if (rc)
 		return fail(w, rc, "reading origin %s: %s", office,
 			    sdx_strerror(rc));
+	if (info->role == SDX_OFFICE_NOROLE)
+		return fail(w, SDX_EROLE,
+			    "%s %s has no role (trusted before roles: run "
+			    "'" SDX_SYNC_PROG
+			    " trust add %s KEY --role police|bank')",
+			    what, office, office);
 	memcpy(pk, info->pubkey, 32);
 	return 0;
 }
@@ -134,6 +144,22 @@ static int on_header(walk *w, const sdx_bitem *it)
 	if ((rc =
 		 trusted_key(w, w->res->sender, w->sender_pk, &info, "sender")))
 		return rc;
+	if ((rc = sdx_db_role(w->db, &w->role)))
+		return fail(w, rc, "reading this database's role: %s",
+			    sdx_strerror(rc));
+	if (w->role == SDX_OFFICE_NOROLE)
+		return fail(w, SDX_EROLE,
+			    "this database has no role (run '" SDX_SYNC_PROG
+			    " init --office %s --role police|bank')",
+			    office);
+	if (it->audience == SDX_AUD_POLICE && w->role == SDX_OFFICE_BANK)
+		return fail(w, SDX_EROLE,
+			    "a police bundle is refused by a bank database");
+	if (it->audience == SDX_AUD_POLICE && info.role != SDX_OFFICE_POLICE)
+		return fail(w, SDX_EROLE,
+			    "sender %s has role %s: a police bundle from it "
+			    "is refused",
+			    w->res->sender, sdx_office_role_name(info.role));
 	if (!w->import)
 		return 0;
 	/* The vector stored for the sender, read before the write
@@ -146,6 +172,24 @@ static int on_header(walk *w, const sdx_bitem *it)
 	if (w->n_old > SDX_BUNDLE_ORIGINS_MAX)
 		w->n_old = SDX_BUNDLE_ORIGINS_MAX;
 	return 0;
+}
+
+/* A bundle is for the office it names; another office takes it only
+ * when told to (--accept-for). */
+static int on_address(walk *w)
+{
+	char office[SDX_OFFICE_MAX + 1];
+	int rc;
+	memcpy(w->res->to, w->r.to, sizeof w->res->to);
+	if ((rc = sdx_db_office(w->db, office, sizeof office)))
+		return fail(w, rc, "reading this office's id");
+	if (strcmp(w->r.to, office) == 0 ||
+	    (w->accept_for && strcmp(w->r.to, w->accept_for) == 0))
+		return 0;
+	return fail(w, SDX_EADDRESS,
+		    "addressed to %s, not to this office %s (--accept-for "
+		    "%s takes it)",
+		    w->r.to, office, w->r.to);
 }
 
 static int on_run(walk *w, const sdx_bitem *it)
@@ -489,6 +533,9 @@ static int walk_file(walk *w)
 		case SDX_BI_HEADER:
 			rc = on_header(w, &it);
 			break;
+		case SDX_BI_ADDRESS:
+			rc = on_address(w);
+			break;
 		case SDX_BI_RUN:
 			rc = on_run(w, &it);
 			break;
@@ -551,8 +598,8 @@ static int pass2(walk *w)
 	return walk_file(w);
 }
 
-static int import(sdx_db *db, const char *path, sdx_import_result *res,
-		  int apply)
+static int import(sdx_db *db, const char *path, const char *accept_for,
+		  sdx_import_result *res, int apply)
 {
 	walk *w;
 	int rc;
@@ -572,6 +619,7 @@ static int import(sdx_db *db, const char *path, sdx_import_result *res,
 		return SDX_ENOMEM;
 	}
 	w->db = db;
+	w->accept_for = accept_for;
 	w->res = res;
 	w->import = w->applying = apply;
 	if ((rc = sdx_br_open(&w->r, path))) {
@@ -651,10 +699,22 @@ out:
 
 int sdx_bundle_import(sdx_db *db, const char *path, sdx_import_result *res)
 {
-	return import(db, path, res, 1);
+	return import(db, path, NULL, res, 1);
 }
 
 int sdx_bundle_verify(sdx_db *db, const char *path, sdx_import_result *res)
 {
-	return import(db, path, res, 0);
+	return import(db, path, NULL, res, 0);
+}
+
+int sdx_bundle_import_for(sdx_db *db, const char *path, const char *accept_for,
+			  sdx_import_result *res)
+{
+	return import(db, path, accept_for, res, 1);
+}
+
+int sdx_bundle_verify_for(sdx_db *db, const char *path, const char *accept_for,
+			  sdx_import_result *res)
+{
+	return import(db, path, accept_for, res, 0);
 }

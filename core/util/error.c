@@ -50,6 +50,10 @@ static const struct code_text codes[] = {
      "SDX_EBUNDLESUM: bundle checksum mismatch"},
     {SDX_EKEY, "SDX_EKEY", "SDX_EKEY: key missing or malformed"},
     {SDX_EGAP, "SDX_EGAP", "SDX_EGAP: operations missing before these"},
+    {SDX_EROLE, "SDX_EROLE",
+     "SDX_EROLE: no role, or the office's role does not allow it"},
+    {SDX_EADDRESS, "SDX_EADDRESS",
+     "SDX_EADDRESS: the bundle is addressed to another office"},
 };
 
 static const struct code_text *find(int status)

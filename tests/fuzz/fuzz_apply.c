@@ -117,8 +117,8 @@ static int rewrite(const uint8_t *data, size_t size)
 				created = it.created;
 				n_vv = it.n_vv;
 			}
-			rc = sdx_bw_header(&w, key.office, audience, created,
-					   vv, n_vv);
+			rc = sdx_bw_header(&w, key.office, "HCM-PA05", audience,
+					   created, vv, n_vv);
 			header = 1;
 			if (it.kind == SDX_BI_HEADER)
 				continue;
@@ -194,7 +194,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wipe_db();
 	if (sdx_db_open(dbpath, SDX_OPEN_CREATE, &db) != 0 ||
 	    sdx_db_set_office(db, "HCM-PA05") != 0 ||
-	    sdx_trust_add(db, key.office, key.pubkey) != 0) {
+	    sdx_db_set_role(db, SDX_OFFICE_POLICE) != 0 ||
+	    sdx_trust_set(db, key.office, key.pubkey, SDX_OFFICE_POLICE) != 0) {
 		sdx_db_close(db);
 		return 0;
 	}

@@ -154,7 +154,8 @@ static sdx_db *receiver(void)
 	snprintf(path, sizeof path, "%s/db", dbdir);
 	if (sdx_db_open(path, SDX_OPEN_CREATE, &db) != 0 ||
 	    sdx_db_set_office(db, "HCM-PA05") != 0 ||
-	    sdx_trust_add(db, "HN-PA05", key.pubkey) != 0) {
+	    sdx_db_set_role(db, SDX_OFFICE_POLICE) != 0 ||
+	    sdx_trust_set(db, "HN-PA05", key.pubkey, SDX_OFFICE_POLICE) != 0) {
 		sdx_db_close(db);
 		db = NULL;
 	}

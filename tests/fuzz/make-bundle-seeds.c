@@ -32,8 +32,9 @@ static int write_bundle(const char *dir, const char *name, int variant)
 	const uint8_t body[] = {0xa2, 0x00, 0x61, 'x', 0x01, 0x02};
 	int rc = sdx_bw_open(&w, f);
 	if (!rc)
-		rc = sdx_bw_header(&w, "HN-PA05", variant == 2 ? 1 : 0,
-				   1795000000u, vv, variant == 2 ? 2 : 0);
+		rc = sdx_bw_header(&w, "HN-PA05", "HCM-PA05",
+				   variant == 2 ? 1 : 0, 1795000000u, vv,
+				   variant == 2 ? 2 : 0);
 	if (!rc && variant >= 1) {
 		sdx_chain_start("HN-PA05", chain);
 		rc = sdx_bw_run(&w, "HN-PA05", 1, chain);
@@ -89,7 +90,9 @@ static int write_exports(const char *dir)
 		return rc;
 	snprintf(path, sizeof path, "%s/db", tmp);
 	if ((rc = sdx_db_open(path, SDX_OPEN_CREATE, &db)) ||
-	    (rc = sdx_db_set_office(db, "HN-PA05")))
+	    (rc = sdx_db_set_office(db, "HN-PA05")) ||
+	    (rc = sdx_db_set_role(db, SDX_OFFICE_POLICE)) ||
+	    (rc = sdx_trust_set(db, "HCM-PA05", key.pubkey, SDX_OFFICE_POLICE)))
 		goto out;
 	uint8_t id[16];
 	for (int i = 0; i < 3 && !rc; i++) {

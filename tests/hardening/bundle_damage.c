@@ -50,7 +50,8 @@ static int make_bundle(const char *path, sdx_key *key)
 				'c',  0x01, 0x18, 0x2a};
 	int rc = sdx_bw_open(&w, f);
 	if (!rc)
-		rc = sdx_bw_header(&w, key->office, 1, 1795000000u, vv, 1);
+		rc = sdx_bw_header(&w, key->office, "HCM-PA05", 1, 1795000000u,
+				   vv, 1);
 	sdx_chain_start(key->office, chain);
 	if (!rc)
 		rc = sdx_bw_run(&w, key->office, 1, chain);
@@ -130,10 +131,15 @@ static int make_pair(const char *d, sdx_db **recv, uint8_t **data, size_t *size)
 	snprintf(bpath, sizeof bpath, "%s/export.bundle", d);
 	if ((rc = sdx_db_open(p1, SDX_OPEN_CREATE, &snd)) ||
 	    (rc = sdx_db_set_office(snd, "HN-PA05")) ||
+	    (rc = sdx_db_set_role(snd, SDX_OFFICE_POLICE)) ||
 	    (rc = sdx_keygen("HN-PA05", &key)) ||
+	    (rc = sdx_trust_set(snd, "HCM-PA05", key.pubkey,
+				SDX_OFFICE_POLICE)) ||
 	    (rc = sdx_db_open(p2, SDX_OPEN_CREATE, recv)) ||
 	    (rc = sdx_db_set_office(*recv, "HCM-PA05")) ||
-	    (rc = sdx_trust_add(*recv, "HN-PA05", key.pubkey)))
+	    (rc = sdx_db_set_role(*recv, SDX_OFFICE_POLICE)) ||
+	    (rc = sdx_trust_set(*recv, "HN-PA05", key.pubkey,
+				SDX_OFFICE_POLICE)))
 		goto out;
 	static const char *const phones[] = {"0795550601", "0795550602",
 					     "0795550603"};

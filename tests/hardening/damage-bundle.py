@@ -58,10 +58,13 @@ flip(header + 40, "bundle-flip-body.bundle")    # inside the first items
 flip(n - 90, "bundle-flip-segsig.bundle")       # HCM-PA05's segment signature
 flip(n - 80, "bundle-flip-checksum.bundle")     # the checksum
 flip(n - 1, "bundle-flip-signature.bundle")     # the sender's signature
-# format version 2: the byte after the magic
+# format version 3: the byte after the magic
 b = bytearray(good)
-b[good.index(b"scamdex-bundle") + 14] = 2
-put("bundle-format-2.bundle", bytes(b))
+b[good.index(b"scamdex-bundle") + 14] = 3
+put("bundle-format-3.bundle", bytes(b))
+# format version 1 (before addresses and roles)
+b[good.index(b"scamdex-bundle") + 14] = 1
+put("bundle-format-1.bundle", bytes(b))
 # after the header, an op item whose body declares 2^62 bytes
 put("bundle-huge-declared.bundle",
     good[:header] + b"\x84\x02\x01\x01\x5b\x40" + b"\x00" * 7 + b"abc")

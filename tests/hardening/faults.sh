@@ -265,17 +265,17 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${FAULTS_NO_MOUNT:-}" ] &&
 	sfull_how="1 MiB tmpfs"
 fi
 run "$tmp/s0" scamdex-import --db "$tmp/ssrc" "$big"
-run "$tmp/s1" scamdex-sync --db "$tmp/ssrc" init --office local --key "$tmp/ssrc.key"
+run "$tmp/s1" scamdex-sync --db "$tmp/ssrc" init --office local --role police --key "$tmp/ssrc.key"
 spub=$(awk '{print $2}' "$tmp/s1.out")
+run "$tmp/s3" scamdex-sync --db "$sfull/db" init --office p --role police --key "$tmp/sdst.key"
+run "$tmp/s3t" scamdex-sync --db "$tmp/ssrc" trust add p "$(awk '{print $2}' "$tmp/s3.out")" --role police
 run "$tmp/s2" scamdex-sync --db "$tmp/ssrc" export --to p --audience police --key "$tmp/ssrc.key" -o "$tmp/s.bundle"
 if [ -n "$sfull_how" ]; then
-	run "$tmp/s3" scamdex-sync --db "$sfull/db" init --office p --key "$tmp/sdst.key"
-	run "$tmp/s4" scamdex-sync --db "$sfull/db" trust add local "$spub"
+	run "$tmp/s4" scamdex-sync --db "$sfull/db" trust add local "$spub" --role police
 	run "$tmp/s5" scamdex-sync --db "$sfull/db" import "$tmp/s.bundle"
 else
 	sfull_how="RLIMIT_FSIZE 1 MiB"
-	run "$tmp/s3" scamdex-sync --db "$sfull/db" init --office p --key "$tmp/sdst.key"
-	run "$tmp/s4" scamdex-sync --db "$sfull/db" trust add local "$spub"
+	run "$tmp/s4" scamdex-sync --db "$sfull/db" trust add local "$spub" --role police
 	run "$tmp/s5" bash -c 'trap "" XFSZ; ulimit -f 1024; exec "$@"' _ scamdex-sync --db "$sfull/db" import "$tmp/s.bundle"
 fi
 if [ "$rc" -eq 3 ] && grep -qE 'SDX_EFULL|disk full' "$tmp/s5.err"; then

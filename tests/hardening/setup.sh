@@ -9,7 +9,7 @@ csv_head=$(head -n 1 "$src/fixtures/demo/reports.csv")
 setup_seed_db() {
 	local db=$1 scratch=$2
 	mkdir -p "$scratch"
-	scamdex-sync --db "$db" init --office HN-PA05 --key "$scratch/hn.key" >/dev/null || return 1
+	scamdex-sync --db "$db" init --office HN-PA05 --role police --key "$scratch/hn.key" >"$scratch/hn.pub" || return 1
 	head -n 41 "$src/fixtures/demo/reports.csv" >"$scratch/seed.csv"
 	# exit 1 = some demo rows refused: fine, as long as most went in
 	scamdex-import --db "$db" "$scratch/seed.csv" 2>"$scratch/seed.err"
@@ -37,13 +37,17 @@ setup_bundles() {
 		done
 	} >"$scratch/peer.csv"
 	local pub
-	pub=$(scamdex-sync --db "$scratch/hcm" init --office HCM-PA05 --key "$scratch/hcm.key") || return 1
+	pub=$(scamdex-sync --db "$scratch/hcm" init --office HCM-PA05 --role police --key "$scratch/hcm.key") || return 1
 	scamdex-import --db "$scratch/hcm" "$scratch/peer.csv" || return 1
 	# shellcheck disable=SC2086 # "OFFICE PUBKEY": two words
-	scamdex-sync --db "$db" trust add $pub || return 1
+	scamdex-sync --db "$db" trust add $pub --role police || return 1
+	# shellcheck disable=SC2046
+	scamdex-sync --db "$scratch/hcm" trust add $(cat "$scratch/hn.pub") --role police || return 1
 	scamdex-sync --db "$scratch/hcm" export --to HN-PA05 --audience police \
 		--key "$scratch/hcm.key" -o "$out/good.bundle" 2>/dev/null || return 1
-	scamdex-sync --db "$scratch/dn" init --office DN-PA05 --key "$scratch/dn.key" >/dev/null || return 1
+	scamdex-sync --db "$scratch/dn" init --office DN-PA05 --role police --key "$scratch/dn.key" >/dev/null || return 1
+	# shellcheck disable=SC2046
+	scamdex-sync --db "$scratch/dn" trust add $(cat "$scratch/hn.pub") --role police || return 1
 	scamdex-import --db "$scratch/dn" "$scratch/peer.csv" 2>/dev/null
 	scamdex-sync --db "$scratch/dn" export --to HN-PA05 --audience police \
 		--key "$scratch/dn.key" -o "$out/untrusted.bundle" 2>/dev/null || return 1

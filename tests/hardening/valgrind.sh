@@ -56,9 +56,9 @@ printf '038.555.1234\nVCB 1012 555 888\n@thamtu_hoangnam\nnot an identifier\n079
 step "normalize (arguments and stdin)" scamdex normalize 079.555.5373 "VCB 0011 0040 12345" t.me/Some_User https://Vietcombank-Xac-Thuc.com/login "DE89 3704 0044 0532 0130 00"
 step "normalize --json from stdin" "<$tmp/ids.txt" scamdex normalize --json
 # offices first: the office id is set before the first operation
-step "sync init" scamdex-sync --db "$db" init --office HN-PA05
+step "sync init" scamdex-sync --db "$db" init --office HN-PA05 --role police
 pub=$(cat "$tmp/out")
-step "sync init (peer)" scamdex-sync --db "$db2" init --office HCM-PA05
+step "sync init (peer)" scamdex-sync --db "$db2" init --office HCM-PA05 --role police
 pub2=$(cat "$tmp/out")
 step "import CSV" scamdex-import --db "$db" "$tmp/part.csv"
 step "import JSONL" scamdex-import --db "$db" "$tmp/part.jsonl"
@@ -84,8 +84,8 @@ fi
 step "allow" scamdex --db "$db" allow --kind phone "1900 545413" --note "Vietcombank hotline"
 step "disallow" scamdex --db "$db" disallow --kind phone "1900 545413" --note "test"
 step "verify" scamdex --db "$db" verify
-step "sync trust add" scamdex-sync --db "$db2" trust add $pub
-step "sync trust add (back)" scamdex-sync --db "$db" trust add $pub2
+step "sync trust add" scamdex-sync --db "$db2" trust add $pub --role police
+step "sync trust add (back)" scamdex-sync --db "$db" trust add $pub2 --role police
 step "sync export" scamdex-sync --db "$db" export --to HCM-PA05 --audience police -o "$tmp/b1.bundle"
 step "sync import" scamdex-sync --db "$db2" import "$tmp/b1.bundle"
 step "sync import again (replay)" scamdex-sync --db "$db2" import "$tmp/b1.bundle"

@@ -29,24 +29,34 @@ expect() {
 	fi
 }
 
-"$S" --db hn init --office HN-PA05 >hn.pub
+expect "init without a role" 2 "" "scamdex-sync init: --role police|bank is required (a police office, or a bank's copy)
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db hn init --office HN-PA05
+"$S" --db hn init --office HN-PA05 --role police >hn.pub
 [ $? = 0 ] && grep -Eq '^HN-PA05 [0-9a-f]{64}$' hn.pub && ok "init prints OFFICE PUBKEY" || nok "init prints OFFICE PUBKEY"
 [ "$(stat -c %a hn/office.key)" = 600 ] && ok "secret key file mode 0600" || nok "secret key file mode 0600"
-expect "init again keeps the key" 0 "$(cat hn.pub)" "" "$S" --db hn init --office HN-PA05
-"$S" --db hcm init --office HCM-PA05 >hcm.pub
-"$S" --db vcb init --office VCB >vcb.pub
+expect "init again keeps the key (and the role)" 0 "$(cat hn.pub)" "" "$S" --db hn init --office HN-PA05
+expect "init cannot change the role" 2 "" "scamdex-sync init: hn: this database's role is police; it cannot become bank" \
+	"$S" --db hn init --office HN-PA05 --role bank
+"$S" --db hcm init --office HCM-PA05 --role police >hcm.pub
+"$S" --db vcb init --office VCB --role bank >vcb.pub
 expect "init of another office on a used key file refused" 3 "" \
 	"scamdex-sync init: hn/office.key exists and is not a key of office XX" \
-	"$S" --db hn init --office XX --key hn/office.key
-expect "trust add" 0 "" "" "$S" --db hn trust add $(cat hcm.pub)
-"$S" --db hcm trust add $(cat hn.pub)
-"$S" --db vcb trust add $(cat hn.pub)
-"$S" --db vcb trust add $(cat hcm.pub)
-expect "trust list" 0 "$(cat hcm.pub hn.pub)" "" "$S" --db hn trust list
+	"$S" --db hn init --office XX --role police --key hn/office.key
+expect "trust add without a role" 2 "" "scamdex-sync trust: add needs --role police|bank (the role decides what the office receives)
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db hn trust add $(cat hcm.pub)
+expect "trust add" 0 "" "" "$S" --db hn trust add $(cat hcm.pub) --role police
+"$S" --db hcm trust add --role police $(cat hn.pub)
+"$S" --db hcm trust add $(cat vcb.pub) --role bank
+"$S" --db vcb trust add $(cat hn.pub) --role police
+"$S" --db vcb trust add $(cat hcm.pub) --role police
+expect "trust list" 0 "$(cat hcm.pub) police
+$(cat hn.pub) police" "" "$S" --db hn trust list
 expect "trust add with a bad key" 2 "" \
 	"scamdex-sync trust: 'abc' is not a public key (64 hex digits)
 usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
-       scamdex-sync --help | --version" "$S" --db hn trust add HCM-PA05 abc
+       scamdex-sync --help | --version" "$S" --db hn trust add HCM-PA05 abc --role police
 expect "trust remove of an unknown office" 1 "" \
 	"scamdex-sync trust remove: NOPE is not in the trust list" \
 	"$S" --db hn trust remove NOPE
@@ -56,7 +66,7 @@ expect "trust remove of an unknown office" 1 "" \
 "$X" --db hn report --phone 0912345678 --agency "PA05 Ha Noi" \
 	--category extortion --audience police --narrative "POLICE-ONLY-TEXT" >/dev/null
 
-"$S" --db hn export --to HCM-PA05 --audience police -o hn-hcm.sdxb 2>err.txt
+"$S" --db hn export --to HCM-PA05 -o hn-hcm.sdxb 2>err.txt
 st=$?
 sz=$(wc -c <hn-hcm.sdxb)
 [ $st = 0 ] && [ "$(cat err.txt)" = "scamdex-sync: hn-hcm.sdxb: 2 operations (0 redacted) of 1 origins for HCM-PA05, audience police, $sz bytes" ] \
@@ -72,7 +82,11 @@ expect "import again: nothing new" 0 "hn-hcm.sdxb: from HN-PA05: 2 operations: 0
 "$X" --db hcm check --kind phone 0795555373 >/dev/null
 [ $? = 1 ] && ok "the report arrived (check says reported)" || nok "the report arrived (check says reported)"
 
-"$S" --db hcm export --to VCB --audience bank -o hcm-vcb.sdxb 2>/dev/null
+# the bank's role decides: asking for police still writes a bank bundle
+"$S" --db hcm export --to VCB --audience police -o hcm-vcb.sdxb 2>err.txt
+szv=$(wc -c <hcm-vcb.sdxb)
+[ "$(cat err.txt)" = "scamdex-sync: hcm-vcb.sdxb: 2 operations (1 redacted) of 1 origins for VCB, audience bank, $szv bytes (narrowed from police by the roles)" ] \
+	&& ok "export to a bank is narrowed to bank" || { nok "export to a bank is narrowed to bank"; sed 's/^/# /' err.txt; }
 grep -q POLICE-ONLY-TEXT hcm-vcb.sdxb && nok "bank bundle has no police-only text" || ok "bank bundle has no police-only text"
 expect "bank imports the relayed ops, one redacted" 0 "hcm-vcb.sdxb: from HCM-PA05: 2 operations: 2 applied (1 redacted), 0 already held, 0 skipped" "" \
 	"$S" --db vcb import hcm-vcb.sdxb
@@ -80,10 +94,10 @@ fp_hn=$("$S" --db hcm status | grep '^origin HN-PA05')
 fp_vcb=$("$S" --db vcb status | grep '^origin HN-PA05')
 [ -n "$fp_hn" ] && [ "$fp_hn" = "$fp_vcb" ] && ok "same fingerprint at the hub and the bank" || nok "same fingerprint at the hub and the bank"
 
-"$S" --db hcm export --to HN-PA05 --audience police -o hcm-hn.sdxb 2>/dev/null
+"$S" --db hcm export --to HN-PA05 -o hcm-hn.sdxb 2>/dev/null
 "$S" --db hn import hcm-hn.sdxb >/dev/null
-expect "status" 0 "office HN-PA05
-origin HCM-PA05 seq 0 signed 0 trusted fingerprint 00000000000000000000000000000000
+expect "status" 0 "office HN-PA05 role police
+origin HCM-PA05 seq 0 signed 0 trusted police fingerprint 00000000000000000000000000000000
 ${fp_hn/signed 2/signed 0}
 peer HCM-PA05 announced HN-PA05=2 lacks 0" "" "$S" --db hn status
 
@@ -96,11 +110,22 @@ head -c 100 hn-hcm.sdxb >short.sdxb
 expect "a truncated bundle is refused" 1 "" \
 	"scamdex-sync: short.sdxb: refused: truncated bundle (at byte 100; SDX_EBUNDLE)" \
 	"$S" --db hcm import short.sdxb
-"$S" --db other init --office DN-PA05 >/dev/null
+"$S" --db other init --office DN-PA05 --role police >/dev/null
+expect "export to an office not trusted" 1 "" "scamdex-sync export: HCM-PA05 is not in the trust list (run 'scamdex-sync trust add HCM-PA05 PUBKEY --role police|bank')" \
+	"$S" --db other export --to HCM-PA05 -o dn.sdxb
+"$S" --db other trust add $(cat hcm.pub) --role police
 "$S" --db other export --to HCM-PA05 -o dn.sdxb 2>/dev/null
 expect "an untrusted sender is refused" 1 "" \
 	"scamdex-sync: dn.sdxb: refused: sender DN-PA05 is not trusted (at byte 0; SDX_EUNTRUSTED)" \
 	"$S" --db hcm import dn.sdxb
+"$S" --db other trust add $(cat hn.pub) --role police
+aoff=$("$S" dump hn-hcm.sdxb | awk '$2 == "address" { print $1 }')
+[ -n "$aoff" ] && ok "dump shows the address" || nok "dump shows the address"
+expect "a bundle for another office is refused" 1 "" \
+	"scamdex-sync: hn-hcm.sdxb: refused: addressed to HCM-PA05, not to this office DN-PA05 (--accept-for HCM-PA05 takes it) (at byte $aoff; SDX_EADDRESS)" \
+	"$S" --db other import hn-hcm.sdxb
+expect "--accept-for takes it" 0 "hn-hcm.sdxb: from HN-PA05: 2 operations: 2 applied (0 redacted), 0 already held, 0 skipped" "" \
+	"$S" --db other import --accept-for HCM-PA05 hn-hcm.sdxb
 expect "several files: the worst status wins, the good one is applied" 1 \
 	"hcm-hn.sdxb: from HCM-PA05: 0 operations: 0 applied (0 redacted), 0 already held, 0 skipped; nothing new: an old or repeated bundle of HCM-PA05" \
 	"scamdex-sync: dn.sdxb: refused: sender DN-PA05 is not trusted (at byte 0; SDX_EUNTRUSTED)" \
@@ -118,8 +143,8 @@ expect "no database" 3 "" "scamdex-sync: nodb: SDX_ENODB: no database at this pa
 	"$S" --db nodb status
 "$S" dump hn-hcm.sdxb >dump.txt
 st=$?
-[ $st = 0 ] && [ "$(cut -d' ' -f2 dump.txt | tr '\n' ' ')" = "header run op op segment checksum signature " ] \
-	&& grep -q "^0 header format 1 sender HN-PA05 audience police created [0-9]* vector HN-PA05=2$" dump.txt \
+[ $st = 0 ] && [ "$(cut -d' ' -f2 dump.txt | tr '\n' ' ')" = "header address run op op segment checksum signature " ] \
+	&& grep -q "^0 header format 2 sender HN-PA05 audience police created [0-9]* vector HN-PA05=2$" dump.txt \
 	&& ok "dump lists every item" || { nok "dump lists every item"; sed 's/^/# /' dump.txt; }
 "$S" dump hcm-vcb.sdxb | grep -q "^[0-9]* redacted 2 add digest " && ok "dump shows the redacted op" || nok "dump shows the redacted op"
 "$S" dump short.sdxb >/dev/null 2>err.txt

@@ -146,13 +146,15 @@ done
 ME=$(id -un)
 
 # ---- the offices ----
-"$S" --db hn init --office HN >hn.pub
-"$S" --db hcm init --office HCM >hcm.pub
-"$S" --db kt init --office KT >kt.pub
-"$S" --db vcb init --office VCB >vcb.pub
+"$S" --db hn init --office HN --role police >hn.pub
+"$S" --db hcm init --office HCM --role police >hcm.pub
+"$S" --db kt init --office KT --role police >kt.pub
+"$S" --db vcb init --office VCB --role bank >vcb.pub
 for o in hn hcm kt vcb; do
 	for p in hn hcm kt vcb; do
-		[ $o = $p ] || "$S" --db $o trust add $(cat $p.pub)
+		role=police
+		[ $p = vcb ] && role=bank
+		[ $o = $p ] || "$S" --db $o trust add $(cat $p.pub) --role $role
 	done
 done
 mkdir -p filedrop/vcb

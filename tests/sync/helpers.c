@@ -34,18 +34,32 @@ void th_office(office *o, const char *name)
 	th_office_in(o, name, name);
 }
 
+void th_office_role(office *o, const char *name, int role)
+{
+	th_office_in_role(o, name, name, role);
+}
+
 void th_office_in(office *o, const char *name, const char *dirname)
+{
+	th_office_in_role(o, name, dirname, SDX_OFFICE_POLICE);
+}
+
+void th_office_in_role(office *o, const char *name, const char *dirname,
+		       int role)
 {
 	int rc;
 	memset(o, 0, sizeof *o);
+	o->role = role;
 	snprintf(o->name, sizeof o->name, "%s", name);
 	snprintf(o->dir, sizeof o->dir, "%s/%s", th_tmpdir(), dirname);
 	rc = sdx_db_open(o->dir, SDX_OPEN_CREATE, &o->db);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	rc = sdx_db_set_office(o->db, name);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	rc = sdx_db_set_role(o->db, role);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	cr_assert_eq(sdx_keygen(name, &o->key), 0);
-	rc = sdx_trust_add(o->db, name, o->key.pubkey);
+	rc = sdx_trust_set(o->db, name, o->key.pubkey, role);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 }
 
@@ -58,7 +72,7 @@ void th_close(office *o)
 
 void th_trust(office *a, const office *b)
 {
-	int rc = sdx_trust_add(a->db, b->name, b->key.pubkey);
+	int rc = sdx_trust_set(a->db, b->name, b->key.pubkey, b->role);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 }
 

@@ -14,6 +14,7 @@ typedef struct office {
 	char dir[128];
 	sdx_db *db;
 	sdx_key key;
+	int role; /* SDX_OFFICE_POLICE or SDX_OFFICE_BANK */
 } office;
 
 /* A temporary directory for the whole test (removed by th_cleanup). */
@@ -24,6 +25,10 @@ void th_cleanup(void);
 void th_office(office *o, const char *name);
 /* The same in directory `dirname` (two databases of one office id). */
 void th_office_in(office *o, const char *name, const char *dirname);
+/* th_office and th_office_in make police offices; these, either role. */
+void th_office_role(office *o, const char *name, int role);
+void th_office_in_role(office *o, const char *name, const char *dirname,
+		       int role);
 void th_close(office *o);
 /* a trusts b's key */
 void th_trust(office *a, const office *b);

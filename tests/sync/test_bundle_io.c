@@ -126,7 +126,8 @@ static void write_bundle(const char *p, const sdx_key *k, int n, size_t bsz)
 	cr_assert_not_null(f);
 	cr_assert_eq(sdx_bw_open(&w, f), 0);
 	cr_assert_eq(
-	    sdx_bw_header(&w, k->office, SDX_AUD_BANK, 1764288000, vv, 2), 0);
+	    sdx_bw_header(&w, k->office, "TO", SDX_AUD_BANK, 1764288000, vv, 2),
+	    0);
 	cr_assert_eq(sdx_bw_run(&w, "A", 1, prev), 0);
 	for (int i = 1; i <= n; i++) {
 		memset(body, i & 0xff, bsz);
@@ -179,7 +180,7 @@ Test(bundle_io, roundtrip_items)
 	cr_assert_eq(sdx_br_open(&r, p), 0);
 	cr_assert_eq(sdx_br_next(&r, &it), 0);
 	cr_assert_eq(it.kind, SDX_BI_HEADER);
-	cr_assert_eq(it.format, 1);
+	cr_assert_eq(it.format, 2);
 	cr_assert_eq(it.name_len, 3);
 	cr_assert_eq(memcmp(it.name, "HUB", 3), 0);
 	cr_assert_eq(it.audience, SDX_AUD_BANK);
@@ -187,6 +188,11 @@ Test(bundle_io, roundtrip_items)
 	cr_assert_eq(it.n_vv, 2);
 	cr_assert_str_eq(r.vv[1].origin, "B");
 	cr_assert_eq(r.vv[1].seq, 7);
+	cr_assert_eq(sdx_br_next(&r, &it), 0);
+	cr_assert_eq(it.kind, SDX_BI_ADDRESS);
+	cr_assert_eq(it.name_len, 2);
+	cr_assert_eq(memcmp(it.name, "TO", 2), 0);
+	cr_assert_str_eq(r.to, "TO");
 	cr_assert_eq(sdx_br_next(&r, &it), 0);
 	cr_assert_eq(it.kind, SDX_BI_RUN);
 	cr_assert_eq(it.seq, 1);

@@ -50,6 +50,14 @@ static void import_ok(office *o, const char *p, sdx_import_result *res)
 	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
 }
 
+/* A bundle written for office `to`, taken by o (--accept-for). */
+static void import_for(office *o, const char *p, const char *to,
+		       sdx_import_result *res)
+{
+	int rc = sdx_bundle_import_for(o->db, p, to, res);
+	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
+}
+
 Test(sync, export_import_converges)
 {
 	char p[256], *da, *db_;
@@ -82,7 +90,7 @@ Test(sync, export_import_converges)
 	th_office(&C, "DN-PA05");
 	th_trust(&C, &A);
 	sdx_import_batch = 2;
-	import_ok(&C, p, &res);
+	import_for(&C, p, "HCM-PA05", &res);
 	sdx_import_batch = batch0;
 	cr_assert_eq(res.applied, 6);
 	da = th_dump(&A, ids, n_ids, SDX_AUD_POLICE, 1);
@@ -209,6 +217,7 @@ Test(sync, untrusted_sender_and_origin)
 	two_offices(2);
 	th_office(&C, "DN-PA05");
 	/* C is unknown to B */
+	th_trust(&C, &B);
 	th_add_report(&C, &rng, SDX_AUD_BANK, id);
 	path_of(p, sizeof p, "c-b.sdxb");
 	cr_assert_eq(th_export(&C, &B, SDX_AUD_POLICE, p, &ex), 0);
@@ -296,7 +305,7 @@ Test(sync, gap_skipped_then_healed)
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.ops, 2);
 	/* C gets B's bundle (ops 4..5) without 1..3: skipped, noted */
-	import_ok(&C, p, &res);
+	import_for(&C, p, "HCM-PA05", &res);
 	cr_assert_eq(res.ops, 2);
 	cr_assert_eq(res.applied, 0);
 	cr_assert_eq(res.gap, 2);
@@ -374,7 +383,7 @@ Test(sync, forged_relay_refused)
 	f = fopen(p, "wb");
 	cr_assert_eq(sdx_bw_open(&w, f), 0);
 	sdx_vv_entry vv = {"HN-PA05", 2};
-	cr_assert_eq(sdx_bw_header(&w, "HCM-PA05", 1, 0, &vv, 1), 0);
+	cr_assert_eq(sdx_bw_header(&w, "HCM-PA05", "DN-PA05", 1, 0, &vv, 1), 0);
 	cr_assert_eq(sdx_bw_run(&w, "HN-PA05", 1, prev), 0);
 	{
 		/* op 1 as it is, op 2 (the retraction) with its reason
@@ -395,7 +404,8 @@ Test(sync, forged_relay_refused)
 	cr_assert_eq(sdx_bw_finish(&w, &B.key), 0);
 	sdx_bw_close(&w);
 	fclose(f);
-	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_ESIGNATURE);
+	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_ESIGNATURE, "%s",
+		     res.reason);
 	cr_assert_str_eq(res.reason, "origin HN-PA05: signature over seq "
 				     "1..2 does not verify");
 	th_close(&A);
@@ -429,8 +439,9 @@ Test(sync, bank_bundle_holds_no_police_data)
 	cr_assert_eq(sdx_report_retract(A.db, ids[2], "POLICE-RETRACT-NOTE",
 					"PA05", SDX_DATE_NONE),
 		     0);
-	th_office(&C, "VCB");
+	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
 	th_trust(&C, &A);
+	th_trust(&A, &C);
 	path_of(p, sizeof p, "bank.sdxb");
 	cr_assert_eq(th_export(&A, &C, SDX_AUD_BANK, p, &ex), 0);
 	cr_assert_eq(ex.ops, 8);
@@ -471,12 +482,14 @@ Test(sync, bank_bundle_holds_no_police_data)
 		free(fa);
 		free(fc);
 	}
-	/* the bank cannot pass the redacted ops on to police */
+	/* a bank database writes bank bundles only, whatever is asked */
 	th_trust(&B, &C);
+	th_trust(&C, &B);
 	path_of(p, sizeof p, "bank-police.sdxb");
 	cr_assert_eq(th_export(&C, &B, SDX_AUD_POLICE, p, &ex), 0);
-	cr_assert_eq(ex.ops, 0);
-	cr_assert_eq(ex.held_back, 8);
+	cr_assert_eq(ex.audience, SDX_AUD_BANK);
+	cr_assert_eq(ex.ops, 8);
+	cr_assert_eq(ex.redacted, 3);
 	th_close(&A);
 	th_close(&B);
 	th_close(&C);
@@ -494,9 +507,12 @@ Test(sync, police_state_op_stays_police_through_a_relay)
 	static sdx_report rep;
 	two_offices(3); /* id 2 police-only */
 	th_office(&H, "HUB");
-	th_office(&C, "VCB");
+	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
 	th_trust(&H, &A);
 	th_trust(&H, &B);
+	th_trust(&A, &H);
+	th_trust(&B, &H);
+	th_trust(&H, &C);
 	th_trust(&C, &H);
 	th_trust(&C, &A);
 	th_trust(&C, &B);
@@ -547,8 +563,9 @@ Test(sync, police_state_op_stays_police_through_a_relay)
 		f = fopen(p, "wb");
 		cr_assert_eq(sdx_bw_open(&w, f), 0);
 		sdx_vv_entry vv = {"HCM-PA05", 1};
-		cr_assert_eq(
-		    sdx_bw_header(&w, "HCM-PA05", SDX_AUD_BANK, 0, &vv, 1), 0);
+		cr_assert_eq(sdx_bw_header(&w, "HCM-PA05", "VCB", SDX_AUD_BANK,
+					   0, &vv, 1),
+			     0);
 		cr_assert_eq(sdx_bw_run(&w, "HCM-PA05", 1, prev), 0);
 		cr_assert_eq(
 		    sdx_bw_op(&w, 1, SDX_OP_DISPUTE, g.body[0], g.len[0]), 0);
@@ -696,7 +713,10 @@ Test(sync, forked_origin_refused)
 	/* the same office and key, another history of 5 ops */
 	th_office_in(&A2, "HN-PA05", "HN-PA05-fork");
 	A2.key = A.key;
-	cr_assert_eq(sdx_trust_add(A2.db, "HN-PA05", A.key.pubkey), 0);
+	cr_assert_eq(
+	    sdx_trust_set(A2.db, "HN-PA05", A.key.pubkey, SDX_OFFICE_POLICE),
+	    0);
+	th_trust(&A2, &B);
 	for (int i = 0; i < 5; i++)
 		th_add_report(&A2, &rng, SDX_AUD_BANK, id);
 	path_of(p, sizeof p, "fork.sdxb");
@@ -719,4 +739,181 @@ Test(sync, forked_origin_refused)
 	th_close(&A2);
 	th_close(&A);
 	th_close(&B);
+}
+
+/* Issue 15, roles: the audience of an export comes from the peer's role
+ * (the caller's only narrows), so asking for police toward a bank still
+ * writes a bank bundle without any police-only body. */
+Test(sync, role_of_peer_decides_audience)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	two_offices(6); /* ids 2 and 5 police-only */
+	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
+	th_trust(&A, &C);
+	th_trust(&C, &A);
+	path_of(p, sizeof p, "to-bank.sdxb");
+	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.audience, SDX_AUD_BANK);
+	cr_assert_eq(ex.redacted, 2);
+	cr_assert_not(contains(p, "POLICE-ONLY"));
+	import_ok(&C, p, &res);
+	cr_assert_eq(res.audience, SDX_AUD_BANK);
+	/* toward a police peer the default is police; bank narrows */
+	path_of(p, sizeof p, "to-police.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.audience, SDX_AUD_POLICE);
+	cr_assert_eq(ex.redacted, 0);
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_BANK, p, &ex), 0);
+	cr_assert_eq(ex.audience, SDX_AUD_BANK);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+/* A bank database refuses a police bundle (a sender that wrongly trusts
+ * it as police), and a police bundle from an office trusted as a bank is
+ * refused: nothing of either is applied. */
+Test(sync, bank_refuses_police_bundle)
+{
+	char p[256], *before, *after;
+	sdx_export_result ex;
+	sdx_import_result res;
+	two_offices(3);
+	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
+	/* A believes VCB is police */
+	cr_assert_eq(
+	    sdx_trust_set(A.db, "VCB", C.key.pubkey, SDX_OFFICE_POLICE), 0);
+	th_trust(&C, &A);
+	path_of(p, sizeof p, "wrong.sdxb");
+	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(ex.audience, SDX_AUD_POLICE);
+	before = th_fingerprints(&C);
+	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_EROLE);
+	cr_assert_str_eq(res.reason,
+			 "a police bundle is refused by a bank database");
+	after = th_fingerprints(&C);
+	cr_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	/* B trusts A as a bank: A's police bundle is refused */
+	cr_assert_eq(
+	    sdx_trust_set(B.db, "HN-PA05", A.key.pubkey, SDX_OFFICE_BANK), 0);
+	path_of(p, sizeof p, "a-b.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_EROLE);
+	cr_assert_str_eq(res.reason, "sender HN-PA05 has role bank: a police "
+				     "bundle from it is refused");
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+/* Trust records made before roles (sdx_trust_add) give no role: such a
+ * peer gets no bundle and such a sender's bundle is refused, each with
+ * the command that fixes it; a database without a role neither exports
+ * nor imports. */
+Test(sync, records_without_role_are_refused)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	sdx_origin_info info;
+	two_offices(2);
+	th_office_role(&C, "OLD", SDX_OFFICE_POLICE);
+	cr_assert_eq(sdx_trust_add(A.db, "OLD", C.key.pubkey), 0);
+	cr_assert_eq(sdx_origin_get(A.db, "OLD", &info), 0);
+	cr_assert_eq(info.role, SDX_OFFICE_NOROLE);
+	path_of(p, sizeof p, "old.sdxb");
+	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), SDX_EROLE);
+	cr_assert_eq(access(p, F_OK), -1);
+	/* adding again with a role fixes it; sdx_trust_add keeps it */
+	cr_assert_eq(
+	    sdx_trust_set(A.db, "OLD", C.key.pubkey, SDX_OFFICE_POLICE), 0);
+	cr_assert_eq(sdx_trust_add(A.db, "OLD", C.key.pubkey), 0);
+	cr_assert_eq(sdx_origin_get(A.db, "OLD", &info), 0);
+	cr_assert_eq(info.role, SDX_OFFICE_POLICE);
+	/* C trusts A without a role: A's bundle is refused */
+	cr_assert_eq(sdx_trust_add(C.db, "HN-PA05", A.key.pubkey), 0);
+	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_EROLE);
+	cr_assert_str_eq(res.reason,
+			 "sender HN-PA05 has no role (trusted before roles: "
+			 "run 'scamdex-sync trust add HN-PA05 KEY --role "
+			 "police|bank')");
+	/* the unknown peer is not trusted at all */
+	cr_assert_eq(
+	    sdx_bundle_export(A.db, &A.key, "NOBODY", SDX_AUD_BANK, 0, p, NULL),
+	    SDX_EUNTRUSTED);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+Test(sync, database_without_role)
+{
+	char dir[256], p[256];
+	sdx_db *db;
+	sdx_key k;
+	int role;
+	office X;
+	th_office(&X, "X");
+	path_of(dir, sizeof dir, "norole");
+	cr_assert_eq(sdx_db_open(dir, SDX_OPEN_CREATE, &db), 0);
+	cr_assert_eq(sdx_db_set_office(db, "NR"), 0);
+	cr_assert_eq(sdx_db_role(db, &role), 0);
+	cr_assert_eq(role, SDX_OFFICE_NOROLE);
+	cr_assert_eq(sdx_keygen("NR", &k), 0);
+	cr_assert_eq(sdx_trust_set(db, "X", X.key.pubkey, SDX_OFFICE_POLICE),
+		     0);
+	path_of(p, sizeof p, "nr.sdxb");
+	cr_assert_eq(sdx_bundle_export(db, &k, "X", SDX_AUD_BANK, 0, p, NULL),
+		     SDX_EROLE);
+	/* set once; the other role afterwards is refused */
+	cr_assert_eq(sdx_db_set_role(db, SDX_OFFICE_BANK), 0);
+	cr_assert_eq(sdx_db_set_role(db, SDX_OFFICE_BANK), 0);
+	cr_assert_eq(sdx_db_set_role(db, SDX_OFFICE_POLICE), SDX_EEXISTS);
+	cr_assert_eq(sdx_db_role(db, &role), 0);
+	cr_assert_eq(role, SDX_OFFICE_BANK);
+	sdx_db_close(db);
+	sdx_key_wipe(&k);
+	th_close(&X);
+}
+
+/* Issue 15, addressing: a bundle written for one office is refused by
+ * another (nothing applied), unless it names that office with
+ * accept_for; naming a third office does not help. */
+Test(sync, bundle_for_another_office_refused)
+{
+	char p[256], *before, *after;
+	sdx_export_result ex;
+	sdx_import_result res;
+	two_offices(3);
+	th_office(&C, "DN-PA05");
+	th_trust(&C, &A);
+	path_of(p, sizeof p, "a-b.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	before = th_fingerprints(&C);
+	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_EADDRESS);
+	cr_assert_str_eq(res.reason, "addressed to HCM-PA05, not to this "
+				     "office DN-PA05 (--accept-for HCM-PA05 "
+				     "takes it)");
+	cr_assert_str_eq(res.to, "HCM-PA05");
+	cr_assert_eq(res.applied, 0);
+	cr_assert_eq(sdx_bundle_verify(C.db, p, &res), SDX_EADDRESS);
+	cr_assert_eq(sdx_bundle_import_for(C.db, p, "VCB", &res), SDX_EADDRESS);
+	after = th_fingerprints(&C);
+	cr_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	import_for(&C, p, "HCM-PA05", &res);
+	cr_assert_eq(res.applied, 4);
+	/* its own office's bundle needs nothing */
+	import_ok(&B, p, &res);
+	cr_assert_str_eq(res.to, "HCM-PA05");
+	cr_assert_eq(res.applied, 4);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
 }

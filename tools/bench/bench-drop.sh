@@ -48,10 +48,10 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; 
 
 log "data: $n reports at office A (scamdex-gen, scamdex-import)"
 "$G" --reports "$n" --seed 1 -o r.csv
-"$S" --db a init --office A >a.pub
-"$S" --db b init --office B >b.pub
-"$S" --db a trust add $(cat b.pub)
-"$S" --db b trust add $(cat a.pub)
+"$S" --db a init --office A --role police >a.pub
+"$S" --db b init --office B --role police >b.pub
+"$S" --db a trust add $(cat b.pub) --role police
+"$S" --db b trust add $(cat a.pub) --role police
 "$I" --db a --quiet r.csv >/dev/null 2>&1
 rm r.csv
 url=http://127.0.0.1:$port/a/

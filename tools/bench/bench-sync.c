@@ -40,10 +40,11 @@ static sdx_db *office(const char *dir, const char *name, sdx_key *key)
 	int rc;
 	if ((rc = sdx_db_open(dir, SDX_OPEN_CREATE, &db)))
 		die(dir, rc);
-	if ((rc = sdx_db_set_office(db, name)))
+	if ((rc = sdx_db_set_office(db, name)) ||
+	    (rc = sdx_db_set_role(db, SDX_OFFICE_POLICE)))
 		die("office", rc);
 	if ((rc = sdx_keygen(name, key)) ||
-	    (rc = sdx_trust_add(db, name, key->pubkey)))
+	    (rc = sdx_trust_set(db, name, key->pubkey, SDX_OFFICE_POLICE)))
 		die("key", rc);
 	return db;
 }
@@ -88,7 +89,8 @@ int main(int argc, char **argv)
 	snprintf(pf, sizeof pf, "%s/a-b.sdxb", dir);
 	a = office(pa, "HN-PA05", &ka);
 	b = office(pb, "HCM-PA05", &kb);
-	if ((rc = sdx_trust_add(b, "HN-PA05", ka.pubkey)))
+	if ((rc = sdx_trust_set(b, "HN-PA05", ka.pubkey, SDX_OFFICE_POLICE)) ||
+	    (rc = sdx_trust_set(a, "HCM-PA05", kb.pubkey, SDX_OFFICE_POLICE)))
 		die("trust", rc);
 
 	fprintf(stderr, "bench-sync: making %lu reports at the sender...\n", n);

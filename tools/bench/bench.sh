@@ -206,7 +206,11 @@ fi
 if have "$sync" && [ -d "$db" ]; then
 	bundle=$work/all.bundle
 	db2=$work/db2
-	pub=$("$sync" --db "$db" init --office local --key "$work/local.key" | awk '{print $2}')
+	pub=$("$sync" --db "$db" init --office local --role police --key "$work/local.key" | awk '{print $2}')
+	# the peer's key, made once (init keeps an existing key file)
+	rm -rf "$db2"
+	ppub=$("$sync" --db "$db2" init --office bench-peer --role police --key "$work/peer.key" | awk '{print $2}')
+	"$sync" --db "$db" trust add bench-peer "$ppub" --role police
 	for rep in $(seq 1 "$reps"); do
 		log "sync export: repetition $rep"
 		measure --metric sync_export --rep "$rep" --ops "$reports" -- \
@@ -216,8 +220,8 @@ if have "$sync" && [ -d "$db" ]; then
 	echo "{\"metric\":\"bundle\",\"system\":\"scamdex\",\"bytes\":$(stat -c %s "$bundle"),\"ops\":$reports}" >>"$results"
 	for rep in $(seq 1 "$reps"); do
 		rm -rf "$db2"
-		"$sync" --db "$db2" init --office bench-peer --key "$work/peer.key" >/dev/null
-		"$sync" --db "$db2" trust add local "$pub"
+		"$sync" --db "$db2" init --office bench-peer --role police --key "$work/peer.key" >/dev/null
+		"$sync" --db "$db2" trust add local "$pub" --role police
 		log "sync import: repetition $rep"
 		measure --metric sync_import --rep "$rep" --ops "$reports" -- \
 			"$sync" --db "$db2" import "$bundle"

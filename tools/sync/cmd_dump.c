@@ -56,6 +56,9 @@ int cmd_dump(int argc, char **argv)
 				printf(" %s=%llu", r.vv[i].origin,
 				       (unsigned long long)r.vv[i].seq);
 			break;
+		case SDX_BI_ADDRESS:
+			printf("address to %.*s", (int)it.name_len, it.name);
+			break;
 		case SDX_BI_RUN:
 			printf("run %.*s first %llu prev ", (int)it.name_len,
 			       it.name, (unsigned long long)it.seq);

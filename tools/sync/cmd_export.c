@@ -1,15 +1,17 @@
 /* cmd_export.c: scamdex-sync export --to PEER [--audience bank|police]
- * [--full] [--key FILE] -o FILE: the bundle PEER lacks. */
+ * [--full] [--key FILE] -o FILE: the bundle PEER lacks. Its audience
+ * comes from PEER's role (and this database's); --audience only
+ * narrows it. */
 #include <string.h>
 
 #include "sync_tool.h"
 
 int cmd_export(int argc, char **argv)
 {
-	const char *peer = NULL, *aud = "bank", *out = NULL, *keyopt = NULL;
+	const char *peer = NULL, *aud = NULL, *out = NULL, *keyopt = NULL;
 	char keypath[4096];
 	unsigned flags = 0;
-	int audience, rc, r, status = EXIT_SYSTEM;
+	int audience = SDX_AUD_POLICE, rc, r, status = EXIT_SYSTEM;
 	sdx_export_result res;
 	sdx_key k;
 	sdx_db *db;
@@ -43,7 +45,7 @@ int cmd_export(int argc, char **argv)
 		return tool_usage("export", "%s is required", "--to PEER");
 	if (!out)
 		return tool_usage("export", "%s is required", "-o FILE");
-	if (sdx_audience_parse(aud, strlen(aud), &audience) != 0)
+	if (aud && sdx_audience_parse(aud, strlen(aud), &audience) != 0)
 		return tool_usage("export",
 				  "unknown audience '%s' (bank, "
 				  "police)",
@@ -67,6 +69,32 @@ int cmd_export(int argc, char **argv)
 			keypath, k.office);
 		goto done;
 	}
+	if (rc == SDX_EUNTRUSTED) {
+		fprintf(stderr,
+			PROG " export: %s is not in the trust list (run '" PROG
+			     " trust add %s PUBKEY --role police|bank')\n",
+			peer, peer);
+		status = EXIT_REJECTED;
+		goto done;
+	}
+	if (rc == SDX_EROLE) {
+		int own = SDX_OFFICE_NOROLE;
+		sdx_db_role(db, &own);
+		if (own == SDX_OFFICE_NOROLE)
+			fprintf(stderr,
+				PROG " export: this database has no role (run "
+				     "'" PROG " init --office %s --role "
+				     "police|bank')\n",
+				k.office);
+		else
+			fprintf(stderr,
+				PROG " export: %s has no role (trusted before "
+				     "roles: run '" PROG " trust add %s PUBKEY "
+				     "--role police|bank')\n",
+				peer, peer);
+		status = EXIT_REJECTED;
+		goto done;
+	}
 	if (rc == SDX_EINVAL) {
 		status = tool_usage("export", "bad peer '%s'", peer);
 		goto done;
@@ -82,7 +110,10 @@ int cmd_export(int argc, char **argv)
 		out, (unsigned long long)res.ops,
 		(unsigned long long)res.redacted,
 		(unsigned long long)res.origins, peer,
-		sdx_audience_name(audience), (unsigned long long)res.bytes);
+		sdx_audience_name(res.audience), (unsigned long long)res.bytes);
+	if (aud && res.audience < audience)
+		fprintf(stderr, " (narrowed from %s by the roles)",
+			sdx_audience_name(audience));
 	if (res.held_back)
 		fprintf(stderr, "; %llu held back (no origin signature yet)",
 			(unsigned long long)res.held_back);

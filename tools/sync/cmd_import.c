@@ -1,15 +1,16 @@
 /* cmd_import.c: scamdex-sync import [--check] FILE...: verify each
  * bundle whole, then apply it in one transaction; a refused bundle
  * changes nothing and the next file is still tried. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sync_tool.h"
 
-static int one(sdx_db *db, const char *path, int check)
+static int one(sdx_db *db, const char *path, int check, const char *accept)
 {
 	sdx_import_result res;
-	int rc = check ? sdx_bundle_verify(db, path, &res)
-		       : sdx_bundle_import(db, path, &res);
+	int rc = check ? sdx_bundle_verify_for(db, path, accept, &res)
+		       : sdx_bundle_import_for(db, path, accept, &res);
 	if (rc) {
 		fprintf(stderr, PROG ": %s: refused: %s (at byte %llu; %s)\n",
 			path, res.reason, (unsigned long long)res.offset,
@@ -38,38 +39,55 @@ static int one(sdx_db *db, const char *path, int check)
 
 int cmd_import(int argc, char **argv)
 {
-	int check = 0, status = EXIT_OK, first = 0, s;
+	int check = 0, status = EXIT_OK, nf = 0, s, r, dashdash = 0;
+	const char *accept = NULL;
+	char **files;
 	sdx_db *db;
 
+	if (!(files = calloc((size_t)argc, sizeof *files)))
+		return EXIT_SYSTEM;
 	for (int i = 1; i < argc; i++) {
+		if (dashdash || argv[i][0] != '-' || !argv[i][1]) {
+			files[nf++] = argv[i];
+			continue;
+		}
 		if (!strcmp(argv[i], "--help")) {
-			printf("usage: " PROG " import [--check] FILE...\n");
+			printf("usage: " PROG " import [--check] [--accept-for "
+			       "OFFICE] FILE...\n");
+			free(files);
 			return EXIT_OK;
 		}
 		if (!strcmp(argv[i], "--check")) {
 			check = 1;
-		} else if (!strcmp(argv[i], "--")) {
-			first = first ? first : i + 1;
-			break;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return tool_usage("import", "unknown option '%s'",
-					  argv[i]);
-		} else if (!first) {
-			first = i;
-		}
-	}
-	if (!first || first >= argc)
-		return tool_usage("import", "%s", "no bundle named");
-	if (!(db = tool_open(check ? SDX_OPEN_RDONLY : 0)))
-		return EXIT_SYSTEM;
-	for (int i = first; i < argc; i++) {
-		if (!strcmp(argv[i], "--check") || !strcmp(argv[i], "--"))
 			continue;
-		s = one(db, argv[i], check);
+		}
+		if (!strcmp(argv[i], "--")) {
+			dashdash = 1;
+			continue;
+		}
+		r = tool_opt("import", argc, argv, &i, "--accept-for", &accept);
+		if (r == 1)
+			continue;
+		free(files);
+		if (r < 0)
+			return EXIT_USAGE;
+		return tool_usage("import", "unknown option '%s'", argv[i]);
+	}
+	if (!nf) {
+		free(files);
+		return tool_usage("import", "%s", "no bundle named");
+	}
+	if (!(db = tool_open(check ? SDX_OPEN_RDONLY : 0))) {
+		free(files);
+		return EXIT_SYSTEM;
+	}
+	for (int i = 0; i < nf; i++) {
+		s = one(db, files[i], check, accept);
 		/* the worst status wins: system > refused > ok */
 		if (s > status)
 			status = s;
 	}
 	sdx_db_close(db);
+	free(files);
 	return status;
 }

@@ -1,5 +1,6 @@
-/* cmd_init.c: scamdex-sync init --office ID [--key FILE]: this office's
- * key pair, its id in the database, and trust in itself. Prints
+/* cmd_init.c: scamdex-sync init --office ID --role police|bank [--key
+ * FILE]: this office's key pair, its id and role in the database, and
+ * trust in itself. Prints
  * "OFFICE PUBKEY", the line `trust add` takes at the other offices. */
 #include <string.h>
 #include <unistd.h>
@@ -16,20 +17,23 @@ static int print_key(const sdx_key *k)
 
 int cmd_init(int argc, char **argv)
 {
-	const char *office = NULL, *keyopt = NULL;
+	const char *office = NULL, *keyopt = NULL, *roleopt = NULL;
 	char keypath[4096];
 	sdx_key k;
 	sdx_db *db = NULL;
-	int rc, r, fresh = 1, status = EXIT_SYSTEM;
+	int rc, r, fresh = 1, status = EXIT_SYSTEM, role = SDX_OFFICE_NOROLE,
+		   had;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
-			printf("usage: " PROG
-			       " init --office ID [--key FILE]\n");
+			printf("usage: " PROG " init --office ID --role "
+			       "police|bank [--key FILE]\n");
 			return EXIT_OK;
 		}
 		if ((r = tool_opt("init", argc, argv, &i, "--office",
 				  &office)) ||
+		    (r = tool_opt("init", argc, argv, &i, "--role",
+				  &roleopt)) ||
 		    (r = tool_opt("init", argc, argv, &i, "--key", &keyopt))) {
 			if (r < 0)
 				return EXIT_USAGE;
@@ -39,6 +43,9 @@ int cmd_init(int argc, char **argv)
 	}
 	if (!office)
 		return tool_usage("init", "%s is required", "--office ID");
+	if (roleopt && sdx_office_role_parse(roleopt, &role) != 0)
+		return tool_usage("init", "unknown role '%s' (police, bank)",
+				  roleopt);
 	if (sdx_keygen(office, &k) != 0)
 		return tool_usage(
 		    "init", "bad office id '%s' (1-32 of A-Z a-z 0-9 . _ -)",
@@ -61,6 +68,30 @@ int cmd_init(int argc, char **argv)
 	}
 	if (!(db = tool_open(SDX_OPEN_CREATE)))
 		goto out;
+	/* The role: required the first time, never changed. */
+	if ((rc = sdx_db_role(db, &had))) {
+		fprintf(stderr, PROG " init: %s: %s\n", tool.db_path,
+			sdx_strerror(rc));
+		goto out;
+	}
+	if (had == SDX_OFFICE_NOROLE && role == SDX_OFFICE_NOROLE) {
+		status = tool_usage("init", "%s",
+				    "--role police|bank is required (a police "
+				    "office, or a bank's copy)");
+		goto out;
+	}
+	if (had != SDX_OFFICE_NOROLE && role != SDX_OFFICE_NOROLE &&
+	    had != role) {
+		fprintf(stderr,
+			PROG " init: %s: this database's role is %s; it "
+			     "cannot become %s\n",
+			tool.db_path, sdx_office_role_name(had),
+			sdx_office_role_name(role));
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (role == SDX_OFFICE_NOROLE)
+		role = had;
 	if ((rc = sdx_db_set_office(db, office))) {
 		fprintf(stderr,
 			PROG " init: %s: cannot set the office id to "
@@ -73,7 +104,12 @@ int cmd_init(int argc, char **argv)
 			sdx_strerror(rc));
 		goto out;
 	}
-	if ((rc = sdx_trust_add(db, office, k.pubkey))) {
+	if ((rc = sdx_db_set_role(db, role))) {
+		fprintf(stderr, PROG " init: %s: cannot set the role: %s\n",
+			tool.db_path, sdx_strerror(rc));
+		goto out;
+	}
+	if ((rc = sdx_trust_set(db, office, k.pubkey, role))) {
 		fprintf(stderr, PROG " init: trusting %s: %s\n", office,
 			sdx_strerror(rc));
 		goto out;

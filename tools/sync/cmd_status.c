@@ -53,7 +53,7 @@ int cmd_status(int argc, char **argv)
 	char office[SDX_OFFICE_MAX + 1];
 	ctx c = {0};
 	sdx_db *db;
-	int rc;
+	int rc, role;
 
 	if (argc > 1) {
 		if (!strcmp(argv[1], "--help")) {
@@ -66,17 +66,20 @@ int cmd_status(int argc, char **argv)
 	if (!(db = tool_open(SDX_OPEN_RDONLY)))
 		return EXIT_SYSTEM;
 	if ((rc = sdx_db_office(db, office, sizeof office)) ||
+	    (rc = sdx_db_role(db, &role)) ||
 	    (rc = sdx_origins(db, collect, &c)))
 		goto out;
-	printf("office %s\n", office);
+	printf("office %s role %s\n", office, sdx_office_role_name(role));
 	for (size_t i = 0; i < c.n; i++) {
 		const sdx_origin_info *o = &c.v[i];
 		char fp[33];
 		sdx_id_to_hex(o->fingerprint, fp);
-		printf("origin %s seq %llu signed %llu %s fingerprint %s\n",
+		printf("origin %s seq %llu signed %llu %s%s%s fingerprint %s\n",
 		       o->origin, (unsigned long long)o->seq,
 		       (unsigned long long)o->sig_seq,
-		       o->trusted ? "trusted" : "untrusted", fp);
+		       o->trusted ? "trusted" : "untrusted",
+		       o->trusted ? " " : "",
+		       o->trusted ? sdx_office_role_name(o->role) : "", fp);
 	}
 	rc = sdx_peers(db, peer_line, &c);
 out:

@@ -1,5 +1,6 @@
-/* cmd_trust.c: scamdex-sync trust add OFFICE PUBKEY | remove OFFICE |
- * list. Trusted offices' bundles and operations are accepted. */
+/* cmd_trust.c: scamdex-sync trust add OFFICE PUBKEY --role police|bank
+ * | remove OFFICE | list. Trusted offices' bundles and operations are
+ * accepted; the role decides what an office receives and may do. */
 #include <string.h>
 
 #include "sync_tool.h"
@@ -11,36 +12,77 @@ static int list_one(const sdx_origin_info *o, void *ctx)
 	if (!o->trusted)
 		return 0;
 	sdx_pubkey_to_hex(o->pubkey, hex);
-	printf("%s %s\n", o->origin, hex);
+	if (o->role == SDX_OFFICE_NOROLE)
+		printf("%s %s none (trusted before roles: run '" PROG
+		       " trust add %s PUBKEY --role police|bank')\n",
+		       o->origin, hex, o->origin);
+	else
+		printf("%s %s %s\n", o->origin, hex,
+		       sdx_office_role_name(o->role));
 	return 0;
+}
+
+static const char trust_usage[] =
+    "usage: " PROG " trust add OFFICE PUBKEY --role police|bank\n"
+    "       " PROG " trust remove OFFICE\n"
+    "       " PROG " trust list\n";
+
+/* trust add OFFICE PUBKEY --role R, the option anywhere after add. */
+static int parse_add(int argc, char **argv, const char **office,
+		     const char **key, int *role)
+{
+	const char *roleopt = NULL, *pos[2] = {NULL, NULL};
+	int np = 0, r;
+	for (int i = 2; i < argc; i++) {
+		if ((r = tool_opt("trust", argc, argv, &i, "--role",
+				  &roleopt))) {
+			if (r < 0)
+				return EXIT_USAGE;
+			continue;
+		}
+		if (np == 2 || (argv[i][0] == '-' && argv[i][1]))
+			return tool_usage("trust", "unexpected argument '%s'",
+					  argv[i]);
+		pos[np++] = argv[i];
+	}
+	if (np != 2)
+		return tool_usage("trust", "%s",
+				  "add takes OFFICE PUBKEY --role police|bank");
+	if (!roleopt)
+		return tool_usage("trust", "%s",
+				  "add needs --role police|bank (the role "
+				  "decides what the office receives)");
+	if (sdx_office_role_parse(roleopt, role) != 0)
+		return tool_usage("trust", "unknown role '%s' (police, bank)",
+				  roleopt);
+	*office = pos[0];
+	*key = pos[1];
+	return EXIT_OK;
 }
 
 int cmd_trust(int argc, char **argv)
 {
 	uint8_t pk[32];
 	sdx_db *db;
-	int rc;
-	const char *verb = argc > 1 ? argv[1] : "";
+	int rc, role = SDX_OFFICE_NOROLE, st;
+	const char *verb = argc > 1 ? argv[1] : "", *office = NULL, *key = NULL;
 
 	if (!strcmp(verb, "--help")) {
-		printf("usage: " PROG " trust add OFFICE PUBKEY\n"
-		       "       " PROG " trust remove OFFICE\n"
-		       "       " PROG " trust list\n");
+		fputs(trust_usage, stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(verb, "add")) {
-		if (argc != 4)
-			return tool_usage("trust", "%s",
-					  "add takes OFFICE "
-					  "PUBKEY");
-		if (sdx_pubkey_from_hex(argv[3], strlen(argv[3]), pk) != 0)
+		if ((st = parse_add(argc, argv, &office, &key, &role)))
+			return st;
+		if (sdx_pubkey_from_hex(key, strlen(key), pk) != 0)
 			return tool_usage("trust",
 					  "'%s' is not a public key (64 hex "
 					  "digits)",
-					  argv[3]);
+					  key);
 	} else if (!strcmp(verb, "remove")) {
 		if (argc != 3)
 			return tool_usage("trust", "%s", "remove takes OFFICE");
+		office = argv[2];
 	} else if (!strcmp(verb, "list")) {
 		if (argc != 2)
 			return tool_usage("trust", "%s", "list takes nothing");
@@ -53,19 +95,19 @@ int cmd_trust(int argc, char **argv)
 	if (!(db = tool_open(verb[0] == 'l' ? SDX_OPEN_RDONLY : 0)))
 		return EXIT_SYSTEM;
 	if (verb[0] == 'a')
-		rc = sdx_trust_add(db, argv[2], pk);
+		rc = sdx_trust_set(db, office, pk, role);
 	else if (verb[0] == 'r')
-		rc = sdx_trust_remove(db, argv[2]);
+		rc = sdx_trust_remove(db, office);
 	else
 		rc = sdx_origins(db, list_one, NULL);
 	sdx_db_close(db);
 	if (rc == SDX_EINVAL)
-		return tool_usage("trust", "bad office id '%s'", argv[2]);
+		return tool_usage("trust", "bad office id '%s'", office);
 	if (rc == SDX_ENOTFOUND) {
 		fprintf(stderr,
 			PROG " trust remove: %s is not in the trust "
 			     "list\n",
-			argv[2]);
+			office);
 		return EXIT_REJECTED;
 	}
 	if (rc) {

@@ -42,10 +42,13 @@ static void usage(FILE *f)
 			commands[i].summary);
 	fprintf(f,
 		"\n"
-		"  init --office ID [--key FILE]\n"
-		"  trust add OFFICE PUBKEY | trust remove OFFICE | trust list\n"
+		"  init --office ID --role police|bank [--key FILE]\n"
+		"  trust add OFFICE PUBKEY --role police|bank | trust remove "
+		"OFFICE | trust list\n"
 		"  export --to PEER [--audience bank|police] [--full] -o FILE\n"
-		"  import [--check] FILE...\n"
+		"             (the audience comes from PEER's role; --audience "
+		"only narrows)\n"
+		"  import [--check] [--accept-for OFFICE] FILE...\n"
 		"  status\n"
 		"  dump [--full] FILE\n"
 		"  drop add NAME URL [--role police|bank] [--user USER "
@@ -104,6 +107,8 @@ int tool_status(int rc)
 	case SDX_ESIGNATURE:
 	case SDX_EUNTRUSTED:
 	case SDX_EVERSION:
+	case SDX_EROLE:
+	case SDX_EADDRESS:
 		return EXIT_REJECTED;
 	default:
 		return EXIT_SYSTEM;

@@ -203,16 +203,24 @@ static void base_key(const sdx_vv_entry *pvv, size_t np,
 	out[32] = '\0';
 }
 
-/* The audience of a peer's bundles, from its role. */
-static int peer_audience(drops *d, const char *peer, const char **note)
+/* The audience of a peer's bundles: its role in the trust list (the
+ * export narrows it further to this database's); a drop's --role bank
+ * narrows it too. A peer without a role gets no bundle (the export says
+ * SDX_EROLE). */
+static int peer_audience(sdx_db *db, drops *d, const char *peer,
+			 const char **note)
 {
 	drop *x = drops_find(d, peer);
+	sdx_origin_info oi;
+	int own = SDX_OFFICE_NOROLE;
 	*note = "";
-	if (x && !strcmp(x->role, "police"))
-		return SDX_AUD_POLICE;
-	if (!x || !x->role[0])
-		*note = " (role unknown: bank assumed)";
-	return SDX_AUD_BANK;
+	if (sdx_origin_get(db, peer, &oi) != 0 || oi.role == SDX_OFFICE_NOROLE)
+		return SDX_AUD_BANK;
+	if (sdx_db_role(db, &own) == 0 && own == SDX_OFFICE_BANK)
+		return SDX_AUD_BANK;
+	if (x && !strcmp(x->role, "bank"))
+		return SDX_AUD_BANK;
+	return oi.role == SDX_OFFICE_POLICE ? SDX_AUD_POLICE : SDX_AUD_BANK;
 }
 
 typedef struct peers {
@@ -252,7 +260,7 @@ static int push_peer(sdx_db *db, const sdx_key *key, drops *d, xfer *x,
 	const char *note;
 	sdx_vv_entry *pvv = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *pvv);
 	size_t np = 0;
-	int aud = peer_audience(d, peer, &note), rc, status = EXIT_SYSTEM;
+	int aud = peer_audience(db, d, peer, &note), rc, status = EXIT_SYSTEM;
 	sdx_export_result res;
 	uint64_t bytes0 = x->bytes;
 	double secs0 = x->seconds;

@@ -20,7 +20,7 @@ extern "C" {
 
 /* The bundle format this library writes and reads. A bundle of a newer
  * format is refused with SDX_EVERSION. */
-#define SDX_BUNDLE_FORMAT 1
+#define SDX_BUNDLE_FORMAT 2
 
 /* Longest operation body a bundle may carry (bytes). */
 #define SDX_BUNDLE_BODY_MAX 65536
@@ -79,6 +79,8 @@ typedef struct sdx_export_result {
 			       or they are held here redacted and the
 			       audience is police */
 	uint64_t bytes;	    /* size of the bundle */
+	int audience;	    /* the bundle's: the narrowest of the one asked
+			       for, the peer's role and this database's */
 } sdx_export_result;
 
 /* sdx_bundle_export flags */
@@ -91,12 +93,16 @@ typedef struct sdx_export_result {
  * operation the peer lacks according to the version vector it announced
  * in its last bundle (sdx_peer_get_vv; none yet = everything). `key` is
  * this office's (its office must equal sdx_db_office, else SDX_EKEY).
- * Audience SDX_AUD_BANK sends police-only operations as their digest
- * alone: those whose log audience is SDX_AUD_POLICE (adds of police-only
- * reports) and the retractions, disputes and resolutions of police-only
- * reports held here.
- * The file is written to path.tmp and renamed when complete, so a failed
- * export leaves no partial bundle. res may be NULL. */
+ * The peer must be trusted (else SDX_EUNTRUSTED) with a role, and this
+ * database must have one (else SDX_EROLE). `audience` only narrows:
+ * the bundle's audience (res->audience) is the narrowest of it, the
+ * peer's role and this database's role, so a bank peer never receives
+ * police-only data whatever the caller asks. Audience SDX_AUD_BANK sends
+ * police-only operations as their digest alone: those whose log audience is
+ * SDX_AUD_POLICE (adds of police-only reports) and the retractions, disputes
+ * and resolutions of police-only reports held here. The file is written to
+ * path.tmp and renamed when complete, so a failed export leaves no partial
+ * bundle. res may be NULL. */
 SDX_API int sdx_bundle_export(sdx_db *db, const sdx_key *key, const char *peer,
 			      int audience, unsigned flags, const char *path,
 			      sdx_export_result *res);
@@ -119,6 +125,7 @@ typedef struct sdx_import_result {
 	uint64_t offset;     /* on failure: byte offset of the faulty item */
 	char reason[256];    /* on failure: why, in words; on success: a note
 				(gaps) or "" */
+	char to[SDX_OFFICE_MAX + 1]; /* the office the bundle is addressed to */
 } sdx_import_result;
 
 /* Import one bundle. Pass 1 reads the whole file and verifies the
@@ -146,6 +153,18 @@ SDX_API int sdx_bundle_import(sdx_db *db, const char *path,
  * (applied/duplicates/gap are left 0). */
 SDX_API int sdx_bundle_verify(sdx_db *db, const char *path,
 			      sdx_import_result *res);
+
+/* Every bundle is addressed to one office (res->to). sdx_bundle_import
+ * and sdx_bundle_verify refuse one addressed to another office than this
+ * database's with SDX_EADDRESS; these take, besides, one addressed to
+ * `accept_for` (NULL: none), e.g. a bank's second database that takes
+ * the bundles written for the first. */
+SDX_API int sdx_bundle_import_for(sdx_db *db, const char *path,
+				  const char *accept_for,
+				  sdx_import_result *res);
+SDX_API int sdx_bundle_verify_for(sdx_db *db, const char *path,
+				  const char *accept_for,
+				  sdx_import_result *res);
 
 #ifdef __cplusplus
 }

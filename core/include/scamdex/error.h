@@ -57,6 +57,8 @@ enum sdx_status {
 	SDX_EBUNDLESUM = -40053, /* bundle checksum mismatch */
 	SDX_EKEY = -40054,	 /* key file missing, unreadable or malformed */
 	SDX_EGAP = -40055,	 /* operations missing before this bundle's */
+	SDX_EROLE = -40056,	 /* no role, or the role does not allow it */
+	SDX_EADDRESS = -40057,	 /* a bundle addressed to another office */
 };
 
 /* A description of any status code (SDX_E*, LMDB's, errno), starting with

@@ -64,6 +64,25 @@ SDX_API void sdx_chain_next(const uint8_t prev[32], int type,
 			    const uint8_t digest[32], uint8_t out[32]);
 SDX_API void sdx_digest(const uint8_t *body, size_t len, uint8_t out[32]);
 
+/* Roles. Every office is police or bank; a database knows its own
+ * (sdx_db_set_role) and every trusted office's (sdx_trust_set). The
+ * role decides what an office may receive (a bank: no police-only data)
+ * and what its operations may do (scamdex-sync(1), ROLES). The
+ * values are those of the audience an office of that role may see. */
+#define SDX_OFFICE_NOROLE (-1) /* a record made before roles */
+#define SDX_OFFICE_BANK 0      /* = SDX_AUD_BANK */
+#define SDX_OFFICE_POLICE 1    /* = SDX_AUD_POLICE */
+/* "bank", "police", "none" (static) */
+SDX_API const char *sdx_office_role_name(int role);
+/* "bank" or "police" into *role; SDX_EINVAL otherwise. */
+SDX_API int sdx_office_role_parse(const char *s, int *role);
+
+/* This database's own role: set once (SDX_EEXISTS if already set to
+ * the other role); sdx_db_role gives SDX_OFFICE_NOROLE for a database made
+ * before roles. */
+SDX_API int sdx_db_set_role(sdx_db *db, int role);
+SDX_API int sdx_db_role(sdx_db *db, int *role);
+
 /* What this database knows of one origin. */
 typedef struct sdx_origin_info {
 	char origin[SDX_OFFICE_MAX + 1];
@@ -76,6 +95,7 @@ typedef struct sdx_origin_info {
 	uint8_t sig[64];
 	int trusted; /* a public key is in the trust list */
 	uint8_t pubkey[32];
+	int role; /* SDX_OFFICE_*: the role its trust record gives it */
 } sdx_origin_info;
 
 typedef int (*sdx_origin_cb)(const sdx_origin_info *o, void *ctx);
@@ -91,7 +111,14 @@ SDX_API int sdx_origin_get(sdx_db *db, const char *origin,
 SDX_API int sdx_origin_set_signature(sdx_db *db, const char *origin,
 				     uint64_t seq, const uint8_t sig[64]);
 
-/* Trust list: offices whose operations and bundles are accepted. */
+/* Trust list: offices whose operations and bundles are accepted.
+ * sdx_trust_set trusts `office` with `pubkey` and `role` (SDX_OFFICE_BANK
+ * or SDX_OFFICE_POLICE). sdx_trust_add, from before roles, keeps the
+ * record's role (SDX_OFFICE_NOROLE for a new one: such an office is refused
+ * as a sender, an origin or a peer until it has a role).
+ * sdx_trust_remove: SDX_ENOTFOUND if the office is not trusted. */
+SDX_API int sdx_trust_set(sdx_db *db, const char *office,
+			  const uint8_t pubkey[32], int role);
 SDX_API int sdx_trust_add(sdx_db *db, const char *office,
 			  const uint8_t pubkey[32]);
 SDX_API int sdx_trust_remove(sdx_db *db, const char *office);
