@@ -281,6 +281,20 @@ check "an older index replayed is refused (its serial), status 1" \
 	bash -c "[ $st = 1 ] && grep -Eq '^pull VCB: refused: ${U_VCB}scamdex-index: serial [0-9]+ is older than [0-9]+ seen before \(a replayed index\)$' replay.out"
 "$S" --db vcb push >/dev/null 2>&1
 
+# a bundle with junk appended on the server: the bytes the index names are
+# kept, the junk is not downloaded, the bundle applies
+gen hn 11 3
+"$S" --db hn push >/dev/null 2>&1
+forkt=www/hn/$(awk '$1 == "bundle" && $3 == "KT" {print $2}' www/hn/scamdex-index).sdxb
+head -c 300000 /dev/urandom >>"$forkt"
+"$S" --db kt pull HN >night-junk-kt 2>&1
+st=$?
+check "a bundle with junk appended: only the listed bytes are fetched, it applies, status 0" \
+	bash -c "[ $st = 0 ] && grep -Eq '^pull HN: 1 bundle, [0-9]+ operations: [1-9][0-9]* applied .*; [0-9.]+ (B|kB) in ' night-junk-kt && ! grep -q ' MB in' night-junk-kt"
+"$S" --db hn push >push-junk.out 2>&1
+check "HN's next push finds that bundle damaged in its drop and makes it again" \
+	grep -Eq '^push: [0-9a-f]{16} for KT is damaged in the drop: made again$' push-junk.out
+
 # ---- TLS is verified; the lock keeps two runs apart ----
 "$S" --db kt pull HN --ca /etc/ssl/certs/ca-certificates.crt --retries 0 >tls.out 2>&1
 st=$?

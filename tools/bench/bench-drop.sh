@@ -13,7 +13,7 @@ I=$build/tools/import/scamdex-import
 G=$build/tools/gen/scamdex-gen
 T=$(mktemp -d /tmp/sdx-bench-drop-XXXXXX)
 ngx=
-cleanup() { [ -n "$ngx" ] && kill "$ngx" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
+cleanup() { [ -n "$ngx" ] && kill "$ngx" 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT
 cd "$T"
 log() { echo "bench-drop: $*" >&2; }
@@ -67,12 +67,17 @@ bytes=$(stat -c %s "$bundle")
 ops=$(grep -o '^push B: 1 bundle, [0-9]* operations' push.out | grep -o '[0-9]* operations' | cut -d' ' -f1)
 t4=$(now); curl -sS -f -T "$bundle" "http://127.0.0.1:$port/plain/copy.sdxb"; t5=$(now)
 t6=$(now); curl -sS -f -o /dev/null "http://127.0.0.1:$port/plain/copy.sdxb"; t7=$(now)
-python3 - "$ops" "$bytes" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$t7" <<'PY'
+up=$(grep -o ' in [0-9.]* s' push.out | head -1 | cut -d' ' -f3)
+down=$(grep -o ' in [0-9.]* s' pull.out | head -1 | cut -d' ' -f3)
+python3 - "$ops" "$bytes" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$t7" "$up" "$down" <<'PY'
 import sys
 ops, size = int(sys.argv[1]), int(sys.argv[2])
-t = [float(x) for x in sys.argv[3:]]
+t = [float(x) for x in sys.argv[3:11]]
+up, down = max(float(sys.argv[11]), 0.01), max(float(sys.argv[12]), 0.01)
 rows = [("drop push (export, upload, index)", t[1] - t[0]),
         ("drop pull (index, download, import)", t[3] - t[2]),
+        ("  its upload alone (libcurl)", up),
+        ("  its downloads alone (libcurl)", down),
         ("curl upload of the same bytes", t[5] - t[4]),
         ("curl download of the same bytes", t[7] - t[6])]
 print(f"bundle: {ops:,} operations, {size:,} bytes ({size / ops:.0f} B/op), nginx WebDAV on loopback")

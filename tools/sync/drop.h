@@ -70,8 +70,9 @@ void xfer_close(xfer *x); /* ends the connection */
 /* GET url/name into a malloc'd buffer of at most max bytes. */
 int xfer_get_mem(xfer *x, const char *name, size_t max, char **out,
 		 size_t *len);
-/* GET url/name into path, continuing a partial file (a range request). */
-int xfer_get_file(xfer *x, const char *name, const char *path,
+/* GET url/name into path, continuing a partial file (a range request);
+ * bytes past max are not written (the caller checks what it got). */
+int xfer_get_file(xfer *x, const char *name, const char *path, uint64_t max,
 		  uint64_t *resumed);
 /* PUT path as url/name (through name.tmp and a rename when atomic). */
 int xfer_put_file(xfer *x, const char *name, const char *path, int atomic);

@@ -171,7 +171,7 @@ static int fetch_one(sdx_db *db, const char *peer, xfer *x,
 		return EXIT_SYSTEM;
 	}
 	if (stat(part, &st) != 0 || (uint64_t)st.st_size < e->size) {
-		if (xfer_get_file(x, fname, part, &resumed) != 0) {
+		if (xfer_get_file(x, fname, part, e->size, &resumed) != 0) {
 			printf("pull %s: failed: %s\n", peer, x->err);
 			return EXIT_REJECTED;
 		}

@@ -309,8 +309,27 @@ typedef struct filesink {
 	const char *path;
 	FILE *f;
 	uint64_t start;
-	int restart; /* the server ignored the range: from byte 0 */
+	uint64_t have, max; /* bytes in the file; at most this many */
+	int restart;	    /* the server ignored the range: from byte 0 */
+	int over;	    /* the server sent more than max */
 } filesink;
+
+static size_t sink_write(char *p, size_t sz, size_t n, void *ctx)
+{
+	filesink *s = ctx;
+	size_t k = sz * n, room = (size_t)(s->max - s->have);
+	size_t w = k < room ? k : room;
+	if (s->have > s->max)
+		w = 0;
+	if (w && fwrite(p, 1, w, s->f) != w)
+		return 0;
+	s->have += w;
+	if (w < k) {
+		s->over = 1; /* stop: the rest is not the bundle's */
+		return 0;
+	}
+	return k;
+}
 
 static int sink_open(CURL *c, void *ctx)
 {
@@ -328,17 +347,17 @@ static int sink_open(CURL *c, void *ctx)
 		return -1;
 	if (fstat(fileno(s->f), &st) != 0)
 		return -1;
-	s->start = (uint64_t)st.st_size;
+	s->start = s->have = (uint64_t)st.st_size;
 	curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)s->start);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, s->f);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	return 0;
 }
 
-int xfer_get_file(xfer *x, const char *name, const char *path,
+int xfer_get_file(xfer *x, const char *name, const char *path, uint64_t max,
 		  uint64_t *resumed)
 {
 	char url[DROP_URL_MAX + 128];
-	filesink s = {path, NULL, 0, 0};
+	filesink s = {path, NULL, 0, 0, max, 0, 0};
 	CURL *c = setup(x, name, url, sizeof url);
 	int rc;
 	long http = 0;
@@ -347,13 +366,17 @@ int xfer_get_file(xfer *x, const char *name, const char *path,
 		return -1;
 	}
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fwrite);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
 	rc = perform(x, c, url, sink_open, &s, &http);
 	if (rc && s.start > 0 && strstr(x->err, "byte ranges")) {
 		/* no ranges here: the whole file again */
 		s.restart = 1;
 		rc = perform(x, c, url, sink_open, &s, &http);
 	}
+	/* more than the index says: the first max bytes are kept and the
+	 * content address decides */
+	if (s.over)
+		rc = 0;
 	if (resumed)
 		*resumed = s.start;
 	if (s.f && fclose(s.f) != 0 && !rc) {
