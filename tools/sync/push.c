@@ -356,8 +356,8 @@ static int push_peer(sdx_db *db, const sdx_key *key, drops *d, xfer *x,
 	if (!o->quiet) {
 		printf("push %s: 1 bundle, %" PRIu64 " operations (%" PRIu64
 		       " redacted), audience %s%s",
-		       peer, res.ops, res.redacted, sdx_audience_name(aud),
-		       note);
+		       peer, res.ops, res.redacted,
+		       sdx_audience_name(res.audience), note);
 		rate_line(x->bytes - bytes0, x->seconds - secs0);
 	}
 	status = EXIT_OK;
