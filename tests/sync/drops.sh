@@ -213,6 +213,8 @@ check "night 1: VCB (last) pulls everyone, status 0" \
 	bash -c "[ $(rc 1-vcb) = 0 ] && grep -q '^pull HN: 1 bundle, 201 operations: 201 applied' night-1-vcb && grep -q '^pull KT: 1 bundle, [0-9]* operations: 100 applied' night-1-vcb"
 check "sftp: KT's drop holds its index and bundles" bash -c "ls sftp/kt | grep -q '^scamdex-index$' && [ \$(ls sftp/kt | grep -c 'sdxb$') = 3 ]"
 
+cp -r kt kt-night1 # a backup, restored at the end
+
 # ---- night 2: KT misses it ----
 gen hn 4 50; gen kt 5 40
 night 2 hn hcm vcb
@@ -342,13 +344,22 @@ for o in hn hcm kt vcb; do
 	check "$o: $applied operations applied from drops = $held held - $own its own" [ "$applied" = $((held - own)) ]
 done
 
+# ---- KT goes back to its backup of night 1: its peers send again what it lost ----
+before=$(cat fp-kt)
+rm -rf kt && mv kt-night1 kt
+check "restored, KT holds less" bash -c "[ \"\$('$S' --db kt status | awk '\$1 == \"origin\" {print \$2, \$4, \$9}')\" != \"$before\" ]"
+for k in r1 r2; do night $k kt hn hcm vcb; done
+"$S" --db kt status | awk '$1 == "origin" {print $2, $4, $9}' >fp-kt-restored
+check "after two nights the restored KT holds again what the others hold" cmp -s fp-hn fp-kt-restored
+check "night r2: every office status 0" bash -c "[ $(rc r2-kt) = 0 ] && [ $(rc r2-hn) = 0 ] && [ $(rc r2-hcm) = 0 ] && [ $(rc r2-vcb) = 0 ]"
+
 # ---- pruning: every peer acknowledged; a zero retention floor deletes ----
 check "with the default retention floor (7 days) delisted bundles stay" \
 	[ "$(ls sftp/kt | grep -c 'sdxb$')" -gt 0 ]
 for o in hn hcm kt vcb; do "$S" --db $o run --retain 0 >prune-$o 2>&1; done
 for o in hn hcm kt vcb; do "$S" --db $o run --retain 0 >>prune-$o 2>&1; done
-check "pruned: the drops hold only their index" \
-	bash -c "[ -z \"\$(ls www/hn www/hcm sftp/kt filedrop/vcb | grep sdxb)\" ]"
+check "pruned: the drops hold only their index (KT's, restored, keeps the files its backup never knew)" \
+	bash -c "[ -z \"\$(ls www/hn www/hcm filedrop/vcb | grep sdxb)\" ]"
 check "pruning says what it deleted" grep -Eq '^push: pruned [0-9a-f]{16} \(for (HN|HCM|VCB)\)$' prune-kt
 check "the indexes list no bundle" \
 	bash -c "! grep -q '^bundle' www/hn/scamdex-index www/hcm/scamdex-index sftp/kt/scamdex-index filedrop/vcb/scamdex-index"

@@ -95,37 +95,12 @@ static int was_applied(const peer_state *s, const char *name)
 	return 0;
 }
 
-/* The stored vector of the peer, raised to what its index announces. */
-static int merge_vv(sdx_db *db, const char *peer, const drop_index *ix)
+/* The peer's vector becomes what its index announces: the newest the
+ * peer signed (older serials are refused), so a peer that went back to a
+ * backup gets again what it lost. */
+static int store_vv(sdx_db *db, const char *peer, const drop_index *ix)
 {
-	sdx_vv_entry *vv;
-	size_t n = 0, m;
-	int rc;
-	if (!ix->n_vv)
-		return 0;
-	if (!(vv = calloc(2 * SDX_BUNDLE_ORIGINS_MAX, sizeof *vv)))
-		return SDX_ENOMEM;
-	if ((rc = sdx_peer_get_vv(db, peer, vv, SDX_BUNDLE_ORIGINS_MAX, &n)))
-		goto out;
-	if (n > SDX_BUNDLE_ORIGINS_MAX)
-		n = SDX_BUNDLE_ORIGINS_MAX;
-	m = n;
-	for (size_t i = 0; i < ix->n_vv; i++) {
-		size_t j;
-		for (j = 0; j < n; j++)
-			if (!strcmp(vv[j].origin, ix->vv[i].origin))
-				break;
-		if (j < n) {
-			if (vv[j].seq < ix->vv[i].seq)
-				vv[j].seq = ix->vv[i].seq;
-		} else if (m < 2 * SDX_BUNDLE_ORIGINS_MAX) {
-			vv[m++] = ix->vv[i];
-		}
-	}
-	rc = sdx_peer_set_vv(db, peer, vv, m);
-out:
-	free(vv);
-	return rc;
+	return sdx_peer_set_vv(db, peer, ix->vv, ix->n_vv);
 }
 
 typedef struct totals {
@@ -271,7 +246,7 @@ static int pull_peer(sdx_db *db, const char *office, drop *dp,
 		if (st != EXIT_OK && strstr(x.err, "after"))
 			break; /* the drop is down: the rest would wait too */
 	}
-	if (status != EXIT_SYSTEM && (rc = merge_vv(db, peer, &ix))) {
+	if (status != EXIT_SYSTEM && (rc = store_vv(db, peer, &ix))) {
 		fprintf(stderr, PROG " pull: %s: storing its vector: %s\n",
 			peer, sdx_strerror(rc));
 		status = EXIT_SYSTEM;
