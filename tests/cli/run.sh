@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh: golden end-to-end tests of the scamdex CLI (TAP).
-#   run.sh SCAMDEX CASES_DIR FIXTURES_DIR [SCAMDEX_IMPORT DEMO_DIR]
+#   run.sh [--regen] SCAMDEX CASES_DIR FIXTURES_DIR [SCAMDEX_IMPORT DEMO_DIR]
 # Builds a database from FIXTURES_DIR/reports.jsonl with 'scamdex report
 # --json -' (one report per line), marks an official number, retracts and
 # disputes a report, then runs every case in CASES_DIR (in name order).
@@ -12,13 +12,21 @@
 #   out     expected standard output      (@TMP@ for the temp dir)
 #   err     expected standard error       (optional: default empty)
 #   status  expected exit status
-# CLI_REGEN=1 rewrites out, err and status from what the binary does.
+# --regen (./run regen-goldens) rewrites out, err and status from what the
+# binary does, says which changed, and runs nothing else; review them with
+# git diff. Nothing in the environment turns that on: a test run never
+# rewrites a golden file.
 set -u
+regen=0
+if [ "${1:-}" = --regen ]; then
+	regen=1
+	shift
+fi
 scamdex=$1 cases=$2 fixtures=$3 import=${4:-} demo=${5:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scamdex-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export SCAMDEX_DB=$tmp/db SCAMDEX_TODAY=${SCAMDEX_TODAY:-2026-11-28} NO_COLOR=1
-n=0 failed=0
+n=0 failed=0 regenerated=0
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
@@ -68,10 +76,16 @@ for dir in "$cases"/*/; do
 	env "${envs[@]}" "$scamdex" "${args[@]}" <"$stdin" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	sed -i "s|$tmp|@TMP@|g" "$tmp/out" "$tmp/err"
-	if [ "${CLI_REGEN:-}" = 1 ]; then
+	if [ $regen = 1 ]; then
+		before=$(cat "$dir/out" "$dir/err" "$dir/status" 2>/dev/null | md5sum)
 		cp "$tmp/out" "$dir/out"
 		if [ -s "$tmp/err" ]; then cp "$tmp/err" "$dir/err"; else rm -f "$dir/err"; fi
 		echo $status >"$dir/status"
+		if [ "$before" != "$(cat "$dir/out" "$dir/err" "$dir/status" 2>/dev/null | md5sum)" ]; then
+			echo "regenerated: $name"
+			regenerated=$((regenerated + 1))
+		fi
+		continue
 	fi
 	want_err=/dev/null
 	[ -f "$dir/err" ] && want_err=$dir/err
@@ -86,6 +100,12 @@ for dir in "$cases"/*/; do
 		diff -u "$want_err" "$tmp/err" | sed 's/^/#   /' | head -20
 	fi
 done
+
+if [ $regen = 1 ]; then
+	echo "$regenerated of $(ls -d "$cases"/*/ | wc -l) cases changed"
+	[ $setup_ok = 1 ]
+	exit
+fi
 
 # ---- beyond golden files ----
 # a write error on standard output at exit is status 3
