@@ -1,21 +1,58 @@
 /* allowlist.c: what allow and disallow share. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-enum { O_KIND = 1, O_NOTE, O_BY };
+enum { O_KIND = 1, O_NOTE, O_BY, O_SUBDOMAINS };
+
+/* --subdomains: the entry "*.<domain>" covers the domain and every
+ * subdomain. Refused for a public suffix (anyone may register under
+ * github.io or com.vn), except a government one ("gov.vn", "gov.uk"),
+ * where only the state registers. */
+static int subdomain_entry(const struct cli_cmd *cmd, sdx_kind kind,
+			   char *canonical)
+{
+	size_t n = strlen(canonical);
+	if (kind != SDX_KIND_DOMAIN)
+		return cli_usage_error(cmd,
+				       "--subdomains is for a domain, "
+				       "not a %s",
+				       sdx_kind_name(kind));
+	if (canonical[0] >= '0' && canonical[0] <= '9' &&
+	    strspn(canonical, "0123456789.") == n)
+		return cli_usage_error(cmd,
+				       "--subdomains: %s is an IP "
+				       "address, it has no subdomains",
+				       canonical);
+	if (sdx_domain_is_public_suffix(canonical, n) &&
+	    strncmp(canonical, "gov.", 4)) {
+		fprintf(stderr,
+			"scamdex %s: %s is a public suffix: anyone can "
+			"register a subdomain of it; allow each domain "
+			"instead\n",
+			cmd->name, canonical);
+		return EXIT_USAGE;
+	}
+	if (n + 2 >= SDX_CANON_MAX)
+		return cli_usage_error(cmd, "--subdomains: %s is too long",
+				       canonical);
+	memmove(canonical + 2, canonical, n + 1);
+	canonical[0] = '*';
+	canonical[1] = '.';
+	return 0;
+}
 
 int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-	    {"kind", 1, O_KIND},
-	    {"note", 1, O_NOTE},
-	    {"by", 1, O_BY},
+	    {"kind", 1, O_KIND}, {"note", 1, O_NOTE},
+	    {"by", 1, O_BY},	 {"subdomains", 0, O_SUBDOMAINS},
 	    {NULL, 0, 0},
 	};
 	const char *input = NULL, *note = NULL, *by = "";
 	sdx_kind kind = SDX_KIND_AUTO;
-	int a;
+	int a, subdomains = 0;
 	struct cli_args p;
 	cli_args_init(&p, cmd, opts, argc, argv);
 	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
@@ -40,6 +77,9 @@ int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc, char **argv)
 		case O_BY:
 			by = p.val;
 			break;
+		case O_SUBDOMAINS:
+			subdomains = 1;
+			break;
 		}
 	}
 	if (!input)
@@ -58,6 +98,8 @@ int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc, char **argv)
 	char canonical[SDX_CANON_MAX];
 	int rc = cli_identifier(cmd, kind, input, &kind, canonical);
 	if (rc)
+		return rc;
+	if (subdomains && (rc = subdomain_entry(cmd, kind, canonical)))
 		return rc;
 	sdx_db *db;
 	rc = cli_db_open(cmd, CLI_DB_WRITE, &db);

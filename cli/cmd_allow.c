@@ -3,7 +3,8 @@
 
 static const struct cli_cmd cmd = {
     "allow",
-    "usage: scamdex allow [--kind K] ID --note TEXT [--by AGENCY]\n",
+    "usage: scamdex allow [--kind K] [--subdomains] ID --note TEXT\n"
+    "       [--by AGENCY]\n",
     "Mark an identifier official (a police hotline, a bank's own number):\n"
     "checks answer OFFICIAL, and reports naming it are flagged as possible\n"
     "spoofing.\n"
@@ -12,6 +13,9 @@ static const struct cli_cmd cmd = {
     "detect)\n"
     "  --note TEXT       why (required, at most 255 bytes)\n"
     "  --by AGENCY       who does it\n"
+    "  --subdomains      a domain: the entry for the domain and all its\n"
+    "                    subdomains (refused for a public suffix such as\n"
+    "                    github.io or com.vn; gov.XX suffixes allowed)\n"
     "  -h, --help        this help\n",
 };
 

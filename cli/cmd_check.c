@@ -251,6 +251,21 @@ static void text_result(struct cli_buf *b, const sdx_check_result *r)
 	cli_buf_putc(b, '\n');
 }
 
+/* One interpretation: the verdict line, and which parent domain or
+ * subdomain allowlist entry answered. An input with more than one reading
+ * gets one line per interpretation, the most serious first, the others
+ * starting with "  or ". */
+static void text_interp(struct cli_buf *b, const sdx_interp *it)
+{
+	text_result(b, &it->result);
+	if (it->via[0]) {
+		b->len--; /* before the newline */
+		cli_buf_puts(b, "  via ");
+		put_safe(b, it->via, strlen(it->via));
+		cli_buf_putc(b, '\n');
+	}
+}
+
 static void emit_invalid(struct ctx *c, const char *in, size_t len,
 			 const char *msg)
 {
@@ -283,20 +298,27 @@ static void emit_invalid(struct ctx *c, const char *in, size_t len,
  * error (reported by main at exit). */
 static int check_one(struct ctx *c, const char *in, size_t len)
 {
-	sdx_check_result r;
+	sdx_interp it[SDX_INTERP_MAX];
+	size_t n;
 	sdx_norm_error err;
 	int rc;
-	rc = render_check(c->db, c->kind, in, len, c->today, c->audience,
-			  &c->recount, &r, &err);
+	rc = render_check_all(c->db, c->kind, in, len, c->today, c->audience,
+			      &c->recount, it, &n, &err);
 	if (rc == 0) {
 		if (c->fmt == F_JSON) {
-			render_check_json(&c->out, in, len, &r);
+			render_check_all_json(&c->out, in, len, it, n);
 			cli_buf_putc(&c->out, '\n');
-		} else if (c->fmt == F_CSV)
-			csv_result(&c->out, in, len, &r);
-		else
-			text_result(&c->out, &r);
-		if (r.verdict == SDX_VERDICT_REPORTED &&
+		} else if (c->fmt == F_CSV) {
+			csv_result(&c->out, in, len, &it[0].result);
+		} else {
+			/* every interpretation, the most serious first */
+			for (size_t i = 0; i < n; i++) {
+				if (i)
+					cli_buf_puts(&c->out, "  or ");
+				text_interp(&c->out, &it[i]);
+			}
+		}
+		if (it[0].result.verdict == SDX_VERDICT_REPORTED &&
 		    c->status < EXIT_REPORTED)
 			c->status = EXIT_REPORTED;
 	} else if (cli_is_input_error(rc)) {

@@ -101,6 +101,61 @@ void render_check_json(struct cli_buf *b, const char *in, size_t len,
 	cli_buf_putc(b, '}');
 }
 
+/* The fields of one interpretation (no braces). */
+static void interp_fields(struct cli_buf *b, const sdx_interp *it)
+{
+	const sdx_check_result *r = &it->result;
+	cli_buf_puts(b, "\"kind\":\"");
+	cli_buf_puts(b, sdx_kind_name(r->kind));
+	cli_buf_puts(b, "\",\"canonical\":");
+	cli_buf_json_str(b, r->canonical, strlen(r->canonical));
+	if (it->via[0]) {
+		cli_buf_puts(b, ",\"via\":");
+		cli_buf_json_str(b, it->via, strlen(it->via));
+	}
+	cli_buf_puts(b, ",\"verdict\":\"");
+	cli_buf_puts(b, sdx_verdict_name(r->verdict));
+	cli_buf_puts(b, "\",\"grade\":\"");
+	cli_buf_puts(b, sdx_grade_name(r->grade));
+	cli_buf_puts(b, "\",\"reports\":");
+	cli_buf_putu(b, r->reports);
+	cli_buf_puts(b, ",\"retracted\":");
+	cli_buf_putu(b, r->retracted);
+	cli_buf_puts(b, ",\"agencies\":");
+	cli_buf_putu(b, r->agencies);
+	cli_buf_puts(b, ",\"last_3d\":");
+	cli_buf_putu(b, r->last_3d);
+	cli_buf_puts(b, ",\"last_30d\":");
+	cli_buf_putu(b, r->last_30d);
+	cli_buf_puts(b, ",\"last_6m\":");
+	cli_buf_putu(b, r->last_6m);
+}
+
+void render_check_all_json(struct cli_buf *b, const char *in, size_t len,
+			   const sdx_interp *it, size_t n)
+{
+	size_t mark = b->len;
+	render_check_json(b, in, len, &it[0].result);
+	if (n < 2 && !it[0].via[0])
+		return;
+	b->len--; /* reopen the object: its '}' */
+	(void)mark;
+	if (it[0].via[0]) {
+		cli_buf_puts(b, ",\"via\":");
+		cli_buf_json_str(b, it[0].via, strlen(it[0].via));
+	}
+	if (n > 1) {
+		cli_buf_puts(b, ",\"interpretations\":[");
+		for (size_t i = 0; i < n; i++) {
+			cli_buf_puts(b, i ? ",{" : "{");
+			interp_fields(b, &it[i]);
+			cli_buf_putc(b, '}');
+		}
+		cli_buf_putc(b, ']');
+	}
+	cli_buf_putc(b, '}');
+}
+
 void render_check_error_json(struct cli_buf *b, const char *in, size_t len,
 			     const char *msg)
 {
@@ -172,7 +227,7 @@ static int on_bank_report(const sdx_report *rep, void *arg)
 }
 
 static int bank_view(sdx_db *db, int32_t today, struct render_recount **s,
-		     sdx_check_result *r)
+		     sdx_check_result *r, const char *via)
 {
 	struct render_recount *rc = *s;
 	if (!rc)
@@ -187,8 +242,9 @@ static int bank_view(sdx_db *db, int32_t today, struct render_recount **s,
 	r->last_3d = r->last_30d = r->last_6m = 0;
 	r->confirmation = SDX_CONF_REPORTED;
 	r->disputed = 0;
-	int e = sdx_show(db, r->kind, r->canonical, SDX_AUD_BANK,
-			 on_bank_report, rc);
+	/* a parent domain's reports answered: recount those */
+	int e = sdx_show(db, r->kind, via && via[0] ? via : r->canonical,
+			 SDX_AUD_BANK, on_bank_report, rc);
 	if (e)
 		return e;
 	r->grade = sdx_check_grade(r);
@@ -199,18 +255,62 @@ static int bank_view(sdx_db *db, int32_t today, struct render_recount **s,
 	return 0;
 }
 
-int render_check(sdx_db *db, sdx_kind kind, const char *in, size_t len,
-		 int32_t today, int audience, struct render_recount **scratch,
-		 sdx_check_result *r, sdx_norm_error *err)
+int render_check_all(sdx_db *db, sdx_kind kind, const char *in, size_t len,
+		     int32_t today, int audience,
+		     struct render_recount **scratch, sdx_interp *out,
+		     size_t *n, sdx_norm_error *err)
 {
 	int rc;
 	err->code = 0;
 	err->reason[0] = '\0';
+	*n = 0;
 	if (len > SDX_INPUT_MAX)
-		rc = SDX_ETOOLONG;
-	else
-		rc = sdx_check(db, kind, in, len, today, r, err);
-	if (rc == 0 && audience == SDX_AUD_BANK && r->reports + r->retracted)
-		rc = bank_view(db, today, scratch, r);
+		return SDX_ETOOLONG;
+	if (kind != SDX_KIND_AUTO && kind != SDX_KIND_DOMAIN) {
+		/* one reading: sdx_check's path for named kinds */
+		out[0].via[0] = '\0';
+		rc = sdx_check(db, kind, in, len, today, &out[0].result, err);
+		*n = rc == 0;
+	} else {
+		rc = sdx_check_all(db, kind, in, len, today, out,
+				   SDX_INTERP_MAX, n, err);
+	}
+	if (rc || audience != SDX_AUD_BANK)
+		return rc;
+	int redo = 0;
+	for (size_t i = 0; i < *n && !rc; i++) {
+		sdx_check_result *r = &out[i].result;
+		if (r->reports + r->retracted && out[i].via[0] != '*') {
+			rc = bank_view(db, today, scratch, r, out[i].via);
+			redo = 1;
+		}
+	}
+	/* the bank's counts may change which reading is most serious */
+	for (size_t i = 1; redo && !rc && i < *n; i++) {
+		for (size_t j = i; j > 0; j--) {
+			const sdx_check_result *a = &out[j].result,
+					       *b = &out[j - 1].result;
+			int ra = sdx_verdict_rank(a->verdict),
+			    rb = sdx_verdict_rank(b->verdict);
+			if (ra < rb || (ra == rb && a->grade <= b->grade))
+				break;
+			sdx_interp t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	}
+	return rc;
+}
+
+int render_check(sdx_db *db, sdx_kind kind, const char *in, size_t len,
+		 int32_t today, int audience, struct render_recount **scratch,
+		 sdx_check_result *r, sdx_norm_error *err)
+{
+	sdx_interp it[SDX_INTERP_MAX];
+	size_t n;
+	int rc = render_check_all(db, kind, in, len, today, audience, scratch,
+				  it, &n, err);
+	if (rc == 0)
+		*r = it[0].result;
 	return rc;
 }

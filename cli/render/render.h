@@ -36,6 +36,23 @@ int render_check(sdx_db *db, sdx_kind kind, const char *in, size_t len,
 		 int32_t today, int audience, struct render_recount **scratch,
 		 sdx_check_result *r, sdx_norm_error *err);
 
+/* render_check with every interpretation (sdx_check_all): out holds
+ * SDX_INTERP_MAX, the most serious first (after the bank view's
+ * recount, for audience SDX_AUD_BANK: a parent domain's reports are
+ * recounted from the parent). */
+int render_check_all(sdx_db *db, sdx_kind kind, const char *in, size_t len,
+		     int32_t today, int audience,
+		     struct render_recount **scratch, sdx_interp *out,
+		     size_t *n, sdx_norm_error *err);
+/* The answer to one input as one JSON object (no newline): the most
+ * serious interpretation's fields as render_check_json, then "via" when a
+ * parent domain or a subdomain allowlist entry answered, then, when the
+ * input has more than one reading, "interpretations": [{kind, canonical,
+ * via?, verdict, grade, reports, retracted, agencies, last_3d, last_30d,
+ * last_6m}, ...], most serious first. */
+void render_check_all_json(struct cli_buf *b, const char *in, size_t len,
+			   const sdx_interp *it, size_t n);
+
 /* The verdict as one JSON object (no newline): input, kind, canonical,
  * verdict, grade, counts, categories, dates, confirmation, disputed. */
 void render_check_json(struct cli_buf *b, const char *in, size_t len,

@@ -240,20 +240,337 @@ static void note_outcome(int miss)
 		miss_avg -= miss_avg >> MISS_SHIFT;
 }
 
+static void result_clear(sdx_check_result *out)
+{
+	out->verdict = SDX_VERDICT_UNKNOWN;
+	out->grade = SDX_GRADE_NONE;
+	out->reports = out->retracted = out->agencies = out->categories = 0;
+	out->first_seen = out->last_seen = SDX_DATE_NONE;
+	out->last_3d = out->last_30d = out->last_6m = 0;
+	out->confirmation = SDX_CONF_REPORTED;
+	out->disputed = 0;
+	out->flags = 0;
+	out->banks = 0;
+}
+
+static void result_finish(sdx_check_result *out)
+{
+	if (out->disputed)
+		out->flags |= SDX_CHECK_DISPUTED;
+	if (out->flags & SDX_CHECK_ALLOWLISTED)
+		out->verdict = SDX_VERDICT_OFFICIAL;
+	else if (out->reports)
+		out->verdict = SDX_VERDICT_REPORTED;
+	else if (out->retracted)
+		out->verdict = SDX_VERDICT_RETRACTED;
+	out->grade = sdx_check_grade(out);
+}
+
+/* ---- parent domains ----
+ * A host's answer may come from a parent domain: a report on evil.com
+ * covers login.evil.com, down to the registrable domain (the Public
+ * Suffix List's), never a public suffix (github.io) and never upwards
+ * (a report on login.evil.com says nothing of evil.com). An allowlist
+ * entry made for subdomains is stored as "*.<domain>" and covers the
+ * domain and every subdomain. Each level costs a filter probe or two; a
+ * B-tree descent only where the filter says the key may be there. */
+
+/* Probe the filter for kind DOMAIN, canon; 1 and the summary in *s when
+ * the entity exists. */
+static int domain_entity(struct reader *rd, const char *canon, size_t n,
+			 int use_filter, uint8_t *ek, size_t *eklen, MDB_val *d,
+			 entity_sum *s)
+{
+	*eklen = ekey_make(SDX_KIND_DOMAIN, canon, n, ek);
+	if (use_filter) {
+		uint64_t h = sdx_hash64(ek, *eklen);
+		int rc = 0;
+		const uint8_t *blk = filter_block(rd, h, &rc);
+		if (rc)
+			return rc;
+		if (!filter_test(blk, h))
+			return 0;
+	}
+	MDB_val k = {*eklen, (void *)ek};
+	int rc = mdb_get(rd->txn, rd->db->entity, &k, d);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return store_err(rc);
+	if ((rc = entity_decode_head(d->mv_data, d->mv_size, s)))
+		return rc;
+	return 1;
+}
+
+/* "*." + the domain at host[off..n): allowlisted for its subdomains? */
+static int wildcard_allowed(struct reader *rd, const char *host, size_t off,
+			    size_t n, int use_filter, char *via)
+{
+	char w[SDX_CANON_MAX + 2];
+	uint8_t ek[EKEY_MAX + 2];
+	size_t eklen, m = n - off;
+	MDB_val d;
+	entity_sum s;
+	if (m + 2 >= SDX_CANON_MAX)
+		return 0;
+	w[0] = '*';
+	w[1] = '.';
+	memcpy(w + 2, host + off, m);
+	w[m + 2] = '\0';
+	int rc = domain_entity(rd, w, m + 2, use_filter, ek, &eklen, &d, &s);
+	if (rc <= 0)
+		return rc;
+	if (!(s.flags & ENT_ALLOWLISTED))
+		return 0;
+	memcpy(via, w, m + 3);
+	return 1;
+}
+
+static int is_ip(const char *h, size_t n)
+{
+	return h[0] == '[' || strspn(h, "0123456789.") == n;
+}
+
+/* After the host's own summary (in out, which did not decide: no active
+ * report, not allowlisted): its subdomain allowlist entries and its
+ * parents' reports, nearest first. */
+static int check_parents(struct reader *rd, const char *host, size_t n,
+			 int32_t today, int use_filter, sdx_check_result *out,
+			 char *via)
+{
+	if (n == 0 || host[0] == '*' || is_ip(host, n))
+		return 0;
+	/* the levels: host, then each parent down to the registrable
+	 * domain; a two-label host is its own registrable domain unless it
+	 * is a public suffix (then only its exact entry counts) */
+	size_t reg = 0, dots = 0;
+	for (size_t i = 0; i < n; i++)
+		dots += host[i] == '.';
+	int has_reg = 1;
+	if (dots >= 2)
+		has_reg = sdx_domain_registrable(host, n, &reg) == 0;
+	if (!has_reg) {
+		/* a public suffix (or beyond the list): only a subdomain
+		 * allowlist entry on a government suffix */
+		int rc = wildcard_allowed(rd, host, 0, n, use_filter, via);
+		if (rc > 0)
+			out->flags |= SDX_CHECK_ALLOWLISTED;
+		return rc < 0 ? rc : 0;
+	}
+	for (size_t off = 0;;) {
+		int rc = wildcard_allowed(rd, host, off, n, use_filter, via);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			out->flags |= SDX_CHECK_ALLOWLISTED;
+			return 0;
+		}
+		if (off > 0) {
+			uint8_t ek[EKEY_MAX];
+			size_t eklen;
+			MDB_val d;
+			entity_sum s;
+			rc = domain_entity(rd, host + off, n - off, use_filter,
+					   ek, &eklen, &d, &s);
+			if (rc < 0)
+				return rc;
+			if (rc > 0 &&
+			    ((s.flags & ENT_ALLOWLISTED) || s.active)) {
+				/* a parent allowlisted by itself covers
+				 * nothing below it; its reports do */
+				if (s.active) {
+					sdx_check_result p;
+					result_clear(&p);
+					int found;
+					if ((rc = check_entity(rd, ek, eklen,
+							       today, NULL, &p,
+							       &found)))
+						return rc;
+					sdx_kind k = out->kind;
+					char canon[SDX_CANON_MAX];
+					memcpy(canon, out->canonical, n + 1);
+					*out = p;
+					out->flags &= ~SDX_CHECK_ALLOWLISTED;
+					out->kind = k;
+					memcpy(out->canonical, canon, n + 1);
+					memcpy(via, host + off, n - off + 1);
+					return 0;
+				}
+			}
+		}
+		if (off >= reg)
+			break;
+		while (off < n && host[off] != '.')
+			off++;
+		off++;
+	}
+	/* the public suffix above the registrable domain: a government
+	 * suffix's subdomain allowlist entry ("*.gov.vn") */
+	if (reg > 0 || dots >= 1) {
+		size_t off = reg;
+		while (off < n && host[off] != '.')
+			off++;
+		if (off < n) {
+			int rc = wildcard_allowed(rd, host, off + 1, n,
+						  use_filter, via);
+			if (rc < 0)
+				return rc;
+			if (rc > 0)
+				out->flags |= SDX_CHECK_ALLOWLISTED;
+		}
+	}
+	return 0;
+}
+
+/* One reading (kind k, canonical in out) looked up. ek/fp: the key and
+ * probe already made for it when have (the caller's prefetch). */
+static int check_reading(struct reader *rd, sdx_kind k, size_t clen,
+			 int32_t today, int use_filter, struct probe *fp,
+			 int have, uint8_t *ek, sdx_check_result *out,
+			 char *via)
+{
+	via[0] = '\0';
+	if (k == SDX_KIND_ACCOUNT)
+		return check_account(rd, out->canonical, clen, today, out);
+	size_t eklen = 1 + clen;
+	if (!have) {
+		ekey_make(k, out->canonical, clen, ek);
+		if (use_filter)
+			fp->h = sdx_hash64(ek, eklen);
+		fp->have_blk = 0;
+	}
+	int found = 0;
+	int rc = check_entity(rd, ek, eklen, today, use_filter ? fp : NULL, out,
+			      &found);
+	if (rc)
+		return rc;
+	if (k == SDX_KIND_DOMAIN && !out->reports &&
+	    !(out->flags & SDX_CHECK_ALLOWLISTED)) {
+		rc = check_parents(rd, out->canonical, clen, today, use_filter,
+				   out, via);
+		if (rc)
+			return rc;
+		found |= via[0] != '\0';
+	}
+	note_outcome(!found);
+	return 0;
+}
+
+int sdx_verdict_rank(int verdict)
+{
+	switch (verdict) {
+	case SDX_VERDICT_REPORTED:
+		return 3;
+	case SDX_VERDICT_OFFICIAL:
+		return 2;
+	case SDX_VERDICT_RETRACTED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Is a more serious than b? Verdict rank, then grade, then reports. */
+static int more_serious(const sdx_check_result *a, const sdx_check_result *b)
+{
+	int ra = sdx_verdict_rank(a->verdict),
+	    rb = sdx_verdict_rank(b->verdict);
+	if (ra != rb)
+		return ra > rb;
+	if (a->grade != b->grade)
+		return a->grade > b->grade;
+	return a->reports > b->reports;
+}
+
+int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
+		  int32_t today, sdx_interp *out, size_t max, size_t *count,
+		  sdx_norm_error *err)
+{
+	sdx_reading rd_[SDX_READINGS_MAX];
+	size_t n = 0;
+	if (count)
+		*count = 0;
+	if (!db || !input || !out || max == 0 || !count)
+		return SDX_EINVAL;
+	int rc =
+	    sdx_normalize_all(kind, input, len, rd_, SDX_READINGS_MAX, &n, err);
+	if (rc)
+		return rc;
+	struct reader *rd = NULL;
+	if ((rc = reader_get(db, &rd)))
+		return rc;
+	if (today == SDX_DATE_NONE)
+		today = sdx_date_today();
+	int use_filter = miss_avg >= MISS_FILTER_MIN;
+	size_t m = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		sdx_interp tmp, *it = m < max ? &out[m] : &tmp;
+		sdx_check_result *r = &it->result;
+		uint8_t ek[EKEY_MAX];
+		struct probe fp = {0, NULL, 0};
+		result_clear(r);
+		r->kind = rd_[i].kind;
+		size_t clen = strlen(rd_[i].canonical);
+		memcpy(r->canonical, rd_[i].canonical, clen + 1);
+		rc = check_reading(rd, r->kind, clen, today, use_filter, &fp, 0,
+				   ek, r, it->via);
+		if (rc)
+			break;
+		result_finish(r);
+		/* keep the most serious first (insertion, stable) */
+		size_t j = m < max ? m : max;
+		if (j == max) {
+			if (!more_serious(r, &out[max - 1].result))
+				continue;
+			j = max - 1;
+			out[j] = *it;
+		} else {
+			m++;
+		}
+		while (j > 0 &&
+		       more_serious(&out[j].result, &out[j - 1].result)) {
+			tmp = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = tmp;
+			j--;
+		}
+	}
+	reader_put(rd);
+	if (rc)
+		return rc;
+	*count = m;
+	return 0;
+}
+
 int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	      int32_t today, sdx_check_result *out, sdx_norm_error *err)
 {
 	if (!db || !input || !out)
 		return SDX_EINVAL;
+	if (kind == SDX_KIND_AUTO) {
+		/* every reading; the most serious answers */
+		sdx_interp it[SDX_READINGS_MAX];
+		size_t n;
+		int rc = sdx_check_all(db, kind, input, len, today, it,
+				       SDX_READINGS_MAX, &n, err);
+		if (rc == 0)
+			*out = it[0].result;
+		else
+			out->canonical[0] = '\0';
+		if (rc)
+			out->kind = SDX_KIND_AUTO;
+		return rc;
+	}
 	/* A caller that names the kind usually passes the canonical form:
 	 * hash the input as given and start loading its filter block (most
 	 * likely a cache miss) while the normalizer runs. */
 	struct reader *rd = NULL;
 	uint8_t ek[EKEY_MAX];
+	char via[SDX_CANON_MAX];
 	struct probe fp = {0, NULL, 0};
 	int have_h_in = 0, use_filter = miss_avg >= MISS_FILTER_MIN;
-	if (use_filter && kind != SDX_KIND_AUTO && kind != SDX_KIND_ACCOUNT &&
-	    len < SDX_CANON_MAX && !reader_get(db, &rd)) {
+	if (use_filter && kind != SDX_KIND_ACCOUNT && len < SDX_CANON_MAX &&
+	    !reader_get(db, &rd)) {
 		int frc;
 		fp.h = sdx_hash64(ek, ekey_make(kind, input, len, ek));
 		fp.blk = filter_block(rd, fp.h, &frc);
@@ -265,15 +582,7 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	int rc = sdx_normalize(kind, input, len, out->canonical,
 			       sizeof out->canonical, &clen, &k, err);
 	out->kind = k;
-	out->verdict = SDX_VERDICT_UNKNOWN;
-	out->grade = SDX_GRADE_NONE;
-	out->reports = out->retracted = out->agencies = out->categories = 0;
-	out->first_seen = out->last_seen = SDX_DATE_NONE;
-	out->last_3d = out->last_30d = out->last_6m = 0;
-	out->confirmation = SDX_CONF_REPORTED;
-	out->disputed = 0;
-	out->flags = 0;
-	out->banks = 0;
+	result_clear(out);
 	if (!rc && !rd)
 		rc = reader_get(db, &rd);
 	if (rc) {
@@ -283,35 +592,14 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	}
 	if (today == SDX_DATE_NONE)
 		today = sdx_date_today();
-	if (k == SDX_KIND_ACCOUNT) {
-		rc = check_account(rd, out->canonical, clen, today, out);
-	} else {
-		/* ek holds the input's key already when it was canonical */
-		size_t eklen = 1 + clen;
-		if (!have_h_in || k != kind || clen != len ||
-		    memcmp(out->canonical, input, len)) {
-			ekey_make(k, out->canonical, clen, ek);
-			if (use_filter)
-				fp.h = sdx_hash64(ek, eklen);
-			fp.have_blk = 0;
-		}
-		int found = 0;
-		rc = check_entity(rd, ek, eklen, today, use_filter ? &fp : NULL,
-				  out, &found);
-		if (!rc)
-			note_outcome(!found);
-	}
+	/* ek holds the input's key already when it was canonical */
+	int have = have_h_in && k == kind && clen == len &&
+		   !memcmp(out->canonical, input, len);
+	rc = check_reading(rd, k, clen, today, use_filter, &fp, have, ek, out,
+			   via);
 	reader_put(rd);
 	if (rc)
 		return rc;
-	if (out->disputed)
-		out->flags |= SDX_CHECK_DISPUTED;
-	if (out->flags & SDX_CHECK_ALLOWLISTED)
-		out->verdict = SDX_VERDICT_OFFICIAL;
-	else if (out->reports)
-		out->verdict = SDX_VERDICT_REPORTED;
-	else if (out->retracted)
-		out->verdict = SDX_VERDICT_RETRACTED;
-	out->grade = sdx_check_grade(out);
+	result_finish(out);
 	return 0;
 }

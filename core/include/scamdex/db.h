@@ -260,15 +260,66 @@ SDX_API sdx_grade sdx_check_grade(const sdx_check_result *r);
  * deduplicated across banks).
  *
  * Check one raw input (normalized as `kind`, AUTO allowed) or a canonical
- * form. `today` anchors the time windows (SDX_DATE_NONE = sdx_date_today).
- * Kind ACCOUNT sums the account over every bank. Returns 0 with a result
- * for reported and unknown identifiers alike; a normalization failure
- * returns its code and fills err. Reads only the entity summary and the
- * entity's newest entity_report entries. Thread-safe; no allocation. The
- * grade rule is in libscamdex(3). */
+ * form. With AUTO, an input with more than one reading (see
+ * sdx_check_all) answers with its most serious interpretation, so a bare
+ * phone-shaped number reported as an account is REPORTED (sdx_check_all
+ * gives every interpretation). Kind DOMAIN also finds reports on parent
+ * domains (see sdx_check_all); canonical stays the host checked. `today`
+ * anchors the time windows (SDX_DATE_NONE = sdx_date_today). Kind ACCOUNT sums
+ * the account over every bank. Returns 0 with a result for reported and unknown
+ * identifiers alike; a normalization failure returns its code and fills err.
+ * Reads only the entity summary and the entity's newest entity_report entries.
+ * Thread-safe; no allocation. The grade rule is in libscamdex(3). */
 SDX_API int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 		      int32_t today, sdx_check_result *out,
 		      sdx_norm_error *err);
+
+/* ---- every reading of an input ---- */
+
+/* Most interpretations one check gives (SDX_READINGS_MAX). */
+#define SDX_INTERP_MAX SDX_READINGS_MAX
+
+/* One reading of a checked input and its answer. */
+typedef struct sdx_interp {
+	sdx_check_result result; /* kind, canonical, verdict, counts */
+	char via[SDX_CANON_MAX]; /* kind DOMAIN: the parent domain whose
+				    reports answered ("evil.com" for
+				    login.evil.com), or the subdomain
+				    allowlist entry ("*.gov.vn"); "" when
+				    the host's own entry answered */
+} sdx_interp;
+
+/* Check every plausible reading of one input (sdx_normalize_all): a bare
+ * digit string that is a valid phone number is checked as that phone
+ * number and as an account number at every bank; a dotted-quad IPv4
+ * address that is also a phone number as both. Writes at most max
+ * interpretations to out, the most serious first (verdict rank, see
+ * sdx_verdict_rank, then grade, then active reports; ties keep reading
+ * order: phone before account, host before phone), their number to
+ * *count (>= 1), and returns 0. A normalization failure returns its code
+ * and fills err (*count = 0). With max smaller than the readings, the
+ * most serious ones are kept; SDX_INTERP_MAX always suffices.
+ *
+ * Kind DOMAIN, for every check function: when the host's own entry has no
+ * active report and is not allowlisted, its parents down to the
+ * registrable domain (sdx_domain_registrable) are looked up, nearest
+ * first: the first parent with an active report answers (REPORTED, its
+ * counts, via = the parent). A report on a public suffix's subdomain
+ * (evil.github.io) never covers the suffix or its other subdomains, and
+ * a report on a subdomain never covers its parent. An allowlist entry
+ * "*.example.com" (sdx_allow with that canonical form; scamdex allow
+ * --subdomains) makes example.com and every subdomain OFFICIAL (via =
+ * the entry); the public suffix just above the registrable domain is
+ * looked up for it too ("*.gov.vn"). Each level costs one filter probe
+ * for the parent and one for its "*." entry, and a B-tree descent only
+ * where the filter holds the key. Thread-safe; no allocation. */
+SDX_API int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input,
+			  size_t len, int32_t today, sdx_interp *out,
+			  size_t max, size_t *count, sdx_norm_error *err);
+
+/* How serious a verdict is, for choosing between interpretations:
+ * REPORTED 3, OFFICIAL 2, RETRACTED 1, UNKNOWN 0. */
+SDX_API int sdx_verdict_rank(int verdict);
 
 /* ---- reading reports and links ---- */
 

@@ -78,6 +78,46 @@ SDX_API int sdx_normalize(sdx_kind kind, const char *input, size_t len,
 			  char *out, size_t outsize, size_t *outlen,
 			  sdx_kind *kind_out, sdx_norm_error *err);
 
+/* One reading of an input: a kind and its canonical form. */
+typedef struct sdx_reading {
+	sdx_kind kind;
+	char canonical[SDX_CANON_MAX];
+} sdx_reading;
+
+/* Most readings one input can have; an out array of this many always
+ * suffices. */
+#define SDX_READINGS_MAX 4
+
+/* Every plausible reading of `input`, where sdx_normalize gives one
+ * canonical form or refuses an ambiguous input. With a named kind: the
+ * one reading sdx_normalize gives. With SDX_KIND_AUTO:
+ *   - a bare digit string that is a valid phone number (sdx_normalize:
+ *     SDX_EAMBIGUOUS): the phone number, then the account number (kind
+ *     ACCOUNT: the account at every bank);
+ *   - an IPv4 address written as four dotted groups that is also a valid
+ *     phone number ("091.234.56.78"): the host (kind DOMAIN), then the
+ *     phone number;
+ *   - anything else: sdx_normalize's one reading.
+ * Writes at most max readings to out (SDX_READINGS_MAX suffices), their
+ * number to *count, and returns 0; on failure returns sdx_normalize's
+ * code and fills err, *count = 0. No allocation (as sdx_normalize). */
+SDX_API int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
+			      sdx_reading *out, size_t max, size_t *count,
+			      sdx_norm_error *err);
+
+/* The registrable domain of a canonical host name by the Public Suffix
+ * List (libpsl, the newest of its built-in list and the system's): *off
+ * is where it starts in host ("login.evil.com" -> 6, "evil.github.io" ->
+ * 0, since github.io is a public suffix). SDX_ENOTFOUND (and *off = 0)
+ * when host is itself a public suffix ("github.io", "com.vn"), has no
+ * known suffix, or is an IP address. The list is loaded once, on first
+ * use (an allocation that lives until exit); thread-safe. */
+SDX_API int sdx_domain_registrable(const char *host, size_t len, size_t *off);
+
+/* 1 if the canonical host name is a public suffix ("com", "com.vn",
+ * "github.io", "gov.vn"), else 0. */
+SDX_API int sdx_domain_is_public_suffix(const char *host, size_t len);
+
 /* A parsed VietQR (EMVCo / NAPAS247) payload. Strings are NUL-terminated
  * copies; a longer amount, purpose or merchant value is cut to fit (at a
  * UTF-8 character boundary). */

@@ -1,0 +1,59 @@
+/* readings.c: every plausible reading of one input (sdx_normalize_all).
+ * Most inputs have one. A bare digit string that is a valid phone number
+ * is also an account number (MB's 0352350917 is both), and an IPv4
+ * address written in four dotted groups may be a phone number written the
+ * same way (091.234.56.78): those have two, and a check answers each. */
+#include <stdio.h>
+#include <string.h>
+
+#include "norm.h"
+
+static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
+	       const char *canon)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (out[i].kind == kind && !strcmp(out[i].canonical, canon))
+			return 0;
+	if (*n == max)
+		return 0;
+	out[*n].kind = kind;
+	snprintf(out[*n].canonical, sizeof out[*n].canonical, "%s", canon);
+	(*n)++;
+	return 0;
+}
+
+int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
+		      sdx_reading *out, size_t max, size_t *count,
+		      sdx_norm_error *err)
+{
+	char buf[SDX_CANON_MAX];
+	sdx_kind k;
+	if (count)
+		*count = 0;
+	if (!out || max == 0 || !count)
+		return norm_fail(err, SDX_EINVAL, kind, 0, "invalid argument");
+	int rc =
+	    sdx_normalize(kind, input, len, buf, sizeof buf, NULL, &k, err);
+	if (rc == SDX_EAMBIGUOUS) {
+		sdx_norm_error e2;
+		char acct[SDX_CANON_MAX];
+		if (sdx_normalize(SDX_KIND_PHONE, input, len, buf, sizeof buf,
+				  NULL, NULL, &e2) ||
+		    sdx_normalize(SDX_KIND_ACCOUNT, input, len, acct,
+				  sizeof acct, NULL, &k, &e2))
+			return rc; /* not both after all: keep the error */
+		add(out, max, count, SDX_KIND_PHONE, buf);
+		add(out, max, count, k, acct);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	add(out, max, count, k, buf);
+	/* "94.100.18.96" is a host; "091.234.56.78" a host and a phone */
+	if (kind == SDX_KIND_AUTO && k == SDX_KIND_DOMAIN &&
+	    strspn(buf, "0123456789.") == strlen(buf) &&
+	    !sdx_normalize(SDX_KIND_PHONE, input, len, buf, sizeof buf, NULL,
+			   NULL, NULL))
+		add(out, max, count, SDX_KIND_PHONE, buf);
+	return 0;
+}

@@ -1,0 +1,179 @@
+/* test_readings.c: issue 14 through the C API: an input with two
+ * readings is checked both ways (sdx_check_all, and sdx_check answers
+ * with the more serious), and a host is answered by its parent domains
+ * down to the registrable domain, never by or for a public suffix. Today
+ * is 2026-11-28. */
+#include "helpers.h"
+
+static void report_one(sdx_db *db, sdx_kind kind, const char *canonical)
+{
+	sdx_report r;
+	uint8_t id[16];
+	mkreport(&r, "PA05 Ha Noi", SDX_CAT_PHISHING, "2026-11-20");
+	addid(&r, kind,
+	      kind == SDX_KIND_DOMAIN ? SDX_ROLE_LINK : SDX_ROLE_PAYEE,
+	      canonical);
+	add_ok(db, &r, id);
+}
+
+static size_t check_all(sdx_db *db, sdx_kind kind, const char *in,
+			sdx_interp *it)
+{
+	size_t n = 99;
+	sdx_norm_error err;
+	int rc = sdx_check_all(db, kind, in, strlen(in), SDX_DATE_NONE, it,
+			       SDX_INTERP_MAX, &n, &err);
+	cr_assert_eq(rc, 0, "%s: %s (%s)", in, sdx_strerror(rc), err.reason);
+	return n;
+}
+
+/* A phone-shaped account number, reported as MB's account: every way of
+ * writing the bare number finds it. */
+Test(readings, phone_shaped_account_is_found)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_BANK, "970422:0912000111");
+	const char *forms[] = {"0912000111", "0912 000 111", " 0912000111 "};
+	for (size_t i = 0; i < 3; i++) {
+		sdx_interp it[SDX_INTERP_MAX];
+		size_t n = check_all(db, SDX_KIND_AUTO, forms[i], it);
+		cr_assert_eq(n, 2, "%s", forms[i]);
+		cr_assert_eq(it[0].result.kind, SDX_KIND_ACCOUNT);
+		cr_assert_str_eq(it[0].result.canonical, "0912000111");
+		cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED);
+		cr_assert_eq(it[0].result.reports, 1);
+		cr_assert_eq(it[0].result.banks, 1);
+		cr_assert_eq(it[1].result.kind, SDX_KIND_PHONE);
+		cr_assert_str_eq(it[1].result.canonical, "+84912000111");
+		cr_assert_eq(it[1].result.verdict, SDX_VERDICT_UNKNOWN);
+		/* the old signature: the more serious reading */
+		sdx_check_result c = check_ok(db, SDX_KIND_AUTO, forms[i]);
+		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s", forms[i]);
+		cr_assert_eq(c.kind, SDX_KIND_ACCOUNT);
+	}
+	/* a named kind: that reading only */
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_PHONE, "0912000111", it), 1);
+	cr_assert_eq(it[0].result.verdict, SDX_VERDICT_UNKNOWN);
+	/* max 1: the most serious is kept */
+	size_t n;
+	cr_assert_eq(sdx_check_all(db, SDX_KIND_AUTO, "0912000111", 10,
+				   SDX_DATE_NONE, it, 1, &n, NULL),
+		     0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED);
+	sdx_db_close(db);
+}
+
+/* The phone reading reported: the phone comes first. */
+Test(readings, phone_reading_first_when_reported)
+{
+	sdx_db *db = fresh_db(NULL);
+	sdx_report r;
+	uint8_t id[16];
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-27");
+	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84912000111");
+	add_ok(db, &r, id);
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "84912000111", it), 2);
+	cr_assert_eq(it[0].result.kind, SDX_KIND_PHONE);
+	cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED);
+	cr_assert_eq(it[1].result.kind, SDX_KIND_ACCOUNT);
+	cr_assert_str_eq(it[1].result.canonical, "84912000111");
+	sdx_db_close(db);
+}
+
+static void expect_host(sdx_db *db, const char *in, const char *canonical,
+			sdx_verdict v, const char *via)
+{
+	sdx_interp it[SDX_INTERP_MAX];
+	size_t n = check_all(db, SDX_KIND_AUTO, in, it);
+	cr_assert_eq(n, 1, "%s", in);
+	cr_assert_eq(it[0].result.kind, SDX_KIND_DOMAIN, "%s", in);
+	cr_assert_str_eq(it[0].result.canonical, canonical, "%s", in);
+	cr_assert_eq(it[0].result.verdict, v, "%s: verdict %d", in,
+		     it[0].result.verdict);
+	cr_assert_str_eq(it[0].via, via, "%s", in);
+	/* sdx_check agrees, with the kind named too */
+	sdx_check_result c = check_ok(db, SDX_KIND_DOMAIN, in);
+	cr_assert_eq(c.verdict, v, "%s (kind domain)", in);
+	cr_assert_str_eq(c.canonical, canonical);
+}
+
+Test(readings, parent_domains)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_DOMAIN, "evil.com");
+	report_one(db, SDX_KIND_DOMAIN, "login.phish.net");
+	report_one(db, SDX_KIND_DOMAIN, "evil.github.io");
+	report_one(db, SDX_KIND_DOMAIN, "shop.com.vn");
+	expect_host(db, "evil.com", "evil.com", SDX_VERDICT_REPORTED, "");
+	expect_host(db, "login.evil.com", "login.evil.com",
+		    SDX_VERDICT_REPORTED, "evil.com");
+	expect_host(db, "https://a.b.evil.com/x?y=1", "a.b.evil.com",
+		    SDX_VERDICT_REPORTED, "evil.com");
+	expect_host(db, "x.y.z.evil.com", "x.y.z.evil.com",
+		    SDX_VERDICT_REPORTED, "evil.com");
+	/* not a parent: a look-alike */
+	expect_host(db, "notevil.com", "notevil.com", SDX_VERDICT_UNKNOWN, "");
+	expect_host(db, "evil.com.vn", "evil.com.vn", SDX_VERDICT_UNKNOWN, "");
+	/* a subdomain's report does not cover its parent */
+	expect_host(db, "phish.net", "phish.net", SDX_VERDICT_UNKNOWN, "");
+	expect_host(db, "a.login.phish.net", "a.login.phish.net",
+		    SDX_VERDICT_REPORTED, "login.phish.net");
+	/* public suffixes never spread */
+	expect_host(db, "a.evil.github.io", "a.evil.github.io",
+		    SDX_VERDICT_REPORTED, "evil.github.io");
+	expect_host(db, "github.io", "github.io", SDX_VERDICT_UNKNOWN, "");
+	expect_host(db, "other.github.io", "other.github.io",
+		    SDX_VERDICT_UNKNOWN, "");
+	expect_host(db, "www2.shop.com.vn", "www2.shop.com.vn",
+		    SDX_VERDICT_REPORTED, "shop.com.vn");
+	expect_host(db, "com.vn", "com.vn", SDX_VERDICT_UNKNOWN, "");
+	expect_host(db, "other.com.vn", "other.com.vn", SDX_VERDICT_UNKNOWN,
+		    "");
+	sdx_db_close(db);
+}
+
+Test(readings, subdomain_allowlist_entry)
+{
+	sdx_db *db = fresh_db(NULL);
+	cr_assert_eq(sdx_allow(db, SDX_KIND_DOMAIN, "*.gov.vn", "state", "C"),
+		     0);
+	cr_assert_eq(
+	    sdx_allow(db, SDX_KIND_DOMAIN, "*.bank.example", "a bank", "C"), 0);
+	cr_assert_eq(sdx_allow(db, SDX_KIND_DOMAIN, "mail.corp.example",
+			       "exact only", "C"),
+		     0);
+	report_one(db, SDX_KIND_DOMAIN, "corp.example");
+	expect_host(db, "police.gov.vn", "police.gov.vn", SDX_VERDICT_OFFICIAL,
+		    "*.gov.vn");
+	expect_host(db, "gov.vn", "gov.vn", SDX_VERDICT_OFFICIAL, "*.gov.vn");
+	expect_host(db, "bank.example", "bank.example", SDX_VERDICT_OFFICIAL,
+		    "*.bank.example");
+	expect_host(db, "a.b.bank.example", "a.b.bank.example",
+		    SDX_VERDICT_OFFICIAL, "*.bank.example");
+	/* an exact entry covers only itself; the parent's report covers the
+	 * rest */
+	expect_host(db, "mail.corp.example", "mail.corp.example",
+		    SDX_VERDICT_OFFICIAL, "");
+	expect_host(db, "x.mail.corp.example", "x.mail.corp.example",
+		    SDX_VERDICT_REPORTED, "corp.example");
+	sdx_db_close(db);
+}
+
+Test(readings, registrable_domain)
+{
+	size_t off = 99;
+	cr_assert_eq(sdx_domain_registrable("login.evil.com", 14, &off), 0);
+	cr_assert_eq(off, 6);
+	cr_assert_eq(sdx_domain_registrable("a.evil.github.io", 16, &off), 0);
+	cr_assert_eq(off, 2);
+	cr_assert_eq(sdx_domain_registrable("github.io", 9, &off),
+		     SDX_ENOTFOUND);
+	cr_assert_eq(sdx_domain_registrable("94.100.18.96", 12, &off),
+		     SDX_ENOTFOUND);
+	cr_assert(sdx_domain_is_public_suffix("com.vn", 6));
+	cr_assert(sdx_domain_is_public_suffix("github.io", 9));
+	cr_assert(!sdx_domain_is_public_suffix("evil.com", 8));
+}
