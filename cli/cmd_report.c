@@ -39,6 +39,8 @@ static const struct cli_cmd cmd = {
     "  --json FILE|-             one JSON object with the same names\n"
     "                            (case_ref, incident_date, ...) instead "
     "of flags\n"
+    "  --strict                  refuse an unknown category or channel\n"
+    "                            (default: kept as other, with the label)\n"
     "  -h, --help                this help\n"
     "\n"
     "Prints 'added ID' for a new report, 'exists ID (...)' when the same\n"
@@ -66,6 +68,7 @@ enum {
 	O_NARRATIVE,
 	O_ORIGIN,
 	O_JSON,
+	O_STRICT,
 };
 
 /* Flags; the JSON names are the same with '_' for '-'. */
@@ -89,6 +92,7 @@ static const struct cli_opt opts[] = {
     {"narrative", 1, O_NARRATIVE},
     {"origin", 1, O_ORIGIN},
     {"json", 1, O_JSON},
+    {"strict", 0, O_STRICT},
     {NULL, 0, 0},
 };
 
@@ -198,11 +202,17 @@ static int set_field(struct build *b, int id, const char *name, const char *v)
 		rc = sdx_date_parse(v, n, &r->received_date);
 		break;
 	case O_CATEGORY:
-		rc = sdx_category_parse(v, n, &r->category);
-		break;
+		if (sdx_category_parse(v, n, &r->category) == 0)
+			return 0;
+		r->category = SDX_CAT_OTHER;
+		return copy(b, name, v, r->category_label,
+			    sizeof r->category_label);
 	case O_CHANNEL:
-		rc = sdx_channel_parse(v, n, &r->channel);
-		break;
+		if (sdx_channel_parse(v, n, &r->channel) == 0)
+			return 0;
+		r->channel = SDX_CHAN_OTHER;
+		return copy(b, name, v, r->channel_label,
+			    sizeof r->channel_label);
 	case O_AMOUNT:
 		rc = sdx_amount_parse(v, n, &r->amount);
 		break;
@@ -343,7 +353,8 @@ static int from_json(struct build *b, const char *path)
 			for (size_t i = 0; i <= n; i++)
 				name[i] = key[i] == '_' ? '-' : key[i];
 			for (const struct cli_opt *o = opts; o->name; o++)
-				if (o->id != O_JSON && !strcmp(o->name, name))
+				if (o->id != O_JSON && o->id != O_STRICT &&
+				    !strcmp(o->name, name))
 					id = o->id;
 		}
 		if (!id) {
@@ -365,7 +376,7 @@ int cmd_report(int argc, char **argv)
 	sdx_report_init(&b.r);
 	const char *json_path = NULL;
 	char flag[32];
-	int nflags = 0, a;
+	int nflags = 0, a, strict = 0;
 	struct cli_args p;
 	cli_args_init(&p, &cmd, opts, argc, argv);
 	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
@@ -379,6 +390,9 @@ int cmd_report(int argc, char **argv)
 					       p.val);
 		case O_JSON:
 			json_path = p.val;
+			break;
+		case O_STRICT:
+			strict = 1;
 			break;
 		default:
 			nflags++;
@@ -402,6 +416,21 @@ int cmd_report(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		return cli_usage_error(&cmd, "%s", b.msg);
+	}
+	/* an unknown category or channel: kept as other with its label,
+	 * or refused with --strict */
+	const char *what[2] = {"category", "channel"};
+	const char *label[2] = {b.r.category_label, b.r.channel_label};
+	for (int i = 0; i < 2; i++) {
+		if (!label[i][0])
+			continue;
+		if (strict)
+			return cli_usage_error(&cmd, "unknown %s '%s'", what[i],
+					       label[i]);
+		fprintf(stderr,
+			"scamdex report: warning: unknown %s '%s' kept as "
+			"other (--strict refuses it)\n",
+			what[i], label[i]);
 	}
 	sdx_db *db;
 	int rc = cli_db_open(&cmd, CLI_DB_WRITE, &db);

@@ -30,6 +30,7 @@ typedef struct codec_ident {
 /* A decoded report pointing into its encoding. */
 typedef struct codec_report_view {
 	codec_str origin, agency, case_ref, narrative;
+	codec_str category_label, channel_label; /* keys 12, 13 */
 	int32_t incident_date, received_date;
 	int category, channel, confirmation, audience;
 	int64_t amount;

@@ -80,6 +80,8 @@ static int view_encode(const codec_report_view *v, int with_received,
 	n += with_received && v->received_date != SDX_DATE_NONE;
 	n += v->amount >= 0;
 	n += v->narrative.len > 0;
+	n += v->category_label.len > 0;
+	n += v->channel_label.len > 0;
 
 	struct wr w = {buf, cap, 0, 0};
 	w_head_map(&w, n);
@@ -128,6 +130,16 @@ static int view_encode(const codec_report_view *v, int with_received,
 		w_text(&w, v->idents[i].canonical.p,
 		       v->idents[i].canonical.len);
 	}
+	/* keys 12 and 13 only when set: reports without them keep the
+	 * bytes and ids they always had */
+	if (v->category_label.len) {
+		w_uint(&w, 12);
+		w_text(&w, v->category_label.p, v->category_label.len);
+	}
+	if (v->channel_label.len) {
+		w_uint(&w, 13);
+		w_text(&w, v->channel_label.p, v->channel_label.len);
+	}
 	if (w.err)
 		return w.err;
 	*len = w.len;
@@ -144,7 +156,8 @@ int codec_report_view_encode(const codec_report_view *v, int with_received,
  * d being the length of the received date's key and value, and hashed
  * there; then the map head and the fields before key 4 move d bytes to
  * the left and the received date fills the gap: the fields after it are
- * already in place. A map of at most 12 entries has a one-byte head. */
+ * already in place. A map of at most 23 entries (this one has at most
+ * 14) has a one-byte head. */
 int codec_report_view_encode_id(const codec_report_view *v, uint8_t *buf,
 				size_t cap, size_t *len, codec_hash_fn *hash,
 				uint8_t id[16])
@@ -182,7 +195,10 @@ int codec_report_view_from(const sdx_report *r, codec_report_view *vp)
 	if ((rc = bounded(r->origin, SDX_OFFICE_MAX, &v.origin)) ||
 	    (rc = bounded(r->agency, SDX_AGENCY_MAX, &v.agency)) ||
 	    (rc = bounded(r->case_ref, SDX_CASEREF_MAX, &v.case_ref)) ||
-	    (rc = bounded(r->narrative, SDX_NARRATIVE_MAX, &v.narrative)))
+	    (rc = bounded(r->narrative, SDX_NARRATIVE_MAX, &v.narrative)) ||
+	    (rc = bounded(r->category_label, SDX_LABEL_MAX,
+			  &v.category_label)) ||
+	    (rc = bounded(r->channel_label, SDX_LABEL_MAX, &v.channel_label)))
 		return rc;
 	v.incident_date = r->incident_date;
 	v.received_date = r->received_date;
@@ -344,11 +360,12 @@ int codec_report_view_decode(const uint8_t *buf, size_t len,
 	uint64_t u = 0;
 	unsigned seen = 0;
 	v->origin = v->agency = v->case_ref = v->narrative = empty;
+	v->category_label = v->channel_label = empty;
 	v->incident_date = v->received_date = SDX_DATE_NONE;
 	v->category = v->channel = v->confirmation = v->audience = 0;
 	v->amount = -1;
 	v->n_idents = 0;
-	if ((rc = get_map(&r, 12, &n)))
+	if ((rc = get_map(&r, 14, &n)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = get_key(&r, &last)))
@@ -422,6 +439,12 @@ int codec_report_view_decode(const uint8_t *buf, size_t len,
 					return SDX_ECORRUPT;
 			}
 			break;
+		case 12:
+			rc = get_text(&r, SDX_LABEL_MAX, &v->category_label);
+			break;
+		case 13:
+			rc = get_text(&r, SDX_LABEL_MAX, &v->channel_label);
+			break;
 		default:
 			return SDX_ECORRUPT;
 		}
@@ -453,6 +476,8 @@ int codec_report_decode(const uint8_t *buf, size_t len, sdx_report *out)
 	copy_str(out->agency, v.agency);
 	copy_str(out->case_ref, v.case_ref);
 	copy_str(out->narrative, v.narrative);
+	copy_str(out->category_label, v.category_label);
+	copy_str(out->channel_label, v.channel_label);
 	out->incident_date = v.incident_date;
 	out->received_date = v.received_date;
 	out->category = v.category;

@@ -11,6 +11,7 @@ void sdx_report_reset(sdx_report *r)
 	if (!r)
 		return;
 	r->origin[0] = r->agency[0] = r->case_ref[0] = r->narrative[0] = '\0';
+	r->category_label[0] = r->channel_label[0] = '\0';
 	r->incident_date = SDX_DATE_NONE;
 	r->received_date = SDX_DATE_NONE;
 	r->amount = -1;

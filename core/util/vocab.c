@@ -384,7 +384,13 @@ int sdx_date_parse(const char *text, size_t len, int32_t *days)
 		if (pos >= len || text[pos] != sep)
 			return SDX_EINVAL;
 		pos++;
-		if (digits(text + pos, len - pos, 4, &y) != 4 || pos + 4 != len)
+		if (digits(text + pos, len - pos, 4, &y) != 4)
+			return SDX_EINVAL;
+		/* a time may follow: "03/12/2026 14:30" */
+		pos += 4;
+		if (pos != len &&
+		    (pos + 1 >= len || (text[pos] != ' ' && text[pos] != 'T') ||
+		     text[pos + 1] < '0' || text[pos + 1] > '9'))
 			return SDX_EINVAL;
 	} else {
 		return SDX_EINVAL;
@@ -462,6 +468,108 @@ static void strip_currency(const char *text, size_t *len)
 	}
 }
 
+/* The unit word that ends text[0..len) ("tỷ", "triệu", "tr", "nghìn",
+ * "k"...): its value, and *len cut before it; 0 if none. ASCII letters
+ * in any case. */
+static int64_t unit_suffix(const char *text, size_t *len)
+{
+	static const struct {
+		const char *word;
+		int64_t value;
+	} units[] = {
+	    {"tỷ", 1000000000}, {"tỉ", 1000000000}, {"ty", 1000000000},
+	    {"ti", 1000000000}, {"triệu", 1000000}, {"trieu", 1000000},
+	    {"tr", 1000000},	{"nghìn", 1000},    {"ngàn", 1000},
+	    {"nghin", 1000},	{"ngan", 1000},	    {"k", 1000},
+	};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		size_t n = strlen(units[i].word);
+		if (*len <= n)
+			continue;
+		const char *t = text + *len - n;
+		size_t k = 0;
+		for (; k < n; k++) {
+			char c = t[k];
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != units[i].word[k])
+				break;
+		}
+		/* the word stands alone: a digit or a space before it */
+		char before = t[-1];
+		if (k == n &&
+		    ((before >= '0' && before <= '9') || is_space(before))) {
+			*len -= n;
+			return units[i].value;
+		}
+	}
+	return 0;
+}
+
+/* A number before a unit: whole ("2", "500", "1.500") or with a decimal
+ * part of one or two digits after ',' or '.' ("1,5", "2.25"): times unit,
+ * into *out (whole VND). */
+static int unit_number(const char *s, size_t len, int64_t unit, int64_t *out)
+{
+	int64_t whole = 0, frac = 0, scale = 1;
+	size_t i = 0, fd = 0;
+	while (i < len && s[i] >= '0' && s[i] <= '9' && i < 7)
+		whole = whole * 10 + (s[i++] - '0');
+	if (i == 0)
+		return SDX_EINVAL;
+	if (i < len && (s[i] == ',' || s[i] == '.')) {
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9' && fd < 3) {
+			frac = frac * 10 + (s[i++] - '0');
+			fd++;
+			scale *= 10;
+		}
+		if (fd == 0 || fd > 2)
+			return SDX_EINVAL;
+	}
+	if (i != len)
+		return SDX_EINVAL;
+	*out = whole * unit + frac * (unit / scale);
+	return 0;
+}
+
+/* "2 triệu", "2tr", "1,5 tỷ", "500k", "2 tỷ 500 triệu": numbers each
+ * followed by a unit, the units decreasing. */
+static int amount_words(const char *text, size_t len, int64_t *vnd)
+{
+	int64_t total = 0, last_unit = INT64_MAX;
+	/* from the end: "2 tỷ 500 triệu" is [2 tỷ][500 triệu] */
+	size_t end = len;
+	while (end > 0) {
+		size_t l = end;
+		int64_t unit = unit_suffix(text, &l);
+		if (unit == 0)
+			return SDX_EINVAL;
+		while (l > 0 && is_space(text[l - 1]))
+			l--;
+		size_t start = l;
+		while (start > 0 &&
+		       ((text[start - 1] >= '0' && text[start - 1] <= '9') ||
+			text[start - 1] == ',' || text[start - 1] == '.'))
+			start--;
+		int64_t part;
+		if (start == l ||
+		    unit_number(text + start, l - start, unit, &part) != 0)
+			return SDX_EINVAL;
+		if (unit <= 0 || (last_unit != INT64_MAX && unit <= last_unit))
+			return SDX_EINVAL; /* "500 triệu 2 tỷ" */
+		last_unit = unit;
+		total += part;
+		if (total > AMOUNT_MAX)
+			return SDX_EINVAL;
+		end = start;
+		while (end > 0 && is_space(text[end - 1]))
+			end--;
+	}
+	*vnd = total;
+	return 0;
+}
+
 int sdx_amount_parse(const char *text, size_t len, int64_t *vnd)
 {
 	int64_t v = 0;
@@ -476,6 +584,11 @@ int sdx_amount_parse(const char *text, size_t len, int64_t *vnd)
 	trim(&text, &len);
 	if (len == 0)
 		return SDX_EINVAL;
+	{
+		size_t l = len;
+		if (unit_suffix(text, &l) != 0)
+			return amount_words(text, len, vnd);
+	}
 	/* Digits in groups of three after the first, separated by one kind of
 	 * separator ('.', ',' or a space): a decimal part is refused, as
 	 * 5.5 or 1,50 cannot be told from a mistyped thousands group. */

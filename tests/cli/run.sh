@@ -146,7 +146,7 @@ fi
 # the demo case (fixtures/demo, loaded by scamdex-import): the network
 # around the deepfake caller renders with Graphviz
 if [ -n "$import" ] && [ -x "$import" ] && [ -f "$demo/reports.csv" ] && command -v dot >/dev/null; then
-	"$import" --db "$tmp/demo" --origin demo --quiet "$demo/reports.csv" >/dev/null 2>&1
+	"$import" --db "$tmp/demo" --create --origin demo --quiet "$demo/reports.csv" >/dev/null 2>&1
 	st=$?
 	if [ $st -le 1 ] &&
 		"$scamdex" --db "$tmp/demo" links --kind phone --dot 038.555.1234 >"$tmp/demo.dot" &&

@@ -93,7 +93,7 @@ else
 	check "read-only: report refused with exit 3 and 'read-only'" \
 		"$([ "$rc" -eq 3 ] && grep -qi 'read-only' "$tmp/ro2.err" && echo 0 || echo 1)" \
 		"exit $rc: $(err_of "$tmp/ro2")"
-	run "$tmp/ro3" scamdex-import --db "$ro" "$src/fixtures/demo/reports.csv"
+	run "$tmp/ro3" scamdex-import --db "$ro" --create "$src/fixtures/demo/reports.csv"
 	check "read-only: import refused with exit 3 and 'read-only'" \
 		"$([ "$rc" -eq 3 ] && grep -qi 'read-only' "$tmp/ro3.err" && echo 0 || echo 1)" \
 		"exit $rc: $(err_of "$tmp/ro3")"
@@ -135,7 +135,7 @@ for how in junk truncated truncated-last-page meta-zeroed page-garbled; do
 	rc2=$rc
 	run "$tmp/c3" scamdex --db "$d" verify
 	rc3=$rc
-	run "$tmp/c4" scamdex-import --db "$d" "$src/fixtures/demo/reports.csv"
+	run "$tmp/c4" scamdex-import --db "$d" --create "$src/fixtures/demo/reports.csv"
 	rc4=$rc
 	sum_after=$(md5sum <"$d/data.mdb")
 	if [ "$how" = page-garbled ]; then
@@ -246,10 +246,10 @@ big=$tmp/big.csv
 	done
 } >"$big"
 if [ -n "$full_how" ]; then
-	run "$tmp/f1" scamdex-import --db "$full/db" "$big"
+	run "$tmp/f1" scamdex-import --db "$full/db" --create "$big"
 else
 	full_how="RLIMIT_FSIZE 1 MiB"
-	run "$tmp/f1" bash -c 'trap "" XFSZ; ulimit -f 1024; exec "$@"' _ scamdex-import --db "$full/db" "$big"
+	run "$tmp/f1" bash -c 'trap "" XFSZ; ulimit -f 1024; exec "$@"' _ scamdex-import --db "$full/db" --create "$big"
 fi
 if [ "$rc" -eq 3 ] && grep -qE 'SDX_EFULL|disk full' "$tmp/f1.err"; then
 	ok "full disk ($full_how): import fails with exit 3 and SDX_EFULL"
@@ -263,7 +263,7 @@ if [ -f "$full/db/data.mdb" ]; then
 	check "full disk: stats still answers" "$rc" "exit $rc: $(err_of "$tmp/f3")"
 	# space again: the same import completes, every row accounted for
 	if [[ $full_how == *tmpfs* ]] && mount -o remount,size=32m "$full" 2>/dev/null; then
-		run "$tmp/f4" scamdex-import --db "$full/db" "$big"
+		run "$tmp/f4" scamdex-import --db "$full/db" --create "$big"
 		check "full disk: with space again the same import completes (read 600 = accepted + duplicate)" \
 			"$([ "$rc" -eq 0 ] && grep -qE '^read 600 = accepted [0-9]+ \+ duplicate [0-9]+ \+ rejected 0' "$tmp/f4.err" && echo 0 || echo 1)" \
 			"exit $rc: $(err_of "$tmp/f4")"
@@ -288,7 +288,7 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${FAULTS_NO_MOUNT:-}" ] &&
 	mounts+=("$sfull")
 	sfull_how="1 MiB tmpfs"
 fi
-run "$tmp/s0" scamdex-import --db "$tmp/ssrc" "$big"
+run "$tmp/s0" scamdex-import --db "$tmp/ssrc" --create "$big"
 run "$tmp/s1" scamdex-sync --db "$tmp/ssrc" init --office local --role police --key "$tmp/ssrc.key"
 spub=$(awk '{print $2}' "$tmp/s1.out")
 run "$tmp/s3" scamdex-sync --db "$sfull/db" init --office p --role police --key "$tmp/sdst.key"
@@ -320,11 +320,11 @@ half=$((rows / 2))
 { head -n 1 "$demo"; sed -n "$((half + 2)),\$p" "$demo"; } >"$tmp/b.csv"
 # the database exists first (one row), then both import at once
 head -n 2 "$demo" >"$tmp/first.csv"
-scamdex-import --db "$two" "$tmp/first.csv" </dev/null >/dev/null 2>&1
+scamdex-import --db "$two" --create "$tmp/first.csv" </dev/null >/dev/null 2>&1
 # --batch 1: a transaction per row, so that the two writers interleave
-( scamdex-import --db "$two" --batch 1 "$tmp/a.csv" </dev/null >"$tmp/ia.out" 2>"$tmp/ia.err"; echo $? >"$tmp/ia.rc" ) &
+( scamdex-import --db "$two" --create --batch 1 "$tmp/a.csv" </dev/null >"$tmp/ia.out" 2>"$tmp/ia.err"; echo $? >"$tmp/ia.rc" ) &
 pa=$!
-( scamdex-import --db "$two" --batch 1 "$tmp/b.csv" </dev/null >"$tmp/ib.out" 2>"$tmp/ib.err"; echo $? >"$tmp/ib.rc" ) &
+( scamdex-import --db "$two" --create --batch 1 "$tmp/b.csv" </dev/null >"$tmp/ib.out" 2>"$tmp/ib.err"; echo $? >"$tmp/ib.rc" ) &
 pb=$!
 wait "$pa" "$pb"
 ra=$(cat "$tmp/ia.rc") rb=$(cat "$tmp/ib.rc")
@@ -338,10 +338,10 @@ for r in $ra $rb; do [ "$r" -le 1 ] || [ "$r" -eq 3 ] || st=1; done
 check "two importers at once: each finishes or fails clearly (exits $ra, $rb)" "$st" \
 	"a: $(tail -c 300 "$tmp/ia.err" | tr '\n' ' ')" "b: $(tail -c 300 "$tmp/ib.err" | tr '\n' ' ')"
 # whatever failed is imported again, as a person would
-[ "$ra" -eq 0 ] || scamdex-import --db "$two" "$tmp/a.csv" </dev/null >/dev/null 2>&1
-[ "$rb" -eq 0 ] || scamdex-import --db "$two" "$tmp/b.csv" </dev/null >/dev/null 2>&1
+[ "$ra" -eq 0 ] || scamdex-import --db "$two" --create "$tmp/a.csv" </dev/null >/dev/null 2>&1
+[ "$rb" -eq 0 ] || scamdex-import --db "$two" --create "$tmp/b.csv" </dev/null >/dev/null 2>&1
 one=$tmp/one
-scamdex-import --db "$one" "$demo" </dev/null >/dev/null 2>&1
+scamdex-import --db "$one" --create "$demo" </dev/null >/dev/null 2>&1
 scamdex --db "$two" stats --json >"$tmp/two.stats" 2>&1
 scamdex --db "$one" stats --json >"$tmp/one.stats" 2>&1
 check "two importers at once: nothing lost (stats equal one sequential import)" \

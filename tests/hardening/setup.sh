@@ -12,7 +12,7 @@ setup_seed_db() {
 	scamdex-sync --db "$db" init --office HN-PA05 --role police --key "$scratch/hn.key" >"$scratch/hn.pub" || return 1
 	head -n 41 "$src/fixtures/demo/reports.csv" >"$scratch/seed.csv"
 	# exit 1 = some demo rows refused: fine, as long as most went in
-	scamdex-import --db "$db" "$scratch/seed.csv" 2>"$scratch/seed.err"
+	scamdex-import --db "$db" --create "$scratch/seed.csv" 2>"$scratch/seed.err"
 	local rc=$?
 	cat "$scratch/seed.err" >&2
 	[ $rc -le 1 ] && grep -qE 'accepted ([2-9][0-9]|40)' "$scratch/seed.err" || return 1
@@ -38,7 +38,7 @@ setup_bundles() {
 	} >"$scratch/peer.csv"
 	local pub
 	pub=$(scamdex-sync --db "$scratch/hcm" init --office HCM-PA05 --role police --key "$scratch/hcm.key") || return 1
-	scamdex-import --db "$scratch/hcm" "$scratch/peer.csv" || return 1
+	scamdex-import --db "$scratch/hcm" --create "$scratch/peer.csv" || return 1
 	# shellcheck disable=SC2086 # "OFFICE PUBKEY": two words
 	scamdex-sync --db "$db" trust add $pub --role police || return 1
 	# shellcheck disable=SC2046
@@ -48,7 +48,7 @@ setup_bundles() {
 	scamdex-sync --db "$scratch/dn" init --office DN-PA05 --role police --key "$scratch/dn.key" >/dev/null || return 1
 	# shellcheck disable=SC2046
 	scamdex-sync --db "$scratch/dn" trust add $(cat "$scratch/hn.pub") --role police || return 1
-	scamdex-import --db "$scratch/dn" "$scratch/peer.csv" 2>/dev/null
+	scamdex-import --db "$scratch/dn" --create "$scratch/peer.csv" 2>/dev/null
 	scamdex-sync --db "$scratch/dn" export --to HN-PA05 --audience police \
 		--key "$scratch/dn.key" -o "$out/untrusted.bundle" 2>/dev/null || return 1
 	python3 "$src/tests/hardening/damage-bundle.py" "$out/good.bundle" "$out"

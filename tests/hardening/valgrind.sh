@@ -60,10 +60,10 @@ step "sync init" scamdex-sync --db "$db" init --office HN-PA05 --role police
 pub=$(cat "$tmp/out")
 step "sync init (peer)" scamdex-sync --db "$db2" init --office HCM-PA05 --role police
 pub2=$(cat "$tmp/out")
-step "import CSV" scamdex-import --db "$db" "$tmp/part.csv"
-step "import JSONL" scamdex-import --db "$db" "$tmp/part.jsonl"
-step "import the same CSV again (duplicates)" scamdex-import --db "$db" "$tmp/part.csv"
-step "import a hostile CSV (rejects)" scamdex-import --db "$db" "$src/fixtures/bad/bad-csv-unbalanced-quote.csv"
+step "import CSV" scamdex-import --db "$db" --create "$tmp/part.csv"
+step "import JSONL" scamdex-import --db "$db" --create "$tmp/part.jsonl"
+step "import the same CSV again (duplicates)" scamdex-import --db "$db" --create "$tmp/part.csv"
+step "import a hostile CSV (rejects)" scamdex-import --db "$db" --create "$src/fixtures/bad/bad-csv-unbalanced-quote.csv"
 step "check (arguments)" scamdex --db "$db" check 038.555.1234 "VCB 1012 555 888"
 step "check --json (stdin batch)" "<$tmp/ids.txt" scamdex --db "$db" check --json
 step "check --csv --kind account" scamdex --db "$db" check --csv --kind account 1012555888

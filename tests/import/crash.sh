@@ -23,7 +23,7 @@ reports=$(wc -l <"$tmp/reports.tsv")
 
 # the clean import, timed to place the kills
 t0=$(now_ms)
-"$import" --db "$tmp/clean" --batch 256 --quiet "$tmp/import.csv" 2>"$tmp/err"
+"$import" --db "$tmp/clean" --create --batch 256 --quiet "$tmp/import.csv" 2>"$tmp/err"
 rc=$? t=$(($(now_ms) - t0))
 [ $t -ge 20 ] || t=20
 if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/err")" = "read $reports = accepted $reports + duplicate 0 + rejected 0" ]; then
@@ -40,7 +40,7 @@ RANDOM=$seed
 span=$((2 * t / kills + 1))
 for i in $(seq 1 "$kills"); do
 	ms=$(((RANDOM * 32768 + RANDOM) % span))
-	"$import" --db "$tmp/killed" --batch 256 --quiet "$tmp/import.csv" 2>/dev/null &
+	"$import" --db "$tmp/killed" --create --batch 256 --quiet "$tmp/import.csv" 2>/dev/null &
 	pid=$!
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	kill -KILL "$pid" 2>/dev/null
@@ -61,7 +61,7 @@ for i in $(seq 1 "$kills"); do
 done
 
 # finish the import: every row is accepted or a duplicate
-"$import" --db "$tmp/killed" --batch 256 --quiet "$tmp/import.csv" 2>"$tmp/err"
+"$import" --db "$tmp/killed" --create --batch 256 --quiet "$tmp/import.csv" 2>"$tmp/err"
 rc=$?
 last=$(tail -n 1 "$tmp/err")
 if [ $rc -eq 0 ] && [[ $last =~ ^read\ $reports\ =\ accepted\ ([0-9]+)\ \+\ duplicate\ ([0-9]+)\ \+\ rejected\ 0$ ]] &&

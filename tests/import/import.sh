@@ -25,7 +25,7 @@ same() {
 # run DB ARGS...: import with stderr in $tmp/err and status in $rc
 run() {
 	local db=$1; shift
-	(cd "$fix" && "$import" --db "$db" "$@") >"$tmp/stdout" 2>"$tmp/err"
+	(cd "$fix" && "$import" --db "$db" --create "$@") >"$tmp/stdout" 2>"$tmp/err"
 	rc=$?
 }
 last() { tail -n 1 "$tmp/err"; }
@@ -78,15 +78,30 @@ expect "re-import with --map and --batch 1" 0 "read 1 = accepted 0 + duplicate 1
 same "re-import leaves the totals as they were" "$tmp/stats1" "$tmp/stats2"
 
 # ---- bad rows: exact reject reasons ----
-run "$tmp/bad" --reject "$tmp/rejects.csv" bad-rows.csv
-expect "bad-rows.csv: exit 1, totals" 1 "read 26 = accepted 2 + duplicate 0 + rejected 24"
-same "bad-rows.csv: the reject file, line, column and reason of every row" "$fix/bad-rows.rejects.csv" "$tmp/rejects.csv"
-run "$tmp/bad" bad-rows.csv
+run "$tmp/bad" --strict --reject "$tmp/rejects.csv" bad-rows.csv
+expect "bad-rows.csv --strict: exit 1, totals" 1 "read 26 = accepted 2 + duplicate 0 + rejected 24"
+same "bad-rows.csv --strict: the reject file, line, column and reason of every row" "$fix/bad-rows.rejects.csv" "$tmp/rejects.csv"
+run "$tmp/bad" --strict bad-rows.csv
 if [ "$rc" -eq 1 ] && grep -qx "scamdex-import: bad-rows.csv:5: incident_date: date after today" "$tmp/err" &&
 	[ "$(grep -c '^scamdex-import: bad-rows.csv:' "$tmp/err")" -eq 24 ]; then
 	ok "without --reject, every refused row is a line on stderr"
 else not_ok "rejects on stderr" "$tmp/err"; fi
-expect "bad-rows.csv again: the good rows are duplicates" 1 "read 26 = accepted 0 + duplicate 2 + rejected 24"
+expect "bad-rows.csv --strict again: the good rows are duplicates" 1 "read 26 = accepted 0 + duplicate 2 + rejected 24"
+# without --strict, an unknown category or channel is kept as other with
+# its label, and the row counted as accepted with a warning
+run "$tmp/bad" bad-rows.csv
+expect "bad-rows.csv: unknown labels accepted with warnings" 1 \
+	"read 26 = accepted 2 + duplicate 2 + rejected 22 (2 accepted with warnings)"
+if grep -qx "scamdex-import: bad-rows.csv:8: category: unknown category 'lừa đảo gì đó' kept as other" "$tmp/err" &&
+	grep -qx "scamdex-import: bad-rows.csv:9: channel: unknown channel 'whatsapp' kept as other" "$tmp/err"; then
+	ok "each row kept as other is named on stderr with its label"
+else not_ok "warnings on stderr" "$tmp/err"; fi
+printf '1+84385550206\n1+84385550207\n' >"$tmp/other.keys"
+"$imptool" show "$tmp/bad" "$tmp/other.keys" >"$tmp/other.show" 2>&1
+if grep -q "category=other category_label=lừa đảo gì đó" "$tmp/other.show" &&
+	grep -q "channel=other channel_label=whatsapp" "$tmp/other.show"; then
+	ok "the report keeps category other and the original label"
+else not_ok "labels kept" "$tmp/other.show"; fi
 
 # ---- bounded rows and lines ----
 {
@@ -94,7 +109,7 @@ expect "bad-rows.csv again: the good rows are duplicates" 1 "read 26 = accepted 
 	printf '0385550401,"'; head -c 70000 /dev/zero | tr '\0' 'x'; printf '\nstill inside, quoted"\n'
 	echo "0385550402,after the long row"
 } >"$tmp/long.csv"
-(cd "$tmp" && "$import" --db "$tmp/long" --reject long-rej.csv long.csv) >/dev/null 2>"$tmp/err"; rc=$?
+(cd "$tmp" && "$import" --db "$tmp/long" --create --reject long-rej.csv long.csv) >/dev/null 2>"$tmp/err"; rc=$?
 if [ "$rc" -eq 1 ] && [ "$(last)" = "read 2 = accepted 1 + duplicate 0 + rejected 1" ] &&
 	[ "$(sed -n 2p "$tmp/long-rej.csv" | cut -d, -f1-4)" = "long.csv,2,,row longer than 65536 bytes" ]; then
 	ok "a row over 64 KiB is refused and the next row is read"
@@ -105,7 +120,7 @@ else not_ok "long row" "$tmp/err"; fi
 	echo 'not json'
 	echo '[1,2]'
 } >"$tmp/long.jsonl"
-(cd "$tmp" && "$import" --db "$tmp/long" --reject long-rej2.csv long.jsonl) >/dev/null 2>"$tmp/err"; rc=$?
+(cd "$tmp" && "$import" --db "$tmp/long" --create --reject long-rej2.csv long.jsonl) >/dev/null 2>"$tmp/err"; rc=$?
 printf '%s\n' "long.jsonl,1,,line longer than 65536 bytes" \
 	"long.jsonl,3,,invalid JSON: '[' or '{' expected near 'not' (column 3)" \
 	"long.jsonl,4,,not a JSON object" >"$tmp/want"
@@ -130,7 +145,7 @@ if [ "$rc" -eq 3 ]; then ok "an unusable database path: exit 3"; else not_ok "da
 if "$import" --help | grep -q '^usage: scamdex-import'; then ok "--help on stdout, exit 0"; else not_ok "--help"; fi
 
 # ---- standard input, SCAMDEX_DB ----
-(cd "$fix" && SCAMDEX_DB="$tmp/stdin-db" "$import" --quiet --format csv - <ok-en.csv) 2>"$tmp/err"; rc=$?
+(cd "$fix" && SCAMDEX_DB="$tmp/stdin-db" "$import" --create --quiet --format csv - <ok-en.csv) 2>"$tmp/err"; rc=$?
 expect "'-' reads standard input, SCAMDEX_DB names the database" 0 "read 7 = accepted 7 + duplicate 0 + rejected 0"
 
 # ---- generated data: totals identity, batch sizes, every identifier found ----
@@ -159,7 +174,7 @@ check "verify after the generated import" "$imptool" verify "$tmp/g1"
 # ---- one thread or two: the same import ----
 # rows with refusals among good ones, over several files and batches
 for t in 1 2; do
-	(cd "$fix" && "$import" --db "$tmp/t$t" --threads $t --batch 300 \
+	(cd "$fix" && "$import" --db "$tmp/t$t" --create --threads $t --batch 300 \
 		--reject "$tmp/t$t.rej" bad-rows.csv "$tmp/import.csv" \
 		bad-rows.csv ok-en.csv "$tmp/j/import.jsonl") \
 		>/dev/null 2>"$tmp/t$t.err"
@@ -169,7 +184,7 @@ done
 same "--threads 1 and 2: the same rejects, in order" "$tmp/t1.rej" "$tmp/t2.rej"
 same "--threads 1 and 2: the same totals and status" "$tmp/t1.err" "$tmp/t2.err"
 same "--threads 1 and 2: the same summaries" "$tmp/t1.checks" "$tmp/t2.checks"
-(cd "$fix" && "$import" --db "$tmp/t3" --threads 3 ok-en.csv) >/dev/null 2>&1
+(cd "$fix" && "$import" --db "$tmp/t3" --create --threads 3 ok-en.csv) >/dev/null 2>&1
 rc=$?
 if [ "$rc" -eq 2 ]; then ok "--threads 3 is a usage error"; else
 	echo "status $rc" >"$tmp/why"; not_ok "--threads 3" "$tmp/why"; fi
@@ -179,7 +194,7 @@ if [ "$rc" -eq 2 ]; then ok "--threads 3 is a usage error"; else
 # outputs do not depend on timing.
 if command -v script >/dev/null; then
 	IMPORT_BIN=$import IMPORT_IN=$tmp/import.csv IMPORT_DB=$tmp/p1 \
-		script -qec '"$IMPORT_BIN" --db "$IMPORT_DB" --threads 1 --batch 300 "$IMPORT_IN"' \
+		script -qec '"$IMPORT_BIN" --db "$IMPORT_DB" --create --threads 1 --batch 300 "$IMPORT_IN"' \
 		/dev/null >"$tmp/tty" 2>&1
 	tr '\r' '\n' <"$tmp/tty" >"$tmp/tty.lines"
 	if grep -Eq '^\[#*-*\] +[0-9]+%  [0-9]+ rows  [0-9]+ rows/s  writing 300 rows to the database\.\.\.' "$tmp/tty.lines" &&
@@ -187,7 +202,7 @@ if command -v script >/dev/null; then
 		ok "a terminal gets the bar: percentage, rows, rows/s, the batch being written"
 	else not_ok "a terminal gets the bar" "$tmp/tty.lines"; fi
 	IMPORT_BIN=$import IMPORT_IN=$tmp/import.csv IMPORT_DB=$tmp/p2 \
-		script -qec '"$IMPORT_BIN" --db "$IMPORT_DB" --threads 1 --batch 300 --quiet "$IMPORT_IN"' \
+		script -qec '"$IMPORT_BIN" --db "$IMPORT_DB" --create --threads 1 --batch 300 --quiet "$IMPORT_IN"' \
 		/dev/null >"$tmp/tty" 2>&1
 	if grep -q 'rows/s' "$tmp/tty"; then not_ok "--quiet: no bar on a terminal" "$tmp/tty"
 	else ok "--quiet: no bar on a terminal"; fi
@@ -195,10 +210,94 @@ else
 	ok "a terminal gets the bar # SKIP script(1) missing: no terminal to test the bar on"
 	ok "--quiet: no bar on a terminal # SKIP script(1) missing: no terminal to test the bar on"
 fi
-"$import" --db "$tmp/p3" --threads 1 --batch 300 "$tmp/import.csv" >/dev/null 2>"$tmp/notty"
+"$import" --db "$tmp/p3" --create --threads 1 --batch 300 "$tmp/import.csv" >/dev/null 2>"$tmp/notty"
 if grep -q 'rows/s' "$tmp/notty" || grep -q $'\r' "$tmp/notty"; then
 	not_ok "standard error not a terminal: no bar" "$tmp/notty"
 else ok "standard error not a terminal: no bar"; fi
+
+# ---- spreadsheets as offices save them ----
+# Windows-1258 (tone marks as combining characters): diagnosed in one
+# line without --encoding; with it, the same reports (bytes, so ids) as
+# the UTF-16 file Excel's "Unicode text" writes, which is read as it is.
+run "$tmp/enc" enc-cp1258.csv
+expect "Windows-1258 without --encoding: one line naming it, exit 2" 2 \
+	"scamdex-import: enc-cp1258.csv:1: not UTF-8 (byte 0xF4): it looks like Windows-1258 (Vietnamese); use --encoding cp1258"
+run "$tmp/enc" --encoding cp1258 enc-cp1258.csv
+expect "--encoding cp1258: read" 0 "read 2 = accepted 2 + duplicate 0 + rejected 0"
+run "$tmp/enc" enc-utf16.csv
+expect "UTF-16 with a BOM: read, NFC, the same reports as the Windows-1258 file" 0 \
+	"read 2 = accepted 0 + duplicate 2 + rejected 0"
+printf '1+84385550601\n' >"$tmp/enc.keys"
+"$imptool" show "$tmp/enc" "$tmp/enc.keys" >"$tmp/enc.show" 2>&1
+if grep -qx "    narrative=Người gọi đe dọa bắt giữ" "$tmp/enc.show" &&
+	grep -q "agency=Công an tỉnh Kon Tum " "$tmp/enc.show" &&
+	grep -q "category=impersonation_police channel=zalo amount=2000000 " "$tmp/enc.show"; then
+	ok "converted text is NFC: labels parse, the narrative reads back composed"
+else not_ok "NFC after conversion" "$tmp/enc.show"; fi
+run "$tmp/enc" --encoding klingon enc-cp1258.csv
+expect "an unknown --encoding: exit 2" 2 "Try 'scamdex-import --help'."
+run "$tmp/enc" workbook.xlsx
+expect ".xlsx: refused with the way to save it as CSV UTF-8" 2 \
+	"scamdex-import: workbook.xlsx: an Excel workbook, not CSV: save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8 (Comma delimited)) and import that file"
+cp "$fix/workbook.xlsx" "$tmp/renamed.csv"
+(cd "$tmp" && "$import" --db "$tmp/enc" renamed.csv) >/dev/null 2>"$tmp/err"; rc=$?
+expect "a workbook named .csv: found by its signature" 2 \
+	"scamdex-import: renamed.csv: a workbook or a ZIP archive, not CSV: save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8 (Comma delimited)) and import that file"
+
+# dates with a time, Excel serial dates, two-digit years, amounts in words
+run "$tmp/every" --reject "$tmp/every.rej" everyday.csv
+expect "everyday.csv: dates and amounts as spreadsheets write them" 1 \
+	"read 10 = accepted 6 + duplicate 0 + rejected 4"
+for i in 11 12 13 14 15 16; do echo "1+843855506$i"; done >"$tmp/every.keys"
+"$imptool" show "$tmp/every" "$tmp/every.keys" 2>&1 | grep ' incident=' |
+	sed 's/ category=[^ ]* channel=[^ ]*//; s/ confirmation=.*//' >"$tmp/every.got"
+cat >"$tmp/every.want" <<'WANT'
+    incident=2025-12-03 received=2025-12-04 amount=2000000
+    incident=2025-12-03 received=2025-12-04 amount=500000
+    incident=2025-12-03 received=2025-12-04 amount=1500000000
+    incident=2025-12-03 received=2026-11-28 amount=2500000000
+    incident=2025-12-03 received=2026-11-28 amount=5000000
+    incident=2025-12-03 received=2026-11-28 amount=2000000
+WANT
+same "everyday.csv: 03/12/2025 14:30, ISO with time, serial 45994, 03/12/25; 2tr, 500k, 1,5 tỷ, 2 tỷ 500 triệu" "$tmp/every.want" "$tmp/every.got"
+python3 -c 'import csv, sys
+for r in csv.reader(open(sys.argv[1], encoding="utf-8")): print(" | ".join(r[1:4]))' \
+	"$tmp/every.rej" >"$tmp/every.rej.got"
+cat >"$tmp/every.rej.want" <<'WANT'
+line | column | reason
+8 | incident_date | two-digit year after today: write the year in full (DD/MM/YYYY)
+9 | incident_date | invalid date (want YYYY-MM-DD or DD/MM/YYYY, a time may follow)
+10 | amount | invalid amount (want whole VND: 5.000.000, 5tr, 2 triệu, 1,5 tỷ, 500k)
+11 | amount | invalid amount (want whole VND: 5.000.000, 5tr, 2 triệu, 1,5 tỷ, 500k)
+WANT
+same "everyday.csv: a two-digit year after today, a serial out of range, 1,555 tỷ and units out of order refused" \
+	"$tmp/every.rej.want" "$tmp/every.rej.got"
+
+# the same file again under another origin: refused (every row would be
+# a new report), unless --force; under its own origin, duplicates
+run "$tmp/orig" --origin kontum ok-en.csv
+expect "ok-en.csv under --origin kontum" 0 "read 7 = accepted 7 + duplicate 0 + rejected 0"
+"$imptool" stats "$tmp/orig" >"$tmp/orig.before" 2>&1
+run "$tmp/orig" --origin hanoi ok-en.csv
+expect "the same file under --origin hanoi: refused, exit 2" 2 \
+	"scamdex-import: ok-en.csv: already imported under origin 'kontum': under 'hanoi' every row would be added again as a new report; use --origin kontum, or --force"
+run "$tmp/orig" ok-en.csv
+expect "the same file without --origin (the office, 'local'): refused" 2 \
+	"scamdex-import: ok-en.csv: already imported under origin 'kontum': under 'local' every row would be added again as a new report; use --origin kontum, or --force"
+if grep -qx "scamdex-import: origin: this database's office, 'local' (--origin names another)" "$tmp/err"; then
+	ok "without --origin, the database's office is said"; else not_ok "origin said" "$tmp/err"; fi
+"$imptool" stats "$tmp/orig" >"$tmp/orig.after" 2>&1
+same "a refused re-import changes nothing" "$tmp/orig.before" "$tmp/orig.after"
+run "$tmp/orig" --origin kontum ok-en.csv
+expect "the same file under its own origin: duplicates" 0 "read 7 = accepted 0 + duplicate 7 + rejected 0"
+run "$tmp/orig" --origin hanoi --force ok-en.csv
+expect "--force: imported again under the other origin" 0 "read 7 = accepted 7 + duplicate 0 + rejected 0"
+
+# a mistyped --db does not make a new database without --create
+(cd "$fix" && "$import" --db "$tmp/no-such-db" ok-en.csv) >/dev/null 2>"$tmp/err"; rc=$?
+expect "--db naming no database, without --create: exit 3" 3 \
+	"scamdex-import: $tmp/no-such-db: no database there (check the path, or add --create to make a new one)"
+if [ ! -e "$tmp/no-such-db" ]; then ok "... and nothing was created"; else not_ok "no-such-db created"; fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -39,6 +39,11 @@ static int on_report(const sdx_report *r, void *ctx)
 	       sdx_channel_name(r->channel), r->amount,
 	       sdx_confirmation_name(r->confirmation),
 	       sdx_audience_name(r->audience), r->state);
+	if (r->category_label[0] || r->channel_label[0])
+		printf("    labels category=%s category_label=%s channel=%s "
+		       "channel_label=%s\n",
+		       sdx_category_name(r->category), r->category_label,
+		       sdx_channel_name(r->channel), r->channel_label);
 	printf("    narrative=");
 	for (const char *p = r->narrative; *p; p++) {
 		if (*p == '\n')

@@ -294,3 +294,47 @@ Test(vocab, amounts)
 	cr_assert_eq(amount("năm triệu"), SDX_EINVAL);
 	cr_assert_eq(amount("5e6"), SDX_EINVAL);
 }
+
+/* Amounts as people write them in a spreadsheet: a number and a unit. */
+Test(vocab, amounts_in_words)
+{
+	cr_assert_eq(amount("2 triệu"), 2000000);
+	cr_assert_eq(amount("2 Triệu đồng"), 2000000);
+	cr_assert_eq(amount("2 trieu"), 2000000);
+	cr_assert_eq(amount("2tr"), 2000000);
+	cr_assert_eq(amount("2TR"), 2000000);
+	cr_assert_eq(amount("1,5 tỷ"), 1500000000);
+	cr_assert_eq(amount("1.5 tỷ"), 1500000000);
+	cr_assert_eq(amount("1,25 tỉ"), 1250000000);
+	cr_assert_eq(amount("3 ty"), 3000000000LL);
+	cr_assert_eq(amount("500k"), 500000);
+	cr_assert_eq(amount("500K"), 500000);
+	cr_assert_eq(amount("500 nghìn"), 500000);
+	cr_assert_eq(amount("500 ngàn đ"), 500000);
+	cr_assert_eq(amount("2 tỷ 500 triệu"), 2500000000LL);
+	cr_assert_eq(amount("1 triệu 200 nghìn"), 1200000);
+	cr_assert_eq(amount("1000000 tỷ"), 1000000000000000LL);
+	/* refused: a unit alone, three decimals (1,555 tỷ is not clear),
+	 * units out of order, a word for the number, a unit glued to text */
+	cr_assert_eq(amount("triệu"), SDX_EINVAL);
+	cr_assert_eq(amount("1,555 tỷ"), SDX_EINVAL);
+	cr_assert_eq(amount("500 triệu 2 tỷ"), SDX_EINVAL);
+	cr_assert_eq(amount("2 triệu 2 triệu"), SDX_EINVAL);
+	cr_assert_eq(amount("hai triệu"), SDX_EINVAL);
+	cr_assert_eq(amount("2 triệu 500"), SDX_EINVAL);
+	cr_assert_eq(amount("-2 triệu"), SDX_EINVAL);
+	cr_assert_eq(amount("1,5,5 tỷ"), SDX_EINVAL);
+	cr_assert_eq(amount("1000001 tỷ"), SDX_EINVAL);
+}
+
+/* A date with a time after DD/MM/YYYY, as spreadsheets export it. */
+Test(vocab, dates_with_time)
+{
+	cr_assert_eq(date("05/12/2024 14:30"), 20062);
+	cr_assert_eq(date("05/12/2024 14:30:00"), 20062);
+	cr_assert_eq(date("5/12/2024T08:00"), 20062);
+	cr_assert_eq(date("2024-12-05T14:30:00"), 20062);
+	cr_assert_eq(date("05/12/2024x"), SDX_EINVAL);
+	cr_assert_eq(date("05/12/2024 "), 20062); /* trimmed */
+	cr_assert_eq(date("05/12/2024 pm"), SDX_EINVAL);
+}

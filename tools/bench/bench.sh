@@ -119,11 +119,11 @@ if have "$import" && [ -n "$import_input" ]; then
 		rm -rf "$db"
 		log "import: repetition $rep"
 		measure --metric import --rep "$rep" --ops "$reports" --rss -- \
-			"$import" --db "$db" --quiet "$import_input"
+			"$import" --db "$db" --create --quiet "$import_input"
 		# the "on one core": the same load on one thread
 		rm -rf "$db.1t"
 		measure --metric import_1t --rep "$rep" --ops "$reports" --rss -- \
-			"$import" --db "$db.1t" --quiet --threads 1 "$import_input"
+			"$import" --db "$db.1t" --create --quiet --threads 1 "$import_input"
 		rm -rf "$db.1t"
 	done
 	python3 "$here/bench-report.py" size --out "$results" \

@@ -83,15 +83,22 @@ struct row_defaults {
 	const char *agency;
 	int audience;
 	int32_t today;
+	int strict; /* --strict: an unknown category or channel is refused */
 };
 
 /* Why a row was refused. */
 struct reject {
 	const char *column; /* column name, "" for the row as a whole */
 	char reason[IMP_REASON_MAX];
+	/* an accepted row's warnings (unknown labels kept as other): how
+	 * many, and the first */
+	int warnings;
+	const char *warn_column;
+	char warning[IMP_REASON_MAX];
 };
 
-/* Turn a row into a report. 0, or -1 with rej filled. */
+/* Turn a row into a report. 0 (rej->warnings set), or -1 with rej
+ * filled. */
 int row_to_report(const struct row *row, const struct row_defaults *def,
 		  sdx_report *out, struct reject *rej);
 
@@ -141,6 +148,47 @@ void progress_writing(struct progress *p, size_t rows);
 /* Draw now, whatever the time since the last draw (the reader's thread). */
 void progress_redraw(struct progress *p);
 void progress_end(struct progress *p);
+
+/* A date cell: what sdx_date_parse takes, an Excel serial number
+ * (46000 or 46000.604 with the time) or a two-digit year (03/12/26 is
+ * 2026). 0, -1, or SHEET_YY_FUTURE. */
+#define SHEET_YY_FUTURE -2 /* a two-digit year that would be after today */
+int sheet_date(const char *s, size_t len, int32_t today, int32_t *out);
+
+/* Look at the start of an input (encoding.c): a workbook is refused, a
+ * UTF-16 BOM or `encoding` (NULL: none given) converts to UTF-8 (NFC),
+ * otherwise the start must be UTF-8. *fp may be replaced by a converting
+ * stream (fclose closes both). 0, IMP_EUSAGE (message printed) or
+ * SDX_ENOMEM. */
+int input_prepare(FILE **fp, const char *name, const char *encoding);
+/* 1 if iconv knows this --encoding value. */
+int encoding_valid(const char *enc);
+
+/* The command line (options.c). */
+#define IMP_BATCH_MAX 1000000
+enum { FMT_AUTO, FMT_CSV, FMT_JSONL };
+struct options {
+	int fmt, quiet, threads, force, create;
+	const char *map_path, *db_opt, *encoding, *reject_path;
+	size_t batch_size;
+	struct row_defaults def;
+	char **files; /* the operands; nfiles 0: standard input */
+	int nfiles;
+};
+/* -1 to go on, else the exit status (--help, --version, a usage error:
+ * message printed). */
+int options_parse(int argc, char **argv, struct options *o);
+__attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...);
+int db_path(const char *opt, char *buf, size_t size, int *named);
+int file_format(int fmt, const char *name);
+
+/* seen.c: XXH3-128 of a regular file's bytes (read, then rewound); -1
+ * for standard input or a pipe. */
+int seen_digest(FILE *fp, uint8_t digest[16]);
+/* 0 if the file was not imported before, or under `origin` (or with
+ * force: said); else the exit status, message printed. */
+int seen_check(sdx_db *db, const char *name, const uint8_t digest[16],
+	       const char *origin, int force);
 
 /* 1 if s[0..len) is valid UTF-8. */
 int utf8_valid(const char *s, size_t len);

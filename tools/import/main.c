@@ -9,7 +9,6 @@
  * hashes). */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,9 +22,7 @@
 
 #include "import.h"
 
-#define BATCH_DEFAULT 1000000
 #define BATCH_MIN 256
-#define BATCH_MAX 1000000
 #define IMP_EINTR 2 /* a reader stops: interrupted */
 /* Memory. The store holds a batch's reports until the commit (64 bytes
  * a report, 24 per identifier and the identifiers' keys in anonymous
@@ -51,8 +48,6 @@
 #define ANON_EVERY 256
 static size_t anon_bytes(void);
 
-enum { FMT_AUTO, FMT_CSV, FMT_JSONL };
-
 struct importer {
 	sdx_db *db;
 	sdx_batch *batch;
@@ -61,8 +56,13 @@ struct importer {
 	size_t anon_high;	     /* highest memory seen after a commit */
 	size_t anon_mark;	     /* memory at the last halving, 0: none */
 	uint64_t read, accepted, duplicate, rejected;
+	uint64_t warned; /* rows accepted with a warning (reader's count) */
+	size_t warn_shown;
 	uint64_t pend_accepted, pend_duplicate; /* in the open batch */
 	size_t last_line;
+	/* the open batch's first row: where a failed commit's loss starts */
+	const char *first_fname;
+	size_t first_line;
 	FILE *rejects;
 	const char *reject_path;
 	const char *fname;
@@ -83,33 +83,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-static void usage(FILE *fp)
-{
-	fputs("usage: scamdex-import [--format csv|jsonl] [--map FILE] "
-	      "[--origin OFFICE]\n"
-	      "                      [--agency NAME] [--audience bank|police] "
-	      "[--reject FILE]\n"
-	      "                      [--batch N] [--threads 1|2] [--db DIR] "
-	      "[--quiet] [FILE ... | -]\n"
-	      "Load agency reports (CSV or JSON Lines) into the scamdex "
-	      "database.\n"
-	      "See scamdex-import(1) for the columns and the exit status.\n",
-	      fp);
-}
-
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
-							     ...)
-{
-	va_list ap;
-
-	fputs("scamdex-import: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'scamdex-import --help'.\n", stderr);
-	return 2;
 }
 
 const struct colmap *imp_colmap(const struct importer *imp)
@@ -259,6 +232,10 @@ static int put_report(struct importer *imp, const char *fname, size_t line,
 		return rc;
 	}
 	imp->read++;
+	if (imp->in_batch == 0) {
+		imp->first_fname = fname;
+		imp->first_line = line;
+	}
 	if (added)
 		imp->pend_accepted++;
 	else
@@ -306,7 +283,7 @@ struct rec {
 	int32_t incident_date, received_date;
 	int32_t category, channel, confirmation, audience;
 	int64_t amount;
-	uint16_t slen[4]; /* origin, agency, case_ref, narrative */
+	uint16_t slen[6]; /* origin, agency, case_ref, narrative, labels */
 	uint8_t kind[SDX_REPORT_IDENTS_MAX], role[SDX_REPORT_IDENTS_MAX];
 	uint16_t ilen[SDX_REPORT_IDENTS_MAX];
 	/* then: column, reason, the strings, the identifiers, the row */
@@ -391,11 +368,12 @@ static int pipe_reject(struct pipe *p, const char *fname, size_t line,
 static void pipe_report(struct pipe *p, const char *fname, size_t line,
 			const sdx_report *rp, const char *raw, size_t rawlen)
 {
-	const char *str[4] = {rp->origin, rp->agency, rp->case_ref,
-			      rp->narrative};
-	size_t slen[4], n = sizeof(struct rec) + rawlen;
+	const char *str[6] = {rp->origin,	  rp->agency,
+			      rp->case_ref,	  rp->narrative,
+			      rp->category_label, rp->channel_label};
+	size_t slen[6], n = sizeof(struct rec) + rawlen;
 	size_t ilen[SDX_REPORT_IDENTS_MAX];
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		n += slen[i] = strlen(str[i]);
 	for (size_t i = 0; i < rp->n_idents; i++)
 		n += ilen[i] = strlen(rp->idents[i].canonical);
@@ -412,7 +390,7 @@ static void pipe_report(struct pipe *p, const char *fname, size_t line,
 	r->confirmation = rp->confirmation;
 	r->audience = rp->audience;
 	r->amount = rp->amount;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		r->slen[i] = (uint16_t)slen[i];
 		memcpy(d, str[i], slen[i]);
 		d += slen[i];
@@ -434,9 +412,10 @@ static int take_row(struct importer *imp, struct pipe *p, const struct rec *r)
 {
 	sdx_report *out = &p->report;
 	const char *d = (const char *)(r + 1);
-	char *dst[4] = {out->origin, out->agency, out->case_ref,
-			out->narrative};
-	for (int i = 0; i < 4; i++) {
+	char *dst[6] = {out->origin,	     out->agency,
+			out->case_ref,	     out->narrative,
+			out->category_label, out->channel_label};
+	for (int i = 0; i < 6; i++) {
 		memcpy(dst[i], d, r->slen[i]);
 		dst[i][r->slen[i]] = '\0';
 		d += r->slen[i];
@@ -644,6 +623,20 @@ int imp_reject(struct importer *imp, size_t line, const char *column,
 	return interrupted ? IMP_EINTR : 0;
 }
 
+/* A row accepted with a warning: said on standard error, the first
+ * WARN_SHOWN of them. */
+#define WARN_SHOWN 20
+static void warn(struct importer *imp, size_t line, const struct reject *rej)
+{
+	imp->warned++;
+	if (imp->warn_shown < WARN_SHOWN)
+		fprintf(stderr, "scamdex-import: %s:%zu: %s: %s\n", imp->fname,
+			line, rej->warn_column, rej->warning);
+	else if (imp->warn_shown == WARN_SHOWN)
+		fprintf(stderr, "scamdex-import: more warnings not shown\n");
+	imp->warn_shown++;
+}
+
 int imp_row(struct importer *imp, size_t line, const struct row *row,
 	    const char *raw, size_t rawlen)
 {
@@ -655,6 +648,8 @@ int imp_row(struct importer *imp, size_t line, const struct row *row,
 	if (row_to_report(row, &imp->def, &report, &rej) != 0)
 		return imp_reject(imp, line, rej.column, rej.reason, raw,
 				  rawlen);
+	if (rej.warnings)
+		warn(imp, line, &rej);
 	if (imp->pipe) {
 		imp->queued++;
 		pipe_report(imp->pipe, imp->fname, line, &report, raw, rawlen);
@@ -694,90 +689,202 @@ static size_t anon_bytes(void)
 	return anon > queue ? anon - queue : 0;
 }
 
-/* --db, else $SCAMDEX_DB, else $XDG_DATA_HOME/scamdex or
- * ~/.local/share/scamdex (parents created). */
-static int db_path(const char *opt, char *buf, size_t size)
-{
-	const char *env = getenv("SCAMDEX_DB");
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	int n;
+/* ---- main ---- */
 
-	if (opt)
-		n = snprintf(buf, size, "%s", opt);
-	else if (env && *env)
-		n = snprintf(buf, size, "%s", env);
-	else {
-		if (xdg && xdg[0] == '/')
-			n = snprintf(buf, size, "%s/scamdex", xdg);
-		else if (home && *home)
-			n = snprintf(buf, size, "%s/.local/share/scamdex",
-				     home);
-		else
-			return -1;
-		if (n > 0 && (size_t)n < size) {
-			/* mkdir -p the parents */
-			for (char *p = buf + 1; *p; p++) {
-				if (*p != '/')
-					continue;
-				*p = '\0';
-				mkdir(buf, 0755);
-				*p = '/';
+/* Every input, opened and looked at before anything is written. */
+struct input {
+	const char *name;
+	FILE *fp;
+	int has_digest;
+	uint8_t digest[16];
+};
+
+static void inputs_close(struct input *in, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (in[i].fp && in[i].fp != stdin)
+			fclose(in[i].fp);
+}
+
+/* 0, or the exit status (message printed). */
+static int inputs_open(const struct options *o, struct input *in,
+		       uint64_t *total_bytes)
+{
+	for (int i = 0; i < (o->nfiles ? o->nfiles : 1); i++) {
+		const char *name = o->nfiles ? o->files[i] : "-";
+		struct stat st;
+		in[i].name = name;
+		if (strcmp(name, "-") == 0) {
+			in[i].fp = stdin;
+		} else if (!(in[i].fp = fopen(name, "rb"))) {
+			fprintf(stderr, "scamdex-import: %s: %s\n", name,
+				strerror(errno));
+			return 2;
+		} else if (fstat(fileno(in[i].fp), &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				fprintf(stderr,
+					"scamdex-import: %s: is a directory\n",
+					name);
+				return 2;
 			}
+			if (S_ISREG(st.st_mode))
+				*total_bytes += (uint64_t)st.st_size;
 		}
+		in[i].has_digest = seen_digest(in[i].fp, in[i].digest) == 0;
+		int rc = input_prepare(&in[i].fp, name, o->encoding);
+		if (rc)
+			return rc == IMP_EUSAGE ? 2 : 3;
 	}
-	return n > 0 && (size_t)n < size ? 0 : -1;
+	return 0;
 }
 
-static int valid_office(const char *s)
+/* The reject file, with its header. 0, or the exit status. */
+static int rejects_open(struct importer *imp)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > SDX_OFFICE_MAX)
+	if (!imp->reject_path)
 		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		      *s == '-'))
-			return 0;
-	return 1;
+	imp->rejects = strcmp(imp->reject_path, "-") == 0
+			   ? stdout
+			   : fopen(imp->reject_path, "w");
+	if (!imp->rejects) {
+		fprintf(stderr, "scamdex-import: %s: %s\n", imp->reject_path,
+			strerror(errno));
+		return 2;
+	}
+	fputs("file,line,column,reason,row\n", imp->rejects);
+	return 0;
 }
 
-static int file_format(int fmt, const char *name)
+/* The database: created only at the default path or with --create (a
+ * mistyped --db must not make a new, empty database); the origin said
+ * when none was given; the inputs checked against the files imported
+ * before. 0, or the exit status. */
+static int db_open(const struct options *o, struct importer *imp,
+		   const struct input *in, int n, char *path, size_t size,
+		   char *origin)
 {
-	const char *dot = strrchr(name, '.');
-	if (fmt != FMT_AUTO)
-		return fmt;
-	if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0 ||
-		    strcmp(dot, ".json") == 0))
-		return FMT_JSONL;
-	return FMT_CSV;
+	int named, rc;
+	if (db_path(o->db_opt, path, size, &named) != 0)
+		return usage_error("%s", "no database path: use --db, "
+					 "SCAMDEX_DB or HOME");
+	rc = sdx_db_open(path, named && !o->create ? 0 : SDX_OPEN_CREATE,
+			 &imp->db);
+	if (rc == SDX_ENODB) {
+		fprintf(stderr,
+			"scamdex-import: %s: no database there (check the "
+			"path, or add --create to make a new one)\n",
+			path);
+		return 3;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "scamdex-import: %s: %s\n", path,
+			sdx_strerror(rc));
+		return 3;
+	}
+	if (o->def.origin) {
+		snprintf(origin, SDX_OFFICE_MAX + 1, "%s", o->def.origin);
+	} else {
+		sdx_db_office(imp->db, origin, SDX_OFFICE_MAX + 1);
+		if (!o->quiet)
+			fprintf(stderr,
+				"scamdex-import: origin: this database's "
+				"office, '%s' (--origin names another)\n",
+				origin);
+	}
+	for (int i = 0; i < n; i++)
+		if (in[i].has_digest &&
+		    (rc = seen_check(imp->db, in[i].name, in[i].digest, origin,
+				     o->force)) != 0)
+			return rc;
+	return 0;
+}
+
+/* Read every input into the store. The reader's status. */
+static int import_all(const struct options *o, struct importer *imp,
+		      struct input *in, int n, const char *origin)
+{
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct stat st;
+		imp->fname = in[i].name;
+		if (fstat(fileno(in[i].fp), &st) != 0 || !S_ISREG(st.st_mode))
+			st.st_size = 0;
+		if (file_format(o->fmt, in[i].name) == FMT_JSONL)
+			rc = jsonl_read(imp, in[i].fp, in[i].name);
+		else
+			rc = csv_read(imp, in[i].fp, in[i].name);
+		imp->bytes_before += (uint64_t)st.st_size;
+		if (in[i].fp != stdin)
+			fclose(in[i].fp);
+		in[i].fp = NULL;
+		/* every row read has reached the store; its failure is the
+		 * reader's, as in one thread */
+		pipe_cmd(imp, CMD_SYNC);
+		if (pipe_stopped(imp))
+			rc = pipe_stopped(imp);
+		if (rc == 0 && pipe_cmd(imp, CMD_COMMIT) != 0)
+			rc = imp->db_status;
+		if (rc == 0 && in[i].has_digest &&
+		    (rc = sdx_db_file_remember(imp->db, in[i].digest,
+					       origin)) != 0)
+			imp->db_status = rc;
+	}
+	/* a reader stopped by a usage error or a signal: keep what was read */
+	if (rc == IMP_EUSAGE || rc == IMP_EINTR)
+		pipe_cmd(imp, CMD_COMMIT);
+	else if (imp->batch)
+		pipe_cmd(imp, CMD_ABORT);
+	return rc;
+}
+
+/* The exit status of a finished import, its last message said. */
+static int import_status(struct importer *imp, const char *path, int rc)
+{
+	int status = 0;
+	if (imp->db_status != 0) {
+		if (imp->first_fname)
+			fprintf(stderr,
+				"scamdex-import: %s: %s (the rows from %s "
+				"line %zu on were not imported)\n",
+				path, sdx_strerror(imp->db_status),
+				imp->first_fname, imp->first_line);
+		else
+			fprintf(stderr,
+				"scamdex-import: %s: %s (no row was "
+				"imported)\n",
+				path, sdx_strerror(imp->db_status));
+		status = 3;
+	} else if (rc == IMP_EINTR) {
+		fprintf(stderr,
+			"scamdex-import: interrupted after %s line %zu\n",
+			imp->fname, imp->last_line);
+		status = 130;
+	} else if (rc == IMP_EUSAGE) {
+		status = 2;
+	} else if (imp->rejected > 0) {
+		status = 1;
+	}
+	if (imp->rejects && imp->rejects != stdout &&
+	    fclose(imp->rejects) != 0) {
+		fprintf(stderr, "scamdex-import: %s: %s\n", imp->reject_path,
+			strerror(errno));
+		if (status < 2)
+			status = 2;
+	} else if (imp->rejects == stdout && fflush(stdout) != 0 &&
+		   status < 2) {
+		status = 2;
+	}
+	return status;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"format", required_argument, NULL, 'f'},
-	    {"map", required_argument, NULL, 'm'},
-	    {"origin", required_argument, NULL, 'o'},
-	    {"agency", required_argument, NULL, 'a'},
-	    {"audience", required_argument, NULL, 'A'},
-	    {"reject", required_argument, NULL, 'r'},
-	    {"batch", required_argument, NULL, 'b'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"threads", required_argument, NULL, 't'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
 	static struct importer imp;
-	const char *map_path = NULL, *db_opt = NULL;
-	char path[4096];
-	int fmt = FMT_AUTO, quiet = 0, opt, status = 0, rc = 0, threads = 2;
-	int nfiles;
-	FILE **files;
+	static struct options opt;
+	char path[4096], origin[SDX_OFFICE_MAX + 1];
 	uint64_t total_bytes = 0;
 	struct sigaction sa;
+	int status, rc, n;
 
 	if (sdx_version() != SDX_VERSION_NUMBER) {
 		fprintf(stderr,
@@ -786,233 +893,56 @@ int main(int argc, char **argv)
 			SDX_VERSION_STRING, sdx_version_string());
 		return 3;
 	}
-	imp.batch_size = BATCH_DEFAULT;
-	imp.def.audience = SDX_AUD_BANK;
-	while ((opt = getopt_long(argc, argv, "f:m:o:a:A:r:b:d:qhV", longopts,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "jsonl") == 0)
-				fmt = FMT_JSONL;
-			else
-				return usage_error("unknown format '%s' (csv "
-						   "or jsonl)",
-						   optarg);
-			break;
-		case 'm':
-			map_path = optarg;
-			break;
-		case 'o':
-			if (!valid_office(optarg))
-				return usage_error("bad office id '%s' (1-32 "
-						   "of A-Z a-z 0-9 . _ -)",
-						   optarg);
-			imp.def.origin = optarg;
-			break;
-		case 'a':
-			if (strlen(optarg) > SDX_AGENCY_MAX ||
-			    !utf8_valid(optarg, strlen(optarg)))
-				return usage_error("bad agency name '%s'",
-						   optarg);
-			imp.def.agency = optarg;
-			break;
-		case 'A':
-			if (sdx_audience_parse(optarg, strlen(optarg),
-					       &imp.def.audience) != 0)
-				return usage_error("unknown audience '%s' "
-						   "(bank or police)",
-						   optarg);
-			break;
-		case 'r':
-			imp.reject_path = optarg;
-			break;
-		case 'b': {
-			char *end;
-			long v;
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || *end || v < 1 || v > BATCH_MAX)
-				return usage_error("bad batch size '%s' "
-						   "(1..1000000)",
-						   optarg);
-			imp.batch_size = (size_t)v;
-			break;
-		}
-		case 'd':
-			db_opt = optarg;
-			break;
-		case 't':
-			if (strcmp(optarg, "1") == 0)
-				threads = 1;
-			else if (strcmp(optarg, "2") == 0)
-				threads = 2;
-			else
-				return usage_error("bad thread count '%s' (1 "
-						   "or 2)",
-						   optarg);
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
-		case 'V':
-			printf("scamdex-import %s\n", sdx_version_string());
-			return 0;
-		default:
-			fputs("Try 'scamdex-import --help'.\n", stderr);
-			return 2;
-		}
-	}
-
-	imp.batch_cur = imp.batch_size;
-
-	/* every input is opened before anything is written */
-	nfiles = argc - optind;
-	if (nfiles == 0)
-		nfiles = 1;
-	files = calloc((size_t)nfiles, sizeof *files);
-	if (!files)
+	if ((status = options_parse(argc, argv, &opt)) >= 0)
+		return status;
+	imp.batch_size = imp.batch_cur = opt.batch_size;
+	imp.def = opt.def;
+	imp.reject_path = opt.reject_path;
+	n = opt.nfiles ? opt.nfiles : 1;
+	struct input *in = calloc((size_t)n, sizeof *in);
+	if (!in)
 		return 3;
-	status = 2;
-	for (int i = 0; i < nfiles; i++) {
-		const char *name = optind + i < argc ? argv[optind + i] : "-";
-		struct stat st;
-		if (strcmp(name, "-") == 0) {
-			files[i] = stdin;
-			continue;
-		}
-		files[i] = fopen(name, "rb");
-		if (!files[i]) {
-			fprintf(stderr, "scamdex-import: %s: %s\n", name,
-				strerror(errno));
-			goto out;
-		}
-		if (fstat(fileno(files[i]), &st) == 0 && S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "scamdex-import: %s: is a directory\n",
-				name);
-			goto out;
-		}
-		if (fstat(fileno(files[i]), &st) == 0 && S_ISREG(st.st_mode))
-			total_bytes += (uint64_t)st.st_size;
+	if ((status = inputs_open(&opt, in, &total_bytes)) ||
+	    (status = colmap_new(&imp.map) ? 3 : 0) ||
+	    (opt.map_path &&
+	     (status = colmap_load(imp.map, opt.map_path) ? 2 : 0)) ||
+	    (status = rejects_open(&imp)) ||
+	    (status = db_open(&opt, &imp, in, n, path, sizeof path, origin))) {
+		/* before any row was read */
+		inputs_close(in, n);
+		if (imp.rejects && imp.rejects != stdout)
+			fclose(imp.rejects);
+		sdx_db_close(imp.db);
+		colmap_free(imp.map);
+		free(in);
+		return status;
 	}
-	if (colmap_new(&imp.map) != 0) {
-		status = 3;
-		goto out;
-	}
-	if (map_path && colmap_load(imp.map, map_path) != 0)
-		goto out;
-	if (imp.reject_path) {
-		imp.rejects = strcmp(imp.reject_path, "-") == 0
-				  ? stdout
-				  : fopen(imp.reject_path, "w");
-		if (!imp.rejects) {
-			fprintf(stderr, "scamdex-import: %s: %s\n",
-				imp.reject_path, strerror(errno));
-			goto out;
-		}
-		fputs("file,line,column,reason,row\n", imp.rejects);
-	}
-	if (db_path(db_opt, path, sizeof path) != 0) {
-		status = usage_error("%s", "no database path: use --db, "
-					   "SCAMDEX_DB or HOME");
-		goto out;
-	}
-	rc = sdx_db_open(path, SDX_OPEN_CREATE, &imp.db);
-	if (rc != 0) {
-		fprintf(stderr, "scamdex-import: %s: %s\n", path,
-			sdx_strerror(rc));
-		status = 3;
-		goto out;
-	}
-	status = 0;
 	imp.def.today = sdx_date_today();
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	progress_start(&imp.progress, !quiet && isatty(STDERR_FILENO),
+	progress_start(&imp.progress, !opt.quiet && isatty(STDERR_FILENO),
 		       total_bytes);
 	/* a second thread for the store; without it, one thread does all */
-	if (threads > 1)
+	if (opt.threads > 1)
 		pipe_start(&imp);
-
-	for (int i = 0; i < nfiles && rc == 0; i++) {
-		const char *name = optind + i < argc ? argv[optind + i] : "-";
-		struct stat st;
-		imp.fname = name;
-		if (file_format(fmt, name) == FMT_JSONL)
-			rc = jsonl_read(&imp, files[i], name);
-		else
-			rc = csv_read(&imp, files[i], name);
-		if (fstat(fileno(files[i]), &st) == 0 && S_ISREG(st.st_mode))
-			imp.bytes_before += (uint64_t)st.st_size;
-		if (files[i] != stdin)
-			fclose(files[i]);
-		files[i] = NULL;
-		/* every row read has reached the store; its failure is the
-		 * reader's, as in one thread */
-		pipe_cmd(&imp, CMD_SYNC);
-		if (pipe_stopped(&imp))
-			rc = pipe_stopped(&imp);
-		if (rc == 0 && pipe_cmd(&imp, CMD_COMMIT) != 0)
-			rc = imp.db_status;
-	}
-	/* a reader stopped by a usage error or a signal: keep what was read */
-	if (rc == IMP_EUSAGE || rc == IMP_EINTR)
-		pipe_cmd(&imp, CMD_COMMIT);
-	else if (imp.batch)
-		pipe_cmd(&imp, CMD_ABORT);
+	rc = import_all(&opt, &imp, in, n, origin);
 	pipe_end(&imp);
 	progress_end(&imp.progress);
-
-	if (imp.db_status != 0) {
-		fprintf(stderr,
-			"scamdex-import: %s: %s (rows after %s line %zu "
-			"not imported)\n",
-			path, sdx_strerror(imp.db_status), imp.fname,
-			imp.last_line);
-		status = 3;
-	} else if (rc == IMP_EINTR) {
-		fprintf(stderr,
-			"scamdex-import: interrupted after %s line "
-			"%zu\n",
-			imp.fname, imp.last_line);
-		status = 130;
-	} else if (rc == IMP_EUSAGE) {
-		status = 2;
-	} else if (imp.rejected > 0) {
-		status = 1;
-	}
-	if (imp.rejects && imp.rejects != stdout && fclose(imp.rejects) != 0) {
-		fprintf(stderr, "scamdex-import: %s: %s\n", imp.reject_path,
-			strerror(errno));
-		if (status < 2)
-			status = 2;
-	} else if (imp.rejects == stdout && fflush(stdout) != 0 && status < 2) {
-		status = 2;
-	}
+	status = import_status(&imp, path, rc);
 	sdx_db_close(imp.db);
 	colmap_free(imp.map);
-	free(files);
+	free(in);
 	fprintf(stderr,
-		"read %llu = accepted %llu + duplicate %llu + rejected %llu\n",
+		"read %llu = accepted %llu + duplicate %llu + rejected %llu",
 		(unsigned long long)imp.read, (unsigned long long)imp.accepted,
 		(unsigned long long)imp.duplicate,
 		(unsigned long long)imp.rejected);
-	return status;
-
-out: /* before any row was read */
-	for (int i = 0; i < nfiles; i++)
-		if (files[i] && files[i] != stdin)
-			fclose(files[i]);
-	if (imp.rejects && imp.rejects != stdout)
-		fclose(imp.rejects);
-	colmap_free(imp.map);
-	free(files);
+	if (imp.warned)
+		fprintf(stderr, " (%llu accepted with warnings)",
+			(unsigned long long)imp.warned);
+	fputc('\n', stderr);
 	return status;
 }

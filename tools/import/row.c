@@ -93,9 +93,15 @@ static int date(const struct row *row, int col, int32_t today, int32_t *out,
 	*out = SDX_DATE_NONE;
 	if (row->n[col] == 0)
 		return 0;
-	if (sdx_date_parse(row->v[col][0].s, row->v[col][0].len, out) != 0)
+	int rc = sheet_date(row->v[col][0].s, row->v[col][0].len, today, out);
+	if (rc == SHEET_YY_FUTURE)
 		return fail(rej, col,
-			    "invalid date (want YYYY-MM-DD or DD/MM/YYYY)");
+			    "two-digit year after today: write the year in "
+			    "full (DD/MM/YYYY)");
+	if (rc != 0)
+		return fail(rej, col,
+			    "invalid date (want YYYY-MM-DD or DD/MM/YYYY, a "
+			    "time may follow)");
 	if (*out > today)
 		return fail(rej, col, "date after today");
 	return 0;
@@ -144,6 +150,32 @@ static unsigned text_hash(const char *s, size_t len)
 	return h;
 }
 
+/* An unknown label: refused (--strict), or kept as `other` with the
+ * label in the report, and a warning. */
+static int unknown(const struct row *row, int col, const char *what, int other,
+		   char *label, const struct row_defaults *def, int *out,
+		   struct reject *rej)
+{
+	const struct cell *c = &row->v[col][0];
+	if (def->strict || other < 0 || !label)
+		return fail(rej, col, "unknown %s", what);
+	if (c->len > SDX_LABEL_MAX)
+		return fail(rej, col, "unknown %s, longer than %d bytes", what,
+			    SDX_LABEL_MAX);
+	if (!utf8_valid(c->s, c->len))
+		return fail(rej, col, "invalid UTF-8");
+	memcpy(label, c->s, c->len);
+	label[c->len] = '\0';
+	*out = other;
+	if (!rej->warnings++) {
+		rej->warn_column = column_name(col);
+		snprintf(rej->warning, sizeof rej->warning,
+			 "unknown %s '%.*s' kept as other", what, (int)c->len,
+			 c->s);
+	}
+	return 0;
+}
+
 static int term(const struct row *row, int col,
 		int (*parse)(const char *, size_t, int *), int *out,
 		const char *what, struct reject *rej)
@@ -162,7 +194,7 @@ static int term(const struct row *row, int col,
 				  [text_hash(s, len) % TERM_CACHE];
 		if (slot->len == len && memcmp(slot->key, s, len) == 0) {
 			if (!slot->ok)
-				return fail(rej, col, "unknown %s", what);
+				return 1;
 			*out = slot->value;
 			return 0;
 		}
@@ -174,9 +206,20 @@ static int term(const struct row *row, int col,
 		slot->ok = ok;
 		slot->value = ok ? *out : 0;
 	}
-	if (!ok)
-		return fail(rej, col, "unknown %s", what);
-	return 0;
+	(void)what;
+	(void)rej;
+	return ok ? 0 : 1;
+}
+
+/* A vocabulary column: 0, or -1 with rej filled. */
+static int vocab(const struct row *row, int col,
+		 int (*parse)(const char *, size_t, int *), int *out,
+		 const char *what, int other, char *label,
+		 const struct row_defaults *def, struct reject *rej)
+{
+	if (term(row, col, parse, out, what, rej) == 0)
+		return 0;
+	return unknown(row, col, what, other, label, def, out, rej);
 }
 
 /* Add one identifier; a repeat of one already in the report is dropped.
@@ -398,6 +441,7 @@ int row_to_report(const struct row *row, const struct row_defaults *def,
 		  sdx_report *r, struct reject *rej)
 {
 	sdx_report_reset(r); /* not _init: 9 KiB a row */
+	rej->warnings = 0;
 	if (row->too_many)
 		return fail(rej, row->too_many_col, "more than 16 values");
 	/* A NUL byte would cut the field short everywhere downstream: refuse
@@ -434,20 +478,21 @@ int row_to_report(const struct row *row, const struct row_defaults *def,
 		return fail(rej, COL_RECEIVED_DATE,
 			    "received before the incident date");
 	r->audience = def->audience;
-	if (term(row, COL_CATEGORY, sdx_category_parse, &r->category,
-		 "category", rej) ||
-	    term(row, COL_CHANNEL, sdx_channel_parse, &r->channel, "channel",
-		 rej) ||
-	    term(row, COL_CONFIRMATION, sdx_confirmation_parse,
-		 &r->confirmation, "confirmation level", rej) ||
-	    term(row, COL_AUDIENCE, sdx_audience_parse, &r->audience,
-		 "audience", rej))
+	if (vocab(row, COL_CATEGORY, sdx_category_parse, &r->category,
+		  "category", SDX_CAT_OTHER, r->category_label, def, rej) ||
+	    vocab(row, COL_CHANNEL, sdx_channel_parse, &r->channel, "channel",
+		  SDX_CHAN_OTHER, r->channel_label, def, rej) ||
+	    vocab(row, COL_CONFIRMATION, sdx_confirmation_parse,
+		  &r->confirmation, "confirmation level", -1, NULL, def, rej) ||
+	    vocab(row, COL_AUDIENCE, sdx_audience_parse, &r->audience,
+		  "audience", -1, NULL, def, rej))
 		return -1;
 	if (row->n[COL_AMOUNT] > 0 &&
 	    sdx_amount_parse(row->v[COL_AMOUNT][0].s, row->v[COL_AMOUNT][0].len,
 			     &r->amount) != 0)
 		return fail(rej, COL_AMOUNT,
-			    "invalid amount (want whole VND, e.g. 5.000.000)");
+			    "invalid amount (want whole VND: 5.000.000, "
+			    "5tr, 2 triệu, 1,5 tỷ, 500k)");
 
 	if (idents(r, row, COL_PHONE, SDX_KIND_PHONE, SDX_ROLE_CALLER, rej) ||
 	    bank_account(r, row, rej) ||

@@ -31,6 +31,7 @@ typedef struct sdx_db sdx_db;
 #define SDX_CASEREF_MAX 63
 #define SDX_NARRATIVE_MAX 4095
 #define SDX_NOTE_MAX 255
+#define SDX_LABEL_MAX 127 /* an unrecognized category or channel label */
 #define SDX_REPORT_IDENTS_MAX 16
 
 /* sdx_db_open flags */
@@ -64,6 +65,16 @@ SDX_API int sdx_db_set_office(sdx_db *db, const char *office);
 /* Copies the office id into buf (SDX_OFFICE_MAX + 1 bytes). */
 SDX_API int sdx_db_office(sdx_db *db, char *buf, size_t size);
 
+/* Files already imported, by a digest of their bytes (scamdex-import
+ * uses XXH3-128): the origin the file was imported under ("" for the
+ * database's office) into origin, or SDX_ENOTFOUND. */
+SDX_API int sdx_db_file_origin(sdx_db *db, const uint8_t digest[16],
+			       char *origin, size_t size);
+/* Remember that the file with this digest was imported under origin
+ * (the last one given wins). */
+SDX_API int sdx_db_file_remember(sdx_db *db, const uint8_t digest[16],
+				 const char *origin);
+
 /* One identifier named by a report. `canonical` must be canonical for
  * `kind` (use sdx_normalize first); kind ACCOUNT is not allowed. */
 typedef struct sdx_ident {
@@ -92,6 +103,11 @@ typedef struct sdx_report {
 	int confirmation;      /* sdx_confirmation */
 	int audience;	       /* sdx_audience */
 	char narrative[SDX_NARRATIVE_MAX + 1];
+	/* the label a file gave for a category or channel scamdex does not
+	 * know (category or channel is then SDX_CAT_OTHER / SDX_CHAN_OTHER);
+	 * "" when the label was recognized */
+	char category_label[SDX_LABEL_MAX + 1];
+	char channel_label[SDX_LABEL_MAX + 1];
 	size_t n_idents;
 	sdx_ident idents[SDX_REPORT_IDENTS_MAX];
 

@@ -102,8 +102,9 @@ SDX_API int sdx_audience_parse(const char *text, size_t len, int *out);
 /* Dates are int32 days since 1970-01-01 (UTC). */
 #define SDX_DATE_NONE INT32_MIN
 
-/* Parse "YYYY-MM-DD" (optionally followed by 'T' and a time, ignored),
- * "DD/MM/YYYY", "D/M/YYYY" or "DD-MM-YYYY". Rejects impossible dates
+/* Parse "YYYY-MM-DD", "DD/MM/YYYY", "D/M/YYYY" or "DD-MM-YYYY", each
+ * optionally followed by 'T' or a space and a time, which is ignored
+ * ("2026-12-03T14:30:00", "03/12/2026 14:30"). Rejects impossible dates
  * (31/02/2024) and years outside 1970..2199 with SDX_EINVAL. */
 SDX_API int sdx_date_parse(const char *text, size_t len, int32_t *days);
 
@@ -115,8 +116,12 @@ SDX_API void sdx_date_format(int32_t days, char buf[11]);
 SDX_API int32_t sdx_date_today(void);
 
 /* Parse an amount in VND: "5000000", "5.000.000", "5,000,000",
- * "5.000.000 VND", "5.000.000đ", "5 000 000 đồng". Negative, fractional or
- * absurd (> 10^15) amounts are SDX_EINVAL. */
+ * "5.000.000 VND", "5.000.000đ", "5 000 000 đồng", or in words as people
+ * write them: a number and a unit, tỷ/tỉ (10^9), triệu/tr (10^6),
+ * nghìn/ngàn/k (10^3), with at most two decimals after ',' or '.'
+ * ("2 triệu", "2tr", "1,5 tỷ", "500k", "2 tỷ 500 triệu"; diacritics may
+ * be left out). Negative, fractional or absurd (> 10^15) amounts are
+ * SDX_EINVAL. */
 SDX_API int sdx_amount_parse(const char *text, size_t len, int64_t *vnd);
 
 #ifdef __cplusplus
