@@ -187,8 +187,41 @@ int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
 int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16])
 {
 	size_t n = strlen(hex);
-	if (n != 32 || sdx_id_from_hex(hex, n, id) != 0)
-		return cli_usage_error(
-		    cmd, "bad report id '%s' (32 hex digits)", hex);
+	uint8_t full[16];
+	char padded[33];
+	/* the syntax now, the look-up of a prefix once the database is
+	 * open (cli_report_id_find) */
+	if (n >= SDX_ID_PREFIX_MIN && n <= 32) {
+		memcpy(padded, hex, n);
+		memset(padded + n, '0', 32 - n);
+		if (sdx_id_from_hex(padded, 32, full) == 0) {
+			memcpy(id, full, 16);
+			return 0;
+		}
+	}
+	return cli_usage_error(cmd,
+			       "bad report id '%s' (32 hex digits, or a "
+			       "unique prefix of at least %d)",
+			       hex, SDX_ID_PREFIX_MIN);
+}
+
+int cli_report_id_find(const struct cli_cmd *cmd, sdx_db *db, const char *hex,
+		       uint8_t id[16])
+{
+	int rc = sdx_report_id_prefix(db, hex, strlen(hex), id);
+	if (rc == SDX_ENOTFOUND) {
+		fprintf(stderr, "scamdex %s: no report id starts with %s\n",
+			cmd->name, hex);
+		return EXIT_USAGE;
+	}
+	if (rc == SDX_EAMBIGUOUS) {
+		fprintf(stderr,
+			"scamdex %s: report id prefix %s is ambiguous: "
+			"several reports start with it; give more digits\n",
+			cmd->name, hex);
+		return EXIT_USAGE;
+	}
+	if (rc)
+		return cli_db_error(cmd, hex, rc);
 	return 0;
 }

@@ -103,6 +103,11 @@ int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
 
 /* Parse a 32-hex-digit report id; usage error (EXIT_USAGE) if bad. */
 int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16]);
+/* A prefix (8 to 31 hex digits) checked by cli_report_id to the one
+ * report id it starts (32 digits: as given). 0, or the exit status with
+ * the message printed (none, several). */
+int cli_report_id_find(const struct cli_cmd *cmd, sdx_db *db, const char *hex,
+		       uint8_t id[16]);
 
 /* True for the codes that mean "this input is not a valid identifier"
  * (as opposed to a database or system failure). */

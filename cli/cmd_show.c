@@ -79,8 +79,18 @@ static void show_text(struct ctx *c, const sdx_report *r)
 	}
 	if (r->category)
 		printf("  %s", sdx_category_name(r->category));
+	if (r->category_label[0]) {
+		fputs(" (\"", stdout);
+		put_text(r->category_label);
+		fputs("\")", stdout);
+	}
 	if (r->channel)
 		printf("  via %s", sdx_channel_name(r->channel));
+	if (r->channel_label[0]) {
+		fputs(" (\"", stdout);
+		put_text(r->channel_label);
+		fputs("\")", stdout);
+	}
 	if (r->state & SDX_RSTATE_RETRACTED)
 		printf("  %sRETRACTED%s", cli_c(CLI_YELLOW), cli_reset());
 	else if (r->state & SDX_RSTATE_DISPUTED)

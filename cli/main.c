@@ -67,6 +67,34 @@ static int finish(int status)
 	return status;
 }
 
+/* The global options may also follow the command ("scamdex check --db
+ * X ..."): taken out of argv[from..) up to a "--", which ends options.
+ * The new argc, or -1 (message printed) for a --db without its value. */
+static int globals_after(int argc, char **argv, int from)
+{
+	int out = from;
+	for (int i = from; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--db")) {
+			if (i + 1 >= argc) {
+				usage_error("a value is needed after", argv[i]);
+				return -1;
+			}
+			cli_global.db_path = argv[++i];
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			cli_global.db_path = argv[i] + 5;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	if (sdx_version() != SDX_VERSION_NUMBER) {
@@ -98,8 +126,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scamdex: no command given\n%s", usage_line);
 		return EXIT_USAGE;
 	}
-	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
-		if (!strcmp(argv[i], commands[c].name))
-			return finish(commands[c].run(argc - i, argv + i));
+	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+		if (strcmp(argv[i], commands[c].name))
+			continue;
+		if ((argc = globals_after(argc, argv, i + 1)) < 0)
+			return EXIT_USAGE;
+		return finish(commands[c].run(argc - i, argv + i));
+	}
 	return usage_error("unknown command", argv[i]);
 }

@@ -65,6 +65,10 @@ int cli_report_state(const struct cli_cmd *cmd, int which, int argc,
 	rc = cli_db_open(cmd, CLI_DB_WRITE, &db);
 	if (rc)
 		return rc;
+	if ((rc = cli_report_id_find(cmd, db, hex, id))) {
+		sdx_db_close(db);
+		return rc;
+	}
 	static const char *const done[] = {
 	    [CLI_STATE_RETRACT] = "retracted",
 	    [CLI_STATE_DISPUTE] = "disputed",

@@ -73,6 +73,13 @@ json_t *render_report_json(const sdx_report *r, const char *office)
 			    r->channel
 				? json_string(sdx_channel_name(r->channel))
 				: json_null());
+	/* the label a file gave for an unknown category or channel (the
+	 * value is then "other"): only when there is one */
+	if (r->category_label[0])
+		json_object_set_new(o, "category_label",
+				    jstr(r->category_label));
+	if (r->channel_label[0])
+		json_object_set_new(o, "channel_label", jstr(r->channel_label));
 	json_object_set_new(o, "amount",
 			    r->amount >= 0 ? json_integer(r->amount)
 					   : json_null());

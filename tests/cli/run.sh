@@ -6,7 +6,7 @@
 # disputes a report, then runs every case in CASES_DIR (in name order).
 # A case is a directory:
 #   args    the arguments, one per line (@TMP@ = the temp dir, @R1@.. =
-#           the fixture reports' ids)
+#           the fixture reports' ids, @R1:8@.. their first 8 hex digits)
 #   stdin   standard input (optional; default empty)
 #   env     extra NAME=value lines (optional; "-NAME" unsets NAME)
 #   out     expected standard output      (@TMP@ for the temp dir)
@@ -53,7 +53,10 @@ if [ $setup_ok = 1 ]; then ok "setup: database from fixtures"; else not_ok "setu
 subst() { # the temp dir and report ids into a case's text
 	local s=$1 i
 	s=${s//@TMP@/$tmp}
-	for i in "${!ids[@]}"; do s=${s//@R$((i + 1))@/${ids[$i]}}; done
+	for i in "${!ids[@]}"; do
+		s=${s//@R$((i + 1))@/${ids[$i]}}
+		s=${s//@R$((i + 1)):8@/${ids[$i]:0:8}}
+	done
 	printf '%s' "$s"
 }
 

@@ -214,3 +214,94 @@ Test(report, batch_of_duplicates_only)
 	cr_assert_eq(check_ok(db, SDX_KIND_PHONE, "+84987654321").reports, 1);
 	sdx_db_close(db);
 }
+
+/* Report ids from a unique prefix of 8 or more hex digits; two reports
+ * whose ids share their first 8 digits make that prefix ambiguous (found
+ * by computing ids until two collide: about 80,000 tries). */
+Test(report, id_prefix)
+{
+	sdx_db *db = fresh_db(NULL);
+	static sdx_report r;
+	static uint32_t seen[1 << 20][2]; /* first 4 bytes -> n + 1 */
+	uint8_t id[16], got[16], a[16] = {0}, b[16] = {0};
+	char hex[33], name[32];
+	int na = -1, nb = -1;
+	for (int n = 0; n < 4000000 && na < 0; n++) {
+		snprintf(name, sizeof name, "agency %d", n);
+		mkreport(&r, name, SDX_CAT_EXTORTION, "2024-12-01");
+		strcpy(r.origin, "local"); /* the id the store gives it */
+		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+		cr_assert_eq(sdx_report_id(&r, id), 0);
+		uint32_t k = (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 |
+			     (uint32_t)id[2] << 8 | id[3];
+		uint32_t *slot = seen[k & ((1 << 20) - 1)];
+		if (slot[1] && slot[0] == k) {
+			na = (int)slot[1] - 1;
+			nb = n;
+		} else {
+			slot[0] = k;
+			slot[1] = (uint32_t)n + 1;
+		}
+	}
+	cr_assert_geq(na, 0, "no two ids share 8 hex digits");
+	int ns[2] = {na, nb};
+	uint8_t *ids[2] = {a, b};
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof name, "agency %d", ns[i]);
+		mkreport(&r, name, SDX_CAT_EXTORTION, "2024-12-01");
+		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
+		add_ok(db, &r, ids[i]);
+	}
+	cr_assert_eq(memcmp(a, b, 4), 0);
+	sdx_id_to_hex(a, hex);
+	/* 8 digits: both; 9 or more where they differ: one */
+	cr_assert_eq(sdx_report_id_prefix(db, hex, 8, got), SDX_EAMBIGUOUS);
+	size_t diff = 8;
+	char hb[33];
+	sdx_id_to_hex(b, hb);
+	while (hex[diff] == hb[diff])
+		diff++;
+	cr_assert_eq(sdx_report_id_prefix(db, hex, diff + 1, got), 0);
+	cr_assert_eq(memcmp(got, a, 16), 0);
+	cr_assert_eq(sdx_report_id_prefix(db, hb, diff + 1, got), 0);
+	cr_assert_eq(memcmp(got, b, 16), 0);
+	/* upper case, the whole id, and what is not there */
+	char up[33];
+	for (int i = 0; i < 33; i++)
+		up[i] = (char)(hex[i] >= 'a' ? hex[i] - 32 : hex[i]);
+	cr_assert_eq(
+	    sdx_report_id_prefix(db, up, 12 > diff + 1 ? 12 : diff + 1, got),
+	    0);
+	cr_assert_eq(memcmp(got, a, 16), 0);
+	cr_assert_eq(sdx_report_id_prefix(db, hex, 32, got), 0);
+	cr_assert_eq(memcmp(got, a, 16), 0);
+	char none[9];
+	memcpy(none, hex, 8);
+	none[8] = '\0';
+	none[7] = none[7] == '0' ? '1' : '0';
+	cr_assert_eq(sdx_report_id_prefix(db, none, 8, got), SDX_ENOTFOUND);
+	cr_assert_eq(sdx_report_id_prefix(db, hex, 7, got), SDX_EINVAL);
+	cr_assert_eq(sdx_report_id_prefix(db, "zzzzzzzz", 8, got), SDX_EINVAL);
+	sdx_db_close(db);
+}
+
+/* The importer's memory of files: a digest and the origin. */
+Test(report, file_origin)
+{
+	sdx_db *db = fresh_db(NULL);
+	uint8_t d[16] = {1, 2, 3};
+	char origin[SDX_OFFICE_MAX + 1];
+	cr_assert_eq(sdx_db_file_origin(db, d, origin, sizeof origin),
+		     SDX_ENOTFOUND);
+	cr_assert_eq(sdx_db_file_remember(db, d, "kontum"), 0);
+	cr_assert_eq(sdx_db_file_origin(db, d, origin, sizeof origin), 0);
+	cr_assert_str_eq(origin, "kontum");
+	cr_assert_eq(sdx_db_file_remember(db, d, "hanoi"), 0);
+	cr_assert_eq(sdx_db_file_origin(db, d, origin, sizeof origin), 0);
+	cr_assert_str_eq(origin, "hanoi");
+	cr_assert_eq(sdx_db_file_origin(db, d, origin, 3), SDX_ETOOLONG);
+	d[0] = 9;
+	cr_assert_eq(sdx_db_file_origin(db, d, origin, sizeof origin),
+		     SDX_ENOTFOUND);
+	sdx_db_close(db);
+}

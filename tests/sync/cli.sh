@@ -100,6 +100,8 @@ expect "status" 0 "office HN-PA05 role police
 origin HCM-PA05 seq 0 signed 0 trusted police fingerprint 00000000000000000000000000000000
 ${fp_hn/signed 2/signed 0}
 peer HCM-PA05 announced HN-PA05=2 lacks 0" "" "$S" --db hn status
+expect "--db after the command: the same status" 0 "$("$S" --db hn status)" "" "$S" status --db hn
+expect "--db=DIR after the command" 0 "$("$S" --db hn status)" "" "$S" status --db=hn
 
 cp hn-hcm.sdxb bad.sdxb
 printf 'x' >>bad.sdxb

@@ -362,6 +362,8 @@ int input_prepare(FILE **fpp, const char *name, const char *encoding)
 	    (memcmp(head, "\xFF\xFE", 2) == 0 ||
 	     memcmp(head, "\xFE\xFF", 2) == 0))
 		iconv_enc = "UTF-16"; /* Excel's "Unicode text" */
+	else if (iconv_enc && strcmp(iconv_enc, "UTF-16") == 0)
+		iconv_enc = "UTF-16LE"; /* no BOM: Windows' byte order */
 	if (!iconv_enc && !encoding) {
 		size_t bad;
 		if (not_utf8(head, n, n == CHUNK, &bad)) {

@@ -185,10 +185,11 @@ int file_format(int fmt, const char *name);
 /* seen.c: XXH3-128 of a regular file's bytes (read, then rewound); -1
  * for standard input or a pipe. */
 int seen_digest(FILE *fp, uint8_t digest[16]);
-/* 0 if the file was not imported before, or under `origin` (or with
- * force: said); else the exit status, message printed. */
+/* 0 if the file was not imported before, or under `origin` (*known
+ * set: nothing to remember again), or with force (said); else the exit
+ * status, message printed. */
 int seen_check(sdx_db *db, const char *name, const uint8_t digest[16],
-	       const char *origin, int force);
+	       const char *origin, int force, int *known);
 
 /* 1 if s[0..len) is valid UTF-8. */
 int utf8_valid(const char *s, size_t len);

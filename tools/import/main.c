@@ -696,6 +696,7 @@ struct input {
 	const char *name;
 	FILE *fp;
 	int has_digest;
+	int known; /* imported before under this origin */
 	uint8_t digest[16];
 };
 
@@ -760,7 +761,7 @@ static int rejects_open(struct importer *imp)
  * when none was given; the inputs checked against the files imported
  * before. 0, or the exit status. */
 static int db_open(const struct options *o, struct importer *imp,
-		   const struct input *in, int n, char *path, size_t size,
+		   struct input *in, int n, char *path, size_t size,
 		   char *origin)
 {
 	int named, rc;
@@ -794,7 +795,7 @@ static int db_open(const struct options *o, struct importer *imp,
 	for (int i = 0; i < n; i++)
 		if (in[i].has_digest &&
 		    (rc = seen_check(imp->db, in[i].name, in[i].digest, origin,
-				     o->force)) != 0)
+				     o->force, &in[i].known)) != 0)
 			return rc;
 	return 0;
 }
@@ -806,6 +807,7 @@ static int import_all(const struct options *o, struct importer *imp,
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
 		struct stat st;
+		uint64_t held = imp->accepted + imp->duplicate;
 		imp->fname = in[i].name;
 		if (fstat(fileno(in[i].fp), &st) != 0 || !S_ISREG(st.st_mode))
 			st.st_size = 0;
@@ -824,7 +826,10 @@ static int import_all(const struct options *o, struct importer *imp,
 			rc = pipe_stopped(imp);
 		if (rc == 0 && pipe_cmd(imp, CMD_COMMIT) != 0)
 			rc = imp->db_status;
-		if (rc == 0 && in[i].has_digest &&
+		/* remembered once it brought reports in: a file all of whose
+		 * rows were refused leaves the database as it was */
+		if (rc == 0 && in[i].has_digest && !in[i].known &&
+		    imp->accepted + imp->duplicate > held &&
 		    (rc = sdx_db_file_remember(imp->db, in[i].digest,
 					       origin)) != 0)
 			imp->db_status = rc;

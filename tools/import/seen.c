@@ -35,11 +35,12 @@ int seen_digest(FILE *fp, uint8_t digest[16])
 }
 
 int seen_check(sdx_db *db, const char *name, const uint8_t digest[16],
-	       const char *origin, int force)
+	       const char *origin, int force, int *known)
 {
 	char before[SDX_OFFICE_MAX + 1];
 	int rc = sdx_db_file_origin(db, digest, before, sizeof before);
-	if (rc == SDX_ENOTFOUND || (rc == 0 && strcmp(before, origin) == 0))
+	*known = rc == 0 && strcmp(before, origin) == 0;
+	if (rc == SDX_ENOTFOUND || *known)
 		return 0;
 	if (rc != 0) {
 		fprintf(stderr, "scamdex-import: %s: %s\n", name,

@@ -179,6 +179,35 @@ static int finish(int status)
 	return status;
 }
 
+/* --db may also follow the command ("scamdex-sync status --db X"):
+ * taken out of argv[from..) up to a "--". The new argc, or -1 (message
+ * printed) for a --db without its value. */
+static int globals_after(int argc, char **argv, int from)
+{
+	int out = from;
+	for (int i = from; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--db")) {
+			if (i + 1 >= argc) {
+				tool_usage(NULL, "%s needs a directory",
+					   "--db");
+				return -1;
+			}
+			tool.db_opt = argv[++i];
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			tool.db_opt = argv[i] + 5;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -216,8 +245,12 @@ int main(int argc, char **argv)
 	}
 	if (i == argc)
 		return tool_usage(NULL, "%s", "a command is needed");
-	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
-		if (!strcmp(argv[i], commands[c].name))
-			return finish(commands[c].run(argc - i, argv + i));
+	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+		if (strcmp(argv[i], commands[c].name))
+			continue;
+		if ((argc = globals_after(argc, argv, i + 1)) < 0)
+			return EXIT_USAGE;
+		return finish(commands[c].run(argc - i, argv + i));
+	}
 	return tool_usage(NULL, "unknown command '%s'", argv[i]);
 }

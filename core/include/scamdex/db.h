@@ -144,6 +144,13 @@ SDX_API int sdx_report_id(const sdx_report *r, uint8_t id[16]);
 /* Hex forms of report ids (32 lower-case hex digits + NUL). */
 SDX_API void sdx_id_to_hex(const uint8_t id[16], char hex[33]);
 SDX_API int sdx_id_from_hex(const char *hex, size_t len, uint8_t id[16]);
+/* The id of the one report whose hex id starts with hex[0..len)
+ * (SDX_ID_PREFIX_MIN to 32 hex digits, any case): SDX_ENOTFOUND if none
+ * does, SDX_EAMBIGUOUS if several do, SDX_EINVAL for a bad prefix. 32
+ * digits are parsed without looking the report up. */
+#define SDX_ID_PREFIX_MIN 8
+SDX_API int sdx_report_id_prefix(sdx_db *db, const char *hex, size_t len,
+				 uint8_t id[16]);
 
 /* Add one report in its own write transaction. *added (may be NULL) is 1
  * if it was new, 0 if the same report was already there (nothing
