@@ -322,6 +322,16 @@ check "the other drops of that pull still answered" \
 	bash -c "grep -q '^pull HN: ' slow.out && ! grep -q '^pull HN: failed' slow.out"
 rm -rf kt-slow
 
+# an sftp drop whose host key is not in the known_hosts file: refused
+cp -r hn hn-kh
+: >empty_known_hosts
+"$S" --db hn-kh drop add KT "$U_KT" --ssh-key ssh/client_key --known-hosts empty_known_hosts
+"$S" --db hn-kh pull KT --retries 0 >kh.out 2>&1
+st=$?
+check "sftp: an unknown host key is refused, status 1" \
+	bash -c "[ $st = 1 ] && grep -q '^pull KT: failed: ${U_KT}scamdex-index: SSL peer certificate or SSH remote key was not OK' kh.out"
+rm -rf hn-kh
+
 # ---- more nights until quiet: converge ----
 gen hcm 10 20
 for k in 5 6; do night $k hn hcm kt vcb; done
