@@ -339,6 +339,16 @@ static int bank_text(const char *in, size_t off, size_t n,
 	return -1;
 }
 
+/* The digits at the start of in[0..n): the input is length-bounded, not a
+ * C string, so strspn() would read past its end. */
+static size_t digit_run(const char *in, size_t n)
+{
+	size_t k = 0;
+	while (k < n && in[k] >= '0' && in[k] <= '9')
+		k++;
+	return k;
+}
+
 int norm_bank_parts(const char *in, size_t len, struct norm_bank_parts *p)
 {
 	struct tok t[MAX_TOK];
@@ -397,7 +407,7 @@ int norm_bank_parts(const char *in, size_t len, struct norm_bank_parts *p)
 		return 0;
 	/* "970436 0011004012345", "970436-0011004012345": a known BIN
 	 * first, then the account. */
-	if (p->acct_len > 7 && strspn(in + a_off, "0123456789") == 6 &&
+	if (p->acct_len > 7 && digit_run(in + a_off, a_end - a_off) == 6 &&
 	    !is_alnum(in[a_off + 6])) {
 		char bin[7];
 		memcpy(bin, in + a_off, 6);
