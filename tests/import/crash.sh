@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# crash.sh: kill scamdex-import (SIGKILL) at seeded random moments during
-# a generated import; after every kill the database must verify, and
-# finishing the import must give exactly the summaries of a clean import.
-#   crash.sh IMPORT GEN IMPTOOL [KILLS] [SEED]
+# crash.sh: kill scamdex-import (SIGKILL) at chosen events during a
+# generated import (inside a commit, just after one, while a batch waits
+# in its spill file; tests/import/killshim.c); after every kill the
+# database must verify and hold exactly what was committed, and finishing
+# the import must give exactly the summaries of a clean import.
+#   crash.sh IMPORT GEN IMPTOOL KILLSHIM [KILLS] [SEED]
 set -u
-import=$(realpath "$1") gen=$(realpath "$2") imptool=$(realpath "$3")
-kills=${4:-20} seed=${5:-20261128}
+import=$(realpath "$1") gen=$(realpath "$2") imptool=$(realpath "$3") shim=$(realpath "$4")
+kills=${5:-20} seed=${6:-20261128}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scamdex-crash-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
@@ -21,7 +23,7 @@ now_ms() { date +%s%3N; }
 awk -F'\t' '{ for (i = 2; i < NF; i++) print $i }' "$tmp/reports.tsv" | sort -u >"$tmp/all.keys"
 reports=$(wc -l <"$tmp/reports.tsv")
 
-# the clean import, timed to place the kills
+# the clean import
 t0=$(now_ms)
 "$import" --db "$tmp/clean" --create --batch 256 --quiet "$tmp/import.csv" 2>"$tmp/err"
 rc=$? t=$(($(now_ms) - t0))
@@ -33,30 +35,94 @@ else not_ok "clean import" "$tmp/err"; fi
 "$imptool" stats "$tmp/clean" >"$tmp/clean.stats" 2>&1
 
 # kills: each run starts the same import again (what is committed comes
-# back as duplicates, much faster than new rows); the moment is drawn
-# from [0, 2t/kills), so that the runs together do not finish the import
-# (unless the load changes a lot) and the last run below has rows to add
+# back as duplicates, whose batches commit nothing) and is killed by
+# tests/import/killshim.c at an event, not a time: inside its K-th commit
+# (before the data is synced, or after it and before the meta page), or
+# just after its K-th commit. Batches are --batch 256 rows in file order,
+# every row a new report, so a run that committed C batches adds exactly
+# 256*C reports: after every kill the database holds what was committed
+# before it, and nothing of the commit it interrupted.
 RANDOM=$seed
-span=$((2 * t / kills + 1))
+total() { "$imptool" stats "$1" 2>/dev/null | awk '$1 == "total" && $2 == "reports" { print $3 }'; }
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0"
+killed_db() { # killed_db DB EVENT:K LOG ARGS...: the import, killed at EVENT:K
+	local db=$1 at=$2 log=$3
+	shift 3
+	rm -f "$log"
+	# (in a subshell: the shell's "Killed" goes to /dev/null too)
+	(SDX_KILL_AT=$at SDX_KILL_LOG=$log LD_PRELOAD=$shim \
+		"$import" --db "$db" --create --quiet "$@"
+	:) 2>/dev/null
+}
+before=0 inside=0
 for i in $(seq 1 "$kills"); do
-	ms=$(((RANDOM * 32768 + RANDOM) % span))
-	"$import" --db "$tmp/killed" --create --batch 256 --quiet "$tmp/import.csv" 2>/dev/null &
-	pid=$!
-	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	if [ ! -s "$tmp/killed/data.mdb" ]; then
-		# killed before LMDB wrote its first page: nothing to verify
-		# (a read-only open of an empty data.mdb is refused)
-		ok "kill $i at $ms ms: no database yet"
-	elif "$imptool" verify "$tmp/killed" >"$tmp/verify" 2>&1; then
-		: >"$tmp/committed"
-		ok "kill $i at $ms ms: verify passes"
-	elif grep -q SDX_ENODB "$tmp/verify" && [ ! -e "$tmp/committed" ]; then
-		# killed while creating it: still no database, nothing lost
-		ok "kill $i at $ms ms: no database yet (killed while creating it)"
+	# three kills of four inside a commit, one just after; the first one
+	# after a commit, so that every kill finds committed rows
+	r=$((RANDOM % 4)) k=$((RANDOM % 3 + 1))
+	if [ "$i" -eq 1 ] || [ $r -eq 3 ]; then
+		event=after k=$(((k + 1) / 2)) c=$k
+		what="killed after commit $k"
 	else
-		not_ok "kill $i at $ms ms: verify" "$tmp/verify"
+		[ $r -eq 0 ] && event=data || event=synced
+		[ "$before" -gt 0 ] || [ $k -gt 1 ] || k=2
+		c=$((k - 1))
+		if [ $event = data ]; then
+			what="killed before the data of commit $k"
+		else
+			what="killed after the data of commit, before its meta page, $k"
+		fi
+	fi
+	want=$((before + 256 * c))
+	[ $want -le "$reports" ] || want=$reports
+	killed_db "$tmp/killed" "$event:$k" "$tmp/kill.log" --batch 256 "$tmp/import.csv"
+	got=$(cat "$tmp/kill.log" 2>/dev/null)
+	problems=()
+	[ "$got" = "$what" ] || problems+=("the kill: '$got', expected '$what'")
+	if ! "$imptool" verify "$tmp/killed" >"$tmp/verify" 2>&1; then
+		problems+=("verify: $(head -c 300 "$tmp/verify" | tr '\n' ' ')")
+	fi
+	now=$(total "$tmp/killed")
+	[ "${now:-0}" -gt 0 ] || problems+=("no committed rows")
+	[ "${now:-x}" = "$want" ] || problems+=("$now reports, expected $want ($before before, $c commits of 256)")
+	[ $event = after ] || inside=$((inside + 1))
+	if [ ${#problems[@]} -eq 0 ]; then
+		ok "kill $i, $event:$k ($what): verify passes, $now reports committed ($before before)"
+	else
+		printf '%s\n' "${problems[@]}" >"$tmp/problems"
+		not_ok "kill $i, $event:$k" "$tmp/problems"
+	fi
+	before=${now:-$before}
+done
+if [ $((inside * 2)) -gt "$kills" ]; then
+	ok "$inside of $kills kills interrupted a commit in progress"
+else
+	not_ok "only $inside of $kills kills interrupted a commit in progress"
+fi
+
+# a kill while a batch's reports wait in the spill file (a batch's
+# encoded reports past 16 MiB go to an unlinked file until its commit):
+# the database keeps what was committed before, and nothing else is left
+# in its directory
+mkdir -p "$tmp/big"
+"$gen" --n 200000 --seed "$seed" --out "$tmp/big" >/dev/null || { echo "Bail out! scamdex-gen --n 200000 failed"; exit 1; }
+head -n 1001 "$tmp/big/import.csv" >"$tmp/big/first.csv"
+"$import" --db "$tmp/spilled" --create --batch 256 --quiet "$tmp/big/first.csv" 2>/dev/null
+first=$(total "$tmp/spilled")
+for k in 1 2; do
+	killed_db "$tmp/spilled" "spill:$k" "$tmp/kill.log" --batch 120000 "$tmp/big/import.csv"
+	got=$(cat "$tmp/kill.log" 2>/dev/null)
+	problems=()
+	[ "$got" = "killed at spill write $k" ] || problems+=("the kill: '$got', expected 'killed at spill write $k'")
+	"$imptool" verify "$tmp/spilled" >"$tmp/verify" 2>&1 || problems+=("verify: $(head -c 300 "$tmp/verify" | tr '\n' ' ')")
+	now=$(total "$tmp/spilled")
+	[ "${first:-0}" -gt 0 ] && [ "${now:-x}" = "$first" ] || problems+=("$now reports, expected the $first committed before")
+	left=$(ls "$tmp/spilled" | tr '\n' ' ')
+	[ "$left" = "data.mdb lock.mdb " ] || problems+=("left in the directory: $left")
+	if [ ${#problems[@]} -eq 0 ]; then
+		ok "kill at spill write $k: verify passes, the $first reports committed before are there, nothing else"
+	else
+		printf '%s\n' "${problems[@]}" >"$tmp/problems"
+		not_ok "kill at spill write $k" "$tmp/problems"
 	fi
 done
 
