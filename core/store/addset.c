@@ -379,7 +379,9 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 		unsigned flags;
 		if (s->ents[i].stored)
 			continue;
-		rc = apply_state_flags(w, s->ents[i].c.id, &flags);
+		rc = apply_state_flags(w, s->ents[i].c.id,
+				       s->base + s->ents[i].off, s->ents[i].len,
+				       &flags);
 		s->ents[i].c.sflags = (uint8_t)flags;
 	}
 	if (rc)

@@ -94,15 +94,65 @@ static int account_index(struct wtxn *w, const codec_str *canon)
 	return rc == MDB_KEYEXIST ? 0 : rc;
 }
 
-int apply_state_flags(struct wtxn *w, const uint8_t id[16], unsigned *flags)
+static int str_is(codec_str s, const char *z)
+{
+	return s.len == strlen(z) && memcmp(s.p, z, s.len) == 0;
+}
+
+static int refuse(struct wtxn *w, const char *why)
+{
+	w->refusal = why;
+	return APPLY_REFUSED;
+}
+
+/* May this office change report v (its origin v.origin) itself? Its own
+ * reports, and reports naming an origin that is no trusted peer (a
+ * local label: scamdex-import --origin), which no peer accepts anyway. */
+static int local_may(struct wtxn *w, const codec_report_view *v)
+{
+	char id[SDX_OFFICE_MAX + 1];
+	origin_rec o;
+	if (str_is(v->origin, w->db->office))
+		return 1;
+	if (v->origin.len > SDX_OFFICE_MAX)
+		return 1;
+	memcpy(id, v->origin.p, v->origin.len);
+	id[v->origin.len] = 0;
+	return origin_read(w->txn, w->db, id, &o) != 0 || !o.trusted;
+}
+
+/* Dates more than two days ahead of this database's clock (time zones
+ * aside) are refused: last-writer-wins must not be won by a date in the
+ * year 2999. */
+static int future(const struct wtxn *w, int32_t date)
+{
+	return date != SDX_DATE_NONE && date > w->today + 2;
+}
+
+int apply_state_flags(struct wtxn *w, const uint8_t id[16], const uint8_t *body,
+		      size_t len, unsigned *flags)
 {
 	rstate st;
 	int rc = rstate_get(w->txn, w->db, id, &st);
 	*flags = 0;
-	if (!rc)
-		*flags = st.flags;
-	else if (rc != SDX_ENOTFOUND)
-		return rc;
+	if (rc)
+		return rc == SDX_ENOTFOUND ? 0 : rc;
+	*flags = st.flags;
+	/* a retraction that waited for the report, from another origin
+	 * than the report's: refused now that the report says whose it is */
+	if ((st.flags & SDX_RSTATE_RETRACTED) && st.r_origin[0] && body) {
+		codec_report_view v;
+		if ((rc = codec_report_view_decode(body, len, &v)))
+			return rc;
+		if (!str_is(v.origin, st.r_origin)) {
+			st.flags &= ~(unsigned)SDX_RSTATE_RETRACTED;
+			st.retract_date = SDX_DATE_NONE;
+			st.retract_note[0] = st.retract_by[0] = 0;
+			st.r_origin[0] = 0;
+			*flags = st.flags;
+			return rstate_put(w->txn, w->db, id, &st);
+		}
+	}
 	return 0;
 }
 
@@ -163,7 +213,7 @@ int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
 		return rc;
 	contrib c;
 	unsigned sflags;
-	if ((rc = apply_state_flags(w, id, &sflags)))
+	if ((rc = apply_state_flags(w, id, body, len, &sflags)))
 		return rc;
 	contrib_from_view(&c, v, id, sflags);
 	uint8_t ek[EKEY_MAX];
@@ -216,19 +266,30 @@ static int retract(struct wtxn *w, const op_ctx *oc, const codec_state_op *o)
 	int exists = rc == 0;
 	if (!exists && oc->local)
 		return SDX_ENOTFOUND;
-	if (st.flags & SDX_RSTATE_RETRACTED)
+	codec_report_view v;
+	if (exists && (rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))
+		return rc;
+	/* only the report's origin may retract it */
+	if (exists &&
+	    (oc->local ? !local_may(w, &v) : !str_is(v.origin, oc->origin)))
+		return oc->local ? SDX_EROLE
+				 : refuse(w, "only the report's origin may "
+					     "retract it");
+	if (st.flags & SDX_RSTATE_RETRACTED) {
+		/* a pending retraction from another origin gives way to
+		 * one from the report's origin when the report comes; until
+		 * then the first stands */
 		return oc->local ? SDX_EEXISTS : 0;
+	}
 	st.flags |= SDX_RSTATE_RETRACTED;
 	st.retract_date = o->date;
 	if ((rc = copy_str(st.retract_note, SDX_NOTE_MAX, o->note)) ||
 	    (rc = copy_str(st.retract_by, SDX_AGENCY_MAX, o->by)) ||
+	    (rc = bounded_copy(st.r_origin, SDX_OFFICE_MAX, oc->origin)) ||
 	    (rc = rstate_put(w->txn, db, o->id, &st)))
 		return rc;
 	if (!exists)
 		return 0; /* pending: applied when the report arrives */
-	codec_report_view v;
-	if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))
-		return rc;
 	uint8_t ek[EKEY_MAX], er_old[ER_LEN], er_new[ER_LEN];
 	er_make(v.incident_date, o->id, 0, er_old);
 	er_make(v.incident_date, o->id, ER_RETRACTED, er_new);
@@ -275,6 +336,17 @@ static int dispute(struct wtxn *w, const op_ctx *oc, int want,
 		if (was == want)
 			return SDX_EEXISTS;
 	}
+	/* anyone trusted may dispute; only the report's origin resolves */
+	if (!want && exists) {
+		codec_report_view rv;
+		if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &rv)))
+			return rc;
+		if (oc->local ? !local_may(w, &rv)
+			      : !str_is(rv.origin, oc->origin))
+			return oc->local ? SDX_EROLE
+					 : refuse(w, "only the report's origin "
+						     "may resolve a dispute");
+	}
 	if (stamp_cmp(o->date, oc->origin, oc->seq, st.d_date, st.d_origin,
 		      st.d_seq) <= 0)
 		return 0; /* an older change: the newer one stands */
@@ -318,6 +390,9 @@ static int dispute(struct wtxn *w, const op_ctx *oc, int want,
 int apply_state(struct wtxn *w, const op_ctx *oc, int type,
 		const codec_state_op *o)
 {
+	if (future(w, o->date))
+		return oc->local ? SDX_EINVAL
+				 : refuse(w, "dated more than two days ahead");
 	switch (type) {
 	case SDX_OP_RETRACT:
 		return retract(w, oc, o);
@@ -336,6 +411,19 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 	struct sdx_db *db = w->db;
 	int want = type == SDX_OP_ALLOW;
 	uint8_t ek[EKEY_MAX];
+	/* the allowlist is the police's */
+	if (oc->role != SDX_OFFICE_POLICE) {
+		if (oc->local && oc->role == SDX_OFFICE_NOROLE)
+			; /* a database outside sync */
+		else if (oc->local)
+			return SDX_EROLE;
+		else
+			return refuse(w, "allowlist entries come from police "
+					 "offices only");
+	}
+	if (future(w, o->date))
+		return oc->local ? SDX_EINVAL
+				 : refuse(w, "dated more than two days ahead");
 	if (o->canonical.len >= SDX_CANON_MAX)
 		return SDX_ETOOLONG;
 	size_t eklen = ekey_make(o->kind, o->canonical.p, o->canonical.len, ek);
@@ -390,6 +478,19 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 		    (rc = codec_report_view_encode(&v, 0, idbuf, sizeof idbuf,
 						   &idlen)))
 			return rc == SDX_ETOOLONG ? SDX_ECORRUPT : rc;
+		/* provenance is the signer's: a report names its origin */
+		if (!str_is(v.origin, oc->origin))
+			return refuse(w, v.origin.len
+					     ? "the report names another "
+					       "origin than its signer"
+					     : "the report names no "
+					       "origin");
+		if (v.confirmation == SDX_CONF_COURT &&
+		    oc->role != SDX_OFFICE_POLICE)
+			return refuse(w, "court confirmation from an office "
+					 "that is not police");
+		if (future(w, v.incident_date) || future(w, v.received_date))
+			return refuse(w, "dated more than two days ahead");
 		sdx_hash128(idbuf, idlen, ref);
 		if ((rc = addset_put(w->adds, &v, ref, body, len)))
 			return rc;

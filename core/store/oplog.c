@@ -10,6 +10,7 @@
 #define OPLOG_HDR 68
 #define OPF_REDACTED 0x1u
 #define OPF_REF 0x2u /* value holds the report id, the body is in `report` */
+#define OPF_REFUSED 0x4u /* held, not applied: its origin had no authority */
 /* seed of the keyed operation hash in the set fingerprint */
 #define FP_SEED 0x73636d6478667031ull /* "scmdxfp1" */
 
@@ -30,9 +31,11 @@ static void fp_update(origin_rec *o, uint64_t seq, int type,
 		o->fp[i] ^= h[i];
 }
 
-int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
-	      int audience, const uint8_t digest[32], const uint8_t chain[32],
-	      const uint8_t *body, size_t len, const uint8_t *ref)
+/* Write entry (o's index, seq); at_end: it is the log's new last one. */
+static int entry_put(struct wtxn *w, const origin_rec *o, uint64_t seq,
+		     int type, int audience, const uint8_t digest[32],
+		     const uint8_t chain[32], const uint8_t *body, size_t len,
+		     const uint8_t *ref, int at_end, int refused)
 {
 	uint8_t kb[12];
 	be32_put(kb, o->index);
@@ -45,24 +48,81 @@ int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
 	/* one cursor for the txn: a log grows at its end, where the
 	 * cursor's page already is */
 	int rc = 0;
-	if (!w->log_cur)
+	if (!at_end)
+		rc = mdb_put(w->txn, w->db->oplog, &k, &d, MDB_RESERVE);
+	else if (!w->log_cur)
 		rc = mdb_cursor_open(w->txn, w->db->oplog, &w->log_cur);
-	if (rc || (rc = mdb_cursor_put(w->log_cur, &k, &d, MDB_RESERVE)))
+	if (rc ||
+	    (at_end && (rc = mdb_cursor_put(w->log_cur, &k, &d, MDB_RESERVE))))
 		return rc;
 	uint8_t *v = d.mv_data;
 	v[0] = (uint8_t)type;
 	v[1] = (uint8_t)audience;
-	v[2] = ref ? OPF_REF : body ? 0 : OPF_REDACTED;
+	v[2] = (uint8_t)((ref	 ? OPF_REF
+			  : body ? 0
+				 : OPF_REDACTED) |
+			 (refused ? OPF_REFUSED : 0));
 	v[3] = 0;
 	memcpy(v + 4, digest, 32);
 	memcpy(v + 36, chain, 32);
 	if (body && len)
 		memcpy(v + OPLOG_HDR, body, len);
+	return 0;
+}
+
+int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
+	      int audience, const uint8_t digest[32], const uint8_t chain[32],
+	      const uint8_t *body, size_t len, const uint8_t *ref)
+{
+	int rc = entry_put(w, o, seq, type, audience, digest, chain, body, len,
+			   ref, 1, 0);
+	if (rc)
+		return rc;
 	o->seq = seq;
 	memcpy(o->chain, chain, 32);
 	fp_update(o, seq, type, digest);
 	o->dirty = 1;
 	return 0;
+}
+
+int oplog_put_refused(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
+		      int audience, const uint8_t digest[32],
+		      const uint8_t chain[32], const uint8_t *body, size_t len)
+{
+	int rc = entry_put(w, o, seq, type, audience, digest, chain, body, len,
+			   NULL, 1, 1);
+	if (rc)
+		return rc;
+	o->seq = seq;
+	memcpy(o->chain, chain, 32);
+	fp_update(o, seq, type, digest);
+	o->dirty = 1;
+	return 0;
+}
+
+int oplog_is_redacted(struct wtxn *w, const origin_rec *o, uint64_t seq,
+		      const uint8_t digest[32], const uint8_t chain[32])
+{
+	uint8_t kb[12];
+	be32_put(kb, o->index);
+	be64_put(kb + 4, seq);
+	MDB_val k = {12, kb}, d;
+	int rc = mdb_get(w->txn, w->db->oplog, &k, &d);
+	if (rc)
+		return rc == MDB_NOTFOUND ? SDX_ECORRUPT : rc;
+	const uint8_t *v = d.mv_data;
+	if (d.mv_size < OPLOG_HDR)
+		return SDX_ECORRUPT;
+	return (v[2] & OPF_REDACTED) && !memcmp(v + 4, digest, 32) &&
+	       !memcmp(v + 36, chain, 32);
+}
+
+int oplog_fill(struct wtxn *w, const origin_rec *o, uint64_t seq, int type,
+	       int audience, const uint8_t digest[32], const uint8_t chain[32],
+	       const uint8_t *body, size_t len, const uint8_t *ref, int refused)
+{
+	return entry_put(w, o, seq, type, audience, digest, chain, body, len,
+			 refused ? NULL : ref, 0, refused);
 }
 
 int oplog_own_body(struct wtxn *w, uint32_t oindex, uint64_t oseq,
@@ -281,6 +341,49 @@ int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after, sdx_op_cb cb,
 		memcpy(op.chain, v + 36, 32);
 		if ((rc = cb(&op, ctx)))
 			break;
+	}
+	mdb_cursor_close(c);
+	reader_put(rd);
+	return walk_end(rc);
+}
+
+int sdx_oplog_first_redacted(sdx_db *db, const char *origin, uint64_t *seq)
+{
+	if (!db || !origin || !seq)
+		return SDX_EINVAL;
+	*seq = 0;
+	struct reader *rd;
+	int rc = reader_get(db, &rd);
+	if (rc)
+		return rc;
+	origin_rec o;
+	rc = origin_read(rd->txn, db, origin, &o);
+	if (rc) {
+		reader_put(rd);
+		return rc == SDX_ENOTFOUND ? 0 : rc;
+	}
+	MDB_cursor *c;
+	if ((rc = mdb_cursor_open(rd->txn, db->oplog, &c))) {
+		reader_put(rd);
+		return store_err(rc);
+	}
+	uint8_t kb[12];
+	be32_put(kb, o.index);
+	be64_put(kb + 4, 1);
+	MDB_val k = {12, kb}, d;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		const uint8_t *key = k.mv_data, *v = d.mv_data;
+		if (k.mv_size != 12 || be32_get(key) != o.index)
+			break;
+		if (d.mv_size < OPLOG_HDR) {
+			rc = SDX_ECORRUPT;
+			break;
+		}
+		if (v[2] & OPF_REDACTED) {
+			*seq = be64_get(key + 4);
+			break;
+		}
 	}
 	mdb_cursor_close(c);
 	reader_put(rd);

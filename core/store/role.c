@@ -42,6 +42,14 @@ int sdx_db_set_role(sdx_db *db, int role)
 	return store_write(db, set_role, &role);
 }
 
+int store_role(MDB_txn *txn, struct sdx_db *db)
+{
+	uint64_t v;
+	if (meta_get_u64(txn, db, "role", &v) || v > SDX_OFFICE_POLICE)
+		return SDX_OFFICE_NOROLE;
+	return (int)v;
+}
+
 int sdx_db_role(sdx_db *db, int *role)
 {
 	if (!db || !role)

@@ -55,6 +55,36 @@ struct op_hdr {
 	uint8_t digest[32], chain[32];
 };
 
+/* An operation held here as its digest alone arrives with its body:
+ * redacted is not held, so the body takes its place (its digest and
+ * chain must be the ones held: the fingerprint does not change). */
+static int fill_in(struct wtxn *w, origin_rec *o, const sdx_op *op,
+		   int *applied)
+{
+	uint8_t digest[32], ref[16];
+	int has_ref = 0;
+	sdx_digest(op->body, op->body_len, digest);
+	if (memcmp(digest, op->digest, 32))
+		return SDX_ESIGNATURE;
+	int rc = oplog_is_redacted(w, o, op->seq, op->digest, op->chain);
+	if (rc <= 0)
+		return rc;
+	op_ctx oc = {o->id, op->seq, 0, o->index, o->role};
+	int refused = 0;
+	rc =
+	    apply_body(w, &oc, op->type, op->body, op->body_len, ref, &has_ref);
+	if (rc == APPLY_REFUSED)
+		refused = 1;
+	else if (rc)
+		return rc;
+	rc = oplog_fill(w, o, op->seq, op->type, op->audience, op->digest,
+			op->chain, op->body, op->body_len, has_ref ? ref : NULL,
+			refused);
+	if (!rc)
+		*applied = refused ? 2 : 1;
+	return rc;
+}
+
 static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 {
 	*applied = 0;
@@ -67,7 +97,7 @@ static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 	if (rc)
 		return rc;
 	if (op->seq <= o->seq)
-		return 0;
+		return op->body ? fill_in(w, o, op, applied) : 0;
 	if (op->seq > o->seq + 1)
 		return SDX_EGAP;
 	uint8_t chain[32];
@@ -86,9 +116,20 @@ static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 	uint8_t ref[16];
 	int has_ref = 0;
 	if (op->body) {
-		op_ctx oc = {o->id, op->seq, 0, o->index};
-		if ((rc = apply_body(w, &oc, op->type, op->body, op->body_len,
-				     ref, &has_ref)))
+		op_ctx oc = {o->id, op->seq, 0, o->index, o->role};
+		rc = apply_body(w, &oc, op->type, op->body, op->body_len, ref,
+				&has_ref);
+		if (rc == APPLY_REFUSED) {
+			/* held in the log (the chain goes on, relays forward
+			 * it, every receiver judges it alike), not applied */
+			rc = oplog_put_refused(
+			    w, o, op->seq, op->type, op->audience, op->digest,
+			    op->chain, op->body, op->body_len);
+			if (!rc)
+				*applied = 2;
+			return rc;
+		}
+		if (rc)
 			return rc;
 	}
 	rc = oplog_put(w, o, op->seq, op->type, op->audience, op->digest,
@@ -255,6 +296,11 @@ static int sig_fn(struct sdx_apply *a, const void *arg, int *out)
 {
 	const struct sig_step *s = arg;
 	return origin_set_sig(&a->w, s->origin, s->seq, s->sig);
+}
+
+const char *sdx_apply_refusal(const sdx_apply *a)
+{
+	return a && a->w.refusal ? a->w.refusal : "";
 }
 
 int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,

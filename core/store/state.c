@@ -78,6 +78,9 @@ int rstate_get(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16], rstate *s)
 	get_str(&c, s->d_origin, SDX_OFFICE_MAX);
 	get_str(&c, s->d_note, SDX_NOTE_MAX);
 	get_str(&c, s->d_by, SDX_AGENCY_MAX);
+	s->r_origin[0] = 0;
+	if (!c.err && c.pos < c.len) /* records before authority lack it */
+		get_str(&c, s->r_origin, SDX_OFFICE_MAX);
 	return c.err ? SDX_ECORRUPT : 0;
 }
 
@@ -96,6 +99,7 @@ int rstate_put(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	put_str(&b, s->d_origin);
 	put_str(&b, s->d_note);
 	put_str(&b, s->d_by);
+	put_str(&b, s->r_origin);
 	if (b.err)
 		return SDX_ETOOLONG;
 	MDB_val k = {16, (void *)id}, d = {b.len, mem};

@@ -117,6 +117,7 @@ typedef struct origin_rec {
 /* One write transaction with its caches (flushed before commit). */
 struct wtxn {
 	struct sdx_db *db;
+	const char *refusal; /* why the last APPLY_REFUSED (static text) */
 	MDB_txn *txn;
 	int32_t today;
 	/* entity_report cursor kept over the txn: puts in key order then
@@ -252,6 +253,8 @@ typedef struct rstate {
 	char d_origin[SDX_OFFICE_MAX + 1];
 	uint64_t d_seq;
 	char d_note[SDX_NOTE_MAX + 1], d_by[SDX_AGENCY_MAX + 1];
+	/* the origin of the retraction ("": one written before authority) */
+	char r_origin[SDX_OFFICE_MAX + 1];
 } rstate;
 int rstate_get(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	       rstate *s); /* SDX_ENOTFOUND if none */
@@ -294,7 +297,12 @@ typedef struct op_ctx {
 	uint64_t seq;
 	int local;	 /* local ops report SDX_EEXISTS for no-op changes */
 	uint32_t oindex; /* the origin's index: the op's oplog key */
+	int role; /* the origin's (local: this database's) SDX_OFFICE_* */
 } op_ctx;
+/* A received operation its origin had no authority for (or dated in the
+ * future): the apply functions return APPLY_REFUSED with w->refusal set
+ * and nothing written; the log keeps the operation, not applied. */
+#define APPLY_REFUSED SDX_EROLE
 /* One report's contribution to one entity's summary (and its
  * entity_report entry and account index). */
 typedef struct contrib { /* 32 bytes: a batch holds one per report */
@@ -309,7 +317,10 @@ typedef struct contrib { /* 32 bytes: a batch holds one per report */
 int same_entity(const codec_report_view *v, size_t i);
 void contrib_from_view(contrib *c, const codec_report_view *v,
 		       const uint8_t id[16], unsigned sflags);
-int apply_state_flags(struct wtxn *w, const uint8_t id[16], unsigned *flags);
+/* The state of a report about to be stored (body: its CBOR): a pending
+ * retraction from another origin than the report's is dropped. */
+int apply_state_flags(struct wtxn *w, const uint8_t id[16], const uint8_t *body,
+		      size_t len, unsigned *flags);
 int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 		  entity_sum *s, const contrib *c);
 int apply_add(struct wtxn *w, const uint8_t *body, size_t len,
@@ -404,6 +415,11 @@ size_t addset_bytes(const struct addset *s, struct sdx_db *db);
 /* Write every report, entity_report entry and summary of the set. */
 int addset_write(struct addset *s, struct wtxn *w, size_t *stored);
 
+/* ---- role.c ---- */
+/* This database's role in txn (SDX_OFFICE_NOROLE when unset or
+ * unreadable). */
+int store_role(MDB_txn *txn, struct sdx_db *db);
+
 /* ---- origin.c ---- */
 /* An office id: [A-Za-z0-9._-]{1,SDX_OFFICE_MAX}. */
 int office_ok(const char *s);
@@ -430,6 +446,20 @@ int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
 int oplog_put(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
 	      int audience, const uint8_t digest[32], const uint8_t chain[32],
 	      const uint8_t *body, size_t len, const uint8_t *ref);
+/* The same for an operation held but refused (not applied). */
+int oplog_put_refused(struct wtxn *w, origin_rec *o, uint64_t seq, int type,
+		      int audience, const uint8_t digest[32],
+		      const uint8_t chain[32], const uint8_t *body, size_t len);
+/* 1 if operation seq of o is held as its digest alone, with this digest
+ * and chain; 0 if not; an error. */
+int oplog_is_redacted(struct wtxn *w, const origin_rec *o, uint64_t seq,
+		      const uint8_t digest[32], const uint8_t chain[32]);
+/* Give operation seq of o, held as its digest alone, its body (or ref);
+ * o's head, chain and fingerprint stay as they are. */
+int oplog_fill(struct wtxn *w, const origin_rec *o, uint64_t seq, int type,
+	       int audience, const uint8_t digest[32], const uint8_t chain[32],
+	       const uint8_t *body, size_t len, const uint8_t *ref,
+	       int refused);
 /* Append an op of this office to the log; *seq = its number. ref: the
  * report id an ADD's body is stored under (the log refers to it). */
 /* verify's check of every origin's chain, digests and fingerprint */

@@ -259,7 +259,8 @@ static int state_fn(struct wtxn *w, void *ctx)
 	origin_rec *org;
 	if ((rc = origin_load(w, w->db->office, 1, &org)))
 		return rc;
-	op_ctx oc = {w->db->office, org->seq + 1, 1, org->index};
+	op_ctx oc = {w->db->office, org->seq + 1, 1, org->index,
+		     store_role(w->txn, w->db)};
 	if ((rc = apply_state(w, &oc, a->type, &o)))
 		return rc;
 	uint64_t seq;
@@ -320,7 +321,8 @@ static int allow_fn(struct wtxn *w, void *ctx)
 	origin_rec *org;
 	if ((rc = origin_load(w, w->db->office, 1, &org)))
 		return rc;
-	op_ctx oc = {w->db->office, org->seq + 1, 1, org->index};
+	op_ctx oc = {w->db->office, org->seq + 1, 1, org->index,
+		     store_role(w->txn, w->db)};
 	if ((rc = apply_allow(w, &oc, a->type, &o)))
 		return rc;
 	uint64_t seq;

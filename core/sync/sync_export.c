@@ -138,7 +138,7 @@ static int export_run(sdx_db *db, sdx_bwriter *w, const sdx_key *key,
 }
 
 static int export_all(sdx_db *db, const sdx_key *key, const char *peer,
-		      int audience, unsigned flags, FILE *f,
+		      int role, int audience, unsigned flags, FILE *f,
 		      sdx_export_result *res)
 {
 	origins os = {0};
@@ -163,11 +163,25 @@ static int export_all(sdx_db *db, const sdx_key *key, const char *peer,
 		if (np > SDX_BUNDLE_ORIGINS_MAX)
 			np = SDX_BUNDLE_ORIGINS_MAX;
 	}
-	for (size_t i = 0; i < os.n; i++)
-		if (os.v[i].seq > 0) {
-			strcpy(mine[nm].origin, os.v[i].origin);
-			mine[nm++].seq = os.v[i].seq;
+	for (size_t i = 0; i < os.n; i++) {
+		uint64_t seq = os.v[i].seq, red = 0;
+		/* Redacted is not held: a police database announces an
+		 * origin only up to before the first operation it holds as a
+		 * digest alone (one kept before roles), so that a police
+		 * peer sends that operation's body. */
+		if (role == SDX_OFFICE_POLICE && seq > 0 &&
+		    strcmp(os.v[i].origin, key->office) != 0) {
+			if ((rc = sdx_oplog_first_redacted(db, os.v[i].origin,
+							   &red)))
+				goto out;
+			if (red)
+				seq = red - 1;
 		}
+		if (seq > 0) {
+			strcpy(mine[nm].origin, os.v[i].origin);
+			mine[nm++].seq = seq;
+		}
+	}
 	if ((rc = sdx_bw_open(&w, f)) ||
 	    (rc = sdx_bw_header(&w, key->office, peer, audience,
 				(uint64_t)time(NULL), mine, nm)))
@@ -265,7 +279,7 @@ int sdx_bundle_export(sdx_db *db, const sdx_key *key, const char *peer,
 			return SDX_EIO;
 		}
 	}
-	rc = export_all(db, key, peer, audience, flags, f, res);
+	rc = export_all(db, key, peer, role, audience, flags, f, res);
 	if (to_stdout)
 		return rc;
 	/* Durable before it takes the final name. */

@@ -1,19 +1,18 @@
 /* sync_import.c: verifying and applying a bundle. Pass 1 walks the whole
  * file and checks everything (framing, checksum, sender's signature,
- * trust, every origin's chain and segment signature, every body's
- * encoding) and notes the chain value every BATCH operations. While it
- * verifies, it also applies the first BATCH operations to an open write
- * transaction, from the very bytes it hashes; that transaction commits
- * only once the whole file has verified (else it is aborted), so a
- * bundle of up to BATCH operations is read once. A larger bundle's pass
- * 2 resumes where the first batch ended (the walk's state there, kept by
- * pass 1, and that byte offset) and applies the rest in write
- * transactions of BATCH operations: a batch commits only once the chain
- * at its end equals the one pass 1 verified, so what commits is exactly
- * what was verified even if the file changes between the passes, and
- * memory and transaction size stay bounded. Pass 2 neither hashes the
- * file nor decodes bodies again (an add's audience comes from pass 1).
- * Repeating an interrupted import is safe (what is held is skipped). */
+ * roles, address, trust, every origin's chain and segment signature,
+ * every body's encoding) and notes the chain value every BATCH
+ * operations and every operation's audience; nothing touches the
+ * database during it, so a forged bundle costs one read and writes
+ * nothing. Pass 2 reads the file again from the first run (the walk's
+ * state there, kept by pass 1) and applies it in write transactions of
+ * BATCH operations: a batch commits only once the chain at its end
+ * equals the one pass 1 verified (the last one after every segment
+ * signature was verified again), so what commits is exactly what was
+ * verified even if the file changes between the passes, and memory and
+ * transaction size stay bounded. Pass 2 neither hashes the file nor
+ * decodes bodies again (an add's audience comes from pass 1). Repeating
+ * an interrupted import is safe (what is held is skipped). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,14 +50,19 @@ typedef struct place {
 	uint8_t held_chain[32];
 	int check_held;
 	int gapped;
+	/* a police database met a redacted op of this run it does not
+	 * hold: it and the rest of the run are not applied (redacted is not
+	 * held; a police bundle brings them) */
+	int withheld;
 } place;
 
 typedef struct walk {
 	sdx_db *db;
-	const char *accept_for; /* an office other than this one whose
-				   bundles are taken (NULL: none) */
-	int role;		/* this database's */
-	int import;		/* not just verifying */
+	const char *accept_for;	     /* an office other than this one whose
+					bundles are taken (NULL: none) */
+	const sdx_import_opts *opts; /* the refusal callback (or NULL) */
+	int role;		     /* this database's */
+	int import;		     /* not just verifying */
 	int pass2;
 	uint64_t total_ops; /* operations in the bundle, counted by pass 1 */
 	int applying;	    /* ops and segment signatures go to w->apply */
@@ -184,8 +188,13 @@ static int on_address(walk *w)
 	if ((rc = sdx_db_office(w->db, office, sizeof office)))
 		return fail(w, rc, "reading this office's id");
 	if (strcmp(w->r.to, office) == 0 ||
-	    (w->accept_for && strcmp(w->r.to, w->accept_for) == 0))
+	    (w->accept_for && strcmp(w->r.to, w->accept_for) == 0)) {
+		/* pass 2 applies from here, once pass 1 verified all */
+		w->resume = w->p;
+		w->resume.offset = sdx_br_tell(&w->r);
+		w->resumed = w->import;
 		return 0;
+	}
 	return fail(w, SDX_EADDRESS,
 		    "addressed to %s, not to this office %s (--accept-for "
 		    "%s takes it)",
@@ -241,6 +250,7 @@ static int on_run(walk *w, const sdx_bitem *it)
 	memcpy(p->chain, it->bytes, 32);
 	p->first = p->next = it->seq;
 	p->gapped = 0;
+	p->withheld = 0;
 	p->in_run = 1;
 	return 0;
 }
@@ -421,6 +431,13 @@ static int on_op(walk *w, const sdx_bitem *it)
 			    "origin %s: seq %llu where %llu was due", p->origin,
 			    (unsigned long long)it->seq,
 			    (unsigned long long)p->next);
+	/* Only police-only operations travel as digests, and only to banks:
+	 * a digest in a police bundle would pass for the operation held. */
+	if (it->kind == SDX_BI_REDACTED && w->res->audience == SDX_AUD_POLICE)
+		return fail(w, SDX_EBUNDLE,
+			    "origin %s seq %llu: a redacted operation in a "
+			    "police bundle",
+			    p->origin, (unsigned long long)it->seq);
 	if (p->check_held && it->seq == p->held + 1 &&
 	    memcmp(p->chain, p->held_chain, 32) != 0)
 		return fail(w, SDX_ESIGNATURE,
@@ -453,7 +470,12 @@ static int on_op(walk *w, const sdx_bitem *it)
 	} else if (it->kind == SDX_BI_OP && it->type == SDX_OP_ADD) {
 		op.audience = noted_audience(w, p->ops - 1 - w->resume.ops);
 	}
-	if (p->gapped)
+	if (it->kind == SDX_BI_REDACTED && w->role == SDX_OFFICE_POLICE &&
+	    it->seq > p->held)
+		p->withheld = 1;
+	if (p->withheld)
+		w->res->withheld++;
+	if (p->gapped || p->withheld)
 		return batch_end(w);
 	if ((rc = batch_open(w, p->ops - 1)))
 		return rc;
@@ -471,7 +493,13 @@ static int on_op(walk *w, const sdx_bitem *it)
 	if (rc)
 		return fail(w, rc, "applying %s seq %llu: %s", p->origin,
 			    (unsigned long long)it->seq, sdx_strerror(rc));
-	if (applied) {
+	if (applied == 2) {
+		/* held, not applied: its origin had no authority for it */
+		w->res->refused++;
+		if (w->opts && w->opts->refused)
+			w->opts->refused(w->opts->ctx, p->origin, it->seq,
+					 it->type, sdx_apply_refusal(w->apply));
+	} else if (applied) {
 		w->res->applied++;
 		if (!op.body)
 			w->res->redacted++;
@@ -514,7 +542,7 @@ static int on_segsig(walk *w, const sdx_bitem *it)
 			w->res->gap += p->next - p->first;
 		}
 	}
-	if (!w->applying || p->gapped)
+	if (!w->applying || p->gapped || p->withheld)
 		return 0;
 	if ((rc = batch_open(w, p->ops)))
 		return rc;
@@ -598,7 +626,7 @@ static int pass2(walk *w)
 	return walk_file(w);
 }
 
-static int import(sdx_db *db, const char *path, const char *accept_for,
+static int import(sdx_db *db, const char *path, const sdx_import_opts *opts,
 		  sdx_import_result *res, int apply)
 {
 	walk *w;
@@ -619,17 +647,20 @@ static int import(sdx_db *db, const char *path, const char *accept_for,
 		return SDX_ENOMEM;
 	}
 	w->db = db;
-	w->accept_for = accept_for;
+	w->accept_for = opts ? opts->accept_for : NULL;
+	w->opts = opts;
 	w->res = res;
-	w->import = w->applying = apply;
+	w->import = apply;
+	w->applying = 0; /* pass 1 verifies; nothing is applied before */
 	if ((rc = sdx_br_open(&w->r, path))) {
 		fail(w, rc, "%s", w->r.why);
 		goto out;
 	}
-	/* Pass 1: verify everything, applying the first batch. */
+	/* Pass 1: verify everything; nothing touches the database. */
 	if ((rc = walk_file(w))) {
 		batch_drop(w);
 		res->applied = res->duplicates = res->redacted = 0;
+		res->withheld = res->refused = 0;
 		goto out;
 	}
 	if (!apply)
@@ -655,9 +686,11 @@ static int import(sdx_db *db, const char *path, const char *accept_for,
 		res->applied = w->committed;
 		goto out;
 	}
-	res->gap = res->ops - res->applied - res->duplicates;
+	res->gap = res->ops - res->applied - res->duplicates - res->withheld -
+		   res->refused;
 	/* The header's vector stays in the reader after the walk. */
-	if (!res->applied && !w->sig_newer && !vv_newer(w, w->n_vv)) {
+	if (!res->applied && !res->refused && !w->sig_newer &&
+	    !vv_newer(w, w->n_vv)) {
 		batch_drop(w); /* earlier batches changed nothing */
 		res->replay = 1;
 		snprintf(res->reason, sizeof res->reason,
@@ -687,6 +720,19 @@ static int import(sdx_db *db, const char *path, const char *accept_for,
 			 (unsigned long long)res->gap, w->gap_origin,
 			 (unsigned long long)w->gap_held + 1,
 			 (unsigned long long)w->gap_first - 1);
+	if (res->refused) {
+		size_t n = strlen(res->reason);
+		snprintf(res->reason + n, sizeof res->reason - n,
+			 "%s%llu refused (held, not applied: no authority)",
+			 n ? "; " : "", (unsigned long long)res->refused);
+	}
+	if (res->withheld) {
+		size_t n = strlen(res->reason);
+		snprintf(res->reason + n, sizeof res->reason - n,
+			 "%s%llu operations not held: police-only ones came "
+			 "as digests (a police office's bundle brings them)",
+			 n ? "; " : "", (unsigned long long)res->withheld);
+	}
 out:
 	sdx_br_close(&w->r);
 	free(w->seen);
@@ -710,11 +756,25 @@ int sdx_bundle_verify(sdx_db *db, const char *path, sdx_import_result *res)
 int sdx_bundle_import_for(sdx_db *db, const char *path, const char *accept_for,
 			  sdx_import_result *res)
 {
-	return import(db, path, accept_for, res, 1);
+	sdx_import_opts o = {accept_for, NULL, NULL};
+	return import(db, path, &o, res, 1);
 }
 
 int sdx_bundle_verify_for(sdx_db *db, const char *path, const char *accept_for,
 			  sdx_import_result *res)
 {
-	return import(db, path, accept_for, res, 0);
+	sdx_import_opts o = {accept_for, NULL, NULL};
+	return import(db, path, &o, res, 0);
+}
+
+int sdx_bundle_import_opts(sdx_db *db, const char *path,
+			   const sdx_import_opts *opts, sdx_import_result *res)
+{
+	return import(db, path, opts, res, 1);
+}
+
+int sdx_bundle_verify_opts(sdx_db *db, const char *path,
+			   const sdx_import_opts *opts, sdx_import_result *res)
+{
+	return import(db, path, opts, res, 0);
 }

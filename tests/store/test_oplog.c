@@ -98,6 +98,15 @@ static sdx_db *office(const char *name)
 	return db;
 }
 
+/* db trusts office `peer` as police (a key of zeros: these tests apply
+ * ops through sdx_apply_op, without bundles), so its allowlist entries
+ * are taken (scamdex-sync(1), AUTHORITY). */
+static void trust_police(sdx_db *db, const char *peer)
+{
+	uint8_t key[32] = {0};
+	cr_assert_eq(sdx_trust_set(db, peer, key, SDX_OFFICE_POLICE), 0);
+}
+
 static void same_check(sdx_db *a, sdx_db *b, sdx_kind kind, const char *c)
 {
 	sdx_check_result x = check_ok(a, kind, c), y = check_ok(b, kind, c);
@@ -189,6 +198,7 @@ Test(oplog, scan_lists_every_change)
 Test(oplog, round_trip_converges)
 {
 	sdx_db *a = office("A"), *b = office("B");
+	trust_police(b, "A");
 	uint8_t ids[3][16];
 	populate(a, ids);
 	struct oplist l;
@@ -273,16 +283,23 @@ Test(oplog, retraction_before_its_report)
 	struct oplist la, lb;
 	scan(a, "A", 0, &la);
 	apply_all(b, &la);
+	/* only the report's origin retracts it (once B trusts A: a report
+	 * naming an origin that is no peer is a local label, B's own) */
+	trust_police(b, "A");
 	cr_assert_eq(sdx_report_retract(b, id, "false accusation", "PA05",
 					SDX_DATE_NONE),
+		     SDX_EROLE);
+	cr_assert_eq(sdx_report_retract(a, id, "false accusation", "PA05",
+					SDX_DATE_NONE),
 		     0);
-	scan(b, "B", 0, &lb);
-	cr_assert_eq(lb.n, 1);
-	/* C hears B's retraction first, then A's report */
-	cr_assert_eq(apply_all(c, &lb), 1);
-	cr_assert_eq(check_ok(c, SDX_KIND_PHONE, "+84795555373").verdict,
-		     SDX_VERDICT_UNKNOWN);
-	cr_assert_eq(apply_all(c, &la), 1);
+	free_ops(&la);
+	scan(a, "A", 0, &la);
+	cr_assert_eq(la.n, 2);
+	/* C hears A's retraction with the report (B relays both) */
+	apply_all(b, &la);
+	scan(b, "A", 0, &lb);
+	cr_assert_eq(lb.n, 2);
+	cr_assert_eq(apply_all(c, &lb), 2);
 	sdx_check_result x = check_ok(c, SDX_KIND_PHONE, "+84795555373");
 	cr_assert_eq(x.verdict, SDX_VERDICT_RETRACTED);
 	cr_assert_eq(x.reports, 0);
@@ -306,6 +323,8 @@ Test(oplog, allow_last_writer_wins_in_any_order)
 {
 	sdx_db *a = office("A"), *b = office("B");
 	const char *x = "+842439396100";
+	trust_police(a, "B");
+	trust_police(b, "A");
 	cr_assert_eq(sdx_allow(a, SDX_KIND_PHONE, x, NULL, NULL), 0);
 	cr_assert_eq(sdx_allow(b, SDX_KIND_PHONE, x, NULL, NULL), 0);
 	cr_assert_eq(sdx_disallow(b, SDX_KIND_PHONE, x, NULL, NULL), 0);
@@ -331,6 +350,7 @@ Test(oplog, allow_last_writer_wins_in_any_order)
 Test(oplog, redacted_op_advances_the_sequence)
 {
 	sdx_db *a = office("A"), *b = office("B");
+	trust_police(b, "A");
 	uint8_t ids[3][16];
 	populate(a, ids);
 	struct oplist l;
@@ -524,6 +544,8 @@ Test(oplog, verified_session_skips_only_the_digest_work)
 {
 	sdx_db *a = office("A"), *b = office("B"), *c = office("C");
 	uint8_t ids[3][16];
+	trust_police(b, "A");
+	trust_police(c, "A");
 	populate(a, ids);
 	struct oplist l;
 	scan(a, "A", 0, &l);
@@ -617,7 +639,8 @@ Test(oplog, full_map_replays_a_log_kept_in_a_file)
 
 /* Two origins' ADDs of one report (same id, different received dates) in
  * one session: one report is stored, and each op, relayed, still has its
- * own body (the second one's log entry keeps its copy). */
+ * own body (the second one's log entry keeps its copy). B's names A as
+ * origin: held, refused (its signer is B), so only A's is applied. */
 Test(oplog, twin_adds_in_one_session)
 {
 	sdx_db *a = office("A"), *b = office("B"), *c = office("C");
@@ -640,12 +663,13 @@ Test(oplog, twin_adds_in_one_session)
 	cr_assert_eq(sdx_apply_op(s, &op, &applied), 0);
 	n += applied;
 	cr_assert_eq(sdx_apply_commit(s), 0);
-	cr_assert_eq(n, 2);
+	cr_assert_eq(n, 3); /* B's refused (2), A's applied (1) */
 	sdx_check_result ck = check_ok(c, SDX_KIND_PHONE, "+84795555373");
 	cr_assert_eq(ck.reports, 1);
 	static sdx_report got;
 	cr_assert_eq(sdx_report_get(c, ida, SDX_AUD_POLICE, &got), 0);
-	cr_assert_eq(got.received_date, day("2026-11-27"));
+	/* A's body stands: B's, first in the session, was refused */
+	cr_assert_neq(got.received_date, day("2026-11-27"));
 	scan(c, "A", 0, &l2);
 	cr_assert_eq(l2.n, 1);
 	cr_assert_eq(l2.ops[0].len, la.ops[0].len);

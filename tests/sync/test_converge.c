@@ -1,9 +1,12 @@
-/* test_converge.c: five police offices (one of them the hub) and a bank
- * make random reports, retractions, disputes and allowlist changes over
- * several rounds and exchange bundles in random order, with drops,
- * duplicates and delays, directly and through the hub. After a final full
- * exchange every database holds the same data (canonical dumps, checks,
- * fingerprints) and verifies clean. Seeded; several seeds. */
+/* test_converge.c: five police offices (one of them the hub) and two
+ * banks (bank-role databases: one fed by the hub, one by office 2 and by
+ * the first bank) make random reports, retractions, disputes and
+ * allowlist changes over several rounds and exchange bundles in random
+ * order, with drops, duplicates and delays, directly and through the hub.
+ * After a final full exchange every police database holds the same data
+ * (canonical dumps, checks, fingerprints), the banks the same bank view
+ * and fingerprints and no police-only report, and all verify clean.
+ * Seeded; several seeds. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
@@ -18,7 +21,7 @@
 #define MAX_IDS 1024
 #define MAX_MAIL 256
 
-static office P[N_POLICE], bank;
+static office P[N_POLICE], bank, bank2;
 static uint8_t ids[MAX_IDS][16];
 static size_t n_ids;
 
@@ -37,14 +40,19 @@ static void setup_offices(void)
 		snprintf(name, sizeof name, "P%d-PA05", i);
 		th_office(&P[i], name);
 	}
-	th_office(&bank, "BANK-VCB");
+	th_office_role(&bank, "BANK-VCB", SDX_OFFICE_BANK);
+	th_office_role(&bank2, "BANK-BIDV", SDX_OFFICE_BANK);
 	for (int i = 0; i < N_POLICE; i++) {
 		for (int j = 0; j < N_POLICE; j++)
 			if (i != j)
 				th_trust(&P[i], &P[j]);
 		th_trust(&bank, &P[i]);
 		th_trust(&P[i], &bank);
+		th_trust(&bank2, &P[i]);
+		th_trust(&P[i], &bank2);
 	}
+	th_trust(&bank, &bank2);
+	th_trust(&bank2, &bank);
 	n_ids = 0;
 	n_box = 0;
 	bundle_no = 0;
@@ -76,7 +84,10 @@ static void random_action(office *o, uint64_t *rng)
 		else
 			rc = sdx_report_resolve(o->db, id, "report stands",
 						o->name, SDX_DATE_NONE);
-		cr_assert(rc == 0 || rc == SDX_EEXISTS || rc == SDX_ENOTFOUND,
+		/* SDX_EROLE: another origin's report (only its origin
+		 * retracts or resolves it) */
+		cr_assert(rc == 0 || rc == SDX_EEXISTS || rc == SDX_ENOTFOUND ||
+			      rc == SDX_EROLE,
 			  "%s", sdx_strerror(rc));
 		return;
 	}
@@ -129,6 +140,15 @@ static void exchange_all(void)
 	post(&bank, &P[0], SDX_AUD_POLICE);
 	deliver(&box[0]);
 	n_box = 0;
+	post(&P[2], &bank2, SDX_AUD_POLICE); /* narrowed to bank by the role */
+	deliver(&box[0]);
+	n_box = 0;
+	post(&bank, &bank2, SDX_AUD_BANK);
+	deliver(&box[0]);
+	n_box = 0;
+	post(&bank2, &bank, SDX_AUD_BANK);
+	deliver(&box[0]);
+	n_box = 0;
 }
 
 static void run(uint64_t seed)
@@ -162,6 +182,9 @@ static void run(uint64_t seed)
 		}
 		post(&P[0], &bank, SDX_AUD_BANK);
 		post(&bank, &P[0], SDX_AUD_POLICE);
+		post(&P[2], &bank2, SDX_AUD_POLICE);
+		post(&bank, &bank2, SDX_AUD_BANK);
+		post(&bank2, &P[1], SDX_AUD_BANK);
 		/* shuffle: delivered in any order */
 		for (size_t i = n_box; i > 1; i--) {
 			size_t j = th_rand(&rng) % i;
@@ -205,7 +228,29 @@ static void run(uint64_t seed)
 	cr_assert_str_eq(s, ref, "the bank differs (seed %llu)",
 			 (unsigned long long)seed);
 	free(s);
+	s = th_dump(&bank2, ids, n_ids, SDX_AUD_BANK, 0);
+	cr_assert_str_eq(s, ref, "the second bank differs (seed %llu)",
+			 (unsigned long long)seed);
+	free(s);
 	free(ref);
+	/* the banks hold no police-only report, not even asked as police */
+	{
+		static sdx_report rep;
+		size_t police = 0;
+		for (size_t i = 0; i < n_ids; i++) {
+			if (sdx_report_get(P[0].db, ids[i], SDX_AUD_BANK,
+					   &rep) == 0)
+				continue;
+			police++;
+			cr_assert_eq(sdx_report_get(bank.db, ids[i],
+						    SDX_AUD_POLICE, &rep),
+				     SDX_ENOTFOUND);
+			cr_assert_eq(sdx_report_get(bank2.db, ids[i],
+						    SDX_AUD_POLICE, &rep),
+				     SDX_ENOTFOUND);
+		}
+		cr_assert_gt(police, 0);
+	}
 	ref = th_fingerprints(&P[0]);
 	cr_assert_gt(strlen(ref), 5 * 20);
 	for (int i = 1; i < N_POLICE; i++) {
@@ -216,9 +261,13 @@ static void run(uint64_t seed)
 	s = th_fingerprints(&bank);
 	cr_assert_str_eq(s, ref);
 	free(s);
+	s = th_fingerprints(&bank2);
+	cr_assert_str_eq(s, ref);
+	free(s);
 	for (int i = 0; i < N_POLICE; i++)
 		cr_assert_eq(th_verify(&P[i]), 0, "office %d", i);
 	cr_assert_eq(th_verify(&bank), 0);
+	cr_assert_eq(th_verify(&bank2), 0);
 
 	/* one more operation changes the fingerprints */
 	{
@@ -232,6 +281,7 @@ static void run(uint64_t seed)
 	for (int i = 0; i < N_POLICE; i++)
 		th_close(&P[i]);
 	th_close(&bank);
+	th_close(&bank2);
 }
 
 TestSuite(converge, .fini = th_cleanup, .timeout = 120);

@@ -6,11 +6,21 @@
 
 #include "sync_tool.h"
 
+/* Every refused operation, one line on standard error. */
+static void refused(void *ctx, const char *origin, uint64_t seq, int type,
+		    const char *why)
+{
+	fprintf(stderr, PROG ": %s: origin %s seq %llu (%s): refused: %s\n",
+		(const char *)ctx, origin, (unsigned long long)seq,
+		sdx_op_type_name(type), why);
+}
+
 static int one(sdx_db *db, const char *path, int check, const char *accept)
 {
 	sdx_import_result res;
-	int rc = check ? sdx_bundle_verify_for(db, path, accept, &res)
-		       : sdx_bundle_import_for(db, path, accept, &res);
+	sdx_import_opts o = {accept, refused, (void *)path};
+	int rc = check ? sdx_bundle_verify_opts(db, path, &o, &res)
+		       : sdx_bundle_import_opts(db, path, &o, &res);
 	if (rc) {
 		fprintf(stderr, PROG ": %s: refused: %s (at byte %llu; %s)\n",
 			path, res.reason, (unsigned long long)res.offset,

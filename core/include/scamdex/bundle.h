@@ -126,20 +126,27 @@ typedef struct sdx_import_result {
 	char reason[256];    /* on failure: why, in words; on success: a note
 				(gaps) or "" */
 	char to[SDX_OFFICE_MAX + 1]; /* the office the bundle is addressed to */
+	uint64_t withheld; /* a police database: operations not applied
+			      because their origin's run reached a
+			      digest-only (redacted) one it does not hold;
+			      redacted is not held, a police peer's bundle
+			      brings them */
+	uint64_t refused;  /* held (their place in the sequence) but not
+			      applied: their origin had no authority
+			      (scamdex-sync(1), AUTHORITY) */
 } sdx_import_result;
 
 /* Import one bundle. Pass 1 reads the whole file and verifies the
- * checksum, the sender's signature (the sender must be trusted), every
- * origin's trust, hash chain and segment signature, and every body's
- * encoding; while it verifies, it applies the first 1048576 operations
- * from the very bytes it verifies, in a transaction committed only once
- * the whole file verified. Pass 2 (a larger bundle) resumes after that
- * batch and applies the rest in write transactions of 1048576
- * operations, each committed only when the hash chain at its end equals
- * what pass 1 verified (so a file changed between the passes applies
- * nothing unverified). A bundle that fails
- * verification returns its code (SDX_EBUNDLE, SDX_EBUNDLESUM,
- * SDX_ESIGNATURE, SDX_EUNTRUSTED, SDX_EVERSION, SDX_EIO...) with
+ * checksum, the sender's signature (the sender must be trusted, with a
+ * role), the address, every origin's trust, hash chain and segment
+ * signature, and every body's encoding; nothing touches the database
+ * during it. Pass 2 reads the file again and applies it in write
+ * transactions of 1048576 operations, each committed only when the hash
+ * chain at its end equals what pass 1 verified (the last one after every
+ * segment signature verified again), so a file changed between the
+ * passes applies nothing unverified. A bundle that fails verification
+ * returns its code (SDX_EBUNDLE, SDX_EBUNDLESUM, SDX_ESIGNATURE,
+ * SDX_EUNTRUSTED, SDX_EROLE, SDX_EADDRESS, SDX_EVERSION, SDX_EIO...) with
  * res->reason and res->offset filled, and the database unchanged. A
  * system failure in pass 2 (disk full) keeps the batches committed
  * before it (res->applied counts them): verified operations, a prefix
@@ -165,6 +172,22 @@ SDX_API int sdx_bundle_import_for(sdx_db *db, const char *path,
 SDX_API int sdx_bundle_verify_for(sdx_db *db, const char *path,
 				  const char *accept_for,
 				  sdx_import_result *res);
+
+/* The same with options: accept_for as above, and `refused`, called for
+ * every operation held but refused (origin, seq, type, why: static
+ * text), e.g. to log it. */
+typedef struct sdx_import_opts {
+	const char *accept_for;
+	void (*refused)(void *ctx, const char *origin, uint64_t seq, int type,
+			const char *why);
+	void *ctx;
+} sdx_import_opts;
+SDX_API int sdx_bundle_import_opts(sdx_db *db, const char *path,
+				   const sdx_import_opts *opts,
+				   sdx_import_result *res);
+SDX_API int sdx_bundle_verify_opts(sdx_db *db, const char *path,
+				   const sdx_import_opts *opts,
+				   sdx_import_result *res);
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,11 @@ SDX_API int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after,
 SDX_API int sdx_oplog_chain(sdx_db *db, const char *origin, uint64_t seq,
 			    uint8_t out[32]);
 
+/* *seq = the first operation of origin this database holds as its digest
+ * alone (a police-only operation it received redacted), 0 if none. */
+SDX_API int sdx_oplog_first_redacted(sdx_db *db, const char *origin,
+				     uint64_t *seq);
+
 /* Compute chain(n) from chain(n-1), type and digest. */
 SDX_API void sdx_chain_start(const char *origin, uint8_t out[32]);
 SDX_API void sdx_chain_next(const uint8_t prev[32], int type,
@@ -160,7 +165,12 @@ SDX_API int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes);
  * ops that match (as scamdex-sync's import does): sdx_apply_op then
  * skips computing them again and checks only the sequence. */
 SDX_API int sdx_apply_verified(sdx_apply *a);
+/* *applied = 2: the operation is held (its place in the sequence, the
+ * chain, the fingerprint) but refused, not applied: its origin had no
+ * authority for it (scamdex-sync(1), AUTHORITY); sdx_apply_refusal says
+ * why (static text, until the next op). */
 SDX_API int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied);
+SDX_API const char *sdx_apply_refusal(const sdx_apply *a);
 SDX_API int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,
 				const uint8_t sig[64]);
 SDX_API int sdx_apply_peer_vv(sdx_apply *a, const char *peer,

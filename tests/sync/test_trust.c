@@ -1,0 +1,476 @@
+/* test_trust.c: the trust model around bundles (issue 15): what a
+ * redacted operation may and may not stand for, authority over reports,
+ * provenance. Real databases in a temporary directory. */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle_io.h"
+#include "helpers.h"
+
+TestSuite(trust, .fini = th_cleanup);
+
+static office A, B, C;
+static uint8_t ids[16][16];
+
+static void path_of(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", th_tmpdir(), name);
+}
+
+static void import_ok(office *o, const char *p, sdx_import_result *res)
+{
+	int rc = sdx_bundle_import(o->db, p, res);
+	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
+}
+
+/* A (police) holds 4 reports, the 2nd police-only; A and B (police)
+ * trust each other. */
+static void setup(void)
+{
+	uint64_t rng = 5;
+	th_office(&A, "HN-PA05");
+	th_office(&B, "HANOI");
+	th_trust(&A, &B);
+	th_trust(&B, &A);
+	for (int i = 0; i < 4; i++)
+		th_add_report(&A, &rng, i == 1 ? SDX_AUD_POLICE : SDX_AUD_BANK,
+			      ids[i]);
+}
+
+static void exchange(office *from, office *to, int audience, const char *name,
+		     sdx_import_result *res)
+{
+	char p[256];
+	sdx_export_result ex;
+	path_of(p, sizeof p, name);
+	int rc = th_export(from, to, audience, p, &ex);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	import_ok(to, p, res);
+}
+
+static void same_fingerprints(office *x, office *y)
+{
+	char *fx = th_fingerprints(x), *fy = th_fingerprints(y);
+	cr_assert_str_eq(fx, fy);
+	free(fx);
+	free(fy);
+}
+
+/* The issue's loss by default: a police office that gets a bank bundle
+ * (an operator narrowed the audience) must not count the police-only
+ * report as held: the next police bundle brings it. */
+Test(trust, redacted_is_not_held_by_police)
+{
+	static sdx_report rep;
+	sdx_import_result res;
+	setup();
+	exchange(&A, &B, SDX_AUD_BANK, "a-b-bank.sdxb", &res);
+	cr_assert_eq(res.ops, 4);
+	cr_assert_eq(res.applied, 1); /* op 1; op 2 redacted, 3..4 after it */
+	cr_assert_eq(res.withheld, 3);
+	cr_assert_eq(res.redacted, 0);
+	cr_assert_str_eq(res.reason,
+			 "3 operations not held: police-only ones came as "
+			 "digests (a police office's bundle brings them)");
+	/* B tells A what it holds; A's next bundle brings the rest */
+	exchange(&B, &A, SDX_AUD_POLICE, "b-a.sdxb", &res);
+	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	cr_assert_eq(res.applied, 3);
+	cr_assert_eq(res.withheld, 0);
+	cr_assert_eq(sdx_report_get(B.db, ids[1], SDX_AUD_POLICE, &rep), 0);
+	cr_assert_str_eq(rep.origin, "HN-PA05");
+	same_fingerprints(&A, &B);
+	cr_assert_eq(th_verify(&B), 0);
+	th_close(&A);
+	th_close(&B);
+}
+
+/* A police database that holds an operation as its digest alone (as one
+ * could before roles) announces its origin only up to before it, and the
+ * body, when it comes, takes the digest's place. */
+struct ops {
+	sdx_op op[8];
+	uint8_t body[8][2048];
+	int n;
+};
+
+static int keep_op(const sdx_op *op, void *ctx)
+{
+	struct ops *o = ctx;
+	cr_assert_lt(o->n, 8);
+	cr_assert_leq(op->body_len, sizeof o->body[0]);
+	o->op[o->n] = *op;
+	memcpy(o->body[o->n], op->body, op->body_len);
+	o->op[o->n].body = o->body[o->n];
+	o->op[o->n].origin = NULL; /* valid during the callback only */
+	o->n++;
+	return 0;
+}
+
+Test(trust, digest_held_before_roles_heals)
+{
+	static struct ops all;
+	static sdx_report rep;
+	sdx_import_result res;
+	sdx_vv_entry vv[4];
+	size_t n;
+	uint64_t red;
+	sdx_apply *ap;
+	setup();
+	/* B holds A's 4 ops, the police-only one (op 2) as a digest */
+	memset(&all, 0, sizeof all);
+	cr_assert_eq(sdx_oplog_scan(A.db, "HN-PA05", 0, keep_op, &all), 0);
+	cr_assert_eq(all.n, 4);
+	cr_assert_eq(sdx_apply_begin(B.db, &ap), 0);
+	for (int i = 0; i < 4; i++) {
+		sdx_op op = all.op[i];
+		int applied;
+		op.origin = "HN-PA05";
+		if (i == 1) {
+			op.body = NULL;
+			op.body_len = 0;
+		}
+		int rc = sdx_apply_op(ap, &op, &applied);
+		cr_assert_eq(rc, 0, "op %d: %s", i, sdx_strerror(rc));
+		cr_assert_eq(applied, 1);
+	}
+	cr_assert_eq(sdx_apply_commit(ap), 0);
+	cr_assert_eq(sdx_oplog_first_redacted(B.db, "HN-PA05", &red), 0);
+	cr_assert_eq(red, 2);
+	same_fingerprints(&A, &B);
+	/* B's bundle announces HN-PA05 = 1, not 4 */
+	exchange(&B, &A, SDX_AUD_POLICE, "b-a.sdxb", &res);
+	cr_assert_eq(sdx_peer_get_vv(A.db, "HANOI", vv, 4, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(vv[0].origin, "HN-PA05");
+	cr_assert_eq(vv[0].seq, 1);
+	/* so A sends 2..4, and the body of op 2 fills its place */
+	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	cr_assert_eq(res.ops, 3);
+	cr_assert_eq(res.applied, 1);
+	cr_assert_eq(res.duplicates, 2);
+	cr_assert_eq(sdx_report_get(B.db, ids[1], SDX_AUD_POLICE, &rep), 0);
+	cr_assert_eq(sdx_oplog_first_redacted(B.db, "HN-PA05", &red), 0);
+	cr_assert_eq(red, 0);
+	same_fingerprints(&A, &B);
+	cr_assert_eq(th_verify(&B), 0);
+	/* and B announces everything now */
+	exchange(&B, &A, SDX_AUD_POLICE, "b-a2.sdxb", &res);
+	cr_assert_eq(sdx_peer_get_vv(A.db, "HANOI", vv, 4, &n), 0);
+	cr_assert_eq(vv[0].seq, 4);
+	th_close(&A);
+	th_close(&B);
+}
+
+/* The issue's hiding relay: B sends A's police-only report as a digest
+ * in a police bundle, correctly chained and signed by A. C must refuse
+ * it rather than count the report as held. */
+Test(trust, digest_in_police_bundle_refused)
+{
+	static struct ops all;
+	char p[256];
+	sdx_import_result res;
+	sdx_origin_info oi;
+	sdx_bwriter w;
+	uint8_t prev[32];
+	FILE *f;
+	setup();
+	th_office(&C, "DN-PA05");
+	th_trust(&C, &A);
+	th_trust(&C, &B);
+	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	memset(&all, 0, sizeof all);
+	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, keep_op, &all), 0);
+	cr_assert_eq(sdx_origin_get(B.db, "HN-PA05", &oi), 0);
+	cr_assert_eq(oi.sig_seq, 4);
+	sdx_chain_start("HN-PA05", prev);
+	path_of(p, sizeof p, "hiding.sdxb");
+	f = fopen(p, "wb");
+	cr_assert_eq(sdx_bw_open(&w, f), 0);
+	sdx_vv_entry vv = {"HN-PA05", 4};
+	cr_assert_eq(
+	    sdx_bw_header(&w, "HANOI", "DN-PA05", SDX_AUD_POLICE, 0, &vv, 1),
+	    0);
+	cr_assert_eq(sdx_bw_run(&w, "HN-PA05", 1, prev), 0);
+	for (int i = 0; i < 4; i++) {
+		const sdx_op *op = &all.op[i];
+		if (i == 1)
+			cr_assert_eq(
+			    sdx_bw_redacted(&w, op->seq, op->type, op->digest),
+			    0);
+		else
+			cr_assert_eq(sdx_bw_op(&w, op->seq, op->type, op->body,
+					       op->body_len),
+				     0);
+	}
+	cr_assert_eq(sdx_bw_segsig(&w, 4, oi.sig), 0);
+	cr_assert_eq(sdx_bw_finish(&w, &B.key), 0);
+	sdx_bw_close(&w);
+	fclose(f);
+	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_EBUNDLE);
+	cr_assert_str_eq(res.reason, "origin HN-PA05 seq 2: a redacted "
+				     "operation in a police bundle");
+	cr_assert_eq(res.applied, 0);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+/* ---- authority and provenance ---- */
+
+#include "codec.h"
+
+/* One operation of office o's own, written by hand (what a modified
+ * scamdex at a trusted office could send): appended to a bundle from o
+ * to `to` after o's log, signed with o's key. */
+static void forge(office *o, const char *to, const char *path, int n,
+		  const int *types, uint8_t (*bodies)[512], const size_t *lens)
+{
+	sdx_origin_info oi;
+	sdx_bwriter w;
+	uint8_t chain[32], digest[32], sig[64];
+	FILE *f;
+	cr_assert_eq(sdx_origin_get(o->db, o->name, &oi), 0);
+	memcpy(chain, oi.chain, 32);
+	f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	cr_assert_eq(sdx_bw_open(&w, f), 0);
+	sdx_vv_entry vv = {"", oi.seq + (uint64_t)n};
+	strcpy(vv.origin, o->name);
+	cr_assert_eq(sdx_bw_header(&w, o->name, to, SDX_AUD_BANK, 0, &vv, 1),
+		     0);
+	cr_assert_eq(sdx_bw_run(&w, o->name, oi.seq + 1, chain), 0);
+	for (int i = 0; i < n; i++) {
+		sdx_digest(bodies[i], lens[i], digest);
+		sdx_chain_next(chain, types[i], digest, chain);
+		cr_assert_eq(sdx_bw_op(&w, oi.seq + 1 + (uint64_t)i, types[i],
+				       bodies[i], lens[i]),
+			     0);
+	}
+	cr_assert_eq(sdx_segment_sign(&o->key, o->name, oi.seq + (uint64_t)n,
+				      chain, sig),
+		     0);
+	cr_assert_eq(sdx_bw_segsig(&w, oi.seq + (uint64_t)n, sig), 0);
+	cr_assert_eq(sdx_bw_finish(&w, &o->key), 0);
+	sdx_bw_close(&w);
+	fclose(f);
+}
+
+static char refusals[1024];
+
+static void on_refused(void *ctx, const char *origin, uint64_t seq, int type,
+		       const char *why)
+{
+	size_t n = strlen(refusals);
+	(void)ctx;
+	snprintf(refusals + n, sizeof refusals - n, "%s %llu %s: %s\n", origin,
+		 (unsigned long long)seq, sdx_op_type_name(type), why);
+}
+
+/* The issue's bank that retracted a police report and allowlisted a
+ * reported number dated 2999: both are held (the chain goes on, relays
+ * pass them) but refused everywhere, each logged with its reason; its
+ * dispute is taken, with its author. Nothing of it blocks the rest. */
+Test(trust, bank_cannot_retract_or_allowlist)
+{
+	static sdx_report rep;
+	static uint8_t bodies[4][512];
+	size_t lens[4];
+	int types[4] = {SDX_OP_RETRACT, SDX_OP_ALLOW, SDX_OP_DISPUTE,
+			SDX_OP_RESOLVE};
+	char p[256];
+	sdx_import_result res;
+	sdx_import_opts opts = {NULL, on_refused, NULL};
+	setup();
+	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
+	th_trust(&A, &C);
+	th_trust(&C, &A);
+	th_trust(&B, &C);
+	exchange(&A, &C, SDX_AUD_BANK, "a-c.sdxb", &res);
+	/* the bank's own API refuses to retract another origin's report */
+	cr_assert_eq(
+	    sdx_report_retract(C.db, ids[0], "x", "VCB", SDX_DATE_NONE),
+	    SDX_EROLE);
+	cr_assert_eq(sdx_allow(C.db, SDX_KIND_PHONE, th_ident(0), "x", "VCB"),
+		     SDX_EROLE);
+	/* a modified one sends them anyway */
+	cr_assert_eq(codec_state_op_encode(ids[0], "not a scam", "VCB",
+					   sdx_date_today(), SDX_AUD_BANK,
+					   bodies[0], 512, &lens[0]),
+		     0);
+	cr_assert_eq(codec_allow_op_encode(SDX_KIND_PHONE, th_ident(0),
+					   "official", "VCB", 375000, bodies[1],
+					   512, &lens[1]),
+		     0);
+	cr_assert_eq(codec_state_op_encode(ids[0], "customer objects", "VCB",
+					   sdx_date_today(), SDX_AUD_BANK,
+					   bodies[2], 512, &lens[2]),
+		     0);
+	cr_assert_eq(codec_state_op_encode(ids[2], "settled", "VCB",
+					   sdx_date_today(), SDX_AUD_BANK,
+					   bodies[3], 512, &lens[3]),
+		     0);
+	/* the dispute on ids[2] first, so the resolve has one to end */
+	path_of(p, sizeof p, "forged.sdxb");
+	forge(&C, "HN-PA05", p, 4, types, bodies, lens);
+	refusals[0] = 0;
+	cr_assert_eq(sdx_bundle_import_opts(A.db, p, &opts, &res), 0, "%s",
+		     res.reason);
+	cr_assert_eq(res.ops, 4);
+	cr_assert_eq(res.applied, 1);
+	cr_assert_eq(res.refused, 3);
+	cr_assert_str_eq(refusals,
+			 "VCB 1 retract: only the report's origin may retract "
+			 "it\n"
+			 "VCB 2 allow: allowlist entries come from police "
+			 "offices only\n"
+			 "VCB 4 resolve: only the report's origin may resolve "
+			 "a dispute\n");
+	cr_assert_str_eq(res.reason,
+			 "3 refused (held, not applied: no authority)");
+	cr_assert_eq(sdx_report_get(A.db, ids[0], SDX_AUD_POLICE, &rep), 0);
+	cr_assert_eq(rep.state & SDX_RSTATE_RETRACTED, 0);
+	cr_assert_neq(rep.state & SDX_RSTATE_DISPUTED, 0);
+	cr_assert_str_eq(rep.state_by, "VCB");
+	{
+		sdx_check_result c;
+		sdx_norm_error err;
+		cr_assert_eq(sdx_check(A.db, SDX_KIND_PHONE, th_ident(0),
+				       strlen(th_ident(0)), SDX_DATE_NONE, &c,
+				       &err),
+			     0);
+		cr_assert_eq(c.flags & SDX_CHECK_ALLOWLISTED, 0);
+	}
+	/* relayed to B: the same judgement, the same fingerprints */
+	/* (B gets A's reports in the same bundle: a retraction judged
+	 * when its report lands, at commit, is dropped then, not counted) */
+	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	cr_assert_geq(res.refused, 1);
+	{
+		char *da = th_dump(&A, ids, 4, SDX_AUD_POLICE, 1),
+		     *db = th_dump(&B, ids, 4, SDX_AUD_POLICE, 1);
+		cr_assert_str_eq(da, db);
+		free(da);
+		free(db);
+	}
+	same_fingerprints(&A, &B);
+	cr_assert_eq(th_verify(&A), 0);
+	cr_assert_eq(th_verify(&B), 0);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+/* Provenance is the signer's: a bank's report naming a police office as
+ * its origin, or confirmed by a court, is held but refused. */
+Test(trust, report_naming_another_origin_refused)
+{
+	static sdx_report r, rep;
+	sdx_import_result res;
+	uint8_t forged[16], court[16], fine[16];
+	const char *ph = "+84795550999";
+	setup();
+	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
+	th_trust(&A, &C);
+	th_trust(&C, &A);
+	sdx_report_init(&r);
+	snprintf(r.origin, sizeof r.origin, "HN-PA05");
+	snprintf(r.agency, sizeof r.agency, "PA05 Ha Noi");
+	r.category = 1;
+	cr_assert_eq(sdx_report_add_ident(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER,
+					  ph, strlen(ph), NULL),
+		     0);
+	cr_assert_eq(sdx_report_add(C.db, &r, forged, NULL), 0);
+	r.origin[0] = 0;
+	r.confirmation = SDX_CONF_COURT;
+	snprintf(r.case_ref, sizeof r.case_ref, "court");
+	cr_assert_eq(sdx_report_add(C.db, &r, court, NULL), 0);
+	r.confirmation = SDX_CONF_REPORTED;
+	snprintf(r.case_ref, sizeof r.case_ref, "fine");
+	cr_assert_eq(sdx_report_add(C.db, &r, fine, NULL), 0);
+	refusals[0] = 0;
+	{
+		char p[256];
+		sdx_export_result ex;
+		sdx_import_opts opts = {NULL, on_refused, NULL};
+		path_of(p, sizeof p, "c-a.sdxb");
+		cr_assert_eq(th_export(&C, &A, SDX_AUD_BANK, p, &ex), 0);
+		cr_assert_eq(sdx_bundle_import_opts(A.db, p, &opts, &res), 0,
+			     "%s", res.reason);
+	}
+	cr_assert_eq(res.refused, 2);
+	cr_assert_str_eq(refusals,
+			 "VCB 1 add: the report names another origin than its "
+			 "signer\n"
+			 "VCB 2 add: court confirmation from an office that is "
+			 "not police\n");
+	cr_assert_eq(sdx_report_get(A.db, forged, SDX_AUD_POLICE, &rep),
+		     SDX_ENOTFOUND);
+	cr_assert_eq(sdx_report_get(A.db, court, SDX_AUD_POLICE, &rep),
+		     SDX_ENOTFOUND);
+	cr_assert_eq(sdx_report_get(A.db, fine, SDX_AUD_POLICE, &rep), 0);
+	cr_assert_str_eq(rep.origin, "VCB");
+	cr_assert_eq(th_verify(&A), 0);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
+
+/* ---- verify before apply ---- */
+
+#include <sys/stat.h>
+
+static void file_sum(const char *dir, long *size, unsigned long long *sum)
+{
+	char p[300];
+	snprintf(p, sizeof p, "%s/data.mdb", dir);
+	FILE *f = fopen(p, "rb");
+	cr_assert_not_null(f);
+	int c;
+	*size = 0;
+	*sum = 1469598103934665603ull;
+	while ((c = fgetc(f)) != EOF) {
+		*sum = (*sum ^ (unsigned)c) * 1099511628211ull;
+		(*size)++;
+	}
+	fclose(f);
+}
+
+/* A bundle whose sender's signature (its last bytes) is forged is
+ * refused before anything touches the database: the data file is the
+ * same byte for byte (no transaction began, the map did not grow). */
+Test(trust, forged_bundle_writes_nothing)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	long s0, s1;
+	unsigned long long h0, h1;
+	uint64_t rng = 9;
+	setup();
+	for (int i = 0; i < 300; i++)
+		th_add_report(&A, &rng, SDX_AUD_BANK, ids[4]);
+	path_of(p, sizeof p, "big.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	{
+		FILE *f = fopen(p, "r+b");
+		cr_assert_not_null(f);
+		fseek(f, -1, SEEK_END);
+		int c = fgetc(f);
+		fseek(f, -1, SEEK_END);
+		fputc(c ^ 1, f);
+		fclose(f);
+	}
+	th_close(&B);
+	file_sum(B.dir, &s0, &h0);
+	cr_assert_eq(sdx_db_open(B.dir, 0, &B.db), 0);
+	cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_ESIGNATURE);
+	sdx_db_close(B.db);
+	B.db = NULL;
+	file_sum(B.dir, &s1, &h1);
+	cr_assert_eq(s0, s1);
+	cr_assert_eq(h0, h1);
+	th_close(&A);
+}
