@@ -53,7 +53,7 @@ def main(argv):
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                    "TMPDIR": scratch, "HOME": scratch, "LANG": "C.UTF-8"}
             env.update(t["env"])
-            for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+            for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
                 if k in os.environ:
                     env[k] = os.environ[k]
             cmd = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}",
