@@ -37,6 +37,10 @@ int cmd_disallow(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_compact(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_access(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* ---- args.c: long options, positional arguments, usage errors ---- */
 
@@ -118,6 +122,12 @@ int cli_is_input_error(int rc);
 void cli_input_error_text(int rc, const sdx_norm_error *err, char *buf,
 			  size_t size);
 
+/* ---- cmd_report.c: one report from a JSON object with the import's
+ * column names (as 'scamdex report --json'); -1 and msg on a bad one ---- */
+struct json_t;
+int cli_report_from_json(struct json_t *root, sdx_report *out, char *msg,
+			 size_t size);
+
 /* ---- report_state.c: retract, dispute, resolve ---- */
 
 enum { CLI_STATE_RETRACT, CLI_STATE_DISPUTE, CLI_STATE_RESOLVE };
@@ -132,14 +142,16 @@ int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc, char **argv);
 
 #define CLI_DB_READ 0
 #define CLI_DB_WRITE 1
+#define CLI_DB_LOOKUP 2 /* an existing database, writable if it may be */
 
 /* The database directory: --db, else $SCAMDEX_DB, else
  * $XDG_DATA_HOME/scamdex, else ~/.local/share/scamdex. Writes into buf;
  * -1 (message printed) if none can be named. */
 int cli_db_path(char *buf, size_t size);
 
-/* Open the database for reading (a missing one is said plainly) or for
- * writing (created on first write, parents too). Prints the error and
+/* Open the database for reading (a missing one is said plainly), for a
+ * look-up (likewise, but writable when the directory is, for the audit
+ * log) or for writing (created on first write, parents too). Prints the error and
  * returns EXIT_SYSTEM on failure, 0 on success. */
 int cli_db_open(const struct cli_cmd *cmd, int mode, sdx_db **out);
 
@@ -187,6 +199,9 @@ int cli_buf_csv_field(struct cli_buf *b, const char *s, size_t n);
  * frees nothing. Returns 0 or -1 on a write error. */
 struct json_t;
 int cli_json_line(struct json_t *j);
+
+/* Seconds since the epoch as "YYYY-MM-DD HH:MM:SS UTC" into buf. */
+const char *cli_time(long long sec, char buf[32]);
 
 /* Format an amount "50.000.000 VND" into buf (32 bytes). */
 void cli_amount(int64_t vnd, char buf[32]);

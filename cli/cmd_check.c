@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "cli.h"
 #include "render/render.h"
 
@@ -56,7 +57,26 @@ struct ctx {
 	int status;	 /* worst exit status so far */
 	struct cli_buf out;
 	struct render_recount *recount; /* bank view scratch, made on need */
+	struct cli_buf aud;		/* audit items of this thread's inputs */
+	size_t naud;
+	struct audit_rec *rec; /* the audit record the items go to */
 };
+
+/* Every AUDIT_EVERY look-ups the audit items are written as one record
+ * (a batch of a million is about 16 records). */
+#define AUDIT_EVERY 65536
+
+/* Move a context's audit items into the record, and write the record
+ * once it is big enough (or at the end, when final). */
+static void audit_take(struct ctx *c, struct ctx *from, int final)
+{
+	audit_items_add(c->rec, &from->aud, from->naud);
+	from->aud.len = 0;
+	from->naud = 0;
+	if (c->rec->n >= AUDIT_EVERY ||
+	    ((final || c->interactive) && c->rec->n))
+		audit_write(&cmd, c->db, c->rec);
+}
 
 static int flush_out(struct ctx *c)
 {
@@ -318,6 +338,14 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 				text_interp(&c->out, &it[i]);
 			}
 		}
+		/* the audit log records every interpretation answered */
+		for (size_t i = 0; i < n; i++) {
+			const sdx_check_result *ri = &it[i].result;
+			audit_item_to(&c->aud, ri->kind, ri->canonical,
+				      strlen(ri->canonical),
+				      sdx_verdict_name(ri->verdict));
+			c->naud++;
+		}
 		if (it[0].result.verdict == SDX_VERDICT_REPORTED &&
 		    c->status < EXIT_REPORTED)
 			c->status = EXIT_REPORTED;
@@ -325,6 +353,8 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 		char msg[256];
 		cli_input_error_text(rc, &err, msg, sizeof msg);
 		emit_invalid(c, in, len, msg);
+		audit_item_to(&c->aud, SDX_KIND_AUTO, in, len, "invalid");
+		c->naud++;
 		if (c->status < EXIT_USAGE)
 			c->status = EXIT_USAGE;
 	} else {
@@ -430,6 +460,7 @@ static int check_block(struct ctx *c, struct worker *w, size_t nw,
 		if (o->len && fwrite(o->p, 1, o->len, stdout) != o->len)
 			rc = -1;
 		o->len = 0;
+		audit_take(c, &w[i].c, 0);
 		if (w[i].c.status > c->status)
 			c->status = w[i].c.status;
 		if (w[i].rc)
@@ -462,6 +493,8 @@ static int check_stdin(struct ctx *c)
 		memset(&w[i].c.out, 0, sizeof w[i].c.out);
 		w[i].c.status = 0;
 		w[i].c.recount = NULL;
+		memset(&w[i].c.aud, 0, sizeof w[i].c.aud);
+		w[i].c.naud = 0;
 		w[i].c.buffered = 1;
 		w[i].c.interactive = 0;
 	}
@@ -500,6 +533,7 @@ static int check_stdin(struct ctx *c)
 			last--;
 		if (last > start) {
 			rc = check_block(c, w, nw, buf + start, last - start);
+			audit_take(c, c, 0);
 			start = last;
 		} else if (eof) {
 			rc = check_line(c, buf + start, end - start);
@@ -517,6 +551,7 @@ static int check_stdin(struct ctx *c)
 	}
 	for (size_t i = 0; i < nw; i++) {
 		cli_buf_free(&w[i].c.out);
+		cli_buf_free(&w[i].c.aud);
 		free(w[i].c.recount);
 	}
 	free(w);
@@ -566,9 +601,18 @@ int cmd_check(int argc, char **argv)
 	}
 	if (c.today == SDX_DATE_NONE)
 		c.today = sdx_date_today();
-	int rc = cli_db_open(&cmd, CLI_DB_READ, &c.db);
+	int rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &c.db);
 	if (rc)
 		return rc;
+	struct who who;
+	if (access_local(&cmd, c.db, &who) != 0) {
+		sdx_db_close(c.db);
+		return EXIT_USAGE;
+	}
+	c.audience = role_audience(who.role, c.audience);
+	struct audit_rec rec;
+	audit_begin(&rec, &who, "check", c.audience);
+	c.rec = &rec;
 	render_init();
 	(void)cli_color(); /* decided once, before any worker thread */
 	c.interactive = c.fmt == F_TEXT && isatty(STDOUT_FILENO) &&
@@ -586,6 +630,9 @@ int cmd_check(int argc, char **argv)
 	}
 	if (rc == 0 && flush_out(&c) != 0)
 		rc = -1; /* main reports the write error */
+	audit_take(&c, &c, 1);
+	audit_free(&rec);
+	cli_buf_free(&c.aud);
 	cli_buf_free(&c.out);
 	free(c.recount);
 	sdx_db_close(c.db);

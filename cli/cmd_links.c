@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "access.h"
 #include "cli.h"
 #include "render/render.h"
 
@@ -124,9 +125,15 @@ int cmd_links(int argc, char **argv)
 	if (rc)
 		return rc;
 	sdx_db *db;
-	rc = cli_db_open(&cmd, CLI_DB_READ, &db);
+	rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &db);
 	if (rc)
 		return rc;
+	struct who who;
+	if (access_local(&cmd, db, &who) != 0) {
+		sdx_db_close(db);
+		return EXIT_USAGE;
+	}
+	audience = role_audience(who.role, audience);
 	struct render_links g;
 	rc = render_links_walk(db, &g, kind, canonical, (unsigned)depth,
 			       (size_t)limit, audience, fmt == F_DOT);
@@ -135,6 +142,13 @@ int cmd_links(int argc, char **argv)
 		render_links_free(&g);
 		return cli_db_error(&cmd, canonical, rc);
 	}
+	char res[32];
+	struct audit_rec rec;
+	snprintf(res, sizeof res, "links:%zu", g.n);
+	audit_begin(&rec, &who, "links", audience);
+	audit_item(&rec, kind, canonical, strlen(canonical), res);
+	audit_write(&cmd, db, &rec);
+	audit_free(&rec);
 	if (fmt == F_DOT)
 		rc = print_dot(db, &g);
 	else if (fmt == F_JSON)

@@ -2,6 +2,7 @@
  * import columns or from one JSON object with the same names. */
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -317,23 +318,9 @@ static int set_json(struct build *b, int id, const char *key, json_t *v)
 	return set_field(b, id, key, json_string_value(v));
 }
 
-static int from_json(struct build *b, const char *path)
+/* The fields of one JSON object into b; path names it in messages. */
+static int from_object(struct build *b, json_t *root, const char *path)
 {
-	json_error_t jerr;
-	json_t *root =
-	    !strcmp(path, "-")
-		? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr)
-		: json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		const char *name = strcmp(path, "-") ? path : "standard input";
-		if (jerr.line < 1) /* could not read it at all */
-			snprintf(b->msg, sizeof b->msg, "%s", jerr.text);
-		else
-			snprintf(b->msg, sizeof b->msg,
-				 "%s: line %d column %d: %s", name, jerr.line,
-				 jerr.column, jerr.text);
-		return -1;
-	}
 	int rc = 0;
 	if (!json_is_object(root)) {
 		snprintf(b->msg, sizeof b->msg, "%s: expected one JSON object",
@@ -365,7 +352,45 @@ static int from_json(struct build *b, const char *path)
 			rc = set_json(b, id, key, v);
 		}
 	}
+	return rc;
+}
+
+static int from_json(struct build *b, const char *path)
+{
+	json_error_t jerr;
+	json_t *root =
+	    !strcmp(path, "-")
+		? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr)
+		: json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		const char *name = strcmp(path, "-") ? path : "standard input";
+		if (jerr.line < 1) /* could not read it at all */
+			snprintf(b->msg, sizeof b->msg, "%s", jerr.text);
+		else
+			snprintf(b->msg, sizeof b->msg,
+				 "%s: line %d column %d: %s", name, jerr.line,
+				 jerr.column, jerr.text);
+		return -1;
+	}
 	b->json = root;
+	return from_object(b, root, path);
+}
+
+int cli_report_from_json(json_t *root, sdx_report *out, char *msg,
+			 size_t size)
+{
+	struct build *b = calloc(1, sizeof *b);
+	if (!b) {
+		snprintf(msg, size, "out of memory");
+		return -1;
+	}
+	sdx_report_init(&b->r);
+	int rc = from_object(b, root, "the body") || finish_build(b) ? -1 : 0;
+	if (rc)
+		snprintf(msg, size, "%s", b->msg);
+	else
+		*out = b->r;
+	free(b);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "access.h"
 #include "cli.h"
 #include "render/render.h"
 
@@ -199,12 +200,27 @@ int cmd_show(int argc, char **argv)
 	if (rc)
 		return rc;
 	sdx_db *db;
-	rc = cli_db_open(&cmd, CLI_DB_READ, &db);
+	rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &db);
 	if (rc)
 		return rc;
+	struct who who;
+	if (access_local(&cmd, db, &who) != 0) {
+		sdx_db_close(db);
+		return EXIT_USAGE;
+	}
+	audience = role_audience(who.role, audience);
 	if (sdx_db_office(db, c.office, sizeof c.office) != 0)
 		c.office[0] = '\0';
 	rc = sdx_show(db, kind, canonical, audience, on_report, &c);
+	if (rc == 0) {
+		char res[32];
+		struct audit_rec rec;
+		snprintf(res, sizeof res, "reports:%zu", c.shown);
+		audit_begin(&rec, &who, "show", audience);
+		audit_item(&rec, kind, canonical, strlen(canonical), res);
+		audit_write(&cmd, db, &rec);
+		audit_free(&rec);
+	}
 	sdx_db_close(db);
 	if (c.error)
 		return EXIT_SYSTEM; /* main reports the write error */

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "access.h"
 #include "cli.h"
 #include "render/render.h"
 
@@ -74,12 +75,42 @@ int cmd_stats(int argc, char **argv)
 		}
 	}
 	sdx_db *db;
-	int rc = cli_db_open(&cmd, CLI_DB_READ, &db);
+	int rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &db);
 	if (rc)
 		return rc;
+	struct who who;
+	if (access_local(&cmd, db, &who) != 0) {
+		sdx_db_close(db);
+		return EXIT_USAGE;
+	}
+	if (role_audience(who.role, SDX_AUD_POLICE) != SDX_AUD_POLICE) {
+		/* the totals count police-only reports too */
+		fprintf(stderr,
+			"scamdex stats: role %s sees the bank view; the totals "
+			"count police-only reports\n",
+			role_name(who.role));
+		sdx_db_close(db);
+		return EXIT_USAGE;
+	}
 	if (c.json)
 		c.root = json_object();
 	rc = sdx_stats(db, on_stat, &c);
+	if (rc == 0) {
+		struct audit_rec rec;
+		const char *out;
+		size_t len;
+		audit_begin(&rec, &who, "stats",
+			    role_audience(who.role, SDX_AUD_POLICE));
+		audit_finish(&rec, NULL, &out, &len);
+		int e = sdx_audit_append(db, 0, (const void *const *)&out,
+					 &len, 1);
+		if (e)
+			fprintf(stderr,
+				"scamdex stats: look-up not recorded in the "
+				"audit log: %s\n",
+				sdx_strerror(e));
+		audit_free(&rec);
+	}
 	sdx_db_close(db);
 	if (rc == 0 && c.json && cli_json_line(c.root) != 0)
 		rc = SDX_EIO;

@@ -30,6 +30,10 @@ static const struct command commands[] = {
     {"verify", cmd_verify, "recompute every summary and compare"},
     {"compact", cmd_compact, "write a compacted copy of the database"},
     {"normalize", cmd_normalize, "print the canonical form of identifiers"},
+    {"serve", cmd_serve, "the HTTP look-up service and web page"},
+    {"token", cmd_token, "the service's bearer tokens"},
+    {"access", cmd_access, "roles of local users"},
+    {"audit", cmd_audit, "read or prune the audit log"},
 };
 
 static const char usage_line[] = "usage: scamdex [--db DIR] COMMAND [ARGS...]\n"

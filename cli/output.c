@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -215,4 +216,14 @@ void cli_amount(int64_t vnd, char buf[32])
 		buf[o++] = digits[i];
 	}
 	memcpy(buf + o, " VND", 5);
+}
+
+const char *cli_time(long long sec, char buf[32])
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(buf, 32, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(buf, 32, "%lld", sec);
+	return buf;
 }

@@ -78,7 +78,7 @@ int sdx_db_compact(sdx_db *db, const char *dest)
 {
 	if (!db || !dest || !*dest)
 		return SDX_EINVAL;
-	if (mkdir(dest, 0755))
+	if (mkdir(dest, 0700))
 		return errno == EEXIST ? SDX_EEXISTS : store_err(errno);
 	size_t used, mapsize, psize;
 	int rc = store_map_use(db, &used, &mapsize, &psize);
@@ -97,7 +97,7 @@ int sdx_db_compact(sdx_db *db, const char *dest)
 		rc = mdb_env_set_mapsize(c.env, used + used / 4 + (4u << 20));
 	}
 	if (!rc)
-		rc = mdb_env_open(c.env, dest, MDB_NOSYNC, 0644);
+		rc = mdb_env_open(c.env, dest, MDB_NOSYNC, 0600);
 	if (!rc)
 		rc = mdb_txn_begin(c.env, NULL, 0, &c.txn);
 	for (size_t i = 0; !rc && i < store_ndbis; i++) {
@@ -106,6 +106,17 @@ int sdx_db_compact(sdx_db *db, const char *dest)
 		    *(const MDB_dbi *)(const void *)((const char *)db +
 						     spec->off);
 		rc = copy_dbi(src, sdbi, &c, spec);
+	}
+	/* this office's own tables and audit log come along (local.c) */
+	static const struct dbi_spec local_dbis[] = {{"local", 0, 0},
+						     {"audit", 0, 0}};
+	for (size_t i = 0; !rc && i < 2; i++) {
+		MDB_dbi sdbi;
+		int e = store_local_dbi(src, local_dbis[i].name, 0, &sdbi);
+		if (e == 0)
+			rc = copy_dbi(src, sdbi, &c, &local_dbis[i]);
+		else if (e != MDB_NOTFOUND)
+			rc = e;
 	}
 	if (!rc) {
 		rc = mdb_txn_commit(c.txn);

@@ -606,7 +606,7 @@ static int env_open(struct sdx_db *db, const char *path, unsigned flags)
 	mdb_env_set_maxdbs(db->env, 16);
 	mdb_env_set_maxreaders(db->env, 510);
 	mdb_env_set_mapsize(db->env, initial_mapsize);
-	rc = mdb_env_open(db->env, path, flags, 0644);
+	rc = mdb_env_open(db->env, path, flags, 0600);
 	if (!rc && (flags & MDB_WRITEMAP))
 		rc = map_reserve(db->env);
 	if (rc) {
@@ -809,11 +809,11 @@ static int mkdir_parents(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
+		if (mkdir(buf, 0700) && errno != EEXIST)
 			return store_err(errno);
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
+	if (mkdir(buf, 0700) && errno != EEXIST)
 		return store_err(errno);
 	return 0;
 }

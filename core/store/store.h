@@ -193,6 +193,11 @@ int meta_get_u64(MDB_txn *txn, struct sdx_db *db, const char *name,
 		 uint64_t *v);
 int meta_put_u64(MDB_txn *txn, struct sdx_db *db, const char *name, uint64_t v);
 
+/* ---- local.c ---- */
+/* Open the sub-db `local` or `audit` in txn (create: make it if
+ * missing); MDB_NOTFOUND when it does not exist. */
+int store_local_dbi(MDB_txn *txn, const char *name, int create, MDB_dbi *out);
+
 /* ---- entity.c ---- */
 size_t ekey_make(int kind, const char *canon, size_t len, uint8_t *key);
 /* The entity key of account `acct` at the bank whose BIN is `bin` (an

@@ -6,6 +6,7 @@
  *   vocab.h      categories, channels, roles, dates, amounts
  *   db.h         the database: reports, checks, links, stats, verify
  *   sync.h       operation log, version vectors, trust, applying ops
+ *   local.h      local tables (tokens, access) and the audit log
  * The manual is libscamdex(3). */
 #ifndef SCAMDEX_SCAMDEX_H
 #define SCAMDEX_SCAMDEX_H
@@ -17,5 +18,6 @@
 #include <scamdex/db.h>
 #include <scamdex/sync.h>
 #include <scamdex/bundle.h>
+#include <scamdex/local.h>
 
 #endif /* SCAMDEX_SCAMDEX_H */

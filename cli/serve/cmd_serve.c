@@ -1,0 +1,200 @@
+/* cmd_serve.c: scamdex serve: options, start, and a clean stop on
+ * SIGINT or SIGTERM (queued audit records are written first). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../render/render.h"
+#include "serve.h"
+
+static const struct cli_cmd cmd = {
+    "serve",
+    "usage: scamdex serve [--listen ADDRESS:PORT] [--threads N] "
+    "[--tls-cert FILE --tls-key FILE] [--rate ROLE=RATE[/BURST]]...\n",
+    "The look-up service: the JSON API under /v1/ (scamdex-serve(1),\n"
+    "/v1/openapi.json) and the web page at /, for callers with a bearer\n"
+    "token ('scamdex token add'). Every look-up goes to the audit log.\n"
+    "\n"
+    "  --listen A:P      where to listen (default 127.0.0.1:8080; port 0\n"
+    "                    picks a free one; [::1]:8080 for IPv6)\n"
+    "  --threads N       request threads (default: one per core)\n"
+    "  --tls-cert FILE   serve HTTPS with this PEM certificate (chain)\n"
+    "  --tls-key FILE    and this PEM key, readable by its owner only\n"
+    "  --rate R=N[/B]    role R's limit: N requests a second, bursts of B\n"
+    "                    (default 2N); N 0 = no limit. Defaults: teller\n"
+    "                    1/20, bank-system 1000/2000, police 5/60,\n"
+    "                    analyst 10/100, admin 20/200\n"
+    "  -h, --help        this help\n"
+    "\n"
+    "Prints 'scamdex serve: listening on URL' on standard error once it\n"
+    "accepts connections.\n",
+};
+
+enum { O_LISTEN = 1, O_THREADS, O_CERT, O_KEY, O_RATE };
+static const struct cli_opt opts[] = {
+    {"listen", 1, O_LISTEN}, {"threads", 1, O_THREADS},
+    {"tls-cert", 1, O_CERT}, {"tls-key", 1, O_KEY},
+    {"rate", 1, O_RATE},     {NULL, 0, 0},
+};
+
+/* A PEM file into memory (NUL-terminated); key: refused when its mode
+ * lets group or others read it. */
+static char *read_pem(const char *path, int key)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "scamdex serve: %s: %s\n", path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (key && (st.st_mode & 077)) {
+		fprintf(stderr,
+			"scamdex serve: %s: the key is readable by group or "
+			"others (mode %03o); chmod 600 it\n",
+			path, (unsigned)(st.st_mode & 0777));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
+		fprintf(stderr, "scamdex serve: %s: not a PEM file\n", path);
+		close(fd);
+		return NULL;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	ssize_t got = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+	close(fd);
+	if (got != st.st_size) {
+		fprintf(stderr, "scamdex serve: %s: cannot read it\n", path);
+		free(buf);
+		return NULL;
+	}
+	buf[got] = '\0';
+	return buf;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const char *listen = "127.0.0.1:8080", *cert_path = NULL,
+		   *key_path = NULL;
+	unsigned long threads = 0;
+	struct rate rates[ROLE_COUNT];
+	limits_defaults(rates);
+	int a;
+	struct cli_args p;
+	cli_args_init(&p, &cmd, opts, argc, argv);
+	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
+		switch (a) {
+		case CLI_ARG_ERROR:
+			return EXIT_USAGE;
+		case CLI_ARG_HELP:
+			return EXIT_CLEAN;
+		case CLI_ARG_POS:
+			return cli_usage_error(&cmd, "unexpected argument '%s'",
+					       p.val);
+		case O_LISTEN:
+			listen = p.val;
+			break;
+		case O_THREADS:
+			if (cli_parse_uint(&p, 64, &threads))
+				return EXIT_USAGE;
+			break;
+		case O_CERT:
+			cert_path = p.val;
+			break;
+		case O_KEY:
+			key_path = p.val;
+			break;
+		case O_RATE:
+			if (limits_parse(rates, p.val))
+				return cli_usage_error(
+				    &cmd,
+				    "bad --rate '%s' (ROLE=RATE[/BURST], e.g. "
+				    "teller=1/20)",
+				    p.val);
+			break;
+		}
+	}
+	if (!cert_path != !key_path)
+		return cli_usage_error(&cmd,
+				       "--tls-cert and --tls-key go together");
+	char *cert = NULL, *key = NULL;
+	if (cert_path && (!(cert = read_pem(cert_path, 0)) ||
+			  !(key = read_pem(key_path, 1)))) {
+		free(cert);
+		return EXIT_USAGE;
+	}
+	static struct server srv;
+	memset(&srv, 0, sizeof srv);
+	int rc = cli_db_open(&cmd, CLI_DB_WRITE, &srv.db);
+	if (rc) {
+		free(cert);
+		free(key);
+		return rc;
+	}
+	struct who who;
+	if (access_local(&cmd, srv.db, &who) != 0 ||
+	    !role_can_admin(who.role)) {
+		fprintf(stderr, "scamdex serve: only the database's owner (an "
+				"admin) runs the service\n");
+		sdx_db_close(srv.db);
+		free(cert);
+		free(key);
+		return EXIT_USAGE;
+	}
+	if (sdx_db_office(srv.db, srv.office, sizeof srv.office) != 0)
+		srv.office[0] = '\0';
+	pthread_mutex_init(&srv.tkey_mtx, NULL);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	srv.batch_threads = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (unsigned)ncpu;
+	render_init();
+	/* signals are taken by sigwait below: every thread blocks them */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	srv.limits = limits_new(rates);
+	srv.audit = auditq_start(srv.db);
+	char msg[256];
+	unsigned port = 0;
+	struct http *h =
+	    srv.limits && srv.audit
+		? http_start(&srv, listen, (unsigned)threads, cert, key, &port,
+			     msg, sizeof msg)
+		: NULL;
+	if (!srv.limits || !srv.audit)
+		snprintf(msg, sizeof msg, "out of memory");
+	if (!h) {
+		fprintf(stderr, "scamdex serve: %s\n", msg);
+		rc = EXIT_SYSTEM;
+	} else {
+		char host[128];
+		snprintf(host, sizeof host, "%s", listen);
+		char *colon = strrchr(host, ':');
+		if (colon)
+			*colon = '\0';
+		fprintf(stderr, "scamdex serve: listening on %s://%s:%u/\n",
+			cert ? "https" : "http", host, port);
+		int sig;
+		sigwait(&set, &sig);
+		fprintf(stderr, "scamdex serve: stopping (%s)\n",
+			sig == SIGINT ? "SIGINT" : "SIGTERM");
+		http_stop(h);
+		rc = EXIT_CLEAN;
+	}
+	auditq_stop(srv.audit);
+	limits_free(srv.limits);
+	pthread_mutex_destroy(&srv.tkey_mtx);
+	sdx_db_close(srv.db);
+	free(cert);
+	free(key);
+	return rc;
+}
