@@ -12,9 +12,12 @@
 #include "access.h"
 
 static const char *const names[ROLE_COUNT] = {
-    [ROLE_NONE] = "none",	  [ROLE_TELLER] = "teller",
-    [ROLE_BANK_SYSTEM] = "bank-system", [ROLE_POLICE] = "police",
-    [ROLE_ANALYST] = "analyst",	  [ROLE_ADMIN] = "admin",
+    [ROLE_NONE] = "none",
+    [ROLE_TELLER] = "teller",
+    [ROLE_BANK_SYSTEM] = "bank-system",
+    [ROLE_POLICE] = "police",
+    [ROLE_ANALYST] = "analyst",
+    [ROLE_ADMIN] = "admin",
 };
 
 const char *role_name(int role)
@@ -32,7 +35,8 @@ int role_parse(const char *s)
 
 int role_audience(int role, int asked)
 {
-	if (role == ROLE_TELLER || role == ROLE_BANK_SYSTEM || role == ROLE_NONE)
+	if (role == ROLE_TELLER || role == ROLE_BANK_SYSTEM ||
+	    role == ROLE_NONE)
 		return SDX_AUD_BANK;
 	return asked;
 }

@@ -60,8 +60,8 @@ int access_local(const struct cli_cmd *cmd, sdx_db *db, struct who *w);
  * show "reports:N", for links "links:N"). The time is the record's key. */
 struct audit_rec {
 	struct cli_buf b;
-	size_t n;      /* items */
-	size_t mark;   /* b.len after the head */
+	size_t n;    /* items */
+	size_t mark; /* b.len after the head */
 	char head[512];
 	size_t head_len;
 };

@@ -54,8 +54,7 @@ void audit_item(struct audit_rec *r, sdx_kind kind, const char *text,
 	r->n++;
 }
 
-void audit_items_add(struct audit_rec *r, const struct cli_buf *items,
-		     size_t n)
+void audit_items_add(struct audit_rec *r, const struct cli_buf *items, size_t n)
 {
 	if (items->len)
 		cli_buf_put(&r->b, items->p, items->len);

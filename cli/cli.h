@@ -151,8 +151,8 @@ int cli_db_path(char *buf, size_t size);
 
 /* Open the database for reading (a missing one is said plainly), for a
  * look-up (likewise, but writable when the directory is, for the audit
- * log) or for writing (created on first write, parents too). Prints the error and
- * returns EXIT_SYSTEM on failure, 0 on success. */
+ * log) or for writing (created on first write, parents too). Prints the error
+ * and returns EXIT_SYSTEM on failure, 0 on success. */
 int cli_db_open(const struct cli_cmd *cmd, int mode, sdx_db **out);
 
 /* Print "scamdex CMD: <what>: <sdx_strerror(rc)>" to stderr and return

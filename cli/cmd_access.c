@@ -81,16 +81,18 @@ int cmd_access(int argc, char **argv)
 	    subject_key(pos[1], key, sizeof key))
 		return cli_usage_error(&cmd, "bad user or group '%s'", pos[1]);
 	if (want == 3 && (role = role_parse(pos[2])) < 0)
-		return cli_usage_error(&cmd,
-				       "unknown role '%s' (teller, bank-system, "
-				       "police, analyst or admin)",
-				       pos[2]);
+		return cli_usage_error(
+		    &cmd,
+		    "unknown role '%s' (teller, bank-system, "
+		    "police, analyst or admin)",
+		    pos[2]);
 	if (!strcmp(verb, "default") && strcmp(pos[1], "bank") &&
 	    strcmp(pos[1], "none"))
-		return cli_usage_error(&cmd, "default is bank or none, not '%s'",
-				       pos[1]);
+		return cli_usage_error(
+		    &cmd, "default is bank or none, not '%s'", pos[1]);
 	sdx_db *db;
-	int rc = cli_db_open(&cmd, want == 1 ? CLI_DB_LOOKUP : CLI_DB_WRITE, &db);
+	int rc =
+	    cli_db_open(&cmd, want == 1 ? CLI_DB_LOOKUP : CLI_DB_WRITE, &db);
 	if (rc)
 		return rc;
 	struct who who;

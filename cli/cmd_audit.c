@@ -25,8 +25,8 @@ static const struct cli_cmd cmd = {
 
 enum { O_SINCE = 1, O_WHO, O_IDENT, O_JSON, O_BEFORE };
 static const struct cli_opt opts[] = {
-    {"since", 1, O_SINCE},  {"who", 1, O_WHO},	 {"identifier", 1, O_IDENT},
-    {"json", 0, O_JSON},    {"before", 1, O_BEFORE}, {NULL, 0, 0},
+    {"since", 1, O_SINCE}, {"who", 1, O_WHO},	    {"identifier", 1, O_IDENT},
+    {"json", 0, O_JSON},   {"before", 1, O_BEFORE}, {NULL, 0, 0},
 };
 
 struct ctx {
@@ -101,8 +101,8 @@ static int on_record(int64_t usec, const void *rec, size_t len, void *arg)
 			c->error = 1;
 		json_decref(out);
 	} else {
-		const char *f[] = {"role", "via", "from", "op", "audience",
-				   "flag"};
+		const char *f[] = {"role", "via",      "from",
+				   "op",   "audience", "flag"};
 		const char *v[6];
 		for (size_t k = 0; k < 6; k++)
 			v[k] = json_string_value(json_object_get(o, f[k]));

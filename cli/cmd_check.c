@@ -57,7 +57,7 @@ struct ctx {
 	int status;	 /* worst exit status so far */
 	struct cli_buf out;
 	struct render_recount *recount; /* bank view scratch, made on need */
-	struct cli_buf aud;		/* audit items of this thread's inputs */
+	struct cli_buf aud; /* audit items of this thread's inputs */
 	size_t naud;
 	struct audit_rec *rec; /* the audit record the items go to */
 };

@@ -376,8 +376,7 @@ static int from_json(struct build *b, const char *path)
 	return from_object(b, root, path);
 }
 
-int cli_report_from_json(json_t *root, sdx_report *out, char *msg,
-			 size_t size)
+int cli_report_from_json(json_t *root, sdx_report *out, char *msg, size_t size)
 {
 	struct build *b = calloc(1, sizeof *b);
 	if (!b) {

@@ -102,8 +102,8 @@ int cmd_stats(int argc, char **argv)
 		audit_begin(&rec, &who, "stats",
 			    role_audience(who.role, SDX_AUD_POLICE));
 		audit_finish(&rec, NULL, &out, &len);
-		int e = sdx_audit_append(db, 0, (const void *const *)&out,
-					 &len, 1);
+		int e =
+		    sdx_audit_append(db, 0, (const void *const *)&out, &len, 1);
 		if (e)
 			fprintf(stderr,
 				"scamdex stats: look-up not recorded in the "

@@ -62,7 +62,8 @@ static int add(sdx_db *db, const char *name, int role)
 	int rc = token_get(db, name, &t);
 	if (rc == 0) {
 		fprintf(stderr, "scamdex token: a token named %s exists%s\n",
-			name, t.revoked ? " (revoked); choose another name" : "");
+			name,
+			t.revoked ? " (revoked); choose another name" : "");
 		return EXIT_USAGE;
 	}
 	if (rc != SDX_ENOTFOUND || (rc = token_key(db, key, 1)))

@@ -28,8 +28,8 @@ int token_key(sdx_db *db, uint8_t key[TOKEN_KEY_LEN], int create)
 	return sdx_local_put(db, "tokenkey", "key", key, TOKEN_KEY_LEN);
 }
 
-void token_hash(const uint8_t key[TOKEN_KEY_LEN], const char *token,
-		size_t len, char hex[TOKEN_HASH_HEX])
+void token_hash(const uint8_t key[TOKEN_KEY_LEN], const char *token, size_t len,
+		char hex[TOKEN_HASH_HEX])
 {
 	uint8_t h[32];
 	crypto_generichash(h, sizeof h, (const unsigned char *)token, len, key,

@@ -20,8 +20,8 @@ struct token_info {
 
 /* The database's token key; create: make it when there is none. */
 int token_key(sdx_db *db, uint8_t key[TOKEN_KEY_LEN], int create);
-void token_hash(const uint8_t key[TOKEN_KEY_LEN], const char *token,
-		size_t len, char hex[TOKEN_HASH_HEX]);
+void token_hash(const uint8_t key[TOKEN_KEY_LEN], const char *token, size_t len,
+		char hex[TOKEN_HASH_HEX]);
 /* A new random token. */
 void token_make(char out[TOKEN_LEN + 1]);
 int token_parse(const void *val, size_t len, struct token_info *t);

@@ -101,8 +101,7 @@ void api_check(struct req *r, struct resp *o)
 		audit_item(&rec, res.kind, res.canonical, strlen(res.canonical),
 			   sdx_verdict_name(res.verdict));
 		audit_push(r, &rec,
-			   enum_flag(r, 1,
-				     res.verdict == SDX_VERDICT_UNKNOWN));
+			   enum_flag(r, 1, res.verdict == SDX_VERDICT_UNKNOWN));
 	} else if (cli_is_input_error(rc)) {
 		char msg[256];
 		cli_input_error_text(rc, &err, msg, sizeof msg);
@@ -156,8 +155,7 @@ static int add_item(struct batch *b, size_t off, size_t n, int side)
 /* A JSON string literal at s (len bytes, s[0] == '"'): its end (past the
  * closing quote) in *end; the item added, decoded by jansson when it
  * has escapes. */
-static int string_item(struct batch *b, const char *s, size_t len,
-		       size_t *end)
+static int string_item(struct batch *b, const char *s, size_t len, size_t *end)
 {
 	int esc = 0;
 	size_t i = 1;
@@ -168,8 +166,7 @@ static int string_item(struct batch *b, const char *s, size_t len,
 		}
 	}
 	if (i >= len) {
-		snprintf(b->msg, sizeof b->msg,
-			 "byte %zu: unterminated string",
+		snprintf(b->msg, sizeof b->msg, "byte %zu: unterminated string",
 			 (size_t)(s - b->body));
 		return -1;
 	}
@@ -359,8 +356,8 @@ void api_check_batch(struct req *r, struct resp *o)
 	}
 	int started[64] = {0};
 	for (unsigned k = 1; k < nt && k < 64; k++)
-		started[k] = pthread_create(&parts[k].t, NULL, run_part,
-					    &parts[k]) == 0;
+		started[k] =
+		    pthread_create(&parts[k].t, NULL, run_part, &parts[k]) == 0;
 	run_part(&parts[0]);
 	for (unsigned k = 1; k < nt; k++) {
 		if (k < 64 && started[k])
@@ -473,10 +470,9 @@ void api_show(struct req *r, struct resp *o)
 	char res[32];
 	size_t n = json_array_size(c.list);
 	snprintf(res, sizeof res, "reports:%zu", n);
-	json_t *j = json_pack("{s:s, s:s, s:s, s:o}", "kind",
-			      sdx_kind_name(kind), "canonical", canonical,
-			      "audience", sdx_audience_name(aud), "reports",
-			      c.list);
+	json_t *j = json_pack(
+	    "{s:s, s:s, s:s, s:o}", "kind", sdx_kind_name(kind), "canonical",
+	    canonical, "audience", sdx_audience_name(aud), "reports", c.list);
 	json_reply(o, 200, j);
 	json_decref(j);
 	struct audit_rec rec;
@@ -486,8 +482,8 @@ void api_show(struct req *r, struct resp *o)
 	audit_free(&rec);
 }
 
-static unsigned long num_arg(struct req *r, const char *name,
-			     unsigned long def, unsigned long max, int *bad)
+static unsigned long num_arg(struct req *r, const char *name, unsigned long def,
+			     unsigned long max, int *bad)
 {
 	const char *v = req_arg(r, name);
 	if (!v || !v[0])
@@ -537,11 +533,11 @@ void api_links(struct req *r, struct resp *o)
 		for (size_t i = 0; i < g.n; i++)
 			json_array_append_new(edges,
 					      render_link_json(&g.edges[i]));
-		json_t *j = json_pack(
-		    "{s:s, s:s, s:i, s:s, s:b, s:o}", "kind",
-		    sdx_kind_name(kind), "canonical", canonical, "depth",
-		    (int)depth, "audience", sdx_audience_name(aud), "truncated",
-		    g.truncated, "edges", edges);
+		json_t *j = json_pack("{s:s, s:s, s:i, s:s, s:b, s:o}", "kind",
+				      sdx_kind_name(kind), "canonical",
+				      canonical, "depth", (int)depth,
+				      "audience", sdx_audience_name(aud),
+				      "truncated", g.truncated, "edges", edges);
 		json_reply(o, 200, j);
 		json_decref(j);
 	} else {
@@ -622,8 +618,8 @@ static int may_write(struct req *r, struct resp *o)
 static json_t *body_object(struct req *r, struct resp *o)
 {
 	json_error_t je;
-	json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES,
-			       &je);
+	json_t *j =
+	    json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
 	if (!j) {
 		resp_error(o, 400, "bad_body", "line %d column %d: %s", je.line,
 			   je.column, je.text);
@@ -688,8 +684,8 @@ void api_report_state(struct req *r, struct resp *o, const char *hex,
 	if (!j)
 		return;
 	int retract = !strcmp(action, "retract");
-	const char *note = json_string_value(
-	    json_object_get(j, retract ? "reason" : "note"));
+	const char *note =
+	    json_string_value(json_object_get(j, retract ? "reason" : "note"));
 	if (!note)
 		note = json_string_value(
 		    json_object_get(j, retract ? "note" : "reason"));
@@ -829,9 +825,27 @@ void api_qr(struct req *r, struct resp *o)
 		json_reply(o, 200, j);
 		json_decref(j);
 		if (c.rec.n)
-			audit_push(r, &c.rec,
-				   enum_flag(r, c.rec.n, c.unknown));
+			audit_push(r, &c.rec, enum_flag(r, c.rec.n, c.unknown));
 	}
 	json_decref(c.codes);
 	audit_free(&c.rec);
+}
+
+/* ---- GET /v1/bank?bin=: a bank's name (the page shows it, not the
+ * BIN); not a look-up of anyone's identifier ---- */
+
+void api_bank(struct req *r, struct resp *o)
+{
+	const char *bin = req_arg(r, "bin");
+	const sdx_bank_info *b = bin ? sdx_bank_by_bin(bin) : NULL;
+	if (!b) {
+		resp_error(o, 404, "not_found", "no bank with BIN '%s'",
+			   bin ? bin : "");
+		return;
+	}
+	json_t *j =
+	    json_pack("{s:s, s:s, s:s, s:s}", "bin", b->bin, "short_name",
+		      b->short_name, "name", b->name, "code", b->code);
+	json_reply(o, 200, j);
+	json_decref(j);
 }

@@ -14,7 +14,7 @@
 static const struct cli_cmd cmd = {
     "serve",
     "usage: scamdex serve [--listen ADDRESS:PORT] [--threads N] "
-    "[--tls-cert FILE --tls-key FILE] [--rate ROLE=RATE[/BURST]]...\n",
+    "[--tls-cert FILE --tls-key FILE] [--rate ROLE=RATE[/BURST[/ENUM]]]...\n",
     "The look-up service: the JSON API under /v1/ (scamdex-serve(1),\n"
     "/v1/openapi.json) and the web page at /, for callers with a bearer\n"
     "token ('scamdex token add'). Every look-up goes to the audit log.\n"
@@ -24,10 +24,12 @@ static const struct cli_cmd cmd = {
     "  --threads N       request threads (default: one per core)\n"
     "  --tls-cert FILE   serve HTTPS with this PEM certificate (chain)\n"
     "  --tls-key FILE    and this PEM key, readable by its owner only\n"
-    "  --rate R=N[/B]    role R's limit: N requests a second, bursts of B\n"
-    "                    (default 2N); N 0 = no limit. Defaults: teller\n"
-    "                    1/20, bank-system 1000/2000, police 5/60,\n"
-    "                    analyst 10/100, admin 20/200\n"
+    "  --rate R=N[/B[/E]]  role R's limit: N requests a second, bursts\n"
+    "                    of B (default 2N), N 0 = no limit; E look-ups of\n"
+    "                    unreported identifiers in 10 minutes flag\n"
+    "                    enumeration (0 = never). Defaults: teller\n"
+    "                    1/20/50, bank-system 1000/2000/100000, police\n"
+    "                    5/60/500, analyst 10/100/2000, admin 20/200/2000\n"
     "  -h, --help        this help\n"
     "\n"
     "Prints 'scamdex serve: listening on URL' on standard error once it\n"
@@ -36,9 +38,8 @@ static const struct cli_cmd cmd = {
 
 enum { O_LISTEN = 1, O_THREADS, O_CERT, O_KEY, O_RATE };
 static const struct cli_opt opts[] = {
-    {"listen", 1, O_LISTEN}, {"threads", 1, O_THREADS},
-    {"tls-cert", 1, O_CERT}, {"tls-key", 1, O_KEY},
-    {"rate", 1, O_RATE},     {NULL, 0, 0},
+    {"listen", 1, O_LISTEN}, {"threads", 1, O_THREADS}, {"tls-cert", 1, O_CERT},
+    {"tls-key", 1, O_KEY},   {"rate", 1, O_RATE},	{NULL, 0, 0},
 };
 
 /* A PEM file into memory (NUL-terminated); key: refused when its mode
@@ -115,8 +116,9 @@ int cmd_serve(int argc, char **argv)
 			if (limits_parse(rates, p.val))
 				return cli_usage_error(
 				    &cmd,
-				    "bad --rate '%s' (ROLE=RATE[/BURST], e.g. "
-				    "teller=1/20)",
+				    "bad --rate '%s' "
+				    "(ROLE=RATE[/BURST[/ENUM]], "
+				    "e.g. teller=1/20/50)",
 				    p.val);
 			break;
 		}
@@ -165,11 +167,10 @@ int cmd_serve(int argc, char **argv)
 	srv.audit = auditq_start(srv.db);
 	char msg[256];
 	unsigned port = 0;
-	struct http *h =
-	    srv.limits && srv.audit
-		? http_start(&srv, listen, (unsigned)threads, cert, key, &port,
-			     msg, sizeof msg)
-		: NULL;
+	struct http *h = srv.limits && srv.audit
+			     ? http_start(&srv, listen, (unsigned)threads, cert,
+					  key, &port, msg, sizeof msg)
+			     : NULL;
 	if (!srv.limits || !srv.audit)
 		snprintf(msg, sizeof msg, "out of memory");
 	if (!h) {

@@ -84,12 +84,11 @@ static int authenticate(struct req *r, struct resp *o)
 		s->have_tkey = 1;
 	int have = s->have_tkey;
 	pthread_mutex_unlock(&s->tkey_mtx);
-	int rc = have ? limits_auth(s->limits, s->db, s->tkey, tok,
-				    strlen(tok), &r->who)
+	int rc = have ? limits_auth(s->limits, s->db, s->tkey, tok, strlen(tok),
+				    &r->who)
 		      : SDX_ENOTFOUND;
 	if (rc == SDX_ENOTFOUND) {
-		resp_error(o, 401, "unauthorized",
-			   "unknown or revoked token");
+		resp_error(o, 401, "unauthorized", "unknown or revoked token");
 		o->www_auth = 1;
 		return -1;
 	}
@@ -123,8 +122,8 @@ static void route_api(struct req *r, struct resp *o)
 {
 	if (authenticate(r, o))
 		return;
-	unsigned wait = limits_take(r->srv->limits, r->who.name, r->who.role,
-				    cost_of(r));
+	unsigned wait =
+	    limits_take(r->srv->limits, r->who.name, r->who.role, cost_of(r));
 	if (wait) {
 		resp_error(o, 429, "rate_limited",
 			   "too many requests for token %s (role %s); retry "
@@ -150,7 +149,10 @@ static void route_api(struct req *r, struct resp *o)
 		api_qr(r, o);
 	else if (is(r, "GET", "/v1/whoami"))
 		api_whoami(r, o);
-	else if (!strncmp(p, "/v1/reports/", 12) && !strcmp(r->method, "POST")) {
+	else if (is(r, "GET", "/v1/bank"))
+		api_bank(r, o);
+	else if (!strncmp(p, "/v1/reports/", 12) &&
+		 !strcmp(r->method, "POST")) {
 		/* /v1/reports/{id}/retract|dispute */
 		const char *id = p + 12, *slash = strchr(id, '/');
 		char hex[40];
@@ -199,9 +201,9 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct resp *o)
 {
 	struct MHD_Response *res;
 	if (o->static_data) {
-		res = MHD_create_response_from_buffer(
-		    o->static_len, (void *)o->static_data,
-		    MHD_RESPMEM_PERSISTENT);
+		res = MHD_create_response_from_buffer(o->static_len,
+						      (void *)o->static_data,
+						      MHD_RESPMEM_PERSISTENT);
 	} else {
 		res = MHD_create_response_from_buffer(
 		    o->body.len, o->body.len ? o->body.p : (void *)"",
@@ -266,8 +268,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con,
 	r.path = url;
 	r.body = pd->body.p ? pd->body.p : "";
 	r.body_len = pd->body.len;
-	r.ctype = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
-					      "Content-Type");
+	r.ctype =
+	    MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
 	if (pd->too_big)
 		resp_error(&o, 413, "too_large",
 			   "the request body is larger than %u bytes",
@@ -304,7 +306,8 @@ static int parse_addr(const char *s, struct sockaddr_storage *sa,
 	memset(sa, 0, sizeof *sa);
 	if (s[0] == '[') {
 		const char *end = strchr(s, ']');
-		if (!end || end[1] != ':' || (size_t)(end - s - 1) >= sizeof host)
+		if (!end || end[1] != ':' ||
+		    (size_t)(end - s - 1) >= sizeof host)
 			return -1;
 		memcpy(host, s + 1, (size_t)(end - s - 1));
 		host[end - s - 1] = '\0';
@@ -354,8 +357,8 @@ struct http *http_start(struct server *srv, const char *addr, unsigned threads,
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ERROR_LOG;
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (cert)

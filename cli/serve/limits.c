@@ -20,7 +20,7 @@ struct slot {
 	char name[TOKEN_NAME_MAX + 1];
 	int role;
 	int valid;
-	double checked; /* when the token tables were last read */
+	double checked;	   /* when the token tables were last read */
 	double tokens, at; /* bucket */
 	double win_start;
 	uint64_t lookups, unknown;
@@ -64,6 +64,13 @@ int limits_parse(struct rate r[ROLE_COUNT], const char *spec)
 		burst = strtod(b, &end);
 		if (end == b || burst < 1 || !isfinite(burst))
 			return -1;
+	}
+	if (*end == '/') {
+		const char *e = end + 1;
+		unsigned long n = strtoul(e, &end, 10);
+		if (end == e || *e == '-' || n > 100000000)
+			return -1;
+		r[i].enum_unknown = (uint32_t)n;
 	}
 	if (*end)
 		return -1;
@@ -197,7 +204,8 @@ unsigned limits_take(struct limits *l, const char *name, int role, double cost)
 		if (s->tokens > r->burst)
 			s->tokens = r->burst;
 		if (cost > r->burst)
-			cost = r->burst; /* a big batch waits for a full bucket */
+			cost =
+			    r->burst; /* a big batch waits for a full bucket */
 		if (s->tokens >= cost) {
 			s->tokens -= cost;
 		} else {

@@ -36,7 +36,7 @@ struct rate {
 };
 /* The documented defaults per role. */
 void limits_defaults(struct rate rates[ROLE_COUNT]);
-/* "ROLE=RATE[/BURST]"; -1 when malformed. */
+/* "ROLE=RATE[/BURST[/ENUM]]"; -1 when malformed. */
 int limits_parse(struct rate rates[ROLE_COUNT], const char *spec);
 
 struct limits;
@@ -136,6 +136,7 @@ void api_report_state(struct req *r, struct resp *o, const char *hex,
 		      const char *action);
 void api_qr(struct req *r, struct resp *o);
 void api_whoami(struct req *r, struct resp *o);
+void api_bank(struct req *r, struct resp *o);
 
 /* ---- http.c ---- */
 struct http;

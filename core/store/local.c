@@ -90,8 +90,7 @@ int sdx_local_del(sdx_db *db, const char *table, const char *key)
 
 /* A read transaction of its own (the handle is MDB_NOTLS, so it may sit
  * beside this thread's parked one). */
-static int read_begin(sdx_db *db, const char *name, MDB_txn **txn,
-		      MDB_dbi *dbi)
+static int read_begin(sdx_db *db, const char *name, MDB_txn **txn, MDB_dbi *dbi)
 {
 	int rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, txn);
 	if (rc)
@@ -312,8 +311,8 @@ int sdx_audit_scan(sdx_db *db, int64_t since, sdx_audit_cb cb, void *ctx)
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != AKEY_LEN)
 			continue;
-		if ((rc = cb((int64_t)be64_get(k.mv_data), v.mv_data,
-			     v.mv_size, ctx)))
+		if ((rc = cb((int64_t)be64_get(k.mv_data), v.mv_data, v.mv_size,
+			     ctx)))
 			break;
 	}
 	mdb_cursor_close(cur);
