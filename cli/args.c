@@ -22,11 +22,14 @@ void cli_args_init(struct cli_args *p, const struct cli_cmd *cmd,
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "scamdex %s: ", cmd->name);
+	char msg[1024], safe[1024];
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", cmd->usage);
+	/* the message may echo an argument: nothing in it drives the
+	 * terminal */
+	fprintf(stderr, "scamdex %s: %s\n%s", cmd->name,
+		cli_safe(msg, safe, sizeof safe), cmd->usage);
 	return EXIT_USAGE;
 }
 
@@ -179,8 +182,9 @@ int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
 		return 0;
 	char msg[256];
 	cli_input_error_text(rc, &err, msg, sizeof msg);
+	char safe[SDX_INPUT_MAX + 1];
 	fprintf(stderr, "scamdex %s: invalid identifier '%s': %s\n", cmd->name,
-		input, msg);
+		cli_safe(input, safe, sizeof safe), msg);
 	return EXIT_USAGE;
 }
 

@@ -200,6 +200,11 @@ int cli_buf_csv_field(struct cli_buf *b, const char *s, size_t n);
 struct json_t;
 int cli_json_line(struct json_t *j);
 
+/* s with every character that could drive a terminal (controls, C1,
+ * bidirectional overrides) replaced by '?', into buf (cut to size);
+ * returns buf. For text from input or from the database on a terminal. */
+char *cli_safe(const char *s, char *buf, size_t size);
+
 /* Seconds since the epoch as "YYYY-MM-DD HH:MM:SS UTC" into buf. */
 const char *cli_time(long long sec, char buf[32]);
 

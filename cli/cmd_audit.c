@@ -49,8 +49,8 @@ static void at_text(int64_t usec, char buf[40])
 /* Text output: control characters never reach the terminal. */
 static void put_safe(const char *s)
 {
-	for (; *s; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	char buf[1024];
+	fputs(cli_safe(s, buf, sizeof buf), stdout);
 }
 
 static int item_matches(const struct ctx *c, json_t *it)

@@ -37,12 +37,14 @@ static const struct cli_opt opts[] = {
 
 static void print_text(const struct render_links *g)
 {
-	char hex[33];
+	char hex[33], safe[SDX_CANON_MAX];
 	for (size_t i = 0; i < g->n; i++) {
 		const struct render_edge *e = &g->edges[i];
 		sdx_id_to_hex(e->report, hex);
+		/* a received identifier never drives the terminal */
 		printf("%u  %-7s %-32s %-7s report %s", e->depth,
-		       sdx_kind_name(e->kind), e->canonical,
+		       sdx_kind_name(e->kind),
+		       cli_safe(e->canonical, safe, sizeof safe),
 		       sdx_role_name(e->role), hex);
 		if (e->category)
 			printf("  %s", sdx_category_name(e->category));
@@ -120,7 +122,7 @@ int cmd_links(int argc, char **argv)
 	}
 	if (!input)
 		return cli_usage_error(&cmd, "no ID given");
-	char canonical[SDX_CANON_MAX];
+	char canonical[SDX_CANON_MAX], safe[SDX_CANON_MAX];
 	int rc = cli_identifier(&cmd, kind, input, &kind, canonical);
 	if (rc)
 		return rc;
@@ -154,7 +156,8 @@ int cmd_links(int argc, char **argv)
 	else if (fmt == F_JSON)
 		rc = print_json(&g);
 	else if (g.n == 0)
-		printf("no links for %s %s\n", sdx_kind_name(kind), canonical);
+		printf("no links for %s %s\n", sdx_kind_name(kind),
+		       cli_safe(canonical, safe, sizeof safe));
 	else
 		print_text(&g);
 	sdx_db_close(db);

@@ -139,8 +139,13 @@ static int one(sdx_kind want, int json, const char *in, size_t len)
 		if (printf("%-8s%s\n", sdx_kind_name(kind), canon) < 0)
 			return -1;
 	} else {
-		if (printf("error   '%.*s': %s (offset %zu)\n",
-			   len > 200 ? 200 : (int)len, in, msg, err.offset) < 0)
+		char cut[201], safe[201];
+		size_t n = len > 200 ? 200 : len;
+		memcpy(cut, in, n);
+		cut[n] = '\0';
+		if (printf("error   '%s': %s (offset %zu)\n",
+			   cli_safe(cut, safe, sizeof safe), msg,
+			   err.offset) < 0)
 			return -1;
 	}
 	return rc != 0;

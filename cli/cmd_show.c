@@ -228,6 +228,6 @@ int cmd_show(int argc, char **argv)
 		return cli_db_error(&cmd, canonical, rc);
 	if (!c.shown && !c.json)
 		printf("no reports for %s %s\n", sdx_kind_name(kind),
-		       canonical);
+		       cli_safe(canonical, canonical, sizeof canonical));
 	return EXIT_CLEAN;
 }

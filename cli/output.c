@@ -227,3 +227,38 @@ const char *cli_time(long long sec, char buf[32])
 		snprintf(buf, 32, "%lld", sec);
 	return buf;
 }
+
+/* Length of a character that must not reach a terminal at s: C0 controls
+ * and DEL, C1 (U+0080..9F), and the bidirectional marks and overrides
+ * that make a line read other than it is (U+200E/F, U+202A..202E,
+ * U+2066..2069); 0 for any other. */
+static size_t unsafe_at(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+	    (s[2] == 0x8e || s[2] == 0x8f || (s[2] >= 0xaa && s[2] <= 0xae)))
+		return 3;
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 &&
+	    s[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
+char *cli_safe(const char *s, char *buf, size_t size)
+{
+	size_t o = 0, n = strlen(s);
+	for (size_t i = 0; i < n && o + 1 < size;) {
+		size_t bad = unsafe_at((const unsigned char *)s + i, n - i);
+		if (bad) {
+			buf[o++] = '?';
+			i += bad;
+		} else {
+			buf[o++] = s[i++];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}

@@ -100,6 +100,7 @@ function applyLang() {
   $('lang-vi').setAttribute('aria-pressed', String(lang === 'vi'));
   $('lang-en').setAttribute('aria-pressed', String(lang === 'en'));
   if (last) render(last);
+  whoami();
 }
 
 function token() { return sessionStorage.getItem('scamdex-token') || ''; }
@@ -153,7 +154,8 @@ function render(st) {
   text($('verdict'), t('v_' + r.verdict));
   let ident = r.canonical;
   if (r.kind === 'bank' && r.canonical.includes(':')) ident = r.canonical.split(':')[1];
-  text($('ident'), `${ident}  ·  ${t('k_' + r.kind)}`);
+  text($('ident'), ident);
+  text($('kind'), t('k_' + r.kind));
   text($('bank'), st.bank ? `${t('bank')}: ${st.bank.short_name}${st.bank.name ? ' — ' + st.bank.name : ''}` : '');
   const dl = $('facts');
   dl.replaceChildren();
@@ -243,6 +245,7 @@ async function showGraph() {
 // the QR code with libzbar.
 async function uploadQr(file) {
   showError('');
+  $('graph').hidden = true;
   if (!token()) { showError(t('no_token')); return; }
   try {
     const bmp = await createImageBitmap(file);
@@ -265,9 +268,11 @@ async function uploadQr(file) {
     const code = out.codes.find((c) => c.verdict) || out.codes[0];
     if (!code) { showError(t('no_qr')); return; }
     if (code.error) { showError(code.error); return; }
-    $('q').value = code.canonical;
     lastQuery = { q: code.canonical, kind: code.kind };
     last = await enrich(code);
+    // the account as a teller would type it: the bank's name, not its BIN
+    const acct = code.canonical.includes(':') ? code.canonical.split(':')[1] : code.canonical;
+    $('q').value = last.bank ? `${last.bank.short_name} ${acct}` : acct;
     render(last);
   } catch (e) { showError(e.message); }
 }
@@ -276,7 +281,6 @@ document.addEventListener('DOMContentLoaded', () => {
   const saved = localStorage.getItem('scamdex-lang');
   if (saved === 'en' || saved === 'vi') lang = saved;
   applyLang();
-  whoami();
   $('login-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     sessionStorage.setItem('scamdex-token', $('token').value.trim());

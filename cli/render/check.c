@@ -175,12 +175,43 @@ void render_check_error_json(struct cli_buf *b, const char *in, size_t len,
 
 #define MAX_AGENCIES 64
 
+#define MAX_BANKS 64
+
 struct render_recount {
 	sdx_check_result *r;
 	int32_t today;
 	size_t nagency;
 	char agencies[MAX_AGENCIES][SDX_AGENCY_MAX + 1];
+	/* kind ACCOUNT: the banks whose account the visible reports name */
+	size_t nbank;
+	char bins[MAX_BANKS][8];
 };
+
+/* A bank-less account's banks, counted again from the reports a bank may
+ * see: "at 1 bank" must not tell of a police-only report. */
+static void count_banks(struct render_recount *c, const sdx_report *rep)
+{
+	const char *acct = c->r->canonical;
+	size_t alen = strlen(acct);
+	for (size_t k = 0; k < rep->n_idents; k++) {
+		const sdx_ident *id = &rep->idents[k];
+		const char *colon = strchr(id->canonical, ':');
+		if (id->kind != SDX_KIND_BANK || !colon ||
+		    (size_t)(colon - id->canonical) >= sizeof c->bins[0] ||
+		    strlen(colon + 1) != alen || memcmp(colon + 1, acct, alen))
+			continue;
+		size_t blen = (size_t)(colon - id->canonical), i = 0;
+		while (i < c->nbank &&
+		       (strlen(c->bins[i]) != blen ||
+			memcmp(c->bins[i], id->canonical, blen)))
+			i++;
+		if (i == c->nbank && c->nbank < MAX_BANKS) {
+			memcpy(c->bins[c->nbank], id->canonical, blen);
+			c->bins[c->nbank++][blen] = '\0';
+			c->r->banks++;
+		}
+	}
+}
 
 static void count_window(sdx_check_result *r, int32_t d, int32_t today)
 {
@@ -195,6 +226,8 @@ static int on_bank_report(const sdx_report *rep, void *arg)
 {
 	struct render_recount *c = arg;
 	sdx_check_result *r = c->r;
+	if (r->kind == SDX_KIND_ACCOUNT)
+		count_banks(c, rep);
 	if (rep->state & SDX_RSTATE_RETRACTED) {
 		r->retracted++;
 		return 0;
@@ -237,6 +270,9 @@ static int bank_view(sdx_db *db, int32_t today, struct render_recount **s,
 	rc->r = r;
 	rc->today = today;
 	rc->nagency = 0;
+	rc->nbank = 0;
+	if (r->kind == SDX_KIND_ACCOUNT)
+		r->banks = 0;
 	r->reports = r->retracted = r->agencies = r->categories = 0;
 	r->first_seen = r->last_seen = SDX_DATE_NONE;
 	r->last_3d = r->last_30d = r->last_6m = 0;

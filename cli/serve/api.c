@@ -8,7 +8,32 @@
 #include "../render/render.h"
 #include "serve.h"
 
-static _Thread_local struct render_recount *scratch;
+/* The bank view's scratch space, one per request thread, freed when the
+ * thread ends. */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_init(void)
+{
+	pthread_key_create(&scratch_key, free);
+}
+
+static struct render_recount **scratch_of(void)
+{
+	static _Thread_local struct render_recount *mine;
+	pthread_once(&scratch_once, scratch_init);
+	if (!pthread_getspecific(scratch_key) && mine)
+		pthread_setspecific(scratch_key, mine);
+	return &mine;
+}
+
+/* After render_check may have made it: hand it to the key's destructor. */
+static void scratch_keep(void)
+{
+	struct render_recount **s = scratch_of();
+	if (*s && pthread_getspecific(scratch_key) != *s)
+		pthread_setspecific(scratch_key, *s);
+}
 
 /* The audience asked for (?audience=), capped by the role; -1 and an
  * error in o when it is not a known one. */
@@ -89,8 +114,9 @@ void api_check(struct req *r, struct resp *o)
 	sdx_check_result res;
 	sdx_norm_error err;
 	size_t len = strlen(q);
-	int rc = render_check(r->srv->db, kind, q, len, today(), aud, &scratch,
-			      &res, &err);
+	int rc = render_check(r->srv->db, kind, q, len, today(), aud,
+			      scratch_of(), &res, &err);
+	scratch_keep();
 	struct audit_rec rec;
 	audit_begin(&rec, &r->who, "check", aud);
 	if (rc == 0) {
@@ -740,7 +766,8 @@ static void on_code(const char *data, size_t len, void *arg)
 	sdx_norm_error err;
 	struct cli_buf b = {0};
 	int rc = render_check(c->r->srv->db, SDX_KIND_AUTO, data, len, today(),
-			      c->aud, &scratch, &res, &err);
+			      c->aud, scratch_of(), &res, &err);
+	scratch_keep();
 	if (rc == 0) {
 		render_check_json(&b, data, len, &res);
 		audit_item(&c->rec, res.kind, res.canonical,
