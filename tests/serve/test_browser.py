@@ -31,7 +31,9 @@ if not chromium or not qrencode:
 
 tmp = tempfile.mkdtemp(prefix="scamdex-browser.")
 env = dict(os.environ, SCAMDEX_DB=os.path.join(tmp, "db"),
-           SCAMDEX_TODAY="2026-11-28", NO_COLOR="1")
+           SCAMDEX_TODAY="2026-11-28", NO_COLOR="1",
+           LSAN_OPTIONS="print_suppressions=0:suppressions=" +
+           os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp"))
 VIETQR = ("00020101021138580010A000000727012800069704070114190304136010180"
           "208QRIBFTTA53037045802VN63040283")
 procs = []
