@@ -5,6 +5,8 @@
  *
  * Prints one line per LMDB sub-database (named database), in name order:
  *   <name> <entries> <XXH3-64 over every key and value, in order>
+ * except the audit log (sub-db `audit`), which every look-up appends to
+ * by design, refused inputs included.
  * Reads through LMDB directly (read-only, no lock file written), so it
  * does not depend on the code under test. Exit 0, or 3 with a message. */
 #include <errno.h>
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
 	 * commit that changed nothing may still move. */
 	int status = 0;
 	for (int i = 0; i < count; i++) {
-		if (status == 0)
+		if (status == 0 && strcmp(names[i], "audit"))
 			status = dump_db(txn, names[i]);
 		free(names[i]);
 	}
