@@ -27,6 +27,7 @@ const T = {
     last_seen: 'Lần gần nhất', windows: '3 ngày / 30 ngày / 6 tháng',
     categories: 'Hình thức', confirmation: 'Xác nhận', disputed: 'Đang khiếu nại',
     bank: 'Ngân hàng', kind: 'Loại', retracted_n: 'đã rút',
+    also: 'Cách hiểu khác', via: 'Qua tên miền cha',
     g_none: 'không', g_low: 'thấp', g_medium: 'trung bình', g_high: 'cao', g_very_high: 'rất cao',
     c_reported: 'mới tố giác', c_police: 'công an xác nhận', c_court: 'tòa án xác nhận',
     s_active: 'hiệu lực', s_retracted: 'đã rút', s_disputed: 'đang khiếu nại',
@@ -67,6 +68,7 @@ const T = {
     last_seen: 'Last seen', windows: '3 days / 30 days / 6 months',
     categories: 'Kinds', confirmation: 'Confirmation', disputed: 'Disputed',
     bank: 'Bank', kind: 'Kind', retracted_n: 'retracted',
+    also: 'Also read as', via: 'Through the parent domain',
     g_none: 'none', g_low: 'low', g_medium: 'medium', g_high: 'high', g_very_high: 'very high',
     c_reported: 'reported', c_police: 'confirmed by police', c_court: 'confirmed by a court',
     s_active: 'active', s_retracted: 'retracted', s_disputed: 'disputed',
@@ -161,6 +163,11 @@ function render(st) {
   dl.replaceChildren();
   const advice = { reported: 'advice_reported', official: 'advice_official' }[r.verdict] || 'advice_unknown';
   fact(dl, '⚠', t(advice));
+  if (r.via) fact(dl, t('via'), r.via);
+  // a bare number is read both ways: the other readings, each with its verdict
+  for (const other of (r.interpretations || []).slice(1)) {
+    fact(dl, t('also'), `${t('k_' + other.kind)} ${other.canonical}: ${t('v_' + other.verdict)}`);
+  }
   if (r.reports || r.retracted) {
     fact(dl, t('grade'), t('g_' + r.grade));
     fact(dl, t('n_reports'), r.reports + (r.retracted ? ` (${r.retracted} ${t('retracted_n')})` : ''));

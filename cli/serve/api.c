@@ -79,6 +79,16 @@ static const char *enum_flag(struct req *r, size_t lookups, size_t unknown)
 		   : NULL;
 }
 
+/* Every interpretation answered goes to the audit items. */
+static size_t audit_interps(struct cli_buf *b, const sdx_interp *it, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		audit_item_to(b, it[i].result.kind, it[i].result.canonical,
+			      strlen(it[i].result.canonical),
+			      sdx_verdict_name(it[i].result.verdict));
+	return n;
+}
+
 static void json_reply(struct resp *o, unsigned status, json_t *j)
 {
 	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -111,23 +121,25 @@ void api_check(struct req *r, struct resp *o)
 		resp_error(o, 400, "missing_parameter", "q is required");
 		return;
 	}
-	sdx_check_result res;
+	sdx_interp it[SDX_INTERP_MAX];
+	size_t n = 0;
 	sdx_norm_error err;
 	size_t len = strlen(q);
-	int rc = render_check(r->srv->db, kind, q, len, today(), aud,
-			      scratch_of(), &res, &err);
+	int rc = render_check_all(r->srv->db, kind, q, len, today(), aud,
+				  scratch_of(), it, &n, &err);
 	scratch_keep();
 	struct audit_rec rec;
 	audit_begin(&rec, &r->who, "check", aud);
 	if (rc == 0) {
 		o->status = 200;
 		o->type = "application/json";
-		render_check_json(&o->body, q, len, &res);
+		render_check_all_json(&o->body, q, len, it, n);
 		cli_buf_putc(&o->body, '\n');
-		audit_item(&rec, res.kind, res.canonical, strlen(res.canonical),
-			   sdx_verdict_name(res.verdict));
-		audit_push(r, &rec,
-			   enum_flag(r, 1, res.verdict == SDX_VERDICT_UNKNOWN));
+		rec.n += audit_interps(&rec.b, it, n);
+		audit_push(
+		    r, &rec,
+		    enum_flag(r, 1,
+			      it[0].result.verdict == SDX_VERDICT_UNKNOWN));
 	} else if (cli_is_input_error(rc)) {
 		char msg[256];
 		cli_input_error_text(rc, &err, msg, sizeof msg);
@@ -306,6 +318,7 @@ struct part {
 	int32_t today;
 	struct cli_buf out, aud_items;
 	size_t unknown, rc_fail;
+	size_t naud; /* audit items: one per interpretation */
 	struct render_recount *scratch;
 	pthread_t t;
 };
@@ -315,25 +328,27 @@ static void *run_part(void *arg)
 	struct part *p = arg;
 	struct batch *b = p->b;
 	sdx_db *db = p->r->srv->db;
-	sdx_check_result res;
+	sdx_interp res[SDX_INTERP_MAX];
+	size_t nres = 0;
 	sdx_norm_error err;
 	for (size_t i = p->from; i < p->to; i++) {
 		const struct item *it = &b->items[i];
 		const char *in = (it->side ? b->side.p : b->body) + it->off;
-		int rc = render_check(db, SDX_KIND_AUTO, in, it->n, p->today,
-				      p->aud, &p->scratch, &res, &err);
+		int rc =
+		    render_check_all(db, SDX_KIND_AUTO, in, it->n, p->today,
+				     p->aud, &p->scratch, res, &nres, &err);
 		if (rc == 0) {
-			render_check_json(&p->out, in, it->n, &res);
-			audit_item_to(&p->aud_items, res.kind, res.canonical,
-				      strlen(res.canonical),
-				      sdx_verdict_name(res.verdict));
-			p->unknown += res.verdict == SDX_VERDICT_UNKNOWN;
+			render_check_all_json(&p->out, in, it->n, res, nres);
+			p->naud += audit_interps(&p->aud_items, res, nres);
+			p->unknown +=
+			    res[0].result.verdict == SDX_VERDICT_UNKNOWN;
 		} else if (cli_is_input_error(rc)) {
 			char msg[256];
 			cli_input_error_text(rc, &err, msg, sizeof msg);
 			render_check_error_json(&p->out, in, it->n, msg);
 			audit_item_to(&p->aud_items, SDX_KIND_AUTO, in, it->n,
 				      "invalid");
+			p->naud++;
 		} else {
 			p->rc_fail = (size_t)-rc;
 			return NULL;
@@ -411,7 +426,7 @@ void api_check_batch(struct req *r, struct resp *o)
 		for (unsigned k = 0; k < nt; k++) {
 			cli_buf_put(&o->body, parts[k].out.p, parts[k].out.len);
 			audit_items_add(&rec, &parts[k].aud_items,
-					parts[k].to - parts[k].from);
+					parts[k].naud);
 		}
 		if (b.array) {
 			if (o->body.len >= 4 &&
@@ -762,18 +777,17 @@ struct qr_ctx {
 static void on_code(const char *data, size_t len, void *arg)
 {
 	struct qr_ctx *c = arg;
-	sdx_check_result res;
+	sdx_interp it[SDX_INTERP_MAX];
+	size_t n = 0;
 	sdx_norm_error err;
 	struct cli_buf b = {0};
-	int rc = render_check(c->r->srv->db, SDX_KIND_AUTO, data, len, today(),
-			      c->aud, scratch_of(), &res, &err);
+	int rc = render_check_all(c->r->srv->db, SDX_KIND_AUTO, data, len,
+				  today(), c->aud, scratch_of(), it, &n, &err);
 	scratch_keep();
 	if (rc == 0) {
-		render_check_json(&b, data, len, &res);
-		audit_item(&c->rec, res.kind, res.canonical,
-			   strlen(res.canonical),
-			   sdx_verdict_name(res.verdict));
-		c->unknown += res.verdict == SDX_VERDICT_UNKNOWN;
+		render_check_all_json(&b, data, len, it, n);
+		c->rec.n += audit_interps(&c->rec.b, it, n);
+		c->unknown += it[0].result.verdict == SDX_VERDICT_UNKNOWN;
 	} else {
 		char msg[256];
 		cli_input_error_text(rc, &err, msg, sizeof msg);

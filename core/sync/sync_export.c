@@ -3,6 +3,7 @@
  * signature covers (our own: signed now; others: the signature stored
  * when they arrived), so a relay forwards without being able to forge. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -274,7 +275,16 @@ int sdx_bundle_export(sdx_db *db, const sdx_key *key, const char *peer,
 		if (!(tmp = malloc(n)))
 			return SDX_ENOMEM;
 		snprintf(tmp, n, "%s.tmp", path);
-		if (!(f = fopen(tmp, "wb"))) {
+		/* 0600; a planted symlink named like the .tmp is removed,
+		 * never followed (rename then replaces whatever has the
+		 * final name, a symlink too, without following it) */
+		int fl = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+		int fd = open(tmp, fl, 0600);
+		if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+			fd = open(tmp, fl, 0600);
+		if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+			if (fd >= 0)
+				close(fd);
 			free(tmp);
 			return SDX_EIO;
 		}

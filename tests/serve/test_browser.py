@@ -189,12 +189,10 @@ try:
                    "document.getElementById('whoami').textContent")
     ok(who and "quay-03" in who, "signing in with the token shows name and role", who)
 
-    # a reported number, typed as a teller would: ambiguous, then 'phone'
+    # a reported number, typed as a teller would: a bare number is read
+    # both ways (phone, account at every bank), the most serious first
     js("document.getElementById('q').value = '0385551234';"
        "document.getElementById('search-form').requestSubmit(); true")
-    ok(wait_for("!document.getElementById('ambiguous').hidden"),
-       "an ambiguous digit string asks: phone number or account?")
-    js("document.getElementById('as-phone').click(); true")
     ok(wait_for("!document.getElementById('card').hidden && "
                 "document.getElementById('card').className === 'v-reported'"),
        "the verdict card appears, red for a reported number",
@@ -204,6 +202,8 @@ try:
     facts = js("document.getElementById('facts').textContent")
     ok("Không chuyển tiền" in facts and "Số tố giác" in facts and "2" in facts,
        "the card says what to do and how many reports (bank view: 2)", facts)
+    ok("Cách hiểu khác" in facts and "số tài khoản 0385551234: Chưa có tố giác nào" in facts,
+       "the other reading of the bare number is on the card", facts)
     rows = wait_for("document.querySelectorAll('#report-rows tr').length")
     ok(rows == 2 and "Công an tỉnh Kon Tum" in js("document.getElementById('reports').textContent"),
        "the reports table: the bank-visible reports with their agency", rows)

@@ -744,9 +744,16 @@ static int rejects_open(struct importer *imp)
 {
 	if (!imp->reject_path)
 		return 0;
-	imp->rejects = strcmp(imp->reject_path, "-") == 0
-			   ? stdout
-			   : fopen(imp->reject_path, "w");
+	/* 0600, and a planted symlink is not followed */
+	int fd =
+	    strcmp(imp->reject_path, "-") == 0
+		? -1
+		: open(imp->reject_path,
+		       O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		       0600);
+	imp->rejects = strcmp(imp->reject_path, "-") == 0 ? stdout
+		       : fd >= 0			  ? fdopen(fd, "w")
+							  : NULL;
 	if (!imp->rejects) {
 		fprintf(stderr, "scamdex-import: %s: %s\n", imp->reject_path,
 			strerror(errno));

@@ -215,7 +215,7 @@ int db_path(const char *opt, char *buf, size_t size, int *named)
 				if (*p != '/')
 					continue;
 				*p = '\0';
-				mkdir(buf, 0755);
+				mkdir(buf, 0700);
 				*p = '/';
 			}
 		}
