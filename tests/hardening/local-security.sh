@@ -26,7 +26,7 @@ check "scamdex compact: the copy is 0700 with 0600 files" \
 	"$([ "$(mode copy)" = 700 ] && [ "$(mode copy/data.mdb)" = 600 ]; echo $?)" "$(mode copy) $(mode copy/data.mdb)"
 
 printf 'phone,agency\nnot a number,PA05\n0385551234,PA05\n' >in.csv
-"$I" --db idb --quiet --reject rej.csv in.csv >/dev/null 2>&1
+"$I" --db idb --create --quiet --reject rej.csv in.csv >/dev/null 2>&1
 check "scamdex-import: a new database 0700, the reject file 0600" \
 	"$([ "$(mode idb)" = 700 ] && [ "$(mode rej.csv)" = 600 ] && grep -q 'not a number' rej.csv; echo $?)" \
 	"$(mode idb) $(mode rej.csv)"
