@@ -751,6 +751,8 @@ void api_report_state(struct req *r, struct resp *o, const char *hex,
 	json_decref(j);
 	if (rc == SDX_ENOTFOUND) {
 		resp_error(o, 404, "not_found", "no report %s", hex);
+	} else if (rc == SDX_EROLE) {
+		resp_error(o, 403, "forbidden", "%s", sdx_strerror(rc));
 	} else if (rc == SDX_EEXISTS) {
 		resp_error(o, 409, "conflict", "report %s is already %s", hex,
 			   retract ? "retracted" : "disputed");
