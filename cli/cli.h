@@ -21,6 +21,7 @@ enum cli_exit {
 /* Options given before the subcommand (scamdex --db DIR check ...). */
 struct cli_global {
 	const char *db_path; /* --db, or NULL */
+	const char *lang;    /* --lang, or NULL: the locale decides */
 };
 extern struct cli_global cli_global;
 

@@ -165,122 +165,16 @@ static void put_safe(struct cli_buf *b, const char *s, size_t n)
 	}
 }
 
-static void text_count(struct cli_buf *b, uint32_t n, const char *one,
-		       const char *many)
-{
-	cli_buf_putu(b, n);
-	cli_buf_putc(b, ' ');
-	cli_buf_puts(b, n == 1 ? one : many);
-}
-
-static void text_verdict(struct cli_buf *b, const char *word,
-			 enum cli_color_code color)
-{
-	char pad[11];
-	size_t n = strlen(word);
-	cli_buf_puts(b, cli_c(color));
-	cli_buf_puts(b, word);
-	cli_buf_puts(b, cli_reset());
-	memset(pad, ' ', sizeof pad);
-	cli_buf_put(b, pad, n < 10 ? 10 - n : 1);
-}
-
-static void text_result(struct cli_buf *b, const sdx_check_result *r)
-{
-	static const char *const words[] = {"UNKNOWN", "REPORTED", "OFFICIAL",
-					    "RETRACTED"};
-	static const enum cli_color_code colors[] = {CLI_DIM, CLI_RED,
-						     CLI_GREEN, CLI_YELLOW};
-	unsigned v = (unsigned)r->verdict < 4 ? (unsigned)r->verdict : 0;
-	text_verdict(b, words[v], colors[v]);
-	cli_buf_puts(b, cli_c(CLI_BOLD));
-	cli_buf_puts(b, r->canonical);
-	cli_buf_puts(b, cli_reset());
-	cli_buf_puts(b, "  ");
-	cli_buf_puts(b, sdx_kind_name(r->kind));
-	if (r->kind == SDX_KIND_ACCOUNT && r->banks) {
-		cli_buf_puts(b, "  at ");
-		text_count(b, r->banks, "bank", "banks");
-	}
-	if (r->verdict == SDX_VERDICT_UNKNOWN) {
-		cli_buf_puts(b, "  not reported\n");
-		return;
-	}
-	if (r->verdict == SDX_VERDICT_OFFICIAL) {
-		cli_buf_puts(b, "  official identifier");
-		if (r->reports + r->retracted == 0) {
-			cli_buf_putc(b, '\n');
-			return;
-		}
-		cli_buf_puts(b, "; ");
-		text_count(b, r->reports, "report", "reports");
-		if (r->retracted) {
-			cli_buf_puts(b, " (");
-			cli_buf_putu(b, r->retracted);
-			cli_buf_puts(b, " retracted)");
-		}
-		cli_buf_puts(b, r->reports == 1 ? " names it" : " name it");
-		cli_buf_puts(b, ": possible spoofing\n");
-		return;
-	}
-	if (r->verdict == SDX_VERDICT_RETRACTED) {
-		cli_buf_puts(b, "  0 reports (");
-		cli_buf_putu(b, r->retracted);
-		cli_buf_puts(b, " retracted)\n");
-		return;
-	}
-	cli_buf_puts(b, "  grade ");
-	const char *g = sdx_grade_name(r->grade);
-	cli_buf_puts(b, strcmp(g, "very_high") ? g : "very high");
-	cli_buf_puts(b, "  ");
-	text_count(b, r->reports, "report", "reports");
-	if (r->retracted) {
-		cli_buf_puts(b, " (");
-		cli_buf_putu(b, r->retracted);
-		cli_buf_puts(b, " retracted)");
-	}
-	cli_buf_puts(b, " by ");
-	text_count(b, r->agencies, "agency", "agencies");
-	if (r->categories & ~1u) {
-		cli_buf_puts(b, "  ");
-		render_categories(b, r->categories, 0, ", ");
-	}
-	if (r->confirmation == SDX_CONF_POLICE)
-		cli_buf_puts(b, "  confirmed by police");
-	else if (r->confirmation == SDX_CONF_COURT)
-		cli_buf_puts(b, "  confirmed by a court");
-	if (r->disputed) {
-		cli_buf_puts(b, "  ");
-		cli_buf_putu(b, r->disputed);
-		cli_buf_puts(b, " disputed");
-	}
-	if (r->first_seen != SDX_DATE_NONE) {
-		cli_buf_puts(b, "  first ");
-		render_date(b, r->first_seen, 0);
-	}
-	if (r->last_seen != SDX_DATE_NONE) {
-		cli_buf_puts(b, "  last ");
-		render_date(b, r->last_seen, 0);
-	}
-	cli_buf_puts(b, "  3d ");
-	cli_buf_putu(b, r->last_3d);
-	cli_buf_puts(b, "  30d ");
-	cli_buf_putu(b, r->last_30d);
-	cli_buf_puts(b, "  6m ");
-	cli_buf_putu(b, r->last_6m);
-	cli_buf_putc(b, '\n');
-}
-
 /* One interpretation: the verdict line, and which parent domain or
  * subdomain allowlist entry answered. An input with more than one reading
  * gets one line per interpretation, the most serious first, the others
  * starting with "  or ". */
 static void text_interp(struct cli_buf *b, const sdx_interp *it)
 {
-	text_result(b, &it->result);
+	render_check_text(b, &it->result);
 	if (it->via[0]) {
 		b->len--; /* before the newline */
-		cli_buf_puts(b, "  via ");
+		cli_buf_puts(b, render_tr("  via ", "  qua "));
 		put_safe(b, it->via, strlen(it->via));
 		cli_buf_putc(b, '\n');
 	}
@@ -305,7 +199,8 @@ static void emit_invalid(struct ctx *c, const char *in, size_t len,
 		cli_buf_putc(b, '\n');
 		break;
 	case F_TEXT:
-		text_verdict(b, "INVALID", CLI_MAGENTA);
+		render_verdict_word(b, render_tr("INVALID", "KHÔNG HỢP LỆ"),
+				    CLI_MAGENTA);
 		put_safe(b, in, len);
 		cli_buf_puts(b, "  ");
 		put_safe(b, msg, strlen(msg));
@@ -334,7 +229,9 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 			/* every interpretation, the most serious first */
 			for (size_t i = 0; i < n; i++) {
 				if (i)
-					cli_buf_puts(&c->out, "  or ");
+					cli_buf_puts(
+					    &c->out,
+					    render_tr("  or ", "  hoặc "));
 				text_interp(&c->out, &it[i]);
 			}
 		}

@@ -1,6 +1,7 @@
 /* cmd_links.c: scamdex links: the identifiers connected to one through
  * shared reports, as a list, JSON Lines, or a Graphviz graph. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access.h"
@@ -35,21 +36,96 @@ static const struct cli_opt opts[] = {
     {NULL, 0, 0},
 };
 
-static void print_text(const struct render_links *g)
+/* An identifier as text, into a NUL-terminated buffer. */
+static const char *ident_text(struct cli_buf *b, sdx_kind kind,
+			      const char *canonical)
 {
-	char hex[33], safe[SDX_CANON_MAX];
+	b->len = 0;
+	render_identifier_text(b, kind, canonical);
+	cli_buf_putc(b, '\0');
+	if (!b->p)
+		return canonical;
+	/* a received identifier never drives the terminal */
+	return cli_safe(b->p, b->p, b->len);
+}
+
+/* Edge i's identifier first appears at edge i (the walk is breadth
+ * first: its depth is the smallest). */
+static int first_of(const struct render_links *g, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (g->edges[j].kind == g->edges[i].kind &&
+		    !strcmp(g->edges[j].canonical, g->edges[i].canonical))
+			return 0;
+	return 1;
+}
+
+/* Through which identifier one hop nearer an identifier at depth >= 2
+ * is linked: one of the identifiers of the report that found it that is
+ * at depth - 1. NULL if none is known. */
+static const struct render_edge *via(sdx_db *db, const struct render_links *g,
+				     const struct render_edge *e, sdx_report *r)
+{
+	if (e->depth < 2 || sdx_report_get(db, e->report, g->audience, r))
+		return NULL;
+	for (size_t k = 0; k < r->n_idents; k++)
+		for (size_t j = 0; j < g->n; j++) {
+			const struct render_edge *o = &g->edges[j];
+			if (o->depth == e->depth - 1 &&
+			    o->kind == r->idents[k].kind &&
+			    !strcmp(o->canonical, r->idents[k].canonical))
+				return o;
+		}
+	return NULL;
+}
+
+/* The start, then one line per linked identifier: its depth, kind,
+ * identifier, how many reports link it, and at depth 2 and more through
+ * which identifier. */
+static void print_text(sdx_db *db, const struct render_links *g)
+{
+	struct cli_buf b = {0};
+	sdx_report *r = malloc(sizeof *r);
+	printf("%s  %s\n", ident_text(&b, g->kind, g->canonical),
+	       render_kind_label(g->kind));
 	for (size_t i = 0; i < g->n; i++) {
 		const struct render_edge *e = &g->edges[i];
-		sdx_id_to_hex(e->report, hex);
-		/* a received identifier never drives the terminal */
-		printf("%u  %-7s %-32s %-7s report %s", e->depth,
-		       sdx_kind_name(e->kind),
-		       cli_safe(e->canonical, safe, sizeof safe),
-		       sdx_role_name(e->role), hex);
-		if (e->category)
-			printf("  %s", sdx_category_name(e->category));
+		if (!first_of(g, i))
+			continue;
+		/* how many of the graph's reports name it (the walk gives
+		 * each identifier once, through the report that found it) */
+		size_t reports = 0;
+		for (size_t j = 0; r && j < g->n; j++) {
+			int again = 0;
+			for (size_t k = 0; k < j && !again; k++)
+				again = !memcmp(g->edges[k].report,
+						g->edges[j].report, 16);
+			if (again || sdx_report_get(db, g->edges[j].report,
+						    g->audience, r) != 0)
+				continue;
+			for (size_t k = 0; k < r->n_idents; k++)
+				if (r->idents[k].kind == e->kind &&
+				    !strcmp(r->idents[k].canonical,
+					    e->canonical)) {
+					reports++;
+					break;
+				}
+		}
+		printf("  %u  %s  %s  ", e->depth, render_kind_label(e->kind),
+		       ident_text(&b, e->kind, e->canonical));
+		if (render_lang() == RENDER_VI)
+			printf("%zu tin báo", reports);
+		else
+			printf("%zu %s", reports,
+			       reports == 1 ? "report" : "reports");
+		const struct render_edge *v = r ? via(db, g, e, r) : NULL;
+		if (v)
+			printf("  %s %s", render_tr("via", "qua"),
+			       ident_text(&b, v->kind, v->canonical));
 		putchar('\n');
 	}
+	free(r);
+	cli_buf_free(&b);
 }
 
 static int print_json(const struct render_links *g)
@@ -156,10 +232,12 @@ int cmd_links(int argc, char **argv)
 	else if (fmt == F_JSON)
 		rc = print_json(&g);
 	else if (g.n == 0)
-		printf("no links for %s %s\n", sdx_kind_name(kind),
+		printf("%s %s %s\n",
+		       render_tr("no links for", "không có liên kết nào của"),
+		       render_kind_label(kind),
 		       cli_safe(canonical, safe, sizeof safe));
 	else
-		print_text(&g);
+		print_text(db, &g);
 	sdx_db_close(db);
 	render_links_free(&g);
 	if (g.truncated)

@@ -1,6 +1,7 @@
 /* cmd_show.c: scamdex show: an identifier's reports with full
  * provenance, newest incident first. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access.h"
@@ -53,11 +54,23 @@ static void put_text(const char *s)
 	}
 }
 
+/* "  name" padded to a column of 16 characters (not bytes: the
+ * Vietnamese labels) */
+static void label(const char *name)
+{
+	size_t chars = 0;
+	for (const char *p = name; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	printf("  %s", name);
+	for (size_t i = chars; i < 14; i++)
+		putchar(' ');
+}
+
 static void field(const char *name, const char *value)
 {
 	if (!value[0])
 		return;
-	printf("  %-14s", name);
+	label(name);
 	put_text(value);
 	putchar('\n');
 }
@@ -71,67 +84,79 @@ static void show_text(struct ctx *c, const sdx_report *r)
 {
 	char hex[33], date[11];
 	sdx_id_to_hex(r->id, hex);
-	if (c->shown)
-		putchar('\n');
-	printf("%sreport %s%s", cli_c(CLI_BOLD), hex, cli_reset());
+	putchar('\n');
+	printf("%s%s %s%s", cli_c(CLI_BOLD), render_tr("report", "tin báo"),
+	       hex, cli_reset());
 	if (r->incident_date != SDX_DATE_NONE) {
 		sdx_date_format(r->incident_date, date);
 		printf("  %s", date);
 	}
 	if (r->category)
-		printf("  %s", sdx_category_name(r->category));
+		printf("  %s", render_category_label(r->category));
 	if (r->category_label[0]) {
 		fputs(" (\"", stdout);
 		put_text(r->category_label);
 		fputs("\")", stdout);
 	}
 	if (r->channel)
-		printf("  via %s", sdx_channel_name(r->channel));
+		printf("  %s %s", render_tr("via", "qua"),
+		       render_channel_label(r->channel));
 	if (r->channel_label[0]) {
 		fputs(" (\"", stdout);
 		put_text(r->channel_label);
 		fputs("\")", stdout);
 	}
 	if (r->state & SDX_RSTATE_RETRACTED)
-		printf("  %sRETRACTED%s", cli_c(CLI_YELLOW), cli_reset());
+		printf("  %s%s%s", cli_c(CLI_YELLOW),
+		       render_tr("RETRACTED", "ĐÃ RÚT LẠI"), cli_reset());
 	else if (r->state & SDX_RSTATE_DISPUTED)
-		printf("  %sDISPUTED%s", cli_c(CLI_YELLOW), cli_reset());
+		printf("  %s%s%s", cli_c(CLI_YELLOW),
+		       render_tr("DISPUTED", "BỊ KHIẾU NẠI"), cli_reset());
 	if (r->state & SDX_RSTATE_SPOOF)
-		printf("  %sPOSSIBLE SPOOFING%s", cli_c(CLI_MAGENTA),
+		printf("  %s%s%s", cli_c(CLI_MAGENTA),
+		       render_tr("POSSIBLE SPOOFING", "CÓ THỂ GIẢ MẠO SỐ"),
 		       cli_reset());
 	putchar('\n');
-	field("agency", r->agency);
-	field("case", r->case_ref);
-	field("origin", origin_of(c, r));
+	field(render_tr("agency", "đơn vị"), r->agency);
+	field(render_tr("case", "số hồ sơ"), r->case_ref);
+	field(render_tr("origin", "nơi gửi"), origin_of(c, r));
 	if (r->received_date != SDX_DATE_NONE) {
 		sdx_date_format(r->received_date, date);
-		field("received", date);
+		field(render_tr("received", "ngày nhận"), date);
 	}
-	field("confirmation", sdx_confirmation_name(r->confirmation));
-	field("audience", sdx_audience_name(r->audience));
+	field(render_tr("confirmation", "xác minh"),
+	      render_confirmation_label(r->confirmation));
+	field(render_tr("audience", "phạm vi"),
+	      render_audience_label(r->audience));
 	if (r->amount >= 0) {
 		char amount[32];
 		cli_amount(r->amount, amount);
-		field("amount", amount);
+		field(render_tr("amount", "số tiền"), amount);
 	}
 	for (size_t i = 0; i < r->n_idents; i++) {
 		const sdx_ident *id = &r->idents[i];
-		printf("  %-14s%s ", i ? "" : "identifiers",
-		       sdx_kind_name(id->kind));
-		put_text(id->canonical);
+		struct cli_buf b = {0};
+		label(i ? "" : render_tr("identifiers", "định danh"));
+		printf("%s ", render_kind_label(id->kind));
+		render_identifier_text(&b, id->kind, id->canonical);
+		cli_buf_putc(&b, '\0');
+		put_text(b.p ? b.p : id->canonical);
+		free(b.p);
 		if (id->role)
-			printf(" (%s)", sdx_role_name(id->role));
+			printf(" (%s)", render_role_label(id->role));
 		putchar('\n');
 	}
-	field("narrative", r->narrative);
+	field(render_tr("narrative", "nội dung"), r->narrative);
 	if (r->state & (SDX_RSTATE_RETRACTED | SDX_RSTATE_DISPUTED)) {
-		printf("  %-14s", render_state_name(r->state));
+		label(r->state & SDX_RSTATE_RETRACTED
+			  ? render_tr("retracted", "đã rút lại")
+			  : render_tr("disputed", "bị khiếu nại"));
 		if (r->state_date != SDX_DATE_NONE) {
 			sdx_date_format(r->state_date, date);
 			printf("%s ", date);
 		}
 		if (r->state_by[0]) {
-			fputs("by ", stdout);
+			fputs(render_tr("by ", "bởi "), stdout);
 			put_text(r->state_by);
 		}
 		if (r->state_note[0]) {
@@ -211,6 +236,39 @@ int cmd_show(int argc, char **argv)
 	audience = role_audience(who.role, audience);
 	if (sdx_db_office(db, c.office, sizeof c.office) != 0)
 		c.office[0] = '\0';
+	if (!c.json) {
+		/* the verdict first, as check says it; then the reports */
+		struct render_recount *scratch = NULL;
+		sdx_check_result res;
+		sdx_norm_error err;
+		struct cli_buf b = {0};
+		rc = render_check(db, kind, canonical, strlen(canonical),
+				  sdx_date_today(), audience, &scratch, &res,
+				  &err);
+		free(scratch);
+		if (rc == 0) {
+			render_check_text(&b, &res);
+			fwrite(b.p, 1, b.len, stdout);
+		}
+		free(b.p);
+		/* an official identifier: who said so, when and why */
+		sdx_allow_entry al;
+		if (sdx_allow_info(db, kind, canonical, &al) == 0) {
+			char date[11];
+			sdx_date_format(al.date, date);
+			label(render_tr("official", "chính thức"));
+			printf("%s", date);
+			if (al.by[0]) {
+				fputs(render_tr(" by ", " bởi "), stdout);
+				put_text(al.by);
+			}
+			if (al.note[0]) {
+				fputs(": ", stdout);
+				put_text(al.note);
+			}
+			putchar('\n');
+		}
+	}
 	rc = sdx_show(db, kind, canonical, audience, on_report, &c);
 	if (rc == 0) {
 		char res[32];
@@ -227,7 +285,6 @@ int cmd_show(int argc, char **argv)
 	if (rc != 0)
 		return cli_db_error(&cmd, canonical, rc);
 	if (!c.shown && !c.json)
-		printf("no reports for %s %s\n", sdx_kind_name(kind),
-		       cli_safe(canonical, canonical, sizeof canonical));
+		printf("%s\n", render_tr("no reports", "không có tin báo"));
 	return EXIT_CLEAN;
 }

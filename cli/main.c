@@ -7,6 +7,7 @@
 #include <scamdex/scamdex.h>
 
 #include "cli.h"
+#include "render/render.h"
 
 struct cli_global cli_global;
 
@@ -49,6 +50,8 @@ static void usage(FILE *f)
 		   "  --db DIR   the database (default: $SCAMDEX_DB, else "
 		   "$XDG_DATA_HOME/scamdex,\n"
 		   "             else ~/.local/share/scamdex)\n"
+		   "  --lang L   en or vi: the language of text output "
+		   "(default: the locale)\n"
 		   "\n'scamdex COMMAND --help' for a command's options; "
 		   "man scamdex for the manual.\n");
 }
@@ -83,14 +86,19 @@ static int globals_after(int argc, char **argv, int from)
 				argv[out++] = argv[i++];
 			break;
 		}
-		if (!strcmp(argv[i], "--db")) {
+		if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--lang")) {
 			if (i + 1 >= argc) {
 				usage_error("a value is needed after", argv[i]);
 				return -1;
 			}
-			cli_global.db_path = argv[++i];
+			if (argv[i][2] == 'd')
+				cli_global.db_path = argv[++i];
+			else
+				cli_global.lang = argv[++i];
 		} else if (!strncmp(argv[i], "--db=", 5)) {
 			cli_global.db_path = argv[i] + 5;
+		} else if (!strncmp(argv[i], "--lang=", 7)) {
+			cli_global.lang = argv[i] + 7;
 		} else {
 			argv[out++] = argv[i];
 		}
@@ -120,7 +128,12 @@ int main(int argc, char **argv)
 			cli_global.db_path = argv[++i];
 		} else if (!strncmp(argv[i], "--db=", 5)) {
 			cli_global.db_path = argv[i] + 5;
-		} else if (!strcmp(argv[i], "--db")) {
+		} else if (!strcmp(argv[i], "--lang") && i + 1 < argc) {
+			cli_global.lang = argv[++i];
+		} else if (!strncmp(argv[i], "--lang=", 7)) {
+			cli_global.lang = argv[i] + 7;
+		} else if (!strcmp(argv[i], "--db") ||
+			   !strcmp(argv[i], "--lang")) {
 			return usage_error("a value is needed after", argv[i]);
 		} else {
 			return usage_error("unknown option", argv[i]);
@@ -135,6 +148,9 @@ int main(int argc, char **argv)
 			continue;
 		if ((argc = globals_after(argc, argv, i + 1)) < 0)
 			return EXIT_USAGE;
+		if (render_lang_set(cli_global.lang) != 0)
+			return usage_error("unknown language (en or vi)",
+					   cli_global.lang);
 		return finish(commands[c].run(argc - i, argv + i));
 	}
 	return usage_error("unknown command", argv[i]);

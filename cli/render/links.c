@@ -252,17 +252,24 @@ int render_links_dot(sdx_db *db, const struct render_links *g,
 	}
 	for (size_t i = 0; i < g->n; i++) {
 		const struct render_edge *e = &g->edges[i];
+		char date[11] = "";
 		if (seen_report(g, i, e))
 			continue;
 		sdx_id_to_hex(e->report, hex);
+		/* a report by its date, category and agency, as an analyst
+		 * reads the picture */
+		if (sdx_report_get(db, e->report, g->audience, r) != 0)
+			sdx_report_init(r);
+		sdx_date_format(r->incident_date, date);
+		snprintf(label, sizeof label, "report %.8s\n%s%s%s\n%.60s", hex,
+			 date, date[0] && e->category ? " " : "",
+			 e->category ? sdx_category_name(e->category) : "",
+			 r->agency);
 		cli_buf_puts(b, "\t\"report ");
 		cli_buf_puts(b, hex);
-		cli_buf_puts(b, "\" [label=\"report ");
-		cli_buf_put(b, hex, 8);
-		cli_buf_puts(b, "\\n");
-		cli_buf_puts(b,
-			     e->category ? sdx_category_name(e->category) : "");
-		cli_buf_puts(b, "\", shape=note, fillcolor=\"#e5e7e9\"];\n");
+		cli_buf_puts(b, "\" [label=");
+		dot_str(b, label);
+		cli_buf_puts(b, ", shape=note, fillcolor=\"#e5e7e9\"];\n");
 	}
 	for (size_t i = 0; i < g->n; i++)
 		if (!seen_report(g, i, &g->edges[i]))

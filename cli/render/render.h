@@ -1,7 +1,9 @@
 /* render.h: what scamdex shows, as JSON (and the links graph as DOT), made
  * by one piece of code for the CLI (scamdex check/show/links/stats --json)
  * and the service (scamdex serve, /v1/...), so both give the same objects.
- * Terminal text stays in the cmd_*.c files. */
+ * Terminal text: text.c (English or Vietnamese) for what people read
+ * (a check's verdict line, identifiers, vocabulary labels); the rest of
+ * the text layout is in the cmd_*.c files. */
 #ifndef SCAMDEX_CLI_RENDER_H
 #define SCAMDEX_CLI_RENDER_H
 
@@ -108,6 +110,39 @@ struct json_t *render_link_json(const struct render_edge *e);
  * with_start. Returns 0 or -1 when out of memory. */
 int render_links_dot(sdx_db *db, const struct render_links *g,
 		     struct cli_buf *b);
+
+/* ---- text.c: terminal text, English or Vietnamese ---- */
+
+enum { RENDER_EN, RENDER_VI };
+/* The language of terminal text: opt ("en" or "vi", from --lang), else
+ * Vietnamese when the first of LC_ALL, LC_MESSAGES, LANG that is set
+ * starts with "vi". -1 for another opt. */
+int render_lang_set(const char *opt);
+int render_lang(void);
+/* en or vi, by the language */
+const char *render_tr(const char *en, const char *vi);
+/* Vocabulary in the language: English machine names, or the
+ * vocabulary's Vietnamese labels. */
+const char *render_kind_label(sdx_kind kind);
+const char *render_category_label(int category);
+const char *render_channel_label(int channel);
+const char *render_role_label(int role);
+const char *render_confirmation_label(int confirmation);
+const char *render_audience_label(int audience);
+/* An identifier as people read it: a bank account by its bank's short
+ * name ("Vietcombank 0011004012345"), anything else as its canonical
+ * form. */
+void render_identifier_text(struct cli_buf *b, sdx_kind kind,
+			    const char *canonical);
+/* A check's verdict as one line of text (with its newline): verdict,
+ * identifier, kind, grade, counts ("14 reports by 6 agencies (not
+ * counting 1 retracted)"), categories, confirmation, dates, and the
+ * windows in words ("4 in the last 3 days, 8 in 30 days, 14 in 6
+ * months"). */
+void render_check_text(struct cli_buf *b, const sdx_check_result *r);
+/* A verdict word in its colour, padded to the verdict column. */
+void render_verdict_word(struct cli_buf *b, const char *word,
+			 enum cli_color_code color);
 
 /* ---- stats.c ---- */
 

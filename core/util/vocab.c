@@ -192,6 +192,31 @@ const char *sdx_category_label_vi(int category)
 		   : "?";
 }
 
+static const char *term_label(const struct term *t, int n, int v)
+{
+	return v >= 0 && v < n ? t[v].label_vi : "?";
+}
+
+const char *sdx_channel_label_vi(int channel)
+{
+	return term_label(channels, SDX_CHAN_COUNT, channel);
+}
+
+const char *sdx_role_label_vi(int role)
+{
+	return term_label(roles, SDX_ROLE_COUNT, role);
+}
+
+const char *sdx_confirmation_label_vi(int confirmation)
+{
+	return term_label(confirmations, SDX_CONF_COUNT, confirmation);
+}
+
+const char *sdx_audience_label_vi(int audience)
+{
+	return term_label(audiences, AUD_COUNT, audience);
+}
+
 const char *sdx_channel_name(int channel)
 {
 	return term_name(channels, SDX_CHAN_COUNT, channel);

@@ -26,6 +26,8 @@ scamdex=$1 cases=$2 fixtures=$3 import=${4:-} demo=${5:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scamdex-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export SCAMDEX_DB=$tmp/db SCAMDEX_TODAY=${SCAMDEX_TODAY:-2026-11-28} NO_COLOR=1
+# text output follows the locale: English unless a case's env says vi
+unset LC_ALL LC_MESSAGES LANG
 n=0 failed=0 regenerated=0
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }

@@ -338,3 +338,15 @@ Test(vocab, dates_with_time)
 	cr_assert_eq(date("05/12/2024 "), 20062); /* trimmed */
 	cr_assert_eq(date("05/12/2024 pm"), SDX_EINVAL);
 }
+
+/* The Vietnamese labels text output shows (scamdex --lang vi). */
+Test(vocab, vietnamese_labels)
+{
+	cr_assert_str_eq(sdx_channel_label_vi(SDX_CHAN_ZALO), "Zalo");
+	cr_assert_str_eq(sdx_confirmation_label_vi(SDX_CONF_POLICE),
+			 "Công an đã xác minh");
+	cr_assert_str_eq(sdx_audience_label_vi(SDX_AUD_POLICE), "Chỉ công an");
+	cr_assert_str_eq(sdx_role_label_vi(SDX_ROLE_CALLER), "Số gọi đến");
+	cr_assert_str_eq(sdx_channel_label_vi(-1), "?");
+	cr_assert_str_eq(sdx_role_label_vi(99), "?");
+}

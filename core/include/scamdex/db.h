@@ -205,6 +205,17 @@ SDX_API int sdx_report_resolve(sdx_db *db, const uint8_t id[16],
  * take the mark away. canonical must be canonical for kind. SDX_EEXISTS
  * if it is already in that state. Between offices the newest change wins
  * (by date, then origin id, then sequence). */
+/* An identifier's allowlist entry: when it was marked official, by
+ * which office and agency, and the note. SDX_ENOTFOUND when it is not
+ * (or no longer) allowlisted. */
+typedef struct sdx_allow_entry {
+	int32_t date;
+	char origin[SDX_OFFICE_MAX + 1];
+	char by[SDX_AGENCY_MAX + 1];
+	char note[SDX_NOTE_MAX + 1];
+} sdx_allow_entry;
+SDX_API int sdx_allow_info(sdx_db *db, sdx_kind kind, const char *canonical,
+			   sdx_allow_entry *out);
 SDX_API int sdx_allow(sdx_db *db, sdx_kind kind, const char *canonical,
 		      const char *note, const char *by);
 SDX_API int sdx_disallow(sdx_db *db, sdx_kind kind, const char *canonical,

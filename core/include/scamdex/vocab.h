@@ -87,6 +87,13 @@ SDX_API const char *sdx_channel_name(int channel);
 SDX_API const char *sdx_role_name(int role);
 SDX_API const char *sdx_confirmation_name(int confirmation);
 SDX_API const char *sdx_audience_name(int audience);
+/* The Vietnamese display labels of the other vocabularies ("Cuộc gọi",
+ * "Công an đã xác minh", "Số gọi đến", "Chỉ công an"); "?" when out of
+ * range. */
+SDX_API const char *sdx_channel_label_vi(int channel);
+SDX_API const char *sdx_role_label_vi(int role);
+SDX_API const char *sdx_confirmation_label_vi(int confirmation);
+SDX_API const char *sdx_audience_label_vi(int audience);
 
 /* Parse by number, machine name, or a documented English or Vietnamese
  * label (case and diacritics ignored: "Tống tiền", "tong tien",
