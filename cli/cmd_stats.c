@@ -3,6 +3,8 @@
 #include <jansson.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "access.h"
 #include "cli.h"
 #include "render/render.h"
@@ -40,10 +42,23 @@ static int on_stat(const sdx_stat *s, void *arg)
 		snprintf(c->dimension, sizeof c->dimension, "%s", s->dimension);
 		printf("%s%s%s\n", cli_c(CLI_BOLD), s->dimension, cli_reset());
 	}
-	/* pad by characters, not bytes: agency names are Vietnamese */
+	/* pad by display width, not bytes: agency names are Vietnamese,
+	 * maybe decomposed (a combining mark takes no column) */
 	size_t width = 0;
-	for (const char *k = s->key; *k; k++)
-		width += ((unsigned char)*k & 0xc0) != 0x80;
+	const utf8proc_uint8_t *k8 = (const utf8proc_uint8_t *)s->key;
+	for (utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s->key);
+	     left > 0;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(k8, left, &cp);
+		if (n <= 0) { /* not UTF-8: one column for the byte */
+			width++;
+			n = 1;
+		} else {
+			width += (size_t)utf8proc_charwidth(cp);
+		}
+		k8 += n;
+		left -= n;
+	}
 	fputs("  ", stdout);
 	for (const char *k = s->key; *k; k++)
 		putchar((unsigned char)*k < 0x20 ? '?' : *k);

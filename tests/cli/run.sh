@@ -167,6 +167,22 @@ else
 	echo "ok $((n += 1)) - demo links --dot renders # SKIP scamdex-import, demo data or dot missing"
 fi
 
+# stats pads keys by display width (utf8proc_charwidth): a decomposed
+# "Công" (a combining mark: no column) and CJK (two columns a character)
+nfd=$(printf 'Co\xcc\x82ng an X') wide='警察 Y'
+for a in "$nfd" "$wide"; do
+	"$scamdex" --db "$tmp/wide" report --phone 0385551234 --agency "$a" --case-ref "1/$RANDOM" \
+		--incident-date 2026-11-20 --category extortion >/dev/null
+done
+printf '  %s%31s %10s\n  %s%34s %10s\n' "$nfd" "" 1 "$wide" "" 1 >"$tmp/wide.want"
+"$scamdex" --db "$tmp/wide" stats | grep -A2 '^agency$' | tail -n 2 >"$tmp/wide.got"
+if cmp -s "$tmp/wide.want" "$tmp/wide.got"; then
+	ok "stats pads agency names by display width (combining marks 0, CJK 2 columns)"
+else
+	not_ok "stats pads agency names by display width"
+	diff "$tmp/wide.want" "$tmp/wide.got" | sed 's/^/#   /'
+fi
+
 # a batch of 20,000 lines with invalid ones in the middle: one answer per
 # non-blank line, in order, and status 2
 for i in $(seq 1 10000); do printf '0912%06d\n%s\n' "$i" "not-a-number-$i"; done >"$tmp/batch"
