@@ -69,9 +69,9 @@ sanitize 0 pass~a :: 1~|pass~a :: 2~|skip~a :: 3~no tool
 bench-smoke 0 pass~bench :: 1~
 EOF
 last=$(ci "$t")
-# 3 distinct cases of a (a :: 3 skipped), bench :: 1, and 5 ci checks
-# (packages, clang-format, install check, TAP exit statuses, fuzz)
-check "all passing: the closing line counts distinct cases" "8 passed, 0 failed, 1 skipped" "$last"
+# 3 distinct cases of a (a :: 3 skipped), bench :: 1, and 6 ci checks
+# (packages, clang-format, install check, TAP exit statuses, fuzz, mutate)
+check "all passing: the closing line counts distinct cases" "9 passed, 0 failed, 1 skipped" "$last"
 check "all passing: exit status 0" 0 "$(cat "$t/rc")"
 check "the plain run's count is printed apart" "plain: 2 passed, 0 failed, 1 skipped" \
 	"$(grep '^plain:' "$t/out")"
@@ -97,7 +97,7 @@ bench-smoke 0 pass~bench :: 1~
 EOF
 last=$(ci "$t")
 check "a sanitizer build that fails before counting: still a closing line, one failure more" \
-	"7 passed, 2 failed, 0 skipped" "$last"
+	"8 passed, 2 failed, 0 skipped" "$last"
 check "a sanitizer build that fails: exit status 1" 1 "$(cat "$t/rc")"
 check "the missing count is named" "1" "$(grep -c 'build-asan/tests.tsv was not written' "$t/out")"
 check "counts left by an earlier run are not read" "" "$(grep -F stale "$t/out")"
@@ -107,7 +107,7 @@ t=$(scenario nothing-ran)
 printf 'fuzz 1\n' >"$t/plan"
 printf 'exit 3\n' >>"$t/tests/install-check.sh"
 last=$(ci "$t")
-check "nothing counted: three missing runs and two failed checks" "3 passed, 5 failed, 0 skipped" "$last"
+check "nothing counted: three missing runs and two failed checks" "4 passed, 5 failed, 0 skipped" "$last"
 
 echo "1..$n"
 exit $bad
