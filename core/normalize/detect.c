@@ -20,6 +20,8 @@ static int set(sdx_kind *kind, sdx_kind k, int rc)
 static int ipv4_like(const char *in, size_t len)
 {
 	int parts = 0, digits = 0, v = 0;
+	if (len > 0 && in[len - 1] == '.')
+		len--; /* "94.100.18.96." */
 	for (size_t i = 0; i <= len; i++) {
 		if (i == len || in[i] == '.') {
 			if (digits == 0 || v > 255)
@@ -108,6 +110,11 @@ static int digit_string(const char *in, size_t len, char *out, sdx_kind *kind,
 		return set(kind, SDX_KIND_ACCOUNT,
 			   norm_account(in, len, out, err));
 	}
+	/* "94.100.18.96": a host (sdx_normalize_all adds the phone reading
+	 * when it is one too) */
+	if (punct && ipv4_like(in, len))
+		return set(kind, SDX_KIND_DOMAIN,
+			   norm_domain(in, len, out, err));
 	if (punct) {
 		int rc = norm_phone(in, len, out, err);
 		if (rc >= 0) {
@@ -156,11 +163,20 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 
 	if (norm_is_vietqr(in, len))
 		return set(kind, SDX_KIND_BANK, norm_bank(in, len, out, err));
-	if (in[0] == '+' || norm_prefix_ci(in, len, "\xef\xbc\x8b") ||
+	/* "+84 ...", "(+84) 912-000-111", "tel:..." */
+	size_t p0 = in[0] == '(' ? 1 : 0;
+	if (in[p0] == '+' || norm_prefix_ci(in, len, "\xef\xbc\x8b") ||
 	    norm_prefix_ci(in, len, "tel:"))
+		return set(kind, SDX_KIND_PHONE, norm_phone(in, len, out, err));
+	/* "0912 345 678 ext 12": a phone number with an extension */
+	size_t ext = norm_phone_ext(in, len);
+	if (ext < len && digits_only(in, ext, &punct, &nd))
 		return set(kind, SDX_KIND_PHONE, norm_phone(in, len, out, err));
 	if (digits_only(in, len, &punct, &nd))
 		return digit_string(in, len, out, kind, err);
+	if (norm_is_ipv6(in, len))
+		return set(kind, SDX_KIND_DOMAIN,
+			   norm_domain(in, len, out, err));
 	if (norm_is_handle(in, len))
 		return set(kind, SDX_KIND_HANDLE,
 			   norm_handle(in, len, out, err));

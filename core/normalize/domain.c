@@ -5,6 +5,8 @@
  * site for a warning). IPv4 hosts are kept as written. ASCII hosts never
  * allocate; a non-ASCII or punycode ("xn--") host goes through
  * idn2_lookup_u8, which does. */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <idn2.h>
@@ -33,6 +35,62 @@ static int ipv4(const char *h, size_t n)
 	return parts == 4;
 }
 
+/* IPv4 in four dotted groups, one trailing dot allowed: the canonical
+ * form drops leading zeros ("094.100.018.096." -> "94.100.18.96"). */
+static int ipv4_canon(const char *h, size_t n, char *out)
+{
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	if (!ipv4(h, n))
+		return -1;
+	unsigned v[4] = {0, 0, 0, 0};
+	int p = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (h[i] == '.')
+			p++;
+		else
+			v[p] = v[p] * 10 + (unsigned)(h[i] - '0');
+	}
+	return snprintf(out, 16, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
+}
+
+/* An IPv6 address, bare ("2001:db8::1") or in brackets with or without a
+ * port ("[2001:db8::1]:8443"): its RFC 5952 text (lower case, zeros
+ * compressed), or -1. */
+static int ipv6_canon(const char *h, size_t n, char *out)
+{
+	char tmp[64];
+	unsigned char a[16];
+	if (n > 0 && h[0] == '[') {
+		const char *e = memchr(h, ']', n);
+		if (!e)
+			return -1;
+		h++;
+		n = (size_t)(e - h);
+	}
+	if (n < 2 || n >= sizeof tmp || !memchr(h, ':', n))
+		return -1;
+	memcpy(tmp, h, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET6, tmp, a) != 1)
+		return -1;
+	if (!inet_ntop(AF_INET6, a, out, 64))
+		return -1;
+	return (int)strlen(out);
+}
+
+/* Is in an IPv6 address, bare or bracketed, maybe in a link? */
+int norm_is_ipv6(const char *in, size_t len)
+{
+	char out[64];
+	struct norm_url u;
+	if (ipv6_canon(in, len, out) >= 0)
+		return 1;
+	norm_url_split(in, len, &u);
+	return u.host_len > 0 && in[u.host_off] == '[' &&
+	       ipv6_canon(in + u.host_off, u.host_len, out) >= 0;
+}
+
 int norm_is_domain(const char *in, size_t len)
 {
 	struct norm_url u;
@@ -59,7 +117,7 @@ int norm_is_domain(const char *in, size_t len)
 			last = i + 1;
 		} else if (!(c >= 0x80 || (c >= 'a' && c <= 'z') ||
 			     (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			     c == '-')) {
+			     c == '-' || c == '_')) {
 			return 0;
 		}
 	}
@@ -80,6 +138,10 @@ int norm_is_domain(const char *in, size_t len)
 int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 {
 	struct norm_url u;
+	/* a bare IPv6 address: its colons are no port */
+	int v6 = ipv6_canon(in, len, out);
+	if (v6 >= 0)
+		return v6;
 	norm_url_split(in, len, &u);
 	const char *h = in + u.host_off;
 	size_t n = u.host_len, base = u.host_off;
@@ -88,10 +150,19 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 	if (n == 0)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN, base,
 				 "domain: no host name");
-	if (h[0] == '[')
-		return norm_fail(
-		    err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
-		    "domain: IPv6 address hosts are not supported");
+	if (h[0] == '[') {
+		v6 = ipv6_canon(h, u.host_len, out);
+		if (v6 < 0)
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN,
+					 base,
+					 "domain: '%.*s' is not an IPv6 "
+					 "address",
+					 n > 60 ? 60 : (int)n, h);
+		return v6;
+	}
+	int v4 = ipv4_canon(h, u.host_len, out);
+	if (v4 >= 0)
+		return v4;
 	if (n > HOST_MAX * 4)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN, base,
 				 "domain: host name longer than %d characters",
@@ -186,8 +257,10 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 			continue;
 		}
 		char c = out[i];
+		/* '_' is not in the host name rules (RFC 952), but DNS and
+		 * browsers take it, and phishing hosts use it */
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-'))
+		      c == '-' || c == '_'))
 			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, at,
 					 "domain: '%c' is not allowed in a "
 					 "host name",

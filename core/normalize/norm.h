@@ -68,6 +68,17 @@ struct norm_bank_parts {
 };
 int norm_bank_parts(const char *in, size_t len, struct norm_bank_parts *p);
 
+/* phone.c: where an extension ("ext 12", "x12", "#12", "extension
+ * 12") starts at the end of a phone number, or len if there is none. */
+size_t norm_phone_ext(const char *in, size_t len);
+
+/* refang.c: is in a defanged indicator ("hxxps://", "[.]", "(.)",
+ * "{.}", "[dot]", "[:]//")? norm_refang copies in to out (outsize >=
+ * len + 1) with those marks made live and returns the new length (never
+ * longer), 0 if out is too small. */
+int norm_is_defanged(const char *in, size_t len);
+size_t norm_refang(const char *in, size_t len, char *out, size_t outsize);
+
 /* iban.c: where the IBAN starts after a leading word "IBAN" (0 if
  * none). */
 size_t norm_iban_word(const char *in, size_t len);
@@ -90,6 +101,8 @@ const sdx_bank_info *norm_bank_by_core(const char *core);
  * "platform:x", a chat platform's link), a link or host name. */
 int norm_is_handle(const char *in, size_t len);
 int norm_is_domain(const char *in, size_t len);
+/* An IPv6 address, bare or in brackets (in a link too)? */
+int norm_is_ipv6(const char *in, size_t len);
 
 /* url.c: the parts of a link, as offsets into the input. No scheme:
  * scheme_len 0. No query: query_len 0. */

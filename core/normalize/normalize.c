@@ -130,6 +130,15 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 	const char *in = input + start;
 	len -= start;
 
+	/* "hxxps://evil[.]com/x": a defanged indicator is looked up live
+	 * (error offsets then count in the refanged text) */
+	char live[SDX_INPUT_MAX + 1];
+	if ((kind == SDX_KIND_AUTO || kind == SDX_KIND_DOMAIN) &&
+	    norm_is_defanged(in, len)) {
+		len = norm_refang(in, len, live, sizeof live);
+		in = live;
+	}
+
 	switch (kind) {
 	case SDX_KIND_PHONE:
 		rc = norm_phone(in, len, buf, err);

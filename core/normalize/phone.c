@@ -206,10 +206,49 @@ static int is_uni_separator(int32_t cp)
 	}
 }
 
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+size_t norm_phone_ext(const char *in, size_t len)
+{
+	/* the extension's digits at the end */
+	size_t e = len;
+	while (e > 0 && is_digit(in[e - 1]))
+		e--;
+	if (e == len || len - e > 6 || e == 0)
+		return len;
+	size_t w = e;
+	while (w > 0 &&
+	       (in[w - 1] == ' ' || in[w - 1] == '.' || in[w - 1] == ':'))
+		w--;
+	static const char *const words[] = {"extension", "ext", "x", "#"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		size_t n = strlen(words[i]);
+		if (w < n || !norm_prefix_ci(in + w - n, n, words[i]))
+			continue;
+		size_t b = w - n;
+		/* the word stands alone, or right after the number ("x12") */
+		if (b == 0)
+			return len;
+		char c = in[b - 1];
+		if (c != ' ' && c != ',' && c != ';' &&
+		    !(is_digit(c) && words[i][0] == 'x'))
+			continue;
+		while (b > 0 && (in[b - 1] == ' ' || in[b - 1] == ',' ||
+				 in[b - 1] == ';'))
+			b--;
+		return b;
+	}
+	return len;
+}
+
 static int scan(const char *in, size_t len, struct digits *dg,
 		sdx_norm_error *err)
 {
 	size_t i = 0;
+	len = norm_phone_ext(in, len); /* an extension is dropped */
 	dg->n = 0;
 	dg->plus = 0;
 	if (len > 0 && (in[0] == 't' || in[0] == 'T') &&
@@ -330,6 +369,34 @@ static int emit_vn(char *out, const char *a, int na, const char *b, int nb)
 	return 3 + na + nb;
 }
 
+/* libphonenumber's VN mobile ranges (9-digit national numbers):
+ * 121[0-3]\d{5} | (1[46]0 | 3\d\d | 7[06-9]\d | 5([1689]\d | 2[238] | 59)
+ * | 8([1-8]\d | 9[6-9]) | 9([0-8]\d | 9[013-9]))\d{6}. The prefix table
+ * names the carriers; this is the final word on which are assigned. */
+static int lpn_mobile(const char *d)
+{
+	char a = d[0], b = d[1], c = d[2];
+	switch (a) {
+	case '1':
+		return (b == '2' && c == '1' && d[3] >= '0' && d[3] <= '3') ||
+		       ((b == '4' || b == '6') && c == '0');
+	case '3':
+		return 1;
+	case '5':
+		return b == '1' || b == '6' || b == '8' || b == '9' ||
+		       (b == '2' && (c == '2' || c == '3' || c == '8')) ||
+		       (b == '5' && c == '9');
+	case '7':
+		return b == '0' || (b >= '6' && b <= '9');
+	case '8':
+		return (b >= '1' && b <= '8') || (b == '9' && c >= '6');
+	case '9':
+		return (b >= '0' && b <= '8') || (b == '9' && c != '2');
+	default:
+		return 0;
+	}
+}
+
 /* The national significant number d[s..n): validate and emit. form says
  * what came before it ("after the trunk prefix"), for messages. */
 static int national(const struct digits *dg, int s, const char *form,
@@ -359,6 +426,13 @@ static int national(const struct digits *dg, int s, const char *form,
 					 "digits, got %d",
 					 d, m - 4);
 	}
+	/* VoIP (VSAT) 672 + 6 digits; national-only UAN numbers [17]99 + 4
+	 * and 69 + 5 or 6 digits (libphonenumber's VN metadata) */
+	if (m == 9 && !memcmp(d, "672", 3))
+		return emit_vn(out, d, m, "", 0);
+	if ((m == 7 && (!memcmp(d, "199", 3) || !memcmp(d, "799", 3))) ||
+	    ((m == 7 || m == 8) && !memcmp(d, "69", 2)))
+		return emit_vn(out, d, m, "", 0);
 	if (m < 9 || m > 10)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE,
 				 m > 10 ? dg->off[s + 10] : len,
@@ -398,6 +472,18 @@ static int national(const struct digits *dg, int s, const char *form,
 					 "phone: area code 0%.*s takes %d "
 					 "subscriber digits, got %d",
 					 a->len, d, 10 - a->len, m - a->len);
+		/* Hanoi 024 and HCMC 028: subscriber numbers start 2-8 and
+		 * 2-9 (libphonenumber) */
+		if (d[1] == '4' || d[1] == '8') {
+			char f = d[2];
+			if (f < '2' || f > (d[1] == '4' ? '8' : '9'))
+				return norm_fail(err, SDX_EPREFIX,
+						 SDX_KIND_PHONE, dg->off[s + 2],
+						 "phone: no subscriber number "
+						 "of area code 02%c starts "
+						 "with %c",
+						 d[1], f);
+		}
 		return emit_vn(out, d, m, "", 0);
 	}
 	if (d[0] == '1' && m == 10)
@@ -407,10 +493,12 @@ static int national(const struct digits *dg, int s, const char *form,
 				 d);
 	const struct norm_prefix *p =
 	    find_prefix(norm_mobile, norm_mobile_count, d, m);
-	if (!p)
+	if (!p && m == 9 && lpn_mobile(d))
+		return emit_vn(out, d, m, "", 0);
+	if (!p || (m == 9 && !lpn_mobile(d)))
 		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
 				 "phone: mobile prefix 0%.*s is not assigned",
-				 d[0] == '1' ? 3 : 2, d);
+				 d[0] == '1' || p ? 3 : 2, d);
 	if (m != 9)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE,
 				 dg->off[s + 9],

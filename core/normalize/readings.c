@@ -50,7 +50,13 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 		return rc;
 	add(out, max, count, k, buf);
 	/* "94.100.18.96" is a host; "091.234.56.78" a host and a phone */
-	if (kind == SDX_KIND_AUTO && k == SDX_KIND_DOMAIN &&
+	/* (only written with its trunk 0 or '+': "94.100.18.96" is no
+	 * phone number anyone writes) */
+	size_t s0 = 0;
+	while (s0 < len && (input[s0] == ' ' || input[s0] == '\t'))
+		s0++;
+	if (kind == SDX_KIND_AUTO && k == SDX_KIND_DOMAIN && s0 < len &&
+	    (input[s0] == '0' || input[s0] == '+') &&
 	    strspn(buf, "0123456789.") == strlen(buf) &&
 	    !sdx_normalize(SDX_KIND_PHONE, input, len, buf, sizeof buf, NULL,
 			   NULL, NULL))

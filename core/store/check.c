@@ -328,7 +328,8 @@ static int wildcard_allowed(struct reader *rd, const char *host, size_t off,
 
 static int is_ip(const char *h, size_t n)
 {
-	return h[0] == '[' || strspn(h, "0123456789.") == n;
+	return h[0] == '[' || memchr(h, ':', n) ||
+	       strspn(h, "0123456789.") == n;
 }
 
 /* After the host's own summary (in out, which did not decide: no active

@@ -46,8 +46,10 @@ Test(domain, errors)
 {
 	expect_err(D, "example.com..", SDX_ESYNTAX, 12, "domain: empty label");
 	expect_err(D, "a..b.com", SDX_ESYNTAX, 2, "domain: empty label");
-	expect_err(D, "exa_mple.com", SDX_ESYNTAX, 3,
-		   "domain: '_' is not allowed in a host name");
+	/* '_' is taken, as DNS and browsers take it (issue 14) */
+	expect_ok(D, "ether_promo.kissr.com", D, "ether_promo.kissr.com");
+	expect_ok(SDX_KIND_AUTO, "https://Ether_Promo.kissr.com/x", D,
+		  "ether_promo.kissr.com");
 	expect_err(D, "http://ex%41mple.com", SDX_ESYNTAX, 9,
 		   "domain: '%' is not allowed in a host name");
 	expect_err(D, "-bad.com", SDX_ESYNTAX, 0,
@@ -58,8 +60,8 @@ Test(domain, errors)
 		   "domain: a host name needs at least two labels");
 	expect_err(D, "example.123", SDX_ESYNTAX, 0,
 		   "domain: the top-level label is all digits");
-	expect_err(D, "http://[::1]/", SDX_ESYNTAX, 7,
-		   "domain: IPv6 address hosts are not supported");
+	expect_err(D, "http://[::g]/", SDX_ESYNTAX, 7,
+		   "domain: '[::g]' is not an IPv6 address");
 	expect_err(D, "http:///x", SDX_ELENGTH, 7, "domain: no host name");
 	expect_err(D, "http://xn--zz.com", SDX_ESYNTAX, 7,
 		   "domain: IDNA: string contains invalid punycode data");
@@ -68,4 +70,41 @@ Test(domain, errors)
 	strcpy(big + 64, ".com");
 	expect_err(D, big, SDX_ELENGTH, 0,
 		   "domain: label of 64 characters, at most 63");
+}
+
+/* Issue 14: IP addresses are hosts in every form; defanged indicators are
+ * made live. */
+Test(domain, ip_hosts_in_every_form)
+{
+	const char *v4[] = {"94.100.18.96",
+			    "94.100.18.96.",
+			    "http://94.100.18.96/x",
+			    "94.100.18.96:8080",
+			    "https://094.100.018.096:8443/a?b=1",
+			    "hxxp://94[.]100[.]18[.]96/"};
+	for (size_t i = 0; i < sizeof v4 / sizeof v4[0]; i++) {
+		expect_ok(SDX_KIND_AUTO, v4[i], D, "94.100.18.96");
+		expect_ok(D, v4[i], D, "94.100.18.96");
+	}
+	const char *v6[] = {"2001:db8::1", "[2001:DB8:0:0::1]",
+			    "http://[2001:db8::1]:8443/login",
+			    "https://[2001:0db8:0000::0001]/"};
+	for (size_t i = 0; i < sizeof v6 / sizeof v6[0]; i++) {
+		expect_ok(SDX_KIND_AUTO, v6[i], D, "2001:db8::1");
+		expect_ok(D, v6[i], D, "2001:db8::1");
+	}
+}
+
+Test(domain, defanged)
+{
+	const char *forms[] = {"hxxps://evil[.]com/x", "evil[.]com",
+			       "evil(.)com",	       "evil{.}com",
+			       "evil[dot]com",	       "hxxp[:]//evil[.]com",
+			       "https[:]//evil.com/a", "HXXPS://EVIL[.]COM"};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		expect_ok(SDX_KIND_AUTO, forms[i], D, "evil.com");
+		expect_ok(D, forms[i], D, "evil.com");
+	}
+	expect_ok(SDX_KIND_AUTO, "hxxps://login[.]evil[.]com/x", D,
+		  "login.evil.com");
 }

@@ -20,8 +20,14 @@ Test(phone, every_mobile_prefix)
 	for (int r = 0; r < t.rows; r++) {
 		const char *p = t.cell[r][c];
 		char national[600], want[640], in[640];
+		/* 052, 055 and 089 are assigned only in part (libphonenumber:
+		 * 52[238], 559, 89[6-9]): a number inside the part */
+		const char *rest = !strcmp(p, "052")   ? "2555373123"
+				   : !strcmp(p, "055") ? "9555373123"
+				   : !strcmp(p, "089") ? "6555373123"
+						       : "5555373123";
 		snprintf(national, sizeof national, "%s%.*s", p,
-			 (int)(10 - strlen(p)), "5555373123");
+			 (int)(10 - strlen(p)), rest);
 		snprintf(want, sizeof want, "+84%s", national + 1);
 		expect_ok(P, national, P, want);
 		snprintf(in, sizeof in, "+84%s", national + 1);
@@ -300,4 +306,25 @@ Test(phone, too_long_input)
 	big[sizeof big - 1] = '\0';
 	expect_err(P, big, SDX_ETOOLONG, SDX_INPUT_MAX,
 		   "phone: input longer than 1024 bytes");
+}
+
+/* Issue 14: the forms officers type, extensions dropped, and the other
+ * Vietnamese number types of libphonenumber. */
+Test(phone, written_forms_and_types)
+{
+	expect_ok(SDX_KIND_AUTO, "(+84) 912-000-111", P, "+84912000111");
+	expect_ok(P, "0912 345 678 ext 12", P, "+84912345678");
+	expect_ok(SDX_KIND_AUTO, "0912 345 678 ext 12", P, "+84912345678");
+	expect_ok(SDX_KIND_AUTO, "0912345678x12", P, "+84912345678");
+	expect_ok(SDX_KIND_AUTO, "+84 912 345 678 ext. 7", P, "+84912345678");
+	expect_ok(P, "0912.345.678 #12", P, "+84912345678");
+	expect_ok(P, "672012345", P, "+84672012345");  /* VoIP */
+	expect_ok(P, "1992000", P, "+841992000");      /* UAN */
+	expect_ok(P, "69123456", P, "+8469123456");    /* UAN */
+	expect_ok(P, "0140922486", P, "+84140922486"); /* mobile 140 */
+	expect_err(P, "0525555373", SDX_EPREFIX, 1,
+		   "phone: mobile prefix 0525 is not assigned");
+	expect_err(P, "02412345678", SDX_EPREFIX, 3,
+		   "phone: no subscriber number of area code 024 starts "
+		   "with 1");
 }
