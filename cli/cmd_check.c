@@ -15,10 +15,13 @@
 static const struct cli_cmd cmd = {
     "check",
     "usage: scamdex check [--kind K] [--audience bank|police] "
-    "[--json|--csv] [--today DATE] [INPUT ...]\n",
+    "[--json|--csv] [--today DATE]\n"
+    "                     [--invalid-ok] [INPUT ...]\n",
     "Has this phone number, account, VietQR payload, handle or link been\n"
     "reported? One verdict per INPUT; with no INPUT, one per line of\n"
-    "standard input (blank lines skipped).\n"
+    "standard input (blank lines and a leading UTF-8 BOM skipped). An\n"
+    "input with two readings (a bare phone-shaped number: phone and\n"
+    "account) is checked both ways; a host also by its parent domains.\n"
     "\n"
     "  --kind K          phone, bank, account (a bare account number at\n"
     "                    every bank), iban, handle or domain; default:\n"
@@ -29,16 +32,22 @@ static const struct cli_cmd cmd = {
     "  --csv             CSV with a header line\n"
     "  --today DATE      anchor of the 3-day, 30-day and 6-month windows\n"
     "                    (default: today, or $SCAMDEX_TODAY)\n"
+    "  --invalid-ok      an invalid input is answered (INVALID) but does\n"
+    "                    not make the exit status 2\n"
     "  -h, --help        this help\n"
     "\n"
     "Exit status: 0 nothing reported, 1 at least one input reported,\n"
-    "2 bad usage or any invalid input, 3 database or system error.\n",
+    "2 bad usage or any invalid input (even when others are reported;\n"
+    "with --invalid-ok: 0 or 1 as if it were not there), 3 database or\n"
+    "system error.\n",
 };
 
-enum { O_KIND = 1, O_AUDIENCE, O_JSON, O_CSV, O_TODAY };
+enum { O_KIND = 1, O_AUDIENCE, O_JSON, O_CSV, O_TODAY, O_INVALID_OK };
 static const struct cli_opt opts[] = {
-    {"kind", 1, O_KIND}, {"audience", 1, O_AUDIENCE}, {"json", 0, O_JSON},
-    {"csv", 0, O_CSV},	 {"today", 1, O_TODAY},	      {NULL, 0, 0},
+    {"kind", 1, O_KIND},   {"audience", 1, O_AUDIENCE},
+    {"json", 0, O_JSON},   {"csv", 0, O_CSV},
+    {"today", 1, O_TODAY}, {"invalid-ok", 0, O_INVALID_OK},
+    {NULL, 0, 0},
 };
 
 enum format { F_TEXT, F_JSON, F_CSV };
@@ -55,6 +64,7 @@ struct ctx {
 	int interactive; /* flush after every line */
 	int buffered;	 /* a batch worker: never write, the caller does */
 	int status;	 /* worst exit status so far */
+	int invalid_ok;	 /* --invalid-ok: an invalid input is no failure */
 	struct cli_buf out;
 	struct render_recount *recount; /* bank view scratch, made on need */
 	struct cli_buf aud; /* audit items of this thread's inputs */
@@ -252,7 +262,7 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 		emit_invalid(c, in, len, msg);
 		audit_item_to(&c->aud, SDX_KIND_AUTO, in, len, "invalid");
 		c->naud++;
-		if (c->status < EXIT_USAGE)
+		if (!c->invalid_ok && c->status < EXIT_USAGE)
 			c->status = EXIT_USAGE;
 	} else {
 		if (!c->buffered)
@@ -397,7 +407,7 @@ static int check_stdin(struct ctx *c)
 	}
 	int line_mode = isatty(STDIN_FILENO);
 	size_t end = 0;
-	int eof = 0, skipping = 0, rc = 0;
+	int eof = 0, skipping = 0, rc = 0, first = 1;
 	while (rc == 0) {
 		while (!eof && end < READ_SIZE) {
 			ssize_t got =
@@ -420,6 +430,12 @@ static int check_stdin(struct ctx *c)
 		if (rc)
 			break;
 		size_t start = 0;
+		/* a UTF-8 byte order mark before the first line (a file saved
+		 * by Excel or Notepad) is no part of it */
+		if (first && end >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+			start = 3;
+		if (end >= 3 || eof)
+			first = 0;
 		if (skipping) {
 			const char *nl = memchr(buf, '\n', end);
 			skipping = !nl;
@@ -489,6 +505,9 @@ int cmd_check(int argc, char **argv)
 				return cli_usage_error(
 				    &cmd, "choose one of --json and --csv");
 			c.fmt = a == O_JSON ? F_JSON : F_CSV;
+			break;
+		case O_INVALID_OK:
+			c.invalid_ok = 1;
 			break;
 		case O_TODAY:
 			if (cli_parse_date(&p, &c.today))

@@ -156,6 +156,9 @@ int sdx_bank_lookup(const char *text, size_t len, const sdx_bank_info **out)
 	}
 	/* "NH TMCP Quân đội", "Military Commercial Joint Stock Bank":
 	 * without the generic words (bank_words.c). */
+	/* "NH CIMB Bank" is the short name "CIMB Bank", not the code CIMB */
+	if (!b && norm_bank_core2(text, len, key, sizeof key, 0) > 0)
+		b = find_key(key);
 	if (!b && norm_bank_core(text, len, key, sizeof key) > 0) {
 		b = find_key(key);
 		if (!b)

@@ -113,7 +113,21 @@ static size_t phrase_at(const char *w, const char *p)
 	return (w[n] == '\0' || w[n] == ' ') ? n : 0;
 }
 
+/* The generic words that may also be part of a short name ("CIMB Bank",
+ * "HSBC Vietnam"): the light core keeps them. */
+static int in_short_names(const char *g)
+{
+	return !strcmp(g, "bank") || !strcmp(g, "vietnam") ||
+	       !strcmp(g, "viet nam");
+}
+
 int norm_bank_core(const char *text, size_t len, char *out, size_t outsize)
+{
+	return norm_bank_core2(text, len, out, outsize, 1);
+}
+
+int norm_bank_core2(const char *text, size_t len, char *out, size_t outsize,
+		    int full)
 {
 	char f[CORE_MAX];
 	int rc = sdx_fold(text, len, f, sizeof f);
@@ -124,7 +138,8 @@ int norm_bank_core(const char *text, size_t len, char *out, size_t outsize)
 	while (*w) {
 		size_t skip = 0;
 		for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++)
-			if ((skip = phrase_at(w, generic[i])))
+			if ((full || !in_short_names(generic[i])) &&
+			    (skip = phrase_at(w, generic[i])))
 				break;
 		if (!skip) {
 			while (w[skip] && w[skip] != ' ') {

@@ -93,6 +93,10 @@ int norm_names_bank(const char *in, size_t len);
  * the rest folded and joined without spaces. Returns its length (0: only
  * generic words) or SDX_E*. */
 int norm_bank_core(const char *text, size_t len, char *out, size_t outsize);
+/* full 0: the light core, which keeps "Bank" and "Việt Nam" (parts of
+ * short names such as "CIMB Bank", "HSBC Vietnam"). */
+int norm_bank_core2(const char *text, size_t len, char *out, size_t outsize,
+		    int full);
 /* The bank whose full name (Vietnamese or English) has this core, or
  * NULL (none, or two banks). */
 const sdx_bank_info *norm_bank_by_core(const char *core);

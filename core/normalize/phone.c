@@ -371,8 +371,11 @@ static int emit_vn(char *out, const char *a, int na, const char *b, int nb)
 
 /* libphonenumber's VN mobile ranges (9-digit national numbers):
  * 121[0-3]\d{5} | (1[46]0 | 3\d\d | 7[06-9]\d | 5([1689]\d | 2[238] | 59)
- * | 8([1-8]\d | 9[6-9]) | 9([0-8]\d | 9[013-9]))\d{6}. The prefix table
- * names the carriers; this is the final word on which are assigned. */
+ * | 8([1-8]\d | 9[6-9]) | 9([0-8]\d | 9[013-9]))\d{6}. A number in
+ * them is a mobile number even where the prefix table (the reference
+ * data) has no row (0140); where the table is wider (052, 055, 089 as
+ * whole prefixes), the table is kept: a deliberate difference, in
+ * scamdex(1). */
 static int lpn_mobile(const char *d)
 {
 	char a = d[0], b = d[1], c = d[2];
@@ -495,7 +498,7 @@ static int national(const struct digits *dg, int s, const char *form,
 	    find_prefix(norm_mobile, norm_mobile_count, d, m);
 	if (!p && m == 9 && lpn_mobile(d))
 		return emit_vn(out, d, m, "", 0);
-	if (!p || (m == 9 && !lpn_mobile(d)))
+	if (!p)
 		return norm_fail(err, SDX_EPREFIX, SDX_KIND_PHONE, dg->off[s],
 				 "phone: mobile prefix 0%.*s is not assigned",
 				 d[0] == '1' || p ? 3 : 2, d);

@@ -322,8 +322,6 @@ Test(phone, written_forms_and_types)
 	expect_ok(P, "1992000", P, "+841992000");      /* UAN */
 	expect_ok(P, "69123456", P, "+8469123456");    /* UAN */
 	expect_ok(P, "0140922486", P, "+84140922486"); /* mobile 140 */
-	expect_err(P, "0525555373", SDX_EPREFIX, 1,
-		   "phone: mobile prefix 0525 is not assigned");
 	expect_err(P, "02412345678", SDX_EPREFIX, 3,
 		   "phone: no subscriber number of area code 024 starts "
 		   "with 1");

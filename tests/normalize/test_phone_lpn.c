@@ -7,7 +7,9 @@
  * listed in scamdex(1), NORMALIZE:
  *   1. old 11-digit mobiles (01[2689]x + 7 digits) map to their 10-digit
  *      form (the 2018 conversion); libphonenumber has them invalid;
- *   2. VSAT 0992 + 6 digits maps to 0672 (same conversion, phase 1). */
+ *   2. VSAT 0992 + 6 digits maps to 0672 (same conversion, phase 1);
+ *   3. 052, 055 and 089 are whole mobile prefixes (the reference table,
+ *      which databases and the data generator hold numbers of). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,12 @@ static int deliberate(const char *national)
 			return 1;
 	if (n == 10 && !strncmp(national, "0992", 4))
 		return 2;
+	/* 3. the reference table's whole prefixes 052, 055 and 089, where
+	 *    libphonenumber assigns only 52[238], 559 and 89[6-9] */
+	if (n == 10 &&
+	    (!strncmp(national, "052", 3) || !strncmp(national, "055", 3) ||
+	     !strncmp(national, "089", 3)))
+		return 3;
 	return 0;
 }
 
