@@ -2,6 +2,7 @@
  * lists the rules). A bare digit string that is a valid phone number may
  * as well be an account (MB's 0352350917 is both), so it is ambiguous
  * unless the caller names the kind. */
+#define _GNU_SOURCE
 #include <string.h>
 
 #include "norm.h"
@@ -189,7 +190,8 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 	/* A host name first: "vietcombank-xac-thuc-c374fe99c8.xyz" starts
 	 * with a bank's name but ends in a top-level domain, which no
 	 * account number does. */
-	if (!memchr(in, ':', len) && norm_is_domain(in, len))
+	if ((!memchr(in, ':', len) || memmem(in, len, "://", 3)) &&
+	    norm_is_domain(in, len))
 		return set(kind, SDX_KIND_DOMAIN,
 			   norm_domain(in, len, out, err));
 	if (norm_bank_split(in, len, &bank, &a))
