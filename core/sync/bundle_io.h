@@ -130,7 +130,7 @@ typedef struct sdx_breader {
 	uint64_t base;	 /* file offset of buf[0] */
 	uint64_t offset; /* file offset of the last item returned */
 	int eof;
-	int state;  /* 0 before header, 1 body, 2 after checksum, 3 done */
+	int state; /* 0 before header, 1 body, 2 after checksum, 3 done */
 	int need_address; /* the header was read; the address item is due */
 	char to[SDX_OFFICE_MAX + 1]; /* the address item's receiver */
 	int nohash; /* a second pass whose content is checked otherwise:
