@@ -165,12 +165,13 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 	if (norm_is_vietqr(in, len))
 		return set(kind, SDX_KIND_BANK, norm_bank(in, len, out, err));
 	/* "+84 ...", "(+84) 912-000-111", "tel:..." */
-	size_t p0 = in[0] == '(' ? 1 : 0;
+	size_t p0 = len > 0 && in[0] == '(' ? 1 : 0;
 	const unsigned char *u = (const unsigned char *)in;
 	if (len >= 3 && u[0] == 0xef && u[1] == 0xbc && u[2] >= 0x90 &&
 	    u[2] <= 0x99) /* fullwidth digits: "０９１２..." */
 		return set(kind, SDX_KIND_PHONE, norm_phone(in, len, out, err));
-	if (in[p0] == '+' || norm_prefix_ci(in, len, "\xef\xbc\x8b") ||
+	if ((p0 < len && in[p0] == '+') ||
+	    norm_prefix_ci(in, len, "\xef\xbc\x8b") ||
 	    norm_prefix_ci(in, len, "tel:"))
 		return set(kind, SDX_KIND_PHONE, norm_phone(in, len, out, err));
 	/* "0912 345 678 ext 12": a phone number with an extension */
