@@ -8,7 +8,9 @@
 # Copy such a file to fixtures/bad/fuzz/<target>/ once the bug is fixed:
 # the fuzz-replay-<target> test then replays it in every `meson test`.
 # Environment: FUZZ_JOBS=N runs N targets at once (default 1);
-# FUZZ_TARGETS="a b" runs only those.
+# FUZZ_TARGETS="a b" runs only those; FUZZ_RUNS=N with FUZZ_SEED=S runs N
+# inputs from seed S instead of SECONDS (the same inputs every time: what CI
+# runs, so its verdict does not depend on the machine's speed or luck).
 set -uo pipefail
 build=${1:?usage: run-fuzz.sh BUILD [SECONDS]}
 secs=${2:-60}
@@ -41,14 +43,16 @@ run_one() {
 		[ -d "$d" ] && seeds+=("$d")
 	done
 	local rc=0
-	"$build/tests/fuzz/fuzz-$name" -max_total_time="$secs" -timeout=10 \
+	local budget=(-max_total_time="$secs")
+	[ -n "${FUZZ_RUNS:-}" ] && budget=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}")
+	"$build/tests/fuzz/fuzz-$name" "${budget[@]}" -timeout=10 \
 		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 		-artifact_prefix="$work/" "$work/corpus" "${seeds[@]}" \
 		>"$work/log" 2>&1 || rc=$?
 	local runs
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
 	if [ $rc -eq 0 ]; then
-		echo "fuzz-$name: ${runs:-?} runs in ${secs} s, no finding"
+		echo "fuzz-$name: ${runs:-?} runs, no finding"
 	else
 		local art
 		art=$(sed -n 's/.*Test unit written to //p' "$work/log" | tail -1)
