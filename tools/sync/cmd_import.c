@@ -1,10 +1,32 @@
 /* cmd_import.c: scamdex-sync import [--check] FILE...: verify each
- * bundle whole, then apply it in one transaction; a refused bundle
+ * bundle whole, then apply it in transactions; a refused bundle
  * changes nothing and the next file is still tried. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle_io.h"
 #include "sync_tool.h"
+
+/* SCAMDEX_TEST_IMPORT_BATCH=N: N operations per write transaction instead
+ * of 1048576, so that a test sees a bundle commit in many steps (the
+ * crash test kills an import between them). For tests only. */
+static void test_batch(void)
+{
+	const char *e = getenv("SCAMDEX_TEST_IMPORT_BATCH");
+	char *end;
+	unsigned long long n;
+	if (!e || !*e)
+		return;
+	n = strtoull(e, &end, 10);
+	if (*end || n == 0 || n > (1u << 30)) {
+		fprintf(stderr,
+			PROG ": SCAMDEX_TEST_IMPORT_BATCH=%s ignored "
+			     "(1 to 1073741824)\n",
+			e);
+		return;
+	}
+	sdx_import_batch = (size_t)n;
+}
 
 /* Every refused operation, one line on standard error. */
 static void refused(void *ctx, const char *origin, uint64_t seq, int type,
@@ -87,6 +109,7 @@ int cmd_import(int argc, char **argv)
 		free(files);
 		return tool_usage("import", "%s", "no bundle named");
 	}
+	test_batch();
 	if (!(db = tool_open(check ? SDX_OPEN_RDONLY : 0))) {
 		free(files);
 		return EXIT_SYSTEM;
