@@ -1,7 +1,8 @@
 /* refang.c: defanged indicators as analysts paste them, made live again
  * for look-up: "hxxps://evil[.]com/x", "evil(.)com", "evil{.}com",
  * "evil[dot]com", "https[:]//evil.com", "hxxp[://]evil.com". Only these
- * marks are rewritten; everything else is copied as it is. */
+ * marks are rewritten, and "hxxp(s)" only where it is a scheme (followed by
+ * "://" or a mark standing for it); everything else is copied as it is. */
 #include <string.h>
 #include <strings.h>
 
@@ -15,66 +16,78 @@ static const struct {
     {"[://]", "://"}, {"[:]", ":"},   {"[/]", "/"},
 };
 
-/* "hxxp", "hxxps", "hXXp", "fxp" at the start: the scheme defanged */
-static size_t scheme(const char *in, size_t len, char *out)
+/* The mark at in[i] (one of marks[]), its length, or 0. */
+static size_t mark_at(const char *in, size_t len, size_t i, size_t *m_out)
 {
+	if (in[i] != '[' && in[i] != '(' && in[i] != '{')
+		return 0;
+	for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+		size_t n = strlen(marks[m].from);
+		if (n <= len - i && !strncasecmp(in + i, marks[m].from, n)) {
+			if (m_out)
+				*m_out = m;
+			return n;
+		}
+	}
+	return 0;
+}
+
+/* "hxxp://", "hXXps[:]//" at the start: the scheme defanged. Only a scheme
+ * followed by its separator ("://", or a mark that stands for it) is one:
+ * "hxxps077.fb" or "hxxp.evil.com" is a host name that happens to start
+ * with those letters, copied as it is (else a canonical form starting with
+ * them would not normalize to itself). The scheme's length, or 0. */
+static size_t scheme(const char *in, size_t len, const char **live)
+{
+	size_t n;
 	if (norm_prefix_ci(in, len, "hxxps")) {
-		memcpy(out, "https", 5);
-		return 5;
+		n = 5;
+		*live = "https";
+	} else if (norm_prefix_ci(in, len, "hxxp")) {
+		n = 4;
+		*live = "http";
+	} else {
+		return 0;
 	}
-	if (norm_prefix_ci(in, len, "hxxp")) {
-		memcpy(out, "http", 4);
-		return 4;
-	}
+	size_t m;
+	if (norm_prefix_ci(in + n, len - n, "://") ||
+	    (n < len && mark_at(in, len, n, &m) && marks[m].to[0] == ':'))
+		return n;
 	return 0;
 }
 
 int norm_is_defanged(const char *in, size_t len)
 {
-	if (norm_prefix_ci(in, len, "hxxp"))
+	const char *live;
+	if (scheme(in, len, &live))
 		return 1;
-	for (size_t i = 0; i + 2 < len; i++) {
-		if (in[i] != '[' && in[i] != '(' && in[i] != '{')
-			continue;
-		for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
-			size_t n = strlen(marks[m].from);
-			if (n <= len - i &&
-			    !strncasecmp(in + i, marks[m].from, n))
-				return 1;
-		}
-	}
+	for (size_t i = 0; i + 2 < len; i++)
+		if (mark_at(in, len, i, NULL))
+			return 1;
 	return 0;
 }
 
 size_t norm_refang(const char *in, size_t len, char *out, size_t outsize)
 {
 	size_t o = 0, i = 0;
+	const char *live;
 	if (outsize < len + 1)
 		return 0;
-	size_t s = scheme(in, len, out);
+	size_t s = scheme(in, len, &live);
 	if (s) {
-		i = s;
-		o = s;
+		memcpy(out, live, s);
+		i = o = s;
 	}
 	while (i < len) {
-		int hit = 0;
-		if (in[i] == '[' || in[i] == '(' || in[i] == '{') {
-			for (size_t m = 0; m < sizeof marks / sizeof marks[0];
-			     m++) {
-				size_t n = strlen(marks[m].from);
-				if (n <= len - i &&
-				    !strncasecmp(in + i, marks[m].from, n)) {
-					size_t t = strlen(marks[m].to);
-					memcpy(out + o, marks[m].to, t);
-					o += t;
-					i += n;
-					hit = 1;
-					break;
-				}
-			}
-		}
-		if (!hit)
+		size_t m, n = mark_at(in, len, i, &m);
+		if (n) {
+			size_t t = strlen(marks[m].to);
+			memcpy(out + o, marks[m].to, t);
+			o += t;
+			i += n;
+		} else {
 			out[o++] = in[i++];
+		}
 	}
 	out[o] = '\0';
 	return o;

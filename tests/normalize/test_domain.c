@@ -107,4 +107,16 @@ Test(domain, defanged)
 	}
 	expect_ok(SDX_KIND_AUTO, "hxxps://login[.]evil[.]com/x", D,
 		  "login.evil.com");
+	expect_ok(SDX_KIND_AUTO, "hxxps[://]evil.com", D, "evil.com");
+	/* "hxxp" is a defanged scheme only before its separator: a host
+	 * that starts with those letters is that host, and its canonical
+	 * form normalizes to itself (a fuzz finding) */
+	const char *hosts[] = {"http://hxxps077-555377m.fb./l",
+			       "hxxps077-555377m.fb", "hxxps077-555377m.fb./l"};
+	for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+		expect_ok(SDX_KIND_AUTO, hosts[i], D, "hxxps077-555377m.fb");
+		expect_ok(D, hosts[i], D, "hxxps077-555377m.fb");
+	}
+	expect_ok(SDX_KIND_AUTO, "https://hxxp.evil.com/x", D, "hxxp.evil.com");
+	expect_ok(D, "hxxp.evil.com", D, "hxxp.evil.com");
 }
