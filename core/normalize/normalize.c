@@ -167,6 +167,19 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 				err->kind = SDX_KIND_ACCOUNT;
 		} else {
 			rc = norm_account(in, len, buf, err);
+			/* "mb12 347d": without its separators the number
+			 * reads "MB12347D", MB's account 12347D written
+			 * glued, and is that (else the canonical form would
+			 * not normalize to itself) */
+			if (rc > 0 && norm_names_bank(buf, (size_t)rc)) {
+				char glued[SDX_CANON_MAX];
+				memcpy(glued, buf, (size_t)rc + 1);
+				rc = norm_bank(glued, (size_t)rc, buf, err);
+				if (rc >= 0)
+					kind = SDX_KIND_BANK;
+				else if (err)
+					err->kind = SDX_KIND_ACCOUNT;
+			}
 		}
 		break;
 	default:

@@ -292,6 +292,16 @@ Test(bank, names_anywhere)
 	expect_ok(SDX_KIND_ACCOUNT, "STK 0011004012345", SDX_KIND_ACCOUNT,
 		  "0011004012345");
 	expect_ok(SDX_KIND_ACCOUNT, "VCB0011004012345", B, want);
+	/* a number whose letters, once its separators are gone, are a
+	 * bank's name glued to digits is that bank's account, as its
+	 * canonical form "MB12347D" is (a fuzz finding: the canonical form
+	 * must normalize to itself) */
+	const char *glued[] = {"mb12\t347d..P..u4", "MB12 347D",
+			       "Vcb12.345 678", "MB12347DPU4"};
+	const char *gwant[] = {"970422:12347DPU4", "970422:12347D",
+			       "970436:12345678", "970422:12347DPU4"};
+	for (size_t i = 0; i < sizeof glued / sizeof glued[0]; i++)
+		expect_ok(SDX_KIND_ACCOUNT, glued[i], B, gwant[i]);
 	/* letters inside the number: an e-wallet's virtual account */
 	expect_ok(SDX_KIND_ACCOUNT, "psp123456789000000", SDX_KIND_ACCOUNT,
 		  "PSP123456789000000");
