@@ -29,7 +29,8 @@ static const struct cli_cmd cmd = {
     "  --audience A      bank: count only what a bank may see (no\n"
     "                    police-only reports); police (default): all\n"
     "  --json            one JSON object per line\n"
-    "  --csv             CSV with a header line\n"
+    "  --csv             CSV with a header line, one row per reading\n"
+    "                    (columns reading: 1 the most serious, via)\n"
     "  --today DATE      anchor of the 3-day, 30-day and 6-month windows\n"
     "                    (default: today, or $SCAMDEX_TODAY)\n"
     "  --invalid-ok      an invalid input is answered (INVALID) but does\n"
@@ -104,11 +105,15 @@ static int flush_out(struct ctx *c)
 static const char csv_header[] =
     "input,kind,canonical,verdict,grade,reports,retracted,agencies,"
     "categories,first_seen,last_seen,last_3d,last_30d,last_6m,"
-    "confirmation,disputed,error\n";
+    "confirmation,disputed,error,reading,via\n";
 
+/* One CSV row per reading of an input (the input repeated): reading 1 is
+ * the most serious, the input's verdict; via is the parent domain or
+ * subdomain allowlist entry that answered. */
 static void csv_result(struct cli_buf *b, const char *in, size_t len,
-		       const sdx_check_result *r)
+		       const sdx_interp *it, size_t reading)
 {
+	const sdx_check_result *r = &it->result;
 	cli_buf_csv_field(b, in, len);
 	cli_buf_putc(b, ',');
 	cli_buf_puts(b, sdx_kind_name(r->kind));
@@ -139,7 +144,11 @@ static void csv_result(struct cli_buf *b, const char *in, size_t len,
 		cli_buf_puts(b, sdx_confirmation_name(r->confirmation));
 	cli_buf_putc(b, ',');
 	cli_buf_putu(b, r->disputed);
-	cli_buf_put(b, ",\n", 2);
+	cli_buf_put(b, ",,", 2); /* no error */
+	cli_buf_putu(b, (uint32_t)reading);
+	cli_buf_putc(b, ',');
+	cli_buf_csv_field(b, it->via, strlen(it->via));
+	cli_buf_putc(b, '\n');
 }
 
 /* Terminal text: control characters of an echoed input become '?', so a
@@ -206,7 +215,7 @@ static void emit_invalid(struct ctx *c, const char *in, size_t len,
 		cli_buf_csv_field(b, in, len);
 		cli_buf_puts(b, ",,,,,,,,,,,,,,,,");
 		cli_buf_csv_field(b, msg, strlen(msg));
-		cli_buf_putc(b, '\n');
+		cli_buf_puts(b, ",,\n"); /* no reading */
 		break;
 	case F_TEXT:
 		render_verdict_word(b, render_tr("INVALID", "KHÔNG HỢP LỆ"),
@@ -234,7 +243,8 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 			render_check_all_json(&c->out, in, len, it, n);
 			cli_buf_putc(&c->out, '\n');
 		} else if (c->fmt == F_CSV) {
-			csv_result(&c->out, in, len, &it[0].result);
+			for (size_t i = 0; i < n; i++)
+				csv_result(&c->out, in, len, &it[i], i + 1);
 		} else {
 			/* every interpretation, the most serious first */
 			for (size_t i = 0; i < n; i++) {

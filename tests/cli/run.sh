@@ -183,6 +183,26 @@ else
 	diff "$tmp/wide.want" "$tmp/wide.got" | sed 's/^/#   /'
 fi
 
+# check --csv: one row per reading, the parent domain that answered in
+# the via column (a host under a reported domain, and a bare number that
+# is a phone and an account)
+"$scamdex" --db "$tmp/via" report --url https://evil-csv.com/login --phone 0912000222 \
+	--agency "PA05 - Công an tỉnh Kon Tum" --incident-date 2026-11-20 --category phishing >/dev/null
+cat >"$tmp/via.want" <<'WANT'
+input,kind,canonical,verdict,grade,reports,retracted,agencies,categories,first_seen,last_seen,last_3d,last_30d,last_6m,confirmation,disputed,error,reading,via
+https://a.login.evil-csv.com/x,domain,a.login.evil-csv.com,reported,medium,1,0,1,phishing,2026-11-20,2026-11-20,0,1,1,reported,0,,1,evil-csv.com
+0912000222,phone,+84912000222,reported,medium,1,0,1,phishing,2026-11-20,2026-11-20,0,1,1,reported,0,,1,
+0912000222,account,0912000222,unknown,none,0,0,0,,,,0,0,0,,0,,2,
+WANT
+printf 'https://a.login.evil-csv.com/x\n0912000222\n' | "$scamdex" --db "$tmp/via" check --csv >"$tmp/via.got"
+st=$?
+if [ $st = 1 ] && cmp -s "$tmp/via.want" "$tmp/via.got"; then
+	ok "check --csv: a row per reading, the parent domain in via"
+else
+	not_ok "check --csv: a row per reading, the parent domain in via (status $st)"
+	diff "$tmp/via.want" "$tmp/via.got" | sed 's/^/#   /'
+fi
+
 # a batch of 20,000 lines with invalid ones in the middle: one answer per
 # non-blank line, in order, and status 2
 for i in $(seq 1 10000); do printf '0912%06d\n%s\n' "$i" "not-a-number-$i"; done >"$tmp/batch"
