@@ -2,15 +2,20 @@
  * own data set, so that they line up with the raw LMDB and SQLite
  * look-ups of bench-baseline on the same keys (tools/bench/bench.sh).
  *
- *   bench-inproc REPS DB HITS MISS
+ *   bench-inproc REPS DB HITS MISS [UNIFORM]
  *
- * HITS and MISS hold one key a line: the kind digit followed by the
+ * HITS, MISS and UNIFORM (hits drawn uniformly over the reported
+ * identifiers) hold one key a line: the kind digit followed by the
  * canonical form. Each is checked with sdx_check(kind, canonical): the
  * caller names the kind, as a payment system that checks a destination
  * account does; normalization, the filter, the summary and the time
- * windows all run. One warm pass, then REPS passes each of hits on 1 and
- * 2 threads and misses on 1 thread, one JSON line per pass as
- * bench-baseline prints them. Every hit must be reported and no miss. */
+ * windows (today: sdx_date_today, so $SCAMDEX_TODAY) all run. One warm
+ * pass, then REPS passes each of hits on 1 and 2 threads, misses, the
+ * mixed streams (bench-mix.h: hit, miss, hit... and a hit, nine misses...)
+ * and uniform hits on 1 thread, one JSON line per pass as bench-baseline
+ * prints them (check_1t, check_2t, check_miss, check_mixed_1_1,
+ * check_mixed_1_9, check_1t_uniform). Every hit must be reported and no
+ * miss. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -21,6 +26,8 @@
 #include <time.h>
 
 #include <scamdex/scamdex.h>
+
+#include "bench-mix.h"
 
 #define MAX_THREADS 2
 
@@ -43,6 +50,8 @@ struct job {
 	int32_t today;
 	size_t found;
 	int err;
+	double t0, t1, cpu; /* the thread's own clock: a busy machine may
+			     * run the whole pass before the main thread */
 	pthread_barrier_t *barrier;
 };
 
@@ -53,12 +62,12 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* CPU time of the process (all threads), for rates that do not depend on
- * the machine's load. */
-static double cpu_now(void)
+/* CPU time of the calling thread: summed over a pass's threads, rates
+ * that do not depend on the machine's load. */
+static double thread_cpu(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -116,6 +125,8 @@ static void *run(void *arg)
 	sdx_check_result res;
 	sdx_norm_error err;
 	pthread_barrier_wait(j->barrier);
+	j->t0 = now();
+	double c0 = thread_cpu();
 	for (size_t i = 0; i < kl->n; i++) {
 		size_t at = j->start + i;
 		if (at >= kl->n)
@@ -129,11 +140,13 @@ static void *run(void *arg)
 		}
 		j->found += res.verdict != SDX_VERDICT_UNKNOWN;
 	}
+	j->cpu = thread_cpu() - c0;
+	j->t1 = now();
 	return NULL;
 }
 
 /* One pass of `threads` threads over every key; the wall time, or a
- * negative value on an error (printed); the process's CPU time in *cpu. */
+ * negative value on an error (printed); the threads' CPU time in *cpu. */
 static double pass(sdx_db *db, const struct keylist *kl, int threads,
 		   int32_t today, size_t *found, double *cpu)
 {
@@ -152,12 +165,18 @@ static double pass(sdx_db *db, const struct keylist *kl, int threads,
 		pthread_create(&tid[t], NULL, run, &jobs[t]);
 	}
 	pthread_barrier_wait(&barrier);
-	double t0 = now(), c0 = cpu_now();
 	for (int t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
-	double secs = now() - t0;
-	*cpu = cpu_now() - c0;
 	pthread_barrier_destroy(&barrier);
+	/* from the first thread's start to the last one's end */
+	double t0 = jobs[0].t0, t1 = jobs[0].t1;
+	*cpu = 0;
+	for (int t = 0; t < threads; t++) {
+		t0 = jobs[t].t0 < t0 ? jobs[t].t0 : t0;
+		t1 = jobs[t].t1 > t1 ? jobs[t].t1 : t1;
+		*cpu += jobs[t].cpu;
+	}
+	double secs = t1 - t0;
 	*found = 0;
 	for (int t = 0; t < threads; t++) {
 		if (jobs[t].err) {
@@ -178,16 +197,57 @@ static void emit(const char *metric, int rep, size_t ops, double secs,
 	fflush(stdout);
 }
 
+/* The mixed stream of one hit, then `misses` misses. */
+static int mixed(const struct keylist *hits, const struct keylist *miss,
+		 size_t misses, struct keylist *out, size_t *nhits)
+{
+	size_t n;
+	size_t *o = mix_order(hits->n, miss->n, misses, &n, nhits);
+	out->buf = NULL;
+	out->keys = o ? malloc(n * sizeof *out->keys) : NULL;
+	if (!out->keys) {
+		free(o);
+		return fail("mixed stream", "out of memory or no keys");
+	}
+	for (size_t i = 0; i < n; i++)
+		out->keys[i] = o[i] < hits->n ? hits->keys[o[i]]
+					      : miss->keys[o[i] - hits->n];
+	out->n = n;
+	free(o);
+	return 0;
+}
+
+struct stream {
+	const char *metric;
+	const struct keylist *kl;
+	int threads;
+	size_t want; /* reported per thread */
+};
+
 int main(int argc, char **argv)
 {
-	if (argc != 5 || atoi(argv[1]) < 1) {
-		fprintf(stderr, "usage: bench-inproc REPS DB HITS MISS\n");
+	if ((argc != 5 && argc != 6) || atoi(argv[1]) < 1) {
+		fprintf(stderr,
+			"usage: bench-inproc REPS DB HITS MISS [UNIFORM]\n");
 		return 2;
 	}
 	int reps = atoi(argv[1]);
-	struct keylist hits, miss;
-	if (load(argv[3], &hits) || load(argv[4], &miss))
+	struct keylist hits = {0}, miss = {0}, uniform = {0}, m11 = {0},
+		       m19 = {0};
+	size_t h11 = 0, h19 = 0;
+	if (load(argv[3], &hits) || load(argv[4], &miss) ||
+	    (argc == 6 && load(argv[5], &uniform)) ||
+	    mixed(&hits, &miss, 1, &m11, &h11) ||
+	    mixed(&hits, &miss, 9, &m19, &h19))
 		return 1;
+	const struct stream streams[] = {
+	    {"check_1t", &hits, 1, hits.n},
+	    {"check_2t", &hits, 2, hits.n},
+	    {"check_miss", &miss, 1, 0},
+	    {"check_mixed_1_1", &m11, 1, h11},
+	    {"check_mixed_1_9", &m19, 1, h19},
+	    {"check_1t_uniform", argc == 6 ? &uniform : NULL, 1, uniform.n},
+	};
 	sdx_db *db;
 	int rc = sdx_db_open(argv[2], SDX_OPEN_RDONLY, &db);
 	if (rc)
@@ -210,16 +270,26 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (int rep = 1; rep <= reps; rep++) {
-		double s = pass(db, &hits, 1, today, &found, &cpu);
-		if (s < 0)
-			goto out;
-		emit("check_1t", rep, hits.n, s, cpu);
-		if ((s = pass(db, &hits, 2, today, &found, &cpu)) < 0)
-			goto out;
-		emit("check_2t", rep, 2 * hits.n, s, cpu);
-		if ((s = pass(db, &miss, 1, today, &found, &cpu)) < 0)
-			goto out;
-		emit("check_miss", rep, miss.n, s, cpu);
+		for (size_t i = 0; i < sizeof streams / sizeof streams[0];
+		     i++) {
+			const struct stream *st = &streams[i];
+			if (!st->kl)
+				continue;
+			double s =
+			    pass(db, st->kl, st->threads, today, &found, &cpu);
+			if (s < 0)
+				goto out;
+			if (found != st->want * (size_t)st->threads) {
+				fprintf(stderr,
+					"bench-inproc: %s: %zu reported, "
+					"want %zu\n",
+					st->metric, found,
+					st->want * (size_t)st->threads);
+				goto out;
+			}
+			emit(st->metric, rep, st->kl->n * (size_t)st->threads,
+			     s, cpu);
+		}
 	}
 	status = 0;
 out:
@@ -228,5 +298,9 @@ out:
 	free(hits.keys);
 	free(miss.buf);
 	free(miss.keys);
+	free(uniform.buf);
+	free(uniform.keys);
+	free(m11.keys);
+	free(m19.keys);
 	return status;
 }

@@ -6,16 +6,19 @@
       run CMD once, time it (wall clock), and, with --rss, sample its
       anonymous resident memory (RssAnon in /proc/PID/status) every 50 ms;
       append one JSON line to RESULTS.
-  bench-report.py size --out RESULTS --system S --reports N PATH...
+  bench-report.py size --out RESULTS --system S --reports N
+        [--lmdb-size PROG] PATH...
       append the bytes the files take (for an LMDB data.mdb: the pages in
-      use, not the sparse map size).
+      use, not the sparse map size, from PROG DIR (bench-lmdb-size) or
+      else mdb_stat).
   bench-report.py report --results RESULTS --n N --json OUT [--details OUT]
       medians over the repetitions, one table on standard output, and
       OUT with the keys the issue names.
 
 A RESULTS line is {"metric", "system", "rep", "ops", "secs"} (a rate is
-ops/secs), or {"metric": "size", "system", "bytes", "reports"}; extra keys
-(peak_rss_anon) ride along.
+ops/secs), or {"metric": "size", "system", "bytes", "reports"}, or
+{"metric": "keys", "distinct_identifiers", ...} (bench-baseline keys);
+extra keys (peak_rss_anon) ride along.
 """
 import argparse
 import json
@@ -26,17 +29,30 @@ import sys
 import threading
 import time
 
-METRICS = ["import", "import_1t", "compact", "check_1t", "check_1t_imported",
-           "check_2t", "check_miss", "cli_batch", "sync_export",
+METRICS = ["import", "import_1t", "parse", "sort", "compact", "check_1t",
+           "check_1t_imported", "check_1t_uniform", "check_2t", "check_miss",
+           "check_mixed_1_1", "check_mixed_1_9", "cli_batch", "sync_export",
            "sync_import"]
+# the figures of bench-results.json ({scamdex, lmdb, sqlite} each)
+RESULT_RATES = ["import", "import_1t", "compact", "check_1t",
+                "check_1t_imported", "check_1t_uniform", "check_2t",
+                "check_miss", "check_mixed_1_1", "check_mixed_1_9",
+                "cli_batch", "sync_export", "sync_import"]
 SYSTEMS = ["scamdex", "lmdb", "sqlite"]
 UNITS = {"import": "reports/s", "import_1t": "reports/s",
-         "compact": "reports/s",
+         "parse": "reports/s", "sort": "reports/s",
+         "compact": "reports/s", "check_1t_uniform": "checks/s",
+         "check_mixed_1_1": "checks/s", "check_mixed_1_9": "checks/s",
          "check_1t": "checks/s", "check_1t_imported": "checks/s",
          "check_2t": "checks/s", "check_miss": "checks/s",
          "cli_batch": "inputs/s", "sync_export": "ops/s",
          "sync_import": "ops/s"}
-LABELS = {"import": "import", "import_1t": "  (--threads 1: one core)",
+LABELS = {"import": "import (baselines: load)",
+          "import_1t": "import, 1 thread, all steps",
+          "parse": "  (baselines: parse)", "sort": "  (baselines: sort)",
+          "check_1t_uniform": "  (uniform hits)",
+          "check_mixed_1_1": "check, hits:misses 1:1",
+          "check_mixed_1_9": "check, hits:misses 1:9",
           "compact": "scamdex compact",
           "check_1t": "check, hits, 1 thread",
           "check_1t_imported": "  (on the db as imported)",
@@ -106,9 +122,16 @@ def cmd_measure(a):
     return 0
 
 
-def lmdb_pages(dirname):
+def lmdb_pages(dirname, prog=None):
     """(page size, pages used, free pages) of an LMDB environment, from
-    mdb_stat -ef; None if mdb_stat is missing."""
+    prog (bench-lmdb-size) or mdb_stat -ef; None if neither runs."""
+    if prog:
+        try:
+            out = subprocess.run([prog, dirname], capture_output=True,
+                                 text=True, check=True).stdout.split()
+            return tuple(int(x) for x in out[:3])
+        except (OSError, subprocess.CalledProcessError, ValueError):
+            pass
     try:
         out = subprocess.run(["mdb_stat", "-ef", dirname],
                              capture_output=True, text=True,
@@ -138,7 +161,7 @@ def cmd_size(a):
             files = [os.path.join(r, f) for r, _, fs in os.walk(p)
                      for f in fs if f != "lock.mdb"]
         for f in files:
-            pages = (lmdb_pages(os.path.dirname(f))
+            pages = (lmdb_pages(os.path.dirname(f), a.lmdb_size)
                      if os.path.basename(f) == "data.mdb" else None)
             if pages:
                 total += pages[0] * pages[1]
@@ -158,9 +181,13 @@ def load(path):
     cpu = {}
     sizes = {}
     rss = []
+    keys = None
     with open(path) as f:
         for line in f:
             r = json.loads(line)
+            if r["metric"] == "keys":
+                keys = r
+                continue
             if r["metric"] == "size":
                 sizes[r["system"]] = r
                 continue
@@ -177,7 +204,7 @@ def load(path):
                     r["ops"] / r["cpu_secs"] * threads)
             if r.get("peak_rss_anon") and r["system"] == "scamdex":
                 rss.append(r["peak_rss_anon"])
-    return runs, cpu, sizes, rss
+    return runs, cpu, sizes, rss, keys
 
 
 def summary(rates):
@@ -226,6 +253,9 @@ def targets(stat, sizes, rss):
         s("check_1t", "sqlite")), 1.25, ".3f")
     add("check misses vs raw LMDB misses", ratio(s("check_miss", "scamdex"),
         s("check_miss", "lmdb")), 3.0, ".3f")
+    add("check 1:9 mixed stream vs raw LMDB",
+        ratio(s("check_mixed_1_9", "scamdex"), s("check_mixed_1_9", "lmdb")),
+        3.0, ".3f")
     add("check 2 threads vs 1 thread", ratio(s("check_2t", "scamdex"),
         s("check_1t", "scamdex")), 1.8, ".3f")
     cli = s("cli_batch", "scamdex")
@@ -235,7 +265,8 @@ def targets(stat, sizes, rss):
     one = s("import_1t", "scamdex")
     add("import reports/s on one core (--threads 1)",
         one and one["median"], 200000, ",.0f")
-    add("import vs SQLite", ratio(imp, s("import", "sqlite")), 2.0, ".3f")
+    add("import, one thread, vs SQLite's one thread",
+        ratio(one, s("import_1t", "sqlite")), 2.0, ".3f")
     add("importer peak RssAnon MiB", max(rss) / MIB if rss else None, 256,
         ".1f", more_is_better=False)
     for m in ("sync_export", "sync_import"):
@@ -277,7 +308,7 @@ def machine():
 
 
 def cmd_report(a):
-    runs, cpu, sizes, rss = load(a.results)
+    runs, cpu, sizes, rss, keys = load(a.results)
     stat = {k: summary(v) for k, v in runs.items()}
     cstat = {k: summary(v) for k, v in cpu.items()}
     reps = sorted({s["reps"] for s in stat.values()})
@@ -290,6 +321,19 @@ def cmd_report(a):
                  + (f", {reports:,} reports" if reports else "")
                  + f"; median of {'/'.join(map(str, reps)) or '0'} "
                  "repetitions, ± half the spread (max-min) over the median")
+    if keys:
+        ids, hs, hu = (keys.get(k, {}) for k in
+                       ("identifiers", "hits", "hits_uniform"))
+        lines.append(
+            f"data: {keys['distinct_identifiers']:,} distinct identifiers "
+            f"({ids.get('mean_reports', 0):.2f} reports each on average, "
+            f"{ids.get('share_2plus', 0):.0%} in 2 or more); hits: a random "
+            f"identifier of a random report, {hs.get('distinct', 0):,} "
+            f"distinct in {hs.get('lookups', 0):,} look-ups, "
+            f"{hs.get('mean_reports', 0):.2f} reports each on average, "
+            f"{hs.get('share_2plus', 0):.0%} in 2 or more; uniform hits: "
+            f"{hu.get('mean_reports', 0):.2f}, "
+            f"{hu.get('share_2plus', 0):.0%}")
     lines.append(f"machine: {host['cores']} cores ({host['cpu']}), "
                  f"{host['memory_bytes'] / (1 << 30):.0f} GiB memory; "
                  f"{host['date']}; load average "
@@ -307,10 +351,9 @@ def cmd_report(a):
                          f"{fmt_ratio(ratio(sc, lm)):>7} "
                          f"{fmt_ratio(ratio(sc, sq)):>8}")
     rows(stat)
-    kl = stat.get(("keyload", "sqlite"))
-    if kl:
-        lines.append(f"{'(SQLite key table load)':<28} {'keys/s':<10} "
-                     f"{'':>13} {'':>13} {fmt_rate(kl):>13}")
+    lines.append("  (import: scamdex-import, 2 threads; the baselines' load "
+                 "of input parsed and sorted beforehand. 1 thread, all "
+                 "steps: --threads 1; the baselines' parse + sort + load)")
     bpr = {s: sizes[s]["bytes"] / sizes[s]["reports"] for s in SYSTEMS
            if sizes.get(s, {}).get("reports")}
     if bpr:
@@ -359,9 +402,7 @@ def cmd_report(a):
     print("\n".join(lines))
 
     res = {}
-    for m in METRICS:
-        if m == "import_1t":  # not one of the issue's keys: in --details
-            continue
+    for m in RESULT_RATES:
         res[m] = {s: (round(stat[(m, s)]["median"], 1)
                       if (m, s) in stat else None) for s in SYSTEMS}
     res["bytes_per_report"] = (round(bpr["scamdex"], 1)
@@ -370,6 +411,10 @@ def cmd_report(a):
     res["bytes_per_report_compact"] = (round(cc["bytes"] / cc["reports"], 1)
                                        if cc.get("reports") else None)
     res["peak_rss_bytes"] = max(rss) if rss else None
+    res["size_bytes"] = {s: sizes[s]["bytes"] if s in sizes else None
+                         for s in SYSTEMS}
+    res["distinct_identifiers"] = (keys["distinct_identifiers"] if keys
+                                   else None)
     res["n"] = a.n
     with open(a.json, "w") as f:
         json.dump(res, f, indent=2)
@@ -379,7 +424,7 @@ def cmd_report(a):
                "figures": {f"{m}/{s}": v for (m, s), v in stat.items()},
                "figures_per_cpu_second": {f"{m}/{s}": v
                                           for (m, s), v in cstat.items()},
-               "sizes": sizes, "peak_rss_anon": rss,
+               "sizes": sizes, "peak_rss_anon": rss, "keys": keys,
                "targets": [{"target": d, "met": ok, "value": t}
                            for d, ok, t in targets(stat, sizes, rss)]}
         with open(a.details, "w") as f:
@@ -406,6 +451,7 @@ def main():
     s.add_argument("--out", required=True)
     s.add_argument("--system", default="scamdex")
     s.add_argument("--reports", type=int, required=True)
+    s.add_argument("--lmdb-size")
     s.add_argument("paths", nargs="+")
     r = sub.add_parser("report")
     r.add_argument("--results", required=True)

@@ -5,7 +5,9 @@
 # identifiers (default 10 million, in about N/2 reports), loaded and
 # queried by scamdex and, on the same keys, by raw LMDB and SQLite
 # (bench-baseline). Every figure is the median of R repetitions (default
-# 3). Prints one table and writes FILE (default BUILD_DIR/bench-results.json)
+# 3). "Today" is pinned (SCAMDEX_TODAY, below): the generated incident
+# dates lie before it, many in the last days and weeks, and every check
+# (scamdex's and the baselines') counts its time windows from it. Prints one table and writes FILE (default BUILD_DIR/bench-results.json)
 # plus bench-details.json beside it (every repetition's spread, sizes,
 # targets). A stage whose program is not built is skipped and its figures
 # are null.
@@ -64,12 +66,24 @@ scamdex=$build/cli/scamdex
 inproc=$build/tools/bench/bench-inproc
 sync=$build/tools/sync/scamdex-sync
 
-export SCAMDEX_DB=$work/nonexistent-db NO_COLOR=1
+lmdb_size=$build/tools/bench/bench-lmdb-size
+# The benchmark's today: the data set's dates and every check's windows.
+today=2026-11-28
+
+export SCAMDEX_DB=$work/nonexistent-db NO_COLOR=1 SCAMDEX_TODAY=$today
 unset XDG_DATA_HOME || true
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 have() { [ -x "$1" ]; }
 measure() { python3 "$here/bench-report.py" measure --out "$results" "$@"; }
+# size SYSTEM PATH: the bytes PATH takes, LMDB files by their pages in use
+# (bench-lmdb-size), the same way for every system
+size() {
+	local sys=$1
+	shift
+	python3 "$here/bench-report.py" size --out "$results" --system "$sys" \
+		--lmdb-size "$lmdb_size" --reports "$reports" "$@"
+}
 lines() { wc -l <"$1" | tr -d ' '; }
 
 log "n = $n identifiers, $reps repetitions, work dir $work"
@@ -80,9 +94,11 @@ log "n = $n identifiers, $reps repetitions, work dir $work"
 # plus hits.keys and miss.keys (kind digit + canonical form per line):
 # identifiers that are reported (a random identifier of a random report,
 # so busy ones come up more often, as in real traffic) and that are not.
+# bench-baseline keys adds hits-uniform.keys (as many hits, every reported
+# identifier alike) and counts the distinct identifiers.
 if have "$gen"; then
-	log "data: scamdex-gen --n $n"
-	"$gen" --n "$n" --out "$data"
+	log "data: scamdex-gen --n $n --today $today"
+	"$gen" --n "$n" --today "$today" --out "$data"
 	python3 "$here/bench-prep.py" "$data"
 else
 	log "data: scamdex-gen not built, synthetic keys for the baselines only"
@@ -96,6 +112,12 @@ for f in hits miss; do
 		print (k == "5" ? "https://" v "/" : v) }' "$data/$f.keys" >"$data/$f.in"
 done
 reports=$(lines "$data/reports.tsv")
+uniform=()
+if have "$baseline"; then
+	"$baseline" keys "$data/reports.tsv" "$data/hits.keys" \
+		"$data/hits-uniform.keys" >>"$results"
+	uniform=("$data/hits-uniform.keys")
+fi
 log "data: $reports reports, $(lines "$data/hits.keys") hit and $(lines "$data/miss.keys") miss look-ups"
 
 # ---- baseline loads ----
@@ -104,6 +126,8 @@ if have "$baseline"; then
 		log "baseline: $sys loads"
 		"$baseline" "$sys-load" "$reps" "$work" "$data/reports.tsv" >>"$results"
 	done
+	size lmdb "$work/lmdb"
+	size sqlite "$work/sqlite.db"
 else
 	log "baseline: bench-baseline not built (no SQLite?), skipped"
 fi
@@ -126,8 +150,7 @@ if have "$import" && [ -n "$import_input" ]; then
 			"$import" --db "$db.1t" --create --quiet --threads 1 "$import_input"
 		rm -rf "$db.1t"
 	done
-	python3 "$here/bench-report.py" size --out "$results" \
-		--reports "$reports" "$db"
+	size scamdex "$db"
 else
 	log "import: scamdex-import or the generated input missing, skipped"
 fi
@@ -144,8 +167,7 @@ if have "$scamdex" && [ -d "$db" ]; then
 		measure --metric compact --rep "$rep" --ops "$reports" -- \
 			"$scamdex" --db "$db" compact --to "$db.compact"
 	done
-	python3 "$here/bench-report.py" size --out "$results" \
-		--system scamdex-compact --reports "$reports" "$db.compact"
+	size scamdex-compact "$db.compact"
 	imported=$work/db-imported
 	rm -rf "$imported"
 	mv "$db" "$imported"
@@ -154,17 +176,20 @@ fi
 
 # ---- look-ups: raw LMDB, SQLite and sdx_check, interleaved ----
 # One repetition of each system in turn (each process warms up first), so
-# that a machine busy with other work weighs on all three alike.
+# that a machine busy with other work weighs on all three alike. Streams:
+# hits (1 and 2 threads), misses, hits and misses interleaved 1:1 and 1:9,
+# and hits drawn uniformly over the reported identifiers.
 for rep in $(seq 1 "$reps"); do
-	log "look-ups: repetition $rep (1 and 2 threads, hits and misses)"
+	log "look-ups: repetition $rep (hits on 1 and 2 threads, misses, mixed 1:1 and 1:9, uniform hits)"
 	if have "$baseline"; then
 		for sys in lmdb sqlite; do
 			"$baseline" "$sys-get" 1 "$work" "$data/hits.keys" \
-				"$data/miss.keys" | sed "s/\"rep\":1,/\"rep\":$rep,/" >>"$results"
+				"$data/miss.keys" "${uniform[@]}" |
+				sed "s/\"rep\":1,/\"rep\":$rep,/" >>"$results"
 		done
 	fi
 	if have "$inproc" && [ -d "$db" ]; then
-		"$inproc" 1 "$db" "$data/hits.keys" "$data/miss.keys" |
+		"$inproc" 1 "$db" "$data/hits.keys" "$data/miss.keys" "${uniform[@]}" |
 			sed "s/\"rep\":1,/\"rep\":$rep,/" >>"$results"
 	fi
 	if have "$inproc" && [ -n "$imported" ] && [ -d "$imported" ]; then
@@ -175,7 +200,7 @@ for rep in $(seq 1 "$reps"); do
 	fi
 done
 [ -z "$imported" ] || rm -rf "$imported"
-rm -rf "$work/lmdb" "$work"/sqlite-ident.db*
+rm -rf "$work/lmdb" "$work"/sqlite.db*
 
 # ---- scamdex check --json, batch from a file ----
 if have "$scamdex" && [ -d "$db" ]; then

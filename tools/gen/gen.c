@@ -5,6 +5,7 @@
  *               [--lang en|vi] [--excel] [-o FILE]
  *   scamdex-gen --reports N --checks M [--seed S] [-o FILE]
  *   scamdex-gen --n N --out DIR [--seed S] [--format csv|jsonl]
+ *               [--today YYYY-MM-DD]
  *
  * Report j is a pure function of (seed, j): a mix of phones, bank
  * accounts, chat handles and links (about two per report, drawn with
@@ -14,7 +15,14 @@
  * commas, quotes and line breaks. Identifiers are numbered: identifier i
  * of a kind is a bijection of i, so a check list can name identifiers
  * that are reported (drawn from generated reports) and identifiers that
- * certainly are not (numbers beyond every report's range). */
+ * certainly are not (numbers beyond every report's range).
+ *
+ * Incident dates: without --today, uniform over 2023-01-01..2026-06-30
+ * (what the tests were written against). With --today T (the benchmark,
+ * which also sets SCAMDEX_TODAY=T for its look-ups), relative to T: 3% of
+ * reports in the last 3 days, 12% more in the last 30, 30% more in the
+ * last 6 months, the rest up to 3 years before, so that the check's time
+ * windows are not empty and no figure depends on the calendar. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -152,6 +160,7 @@ static const char *const narratives[] = {
 
 struct gen {
 	uint64_t seed;
+	int64_t today; /* days since 1970 (--today), or 0: fixed range */
 	uint64_t reports;
 	uint64_t pool_phone, pool_bank, pool_handle, pool_url;
 	int jsonl, vi, excel;
@@ -224,6 +233,44 @@ static void civil(int64_t z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* y, m, d -> days since 1970 */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DD" -> days since 1970; -1 if malformed. */
+static int64_t parse_day(const char *s)
+{
+	int y, m, d, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] ||
+	    n != 10 || y < 1971 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	int64_t days = days_from_civil(y, m, d);
+	int y2, m2, d2;
+	civil(days, &y2, &m2, &d2);
+	return y2 == y && m2 == m && d2 == d ? days : -1;
+}
+
+/* An incident date relative to today (--today): days back drawn 3% in
+ * [0, 2], 12% in [3, 29], 30% in [30, 182], 55% in [183, 1277]. */
+static int64_t recent_day(struct rng *r, int64_t today)
+{
+	uint64_t u = below(r, 100);
+	if (u < 3)
+		return today - (int64_t)below(r, 3);
+	if (u < 15)
+		return today - 3 - (int64_t)below(r, 27);
+	if (u < 45)
+		return today - 30 - (int64_t)below(r, 153);
+	return today - 183 - (int64_t)below(r, 1095);
+}
+
 static void date_text(struct rng *r, int64_t days, char *buf, size_t size)
 {
 	int y, m, d;
@@ -285,6 +332,9 @@ struct report {
 	const char *category, *channel, *confirmation, *audience;
 	char amount[32];
 	const char *narrative;
+	/* the same, as numbers (reports.meta) */
+	int64_t day;
+	unsigned agency_i, category_i, police;
 };
 
 static void add_key(struct report *rep, char kind, const char *a, const char *b)
@@ -359,20 +409,29 @@ static void make_report(const struct gen *g, uint64_t j, struct report *rep)
 			have_url = 1;
 		}
 	}
+	rep->agency_i = (unsigned)below(&r, NAGENCY);
 	snprintf(rep->agency, sizeof rep->agency, "%s",
-		 agencies[below(&r, NAGENCY)]);
+		 agencies[rep->agency_i]);
 	snprintf(rep->case_ref, sizeof rep->case_ref, "%" PRIu64 "/CAT-%s",
 		 j + 1, units[below(&r, 4)]);
-	int64_t inc = day0 + (int64_t)below(&r, 1277); /* to 2026-06-30 */
+	int64_t inc = g->today
+			  ? recent_day(&r, g->today)
+			  : day0 + (int64_t)below(&r, 1277); /* 2026-06-30 */
+	rep->day = inc;
 	date_text(&r, inc, rep->incident, sizeof rep->incident);
-	if (below(&r, 4))
-		date_text(&r, inc + (int64_t)below(&r, 30), rep->received,
-			  sizeof rep->received);
-	rep->category = categories[below(&r, 14)][below(&r, 3)];
+	if (below(&r, 4)) {
+		int64_t rec = inc + (int64_t)below(&r, 30);
+		if (g->today && rec > g->today)
+			rec = g->today;
+		date_text(&r, rec, rep->received, sizeof rep->received);
+	}
+	rep->category_i = (unsigned)below(&r, 14);
+	rep->category = categories[rep->category_i][below(&r, 3)];
 	rep->channel = channels[below(&r, NCHANNEL)][below(&r, 2)];
 	if (below(&r, 10) < 6)
 		amount_text(&r, rep->amount, sizeof rep->amount);
-	rep->confirmation = below(&r, 4) == 0 ? "police" : "reported";
+	rep->police = below(&r, 4) == 0;
+	rep->confirmation = rep->police ? "police" : "reported";
 	rep->audience = below(&r, 10) == 0 ? "police" : "bank";
 	rep->narrative = narratives[below(&r, NNARR)];
 }
@@ -634,11 +693,16 @@ static void set_pools(struct gen *g, uint64_t reports)
 
 /* --n N --out DIR: reports naming about N identifiers in all (about N/2
  * reports): DIR/import.csv (or import.jsonl), DIR/reports.tsv ("count
- * TAB key... TAB body", keys as kind digit + canonical form), and
- * hits/miss .keys/.txt with up to a million look-ups each. */
+ * TAB key... TAB body", keys as kind digit + canonical form), line for
+ * line DIR/reports.meta ("day TAB agency TAB category TAB police": the
+ * incident date in days since 1970 and the agency's and category's
+ * numbers, police 1 if confirmed by police; the baselines' summaries are
+ * built from it), and hits/miss .keys/.txt with up to a million look-ups
+ * each. */
 static int dataset(struct gen *g, uint64_t n, const char *dir)
 {
 	FILE *tsv = open_in(dir, "reports.tsv");
+	FILE *meta = open_in(dir, "reports.meta");
 	uint64_t named = 0, j;
 
 	/* how many reports name n identifiers: a report's identifier count
@@ -652,7 +716,7 @@ static int dataset(struct gen *g, uint64_t n, const char *dir)
 	set_pools(g, j);
 	named = 0;
 	g->out = open_in(dir, g->jsonl ? "import.jsonl" : "import.csv");
-	if (!tsv || !g->out)
+	if (!tsv || !meta || !g->out)
 		return -1;
 	if (!g->jsonl)
 		csv_header(g);
@@ -670,9 +734,11 @@ static int dataset(struct gen *g, uint64_t n, const char *dir)
 		fputc('\t', tsv);
 		json_body(tsv, &rep);
 		fputc('\n', tsv);
+		fprintf(meta, "%" PRId64 "\t%u\t%u\t%u\n", rep.day,
+			rep.agency_i, rep.category_i, rep.police);
 		named += (uint64_t)rep.nkeys;
 	}
-	if (close_out(tsv, "reports.tsv") ||
+	if (close_out(tsv, "reports.tsv") || close_out(meta, "reports.meta") ||
 	    close_out(g->out, g->jsonl ? "import.jsonl" : "import.csv"))
 		return -1;
 	g->out = NULL;
@@ -695,14 +761,19 @@ static void usage(FILE *fp)
 	      "                   [--excel] [--checks M] [-o FILE]\n"
 	      "       scamdex-gen --n N --out DIR [--seed S] [--format "
 	      "csv|jsonl]\n"
+	      "                   [--today YYYY-MM-DD]\n"
 	      "Write N generated reports (or, with --checks, M identifiers "
 	      "to check, half\n"
 	      "of them reported in those N reports) to FILE or standard "
 	      "output.\n"
 	      "With --n, write the benchmark data set naming N identifiers "
 	      "(about N/2\n"
-	      "reports) to DIR: import.csv, reports.tsv, hits.keys, "
-	      "miss.keys, hits.txt, miss.txt.\n",
+	      "reports) to DIR: import.csv, reports.tsv, reports.meta, "
+	      "hits.keys,\n"
+	      "miss.keys, hits.txt, miss.txt.\n"
+	      "With --today, incident dates lie before that day, many of "
+	      "them in the last\n"
+	      "days and weeks (the benchmark pins today this way).\n",
 	      fp);
 }
 
@@ -729,6 +800,7 @@ int main(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"n", required_argument, NULL, 'N'},
 	    {"out", required_argument, NULL, 'O'},
+	    {"today", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -779,6 +851,11 @@ int main(int argc, char **argv)
 			break;
 		case 'O':
 			dir = optarg;
+			break;
+		case 'T':
+			g.today = parse_day(optarg);
+			if (g.today < 0)
+				goto bad;
 			break;
 		case 'h':
 			usage(stdout);
