@@ -7,9 +7,10 @@
 # (bench-baseline). Every figure is the median of R repetitions (default
 # 3). "Today" is pinned (SCAMDEX_TODAY, below): the generated incident
 # dates lie before it, many in the last days and weeks, and every check
-# (scamdex's and the baselines') counts its time windows from it. Prints one table and writes FILE (default BUILD_DIR/bench-results.json)
-# plus bench-details.json beside it (every repetition's spread, sizes,
-# targets). A stage whose program is not built is skipped and its figures
+# (scamdex's and the baselines') counts its time windows from it. Prints
+# one table and writes FILE (default BUILD_DIR/bench-results.json) plus
+# bench-details.json beside it (every repetition's spread, sizes, key
+# distributions, targets). A stage whose program is not built is skipped and its figures
 # are null.
 set -euo pipefail
 
