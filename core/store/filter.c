@@ -167,6 +167,12 @@ static int rebuild(struct wtxn *w, uint32_t nchunks)
 	return 0;
 }
 
+int filter_rebuild(struct wtxn *w)
+{
+	int rc = load(w);
+	return rc ? rc : rebuild(w, w->f_nchunks);
+}
+
 int filter_add(struct wtxn *w, uint64_t h)
 {
 	int rc = load(w);

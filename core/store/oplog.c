@@ -7,15 +7,10 @@
 
 #include "hash.h"
 
-#define OPLOG_HDR 68
-#define OPF_REDACTED 0x1u
-#define OPF_REF 0x2u /* value holds the report id, the body is in `report` */
-#define OPF_REFUSED 0x4u /* held, not applied: its origin had no authority */
 /* seed of the keyed operation hash in the set fingerprint */
 #define FP_SEED 0x73636d6478667031ull /* "scmdxfp1" */
 
-static void fp_update(origin_rec *o, uint64_t seq, int type,
-		      const uint8_t digest[32])
+void fp_update(origin_rec *o, uint64_t seq, int type, const uint8_t digest[32])
 {
 	uint8_t buf[SDX_OFFICE_MAX + 1 + 8 + 1 + 32], h[16];
 	size_t n = strlen(o->id);

@@ -134,3 +134,49 @@ int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx)
 	free(w.vv);
 	return rc;
 }
+
+/* After a key replacement: no peer holds an operation of origin after
+ * seq (each voids them), so the next bundle to each starts after it. */
+int peer_cap_all(struct wtxn *w, const char *origin, uint64_t seq, uint64_t *n)
+{
+	MDB_cursor *c;
+	MDB_val k, d;
+	size_t olen = strlen(origin);
+	int rc = mdb_cursor_open(w->txn, w->db->peer, &c);
+	*n = 0;
+	if (rc)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		uint8_t *p = d.mv_data, *end = p + d.mv_size, *hit = NULL;
+		while (p < end) {
+			size_t l = *p++;
+			if (l == 0 || (size_t)(end - p) < l + 8) {
+				mdb_cursor_close(c);
+				return SDX_ECORRUPT;
+			}
+			if (l == olen && !memcmp(p, origin, l) &&
+			    le64_get(p + l) > seq)
+				hit = p + l;
+			p += l + 8;
+		}
+		if (!hit)
+			continue;
+		/* the same value with one entry lowered, written in place */
+		uint8_t *copy = malloc(d.mv_size);
+		if (!copy) {
+			mdb_cursor_close(c);
+			return SDX_ENOMEM;
+		}
+		memcpy(copy, d.mv_data, d.mv_size);
+		le64_put(copy + (hit - (uint8_t *)d.mv_data), seq);
+		MDB_val nd = {d.mv_size, copy};
+		rc = mdb_cursor_put(c, &k, &nd, MDB_CURRENT);
+		free(copy);
+		if (rc)
+			break;
+		(*n)++;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}

@@ -233,6 +233,8 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 		const void *body, size_t len, int audience, sdx_report *out);
 
 /* ---- filter.c ---- */
+/* Rebuild the filter from `entity` (after entities were deleted). */
+int filter_rebuild(struct wtxn *w);
 int filter_add(struct wtxn *w, uint64_t h);
 int filter_flush(struct wtxn *w);
 void filter_release(struct wtxn *w);
@@ -445,6 +447,15 @@ int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
 		origin_rec *o);
 
 /* ---- oplog.c ---- */
+/* An oplog value: type, audience, flags, 0, digest, chain(seq), then the
+ * body (or the report id, OPF_REF). */
+#define OPLOG_HDR 68
+#define OPF_REDACTED 0x1u
+#define OPF_REF 0x2u /* value holds the report id, the body is in `report` */
+#define OPF_REFUSED 0x4u /* held, not applied: its origin had no authority */
+/* XOR operation (seq, type, digest) of o into o's fingerprint (in or
+ * out: the same call). */
+void fp_update(origin_rec *o, uint64_t seq, int type, const uint8_t digest[32]);
 /* Write operation seq of origin o (body, or a redacted op: body NULL;
  * ref: the report id the body is stored under) and advance o's head,
  * chain and fingerprint. */
@@ -481,6 +492,23 @@ int oplog_append_local(struct wtxn *w, int type, int audience,
 /* ---- peer.c ---- */
 int peer_put(struct wtxn *w, const char *peer, const sdx_vv_entry *vv,
 	     size_t n);
+/* Cap every peer's vector entry for origin at seq; *n = peers changed. */
+int peer_cap_all(struct wtxn *w, const char *origin, uint64_t seq, uint64_t *n);
+
+/* ---- keyhist.c: the keys an origin replaced ---- */
+/* Into out (cap SDX_KEYS_MAX), *n entries; 0 entries when none. */
+int keyhist_get(MDB_txn *txn, struct sdx_db *db, const char *origin,
+		sdx_key_period *out, size_t *n);
+/* o's key replaced by pubkey after seq `after`: the history keeps the
+ * periods that end before `after`, then the key valid at `after`; o
+ * takes pubkey (dirty). SDX_EEXISTS: pubkey is o's key or one it had. */
+int keyhist_replace(struct wtxn *w, origin_rec *o, const uint8_t pubkey[32],
+		    uint64_t after);
+
+/* ---- void.c ---- */
+/* Remove o's operations after seq `after` from the log and undo them. */
+int void_after(struct wtxn *w, origin_rec *o, uint64_t after,
+	       sdx_void_result *res);
 
 /* ---- small helpers ---- */
 /* End of a walk: MDB_NOTFOUND is the normal end, LMDB codes are

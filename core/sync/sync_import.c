@@ -509,6 +509,43 @@ static int on_op(walk *w, const sdx_bitem *it)
 	return batch_end(w);
 }
 
+/* The segment signature must be by the key the origin had for its last
+ * seq: a key it replaced (trust replace, rekey) signs only segments up to
+ * the seq it was replaced after, so what a thief signed after that is
+ * refused, whoever relays it. */
+static int segment_check(walk *w, const sdx_bitem *it)
+{
+	place *p = &w->p;
+	sdx_key_period kp[SDX_KEYS_MAX];
+	uint8_t pk[32];
+	size_t nk = 0;
+	int rc = sdx_origin_key_for(w->db, p->origin, it->seq, pk);
+	if (rc)
+		return fail(w, rc, "reading the key of %s: %s", p->origin,
+			    sdx_strerror(rc));
+	if (sdx_segment_verify(pk, p->origin, it->seq, p->chain, it->bytes) ==
+	    0)
+		return 0;
+	if (sdx_origin_keys(w->db, p->origin, kp, SDX_KEYS_MAX, &nk) == 0)
+		for (size_t i = 0; i < nk && i < SDX_KEYS_MAX; i++)
+			if (kp[i].upto < it->seq &&
+			    sdx_segment_verify(kp[i].pubkey, p->origin, it->seq,
+					       p->chain, it->bytes) == 0)
+				return fail(
+				    w, SDX_ESIGNATURE,
+				    "origin %s: seq %llu..%llu signed with a "
+				    "key replaced after seq %llu (trust "
+				    "replace): refused",
+				    p->origin, (unsigned long long)p->first,
+				    (unsigned long long)it->seq,
+				    (unsigned long long)kp[i].upto);
+	return fail(w, SDX_ESIGNATURE,
+		    "origin %s: signature over seq %llu..%llu does not "
+		    "verify",
+		    p->origin, (unsigned long long)p->first,
+		    (unsigned long long)it->seq);
+}
+
 static int on_segsig(walk *w, const sdx_bitem *it)
 {
 	place *p = &w->p;
@@ -521,13 +558,8 @@ static int on_segsig(walk *w, const sdx_bitem *it)
 			    "ending at %llu",
 			    p->origin, (unsigned long long)it->seq,
 			    (unsigned long long)(p->next - 1));
-	if (sdx_segment_verify(p->origin_pk, p->origin, it->seq, p->chain,
-			       it->bytes) != 0)
-		return fail(w, SDX_ESIGNATURE,
-			    "origin %s: signature over seq %llu..%llu does not "
-			    "verify",
-			    p->origin, (unsigned long long)p->first,
-			    (unsigned long long)it->seq);
+	if ((rc = segment_check(w, it)))
+		return rc;
 	p->in_run = 0;
 	w->res->origins = ++p->origins;
 	if (!w->pass2) {

@@ -152,6 +152,36 @@ st=$?
 "$S" dump short.sdxb >/dev/null 2>err.txt
 [ $? = 1 ] && [ "$(cat err.txt)" = "scamdex-sync: short.sdxb: truncated bundle (at byte 100; SDX_EBUNDLE)" ] \
 	&& ok "dump of a truncated bundle" || { nok "dump of a truncated bundle"; sed 's/^/# /' err.txt; }
+# key replacement: HN rekeys (its key was copied after seq 1); HCM,
+# holding HN's seq 1 and 2, replaces the key and voids seq 2
+"$S" --db hn rekey --void-after 1 >rekey.out
+st=$?
+newpk=$(sed -n '1s/^HN-PA05 \([0-9a-f]\{64\}\)$/\1/p' rekey.out)
+[ $st = 0 ] && [ -n "$newpk" ] && [ "$(sed -n 2p rekey.out)" = "every peer runs: scamdex-sync trust replace HN-PA05 $newpk --void-after 1" ] &&
+	[ "$(stat -c %a hn/office.key)" = 600 ] && [ ! -e hn/office.key.new ] &&
+	ok "rekey prints the new key and the peers' command" || { nok "rekey prints the new key and the peers' command"; sed 's/^/# /' rekey.out; }
+expect "rekey above the last operation" 2 "" "scamdex-sync rekey: --void-after 9: this office's last operation is 2
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db hn rekey --void-after 9
+expect "trust replace without --void-after" 2 "" "scamdex-sync trust: replace takes OFFICE PUBKEY --void-after SEQ (the last operation of OFFICE made before its key was stolen)
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db hcm trust replace HN-PA05 "$newpk"
+expect "trust replace of this office itself" 2 "" "scamdex-sync trust: HCM-PA05 is this office: its own key is replaced with 'scamdex-sync rekey'
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db hcm trust replace HCM-PA05 "$newpk" --void-after 1
+expect "trust replace with the old key" 1 "" "scamdex-sync trust replace: $(cut -d' ' -f2 hn.pub) is a key HN-PA05 has or had: a new key is needed" \
+	"$S" --db hcm trust replace HN-PA05 "$(cut -d' ' -f2 hn.pub)" --void-after 1
+expect "trust replace of an office not trusted" 1 "" "scamdex-sync trust replace: XX-PA05 is not in the trust list" \
+	"$S" --db hcm trust replace XX-PA05 "$newpk" --void-after 1
+expect "trust replace voids what came after" 0 "HN-PA05: key replaced after seq 1: 1 operations voided (1 reports removed; 1 report states and 0 allowlist entries worked out again); 1 peer vectors set back" "" \
+	"$S" --db hcm trust replace HN-PA05 "$newpk" --void-after 1
+expect "the old key's bundle is refused after the replacement" 1 "" \
+	"scamdex-sync: hn-hcm.sdxb: refused: origin HN-PA05: seq 1..2 signed with a key replaced after seq 1 (trust replace): refused (at byte 235; SDX_ESIGNATURE)" \
+	"$S" --db hcm import hn-hcm.sdxb
+"$S" --db hn export --to HCM-PA05 -o hn-hcm-2.sdxb 2>/dev/null
+expect "the office's next bundle brings seq 2 again (its vector for HCM set back)" 0 "hn-hcm-2.sdxb: from HN-PA05: 1 operations: 1 applied (0 redacted), 0 already held, 0 skipped" "" \
+	"$S" --db hcm import hn-hcm-2.sdxb
+"$X" --db hcm verify >/dev/null && ok "verify after the replacement" || nok "verify after the replacement"
 "$S" --help >/dev/null && ok "--help exits 0" || nok "--help exits 0"
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -1,6 +1,7 @@
 /* cmd_trust.c: scamdex-sync trust add OFFICE PUBKEY --role police|bank
- * | remove OFFICE | list. Trusted offices' bundles and operations are
- * accepted; the role decides what an office receives and may do. */
+ * | replace OFFICE PUBKEY --void-after SEQ | remove OFFICE | list. Trusted
+ * offices' bundles and operations are accepted; the role decides what an office
+ * receives and may do. */
 #include <string.h>
 
 #include "sync_tool.h"
@@ -24,6 +25,7 @@ static int list_one(const sdx_origin_info *o, void *ctx)
 
 static const char trust_usage[] =
     "usage: " PROG " trust add OFFICE PUBKEY --role police|bank\n"
+    "       " PROG " trust replace OFFICE PUBKEY --void-after SEQ\n"
     "       " PROG " trust remove OFFICE\n"
     "       " PROG " trust list\n";
 
@@ -60,6 +62,84 @@ static int parse_add(int argc, char **argv, const char **office,
 	return EXIT_OK;
 }
 
+/* trust replace OFFICE PUBKEY --void-after SEQ: OFFICE's key was
+ * stolen; what came after SEQ is undone here. */
+static int replace(int argc, char **argv)
+{
+	const char *voidopt = NULL, *pos[2] = {NULL, NULL};
+	sdx_void_result res;
+	uint64_t after;
+	uint8_t pk[32];
+	sdx_db *db;
+	int np = 0, r, rc;
+	for (int i = 2; i < argc; i++) {
+		if ((r = tool_opt("trust", argc, argv, &i, "--void-after",
+				  &voidopt))) {
+			if (r < 0)
+				return EXIT_USAGE;
+			continue;
+		}
+		if (np == 2 || (argv[i][0] == '-' && argv[i][1]))
+			return tool_usage("trust", "unexpected argument '%s'",
+					  argv[i]);
+		pos[np++] = argv[i];
+	}
+	if (np != 2 || !voidopt)
+		return tool_usage("trust", "%s",
+				  "replace takes OFFICE PUBKEY --void-after "
+				  "SEQ (the last operation of OFFICE made "
+				  "before its key was stolen)");
+	if (tool_parse_seq(voidopt, &after) != 0)
+		return tool_usage("trust",
+				  "--void-after takes a sequence number, not "
+				  "'%s'",
+				  voidopt);
+	if (sdx_pubkey_from_hex(pos[1], strlen(pos[1]), pk) != 0)
+		return tool_usage("trust",
+				  "'%s' is not a public key (64 hex digits)",
+				  pos[1]);
+	if (!(db = tool_open(0)))
+		return EXIT_SYSTEM;
+	rc = sdx_trust_replace(db, pos[0], pk, after, &res);
+	if (rc == SDX_EINVAL) {
+		char office[SDX_OFFICE_MAX + 1] = "";
+		sdx_db_office(db, office, sizeof office);
+		sdx_db_close(db);
+		if (!strcmp(office, pos[0]))
+			return tool_usage("trust",
+					  "%s is this office: its own key is "
+					  "replaced with '" PROG " rekey'",
+					  pos[0]);
+		return tool_usage("trust", "bad office id '%s'", pos[0]);
+	}
+	sdx_db_close(db);
+	if (rc == SDX_ENOTFOUND) {
+		fprintf(stderr,
+			PROG " trust replace: %s is not in the trust list\n",
+			pos[0]);
+		return EXIT_REJECTED;
+	}
+	if (rc == SDX_EEXISTS) {
+		fprintf(stderr,
+			PROG " trust replace: %s is a key %s has or had: a "
+			     "new key is needed\n",
+			pos[1], pos[0]);
+		return EXIT_REJECTED;
+	}
+	if (rc) {
+		fprintf(stderr, PROG " trust replace: %s\n", sdx_strerror(rc));
+		return EXIT_SYSTEM;
+	}
+	printf("%s: key replaced after seq %llu: %llu operations voided "
+	       "(%llu reports removed; %llu report states and %llu "
+	       "allowlist entries worked out again); %llu peer vectors set "
+	       "back\n",
+	       pos[0], (unsigned long long)after, (unsigned long long)res.ops,
+	       (unsigned long long)res.reports, (unsigned long long)res.states,
+	       (unsigned long long)res.allows, (unsigned long long)res.peers);
+	return EXIT_OK;
+}
+
 int cmd_trust(int argc, char **argv)
 {
 	uint8_t pk[32];
@@ -79,6 +159,8 @@ int cmd_trust(int argc, char **argv)
 					  "'%s' is not a public key (64 hex "
 					  "digits)",
 					  key);
+	} else if (!strcmp(verb, "replace")) {
+		return replace(argc, argv);
 	} else if (!strcmp(verb, "remove")) {
 		if (argc != 3)
 			return tool_usage("trust", "%s", "remove takes OFFICE");
@@ -88,8 +170,8 @@ int cmd_trust(int argc, char **argv)
 			return tool_usage("trust", "%s", "list takes nothing");
 	} else {
 		return tool_usage("trust",
-				  "unknown verb '%s' (add, remove, "
-				  "list)",
+				  "unknown verb '%s' (add, replace, "
+				  "remove, list)",
 				  verb);
 	}
 	if (!(db = tool_open(verb[0] == 'l' ? SDX_OPEN_RDONLY : 0)))

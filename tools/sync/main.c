@@ -19,7 +19,8 @@ struct command {
 
 static const struct command commands[] = {
     {"init", cmd_init, "create this office's key pair and set its id"},
-    {"trust", cmd_trust, "add, remove or list trusted offices"},
+    {"trust", cmd_trust, "add, replace, remove or list trusted offices"},
+    {"rekey", cmd_rekey, "a new key for this office (its key was stolen)"},
     {"export", cmd_export, "write the bundle a peer lacks"},
     {"import", cmd_import, "verify and apply bundles"},
     {"status", cmd_status, "version vector, fingerprints, peers"},
@@ -45,6 +46,10 @@ static void usage(FILE *f)
 		"  init --office ID --role police|bank [--key FILE]\n"
 		"  trust add OFFICE PUBKEY --role police|bank | trust remove "
 		"OFFICE | trust list\n"
+		"  trust replace OFFICE PUBKEY --void-after SEQ   (OFFICE's "
+		"key was stolen)\n"
+		"  rekey [--void-after SEQ] [--key FILE]   (this office's key "
+		"was stolen)\n"
 		"  export --to PEER [--audience bank|police] [--full] -o FILE\n"
 		"             (the audience comes from PEER's role; --audience "
 		"only narrows)\n"

@@ -42,5 +42,8 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_rekey(int argc, char **argv);
+/* A decimal sequence number into *out; -1 if it is not one. */
+int tool_parse_seq(const char *s, uint64_t *out);
 
 #endif

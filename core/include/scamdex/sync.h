@@ -128,6 +128,58 @@ SDX_API int sdx_trust_add(sdx_db *db, const char *office,
 			  const uint8_t pubkey[32]);
 SDX_API int sdx_trust_remove(sdx_db *db, const char *office);
 
+/* Key replacement (a stolen or lost office key). Every origin signs its
+ * segments with the key of its trust record; a replaced key stays valid
+ * for the segments that end at or before the seq it was replaced after.
+ * sdx_origin_keys fills up to cap of an origin's replaced keys, oldest
+ * first (*n = how many there are): key i signs segments ending in
+ * (upto of i-1, upto of i]; the trust record's key signs those after the
+ * last upto. An origin never replaced has none (*n = 0). */
+#define SDX_KEYS_MAX 16 /* replaced keys kept per origin */
+typedef struct sdx_key_period {
+	uint64_t upto;
+	uint8_t pubkey[32];
+} sdx_key_period;
+SDX_API int sdx_origin_keys(sdx_db *db, const char *origin, sdx_key_period *out,
+			    size_t cap, size_t *n);
+/* The key that must have signed origin's segment ending at seq: one of
+ * the replaced keys, or the trust record's (SDX_ENOTFOUND: not trusted). */
+SDX_API int sdx_origin_key_for(sdx_db *db, const char *origin, uint64_t seq,
+			       uint8_t pubkey[32]);
+
+/* What sdx_trust_replace undid. */
+typedef struct sdx_void_result {
+	uint64_t ops;	  /* operations removed from the log */
+	uint64_t reports; /* reports removed (added by them alone) */
+	uint64_t states;  /* reports whose retraction or dispute was redone */
+	uint64_t allows;  /* identifiers whose allowlist entry was redone */
+	uint64_t peers;	  /* peers' vectors set back to void_after */
+} sdx_void_result;
+
+/* Office `office` (trusted, not this database's own) replaced its key:
+ * `pubkey` signs its segments after `void_after`, the key it had signs
+ * those up to it. Its operations after void_after are removed from the
+ * log and undone in one transaction (reports they added removed, every
+ * retraction, dispute and allowlist entry they touched worked out again
+ * from the operations that remain, every summary and the check filter
+ * recomputed), its vector entry goes back to void_after (the genuine
+ * operations come again, signed with the new key), its stored signature
+ * too if it covered more, and every peer's vector entry for it is capped
+ * at void_after. res (may be NULL) says what was undone. SDX_ENOTFOUND:
+ * not trusted; SDX_EINVAL: this office itself (see sdx_rekey) or a bad
+ * argument; SDX_EEXISTS: pubkey is the key it has, or an older one. */
+SDX_API int sdx_trust_replace(sdx_db *db, const char *office,
+			      const uint8_t pubkey[32], uint64_t void_after,
+			      sdx_void_result *res);
+/* This office got a new key pair (its secret in the key file is the
+ * caller's job): its trust record takes `pubkey`, the old key stays valid
+ * up to void_after (at most the office's own seq: SDX_EINVAL), its own
+ * operations stay (those after void_after travel signed with the new
+ * key) and every peer's vector entry for this office is capped at
+ * void_after (the peers void what came after and take it again). */
+SDX_API int sdx_rekey(sdx_db *db, const uint8_t pubkey[32],
+		      uint64_t void_after);
+
 /* Peers: the version vector a peer announced in its last bundle. */
 typedef struct sdx_vv_entry {
 	char origin[SDX_OFFICE_MAX + 1];
