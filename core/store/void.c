@@ -471,9 +471,9 @@ static int replay(voider *x)
 			rc = SDX_ECORRUPT;
 			break;
 		}
-		op_ctx oc = {on->id, be64_get(key + 4),
-			     !strcmp(on->id, w->db->office), on->index,
-			     on->role};
+		/* judged as received, this office's own too: a dispute of a
+		 * report that is gone now waits for it, as at every peer */
+		op_ctx oc = {on->id, be64_get(key + 4), 0, on->index, on->role};
 		if (type == SDX_OP_ALLOW || type == SDX_OP_DISALLOW) {
 			codec_allow_op o;
 			uint8_t ek[EKEY_MAX];

@@ -6,6 +6,10 @@
  * After a final full exchange every police database holds the same data
  * (canonical dumps, checks, fingerprints), the banks the same bank view
  * and fingerprints and no police-only report, and all verify clean.
+ * Half-way, office 1 replaces its key (rekey) voiding its last two
+ * operations at every peer (trust replace): bundles posted before still
+ * arrive late, and those carrying its old-key segments after the void
+ * point are refused whole; the operations come again, signed anew.
  * Seeded; several seeds. */
 #include <criterion/criterion.h>
 
@@ -28,10 +32,13 @@ static size_t n_ids;
 typedef struct mail {
 	char path[256];
 	office *to;
+	int before_rekey; /* may carry office 1's old-key segments */
 } mail;
 static mail box[MAX_MAIL];
 static size_t n_box;
 static unsigned bundle_no;
+static int rekeyed;	     /* office 1 replaced its key */
+static unsigned refused_old; /* old-key bundles refused after that */
 
 static void setup_offices(void)
 {
@@ -56,6 +63,42 @@ static void setup_offices(void)
 	n_ids = 0;
 	n_box = 0;
 	bundle_no = 0;
+	rekeyed = 0;
+	refused_old = 0;
+}
+
+/* Office 1 rekeys, voiding its last two operations; every other office
+ * and bank replaces its key. */
+static void rotate_key(mail *later, size_t n_later)
+{
+	office *o = &P[1];
+	sdx_origin_info me;
+	sdx_void_result vr;
+	sdx_key nk;
+	uint64_t after;
+	int rc;
+	cr_assert_eq(sdx_origin_get(o->db, o->name, &me), 0);
+	after = me.seq > 2 ? me.seq - 2 : 0;
+	cr_assert_eq(sdx_keygen(o->name, &nk), 0);
+	rc = sdx_rekey(o->db, nk.pubkey, after);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	o->key = nk;
+	for (int i = 0; i < N_POLICE + 2; i++) {
+		office *p = i < N_POLICE    ? &P[i]
+			    : i == N_POLICE ? &bank
+					    : &bank2;
+		if (p == o)
+			continue;
+		rc = sdx_trust_replace(p->db, o->name, nk.pubkey, after, &vr);
+		cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+		cr_assert_eq(th_verify(p), 0, "%s after trust replace",
+			     p->name);
+	}
+	for (size_t i = 0; i < n_box; i++)
+		box[i].before_rekey = 1;
+	for (size_t i = 0; i < n_later; i++)
+		later[i].before_rekey = 1;
+	rekeyed = 1;
 }
 
 static void random_action(office *o, uint64_t *rng)
@@ -111,6 +154,7 @@ static void post(office *from, office *to, int audience)
 	snprintf(m->path, sizeof m->path, "%s/b%05u-%s-%s.sdxb", th_tmpdir(),
 		 bundle_no++, from->name, to->name);
 	m->to = to;
+	m->before_rekey = 0;
 	rc = th_export(from, to, audience, m->path, NULL);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 }
@@ -119,6 +163,14 @@ static void deliver(const mail *m)
 {
 	sdx_import_result res;
 	int rc = sdx_bundle_import(m->to->db, m->path, &res);
+	if (rekeyed && m->before_rekey && rc == SDX_ESIGNATURE) {
+		/* office 1's old key after the void point, or a history
+		 * that differs from the one held now */
+		cr_assert(strstr(res.reason, "origin P1-PA05: ") == res.reason,
+			  "%s", res.reason);
+		refused_old++;
+		return;
+	}
 	cr_assert_eq(rc, 0, "%s into %s: %s: %s", m->path, m->to->name,
 		     sdx_strerror(rc), res.reason);
 }
@@ -206,7 +258,10 @@ static void run(uint64_t seed)
 		}
 		memcpy(box, later, n_later * sizeof *later);
 		n_box = n_later;
+		if (round == ROUNDS / 2 - 1)
+			rotate_key(box, 0);
 	}
+	cr_assert(rekeyed);
 	/* the delayed ones arrive last, stale */
 	for (size_t i = 0; i < n_box; i++)
 		deliver(&box[i]);
