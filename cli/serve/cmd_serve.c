@@ -57,9 +57,10 @@ static char *read_pem(const char *path, int key)
 	}
 	if (key && (st.st_mode & 077)) {
 		fprintf(stderr,
-			"scamdex serve: %s: the key is readable by group or "
-			"others (mode %03o); chmod 600 it\n",
-			path, (unsigned)(st.st_mode & 0777));
+			"scamdex serve: %s: the TLS key is readable by group "
+			"or others (mode %03o); it must be private to its "
+			"owner: run 'chmod 600 %s'\n",
+			path, (unsigned)(st.st_mode & 0777), path);
 		close(fd);
 		return NULL;
 	}

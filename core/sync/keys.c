@@ -106,6 +106,7 @@ int sdx_key_load(const char *path, sdx_key *out)
 	ssize_t n;
 	size_t off, olen, bin = 0;
 	const char *end;
+	struct stat st;
 	int fd, rc = SDX_EKEY;
 	if (!path || !out)
 		return SDX_EINVAL;
@@ -116,6 +117,14 @@ int sdx_key_load(const char *path, sdx_key *out)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return SDX_EKEY;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return SDX_EKEY;
+	}
+	if (st.st_mode & 077) {
+		close(fd);
+		return SDX_EKEYMODE;
+	}
 	n = read(fd, line, sizeof line - 1);
 	close(fd);
 	if (n <= 0)

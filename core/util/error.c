@@ -54,6 +54,8 @@ static const struct code_text codes[] = {
      "SDX_EROLE: no role, or the office's role does not allow it"},
     {SDX_EADDRESS, "SDX_EADDRESS",
      "SDX_EADDRESS: the bundle is addressed to another office"},
+    {SDX_EKEYMODE, "SDX_EKEYMODE",
+     "SDX_EKEYMODE: the key file is readable by group or others"},
 };
 
 static const struct code_text *find(int status)

@@ -54,5 +54,49 @@ ln -s victim out.sdxb
 check "export onto a planted symlink replaces the link, not its target" \
 	"$([ "$(cat victim)" = precious ] && [ -f out.sdxb ] && [ ! -L out.sdxb ]; echo $?)" "$(cat victim)"
 
+# Secret files readable by group or others are refused, as ssh does, with
+# the file, its mode and the fix; exit 3 (scamdex-sync(1)).
+rm -f out.sdxb out.sdxb.tmp
+chmod 640 a/office.key
+"$S" --db a export --to B -o out.sdxb >/dev/null 2>err
+rc=$?
+want="scamdex-sync export: a/office.key: the office key is readable by group or others (mode 640); it must be private to its owner: run 'chmod 600 a/office.key'"
+check "export with an office key of mode 640: exit 3, the file and 'chmod 600 FILE' said, no bundle" \
+	"$([ $rc = 3 ] && [ "$(cat err)" = "$want" ] && [ ! -e out.sdxb ]; echo $?)" "exit $rc: $(cat err)"
+chmod 604 a/office.key
+"$S" --db a init --office A --role police >/dev/null 2>err
+rc=$?
+check "init again with an office key of mode 604: exit 3, refused the same way" \
+	"$([ $rc = 3 ] && grep -qF "a/office.key: the office key is readable by group or others (mode 604)" err; echo $?)" "exit $rc: $(cat err)"
+chmod 600 a/office.key
+"$S" --db a export --to B -o out.sdxb >/dev/null 2>err
+check "after chmod 600 the export goes through" "$([ $? = 0 ] && [ -f out.sdxb ]; echo $?)" "$(cat err)"
+printf 'secret\n' >pw
+chmod 644 pw
+"$S" --db a drop add B http://127.0.0.1:9/b --user u --password-file pw >/dev/null 2>err
+rc=$?
+check "drop add --password-file of mode 644: exit 3, the file named" \
+	"$([ $rc = 3 ] && [ "$(cat err)" = "scamdex-sync drop: pw: the password file is readable by group or others (mode 644); it must be private to its owner: run 'chmod 600 pw'" ] && [ ! -e a/drops.conf ]; echo $?)" "exit $rc: $(cat err)"
+chmod 600 pw
+"$S" --db a drop add B http://127.0.0.1:9/b --user u --password-file pw >/dev/null 2>err
+check "with the password file 0600 the drop is added" "$([ $? = 0 ] && [ -f a/drops.conf ]; echo $?)" "$(cat err)"
+chmod 644 a/drops.conf
+"$S" --db a drop list >/dev/null 2>err
+rc=$?
+check "a drops.conf of mode 644 (it holds passwords) is refused: exit 3" \
+	"$([ $rc = 3 ] && [ "$(cat err)" = "scamdex-sync: a/drops.conf: the drops file (it may hold passwords) is readable by group or others (mode 644); it must be private to its owner: run 'chmod 600 a/drops.conf'" ]; echo $?)" "exit $rc: $(cat err)"
+chmod 600 a/drops.conf
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 \
+		-keyout tls.key -out tls.crt >/dev/null 2>&1
+	chmod 644 tls.key
+	"$X" --db a serve --listen 127.0.0.1:0 --tls-cert tls.crt --tls-key tls.key >/dev/null 2>err
+	rc=$?
+	check "scamdex serve --tls-key of mode 644: exit 2, the file and 'chmod 600 FILE' said" \
+		"$([ $rc = 2 ] && [ "$(cat err)" = "scamdex serve: tls.key: the TLS key is readable by group or others (mode 644); it must be private to its owner: run 'chmod 600 tls.key'" ]; echo $?)" "exit $rc: $(cat err)"
+else
+	echo "ok $((n += 1)) # SKIP no openssl to make a TLS key"
+fi
+
 echo "1..$n"
 [ $failed = 0 ]

@@ -55,12 +55,8 @@ int cmd_export(int argc, char **argv)
 	memset(&k, 0, sizeof k);
 	if (tool_key_path(keyopt, keypath, sizeof keypath) != 0)
 		goto done;
-	if ((rc = sdx_key_load(keypath, &k))) {
-		fprintf(stderr,
-			PROG " export: %s: %s (run '" PROG " init' first)\n",
-			keypath, sdx_strerror(rc));
+	if ((rc = tool_key_load("export", keypath, &k)))
 		goto done;
-	}
 	rc = sdx_bundle_export(db, &k, peer, audience, flags, out, &res);
 	if (rc == SDX_EKEY) {
 		fprintf(stderr,

@@ -56,8 +56,11 @@ int cmd_init(int argc, char **argv)
 		/* Again on the same office: keep the key, say it again. A key
 		 * of another office: refuse before touching the database. */
 		sdx_key_wipe(&k);
-		if ((rc = sdx_key_load(keypath, &k)) ||
-		    strcmp(k.office, office) != 0) {
+		if ((rc = sdx_key_load(keypath, &k)) == SDX_EKEYMODE) {
+			tool_private("init", "the office key", keypath, -1);
+			goto out;
+		}
+		if (rc || strcmp(k.office, office) != 0) {
 			fprintf(stderr,
 				PROG " init: %s exists and is not a key of "
 				     "office %s\n",

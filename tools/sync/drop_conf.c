@@ -175,6 +175,11 @@ int drops_load(drops *d)
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	if (tool_private(NULL, "the drops file (it may hold passwords)", path,
+			 fileno(f)) != 0) {
+		fclose(f);
+		return -1;
+	}
 	while (fgets(line, sizeof line, f)) {
 		char *tok, *save = NULL;
 		drop *nd, *x;
@@ -339,6 +344,11 @@ static int read_secret_file(const char *path, char *out, size_t size)
 	size_t n;
 	if (!f) {
 		fprintf(stderr, PROG " drop: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (f != stdin &&
+	    tool_private("drop", "the password file", path, fileno(f)) != 0) {
+		fclose(f);
 		return -1;
 	}
 	n = fread(out, 1, size - 1, f);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "drop.h"
 #include "sync_tool.h"
@@ -172,6 +173,33 @@ int tool_key_path(const char *opt, char *buf, size_t size)
 	if (!tool.db_path[0] && tool_db_path() != 0)
 		return -1;
 	return set(buf, size, tool.db_path, "/office.key");
+}
+
+int tool_private(const char *cmd, const char *what, const char *path, int fd)
+{
+	struct stat st;
+	if (fd < 0 ? stat(path, &st) != 0 : fstat(fd, &st) != 0)
+		return 0; /* the read that follows says why */
+	if (!(st.st_mode & 077))
+		return 0;
+	fprintf(stderr,
+		PROG "%s%s: %s: %s is readable by group or others (mode %03o); "
+		     "it must be private to its owner: run 'chmod 600 %s'\n",
+		cmd ? " " : "", cmd ? cmd : "", path, what,
+		(unsigned)(st.st_mode & 0777), path);
+	return -1;
+}
+
+int tool_key_load(const char *cmd, const char *path, sdx_key *k)
+{
+	int rc = sdx_key_load(path, k);
+	if (rc == SDX_EKEYMODE)
+		tool_private(cmd, "the office key", path, -1);
+	else if (rc)
+		fprintf(stderr,
+			PROG " %s: %s: %s (run '" PROG " init' first)\n", cmd,
+			path, sdx_strerror(rc));
+	return rc;
 }
 
 static int finish(int status)

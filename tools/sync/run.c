@@ -77,13 +77,8 @@ int run_command(const char *cmd, int argc, char **argv)
 	if (do_push) {
 		if (tool_key_path(keyopt, keypath, sizeof keypath) != 0)
 			goto out;
-		if ((rc = sdx_key_load(keypath, &k))) {
-			fprintf(stderr,
-				PROG " %s: %s: %s (run '" PROG
-				     " init' first)\n",
-				cmd, keypath, sdx_strerror(rc));
+		if ((rc = tool_key_load(cmd, keypath, &k)))
 			goto out;
-		}
 	}
 	if (xfer_init() != 0 || !(db = tool_open(0)))
 		goto out;

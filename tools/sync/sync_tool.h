@@ -28,6 +28,14 @@ int tool_db_path(void);
 sdx_db *tool_open(unsigned flags);
 /* The key file: --key, else $SCAMDEX_KEY, else DB/office.key. */
 int tool_key_path(const char *opt, char *buf, size_t size);
+/* sdx_key_load, with a message on failure (for SDX_EKEYMODE: the file, its
+ * mode and 'chmod 600 FILE'); returns its status. */
+int tool_key_load(const char *cmd, const char *path, sdx_key *k);
+/* A file holding a secret (WHAT: "the office key", "the drops file"...),
+ * by its open descriptor fd (or by path when fd < 0): -1 after the message
+ * naming it, its mode and the fix 'chmod 600 PATH' if group or others may
+ * read or write it; else 0. CMD may be NULL. */
+int tool_private(const char *cmd, const char *what, const char *path, int fd);
 int tool_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int tool_status(int rc); /* SDX_E* -> exit status */

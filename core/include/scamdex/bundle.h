@@ -47,7 +47,9 @@ SDX_API int sdx_keygen(const char *office, sdx_key *out);
 SDX_API int sdx_key_save(const sdx_key *key, const char *path);
 
 /* Read a key file written by sdx_key_save. SDX_EKEY if it is missing,
- * unreadable, malformed, or its public half does not match. */
+ * unreadable, malformed, or its public half does not match; SDX_EKEYMODE
+ * (nothing read) if its mode lets group or others read or write it, as
+ * ssh refuses such a key: 'chmod 600 FILE' mends it. */
 SDX_API int sdx_key_load(const char *path, sdx_key *out);
 
 /* Zero the key's secret (sodium_memzero). NULL is a no-op. */

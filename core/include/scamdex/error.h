@@ -59,6 +59,7 @@ enum sdx_status {
 	SDX_EGAP = -40055,	 /* operations missing before this bundle's */
 	SDX_EROLE = -40056,	 /* no role, or the role does not allow it */
 	SDX_EADDRESS = -40057,	 /* a bundle addressed to another office */
+	SDX_EKEYMODE = -40058,	 /* key file readable by group or others */
 };
 
 /* A description of any status code (SDX_E*, LMDB's, errno), starting with
