@@ -478,6 +478,9 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 		    (rc = codec_report_view_encode(&v, 0, idbuf, sizeof idbuf,
 						   &idlen)))
 			return rc == SDX_ETOOLONG ? SDX_ECORRUPT : rc;
+		const char *why;
+		if ((why = validate_report(&v)))
+			return refuse(w, why);
 		/* provenance is the signer's: a report names its origin */
 		if (!str_is(v.origin, oc->origin))
 			return refuse(w, v.origin.len
@@ -502,15 +505,21 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 	case SDX_OP_DISPUTE:
 	case SDX_OP_RESOLVE: {
 		codec_state_op o;
+		const char *why;
 		if ((rc = codec_state_op_decode(body, len, &o)))
 			return rc;
+		if ((why = validate_state_op(&o)))
+			return refuse(w, why);
 		return apply_state(w, oc, type, &o);
 	}
 	case SDX_OP_ALLOW:
 	case SDX_OP_DISALLOW: {
 		codec_allow_op o;
+		const char *why;
 		if ((rc = codec_allow_op_decode(body, len, &o)))
 			return rc;
+		if ((why = validate_allow_op(&o)))
+			return refuse(w, why);
 		return apply_allow(w, oc, type, &o);
 	}
 	default:

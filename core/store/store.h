@@ -336,6 +336,13 @@ int apply_state(struct wtxn *w, const op_ctx *oc, int type,
 		const codec_state_op *o);
 int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 		const codec_allow_op *o);
+/* validate.c: the strings of a received operation (UTF-8, no control or
+ * bidirectional control characters, lengths; identifiers canonical): NULL
+ * if clean, else why not (static text, for the refusal). */
+const char *validate_report(const codec_report_view *v);
+const char *validate_state_op(const codec_state_op *o);
+const char *validate_allow_op(const codec_allow_op *o);
+
 /* Decode and apply one op body in a session (w->adds set). An ADD goes
  * to the addset; *has_ref = 1 and `ref` its report id: the log keeps the
  * id instead of a second copy (the commit gives the entry its own copy if

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle_io.h"
 #include "helpers.h"
 
 static char tmp[64];
@@ -232,4 +233,40 @@ size_t th_verify(office *o)
 	int rc = sdx_verify(o->db, count_mismatch, NULL, &n);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	return n;
+}
+
+/* One operation of office o's own, written by hand (what a modified
+ * scamdex at a trusted office could send): appended to a bundle from o
+ * to `to` after o's log, signed with o's key. */
+void th_forge(office *o, const char *to, const char *path, int n,
+	      const int *types, uint8_t (*bodies)[512], const size_t *lens)
+{
+	sdx_origin_info oi;
+	sdx_bwriter w;
+	uint8_t chain[32], digest[32], sig[64];
+	FILE *f;
+	cr_assert_eq(sdx_origin_get(o->db, o->name, &oi), 0);
+	memcpy(chain, oi.chain, 32);
+	f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	cr_assert_eq(sdx_bw_open(&w, f), 0);
+	sdx_vv_entry vv = {"", oi.seq + (uint64_t)n};
+	strcpy(vv.origin, o->name);
+	cr_assert_eq(sdx_bw_header(&w, o->name, to, SDX_AUD_BANK, 0, &vv, 1),
+		     0);
+	cr_assert_eq(sdx_bw_run(&w, o->name, oi.seq + 1, chain), 0);
+	for (int i = 0; i < n; i++) {
+		sdx_digest(bodies[i], lens[i], digest);
+		sdx_chain_next(chain, types[i], digest, chain);
+		cr_assert_eq(sdx_bw_op(&w, oi.seq + 1 + (uint64_t)i, types[i],
+				       bodies[i], lens[i]),
+			     0);
+	}
+	cr_assert_eq(sdx_segment_sign(&o->key, o->name, oi.seq + (uint64_t)n,
+				      chain, sig),
+		     0);
+	cr_assert_eq(sdx_bw_segsig(&w, oi.seq + (uint64_t)n, sig), 0);
+	cr_assert_eq(sdx_bw_finish(&w, &o->key), 0);
+	sdx_bw_close(&w);
+	fclose(f);
 }

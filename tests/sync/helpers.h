@@ -55,4 +55,10 @@ char *th_fingerprints(office *o);
 /* Mismatches found by sdx_verify. */
 size_t th_verify(office *o);
 
+/* n operations of office o's own, written by hand (what a modified scamdex
+ * at a trusted office could send): a bundle from o to `to` at path, after
+ * o's log, signed with o's key. */
+void th_forge(office *o, const char *to, const char *path, int n,
+	      const int *types, uint8_t (*bodies)[512], const size_t *lens);
+
 #endif

@@ -222,42 +222,6 @@ Test(trust, digest_in_police_bundle_refused)
 
 #include "codec.h"
 
-/* One operation of office o's own, written by hand (what a modified
- * scamdex at a trusted office could send): appended to a bundle from o
- * to `to` after o's log, signed with o's key. */
-static void forge(office *o, const char *to, const char *path, int n,
-		  const int *types, uint8_t (*bodies)[512], const size_t *lens)
-{
-	sdx_origin_info oi;
-	sdx_bwriter w;
-	uint8_t chain[32], digest[32], sig[64];
-	FILE *f;
-	cr_assert_eq(sdx_origin_get(o->db, o->name, &oi), 0);
-	memcpy(chain, oi.chain, 32);
-	f = fopen(path, "wb");
-	cr_assert_not_null(f);
-	cr_assert_eq(sdx_bw_open(&w, f), 0);
-	sdx_vv_entry vv = {"", oi.seq + (uint64_t)n};
-	strcpy(vv.origin, o->name);
-	cr_assert_eq(sdx_bw_header(&w, o->name, to, SDX_AUD_BANK, 0, &vv, 1),
-		     0);
-	cr_assert_eq(sdx_bw_run(&w, o->name, oi.seq + 1, chain), 0);
-	for (int i = 0; i < n; i++) {
-		sdx_digest(bodies[i], lens[i], digest);
-		sdx_chain_next(chain, types[i], digest, chain);
-		cr_assert_eq(sdx_bw_op(&w, oi.seq + 1 + (uint64_t)i, types[i],
-				       bodies[i], lens[i]),
-			     0);
-	}
-	cr_assert_eq(sdx_segment_sign(&o->key, o->name, oi.seq + (uint64_t)n,
-				      chain, sig),
-		     0);
-	cr_assert_eq(sdx_bw_segsig(&w, oi.seq + (uint64_t)n, sig), 0);
-	cr_assert_eq(sdx_bw_finish(&w, &o->key), 0);
-	sdx_bw_close(&w);
-	fclose(f);
-}
-
 static char refusals[1024];
 
 static void on_refused(void *ctx, const char *origin, uint64_t seq, int type,
@@ -314,7 +278,7 @@ Test(trust, bank_cannot_retract_or_allowlist)
 		     0);
 	/* the dispute on ids[2] first, so the resolve has one to end */
 	path_of(p, sizeof p, "forged.sdxb");
-	forge(&C, "HN-PA05", p, 4, types, bodies, lens);
+	th_forge(&C, "HN-PA05", p, 4, types, bodies, lens);
 	refusals[0] = 0;
 	cr_assert_eq(sdx_bundle_import_opts(A.db, p, &opts, &res), 0, "%s",
 		     res.reason);
