@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -65,6 +66,8 @@ static int setup(void)
 	snprintf(p, sizeof p, "%s/hn.key", base);
 	FILE *f = fopen(p, "w");
 	if (!f || fputs(FUZZ_KEY_LINE, f) < 0 || fclose(f) != 0)
+		return -1;
+	if (chmod(p, 0600) != 0) /* a key must be private */
 		return -1;
 	if (sdx_key_load(p, &key) != 0)
 		return -1;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -146,6 +147,8 @@ static sdx_db *receiver(void)
 	snprintf(path, sizeof path, "%s/hn.key", dbdir);
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(FUZZ_KEY_LINE, f) < 0 || fclose(f) != 0)
+		return NULL;
+	if (chmod(path, 0600) != 0) /* a key must be private */
 		return NULL;
 	sdx_key key;
 	snprintf(path, sizeof path, "%s/hn.key", dbdir);

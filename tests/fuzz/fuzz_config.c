@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -33,7 +34,7 @@ static const char *as_file(const uint8_t *data, size_t size)
 	static char path[64];
 	if (fd < 0) {
 		fd = memfd_create("fuzz-config", 0);
-		if (fd < 0)
+		if (fd < 0 || fchmod(fd, 0600) != 0) /* a key is private */
 			return NULL;
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	}

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <scamdex/bundle.h>
 
@@ -85,6 +86,8 @@ static int write_exports(const char *dir)
 	snprintf(path, sizeof path, "%s/hn.key", tmp);
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(FUZZ_KEY_LINE, f) < 0 || fclose(f) != 0)
+		return -1;
+	if (chmod(path, 0600) != 0) /* a key must be private */
 		return -1;
 	if ((rc = sdx_key_load(path, &key)))
 		return rc;

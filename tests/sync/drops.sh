@@ -159,6 +159,7 @@ for o in hn hcm kt vcb; do
 done
 mkdir -p filedrop/vcb
 printf 'pw with space\n' >hn.pw
+chmod 600 hn.pw # a password file must be private (else refused)
 U_HN="https://127.0.0.1:$P_HTTPS/hn/"
 U_HCM="http://127.0.0.1:$P_HTTP/hcm/"
 U_KT="sftp://$ME@127.0.0.1:$P_SSH$T/sftp/kt/"

@@ -43,6 +43,10 @@ Test(bundle_io, key_roundtrip_mode_0600)
 	cr_assert_eq(st.st_mode & 0777, 0600);
 	cr_assert_eq(sdx_key_save(&k, p), SDX_EEXISTS);
 	cr_assert_eq(sdx_key_load(p, &k2), 0);
+	cr_assert_eq(chmod(p, 0640), 0); /* group may read: refused */
+	cr_assert_eq(sdx_key_load(p, &k2), SDX_EKEYMODE);
+	cr_assert_eq(chmod(p, 0600), 0);
+	cr_assert_eq(sdx_key_load(p, &k2), 0);
 	cr_assert_str_eq(k2.office, "HN-PA05");
 	cr_assert_eq(memcmp(k.pubkey, k2.pubkey, 32), 0);
 	cr_assert_eq(memcmp(k.secret, k2.secret, 64), 0);
@@ -60,6 +64,10 @@ Test(bundle_io, key_bad_files)
 	f = fopen(p, "w");
 	fputs("scamdex-key-v1 X 00\n", f);
 	fclose(f);
+	/* readable by others (the umask's 0644): refused before it is read */
+	cr_assert_eq(chmod(p, 0644), 0);
+	cr_assert_eq(sdx_key_load(p, &k), SDX_EKEYMODE);
+	cr_assert_eq(chmod(p, 0600), 0);
 	cr_assert_eq(sdx_key_load(p, &k), SDX_EKEY);
 	cr_assert_eq(sdx_keygen("bad office", &k), SDX_EINVAL);
 	cr_assert_eq(sdx_keygen("", &k), SDX_EINVAL);
