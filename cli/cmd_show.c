@@ -165,6 +165,11 @@ static void show_text(struct ctx *c, const sdx_report *r)
 		}
 		putchar('\n');
 	}
+	struct cli_buf h = {0};
+	render_dispute_text(&h, r);
+	if (h.len)
+		fwrite(h.p, 1, h.len, stdout);
+	cli_buf_free(&h);
 }
 
 static int on_report(const sdx_report *r, void *arg)

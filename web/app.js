@@ -30,7 +30,7 @@ const T = {
     also: 'Cách hiểu khác', via: 'Qua tên miền cha',
     g_none: 'không', g_low: 'thấp', g_medium: 'trung bình', g_high: 'cao', g_very_high: 'rất cao',
     c_reported: 'mới tố giác', c_police: 'công an xác nhận', c_court: 'tòa án xác nhận',
-    s_active: 'hiệu lực', s_retracted: 'đã rút', s_disputed: 'đang khiếu nại',
+    s_active: 'hiệu lực', s_retracted: 'đã rút', s_disputed: 'đang khiếu nại', s_resolved: 'khiếu nại đã giải quyết',
     k_phone: 'số điện thoại', k_bank: 'tài khoản ngân hàng', k_account: 'số tài khoản',
     k_iban: 'IBAN', k_handle: 'tài khoản mạng xã hội', k_domain: 'tên miền',
     no_token: 'Hãy nhập mã truy cập trước.', bad_token: 'Mã truy cập không đúng hoặc đã bị thu hồi.',
@@ -71,7 +71,7 @@ const T = {
     also: 'Also read as', via: 'Through the parent domain',
     g_none: 'none', g_low: 'low', g_medium: 'medium', g_high: 'high', g_very_high: 'very high',
     c_reported: 'reported', c_police: 'confirmed by police', c_court: 'confirmed by a court',
-    s_active: 'active', s_retracted: 'retracted', s_disputed: 'disputed',
+    s_active: 'active', s_retracted: 'retracted', s_disputed: 'disputed', s_resolved: 'dispute resolved',
     k_phone: 'phone number', k_bank: 'bank account', k_account: 'account number',
     k_iban: 'IBAN', k_handle: 'chat handle', k_domain: 'domain',
     no_token: 'Enter an access token first.', bad_token: 'The access token is wrong or revoked.',
@@ -185,7 +185,7 @@ function render(st) {
   for (const rep of reps) {
     const tr = document.createElement('tr');
     const cells = [rep.incident_date || rep.received_date || '', rep.agency || '', rep.case_ref || '',
-      rep.category ? (T[lang].cat[rep.category] || rep.category) : '', t('s_' + rep.state), rep.origin || ''];
+      rep.category ? (T[lang].cat[rep.category] || rep.category) : '', stateText(rep), rep.origin || ''];
     for (const c of cells) { const td = document.createElement('td'); text(td, c); tr.append(td); }
     rows.append(tr);
   }
@@ -197,6 +197,16 @@ function render(st) {
     tr.append(td);
     rows.append(tr);
   }
+}
+
+// A report's state; a resolved dispute stays visible as history:
+// "active; dispute resolved 2026-11-12 (Viettel 2026-11-10)".
+function stateText(rep) {
+  const d = rep.dispute;
+  if (!d || d.state !== 'resolved') return t('s_' + rep.state);
+  const who = [d.by, d.date].filter(Boolean).join(' ');
+  return `${t('s_' + rep.state)}; ${t('s_resolved')} ${d.resolved_date || ''}` +
+    (who ? ` (${who})` : '');
 }
 
 async function enrich(result) {

@@ -72,6 +72,16 @@ const char *render_state_name(unsigned state);
  * this database's office, named as the origin of local reports. NULL when
  * out of memory. */
 struct json_t *render_report_json(const sdx_report *r, const char *office);
+/* Whether the report has a dispute to tell: open, or resolved (history).
+ * JSON: "dispute": {"state": "open"|"resolved", "date", "by", "note",
+ * "resolved_date", "resolved_by", "resolved_note"} (null when not known
+ * or not resolved), beside the stable state fields. */
+int render_has_dispute(const sdx_report *r);
+/* A resolved dispute as history, two text lines ('scamdex show'): who
+ * disputed, when and why; who resolved it, when and how. Nothing for a
+ * report without one (an open dispute is its state line). Control
+ * characters are shown as '?'. */
+void render_dispute_text(struct cli_buf *b, const sdx_report *r);
 
 /* ---- links.c ---- */
 

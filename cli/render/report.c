@@ -96,5 +96,87 @@ json_t *render_report_json(const sdx_report *r, const char *office)
 		json_object_set_new(o, "state_note",
 				    jstr_or_null(r->state_note));
 	}
+	if (render_has_dispute(r)) {
+		int resolved = (r->state & SDX_RSTATE_RESOLVED) != 0;
+		json_t *d = json_object();
+		if (!d) {
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(
+		    d, "state", json_string(resolved ? "resolved" : "open"));
+		json_object_set_new(d, "date", jdate(r->dispute_date));
+		json_object_set_new(d, "by", jstr_or_null(r->dispute_by));
+		json_object_set_new(d, "note", jstr_or_null(r->dispute_note));
+		json_object_set_new(d, "resolved_date",
+				    resolved ? jdate(r->resolve_date)
+					     : json_null());
+		json_object_set_new(d, "resolved_by",
+				    resolved ? jstr_or_null(r->resolve_by)
+					     : json_null());
+		json_object_set_new(d, "resolved_note",
+				    resolved ? jstr_or_null(r->resolve_note)
+					     : json_null());
+		json_object_set_new(o, "dispute", d);
+	}
 	return o;
+}
+
+int render_has_dispute(const sdx_report *r)
+{
+	return (r->state & (SDX_RSTATE_DISPUTED | SDX_RSTATE_RESOLVED)) != 0;
+}
+
+/* Text from another office: no control character reaches a terminal. */
+static void put_clean(struct cli_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		cli_buf_putc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+}
+
+/* "DATE by WHO: NOTE", each part when known */
+static void put_event(struct cli_buf *b, int32_t date, const char *by,
+		      const char *note)
+{
+	if (date != SDX_DATE_NONE) {
+		render_date(b, date, 0);
+		cli_buf_putc(b, ' ');
+	}
+	if (by[0]) {
+		cli_buf_puts(b, render_tr("by ", "bởi "));
+		put_clean(b, by);
+	}
+	if (note[0]) {
+		cli_buf_puts(b, ": ");
+		put_clean(b, note);
+	}
+}
+
+/* "  label" padded to 16 columns (characters, not bytes) */
+static void put_label(struct cli_buf *b, const char *name)
+{
+	size_t chars = 0;
+	for (const char *p = name; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	cli_buf_puts(b, "  ");
+	cli_buf_puts(b, name);
+	for (size_t i = chars; i < 14; i++)
+		cli_buf_putc(b, ' ');
+}
+
+void render_dispute_text(struct cli_buf *b, const sdx_report *r)
+{
+	if (!(r->state & SDX_RSTATE_RESOLVED))
+		return; /* an open dispute is the report's state line */
+	put_label(b, render_tr("disputed", "bị khiếu nại"));
+	if (r->dispute_date == SDX_DATE_NONE && !r->dispute_by[0] &&
+	    !r->dispute_note[0])
+		cli_buf_puts(b, "?");
+	put_event(b, r->dispute_date, r->dispute_by, r->dispute_note);
+	cli_buf_putc(b, '\n');
+	put_label(b, render_tr("resolved", "đã giải quyết"));
+	put_event(b, r->resolve_date, r->resolve_by, r->resolve_note);
+	cli_buf_putc(b, '\n');
 }

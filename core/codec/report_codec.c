@@ -496,6 +496,10 @@ int codec_report_decode(const uint8_t *buf, size_t len, sdx_report *out)
 	out->state_note[0] = 0;
 	out->state_by[0] = 0;
 	out->state_date = SDX_DATE_NONE;
+	out->dispute_note[0] = out->dispute_by[0] = 0;
+	out->dispute_date = SDX_DATE_NONE;
+	out->resolve_note[0] = out->resolve_by[0] = 0;
+	out->resolve_date = SDX_DATE_NONE;
 	return 0;
 }
 

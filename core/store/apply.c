@@ -239,6 +239,7 @@ static void rstate_zero(rstate *s)
 	memset(s, 0, sizeof *s);
 	s->retract_date = SDX_DATE_NONE;
 	s->d_date = SDX_DATE_NONE;
+	s->ld_date = SDX_DATE_NONE;
 }
 
 static int copy_str(char *dst, size_t max, codec_str s)
@@ -347,21 +348,43 @@ static int dispute(struct wtxn *w, const op_ctx *oc, int want,
 					 : refuse(w, "only the report's origin "
 						     "may resolve a dispute");
 	}
-	if (stamp_cmp(o->date, oc->origin, oc->seq, st.d_date, st.d_origin,
-		      st.d_seq) <= 0)
+	/* the state: the newest change stands; the history: the newest
+	 * dispute, kept when a resolution follows (each a register of its
+	 * own, so any order of arrival gives the same record) */
+	int newer = stamp_cmp(o->date, oc->origin, oc->seq, st.d_date,
+			      st.d_origin, st.d_seq) > 0;
+	int newer_dispute =
+	    want &&
+	    (!st.ld_seq || stamp_cmp(o->date, oc->origin, oc->seq, st.ld_date,
+				     st.ld_origin, st.ld_seq) > 0);
+	if (!newer && !newer_dispute)
 		return 0; /* an older change: the newer one stands */
-	if (want)
-		st.flags |= SDX_RSTATE_DISPUTED;
-	else
-		st.flags &= ~SDX_RSTATE_DISPUTED;
-	st.d_date = o->date;
-	st.d_seq = oc->seq;
-	if ((rc = bounded_copy(st.d_origin, SDX_OFFICE_MAX, oc->origin)) ||
-	    (rc = copy_str(st.d_note, SDX_NOTE_MAX, o->note)) ||
-	    (rc = copy_str(st.d_by, SDX_AGENCY_MAX, o->by)) ||
-	    (rc = rstate_put(w->txn, db, o->id, &st)))
+	if (newer_dispute) {
+		st.ld_date = o->date;
+		st.ld_seq = oc->seq;
+		if ((rc = bounded_copy(st.ld_origin, SDX_OFFICE_MAX,
+				       oc->origin)) ||
+		    (rc = copy_str(st.ld_note, SDX_NOTE_MAX, o->note)) ||
+		    (rc = copy_str(st.ld_by, SDX_AGENCY_MAX, o->by)))
+			return rc;
+	}
+	if (newer) {
+		if (want)
+			st.flags |= SDX_RSTATE_DISPUTED;
+		else
+			st.flags &= ~SDX_RSTATE_DISPUTED;
+		st.d_date = o->date;
+		st.d_seq = oc->seq;
+		if ((rc = bounded_copy(st.d_origin, SDX_OFFICE_MAX,
+				       oc->origin)) ||
+		    (rc = copy_str(st.d_note, SDX_NOTE_MAX, o->note)) ||
+		    (rc = copy_str(st.d_by, SDX_AGENCY_MAX, o->by)))
+			return rc;
+	}
+	if ((rc = rstate_put(w->txn, db, o->id, &st)))
 		return rc;
-	if (!exists || was == want || (st.flags & SDX_RSTATE_RETRACTED))
+	if (!newer || !exists || was == want ||
+	    (st.flags & SDX_RSTATE_RETRACTED))
 		return 0;
 	codec_report_view v;
 	if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))

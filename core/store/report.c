@@ -24,6 +24,10 @@ void sdx_report_reset(sdx_report *r)
 	r->state = 0;
 	r->state_note[0] = r->state_by[0] = '\0';
 	r->state_date = SDX_DATE_NONE;
+	r->dispute_note[0] = r->dispute_by[0] = '\0';
+	r->dispute_date = SDX_DATE_NONE;
+	r->resolve_note[0] = r->resolve_by[0] = '\0';
+	r->resolve_date = SDX_DATE_NONE;
 }
 
 void sdx_report_init(sdx_report *r)
@@ -150,6 +154,20 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 			strcpy(out->state_note, st.d_note);
 			strcpy(out->state_by, st.d_by);
 			out->state_date = st.d_date;
+		}
+		if (st.ld_seq) {
+			strcpy(out->dispute_note, st.ld_note);
+			strcpy(out->dispute_by, st.ld_by);
+			out->dispute_date = st.ld_date;
+		}
+		/* d_* is a resolution when the newest change ended a known
+		 * dispute (a resolution with none before it shows nothing) */
+		if (!(st.flags & SDX_RSTATE_DISPUTED) && st.d_seq &&
+		    st.ld_seq) {
+			out->state |= SDX_RSTATE_RESOLVED;
+			strcpy(out->resolve_note, st.d_note);
+			strcpy(out->resolve_by, st.d_by);
+			out->resolve_date = st.d_date;
 		}
 	} else if (rc != SDX_ENOTFOUND) {
 		return rc;

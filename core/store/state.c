@@ -81,13 +81,32 @@ int rstate_get(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16], rstate *s)
 	s->r_origin[0] = 0;
 	if (!c.err && c.pos < c.len) /* records before authority lack it */
 		get_str(&c, s->r_origin, SDX_OFFICE_MAX);
+	s->ld_date = SDX_DATE_NONE;
+	s->ld_seq = 0;
+	s->ld_origin[0] = s->ld_note[0] = s->ld_by[0] = 0;
+	if (!c.err && c.pos < c.len) { /* the newest dispute, since 2026-12 */
+		uint8_t t[12];
+		get_raw(&c, t, sizeof t);
+		s->ld_date = (int32_t)le32_get(t);
+		s->ld_seq = le64_get(t + 4);
+		get_str(&c, s->ld_origin, SDX_OFFICE_MAX);
+		get_str(&c, s->ld_note, SDX_NOTE_MAX);
+		get_str(&c, s->ld_by, SDX_AGENCY_MAX);
+	} else if (s->flags & SDX_RSTATE_DISPUTED) {
+		/* an older record of an open dispute: it is the newest one */
+		s->ld_date = s->d_date;
+		s->ld_seq = s->d_seq;
+		strcpy(s->ld_origin, s->d_origin);
+		strcpy(s->ld_note, s->d_note);
+		strcpy(s->ld_by, s->d_by);
+	}
 	return c.err ? SDX_ECORRUPT : 0;
 }
 
 int rstate_put(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	       const rstate *s)
 {
-	uint8_t mem[1024];
+	uint8_t mem[2048];
 	struct buf b = {mem, 0, sizeof mem, 0};
 	uint8_t h[24] = {1, (uint8_t)s->flags};
 	le32_put(h + 4, (uint32_t)s->retract_date);
@@ -100,6 +119,15 @@ int rstate_put(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	put_str(&b, s->d_note);
 	put_str(&b, s->d_by);
 	put_str(&b, s->r_origin);
+	if (s->ld_seq) {
+		uint8_t t[12];
+		le32_put(t, (uint32_t)s->ld_date);
+		le64_put(t + 4, s->ld_seq);
+		put_raw(&b, t, sizeof t);
+		put_str(&b, s->ld_origin);
+		put_str(&b, s->ld_note);
+		put_str(&b, s->ld_by);
+	}
 	if (b.err)
 		return SDX_ETOOLONG;
 	MDB_val k = {16, (void *)id}, d = {b.len, mem};

@@ -262,6 +262,15 @@ typedef struct rstate {
 	char d_note[SDX_NOTE_MAX + 1], d_by[SDX_AGENCY_MAX + 1];
 	/* the origin of the retraction ("": one written before authority) */
 	char r_origin[SDX_OFFICE_MAX + 1];
+	/* the newest dispute, by the same (date, origin, seq), open or since
+	 * resolved (then d_* hold the resolution): a last-writer-wins
+	 * register of its own, so every office keeps the same history.
+	 * ld_seq 0 = none known (never disputed, or a record written
+	 * before it was kept) */
+	int32_t ld_date;
+	uint64_t ld_seq;
+	char ld_origin[SDX_OFFICE_MAX + 1];
+	char ld_note[SDX_NOTE_MAX + 1], ld_by[SDX_AGENCY_MAX + 1];
 } rstate;
 int rstate_get(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 	       rstate *s); /* SDX_ENOTFOUND if none */

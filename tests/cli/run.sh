@@ -3,7 +3,8 @@
 #   run.sh [--regen] SCAMDEX CASES_DIR FIXTURES_DIR [SCAMDEX_IMPORT DEMO_DIR]
 # Builds a database from FIXTURES_DIR/reports.jsonl with 'scamdex report
 # --json -' (one report per line), marks an official number, retracts and
-# disputes a report, then runs every case in CASES_DIR (in name order).
+# disputes a report, disputes and resolves another, then runs every case in
+# CASES_DIR (in name order).
 # A case is a directory:
 #   args    the arguments, one per line (@TMP@ = the temp dir, @R1@.. =
 #           the fixture reports' ids, @R1:8@.. their first 8 hex digits)
@@ -50,6 +51,11 @@ done <"$fixtures/reports.jsonl"
 	--by Vietcombank --date 2026-10-20 >/dev/null || setup_ok=0
 "$scamdex" dispute "${ids[5]}" --note "account holder says it was sold to him" \
 	--by Techcombank --date 2026-11-25 >/dev/null || setup_ok=0
+# a dispute resolved by the report's origin: history in show
+"$scamdex" dispute "${ids[2]}" --note "the owner says the SIM was stolen" \
+	--by "Viettel" --date 2026-11-10 >/dev/null || setup_ok=0
+"$scamdex" resolve "${ids[2]}" --note "calls from it went on after the theft" \
+	--by "PA05 - Công an TP Hà Nội" --date 2026-11-12 >/dev/null || setup_ok=0
 if [ $setup_ok = 1 ]; then ok "setup: database from fixtures"; else not_ok "setup: database from fixtures"; fi
 
 subst() { # the temp dir and report ids into a case's text

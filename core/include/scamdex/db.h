@@ -87,6 +87,9 @@ typedef struct sdx_ident {
 #define SDX_RSTATE_RETRACTED 0x1u
 #define SDX_RSTATE_DISPUTED 0x2u
 #define SDX_RSTATE_SPOOF 0x4u /* names an allowlisted identifier */
+/* a dispute was resolved by the report's origin (and not disputed again):
+ * the report is active; dispute_* and resolve_* tell the history */
+#define SDX_RSTATE_RESOLVED 0x8u
 
 /* A report. All storage is inside the struct (no pointers), so a report
  * can live on the stack and be reused. Strings are NUL-terminated. */
@@ -117,6 +120,13 @@ typedef struct sdx_report {
 	char state_note[SDX_NOTE_MAX + 1]; /* retraction/dispute reason */
 	char state_by[SDX_AGENCY_MAX + 1];
 	int32_t state_date;
+	/* dispute history: the newest dispute, open or resolved (date
+	 * SDX_DATE_NONE and "" when none is known), and, with
+	 * SDX_RSTATE_RESOLVED, the resolution that ended it */
+	char dispute_note[SDX_NOTE_MAX + 1], dispute_by[SDX_AGENCY_MAX + 1];
+	int32_t dispute_date;
+	char resolve_note[SDX_NOTE_MAX + 1], resolve_by[SDX_AGENCY_MAX + 1];
+	int32_t resolve_date;
 } sdx_report;
 
 /* Set every field to its "unknown" value (dates NONE, amount -1...). */
