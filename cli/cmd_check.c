@@ -105,7 +105,7 @@ static int flush_out(struct ctx *c)
 static const char csv_header[] =
     "input,kind,canonical,verdict,grade,reports,retracted,agencies,"
     "categories,first_seen,last_seen,last_3d,last_30d,last_6m,"
-    "confirmation,disputed,error,reading,via\n";
+    "confirmation,disputed,error,reading,via,categories_vi\n";
 
 /* One CSV row per reading of an input (the input repeated): reading 1 is
  * the most serious, the input's verdict; via is the parent domain or
@@ -148,6 +148,13 @@ static void csv_result(struct cli_buf *b, const char *in, size_t len,
 	cli_buf_putu(b, (uint32_t)reading);
 	cli_buf_putc(b, ',');
 	cli_buf_csv_field(b, it->via, strlen(it->via));
+	cli_buf_putc(b, ',');
+	if (r->categories) { /* display labels: quoted as CSV needs */
+		struct cli_buf vi = {0};
+		render_categories_vi(&vi, r->categories, 0, ";");
+		cli_buf_csv_field(b, vi.p, vi.len);
+		cli_buf_free(&vi);
+	}
 	cli_buf_putc(b, '\n');
 }
 
@@ -215,7 +222,7 @@ static void emit_invalid(struct ctx *c, const char *in, size_t len,
 		cli_buf_csv_field(b, in, len);
 		cli_buf_puts(b, ",,,,,,,,,,,,,,,,");
 		cli_buf_csv_field(b, msg, strlen(msg));
-		cli_buf_puts(b, ",,\n"); /* no reading */
+		cli_buf_puts(b, ",,,\n"); /* no reading, via, labels */
 		break;
 	case F_TEXT:
 		render_verdict_word(b, render_tr("INVALID", "KHÔNG HỢP LỆ"),

@@ -7,16 +7,26 @@
 
 #include "render.h"
 
-/* Category names and their lengths, looked up once. */
-static const char *cat_name[SDX_CAT_COUNT];
-static size_t cat_len[SDX_CAT_COUNT];
+/* Category names and Vietnamese labels, with their lengths, looked up
+ * once. */
+struct names {
+	const char *s[SDX_CAT_COUNT];
+	size_t len[SDX_CAT_COUNT];
+};
+static struct names cat_name, cat_vi;
+
+static void names_init(struct names *n, const char *(*of)(int))
+{
+	for (int i = 0; i < SDX_CAT_COUNT; i++) {
+		n->s[i] = of(i);
+		n->len[i] = strlen(n->s[i]);
+	}
+}
 
 void render_init(void)
 {
-	for (int i = 0; i < SDX_CAT_COUNT; i++) {
-		cat_name[i] = sdx_category_name(i);
-		cat_len[i] = strlen(cat_name[i]);
-	}
+	names_init(&cat_name, sdx_category_name);
+	names_init(&cat_vi, sdx_category_label_vi);
 }
 
 void render_date(struct cli_buf *b, int32_t d, int json)
@@ -35,8 +45,8 @@ void render_date(struct cli_buf *b, int32_t d, int json)
 		cli_buf_putc(b, '"');
 }
 
-void render_categories(struct cli_buf *b, uint32_t bits, int json,
-		       const char *sep)
+static void categories(struct cli_buf *b, const struct names *n, uint32_t bits,
+		       int json, const char *sep)
 {
 	int first = 1;
 	if (json)
@@ -47,14 +57,27 @@ void render_categories(struct cli_buf *b, uint32_t bits, int json,
 		if (!first)
 			cli_buf_puts(b, json ? "," : sep);
 		first = 0;
+		/* the vocabulary's names and labels need no JSON escape */
 		if (json)
 			cli_buf_putc(b, '"');
-		cli_buf_put(b, cat_name[i], cat_len[i]);
+		cli_buf_put(b, n->s[i], n->len[i]);
 		if (json)
 			cli_buf_putc(b, '"');
 	}
 	if (json)
 		cli_buf_putc(b, ']');
+}
+
+void render_categories(struct cli_buf *b, uint32_t bits, int json,
+		       const char *sep)
+{
+	categories(b, &cat_name, bits, json, sep);
+}
+
+void render_categories_vi(struct cli_buf *b, uint32_t bits, int json,
+			  const char *sep)
+{
+	categories(b, &cat_vi, bits, json, sep);
 }
 
 void render_check_json(struct cli_buf *b, const char *in, size_t len,
@@ -98,6 +121,8 @@ void render_check_json(struct cli_buf *b, const char *in, size_t len,
 	}
 	cli_buf_puts(b, ",\"disputed\":");
 	cli_buf_putu(b, r->disputed);
+	cli_buf_puts(b, ",\"categories_vi\":");
+	render_categories_vi(b, r->categories, 1, ",");
 	cli_buf_putc(b, '}');
 }
 

@@ -27,6 +27,10 @@ void render_date(struct cli_buf *b, int32_t d, int json);
 /* Categories as a JSON array, or their names joined by sep. */
 void render_categories(struct cli_buf *b, uint32_t bits, int json,
 		       const char *sep);
+/* The same with the vocabulary's Vietnamese display labels (JSON strings
+ * escaped): the extra key categories_vi of check --json and --csv. */
+void render_categories_vi(struct cli_buf *b, uint32_t bits, int json,
+			  const char *sep);
 
 /* Scratch space of the bank view; one per thread, freed with free(). */
 struct render_recount;
@@ -56,7 +60,8 @@ void render_check_all_json(struct cli_buf *b, const char *in, size_t len,
 			   const sdx_interp *it, size_t n);
 
 /* The verdict as one JSON object (no newline): input, kind, canonical,
- * verdict, grade, counts, categories, dates, confirmation, disputed. */
+ * verdict, grade, counts, categories, dates, confirmation, disputed, and
+ * the display labels categories_vi (Vietnamese, the vocabulary's). */
 void render_check_json(struct cli_buf *b, const char *in, size_t len,
 		       const sdx_check_result *r);
 /* An input that is not an identifier: {"input": ..., "error": msg}; the

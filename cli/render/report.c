@@ -75,6 +75,15 @@ json_t *render_report_json(const sdx_report *r, const char *office)
 				: json_null());
 	/* the label a file gave for an unknown category or channel (the
 	 * value is then "other"): only when there is one */
+	/* display labels, the vocabulary's Vietnamese (English: the values
+	 * themselves) */
+	json_object_set_new(o, "category_vi",
+			    r->category
+				? jstr(sdx_category_label_vi(r->category))
+				: json_null());
+	json_object_set_new(o, "channel_vi",
+			    r->channel ? jstr(sdx_channel_label_vi(r->channel))
+				       : json_null());
 	if (r->category_label[0])
 		json_object_set_new(o, "category_label",
 				    jstr(r->category_label));

@@ -195,10 +195,10 @@ fi
 "$scamdex" --db "$tmp/via" report --url https://evil-csv.com/login --phone 0912000222 \
 	--agency "PA05 - Công an tỉnh Kon Tum" --incident-date 2026-11-20 --category phishing >/dev/null
 cat >"$tmp/via.want" <<'WANT'
-input,kind,canonical,verdict,grade,reports,retracted,agencies,categories,first_seen,last_seen,last_3d,last_30d,last_6m,confirmation,disputed,error,reading,via
-https://a.login.evil-csv.com/x,domain,a.login.evil-csv.com,reported,medium,1,0,1,phishing,2026-11-20,2026-11-20,0,1,1,reported,0,,1,evil-csv.com
-0912000222,phone,+84912000222,reported,medium,1,0,1,phishing,2026-11-20,2026-11-20,0,1,1,reported,0,,1,
-0912000222,account,0912000222,unknown,none,0,0,0,,,,0,0,0,,0,,2,
+input,kind,canonical,verdict,grade,reports,retracted,agencies,categories,first_seen,last_seen,last_3d,last_30d,last_6m,confirmation,disputed,error,reading,via,categories_vi
+https://a.login.evil-csv.com/x,domain,a.login.evil-csv.com,reported,medium,1,0,1,phishing,2026-11-20,2026-11-20,0,1,1,reported,0,,1,evil-csv.com,Lừa đảo qua đường link giả mạo
+0912000222,phone,+84912000222,reported,medium,1,0,1,phishing,2026-11-20,2026-11-20,0,1,1,reported,0,,1,,Lừa đảo qua đường link giả mạo
+0912000222,account,0912000222,unknown,none,0,0,0,,,,0,0,0,,0,,2,,
 WANT
 printf 'https://a.login.evil-csv.com/x\n0912000222\n' | "$scamdex" --db "$tmp/via" check --csv >"$tmp/via.got"
 st=$?
