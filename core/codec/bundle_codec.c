@@ -95,6 +95,19 @@ size_t sdx_benc_segsig(uint8_t *buf, size_t cap, uint64_t seq,
 	return done(&e);
 }
 
+size_t sdx_benc_head(uint8_t *buf, size_t cap, const sdx_head *h)
+{
+	struct wr e = {buf, cap, 0, 0};
+	w_head_array(&e, 6);
+	w_uint(&e, SDX_BI_HEAD);
+	w_text(&e, h->origin, strlen(h->origin));
+	w_uint(&e, h->seq);
+	w_bytes(&e, h->chain, 32);
+	w_uint(&e, h->clock);
+	w_bytes(&e, h->sig, 64);
+	return done(&e);
+}
+
 static size_t tail_item(uint8_t *buf, size_t cap, int kind, const uint8_t *p,
 			size_t n)
 {
@@ -236,11 +249,15 @@ static int header(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 
 static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 {
-	static const size_t fields[] = {7, 4, 4, 4, 3, 2, 2, 2};
+	static const size_t fields[] = {7, 4, 4, 4, 3, 2, 2, 2, 0, 6};
 	uint64_t kind, u;
 	ev e;
 	NEXT(T_ARRAY, &e, "item: array expected");
-	TRY(get_uint(d, SDX_BI_ADDRESS, &kind, "item: unknown kind"));
+	TRY(get_uint(d, SDX_BI_HEAD, &kind, "item: unknown kind"));
+	if (kind == 8) { /* not an item of this library's formats */
+		d->why = "item: unknown kind";
+		return SDX_EBUNDLE;
+	}
 	if (e.u != fields[kind]) {
 		d->why = "item: wrong number of fields";
 		return SDX_EBUNDLE;
@@ -279,6 +296,16 @@ static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 	case SDX_BI_CHECKSUM:
 		return get_str(d, T_BYTES, 16, 16, &it->bytes, &it->len,
 			       "checksum (16 bytes)");
+	case SDX_BI_HEAD: {
+		size_t n;
+		TRY(get_office(d, &it->name, &it->name_len, "head: origin"));
+		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "head: seq"));
+		TRY(get_str(d, T_BYTES, 32, 32, &it->bytes, &it->len,
+			    "head: chain (32 bytes)"));
+		TRY(get_uint(d, UINT64_MAX, &it->clock, "head: clock"));
+		return get_str(d, T_BYTES, 64, 64, &it->sig, &n,
+			       "head: signature (64 bytes)");
+	}
 	default:
 		return get_str(d, T_BYTES, 64, 64, &it->bytes, &it->len,
 			       "signature (64 bytes)");

@@ -521,6 +521,10 @@ int keyhist_get(MDB_txn *txn, struct sdx_db *db, const char *origin,
 int keyhist_replace(struct wtxn *w, origin_rec *o, const uint8_t pubkey[32],
 		    uint64_t after);
 
+/* ---- head.c ---- */
+/* Forget origin's head if it is past `after` (a key replaced after it). */
+int head_drop_after(struct wtxn *w, const char *origin, uint64_t after);
+
 /* ---- void.c ---- */
 /* Remove o's operations after seq `after` from the log and undo them. */
 int void_after(struct wtxn *w, origin_rec *o, uint64_t after,

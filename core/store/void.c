@@ -604,7 +604,8 @@ static int replace_fn(struct wtxn *w, void *ctx)
 	if ((rc = keyhist_replace(w, o, a->pubkey, a->after)))
 		return rc;
 	/* the office keeps its own operations: it made them */
-	if (!a->own && (rc = void_after(w, o, a->after, a->res)))
+	if (!a->own && ((rc = void_after(w, o, a->after, a->res)) ||
+			(rc = head_drop_after(w, a->office, a->after))))
 		return rc;
 	return peer_cap_all(w, a->office, a->after, &a->res->peers);
 }

@@ -24,6 +24,7 @@ enum {
 	SDX_BI_CHECKSUM = 5,
 	SDX_BI_SIGNATURE = 6,
 	SDX_BI_ADDRESS = 7, /* format 2: right after the header */
+	SDX_BI_HEAD = 9,    /* format 4: an origin's signed head */
 };
 
 #define SDX_BUNDLE_MAGIC "scamdex-bundle"
@@ -41,8 +42,11 @@ typedef struct sdx_bitem {
 	uint64_t seq;	      /* run: first seq; op, redacted, segsig: seq */
 	int type;	      /* op, redacted */
 	const uint8_t *bytes; /* op: body; redacted: digest; run: chain of
-				 first-1; segsig, signature: sig; checksum */
+				 first-1; segsig, signature: sig; checksum;
+				 head: chain(seq) */
 	size_t len;
+	uint64_t clock;	    /* head: the origin's clock */
+	const uint8_t *sig; /* head: the origin's signature (64 bytes) */
 } sdx_bitem;
 
 /* Upper bound of an encoded item other than a header or an op. */
@@ -61,6 +65,7 @@ size_t sdx_benc_redacted(uint8_t *buf, size_t cap, uint64_t seq, int type,
 			 const uint8_t digest[32]);
 size_t sdx_benc_segsig(uint8_t *buf, size_t cap, uint64_t seq,
 		       const uint8_t sig[64]);
+size_t sdx_benc_head(uint8_t *buf, size_t cap, const sdx_head *h);
 size_t sdx_benc_checksum(uint8_t *buf, size_t cap, const uint8_t sum[16]);
 size_t sdx_benc_signature(uint8_t *buf, size_t cap, const uint8_t sig[64]);
 
@@ -73,6 +78,11 @@ int sdx_bdec_item(const uint8_t *buf, size_t len, sdx_bitem *it,
 		  const char **why);
 
 /* Streaming XXH3-128: sdx_sum_* in hash.h (core/util/hash.c). */
+
+/* Heads (freshness; keys.c): sign h (h->origin must be key's office),
+ * verify h's signature (0 or SDX_ESIGNATURE). */
+int sdx_head_sign(const sdx_key *key, sdx_head *h);
+int sdx_head_verify(const uint8_t pubkey[32], const sdx_head *h);
 
 /* Streaming Ed25519ph (keys.c). */
 typedef struct sdx_sigstream sdx_sigstream;
@@ -115,6 +125,7 @@ int sdx_bw_op(sdx_bwriter *w, uint64_t seq, int type, const uint8_t *body,
 int sdx_bw_redacted(sdx_bwriter *w, uint64_t seq, int type,
 		    const uint8_t digest[32]);
 int sdx_bw_segsig(sdx_bwriter *w, uint64_t seq, const uint8_t sig[64]);
+int sdx_bw_head(sdx_bwriter *w, const sdx_head *h);
 /* Checksum and signature items, then flush. */
 int sdx_bw_finish(sdx_bwriter *w, const sdx_key *key);
 void sdx_bw_close(sdx_bwriter *w); /* frees; does not close f */

@@ -141,7 +141,9 @@ int sdx_br_next(sdx_breader *r, sdx_bitem *it)
 	    NULL,
 	    NULL,
 	    "a signature before the checksum",
-	    "a second address"};
+	    "a second address",
+	    NULL,
+	    NULL};
 	const char *why = NULL;
 	size_t used = 0, start;
 	int rc;
@@ -188,11 +190,12 @@ int sdx_br_next(sdx_breader *r, sdx_bitem *it)
 		if (it->format < 1)
 			return fail(r, SDX_EBUNDLE, r->offset,
 				    "bad format version");
-		if (it->format < SDX_BUNDLE_FORMAT)
+		if (it->format == 1)
 			return fail(r, SDX_EVERSION, r->offset,
 				    "bundle format 1 (not addressed, before "
 				    "roles) is no longer read: the sender "
 				    "must update scamdex");
+		/* formats 2 and 3 are read: they have no heads */
 		r->state = 1;
 		r->need_address = 1;
 		return 0;

@@ -107,6 +107,11 @@ int sdx_bw_segsig(sdx_bwriter *w, uint64_t seq, const uint8_t sig[64])
 	EMIT(w, sdx_benc_segsig(b, cap, seq, sig));
 }
 
+int sdx_bw_head(sdx_bwriter *w, const sdx_head *h)
+{
+	EMIT(w, sdx_benc_head(b, cap, h));
+}
+
 int sdx_bw_finish(sdx_bwriter *w, const sdx_key *key)
 {
 	uint8_t sum[16], sig[64], item[SDX_BITEM_SMALL];

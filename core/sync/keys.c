@@ -204,6 +204,48 @@ int sdx_segment_verify(const uint8_t pubkey[32], const char *origin,
 		   : SDX_ESIGNATURE;
 }
 
+/* "scamdex-head-v1" || u8 len(origin) || origin || u64be seq || chain
+ * || u64be clock */
+#define HEAD_MAX (15 + 1 + SDX_OFFICE_MAX + 8 + 32 + 8)
+
+static size_t head_message(uint8_t *m, const sdx_head *h)
+{
+	static const char tag[] = "scamdex-head-v1";
+	size_t olen = strlen(h->origin), n = sizeof tag - 1;
+	memcpy(m, tag, n);
+	m[n++] = (uint8_t)olen;
+	memcpy(m + n, h->origin, olen);
+	n += olen;
+	for (int i = 7; i >= 0; i--)
+		m[n++] = (uint8_t)(h->seq >> (8 * i));
+	memcpy(m + n, h->chain, 32);
+	n += 32;
+	for (int i = 7; i >= 0; i--)
+		m[n++] = (uint8_t)(h->clock >> (8 * i));
+	return n;
+}
+
+int sdx_head_sign(const sdx_key *key, sdx_head *h)
+{
+	uint8_t m[HEAD_MAX];
+	if (!key || !h || strlen(h->origin) > SDX_OFFICE_MAX ||
+	    strcmp(h->origin, key->office) != 0)
+		return SDX_EINVAL;
+	crypto_sign_detached(h->sig, NULL, m, head_message(m, h), key->secret);
+	return 0;
+}
+
+int sdx_head_verify(const uint8_t pubkey[32], const sdx_head *h)
+{
+	uint8_t m[HEAD_MAX];
+	if (!h || strlen(h->origin) > SDX_OFFICE_MAX)
+		return SDX_EINVAL;
+	return crypto_sign_verify_detached(h->sig, m, head_message(m, h),
+					   pubkey) == 0
+		   ? 0
+		   : SDX_ESIGNATURE;
+}
+
 /* ---- streaming Ed25519ph over a whole bundle ---- */
 
 struct sdx_sigstream {

@@ -138,6 +138,33 @@ static int export_run(sdx_db *db, sdx_bwriter *w, const sdx_key *key,
 	return 0;
 }
 
+/* Freshness: this office's own head, signed now, and the newest head
+ * held of every other trusted origin (forwarded as it was signed). */
+static int write_head(sdx_db *db, sdx_bwriter *w, const sdx_key *key,
+		      const sdx_origin_info *o)
+{
+	sdx_head h;
+	int rc;
+	memset(&h, 0, sizeof h);
+	if (!strcmp(o->origin, key->office)) {
+		if (!o->seq)
+			return 0;
+		strcpy(h.origin, o->origin);
+		h.seq = o->seq;
+		memcpy(h.chain, o->chain, 32);
+		h.clock = (uint64_t)time(NULL);
+		if ((rc = sdx_head_sign(key, &h)))
+			return rc;
+		return sdx_bw_head(w, &h);
+	}
+	if (!o->trusted)
+		return 0;
+	rc = sdx_head_get(db, o->origin, &h);
+	if (rc == SDX_ENOTFOUND)
+		return 0;
+	return rc ? rc : sdx_bw_head(w, &h);
+}
+
 static int export_all(sdx_db *db, const sdx_key *key, const char *peer,
 		      int role, int audience, unsigned flags, FILE *f,
 		      sdx_export_result *res)
@@ -187,6 +214,9 @@ static int export_all(sdx_db *db, const sdx_key *key, const char *peer,
 	    (rc = sdx_bw_header(&w, key->office, peer, audience,
 				(uint64_t)time(NULL), mine, nm)))
 		goto out;
+	for (size_t i = 0; i < os.n; i++)
+		if ((rc = write_head(db, &w, key, &os.v[i])))
+			goto out;
 	for (size_t i = 0; i < os.n; i++) {
 		const sdx_origin_info *o = &os.v[i];
 		int own = strcmp(o->origin, key->office) == 0;

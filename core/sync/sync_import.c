@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bundle_io.h"
 #include "codec.h"
@@ -97,6 +98,11 @@ typedef struct walk {
 	uint64_t committed; /* applied ops in committed batches */
 	uint64_t gap_first, gap_held;
 	char gap_origin[SDX_OFFICE_MAX + 1];
+	/* the origins' signed heads, verified by pass 1, kept after the
+	 * import when newer than the ones held */
+	sdx_head *heads;
+	size_t n_heads;
+	int head_newer;
 } walk;
 
 __attribute__((format(printf, 3, 4))) static int fail(walk *w, int rc,
@@ -584,6 +590,88 @@ static int on_segsig(walk *w, const sdx_bitem *it)
 	return 0;
 }
 
+/* An origin's signed head (pass 1): verified with the key the origin
+ * had for that seq (a forged one refuses the bundle); kept when the
+ * origin is trusted, not this office, and not dated ahead of this
+ * database's clock by more than two days. */
+static int on_head(walk *w, const sdx_bitem *it)
+{
+	char office[SDX_OFFICE_MAX + 1];
+	sdx_head h, old;
+	uint8_t pk[32];
+	int rc;
+	if (w->pass2)
+		return 0;
+	if (w->p.n_seen)
+		return fail(w, SDX_EBUNDLE, "a head after the runs");
+	if (w->n_heads == SDX_BUNDLE_ORIGINS_MAX)
+		return fail(w, SDX_EBUNDLE, "too many heads");
+	memset(&h, 0, sizeof h);
+	memcpy(h.origin, it->name, it->name_len);
+	h.seq = it->seq;
+	memcpy(h.chain, it->bytes, 32);
+	h.clock = it->clock;
+	memcpy(h.sig, it->sig, 64);
+	for (size_t i = 0; i < w->n_heads; i++)
+		if (!strcmp(w->heads[i].origin, h.origin))
+			return fail(w, SDX_EBUNDLE, "second head of origin %s",
+				    h.origin);
+	rc = sdx_origin_key_for(w->db, h.origin, h.seq, pk);
+	if (rc == SDX_ENOTFOUND)
+		return 0; /* not trusted here: it cannot be checked */
+	if (rc)
+		return fail(w, rc, "reading the key of %s: %s", h.origin,
+			    sdx_strerror(rc));
+	if (sdx_head_verify(pk, &h) != 0) {
+		sdx_key_period kp[SDX_KEYS_MAX];
+		size_t nk = 0;
+		if (sdx_origin_keys(w->db, h.origin, kp, SDX_KEYS_MAX, &nk) ==
+		    0)
+			for (size_t i = 0; i < nk && i < SDX_KEYS_MAX; i++)
+				if (kp[i].upto < h.seq &&
+				    sdx_head_verify(kp[i].pubkey, &h) == 0)
+					return fail(
+					    w, SDX_ESIGNATURE,
+					    "origin %s: head of seq "
+					    "%llu signed with a key "
+					    "replaced after seq %llu "
+					    "(trust replace): refused",
+					    h.origin, (unsigned long long)h.seq,
+					    (unsigned long long)kp[i].upto);
+		return fail(w, SDX_ESIGNATURE,
+			    "origin %s: head of seq %llu does not verify",
+			    h.origin, (unsigned long long)h.seq);
+	}
+	if ((rc = sdx_db_office(w->db, office, sizeof office)))
+		return fail(w, rc, "reading this office's id");
+	if (!strcmp(office, h.origin) ||
+	    h.clock > (uint64_t)time(NULL) + 2 * 86400)
+		return 0;
+	w->heads[w->n_heads++] = h;
+	rc = sdx_head_get(w->db, h.origin, &old);
+	if (rc == SDX_ENOTFOUND ||
+	    (!rc && (h.clock > old.clock ||
+		     (h.clock == old.clock && h.seq > old.seq))))
+		w->head_newer = 1;
+	else if (rc)
+		return fail(w, rc, "reading the head of %s: %s", h.origin,
+			    sdx_strerror(rc));
+	return 0;
+}
+
+/* After the import: keep the newer heads (a crash before loses them
+ * until the next bundle brings them again). */
+static int keep_heads(walk *w)
+{
+	for (size_t i = 0; i < w->n_heads; i++) {
+		int rc = sdx_head_put(w->db, &w->heads[i], NULL);
+		if (rc)
+			return fail(w, rc, "storing the head of %s: %s",
+				    w->heads[i].origin, sdx_strerror(rc));
+	}
+	return 0;
+}
+
 static int walk_file(walk *w)
 {
 	sdx_bitem it;
@@ -605,6 +693,9 @@ static int walk_file(walk *w)
 			break;
 		case SDX_BI_SEGSIG:
 			rc = on_segsig(w, &it);
+			break;
+		case SDX_BI_HEAD:
+			rc = on_head(w, &it);
 			break;
 		case SDX_BI_CHECKSUM:
 			if (w->p.in_run)
@@ -671,10 +762,13 @@ static int import(sdx_db *db, const char *path, const sdx_import_opts *opts,
 		return SDX_EINVAL;
 	if (!(w = calloc(1, sizeof *w)) ||
 	    !(w->seen = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *w->seen)) ||
+	    !(w->heads = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *w->heads)) ||
 	    (apply &&
 	     !(w->old = calloc(SDX_BUNDLE_ORIGINS_MAX, sizeof *w->old)))) {
-		if (w)
+		if (w) {
 			free(w->seen);
+			free(w->heads);
+		}
 		free(w);
 		return SDX_ENOMEM;
 	}
@@ -721,7 +815,7 @@ static int import(sdx_db *db, const char *path, const sdx_import_opts *opts,
 	res->gap = res->ops - res->applied - res->duplicates - res->withheld -
 		   res->refused;
 	/* The header's vector stays in the reader after the walk. */
-	if (!res->applied && !res->refused && !w->sig_newer &&
+	if (!res->applied && !res->refused && !w->sig_newer && !w->head_newer &&
 	    !vv_newer(w, w->n_vv)) {
 		batch_drop(w); /* earlier batches changed nothing */
 		res->replay = 1;
@@ -745,6 +839,8 @@ static int import(sdx_db *db, const char *path, const sdx_import_opts *opts,
 		res->applied = w->committed;
 		goto out;
 	}
+	if ((rc = keep_heads(w)))
+		goto out;
 	if (res->gap && w->gap_origin[0])
 		snprintf(res->reason, sizeof res->reason,
 			 "%llu operations skipped: %s seq %llu..%llu are "
@@ -768,6 +864,7 @@ static int import(sdx_db *db, const char *path, const sdx_import_opts *opts,
 out:
 	sdx_br_close(&w->r);
 	free(w->seen);
+	free(w->heads);
 	free(w->old);
 	free(w->cp);
 	free(w->aud);

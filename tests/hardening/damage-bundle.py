@@ -53,15 +53,18 @@ def flip(at, name):
     put(name, bytes(b))
 
 
-flip(header + 40, "bundle-flip-body.bundle")    # inside the first items
+run = header  # the first run item, after the address and the heads
+while good[run + 1] != 1:
+    run += item_len(good, run)
+flip(run + 29, "bundle-flip-body.bundle")       # the run's previous chain
 # the tail: ... segment signature, [5, checksum(16)], [6, signature(64)]
 flip(n - 90, "bundle-flip-segsig.bundle")       # HCM-PA05's segment signature
 flip(n - 80, "bundle-flip-checksum.bundle")     # the checksum
 flip(n - 1, "bundle-flip-signature.bundle")     # the sender's signature
-# format version 3: the byte after the magic
+# format version 5: the byte after the magic
 b = bytearray(good)
-b[good.index(b"scamdex-bundle") + 14] = 3
-put("bundle-format-3.bundle", bytes(b))
+b[good.index(b"scamdex-bundle") + 14] = 5
+put("bundle-format-5.bundle", bytes(b))
 # format version 1 (before addresses and roles)
 b[good.index(b"scamdex-bundle") + 14] = 1
 put("bundle-format-1.bundle", bytes(b))

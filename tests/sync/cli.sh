@@ -145,8 +145,8 @@ expect "no database" 3 "" "scamdex-sync: nodb: SDX_ENODB: no database at this pa
 	"$S" --db nodb status
 "$S" dump hn-hcm.sdxb >dump.txt
 st=$?
-[ $st = 0 ] && [ "$(cut -d' ' -f2 dump.txt | tr '\n' ' ')" = "header address run op op segment checksum signature " ] \
-	&& grep -q "^0 header format 2 sender HN-PA05 audience police created [0-9]* vector HN-PA05=2$" dump.txt \
+[ $st = 0 ] && [ "$(cut -d' ' -f2 dump.txt | tr '\n' ' ')" = "header address head run op op segment checksum signature " ] \
+	&& grep -q "^0 header format 4 sender HN-PA05 audience police created [0-9]* vector HN-PA05=2$" dump.txt \
 	&& ok "dump lists every item" || { nok "dump lists every item"; sed 's/^/# /' dump.txt; }
 "$S" dump hcm-vcb.sdxb | grep -q "^[0-9]* redacted 2 add digest " && ok "dump shows the redacted op" || nok "dump shows the redacted op"
 "$S" dump short.sdxb >/dev/null 2>err.txt
@@ -176,7 +176,7 @@ expect "trust replace of an office not trusted" 1 "" "scamdex-sync trust replace
 expect "trust replace voids what came after" 0 "HN-PA05: key replaced after seq 1: 1 operations voided (1 reports removed; 1 report states and 0 allowlist entries worked out again); 1 peer vectors set back" "" \
 	"$S" --db hcm trust replace HN-PA05 "$newpk" --void-after 1
 expect "the old key's bundle is refused after the replacement" 1 "" \
-	"scamdex-sync: hn-hcm.sdxb: refused: origin HN-PA05: seq 1..2 signed with a key replaced after seq 1 (trust replace): refused (at byte 235; SDX_ESIGNATURE)" \
+	"scamdex-sync: hn-hcm.sdxb: refused: origin HN-PA05: head of seq 2 signed with a key replaced after seq 1 (trust replace): refused (at byte 54; SDX_ESIGNATURE)" \
 	"$S" --db hcm import hn-hcm.sdxb
 "$S" --db hn export --to HCM-PA05 -o hn-hcm-2.sdxb 2>/dev/null
 expect "the office's next bundle brings seq 2 again (its vector for HCM set back)" 0 "hn-hcm-2.sdxb: from HN-PA05: 1 operations: 1 applied (0 redacted), 0 already held, 0 skipped" "" \

@@ -188,7 +188,7 @@ Test(bundle_io, roundtrip_items)
 	cr_assert_eq(sdx_br_open(&r, p), 0);
 	cr_assert_eq(sdx_br_next(&r, &it), 0);
 	cr_assert_eq(it.kind, SDX_BI_HEADER);
-	cr_assert_eq(it.format, 2);
+	cr_assert_eq(it.format, SDX_BUNDLE_FORMAT);
 	cr_assert_eq(it.name_len, 3);
 	cr_assert_eq(memcmp(it.name, "HUB", 3), 0);
 	cr_assert_eq(it.audience, SDX_AUD_BANK);

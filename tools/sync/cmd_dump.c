@@ -80,6 +80,15 @@ int cmd_dump(int argc, char **argv)
 			printf("segment %llu sig ", (unsigned long long)it.seq);
 			hex(it.bytes, it.len, full);
 			break;
+		case SDX_BI_HEAD:
+			printf("head %.*s seq %llu clock %llu chain ",
+			       (int)it.name_len, it.name,
+			       (unsigned long long)it.seq,
+			       (unsigned long long)it.clock);
+			hex(it.bytes, it.len, full);
+			printf(" sig ");
+			hex(it.sig, 64, full);
+			break;
 		case SDX_BI_CHECKSUM:
 			printf("checksum ");
 			hex(it.bytes, it.len, 1);

@@ -1,8 +1,10 @@
 /* cmd_status.c: scamdex-sync status: this office's version vector with
- * each origin's set fingerprint, and per peer what it last announced and
- * how many operations it lacks. */
+ * each origin's set fingerprint and its newest signed head (how far
+ * behind this database is, since when), and per peer what it last
+ * announced and how many operations it lacks. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sync_tool.h"
 
@@ -23,6 +25,43 @@ static int collect(const sdx_origin_info *o, void *p)
 		c->cap = cap;
 	}
 	c->v[c->n++] = *o;
+	return 0;
+}
+
+/* Days without news from an origin before its head is called stale. */
+#define STALE_DAYS 2
+
+/* "head ORIGIN seq Y signed T: ..." for an origin whose head is known. */
+static int head_line(sdx_db *db, const char *office, const sdx_origin_info *o,
+		     time_t now)
+{
+	sdx_head h;
+	char when[32];
+	time_t t;
+	struct tm tm;
+	int rc;
+	if (!strcmp(o->origin, office))
+		return 0; /* this office signs its head afresh */
+	rc = sdx_head_get(db, o->origin, &h);
+	if (rc == SDX_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	t = (time_t)h.clock;
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm))
+		strcpy(when, "?");
+	printf("head %s seq %llu signed %s: ", o->origin,
+	       (unsigned long long)h.seq, when);
+	if (h.seq > o->seq)
+		printf("%llu operations behind since then",
+		       (unsigned long long)(h.seq - o->seq));
+	else
+		printf("up to date");
+	if (now > t && (now - t) / 86400 >= STALE_DAYS)
+		printf("; no news for %lld days",
+		       (long long)((now - t) / 86400));
+	putchar('\n');
 	return 0;
 }
 
@@ -80,6 +119,8 @@ int cmd_status(int argc, char **argv)
 		       o->trusted ? "trusted" : "untrusted",
 		       o->trusted ? " " : "",
 		       o->trusted ? sdx_office_role_name(o->role) : "", fp);
+		if ((rc = head_line(db, office, o, time(NULL))))
+			goto out;
 	}
 	rc = sdx_peers(db, peer_line, &c);
 out:

@@ -20,7 +20,7 @@ extern "C" {
 
 /* The bundle format this library writes and reads. A bundle of a newer
  * format is refused with SDX_EVERSION. */
-#define SDX_BUNDLE_FORMAT 2
+#define SDX_BUNDLE_FORMAT 4
 
 /* Longest operation body a bundle may carry (bytes). */
 #define SDX_BUNDLE_BODY_MAX 65536

@@ -180,6 +180,27 @@ SDX_API int sdx_trust_replace(sdx_db *db, const char *office,
 SDX_API int sdx_rekey(sdx_db *db, const uint8_t pubkey[32],
 		      uint64_t void_after);
 
+/* Freshness: an origin's signed head, (origin, seq, chain(seq), the
+ * origin's clock) under the origin's Ed25519 signature over
+ * "scamdex-head-v1" || u8 len(origin) || origin || u64be seq ||
+ * chain(seq) || u64be clock. Bundles carry the newest head known of every
+ * origin; a relay forwards heads but cannot forge one or make one newer,
+ * so a database learns how far behind it is on an origin, and since
+ * when, even through a hub that withholds that origin's operations. */
+typedef struct sdx_head {
+	char origin[SDX_OFFICE_MAX + 1];
+	uint64_t seq;
+	uint8_t chain[32];
+	uint64_t clock; /* Unix seconds, the origin's clock when it signed */
+	uint8_t sig[64];
+} sdx_head;
+/* The newest head held of origin; SDX_ENOTFOUND if none. */
+SDX_API int sdx_head_get(sdx_db *db, const char *origin, sdx_head *out);
+/* Keep h (its signature checked by the caller) if it is newer than the
+ * one held: a later clock, or the same clock and a higher seq. *stored
+ * (may be NULL) = 1 if it was kept. */
+SDX_API int sdx_head_put(sdx_db *db, const sdx_head *h, int *stored);
+
 /* Peers: the version vector a peer announced in its last bundle. */
 typedef struct sdx_vv_entry {
 	char origin[SDX_OFFICE_MAX + 1];
