@@ -3,7 +3,7 @@
 # safety of scamdex-sync import (TAP). A bundle of 2000 operations is
 # imported in transactions of 40 (SCAMDEX_TEST_IMPORT_BATCH, a test-only
 # setting), killed with SIGKILL at seeded random instants again and
-# again, then imported once more to the end: the database must end
+# again (up to 40 times), then imported once more to the end: the database must end
 # exactly as after an uninterrupted import (status with every
 # fingerprint and the peer's vector, stats, verify), and some kills must
 # have landed after a commit (the database changed between two kills),
@@ -56,7 +56,9 @@ grep -q '^origin HN-PA05 seq 2000 ' ref.state && grep -q '^verify status 0$' ref
 RANDOM=$SEED
 kills=0 changed=0 partial=0 finished=0
 prev=$(state crash)
-for i in $(seq 1 12); do
+# Up to 40 kills, stopping once 8 kills changed the database 3 times (on
+# a loaded machine more kills land in the verification pass).
+for i in $(seq 1 40); do
 	"$S" --db crash import ab.sdxb >/dev/null 2>&1 &
 	pid=$!
 	d=$((RANDOM % (ms / 6 + 1)))
@@ -77,9 +79,11 @@ for i in $(seq 1 12); do
 		echo "$now" | grep -q '^verify status 0$' || nok "a killed import left a database that does not verify"
 	fi
 	prev=$now
+	[ "$finished" -gt 0 ] && break
+	[ "$kills" -ge 8 ] && [ "$changed" -ge 3 ] && break
 done
 echo "# $kills kills, $finished finished first, $changed changed the database, $partial left part of the bundle"
-[ "$kills" -ge 6 ] && ok "most runs were killed ($kills of 12)" || nok "most runs were killed ($kills of 12)"
+[ "$kills" -ge 6 ] && ok "runs were killed ($kills kills)" || nok "runs were killed ($kills kills)"
 [ "$changed" -ge 2 ] && [ "$partial" -ge 1 ] &&
 	ok "kills landed after commits ($changed changes, $partial partial states)" ||
 	nok "kills landed after commits ($changed changes, $partial partial states)"
