@@ -162,6 +162,21 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 	const sdx_bank_info *bank;
 	size_t a;
 
+	/* "https://host/...", the usual link: one split, and its host
+	 * decides (a chat platform's link is a handle). The same answers as
+	 * the shapes below give it, sooner. */
+	if (norm_prefix_ci(in, len, "http://") ||
+	    norm_prefix_ci(in, len, "https://")) {
+		struct norm_url u;
+		norm_url_split(in, len, &u);
+		if (u.host_len > 0) {
+			if (norm_url_is_handle(in, &u))
+				return set(kind, SDX_KIND_HANDLE,
+					   norm_handle(in, len, out, err));
+			return set(kind, SDX_KIND_DOMAIN,
+				   norm_domain_url(in, &u, out, err));
+		}
+	}
 	if (norm_is_vietqr(in, len))
 		return set(kind, SDX_KIND_BANK, norm_bank(in, len, out, err));
 	/* "+84 ...", "(+84) 912-000-111", "tel:..." */

@@ -143,6 +143,14 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 	if (v6 >= 0)
 		return v6;
 	norm_url_split(in, len, &u);
+	return norm_domain_url(in, &u, out, err);
+}
+
+int norm_domain_url(const char *in, const struct norm_url *up, char *out,
+		    sdx_norm_error *err)
+{
+	const struct norm_url u = *up;
+	int v6;
 	const char *h = in + u.host_off;
 	size_t n = u.host_len, base = u.host_off;
 	if (n > 0 && h[n - 1] == '.')

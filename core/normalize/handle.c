@@ -155,6 +155,11 @@ int norm_is_handle(const char *in, size_t len)
 	return url_platform(in, &u) != P_NONE;
 }
 
+int norm_url_is_handle(const char *in, const struct norm_url *u)
+{
+	return url_platform(in, u) != P_NONE;
+}
+
 static size_t emit(char *out, const char *platform, const char *s, size_t n)
 {
 	size_t p = strlen(platform);

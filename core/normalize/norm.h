@@ -49,6 +49,10 @@ int norm_account(const char *in, size_t len, char *out, sdx_norm_error *err);
 int norm_iban(const char *in, size_t len, char *out, sdx_norm_error *err);
 int norm_handle(const char *in, size_t len, char *out, sdx_norm_error *err);
 int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err);
+/* norm_domain of a link already split (not a bare IPv6 address). */
+struct norm_url;
+int norm_domain_url(const char *in, const struct norm_url *u, char *out,
+		    sdx_norm_error *err);
 
 /* The bank of a "<bank> <account>" style input when in starts with one:
  * the split used by norm_bank() and by auto-detection. 1 and *bank and
@@ -104,6 +108,9 @@ const sdx_bank_info *norm_bank_by_core(const char *core);
 /* Shapes for auto-detection (no full check): a chat handle ("@x",
  * "platform:x", a chat platform's link), a link or host name. */
 int norm_is_handle(const char *in, size_t len);
+/* Is the link u (of in) a chat platform's (t.me, zalo.me, facebook.com,
+ * m.me, ...)? */
+int norm_url_is_handle(const char *in, const struct norm_url *u);
 int norm_is_domain(const char *in, size_t len);
 /* An IPv6 address, bare or in brackets (in a link too)? */
 int norm_is_ipv6(const char *in, size_t len);

@@ -3,7 +3,6 @@
  * is also an account number (MB's 0352350917 is both), and an IPv4
  * address written in four dotted groups may be a phone number written the
  * same way (091.234.56.78): those have two, and a check answers each. */
-#include <stdio.h>
 #include <string.h>
 
 #include "norm.h"
@@ -16,8 +15,12 @@ static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
 			return 0;
 	if (*n == max)
 		return 0;
+	size_t len = strlen(canon);
+	if (len >= sizeof out[*n].canonical)
+		len = sizeof out[*n].canonical - 1;
 	out[*n].kind = kind;
-	snprintf(out[*n].canonical, sizeof out[*n].canonical, "%s", canon);
+	memcpy(out[*n].canonical, canon, len);
+	out[*n].canonical[len] = '\0';
 	(*n)++;
 	return 0;
 }

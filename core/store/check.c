@@ -332,14 +332,118 @@ static int is_ip(const char *h, size_t n)
 	       strspn(h, "0123456789.") == n;
 }
 
+/* The filter probes of every key the parent walk below could look up:
+ * for each label suffix of the host, "*.<suffix>" (a subdomain allowlist
+ * entry) and, for a proper suffix of two labels or more, "<suffix>" (a
+ * parent's entry). A superset of the walk's keys, so when the filter says
+ * no to all of them the walk would find nothing: an unreported host is
+ * answered by the filter alone, without the Public Suffix List (libpsl's
+ * look-up costs more than all the probes). Made before the host's own
+ * look-up, so that the blocks (cache misses) load meanwhile and together. */
+#define PARENT_PROBES 24
+struct parent_probes {
+	int n;	 /* probes made */
+	int any; /* a key may be there (or too many keys, or an error) */
+	uint64_t h[PARENT_PROBES];
+	const uint8_t *blk[PARENT_PROBES];
+};
+
+static void probe_add(struct reader *rd, struct parent_probes *pp,
+		      const uint8_t *key, size_t len)
+{
+	if (pp->n == PARENT_PROBES) {
+		pp->any = 1;
+		return;
+	}
+	int rc = 0;
+	uint64_t h = sdx_hash64(key, len);
+	const uint8_t *blk = filter_block(rd, h, &rc); /* prefetches */
+	if (rc)
+		pp->any = 1; /* the walk meets the error again and says it */
+	pp->h[pp->n] = h;
+	pp->blk[pp->n++] = blk;
+}
+
+/* Does this snapshot hold any subdomain allowlist entry ("*.<domain>":
+ * kind DOMAIN keys that start with '*', next to each other in the entity
+ * table)? One B-tree seek per snapshot; without any, the parent walk has
+ * no "*." key worth a probe. */
+static int wildcards_any(struct reader *rd, int *any)
+{
+	uint64_t id = mdb_txn_id(rd->txn);
+	if (rd->wild_ok && rd->wild_snap == id) {
+		*any = rd->wild_any;
+		return 0;
+	}
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(rd->txn, rd->db->entity, &c);
+	if (rc)
+		return store_err(rc);
+	const uint8_t lo[2] = {SDX_KIND_DOMAIN, '*'};
+	MDB_val k = {2, (void *)lo}, d;
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return store_err(rc);
+	*any = !rc && k.mv_size >= 2 && !memcmp(k.mv_data, lo, 2);
+	rd->wild_snap = id;
+	rd->wild_any = *any;
+	rd->wild_ok = 1;
+	return 0;
+}
+
+static void parents_probe(struct reader *rd, const char *host, size_t n,
+			  struct parent_probes *pp)
+{
+	uint8_t ek[EKEY_MAX + 2];
+	int wild = 1;
+	pp->n = pp->any = 0;
+	if (n + 3 > sizeof ek || wildcards_any(rd, &wild)) {
+		pp->any = 1; /* the walk says what went wrong */
+		return;
+	}
+	ek[0] = SDX_KIND_DOMAIN;
+	for (size_t off = 0; off < n && !pp->any;) {
+		size_t m = n - off;
+		const char *dot = memchr(host + off, '.', m);
+		if (off > 0 && dot) {
+			memcpy(ek + 1, host + off, m);
+			probe_add(rd, pp, ek, m + 1);
+		}
+		if (wild) {
+			ek[1] = '*';
+			ek[2] = '.';
+			memcpy(ek + 3, host + off, m);
+			probe_add(rd, pp, ek, m + 3);
+		}
+		if (!dot)
+			break;
+		off = (size_t)(dot - host) + 1;
+	}
+}
+
+/* 1 when the walk may find something, 0 when it cannot. */
+static int parents_maybe(const struct parent_probes *pp)
+{
+	if (pp->any)
+		return 1;
+	for (int i = 0; i < pp->n; i++)
+		if (filter_test(pp->blk[i], pp->h[i]))
+			return 1;
+	return 0;
+}
+
 /* After the host's own summary (in out, which did not decide: no active
  * report, not allowlisted): its subdomain allowlist entries and its
  * parents' reports, nearest first. */
 static int check_parents(struct reader *rd, const char *host, size_t n,
-			 int32_t today, int use_filter, sdx_check_result *out,
+			 int32_t today, int use_filter,
+			 const struct parent_probes *pp, sdx_check_result *out,
 			 char *via)
 {
 	if (n == 0 || host[0] == '*' || is_ip(host, n))
+		return 0;
+	if (pp && !parents_maybe(pp))
 		return 0;
 	/* the levels: host, then each parent down to the registrable
 	 * domain; a two-label host is its own registrable domain unless it
@@ -436,10 +540,22 @@ static int check_reading(struct reader *rd, sdx_kind k, size_t clen,
 	size_t eklen = 1 + clen;
 	if (!have) {
 		ekey_make(k, out->canonical, clen, ek);
-		if (use_filter)
-			fp->h = sdx_hash64(ek, eklen);
 		fp->have_blk = 0;
+		if (use_filter) {
+			/* its block starts loading now */
+			int frc;
+			fp->h = sdx_hash64(ek, eklen);
+			fp->blk = filter_block(rd, fp->h, &frc);
+			fp->have_blk = !frc; /* an error: asked again */
+		}
 	}
+	/* a host's parents: their filter blocks load while its own entry
+	 * is looked up */
+	struct parent_probes pp;
+	int parents = k == SDX_KIND_DOMAIN && use_filter && clen > 0 &&
+		      out->canonical[0] != '*' && !is_ip(out->canonical, clen);
+	if (parents)
+		parents_probe(rd, out->canonical, clen, &pp);
 	int found = 0;
 	int rc = check_entity(rd, ek, eklen, today, use_filter ? fp : NULL, out,
 			      &found);
@@ -448,7 +564,7 @@ static int check_reading(struct reader *rd, sdx_kind k, size_t clen,
 	if (k == SDX_KIND_DOMAIN && !out->reports &&
 	    !(out->flags & SDX_CHECK_ALLOWLISTED)) {
 		rc = check_parents(rd, out->canonical, clen, today, use_filter,
-				   out, via);
+				   parents ? &pp : NULL, out, via);
 		if (rc)
 			return rc;
 		found |= via[0] != '\0';

@@ -75,6 +75,9 @@ struct reader {
 	uint32_t f_nchunks;
 	uint32_t f_cap;
 	const uint8_t **f_chunks;
+	uint64_t wild_snap; /* txn id wild_any belongs to (check.c) */
+	int wild_ok;	    /* wild_snap and wild_any set */
+	int wild_any;	    /* the snapshot holds a "*.<domain>" entry */
 	struct reader *next;
 };
 

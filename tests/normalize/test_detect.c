@@ -46,6 +46,31 @@ Test(detect, shapes)
 		  "970436:0011004012345");
 }
 
+/* Links ("http://", "https://") take a shorter path through detection:
+ * one split, the host deciding between a chat handle and a host. The
+ * answers are the general path's. */
+Test(detect, links)
+{
+	expect_ok(A, "https://t.me/thamtu_hoangnam", SDX_KIND_HANDLE,
+		  "telegram:thamtu_hoangnam");
+	expect_ok(A, "HTTPS://zalo.me/0912000111", SDX_KIND_HANDLE,
+		  "zalo:+84912000111");
+	expect_ok(A, "https://www.facebook.com/profile.php?id=100012345678",
+		  SDX_KIND_HANDLE, "facebook:100012345678");
+	expect_ok(A, "HTTPS://Login.Evil.COM:8443/x", SDX_KIND_DOMAIN,
+		  "login.evil.com");
+	expect_ok(A, "http://user@www.evil.com./a", SDX_KIND_DOMAIN,
+		  "evil.com");
+	expect_ok(A, "http://[2001:db8::1]/", SDX_KIND_DOMAIN, "2001:db8::1");
+	expect_ok(A, "https://094.100.018.096:8443/", SDX_KIND_DOMAIN,
+		  "94.100.18.96");
+	/* no host: the general path says what it is not */
+	expect_err(A, "https:///x", SDX_EBANK, 0,
+		   "bank: 'https' is not a known bank name, code or BIN");
+	expect_err(A, "https://exa mple.com/", SDX_ESYNTAX, 11,
+		   "domain: ' ' is not allowed in a host name");
+}
+
 Test(detect, ambiguous_and_unknown)
 {
 	expect_err(A, "0795555373", SDX_EAMBIGUOUS, 0,

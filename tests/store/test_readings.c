@@ -162,6 +162,30 @@ Test(readings, subdomain_allowlist_entry)
 	sdx_db_close(db);
 }
 
+/* A link to an unreported host is answered by the filter without the
+ * Public Suffix List, skipping the "*." probes while the database holds
+ * no such entry: that shortcut must see an entry added after a check, by
+ * this handle or another, and a parent reported after a check. */
+Test(readings, parent_shortcut_sees_new_entries)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_DOMAIN, "other.example");
+	const char *link = "https://a.b.portal.gov.vn/x";
+	for (int i = 0; i < 3; i++)
+		expect_host(db, link, "a.b.portal.gov.vn", SDX_VERDICT_UNKNOWN,
+			    "");
+	cr_assert_eq(sdx_allow(db, SDX_KIND_DOMAIN, "*.gov.vn", "state", "C"),
+		     0);
+	expect_host(db, link, "a.b.portal.gov.vn", SDX_VERDICT_OFFICIAL,
+		    "*.gov.vn");
+	expect_host(db, "https://x.login.shop.example/", "x.login.shop.example",
+		    SDX_VERDICT_UNKNOWN, "");
+	report_one(db, SDX_KIND_DOMAIN, "shop.example");
+	expect_host(db, "https://x.login.shop.example/", "x.login.shop.example",
+		    SDX_VERDICT_REPORTED, "shop.example");
+	sdx_db_close(db);
+}
+
 Test(readings, registrable_domain)
 {
 	size_t off = 99;
