@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <utf8proc.h>
 
 #include "cli.h"
 
@@ -38,8 +39,9 @@ static const struct cli_opt opts[] = {
     {NULL, 0, 0},
 };
 
-/* A copy of s with invalid UTF-8 bytes replaced by U+FFFD, so that
- * jansson accepts it. Returns a json string or NULL (out of memory). */
+/* s as a JSON string, each byte that does not start a valid UTF-8
+ * character (utf8proc) or is a NUL replaced by U+FFFD, so that jansson
+ * accepts it. NULL: out of memory. */
 static json_t *json_text(const char *s, size_t n)
 {
 	json_t *j = json_stringn(s, n);
@@ -50,30 +52,15 @@ static json_t *json_text(const char *s, size_t n)
 		return NULL;
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
-		const unsigned char *u = (const unsigned char *)s + i;
-		size_t k = 0;
-		if (u[0] == 0)
-			k = 0;
-		else if (u[0] < 0x80)
-			k = 1;
-		else if (u[0] >= 0xC2 && u[0] <= 0xDF)
-			k = 2;
-		else if (u[0] >= 0xE0 && u[0] <= 0xEF)
-			k = 3;
-		else if (u[0] >= 0xF0 && u[0] <= 0xF4)
-			k = 4;
-		int ok = k > 0 && i + k <= n;
-		for (size_t x = 1; ok && x < k; x++)
-			ok = (u[x] & 0xC0) == 0x80;
-		if (ok && k > 1) {
-			json_t *t = json_stringn(s + i, k);
-			ok = t != NULL;
-			json_decref(t);
-		}
-		if (ok) {
-			memcpy(buf + o, s + i, k);
-			o += k;
-			i += k;
+		utf8proc_int32_t cp;
+		size_t left = n - i;
+		utf8proc_ssize_t k = utf8proc_iterate(
+		    (const utf8proc_uint8_t *)s + i,
+		    left > 4 ? 4 : (utf8proc_ssize_t)left, &cp);
+		if (k > 0 && cp != 0) {
+			memcpy(buf + o, s + i, (size_t)k);
+			o += (size_t)k;
+			i += (size_t)k;
 		} else {
 			memcpy(buf + o, "\xef\xbf\xbd", 3);
 			o += 3;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "cli.h"
 
@@ -93,37 +94,14 @@ int cli_buf_putu(struct cli_buf *b, uint64_t v)
 	return cli_buf_put(b, tmp + i, sizeof tmp - i);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid
+ * (utf8proc: overlong forms, surrogates, beyond U+10FFFF, cut). */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	unsigned cp = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t l =
+	    utf8proc_iterate(s, n > 4 ? 4 : (utf8proc_ssize_t)n, &cp);
+	return l > 0 ? (size_t)l : 0;
 }
 
 int cli_buf_json_str(struct cli_buf *b, const char *s, size_t n)

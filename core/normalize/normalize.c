@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
 #include "norm.h"
 
 static const char *const kind_names[SDX_KIND_COUNT] = {
@@ -50,39 +52,16 @@ int norm_fail(sdx_norm_error *err, int code, sdx_kind kind, size_t offset,
 
 int norm_utf8(const char *in, size_t len, int32_t *cp)
 {
-	const unsigned char *s = (const unsigned char *)in;
-	int n;
-	int32_t c;
-	if (len == 0)
-		return -1;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		n = 2;
-		c = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		n = 3;
-		c = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else {
-		return -1;
-	}
-	if (len < (size_t)n)
-		return -1;
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	/* overlong, surrogate or beyond U+10FFFF */
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+	/* utf8proc rejects overlong forms, surrogates, beyond U+10FFFF and
+	 * cut sequences */
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n =
+	    utf8proc_iterate((const utf8proc_uint8_t *)in,
+			     len > 4 ? 4 : (utf8proc_ssize_t)len, &c);
+	if (n <= 0)
 		return -1;
 	*cp = c;
-	return n;
+	return (int)n;
 }
 
 int norm_prefix_ci(const char *in, size_t len, const char *prefix)

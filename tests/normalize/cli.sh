@@ -91,6 +91,12 @@ printf '{"input": "0795555373", "kind": "phone", "canonical": "+84795555373"}\n{
 printf '0795555373\nab\377c\n' >"$tmp/in"
 check "--json from stdin, invalid UTF-8 replaced" 2 "$tmp/want" -- normalize --json --kind phone
 
+# each byte utf8proc does not take as a character (a surrogate, an overlong
+# form, beyond U+10FFFF, a NUL) becomes U+FFFD; valid characters stay
+printf '{"input": "a\357\277\275\357\277\275\357\277\275b\357\277\275\357\277\275c\357\277\275\357\277\275\357\277\275\357\277\275d\357\277\275\303\251", "kind": "phone", "error": "phone: letter '"'"'a'"'"' where a digit was expected", "code": "SDX_ESYNTAX", "offset": 0}\n' >"$tmp/want"
+printf 'a\355\240\200b\300\257c\364\220\200\200d\000\303\251\n' >"$tmp/in"
+check "--json: surrogate, overlong, beyond U+10FFFF and NUL replaced" 2 "$tmp/want" -- normalize --json --kind phone
+
 printf '0795555373\n' >"$tmp/in"
 cat >"$tmp/want" <<'OUT'
 phone   +84795555373

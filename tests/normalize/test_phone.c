@@ -293,6 +293,21 @@ Test(phone, errors)
 		   "0912\xff"
 		   "345678",
 		   SDX_EUTF8, 4, "phone: invalid UTF-8");
+	/* what utf8proc refuses: a surrogate, an overlong '0' (never a
+	 * digit), beyond U+10FFFF, a sequence cut by the end */
+	const char *bad[] = {"0912\xed\xa0\x80"
+			     "345678",
+			     "0912\xc0\xb0"
+			     "345678",
+			     "0912\xf4\x90\x80\x80"
+			     "345678",
+			     "0912\xe0\x80\xb0"
+			     "345678",
+			     "0912\xef\xbc"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		expect_err(P, bad[i], SDX_EUTF8, 4, "phone: invalid UTF-8");
+	expect_ok(P, "0912\xef\xbc\x93" /* fullwidth 3 */ "45678", P,
+		  "+84912345678");
 	expect_err(P, "+", SDX_ELENGTH, 1, "phone: no digits");
 	expect_err(P, "tel:", SDX_ELENGTH, 4, "phone: no digits");
 	expect_err(P, "0912345678901234567890", SDX_ELENGTH, 20,
