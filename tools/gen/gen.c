@@ -23,9 +23,11 @@
  * reports in the last 3 days, 12% more in the last 30, 30% more in the
  * last 6 months, the rest up to 3 years before, so that the check's time
  * windows are not empty and no figure depends on the calendar. */
+#include <csv.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,8 +153,9 @@ static const char *const narratives[] = {
     "article.",
     "Mời đầu tư sàn ảo, lãi 30%/tháng, sau đó chặn liên lạc.",
     "Tuyển cộng tác viên làm nhiệm vụ, nạp tiền trước, không rút được.",
+    /* a line feed and a tab, which JSON must escape and CSV must quote */
     "Gửi đường link giả mạo ngân hàng, yêu cầu nhập mã OTP.\nNạn nhân "
-    "mất toàn bộ số dư.",
+    "mất toàn bộ số dư.\t(sao kê kèm theo)",
     "Xưng thám tử tư, nói có ảnh nhạy cảm, đòi 50 triệu đồng.",
     "",
 };
@@ -436,23 +439,17 @@ static void make_report(const struct gen *g, uint64_t j, struct report *rep)
 	rep->narrative = narratives[below(&r, NNARR)];
 }
 
-/* ---- CSV ---- */
+/* ---- CSV (libcsv) ---- */
 
+/* One field, quoted (by libcsv: quotes doubled) only when it has to be. */
 static void csv_field(FILE *out, const char *s, int first)
 {
 	if (!first)
 		fputc(',', out);
-	if (!strpbrk(s, ",\"\r\n")) {
+	if (!strpbrk(s, ",\"\r\n"))
 		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	else
+		csv_fwrite(out, s, strlen(s));
 }
 
 static const char *const header_en[] = {
@@ -492,52 +489,48 @@ static void csv_report(const struct gen *g, const struct report *rep)
 	fputs(g->eol, g->out);
 }
 
-/* ---- JSON Lines ---- */
+/* ---- JSON Lines (jansson) ---- */
 
-static void json_str(FILE *out, const char *key, const char *s, int *first)
+/* key: s, when s is not empty */
+static void json_str(json_t *o, const char *key, const char *s)
 {
-	if (!*s)
-		return;
-	fprintf(out, "%s\"%s\":\"", *first ? "" : ",", key);
-	*first = 0;
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
+	if (*s)
+		json_object_set_new(o, key, json_string(s));
 }
 
 static void jsonl_report(const struct gen *g, const struct report *rep)
 {
-	int first = 1;
-	fputc('{', g->out);
-	if (rep->nphone == 1) {
-		json_str(g->out, "phone", rep->phone[0], &first);
-	} else if (rep->nphone == 2) {
-		fprintf(g->out, "%s\"phone\":[\"%s\",\"%s\"]", first ? "" : ",",
-			rep->phone[0], rep->phone[1]);
-		first = 0;
+	json_t *o = json_object();
+	if (!o) {
+		fprintf(stderr, "scamdex-gen: out of memory\n");
+		exit(1);
 	}
-	json_str(g->out, "bank", rep->bank, &first);
-	json_str(g->out, "account", rep->account, &first);
-	json_str(g->out, "handle", rep->handle, &first);
-	json_str(g->out, "platform", rep->platform, &first);
-	json_str(g->out, "url", rep->url, &first);
-	json_str(g->out, "agency", rep->agency, &first);
-	json_str(g->out, "case_ref", rep->case_ref, &first);
-	json_str(g->out, "incident_date", rep->incident, &first);
-	json_str(g->out, "received_date", rep->received, &first);
-	json_str(g->out, "category", rep->category, &first);
-	json_str(g->out, "channel", rep->channel, &first);
-	json_str(g->out, "amount", rep->amount, &first);
-	json_str(g->out, "confirmation", rep->confirmation, &first);
-	json_str(g->out, "audience", rep->audience, &first);
-	json_str(g->out, "narrative", rep->narrative, &first);
-	fputs("}\n", g->out);
+	if (rep->nphone == 1) {
+		json_str(o, "phone", rep->phone[0]);
+	} else if (rep->nphone == 2) {
+		json_t *a = json_array();
+		json_array_append_new(a, json_string(rep->phone[0]));
+		json_array_append_new(a, json_string(rep->phone[1]));
+		json_object_set_new(o, "phone", a);
+	}
+	json_str(o, "bank", rep->bank);
+	json_str(o, "account", rep->account);
+	json_str(o, "handle", rep->handle);
+	json_str(o, "platform", rep->platform);
+	json_str(o, "url", rep->url);
+	json_str(o, "agency", rep->agency);
+	json_str(o, "case_ref", rep->case_ref);
+	json_str(o, "incident_date", rep->incident);
+	json_str(o, "received_date", rep->received);
+	json_str(o, "category", rep->category);
+	json_str(o, "channel", rep->channel);
+	json_str(o, "amount", rep->amount);
+	json_str(o, "confirmation", rep->confirmation);
+	json_str(o, "audience", rep->audience);
+	json_str(o, "narrative", rep->narrative);
+	json_dumpf(o, g->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', g->out);
+	json_decref(o);
 }
 
 /* ---- checks and the benchmark data set ---- */
