@@ -7,7 +7,12 @@
 # back. A mutant is caught when those tests fail. First the same tests run
 # on the unpatched copy: they must pass, or no verdict means anything.
 # Ends with "mutants: N caught, M missed"; exit status 0 only if every
-# mutant applied and was caught.
+# mutant applied and was caught. Before anything is copied or built, every
+# mutant's sed is tried on its file: if one no longer changes it, the run
+# stops at once, naming each such mutant, with "mutants: 0 caught, M
+# missed" and status 1 (a stale list is fixed before a long build).
+# MUTANTS_FILE=FILE replaces the list below with FILE's lines (same form,
+# '#' comments), for the test of this script (tests/mutate/test-mutate.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-$(mktemp -d "${TMPDIR:-/tmp}/scamdex-mutate.XXXXXX")}
@@ -23,6 +28,32 @@ mutants=(
 	"bank-sees-police-only-reports|core/store/report.c|s/^\tif (audience == SDX_AUD_BANK \&\& out->audience != SDX_AUD_BANK)\$/\tif (0 \&\& audience == SDX_AUD_BANK \&\& out->audience != SDX_AUD_BANK)/|store-report cli-golden"
 	"bloom-absent-for-present-key|core/store/filter.c|s/^\treturn blk ? test_bits(blk, h) : 1;\$/\treturn blk ? test_bits(blk, h) \&\& (h \& 1) : 1;/|store-check store-batch"
 )
+
+if [ -n "${MUTANTS_FILE:-}" ]; then
+	mutants=()
+	while IFS= read -r line; do
+		case $line in '' | '#'*) continue ;; esac
+		mutants+=("$line")
+	done <"$MUTANTS_FILE"
+fi
+
+# each mutant's sed on a copy of its file: does it still change it?
+stale=0
+for m in "${mutants[@]}"; do
+	IFS='|' read -r name file expr _ <<<"$m"
+	if [ ! -f "$top/$file" ]; then
+		echo "mutant $name did not apply: $file does not exist" >&2
+		stale=$((stale + 1))
+	elif sed "$expr" "$top/$file" | cmp -s - "$top/$file"; then
+		echo "mutant $name did not apply: the line it changes in $file moved" >&2
+		stale=$((stale + 1))
+	fi
+done
+if [ "$stale" -gt 0 ]; then
+	echo "mutate: $stale of ${#mutants[@]} mutants did not apply: fix the list in tests/mutate/mutate.sh; nothing was built" >&2
+	echo "mutants: 0 caught, $stale missed"
+	exit 1
+fi
 
 echo "mutate: copying the tree to $src" >&2
 rm -rf "$src"
