@@ -84,6 +84,17 @@ size_t sdx_benc_redacted(uint8_t *buf, size_t cap, uint64_t seq, int type,
 	return op_item(buf, cap, SDX_BI_REDACTED, seq, type, digest, 32);
 }
 
+size_t sdx_benc_secret(uint8_t *buf, size_t cap, const char *origin,
+		       const uint8_t secret[32])
+{
+	struct wr e = {buf, cap, 0, 0};
+	w_head_array(&e, 3);
+	w_uint(&e, SDX_BI_SECRET);
+	w_text(&e, origin, strlen(origin));
+	w_bytes(&e, secret, 32);
+	return done(&e);
+}
+
 size_t sdx_benc_segsig(uint8_t *buf, size_t cap, uint64_t seq,
 		       const uint8_t sig[64])
 {
@@ -249,15 +260,11 @@ static int header(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 
 static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 {
-	static const size_t fields[] = {7, 4, 4, 4, 3, 2, 2, 2, 0, 6};
+	static const size_t fields[] = {7, 4, 4, 4, 3, 2, 2, 2, 3, 6};
 	uint64_t kind, u;
 	ev e;
 	NEXT(T_ARRAY, &e, "item: array expected");
 	TRY(get_uint(d, SDX_BI_HEAD, &kind, "item: unknown kind"));
-	if (kind == 8) { /* not an item of this library's formats */
-		d->why = "item: unknown kind";
-		return SDX_EBUNDLE;
-	}
 	if (e.u != fields[kind]) {
 		d->why = "item: wrong number of fields";
 		return SDX_EBUNDLE;
@@ -278,17 +285,23 @@ static int item(dec *d, sdx_bitem *it, sdx_vv_entry *vv, size_t vv_cap)
 	case SDX_BI_OP:
 	case SDX_BI_REDACTED:
 		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "op: seq"));
-		TRY(get_uint(d, SDX_OP_RESOLVE, &u, "op: type"));
-		if (u == 0) {
+		/* the chain byte: type 1..6 with its mark (SDX_MARK_*) */
+		TRY(get_uint(d, 0xFF, &u, "op: type"));
+		if (!SDX_CHAIN_BYTE_OK(u)) {
 			d->why = "op: type";
 			return SDX_EBUNDLE;
 		}
-		it->type = (int)u;
+		it->type = (int)(u & ~(uint64_t)SDX_MARK_MASK);
+		it->mark = (int)(u & SDX_MARK_MASK);
 		if (kind == SDX_BI_OP)
 			return get_str(d, T_BYTES, 1, SDX_BUNDLE_BODY_MAX,
 				       &it->bytes, &it->len, "op: body");
 		return get_str(d, T_BYTES, 32, 32, &it->bytes, &it->len,
 			       "redacted op: digest (32 bytes)");
+	case SDX_BI_SECRET:
+		TRY(get_office(d, &it->name, &it->name_len, "secret: origin"));
+		return get_str(d, T_BYTES, 32, 32, &it->bytes, &it->len,
+			       "secret: 32 bytes");
 	case SDX_BI_SEGSIG:
 		TRY(get_uint(d, UINT64_MAX - 1, &it->seq, "segment: seq"));
 		return get_str(d, T_BYTES, 64, 64, &it->bytes, &it->len,

@@ -80,15 +80,18 @@ int codec_state_op_encode(const uint8_t id[16], const char *note,
 			  uint8_t *buf, size_t cap, size_t *len);
 int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o);
 
-/* ALLOW / DISALLOW body: {0: kind, 1: canonical, 2: note, 3: by, 4: date} */
+/* ALLOW / DISALLOW body: {0: kind, 1: canonical, 2: note, 3: by, 4: date,
+ * ? 5: clock}. clock (since 2026-12-07): the author's Lamport counter for
+ * the identifier, >= 1; 0 here when absent (a body written before). */
 typedef struct codec_allow_op {
 	int kind;
 	codec_str canonical, note, by;
 	int32_t date;
+	uint64_t clock;
 } codec_allow_op;
 int codec_allow_op_encode(int kind, const char *canonical, const char *note,
-			  const char *by, int32_t date, uint8_t *buf,
-			  size_t cap, size_t *len);
+			  const char *by, int32_t date, uint64_t clock,
+			  uint8_t *buf, size_t cap, size_t *len);
 int codec_allow_op_decode(const uint8_t *buf, size_t len, codec_allow_op *o);
 
 #endif

@@ -607,8 +607,8 @@ int codec_state_op_decode(const uint8_t *buf, size_t len, codec_state_op *o)
 }
 
 int codec_allow_op_encode(int kind, const char *canonical, const char *note,
-			  const char *by, int32_t date, uint8_t *buf,
-			  size_t cap, size_t *len)
+			  const char *by, int32_t date, uint64_t clock,
+			  uint8_t *buf, size_t cap, size_t *len)
 {
 	codec_str c, n, b;
 	int rc;
@@ -619,12 +619,21 @@ int codec_allow_op_encode(int kind, const char *canonical, const char *note,
 	if (kind < SDX_KIND_PHONE || kind > SDX_KIND_DOMAIN || c.len == 0)
 		return SDX_EINVAL;
 	struct wr w = {buf, cap, 0, 0};
-	w_head_map(&w, 3 + (n.len > 0) + (b.len > 0));
+	w_head_map(&w, 3 + (n.len > 0) + (b.len > 0) + (clock > 0));
 	w_uint(&w, 0);
 	w_uint(&w, (uint64_t)kind);
 	w_uint(&w, 1);
 	w_text(&w, c.p, c.len);
-	return w_note_by_date(&w, 2, n, b, date, len);
+	if ((rc = w_note_by_date(&w, 2, n, b, date, len)))
+		return rc;
+	if (clock > 0) {
+		w_uint(&w, 5);
+		w_uint(&w, clock);
+		if (w.err)
+			return w.err;
+		*len = w.len;
+	}
+	return 0;
 }
 
 int codec_allow_op_decode(const uint8_t *buf, size_t len, codec_allow_op *o)
@@ -636,7 +645,8 @@ int codec_allow_op_decode(const uint8_t *buf, size_t len, codec_allow_op *o)
 	uint64_t u = 0;
 	o->note = o->by = o->canonical = empty;
 	o->date = SDX_DATE_NONE;
-	if ((rc = get_map(&r, 5, &n)))
+	o->clock = 0;
+	if ((rc = get_map(&r, 6, &n)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = get_key(&r, &last)))
@@ -658,6 +668,11 @@ int codec_allow_op_decode(const uint8_t *buf, size_t len, codec_allow_op *o)
 			break;
 		case 4:
 			rc = get_date(&r, &o->date);
+			break;
+		case 5:
+			rc = get_uint(&r, UINT64_MAX, &o->clock);
+			if (!rc && o->clock == 0)
+				rc = SDX_ECORRUPT;
 			break;
 		default:
 			return SDX_ECORRUPT;

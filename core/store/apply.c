@@ -2,8 +2,9 @@
  * report, retract, dispute/resolve, allow/disallow. Each keeps every
  * affected summary, index and the filter up to date in the same
  * transaction. Convergence: a retraction of an unknown report is kept and
- * takes effect when the report arrives; dispute/resolve and
- * allow/disallow are last-writer-wins by (date, origin, seq). */
+ * takes effect when the report arrives; dispute/resolve are
+ * last-writer-wins by (date, origin, seq), allow/disallow by (Lamport
+ * clock, origin, seq). */
 #include "store.h"
 
 #include "hash.h"
@@ -458,12 +459,14 @@ int apply_allow(struct wtxn *w, const op_ctx *oc, int type,
 	int was = have && a.allowed;
 	if (oc->local && was == want)
 		return SDX_EEXISTS;
-	if (have && stamp_cmp(o->date, oc->origin, oc->seq, a.date, a.origin,
-			      a.seq) <= 0)
+	/* last writer wins by the Lamport clock (the author's counter for
+	 * this identifier), not by a date the author chose */
+	if (have && allow_cmp(o->clock, o->date, oc->origin, oc->seq, &a) <= 0)
 		return 0;
 	a.allowed = want;
 	a.date = o->date;
 	a.seq = oc->seq;
+	a.clock = o->clock;
 	if ((rc = bounded_copy(a.origin, SDX_OFFICE_MAX, oc->origin)) ||
 	    (rc = copy_str(a.note, SDX_NOTE_MAX, o->note)) ||
 	    (rc = copy_str(a.by, SDX_AGENCY_MAX, o->by)) ||

@@ -51,13 +51,13 @@ static int entry_put(struct wtxn *w, const origin_rec *o, uint64_t seq,
 	    (at_end && (rc = mdb_cursor_put(w->log_cur, &k, &d, MDB_RESERVE))))
 		return rc;
 	uint8_t *v = d.mv_data;
-	v[0] = (uint8_t)type;
+	v[0] = (uint8_t)(type & ~SDX_MARK_MASK);
 	v[1] = (uint8_t)audience;
 	v[2] = (uint8_t)((ref	 ? OPF_REF
 			  : body ? 0
 				 : OPF_REDACTED) |
 			 (refused ? OPF_REFUSED : 0));
-	v[3] = 0;
+	v[3] = (uint8_t)(type & SDX_MARK_MASK);
 	memcpy(v + 4, digest, 32);
 	memcpy(v + 36, chain, 32);
 	if (body && len)
@@ -151,126 +151,22 @@ int oplog_append_local(struct wtxn *w, int type, int audience,
 	int rc = origin_load(w, w->db->office, 1, &o);
 	if (rc)
 		return rc;
-	uint8_t digest[32], chain[32];
-	sdx_digest(body, len, digest);
+	/* the mark signs the audience; a police-only body's digest is
+	 * keyed with this office's secret (scamdex-bundle(5)) */
+	uint8_t digest[32], chain[32], secret[32];
+	type |= SDX_MARK_V2;
+	if (audience == SDX_AUD_POLICE) {
+		type |= SDX_MARK_POLICE;
+		if ((rc = dsecret_own(w, secret)))
+			return rc;
+		sdx_digest_keyed(body, len, secret, digest);
+	} else {
+		sdx_digest(body, len, digest);
+	}
 	sdx_chain_next(o->chain, type, digest, chain);
 	*seq = o->seq + 1;
 	return oplog_put(w, o, o->seq + 1, type, audience, digest, chain, body,
 			 len, ref);
-}
-
-/* Recompute every origin's chain and fingerprint from its operations
- * (bodies digested again, ADD bodies read from `report`) and report each
- * difference through say(). */
-int oplog_verify(MDB_txn *txn, struct sdx_db *db,
-		 int (*say)(void *ctx, const char *msg), void *ctx)
-{
-	MDB_cursor *oc, *c;
-	MDB_val k, d;
-	char msg[256];
-	int rc = mdb_cursor_open(txn, db->origin, &oc);
-	if (rc)
-		return rc;
-	if ((rc = mdb_cursor_open(txn, db->oplog, &c))) {
-		mdb_cursor_close(oc);
-		return rc;
-	}
-	for (rc = mdb_cursor_get(oc, &k, &d, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(oc, &k, &d, MDB_NEXT)) {
-		origin_rec o, calc;
-		if (origin_decode(&k, &d, &o)) {
-			snprintf(msg, sizeof msg,
-				 "origin record %.*s cannot be decoded",
-				 (int)(k.mv_size > 64 ? 64 : k.mv_size),
-				 (const char *)k.mv_data);
-			if ((rc = say(ctx, msg)))
-				break;
-			continue;
-		}
-		calc = o;
-		sdx_chain_start(o.id, calc.chain);
-		memset(calc.fp, 0, 16);
-		uint64_t seq = 0;
-		int bad = 0;
-		uint8_t kb[12];
-		be32_put(kb, o.index);
-		be64_put(kb + 4, 1);
-		MDB_val ok = {12, kb}, od;
-		int r2;
-		for (r2 = mdb_cursor_get(c, &ok, &od, MDB_SET_RANGE); !r2;
-		     r2 = mdb_cursor_get(c, &ok, &od, MDB_NEXT)) {
-			const uint8_t *key = ok.mv_data, *v = od.mv_data;
-			if (ok.mv_size != 12 || be32_get(key) != o.index)
-				break;
-			uint64_t s = be64_get(key + 4);
-			if (s != seq + 1 || od.mv_size < OPLOG_HDR) {
-				bad = 1;
-				snprintf(msg, sizeof msg,
-					 "oplog of %s: operation %llu "
-					 "after %llu",
-					 o.id, (unsigned long long)s,
-					 (unsigned long long)seq);
-				break;
-			}
-			uint8_t digest[32];
-			const uint8_t *body = v + OPLOG_HDR;
-			size_t blen = od.mv_size - OPLOG_HDR;
-			MDB_val rk = {16, (void *)body}, rv;
-			if (v[2] & OPF_REF) {
-				if (blen != 16 ||
-				    mdb_get(txn, db->report, &rk, &rv)) {
-					bad = 1;
-					snprintf(msg, sizeof msg,
-						 "oplog of %s: operation "
-						 "%llu names a missing report",
-						 o.id, (unsigned long long)s);
-					break;
-				}
-				body = rv.mv_data;
-				blen = rv.mv_size;
-			}
-			if (!(v[2] & OPF_REDACTED)) {
-				sdx_digest(body, blen, digest);
-				if (memcmp(digest, v + 4, 32)) {
-					bad = 1;
-					snprintf(msg, sizeof msg,
-						 "oplog of %s: the body of "
-						 "operation %llu does not "
-						 "match its digest",
-						 o.id, (unsigned long long)s);
-					break;
-				}
-			}
-			sdx_chain_next(calc.chain, v[0], v + 4, calc.chain);
-			if (memcmp(calc.chain, v + 36, 32)) {
-				bad = 1;
-				snprintf(msg, sizeof msg,
-					 "oplog of %s: chain broken at "
-					 "operation %llu",
-					 o.id, (unsigned long long)s);
-				break;
-			}
-			fp_update(&calc, s, v[0], v + 4);
-			seq = s;
-		}
-		if (!bad && (seq != o.seq || memcmp(calc.chain, o.chain, 32) ||
-			     memcmp(calc.fp, o.fp, 16))) {
-			bad = 1;
-			snprintf(msg, sizeof msg,
-				 "origin %s: record says %llu "
-				 "operations, the log holds %llu%s",
-				 o.id, (unsigned long long)o.seq,
-				 (unsigned long long)seq,
-				 seq == o.seq
-				     ? " with another chain or fingerprint"
-				     : "");
-		}
-		if (bad && (rc = say(ctx, msg)))
-			break;
-	}
-	mdb_cursor_close(c);
-	mdb_cursor_close(oc);
-	return rc;
 }
 
 /* ---- reading ---- */
@@ -319,6 +215,7 @@ int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after, sdx_op_cb cb,
 		op.origin = o.id;
 		op.seq = be64_get(key + 4);
 		op.type = v[0];
+		op.mark = v[3];
 		op.audience = v[1];
 		op.body = (v[2] & OPF_REDACTED) ? NULL : v + OPLOG_HDR;
 		op.body_len = d.mv_size - OPLOG_HDR;

@@ -45,28 +45,32 @@ static int session_begin(struct sdx_apply *a)
 	return rc;
 }
 
-enum { R_OP = 1, R_SIG = 2, R_VV = 3 };
+enum { R_OP = 1, R_SIG = 2, R_VV = 3, R_SECRET = 4 };
 
 /* op header in the replay log */
 struct op_hdr {
 	char origin[SDX_OFFICE_MAX + 1];
 	uint64_t seq;
-	int32_t type, audience, redacted;
+	int32_t type, audience, redacted, mark;
 	uint8_t digest[32], chain[32];
 };
 
 /* An operation held here as its digest alone arrives with its body:
  * redacted is not held, so the body takes its place (its digest and
  * chain must be the ones held: the fingerprint does not change). */
-static int fill_in(struct wtxn *w, origin_rec *o, const sdx_op *op,
-		   int *applied)
+static int fill_in(struct wtxn *w, int verified, origin_rec *o,
+		   const sdx_op *op, int *applied)
 {
 	uint8_t digest[32], ref[16];
-	int has_ref = 0;
-	sdx_digest(op->body, op->body_len, digest);
-	if (memcmp(digest, op->digest, 32))
-		return SDX_ESIGNATURE;
-	int rc = oplog_is_redacted(w, o, op->seq, op->digest, op->chain);
+	int has_ref = 0, rc;
+	if (!verified) {
+		if ((rc = store_op_digest(w, o->id, op->mark, op->body,
+					  op->body_len, digest)))
+			return rc;
+		if (memcmp(digest, op->digest, 32))
+			return SDX_ESIGNATURE;
+	}
+	rc = oplog_is_redacted(w, o, op->seq, op->digest, op->chain);
 	if (rc <= 0)
 		return rc;
 	op_ctx oc = {o->id, op->seq, 0, o->index, o->role};
@@ -77,9 +81,9 @@ static int fill_in(struct wtxn *w, origin_rec *o, const sdx_op *op,
 		refused = 1;
 	else if (rc)
 		return rc;
-	rc = oplog_fill(w, o, op->seq, op->type, op->audience, op->digest,
-			op->chain, op->body, op->body_len, has_ref ? ref : NULL,
-			refused);
+	rc = oplog_fill(w, o, op->seq, op->type | op->mark, op->audience,
+			op->digest, op->chain, op->body, op->body_len,
+			has_ref ? ref : NULL, refused);
 	if (!rc)
 		*applied = refused ? 2 : 1;
 	return rc;
@@ -90,25 +94,29 @@ static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 	*applied = 0;
 	if (!op->origin || op->seq == 0 || op->type < SDX_OP_ADD ||
 	    op->type > SDX_OP_RESOLVE || (op->body && op->body_len == 0) ||
-	    op->audience < 0 || op->audience > SDX_AUD_POLICE)
+	    op->audience < 0 || op->audience > SDX_AUD_POLICE ||
+	    (op->mark & ~SDX_MARK_MASK) || op->mark == SDX_MARK_POLICE)
 		return SDX_EINVAL;
 	origin_rec *o;
 	int rc = origin_load(w, op->origin, 1, &o);
 	if (rc)
 		return rc;
 	if (op->seq <= o->seq)
-		return op->body ? fill_in(w, o, op, applied) : 0;
+		return op->body ? fill_in(w, verified, o, op, applied) : 0;
 	if (op->seq > o->seq + 1)
 		return SDX_EGAP;
 	uint8_t chain[32];
 	if (op->body && !verified) {
 		uint8_t digest[32];
-		sdx_digest(op->body, op->body_len, digest);
+		if ((rc = store_op_digest(w, o->id, op->mark, op->body,
+					  op->body_len, digest)))
+			return rc;
 		if (memcmp(digest, op->digest, 32))
 			return SDX_ESIGNATURE;
 	}
 	if (!verified) {
-		sdx_chain_next(o->chain, op->type, op->digest, chain);
+		sdx_chain_next(o->chain, op->type | op->mark, op->digest,
+			       chain);
 		if (memcmp(chain, op->chain, 32))
 			return SDX_ESIGNATURE;
 	}
@@ -123,8 +131,8 @@ static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 			/* held in the log (the chain goes on, relays forward
 			 * it, every receiver judges it alike), not applied */
 			rc = oplog_put_refused(
-			    w, o, op->seq, op->type, op->audience, op->digest,
-			    op->chain, op->body, op->body_len);
+			    w, o, op->seq, op->type | op->mark, op->audience,
+			    op->digest, op->chain, op->body, op->body_len);
 			if (!rc)
 				*applied = 2;
 			return rc;
@@ -132,8 +140,9 @@ static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 		if (rc)
 			return rc;
 	}
-	rc = oplog_put(w, o, op->seq, op->type, op->audience, op->digest,
-		       op->chain, op->body, op->body_len, has_ref ? ref : NULL);
+	rc = oplog_put(w, o, op->seq, op->type | op->mark, op->audience,
+		       op->digest, op->chain, op->body, op->body_len,
+		       has_ref ? ref : NULL);
 	if (!rc)
 		*applied = 1;
 	return rc;
@@ -152,7 +161,8 @@ static int replay_one(struct wtxn *w, int verified, uint8_t tag,
 			     h.redacted ? NULL : p + sizeof h,
 			     n - sizeof h,
 			     {0},
-			     {0}};
+			     {0},
+			     h.mark};
 		memcpy(op.digest, h.digest, 32);
 		memcpy(op.chain, h.chain, 32);
 		int applied;
@@ -164,6 +174,9 @@ static int replay_one(struct wtxn *w, int verified, uint8_t tag,
 		return origin_set_sig(w, (const char *)p, seq,
 				      p + SDX_OFFICE_MAX + 9);
 	}
+	if (tag == R_SECRET)
+		return dsecret_write(w->txn, w->db, (const char *)p,
+				     p + SDX_OFFICE_MAX + 1);
 	if (tag == R_VV)
 		return peer_put(w, (const char *)p,
 				(const sdx_vv_entry *)(const void *)(p + 64),
@@ -280,6 +293,7 @@ int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied)
 	h.type = op->type;
 	h.audience = op->audience;
 	h.redacted = op->body == NULL;
+	h.mark = op->mark;
 	memcpy(h.digest, op->digest, 32);
 	memcpy(h.chain, op->chain, 32);
 	return step(a, R_OP, &h, sizeof h, op->body,
@@ -315,6 +329,31 @@ int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,
 	memcpy(h + SDX_OFFICE_MAX + 9, sig, 64);
 	struct sig_step s = {origin, seq, sig};
 	return step(a, R_SIG, h, sizeof h, NULL, 0, sig_fn, &s, NULL);
+}
+
+struct secret_step {
+	const char *origin;
+	const uint8_t *secret;
+};
+
+static int secret_fn(struct sdx_apply *a, const void *arg, int *out)
+{
+	const struct secret_step *s = arg;
+	(void)out;
+	return dsecret_write(a->w.txn, a->db, s->origin, s->secret);
+}
+
+int sdx_apply_digest_secret(sdx_apply *a, const char *origin,
+			    const uint8_t secret[32])
+{
+	if (!a || !origin || !secret || !office_ok(origin))
+		return SDX_EINVAL;
+	uint8_t h[SDX_OFFICE_MAX + 1 + 32] = {0};
+	if (bounded_copy((char *)h, SDX_OFFICE_MAX, origin))
+		return SDX_EINVAL;
+	memcpy(h + SDX_OFFICE_MAX + 1, secret, 32);
+	struct secret_step s = {origin, secret};
+	return step(a, R_SECRET, h, sizeof h, NULL, 0, secret_fn, &s, NULL);
 }
 
 struct vv_step {

@@ -142,10 +142,16 @@ int allow_get(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
 	if (rc)
 		return rc == MDB_NOTFOUND ? SDX_ENOTFOUND : store_err(rc);
 	struct cur c = {d.mv_data, d.mv_size, 0, 0};
-	uint8_t h[16];
-	get_raw(&c, h, sizeof h);
-	if (c.err || h[0] != 1)
+	uint8_t h[24];
+	/* version 1: 16 bytes of header; 2 (with the clock): 24 */
+	get_raw(&c, h, 16);
+	if (c.err || (h[0] != 1 && h[0] != 2))
 		return SDX_ECORRUPT;
+	a->clock = 0;
+	if (h[0] == 2) {
+		get_raw(&c, h + 16, 8);
+		a->clock = le64_get(h + 16);
+	}
 	a->allowed = h[1];
 	a->date = (int32_t)le32_get(h + 4);
 	a->seq = le64_get(h + 8);
@@ -160,10 +166,11 @@ int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
 {
 	uint8_t mem[1024];
 	struct buf b = {mem, 0, sizeof mem, 0};
-	uint8_t h[16] = {1, (uint8_t)a->allowed};
+	uint8_t h[24] = {a->clock ? 2 : 1, (uint8_t)a->allowed};
 	le32_put(h + 4, (uint32_t)a->date);
 	le64_put(h + 8, a->seq);
-	put_raw(&b, h, sizeof h);
+	le64_put(h + 16, a->clock);
+	put_raw(&b, h, a->clock ? 24 : 16);
 	put_str(&b, a->origin);
 	put_str(&b, a->note);
 	put_str(&b, a->by);
@@ -182,4 +189,17 @@ int stamp_cmp(int32_t d1, const char *o1, uint64_t s1, int32_t d2,
 	if (c)
 		return c < 0 ? -1 : 1;
 	return s1 < s2 ? -1 : s1 > s2;
+}
+
+int allow_cmp(uint64_t c1, int32_t d1, const char *o1, uint64_t s1,
+	      const allow_rec *b)
+{
+	if (c1 != b->clock)
+		return c1 < b->clock ? -1 : 1;
+	if (c1 == 0)
+		return stamp_cmp(d1, o1, s1, b->date, b->origin, b->seq);
+	int c = strcmp(o1, b->origin);
+	if (c)
+		return c < 0 ? -1 : 1;
+	return s1 < b->seq ? -1 : s1 > b->seq;
 }

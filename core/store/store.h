@@ -135,6 +135,9 @@ struct wtxn {
 	struct addset *adds;
 	origin_rec orig[WTXN_ORIGINS];
 	int norig;
+	/* this office's digest secret, once read (dsecret.c) */
+	uint8_t own_secret[32];
+	int own_secret_ok;
 	/* filter */
 	int f_loaded, f_dirty;
 	uint32_t f_nchunks;
@@ -285,6 +288,8 @@ typedef struct allow_rec {
 	int32_t date;
 	char origin[SDX_OFFICE_MAX + 1];
 	uint64_t seq;
+	uint64_t clock; /* the standing entry's Lamport counter; 0: none
+			   (written before counters) */
 	char note[SDX_NOTE_MAX + 1], by[SDX_AGENCY_MAX + 1];
 } allow_rec;
 int allow_get(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
@@ -294,6 +299,10 @@ int allow_put(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek, size_t eklen,
 /* (date, origin, seq) order, for last-writer-wins */
 int stamp_cmp(int32_t d1, const char *o1, uint64_t s1, int32_t d2,
 	      const char *o2, uint64_t s2);
+/* The allowlist's order: (clock, origin, seq); entries without a clock
+ * (0) before any with one, and among themselves by stamp_cmp. */
+int allow_cmp(uint64_t c1, int32_t d1, const char *o1, uint64_t s1,
+	      const allow_rec *b);
 
 /* ---- prepare.c ---- */
 /* A report ready to apply: its body (canonical CBOR with the received
@@ -465,15 +474,15 @@ int origin_flush(struct wtxn *w);
 int origin_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
 		origin_rec *o);
 
-/* ---- oplog.c ---- */
-/* An oplog value: type, audience, flags, 0, digest, chain(seq), then the
- * body (or the report id, OPF_REF). */
+/* oplog entry: key be32 origin index, be64 seq; value: type, audience,
+ * OPF_* flags, mark (SDX_MARK_*), digest, chain, then the body (or the
+ * report id, OPF_REF; nothing, OPF_REDACTED) */
 #define OPLOG_HDR 68
 #define OPF_REDACTED 0x1u
 #define OPF_REF 0x2u /* value holds the report id, the body is in `report` */
 #define OPF_REFUSED 0x4u /* held, not applied: its origin had no authority */
-/* XOR operation (seq, type, digest) of o into o's fingerprint (in or
- * out: the same call). */
+/* XOR operation (seq, chain byte = type | mark, digest) of o into o's
+ * fingerprint (in or out: the same call). */
 void fp_update(origin_rec *o, uint64_t seq, int type, const uint8_t digest[32]);
 /* Write operation seq of origin o (body, or a redacted op: body NULL;
  * ref: the report id the body is stored under) and advance o's head,
@@ -507,6 +516,20 @@ int oplog_own_body(struct wtxn *w, uint32_t oindex, uint64_t oseq,
 int oplog_append_local(struct wtxn *w, int type, int audience,
 		       const uint8_t *body, size_t len, const uint8_t *ref,
 		       uint64_t *seq);
+
+/* ---- dsecret.c ---- */
+/* origin's digest secret in txn: 0, MDB_NOTFOUND or an LMDB status. */
+int dsecret_read(MDB_txn *txn, struct sdx_db *db, const char *origin,
+		 uint8_t out[32]);
+/* Keep origin's secret; SDX_EEXISTS if another one is held. */
+int dsecret_write(MDB_txn *txn, struct sdx_db *db, const char *origin,
+		  const uint8_t secret[32]);
+/* This office's secret, made if missing. */
+int dsecret_own(struct wtxn *w, uint8_t out[32]);
+/* The digest of a body of origin's under `mark`: keyed with origin's
+ * secret when police-marked (SDX_EKEY: no secret held). */
+int store_op_digest(struct wtxn *w, const char *origin, int mark,
+		    const uint8_t *body, size_t len, uint8_t out[32]);
 
 /* ---- peer.c ---- */
 int peer_put(struct wtxn *w, const char *peer, const sdx_vv_entry *vv,

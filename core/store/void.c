@@ -217,7 +217,7 @@ static int remove_entries(voider *x, origin_rec *o, uint64_t after)
 			rc = SDX_ECORRUPT;
 			break;
 		}
-		fp_update(o, be64_get(key + 4), v[0], v + 4);
+		fp_update(o, be64_get(key + 4), v[0] | v[3], v + 4);
 		if ((rc = note_effect(x, &d)) || (rc = mdb_cursor_del(c, 0)))
 			break;
 		x->res->ops++;

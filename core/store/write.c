@@ -310,12 +310,22 @@ struct allow_args {
 static int allow_fn(struct wtxn *w, void *ctx)
 {
 	struct allow_args *a = ctx;
-	uint8_t body[CODEC_OP_MAX];
+	uint8_t body[CODEC_OP_MAX], ek[EKEY_MAX];
 	size_t len;
 	codec_allow_op o;
-	int rc =
-	    codec_allow_op_encode((int)a->kind, a->canonical, a->note, a->by,
-				  w->today, body, sizeof body, &len);
+	allow_rec cur;
+	/* Lamport clock: one past the standing entry's, which orders
+	 * after every other this office holds for the identifier */
+	uint64_t clock = 1;
+	size_t n = strnlen(a->canonical, SDX_CANON_MAX);
+	size_t eklen = ekey_make(a->kind, a->canonical, n, ek);
+	int rc = allow_get(w->txn, w->db, ek, eklen, &cur);
+	if (!rc)
+		clock = cur.clock + 1;
+	else if (rc != SDX_ENOTFOUND)
+		return rc;
+	rc = codec_allow_op_encode((int)a->kind, a->canonical, a->note, a->by,
+				   w->today, clock, body, sizeof body, &len);
 	if (rc || (rc = codec_allow_op_decode(body, len, &o)))
 		return rc;
 	origin_rec *org;

@@ -24,6 +24,8 @@ enum {
 	SDX_BI_CHECKSUM = 5,
 	SDX_BI_SIGNATURE = 6,
 	SDX_BI_ADDRESS = 7, /* format 2: right after the header */
+	SDX_BI_SECRET = 8,  /* format 3: an origin's digest secret, right
+			       after its run item, in police bundles only */
 	SDX_BI_HEAD = 9,    /* format 4: an origin's signed head */
 };
 
@@ -33,17 +35,20 @@ enum {
 typedef struct sdx_bitem {
 	int kind;
 	uint64_t format;  /* header */
-	const char *name; /* header: sender; run: origin; address: the
-			     receiver (not NUL-ended) */
+	const char *name; /* header: sender; run, secret: origin; address:
+			     the receiver (not NUL-ended) */
 	size_t name_len;
 	int audience;	      /* header */
 	uint64_t created;     /* header */
 	size_t n_vv;	      /* header: entries written to the vv array */
 	uint64_t seq;	      /* run: first seq; op, redacted, segsig: seq */
-	int type;	      /* op, redacted */
+	int type;	      /* op, redacted: 1..6 */
+	int mark;	      /* op, redacted: SDX_MARK_* (chain byte = type |
+				 mark) */
 	const uint8_t *bytes; /* op: body; redacted: digest; run: chain of
 				 first-1; segsig, signature: sig; checksum;
-				 head: chain(seq) */
+				 secret: the secret (32 bytes); head:
+				 chain(seq) */
 	size_t len;
 	uint64_t clock;	    /* head: the origin's clock */
 	const uint8_t *sig; /* head: the origin's signature (64 bytes) */
@@ -63,6 +68,8 @@ size_t sdx_benc_op(uint8_t *buf, size_t cap, uint64_t seq, int type,
 		   const uint8_t *body, size_t len);
 size_t sdx_benc_redacted(uint8_t *buf, size_t cap, uint64_t seq, int type,
 			 const uint8_t digest[32]);
+size_t sdx_benc_secret(uint8_t *buf, size_t cap, const char *origin,
+		       const uint8_t secret[32]);
 size_t sdx_benc_segsig(uint8_t *buf, size_t cap, uint64_t seq,
 		       const uint8_t sig[64]);
 size_t sdx_benc_head(uint8_t *buf, size_t cap, const sdx_head *h);
@@ -120,6 +127,8 @@ int sdx_bw_header(sdx_bwriter *w, const char *sender, const char *to,
 		  size_t n);
 int sdx_bw_run(sdx_bwriter *w, const char *origin, uint64_t first,
 	       const uint8_t prev[32]);
+int sdx_bw_secret(sdx_bwriter *w, const char *origin, const uint8_t secret[32]);
+/* type: the chain byte (type | mark) */
 int sdx_bw_op(sdx_bwriter *w, uint64_t seq, int type, const uint8_t *body,
 	      size_t len);
 int sdx_bw_redacted(sdx_bwriter *w, uint64_t seq, int type,

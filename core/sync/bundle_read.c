@@ -190,7 +190,7 @@ int sdx_br_next(sdx_breader *r, sdx_bitem *it)
 		if (it->format < 1)
 			return fail(r, SDX_EBUNDLE, r->offset,
 				    "bad format version");
-		if (it->format == 1)
+		if (it->format < SDX_BUNDLE_FORMAT_MIN)
 			return fail(r, SDX_EVERSION, r->offset,
 				    "bundle format 1 (not addressed, before "
 				    "roles) is no longer read: the sender "

@@ -102,6 +102,11 @@ int sdx_bw_redacted(sdx_bwriter *w, uint64_t seq, int type,
 	EMIT(w, sdx_benc_redacted(b, cap, seq, type, digest));
 }
 
+int sdx_bw_secret(sdx_bwriter *w, const char *origin, const uint8_t secret[32])
+{
+	EMIT(w, sdx_benc_secret(b, cap, origin, secret));
+}
+
 int sdx_bw_segsig(sdx_bwriter *w, uint64_t seq, const uint8_t sig[64])
 {
 	EMIT(w, sdx_benc_segsig(b, cap, seq, sig));

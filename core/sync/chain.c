@@ -32,3 +32,17 @@ void sdx_chain_next(const uint8_t prev[32], int type, const uint8_t digest[32],
 	memcpy(buf + 33, digest, 32);
 	crypto_generichash(out, 32, buf, sizeof buf, NULL, 0);
 }
+
+void sdx_digest_keyed(const uint8_t *body, size_t len, const uint8_t secret[32],
+		      uint8_t out[32])
+{
+	crypto_generichash(out, 32, body, len, secret, 32);
+}
+
+int sdx_digest_secret_make(uint8_t out[32])
+{
+	if (!out || sodium_init() < 0)
+		return SDX_ENOMEM;
+	randombytes_buf(out, 32);
+	return 0;
+}

@@ -67,13 +67,19 @@ static int write_op(const sdx_op *op, void *ctx)
 		return STOP;
 	if (op->seq != c->last + 1)
 		return SDX_ECORRUPT;
-	if (!op->body ||
-	    (c->audience == SDX_AUD_BANK &&
-	     (op->audience == SDX_AUD_POLICE || police_state(c, op)))) {
-		rc = sdx_bw_redacted(c->w, op->seq, op->type, op->digest);
+	/* A marked operation's audience is its mark (signed); one from
+	 * before marks is judged by its audience and its report. */
+	int police =
+	    c->audience == SDX_AUD_BANK &&
+	    (op->mark ? (op->mark & SDX_MARK_POLICE) != 0
+		      : op->audience == SDX_AUD_POLICE || police_state(c, op));
+	if (!op->body || police) {
+		rc = sdx_bw_redacted(c->w, op->seq, op->type | op->mark,
+				     op->digest);
 		c->redacted++;
 	} else {
-		rc = sdx_bw_op(c->w, op->seq, op->type, op->body, op->body_len);
+		rc = sdx_bw_op(c->w, op->seq, op->type | op->mark, op->body,
+			       op->body_len);
 	}
 	if (rc)
 		return rc;
@@ -116,6 +122,15 @@ static int export_run(sdx_db *db, sdx_bwriter *w, const sdx_key *key,
 		return rc == SDX_ENOTFOUND ? SDX_ECORRUPT : rc;
 	if ((rc = sdx_bw_run(w, o->origin, from + 1, c.chain)))
 		return rc;
+	/* a police peer gets the key of the origin's police-only digests */
+	if (audience == SDX_AUD_POLICE) {
+		uint8_t secret[32];
+		rc = sdx_digest_secret_get(db, o->origin, secret);
+		if (!rc)
+			rc = sdx_bw_secret(w, o->origin, secret);
+		if (rc && rc != SDX_ENOTFOUND)
+			return rc;
+	}
 	if (audience == SDX_AUD_BANK && !(c.rep = malloc(sizeof *c.rep)))
 		return SDX_ENOMEM;
 	rc = sdx_oplog_scan(db, o->origin, from, write_op, &c);

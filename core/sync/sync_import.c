@@ -55,6 +55,11 @@ typedef struct place {
 	 * hold: it and the rest of the run are not applied (redacted is not
 	 * held; a police bundle brings them) */
 	int withheld;
+	/* the origin's digest secret: held here, or from the bundle's
+	 * secret item (secret_new, kept with the first police-marked body
+	 * applied: secret_saved) */
+	uint8_t secret[32];
+	int has_secret, secret_item, secret_new, secret_saved;
 } place;
 
 typedef struct walk {
@@ -257,7 +262,42 @@ static int on_run(walk *w, const sdx_bitem *it)
 	p->first = p->next = it->seq;
 	p->gapped = 0;
 	p->withheld = 0;
+	p->secret_item = p->secret_new = p->secret_saved = 0;
+	rc = sdx_digest_secret_get(w->db, p->origin, p->secret);
+	if (rc && rc != SDX_ENOTFOUND)
+		return fail(w, rc, "reading the digest secret of %s: %s",
+			    p->origin, sdx_strerror(rc));
+	p->has_secret = rc == 0;
 	p->in_run = 1;
+	return 0;
+}
+
+/* [8, origin, secret] right after the run item of origin, in a police
+ * bundle: the key of the digests of the origin's police-only
+ * operations. Not signed by itself: a wrong secret gives wrong digests,
+ * which the origin's signed chain refuses. */
+static int on_secret(walk *w, const sdx_bitem *it)
+{
+	place *p = &w->p;
+	if (w->res->audience != SDX_AUD_POLICE)
+		return fail(w, SDX_EBUNDLE, "a digest secret in a bank bundle");
+	if (!p->in_run || p->next != p->first || p->secret_item ||
+	    it->name_len != strlen(p->origin) ||
+	    memcmp(it->name, p->origin, it->name_len) != 0)
+		return fail(w, SDX_EBUNDLE,
+			    "a digest secret not right after its origin's run "
+			    "item");
+	p->secret_item = 1;
+	if (p->has_secret) {
+		if (memcmp(p->secret, it->bytes, 32) != 0)
+			return fail(w, SDX_ESIGNATURE,
+				    "origin %s: digest secret differs from the "
+				    "one held here",
+				    p->origin);
+		return 0;
+	}
+	memcpy(p->secret, it->bytes, 32);
+	p->has_secret = p->secret_new = 1;
 	return 0;
 }
 
@@ -266,6 +306,19 @@ static int on_run(walk *w, const sdx_bitem *it)
  * from the report, a retraction's, dispute's or resolution's from its
  * key 4: the log keeps it, and it decides what a later export to a bank
  * redacts, even here where the report itself may never arrive. */
+static int marked(walk *w, const sdx_bitem *it, int audience)
+{
+	if (!it->mark ||
+	    (it->mark & SDX_MARK_POLICE ? SDX_AUD_POLICE : SDX_AUD_BANK) ==
+		audience)
+		return 0;
+	return fail(
+	    w, SDX_EBUNDLE, "origin %s seq %llu: its mark says %s, its body %s",
+	    w->p.origin, (unsigned long long)it->seq,
+	    it->mark & SDX_MARK_POLICE ? "police-only" : "bank-visible",
+	    audience == SDX_AUD_POLICE ? "police-only" : "bank-visible");
+}
+
 static int check_body(walk *w, const sdx_bitem *it, int *audience)
 {
 	int rc;
@@ -282,6 +335,7 @@ static int check_body(walk *w, const sdx_bitem *it, int *audience)
 				    "in a bank bundle",
 				    w->p.origin, (unsigned long long)it->seq);
 		*audience = v.audience;
+		return marked(w, it, v.audience);
 	} else if (it->type == SDX_OP_ALLOW || it->type == SDX_OP_DISALLOW) {
 		codec_allow_op a;
 		if ((rc = codec_allow_op_decode(it->bytes, it->len, &a)))
@@ -289,6 +343,7 @@ static int check_body(walk *w, const sdx_bitem *it, int *audience)
 				    "origin %s seq %llu: malformed %s",
 				    w->p.origin, (unsigned long long)it->seq,
 				    sdx_op_type_name(it->type));
+		return marked(w, it, SDX_AUD_BANK);
 	} else {
 		codec_state_op o;
 		if ((rc = codec_state_op_decode(it->bytes, it->len, &o)))
@@ -304,6 +359,7 @@ static int check_body(walk *w, const sdx_bitem *it, int *audience)
 				    w->p.origin, (unsigned long long)it->seq,
 				    sdx_op_type_name(it->type));
 		*audience = o.audience;
+		return marked(w, it, o.audience);
 	}
 	return 0;
 }
@@ -449,18 +505,47 @@ static int on_op(walk *w, const sdx_bitem *it)
 		return fail(w, SDX_ESIGNATURE,
 			    "origin %s: history differs from ours at seq %llu",
 			    p->origin, (unsigned long long)p->held);
+	/* The mark is signed with the chain: an operation its origin
+	 * marked bank-visible never travels as a digest (a relay hiding it
+	 * from a bank), nor a police-only one in clear to a bank. */
+	if (it->kind == SDX_BI_REDACTED && it->mark == SDX_MARK_V2)
+		return fail(w, SDX_EBUNDLE,
+			    "origin %s seq %llu: a redacted operation that "
+			    "its origin marked bank-visible",
+			    p->origin, (unsigned long long)it->seq);
+	if (it->kind == SDX_BI_OP && (it->mark & SDX_MARK_POLICE) &&
+	    w->res->audience == SDX_AUD_BANK)
+		return fail(w, SDX_EBUNDLE,
+			    "origin %s seq %llu: a police-only %s in a bank "
+			    "bundle",
+			    p->origin, (unsigned long long)it->seq,
+			    sdx_op_type_name(it->type));
 	if (it->kind == SDX_BI_REDACTED) {
 		memcpy(op.digest, it->bytes, 32);
+	} else if (it->mark & SDX_MARK_POLICE) {
+		if (!p->has_secret)
+			return fail(w, SDX_EBUNDLE,
+				    "origin %s seq %llu: police-only, but "
+				    "neither the bundle nor this database "
+				    "holds the digest secret of %s",
+				    p->origin, (unsigned long long)it->seq,
+				    p->origin);
+		sdx_digest_keyed(it->bytes, it->len, p->secret, op.digest);
+		if (!w->pass2)
+			w->bytes += it->len;
 	} else {
 		sdx_digest(it->bytes, it->len, op.digest);
 		if (!w->pass2)
 			w->bytes += it->len;
 	}
-	sdx_chain_next(p->chain, it->type, op.digest, p->chain);
+	sdx_chain_next(p->chain, it->type | it->mark, op.digest, p->chain);
 	p->next++;
 	w->res->ops = ++p->ops;
+	op.mark = it->mark;
 	op.audience =
-	    it->kind == SDX_BI_REDACTED ? SDX_AUD_POLICE : SDX_AUD_BANK;
+	    it->kind == SDX_BI_REDACTED || (it->mark & SDX_MARK_POLICE)
+		? SDX_AUD_POLICE
+		: SDX_AUD_BANK;
 	if (!w->pass2) {
 		if (it->kind == SDX_BI_OP &&
 		    (rc = check_body(w, it, &op.audience)))
@@ -473,7 +558,8 @@ static int on_op(walk *w, const sdx_bitem *it)
 				    w, p->ops - 1 - w->resume.ops, op.audience);
 			return 0;
 		}
-	} else if (it->kind == SDX_BI_OP && it->type == SDX_OP_ADD) {
+	} else if (it->kind == SDX_BI_OP && it->type == SDX_OP_ADD &&
+		   !it->mark) {
 		op.audience = noted_audience(w, p->ops - 1 - w->resume.ops);
 	}
 	if (it->kind == SDX_BI_REDACTED && w->role == SDX_OFFICE_POLICE &&
@@ -485,6 +571,16 @@ static int on_op(walk *w, const sdx_bitem *it)
 		return batch_end(w);
 	if ((rc = batch_open(w, p->ops - 1)))
 		return rc;
+	if (it->kind == SDX_BI_OP && (it->mark & SDX_MARK_POLICE) &&
+	    p->secret_new && !p->secret_saved) {
+		/* verified by this body's digest in the signed chain */
+		if ((rc = sdx_apply_digest_secret(w->apply, p->origin,
+						  p->secret)))
+			return fail(w, rc,
+				    "storing the digest secret of %s: %s",
+				    p->origin, sdx_strerror(rc));
+		p->secret_saved = 1;
+	}
 	op.origin = p->origin;
 	op.seq = it->seq;
 	op.type = it->type;
@@ -496,6 +592,11 @@ static int on_op(walk *w, const sdx_bitem *it)
 		p->gapped = 1;
 		return batch_end(w);
 	}
+	/* pass 1 decoded every body: one that no longer decodes is the
+	 * file changing under the import */
+	if (rc == SDX_ECORRUPT && w->pass2 && it->kind == SDX_BI_OP)
+		return fail(w, SDX_EBUNDLE,
+			    "the bundle changed while it was imported");
 	if (rc)
 		return fail(w, rc, "applying %s seq %llu: %s", p->origin,
 			    (unsigned long long)it->seq, sdx_strerror(rc));
@@ -690,6 +791,9 @@ static int walk_file(walk *w)
 		case SDX_BI_OP:
 		case SDX_BI_REDACTED:
 			rc = on_op(w, &it);
+			break;
+		case SDX_BI_SECRET:
+			rc = on_secret(w, &it);
 			break;
 		case SDX_BI_SEGSIG:
 			rc = on_segsig(w, &it);

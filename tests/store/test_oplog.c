@@ -7,7 +7,7 @@
 struct opcopy {
 	char origin[SDX_OFFICE_MAX + 1];
 	uint64_t seq;
-	int type, audience, redacted;
+	int type, audience, redacted, mark;
 	uint8_t digest[32], chain[32];
 	uint8_t *body;
 	size_t len;
@@ -16,6 +16,10 @@ struct opcopy {
 struct oplist {
 	struct opcopy *ops;
 	int n, cap;
+	/* the origin's digest secret, as a police peer's bundle brings it */
+	char origin[SDX_OFFICE_MAX + 1];
+	uint8_t secret[32];
+	int has_secret;
 };
 
 static int grab(const sdx_op *op, void *ctx)
@@ -30,6 +34,7 @@ static int grab(const sdx_op *op, void *ctx)
 	snprintf(c->origin, sizeof c->origin, "%s", op->origin);
 	c->seq = op->seq;
 	c->type = op->type;
+	c->mark = op->mark;
 	c->audience = op->audience;
 	c->redacted = op->body == NULL;
 	memcpy(c->digest, op->digest, 32);
@@ -50,7 +55,8 @@ static sdx_op as_op(const struct opcopy *c)
 		     c->redacted ? NULL : c->body,
 		     c->len,
 		     {0},
-		     {0}};
+		     {0},
+		     c->mark};
 	memcpy(op.digest, c->digest, 32);
 	memcpy(op.chain, c->chain, 32);
 	return op;
@@ -61,6 +67,8 @@ static void scan(sdx_db *db, const char *origin, uint64_t after,
 {
 	l->n = l->cap = 0;
 	l->ops = NULL;
+	snprintf(l->origin, sizeof l->origin, "%s", origin);
+	l->has_secret = sdx_digest_secret_get(db, origin, l->secret) == 0;
 	int rc = sdx_oplog_scan(db, origin, after, grab, l);
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 }
@@ -80,6 +88,9 @@ static int apply_all(sdx_db *db, struct oplist *l)
 	sdx_apply *a;
 	int rc = sdx_apply_begin(db, &a), n = 0;
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	if (l->has_secret)
+		cr_assert_eq(sdx_apply_digest_secret(a, l->origin, l->secret),
+			     0);
 	for (int i = 0; i < l->n; i++) {
 		sdx_op op = as_op(&l->ops[i]);
 		int applied = -1;
@@ -171,10 +182,19 @@ Test(oplog, scan_lists_every_change)
 	/* the chain links every op */
 	uint8_t ch[32], d[32];
 	sdx_chain_start("A", ch);
+	cr_assert(l.has_secret);
 	for (int i = 0; i < l.n; i++) {
-		sdx_digest(l.ops[i].body, l.ops[i].len, d);
+		/* marked since 2026-12-07: the police-only report (op 3) is
+		 * digested with A's secret, every other op plainly */
+		cr_assert_eq(l.ops[i].mark,
+			     SDX_MARK_V2 | (i == 2 ? SDX_MARK_POLICE : 0));
+		if (i == 2)
+			sdx_digest_keyed(l.ops[i].body, l.ops[i].len, l.secret,
+					 d);
+		else
+			sdx_digest(l.ops[i].body, l.ops[i].len, d);
 		cr_assert_eq(memcmp(d, l.ops[i].digest, 32), 0);
-		sdx_chain_next(ch, l.ops[i].type, d, ch);
+		sdx_chain_next(ch, l.ops[i].type | l.ops[i].mark, d, ch);
 		cr_assert_eq(memcmp(ch, l.ops[i].chain, 32), 0);
 	}
 	uint8_t got[32];

@@ -145,10 +145,13 @@ expect "no database" 3 "" "scamdex-sync: nodb: SDX_ENODB: no database at this pa
 	"$S" --db nodb status
 "$S" dump hn-hcm.sdxb >dump.txt
 st=$?
-[ $st = 0 ] && [ "$(cut -d' ' -f2 dump.txt | tr '\n' ' ')" = "header address head run op op segment checksum signature " ] \
+[ $st = 0 ] && [ "$(cut -d' ' -f2 dump.txt | tr '\n' ' ')" = "header address head run secret op op segment checksum signature " ] \
+	&& grep -q "^[0-9]* secret HN-PA05 [0-9a-f]\{16\}\.\.\.$" dump.txt \
+	&& grep -q "^[0-9]* op 1 add bank body " dump.txt \
+	&& grep -q "^[0-9]* op 2 add police body " dump.txt \
 	&& grep -q "^0 header format 4 sender HN-PA05 audience police created [0-9]* vector HN-PA05=2$" dump.txt \
 	&& ok "dump lists every item" || { nok "dump lists every item"; sed 's/^/# /' dump.txt; }
-"$S" dump hcm-vcb.sdxb | grep -q "^[0-9]* redacted 2 add digest " && ok "dump shows the redacted op" || nok "dump shows the redacted op"
+"$S" dump hcm-vcb.sdxb | grep -q "^[0-9]* redacted 2 add police digest " && ok "dump shows the redacted op" || nok "dump shows the redacted op"
 "$S" dump short.sdxb >/dev/null 2>err.txt
 [ $? = 1 ] && [ "$(cat err.txt)" = "scamdex-sync: short.sdxb: truncated bundle (at byte 100; SDX_EBUNDLE)" ] \
 	&& ok "dump of a truncated bundle" || { nok "dump of a truncated bundle"; sed 's/^/# /' err.txt; }

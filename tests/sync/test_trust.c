@@ -197,12 +197,13 @@ Test(trust, digest_in_police_bundle_refused)
 	for (int i = 0; i < 4; i++) {
 		const sdx_op *op = &all.op[i];
 		if (i == 1)
-			cr_assert_eq(
-			    sdx_bw_redacted(&w, op->seq, op->type, op->digest),
-			    0);
+			cr_assert_eq(sdx_bw_redacted(&w, op->seq,
+						     op->type | op->mark,
+						     op->digest),
+				     0);
 		else
-			cr_assert_eq(sdx_bw_op(&w, op->seq, op->type, op->body,
-					       op->body_len),
+			cr_assert_eq(sdx_bw_op(&w, op->seq, op->type | op->mark,
+					       op->body, op->body_len),
 				     0);
 	}
 	cr_assert_eq(sdx_bw_segsig(&w, 4, oi.sig), 0);
@@ -265,8 +266,8 @@ Test(trust, bank_cannot_retract_or_allowlist)
 					   bodies[0], 512, &lens[0]),
 		     0);
 	cr_assert_eq(codec_allow_op_encode(SDX_KIND_PHONE, th_ident(0),
-					   "official", "VCB", 375000, bodies[1],
-					   512, &lens[1]),
+					   "official", "VCB", 375000, 0,
+					   bodies[1], 512, &lens[1]),
 		     0);
 	cr_assert_eq(codec_state_op_encode(ids[0], "customer objects", "VCB",
 					   sdx_date_today(), SDX_AUD_BANK,
@@ -437,4 +438,71 @@ Test(trust, forged_bundle_writes_nothing)
 	cr_assert_eq(s0, s1);
 	cr_assert_eq(h0, h1);
 	th_close(&A);
+}
+
+/* Last-writer-wins on the allowlist by a logical clock, not by a date
+ * the author chose: HN-PA05 allows a number with a date two days ahead
+ * (the most the receivers take), HANOI, having received it, disallows
+ * it today. The disallow counts one past the allow's clock and wins
+ * everywhere, in either order of arrival; by dates, the allow would. */
+Test(trust, later_disallow_wins_over_a_later_dated_allow)
+{
+	static uint8_t bodies[1][512];
+	size_t lens[1];
+	int types[1] = {SDX_OP_ALLOW};
+	char p[256], q[256], pc[256];
+	sdx_import_result res;
+	sdx_allow_entry ae;
+	office D;
+	setup();
+	th_office(&C, "DN-PA05");
+	th_office(&D, "HUE-PA05");
+	th_trust(&C, &A);
+	th_trust(&C, &B);
+	th_trust(&D, &A);
+	th_trust(&D, &B);
+	th_trust(&B, &C);
+	th_trust(&B, &D);
+	th_trust(&A, &C);
+	th_trust(&A, &D);
+	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	exchange(&A, &C, SDX_AUD_POLICE, "a-c.sdxb", &res);
+	const char *num = th_ident(7);
+	cr_assert_eq(codec_allow_op_encode(SDX_KIND_PHONE, num, "hotline",
+					   "PA05", sdx_date_today() + 2, 1,
+					   bodies[0], 512, &lens[0]),
+		     0);
+	path_of(p, sizeof p, "allow-b.sdxb");
+	th_forge(&A, "HANOI", p, 1, types, bodies, lens);
+	import_ok(&B, p, &res);
+	cr_assert_eq(res.applied, 1);
+	cr_assert_eq(sdx_allow_info(B.db, SDX_KIND_PHONE, num, &ae), 0);
+	cr_assert_str_eq(ae.origin, "HN-PA05");
+	cr_assert_eq(
+	    sdx_disallow(B.db, SDX_KIND_PHONE, num, "a scam line", "PC02"), 0);
+	cr_assert_eq(sdx_allow_info(B.db, SDX_KIND_PHONE, num, &ae),
+		     SDX_ENOTFOUND);
+	/* C: the allow first, then HANOI's bundle (the disallow) */
+	path_of(q, sizeof q, "allow-c.sdxb");
+	th_forge(&A, "DN-PA05", q, 1, types, bodies, lens);
+	import_ok(&C, q, &res);
+	cr_assert_eq(sdx_allow_info(C.db, SDX_KIND_PHONE, num, &ae), 0);
+	exchange(&B, &C, SDX_AUD_POLICE, "b-c.sdxb", &res);
+	cr_assert_eq(sdx_allow_info(C.db, SDX_KIND_PHONE, num, &ae),
+		     SDX_ENOTFOUND);
+	/* D: HANOI's bundle (the disallow, relaying the allow) first, then
+	 * the allow again */
+	exchange(&B, &D, SDX_AUD_POLICE, "b-d.sdxb", &res);
+	cr_assert_eq(sdx_allow_info(D.db, SDX_KIND_PHONE, num, &ae),
+		     SDX_ENOTFOUND);
+	path_of(pc, sizeof pc, "allow-d.sdxb");
+	th_forge(&A, "HUE-PA05", pc, 1, types, bodies, lens);
+	cr_assert_eq(sdx_bundle_import(D.db, pc, &res), 0, "%s", res.reason);
+	cr_assert_eq(sdx_allow_info(D.db, SDX_KIND_PHONE, num, &ae),
+		     SDX_ENOTFOUND);
+	cr_assert_eq(res.duplicates, 1);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+	th_close(&D);
 }

@@ -135,14 +135,14 @@ Test(validate, unclean_strings_refused_rest_applied)
 	types[n] = SDX_OP_ALLOW;
 	cr_assert_eq(codec_allow_op_encode(SDX_KIND_PHONE, "+84 79 555 0008",
 					   "hotline", "PA05", sdx_date_today(),
-					   bodies[n], 512, &lens[n]),
+					   0, bodies[n], 512, &lens[n]),
 		     0);
 	n++;
 	/* 9: a clean allowlist entry */
 	types[n] = SDX_OP_ALLOW;
 	cr_assert_eq(codec_allow_op_encode(SDX_KIND_PHONE, "+84795550009",
 					   "hotline", "PA05", sdx_date_today(),
-					   bodies[n], 512, &lens[n]),
+					   0, bodies[n], 512, &lens[n]),
 		     0);
 	n++;
 	snprintf(p, sizeof p, "%s/unclean.sdxb", th_tmpdir());

@@ -7,6 +7,13 @@
 #include "bundle_io.h"
 #include "sync_tool.h"
 
+/* " bank" / " police": the audience a marked operation's chain byte
+ * declares; nothing for one written before marks */
+static const char *mark_word(int mark)
+{
+	return mark & SDX_MARK_POLICE ? " police" : mark ? " bank" : "";
+}
+
 static void hex(const uint8_t *p, size_t n, int full)
 {
 	if (!full && n > 8) {
@@ -65,15 +72,20 @@ int cmd_dump(int argc, char **argv)
 			hex(it.bytes, it.len, full);
 			break;
 		case SDX_BI_OP:
-			printf("op %llu %s body %zu bytes ",
+			printf("op %llu %s%s body %zu bytes ",
 			       (unsigned long long)it.seq,
-			       sdx_op_type_name(it.type), it.len);
+			       sdx_op_type_name(it.type), mark_word(it.mark),
+			       it.len);
 			hex(it.bytes, it.len, full);
 			break;
 		case SDX_BI_REDACTED:
-			printf("redacted %llu %s digest ",
+			printf("redacted %llu %s%s digest ",
 			       (unsigned long long)it.seq,
-			       sdx_op_type_name(it.type));
+			       sdx_op_type_name(it.type), mark_word(it.mark));
+			hex(it.bytes, it.len, full);
+			break;
+		case SDX_BI_SECRET:
+			printf("secret %.*s ", (int)it.name_len, it.name);
 			hex(it.bytes, it.len, full);
 			break;
 		case SDX_BI_SEGSIG:

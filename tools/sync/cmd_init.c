@@ -112,6 +112,14 @@ int cmd_init(int argc, char **argv)
 			tool.db_path, sdx_strerror(rc));
 		goto out;
 	}
+	/* the key of the digests of this office's police-only operations
+	 * (a bank writes none; its store would make one if it did) */
+	if (role == SDX_OFFICE_POLICE &&
+	    (rc = sdx_digest_secret_ensure(db, NULL))) {
+		fprintf(stderr, PROG " init: making the digest secret: %s\n",
+			sdx_strerror(rc));
+		goto out;
+	}
 	if ((rc = sdx_trust_set(db, office, k.pubkey, role))) {
 		fprintf(stderr, PROG " init: trusting %s: %s\n", office,
 			sdx_strerror(rc));

@@ -162,6 +162,24 @@ sdx_db *tool_open(unsigned flags)
 			sdx_strerror(rc));
 		return NULL;
 	}
+	/* A police database made before digest secrets gets its own on
+	 * the first command that writes (init makes it for new ones). */
+	int role, made = 0;
+	if (!(flags & (SDX_OPEN_RDONLY | SDX_OPEN_CREATE)) &&
+	    !sdx_db_role(db, &role) && role == SDX_OFFICE_POLICE &&
+	    (rc = sdx_digest_secret_ensure(db, &made)) == 0 && made)
+		fprintf(stderr,
+			PROG ": %s: made this office's digest secret: the "
+			     "police-only operations it writes from now on "
+			     "are digested with it, and it travels only in "
+			     "police bundles (scamdex-bundle(5))\n",
+			tool.db_path);
+	if (rc) {
+		fprintf(stderr, PROG ": %s: making the digest secret: %s\n",
+			tool.db_path, sdx_strerror(rc));
+		sdx_db_close(db);
+		return NULL;
+	}
 	return db;
 }
 

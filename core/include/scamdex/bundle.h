@@ -18,9 +18,11 @@
 extern "C" {
 #endif
 
-/* The bundle format this library writes and reads. A bundle of a newer
- * format is refused with SDX_EVERSION. */
+/* The bundle format this library writes and reads (3: chain bytes with
+ * marks and digest secrets; 4: and heads; 2 is read too). A bundle of a
+ * newer format is refused with SDX_EVERSION. */
 #define SDX_BUNDLE_FORMAT 4
+#define SDX_BUNDLE_FORMAT_MIN 2
 
 /* Longest operation body a bundle may carry (bytes). */
 #define SDX_BUNDLE_BODY_MAX 65536

@@ -4,7 +4,13 @@
  * Each origin's operations form a hash chain:
  *   chain(0)   = BLAKE2b-256("scamdex-chain-v1" || origin id)
  *   digest(op) = BLAKE2b-256(op body)            (body = canonical CBOR)
- *   chain(n)   = BLAKE2b-256(chain(n-1) || u8 type || digest(op n))
+ *              = BLAKE2b-256 keyed with the origin's digest secret, for
+ *                a police-only operation marked so (SDX_MARK_POLICE)
+ *   chain(n)   = BLAKE2b-256(chain(n-1) || u8 (type | mark) || digest)
+ * The mark (since 2026-12-07) is signed with the chain: SDX_MARK_V2 on
+ * every operation written since, plus SDX_MARK_POLICE on a police-only
+ * one; 0 on the operations written before (their audience is not
+ * signed, their digests are unkeyed). See scamdex-bundle(5).
  * An origin signs (origin, seq, chain(seq)) with Ed25519; that one
  * signature makes every operation up to seq verifiable, also when a relay
  * forwards them. An operation whose body must not reach a bank (a
@@ -23,9 +29,9 @@ extern "C" {
 #endif
 
 typedef enum sdx_op_type {
-	SDX_OP_ADD = 1,	     /* body: the report's canonical CBOR */
-	SDX_OP_RETRACT = 2,  /* body: {report id, reason, by, date} */
-	SDX_OP_ALLOW = 3,    /* body: {kind, canonical, note, by, date} */
+	SDX_OP_ADD = 1,	    /* body: the report's canonical CBOR */
+	SDX_OP_RETRACT = 2, /* body: {report id, reason, by, date} */
+	SDX_OP_ALLOW = 3,   /* body: {kind, canonical, note, by, date, clock} */
 	SDX_OP_DISALLOW = 4, /* body: as ALLOW */
 	SDX_OP_DISPUTE = 5,  /* body: {report id, note, by, date} */
 	SDX_OP_RESOLVE = 6,  /* body: as DISPUTE */
@@ -34,6 +40,16 @@ typedef enum sdx_op_type {
 SDX_API const char *sdx_op_type_name(int type); /* "add", "retract"... */
 
 /* One operation as read from or written to the log. */
+/* The chain byte is type | mark. */
+#define SDX_MARK_V2 0x40     /* the audience is signed (below) */
+#define SDX_MARK_POLICE 0x80 /* with SDX_MARK_V2: police-only, keyed digest */
+#define SDX_MARK_MASK 0xC0
+/* Is chain byte b an operation's? 1..6, each with no mark, V2 or
+ * V2|POLICE. */
+#define SDX_CHAIN_BYTE_OK(b)                                                   \
+	(((b)&0x3F) >= 1 && ((b)&0x3F) <= 6 &&                                 \
+	 ((b)&SDX_MARK_MASK) != SDX_MARK_POLICE && (b) <= 0xFF)
+
 typedef struct sdx_op {
 	const char *origin;  /* office id */
 	uint64_t seq;	     /* 1, 2, ... per origin */
@@ -42,8 +58,10 @@ typedef struct sdx_op {
 				report: POLICE; everything else: BANK) */
 	const uint8_t *body; /* canonical CBOR; NULL when redacted */
 	size_t body_len;
-	uint8_t digest[32]; /* BLAKE2b-256 of body */
+	uint8_t digest[32]; /* BLAKE2b-256 of body (keyed when police-marked) */
 	uint8_t chain[32];  /* chain(seq) */
+	int mark;	    /* 0 (written before marks), SDX_MARK_V2, or
+			       SDX_MARK_V2 | SDX_MARK_POLICE: chain byte = type | mark */
 } sdx_op;
 
 typedef int (*sdx_op_cb)(const sdx_op *op, void *ctx);
@@ -68,6 +86,21 @@ SDX_API void sdx_chain_start(const char *origin, uint8_t out[32]);
 SDX_API void sdx_chain_next(const uint8_t prev[32], int type,
 			    const uint8_t digest[32], uint8_t out[32]);
 SDX_API void sdx_digest(const uint8_t *body, size_t len, uint8_t out[32]);
+/* The digest of a police-only body: BLAKE2b-256 keyed with its origin's
+ * 32-byte digest secret. */
+SDX_API void sdx_digest_keyed(const uint8_t *body, size_t len,
+			      const uint8_t secret[32], uint8_t out[32]);
+/* 32 random bytes for a new digest secret. */
+SDX_API int sdx_digest_secret_make(uint8_t out[32]);
+
+/* Digest secrets: every origin keys the digests of its police-only
+ * operations with a secret of its own, which travels only in police
+ * bundles. sdx_digest_secret_get: origin's secret into out, SDX_ENOTFOUND
+ * if this database holds none. sdx_digest_secret_ensure: this office's
+ * own, made if missing (*made = 1 then). */
+SDX_API int sdx_digest_secret_get(sdx_db *db, const char *origin,
+				  uint8_t out[32]);
+SDX_API int sdx_digest_secret_ensure(sdx_db *db, int *made);
 
 /* Roles. Every office is police or bank; a database knows its own
  * (sdx_db_set_role) and every trusted office's (sdx_trust_set). The
@@ -224,7 +257,8 @@ SDX_API int sdx_peers(sdx_db *db, sdx_peer_cb cb, void *ctx);
  * redacted op (body NULL) advances the sequence only. Applying is
  * idempotent and commutative across origins (a retraction that arrives
  * before its report is kept and takes effect when the report arrives;
- * allow/disallow and dispute/resolve resolve by (date, origin, seq)). */
+ * dispute/resolve resolve by (date, origin, seq), allow/disallow by
+ * (Lamport clock, origin, seq): scamdex-bundle(5)). */
 typedef struct sdx_apply sdx_apply;
 SDX_API int sdx_apply_begin(sdx_db *db, sdx_apply **out);
 /* Say, before the first sdx_apply_op, that about `ops` operations with
@@ -246,6 +280,11 @@ SDX_API int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied);
 SDX_API const char *sdx_apply_refusal(const sdx_apply *a);
 SDX_API int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,
 				const uint8_t sig[64]);
+/* Keep origin's digest secret (verified by the caller: a police-marked
+ * body digested with it matched its signed chain). A secret already
+ * held for origin stays (SDX_EEXISTS if it differs). */
+SDX_API int sdx_apply_digest_secret(sdx_apply *a, const char *origin,
+				    const uint8_t secret[32]);
 SDX_API int sdx_apply_peer_vv(sdx_apply *a, const char *peer,
 			      const sdx_vv_entry *vv, size_t n);
 SDX_API int sdx_apply_commit(sdx_apply *a);
