@@ -514,6 +514,14 @@ int apply_body(struct wtxn *w, const op_ctx *oc, int type, const uint8_t *body,
 					       "origin than its signer"
 					     : "the report names no "
 					       "origin");
+		int ok = 1;
+		if (!oc->local &&
+		    (rc = agency_allowed(w, oc->origin, v.agency.p,
+					 v.agency.len, &ok)))
+			return rc;
+		if (!ok)
+			return refuse(w, "the report's agency is not one its "
+					 "origin's trust record lists");
 		if (v.confirmation == SDX_CONF_COURT &&
 		    oc->role != SDX_OFFICE_POLICE)
 			return refuse(w, "court confirmation from an office "

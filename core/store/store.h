@@ -135,6 +135,9 @@ struct wtxn {
 	struct addset *adds;
 	origin_rec orig[WTXN_ORIGINS];
 	int norig;
+	/* agencies.c: whether any origin's agencies are constrained,
+	 * looked up once a transaction */
+	int ag_checked, ag_any;
 	/* this office's digest secret, once read (dsecret.c) */
 	uint8_t own_secret[32];
 	int own_secret_ok;
@@ -530,6 +533,12 @@ int dsecret_own(struct wtxn *w, uint8_t out[32]);
  * secret when police-marked (SDX_EKEY: no secret held). */
 int store_op_digest(struct wtxn *w, const char *origin, int mark,
 		    const uint8_t *body, size_t len, uint8_t out[32]);
+
+/* ---- agencies.c ---- */
+/* *ok = 1 if a received report of origin may name agency[0..len) (its
+ * trust record lists it, or lists none), 0 if not. An LMDB status. */
+int agency_allowed(struct wtxn *w, const char *origin, const char *agency,
+		   size_t len, int *ok);
 
 /* ---- peer.c ---- */
 int peer_put(struct wtxn *w, const char *peer, const sdx_vv_entry *vv,

@@ -128,6 +128,18 @@ expect "a bundle for another office is refused" 1 "" \
 	"$S" --db other import hn-hcm.sdxb
 expect "--accept-for takes it" 0 "hn-hcm.sdxb: from HN-PA05: 2 operations: 2 applied (0 redacted), 0 already held, 0 skipped" "" \
 	"$S" --db other import --accept-for HCM-PA05 hn-hcm.sdxb
+"$S" --db ag init --office QN-PA05 --role police >ag.pub
+expect "trust add --agencies" 0 "" "" "$S" --db ag trust add $(cat hn.pub) --role police --agencies "PA05 Quang Ninh,PC02 Quang Ninh"
+expect "trust list shows the agencies" 0 "$(cat hn.pub) police agencies PA05 Quang Ninh,PC02 Quang Ninh
+$(cat ag.pub) police" "" "$S" --db ag trust list
+expect "a report naming an agency its origin may not name is refused, held, counted" 0 \
+	"hn-hcm.sdxb: from HN-PA05: 2 operations: 0 applied (0 redacted), 0 already held, 0 skipped; 2 refused (held, not applied: no authority)" \
+	"scamdex-sync: hn-hcm.sdxb: origin HN-PA05 seq 1 (add): refused: the report's agency is not one its origin's trust record lists
+scamdex-sync: hn-hcm.sdxb: origin HN-PA05 seq 2 (add): refused: the report's agency is not one its origin's trust record lists" \
+	"$S" --db ag import --accept-for HCM-PA05 hn-hcm.sdxb
+expect "trust add --agencies with an empty name" 2 "" "scamdex-sync trust: --agencies wants 1 to 64 agency names, separated by commas
+usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version" "$S" --db ag trust add $(cat hn.pub) --role police --agencies "PA05,,PC02"
 expect "several files: the worst status wins, the good one is applied" 1 \
 	"hcm-hn.sdxb: from HCM-PA05: 0 operations: 0 applied (0 redacted), 0 already held, 0 skipped; nothing new: an old or repeated bundle of HCM-PA05" \
 	"scamdex-sync: dn.sdxb: refused: sender DN-PA05 is not trusted (at byte 0; SDX_EUNTRUSTED)" \

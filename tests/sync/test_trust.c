@@ -506,3 +506,67 @@ Test(trust, later_disallow_wins_over_a_later_dated_allow)
 	th_close(&C);
 	th_close(&D);
 }
+
+/* trust add --agencies: the agency strings an origin's reports may name.
+ * A report naming another is refused (held, counted, logged with its
+ * reason); the rest of the bundle is applied. */
+Test(trust, agencies_constrain_an_origin)
+{
+	char p[256];
+	sdx_import_result res;
+	sdx_import_opts opts = {NULL, on_refused, NULL};
+	sdx_export_result ex;
+	static sdx_report rep;
+	const char *only[] = {"PA05 Công an Hà Nội", "PA05 HN-PA05"};
+	const char *other[] = {"PA05 Công an Hà Nội"};
+	char got[256];
+	size_t n;
+	setup();
+	th_office(&C, "DN-PA05");
+	th_trust(&C, &A);
+	th_trust(&A, &C);
+	cr_assert_eq(sdx_trust_set_agencies(C.db, "HN-PA05", other, 1), 0);
+	cr_assert_eq(sdx_trust_agencies(C.db, "HN-PA05", got, sizeof got, &n),
+		     0);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(got, "PA05 Công an Hà Nội");
+	refusals[0] = 0;
+	path_of(p, sizeof p, "a-c.sdxb");
+	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
+	cr_assert_eq(sdx_bundle_import_opts(C.db, p, &opts, &res), 0, "%s",
+		     res.reason);
+	cr_assert_eq(res.refused, 4);
+	cr_assert_eq(res.applied, 0);
+	cr_assert_str_eq(res.reason,
+			 "4 refused (held, not applied: no authority)");
+	cr_assert_str_eq(refusals,
+			 "HN-PA05 1 add: the report's agency is not one its "
+			 "origin's trust record lists\n"
+			 "HN-PA05 2 add: the report's agency is not one its "
+			 "origin's trust record lists\n"
+			 "HN-PA05 3 add: the report's agency is not one its "
+			 "origin's trust record lists\n"
+			 "HN-PA05 4 add: the report's agency is not one its "
+			 "origin's trust record lists\n");
+	cr_assert_eq(sdx_report_get(C.db, ids[0], SDX_AUD_POLICE, &rep),
+		     SDX_ENOTFOUND);
+	/* listed: taken */
+	office D;
+	th_office(&D, "HUE-PA05");
+	th_trust(&D, &A);
+	th_trust(&A, &D);
+	cr_assert_eq(sdx_trust_set_agencies(D.db, "HN-PA05", only, 2), 0);
+	exchange(&A, &D, SDX_AUD_POLICE, "a-d.sdxb", &res);
+	cr_assert_eq(res.applied, 4);
+	cr_assert_eq(res.refused, 0);
+	cr_assert_eq(sdx_report_get(D.db, ids[0], SDX_AUD_POLICE, &rep), 0);
+	/* and no list: any agency */
+	cr_assert_eq(sdx_trust_set_agencies(D.db, "HN-PA05", NULL, 0), 0);
+	cr_assert_eq(sdx_trust_agencies(D.db, "HN-PA05", got, sizeof got, &n),
+		     0);
+	cr_assert_eq(n, 0);
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+	th_close(&D);
+}

@@ -2,42 +2,58 @@
  * | replace OFFICE PUBKEY --void-after SEQ | remove OFFICE | list. Trusted
  * offices' bundles and operations are accepted; the role decides what an office
  * receives and may do. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sync_tool.h"
 
+#define AGENCIES_MAX 64
+
 static int list_one(const sdx_origin_info *o, void *ctx)
 {
-	char hex[65];
-	(void)ctx;
+	char hex[65], ag[4096];
+	size_t n = 0;
+	sdx_db *db = ctx;
 	if (!o->trusted)
 		return 0;
 	sdx_pubkey_to_hex(o->pubkey, hex);
-	if (o->role == SDX_OFFICE_NOROLE)
+	if (o->role == SDX_OFFICE_NOROLE) {
 		printf("%s %s none (trusted before roles: run '" PROG
 		       " trust add %s PUBKEY --role police|bank')\n",
 		       o->origin, hex, o->origin);
-	else
-		printf("%s %s %s\n", o->origin, hex,
-		       sdx_office_role_name(o->role));
+		return 0;
+	}
+	int rc = sdx_trust_agencies(db, o->origin, ag, sizeof ag, &n);
+	if (rc)
+		return rc;
+	printf("%s %s %s", o->origin, hex, sdx_office_role_name(o->role));
+	/* agencies: the --agencies list again, comma-separated */
+	for (size_t i = 0, off = 0; i < n; i++) {
+		printf("%s%s", i ? "," : " agencies ", ag + off);
+		off += strlen(ag + off) + 1;
+	}
+	putchar('\n');
 	return 0;
 }
 
 static const char trust_usage[] =
-    "usage: " PROG " trust add OFFICE PUBKEY --role police|bank\n"
+    "usage: " PROG " trust add OFFICE PUBKEY --role police|bank "
+    "[--agencies LIST]\n"
     "       " PROG " trust replace OFFICE PUBKEY --void-after SEQ\n"
     "       " PROG " trust remove OFFICE\n"
     "       " PROG " trust list\n";
 
 /* trust add OFFICE PUBKEY --role R, the option anywhere after add. */
 static int parse_add(int argc, char **argv, const char **office,
-		     const char **key, int *role)
+		     const char **key, int *role, const char **agencies)
 {
 	const char *roleopt = NULL, *pos[2] = {NULL, NULL};
 	int np = 0, r;
 	for (int i = 2; i < argc; i++) {
 		if ((r = tool_opt("trust", argc, argv, &i, "--role",
-				  &roleopt))) {
+				  &roleopt)) ||
+		    (r = tool_opt("trust", argc, argv, &i, "--agencies",
+				  agencies))) {
 			if (r < 0)
 				return EXIT_USAGE;
 			continue;
@@ -146,19 +162,38 @@ int cmd_trust(int argc, char **argv)
 	sdx_db *db;
 	int rc, role = SDX_OFFICE_NOROLE, st;
 	const char *verb = argc > 1 ? argv[1] : "", *office = NULL, *key = NULL;
+	const char *agopt = NULL, *ags[AGENCIES_MAX];
+	char *agbuf = NULL;
+	size_t nag = 0;
 
 	if (!strcmp(verb, "--help")) {
 		fputs(trust_usage, stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(verb, "add")) {
-		if ((st = parse_add(argc, argv, &office, &key, &role)))
+		if ((st = parse_add(argc, argv, &office, &key, &role, &agopt)))
 			return st;
 		if (sdx_pubkey_from_hex(key, strlen(key), pk) != 0)
 			return tool_usage("trust",
 					  "'%s' is not a public key (64 hex "
 					  "digits)",
 					  key);
+		/* --agencies A,B,...: the agencies its reports may name */
+		if (agopt && !(agbuf = strdup(agopt)))
+			return EXIT_SYSTEM;
+		for (char *p = agbuf, *e; p; p = e ? e + 1 : NULL) {
+			if ((e = strchr(p, ',')))
+				*e = 0;
+			if (!*p || strlen(p) > SDX_AGENCY_MAX ||
+			    nag == AGENCIES_MAX) {
+				free(agbuf);
+				return tool_usage(
+				    "trust", "%s",
+				    "--agencies wants 1 to 64 agency names, "
+				    "separated by commas");
+			}
+			ags[nag++] = p;
+		}
 	} else if (!strcmp(verb, "replace")) {
 		return replace(argc, argv);
 	} else if (!strcmp(verb, "remove")) {
@@ -174,15 +209,21 @@ int cmd_trust(int argc, char **argv)
 				  "remove, list)",
 				  verb);
 	}
-	if (!(db = tool_open(verb[0] == 'l' ? SDX_OPEN_RDONLY : 0)))
+	if (!(db = tool_open(verb[0] == 'l' ? SDX_OPEN_RDONLY : 0))) {
+		free(agbuf);
 		return EXIT_SYSTEM;
-	if (verb[0] == 'a')
+	}
+	if (verb[0] == 'a') {
 		rc = sdx_trust_set(db, office, pk, role);
-	else if (verb[0] == 'r')
+		if (!rc)
+			rc = sdx_trust_set_agencies(db, office, ags, nag);
+	} else if (verb[0] == 'r') {
 		rc = sdx_trust_remove(db, office);
-	else
-		rc = sdx_origins(db, list_one, NULL);
+	} else {
+		rc = sdx_origins(db, list_one, db);
+	}
 	sdx_db_close(db);
+	free(agbuf);
 	if (rc == SDX_EINVAL)
 		return tool_usage("trust", "bad office id '%s'", office);
 	if (rc == SDX_ENOTFOUND) {

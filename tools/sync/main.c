@@ -45,8 +45,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"  init --office ID --role police|bank [--key FILE]\n"
-		"  trust add OFFICE PUBKEY --role police|bank | trust remove "
-		"OFFICE | trust list\n"
+		"  trust add OFFICE PUBKEY --role police|bank [--agencies "
+		"LIST]\n"
+		"  trust remove OFFICE | trust list\n"
 		"  trust replace OFFICE PUBKEY --void-after SEQ   (OFFICE's "
 		"key was stolen)\n"
 		"  rekey [--void-after SEQ] [--key FILE]   (this office's key "

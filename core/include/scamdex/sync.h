@@ -160,6 +160,14 @@ SDX_API int sdx_trust_set(sdx_db *db, const char *office,
 SDX_API int sdx_trust_add(sdx_db *db, const char *office,
 			  const uint8_t pubkey[32]);
 SDX_API int sdx_trust_remove(sdx_db *db, const char *office);
+/* The agency strings reports originated by `office` may name (n = 0:
+ * any). A received report naming another is refused (held in the log,
+ * not applied). sdx_trust_agencies: the list into buf, each string
+ * ended by a NUL, *n of them (0: any agency). */
+SDX_API int sdx_trust_set_agencies(sdx_db *db, const char *office,
+				   const char *const *agencies, size_t n);
+SDX_API int sdx_trust_agencies(sdx_db *db, const char *office, char *buf,
+			       size_t cap, size_t *n);
 
 /* Key replacement (a stolen or lost office key). Every origin signs its
  * segments with the key of its trust record; a replaced key stays valid
