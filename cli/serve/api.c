@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "../render/render.h"
 #include "serve.h"
@@ -153,6 +154,27 @@ void api_check(struct req *r, struct resp *o)
 }
 
 /* ---- POST /v1/check: a batch ---- */
+
+/* Room for n bytes in an empty buffer, at once; a large one asks for
+ * transparent huge pages: a batch writes hundreds of megabytes, and a
+ * page fault per 4 KiB cost a fifth of its time. On failure the buffer
+ * grows as usual. */
+static void big_reserve(struct cli_buf *b, size_t n)
+{
+	const size_t huge = (size_t)2 << 20;
+	if (n < 4 * huge) {
+		cli_buf_reserve(b, n);
+		return;
+	}
+	n = (n + huge - 1) / huge * huge;
+	void *p = aligned_alloc(huge, n);
+	if (!p)
+		return;
+	madvise(p, n, MADV_HUGEPAGE);
+	b->p = p;
+	b->cap = n;
+	b->len = 0;
+}
 
 struct item {
 	size_t off, n;
@@ -394,6 +416,11 @@ void api_check_batch(struct req *r, struct resp *o)
 		parts[k].today = day;
 		parts[k].from = b.n * k / nt;
 		parts[k].to = b.n * (k + 1) / nt;
+		/* room for what they write, made at once (about 370 and 40
+		 * bytes an identifier) */
+		size_t items = parts[k].to - parts[k].from;
+		big_reserve(&parts[k].out, items * 400 + 4096);
+		big_reserve(&parts[k].aud_items, items * 48 + 4096);
 	}
 	int started[64] = {0};
 	for (unsigned k = 1; k < nt && k < 64; k++)
@@ -406,36 +433,43 @@ void api_check_batch(struct req *r, struct resp *o)
 		else
 			run_part(&parts[k]);
 	}
-	size_t fail = 0, unknown = 0, total = 0;
+	size_t fail = 0, unknown = 0;
 	for (unsigned k = 0; k < nt; k++) {
 		if (parts[k].rc_fail)
 			fail = parts[k].rc_fail;
 		unknown += parts[k].unknown;
-		total += parts[k].out.len;
 	}
-	if (fail) {
-		resp_error(o, 500, "database", "%s", sdx_strerror(-(int)fail));
+	/* the answer: the parts' buffers themselves, sent one after another
+	 * (a copy into one buffer cost more than a tenth of a batch) */
+	struct cli_buf *chain = fail ? NULL : calloc(nt + 2, sizeof *chain);
+	if (fail || !chain) {
+		resp_error(o, 500, fail ? "database" : "internal", "%s",
+			   fail ? sdx_strerror(-(int)fail) : "out of memory");
 	} else {
 		o->status = 200;
 		o->type = b.array ? "application/json" : "application/x-ndjson";
-		cli_buf_reserve(&o->body, total + 8);
 		if (b.array)
-			cli_buf_puts(&o->body, "[\n");
+			cli_buf_puts(&chain[0], "[\n");
 		struct audit_rec rec;
 		audit_begin(&rec, &r->who, "check", aud);
+		struct cli_buf *last = NULL;
 		for (unsigned k = 0; k < nt; k++) {
-			cli_buf_put(&o->body, parts[k].out.p, parts[k].out.len);
 			audit_items_add(&rec, &parts[k].aud_items,
 					parts[k].naud);
+			chain[k + 1] = parts[k].out; /* moved */
+			memset(&parts[k].out, 0, sizeof parts[k].out);
+			if (chain[k + 1].len)
+				last = &chain[k + 1];
 		}
 		if (b.array) {
-			if (o->body.len >= 4 &&
-			    o->body.p[o->body.len - 2] == ',') {
-				o->body.len -= 2;
-				cli_buf_putc(&o->body, '\n');
-			}
-			cli_buf_puts(&o->body, "]\n");
+			/* the last item's ",\n" closes the array instead */
+			if (last && last->len >= 2 &&
+			    last->p[last->len - 2] == ',')
+				last->len -= 2;
+			cli_buf_puts(&chain[nt + 1], last ? "\n]\n" : "]\n");
 		}
+		o->chain = chain;
+		o->nchain = nt + 2;
 		if (b.n)
 			audit_push(r, &rec, enum_flag(r, b.n, unknown));
 		audit_free(&rec);

@@ -197,10 +197,53 @@ static void route(struct req *r, struct resp *o)
 	resp_error(o, 404, "not_found", "no such page: %s", r->path);
 }
 
+struct chain {
+	struct cli_buf *v;
+	size_t n;
+};
+
+static void chain_free(void *cls)
+{
+	struct chain *c = cls;
+	for (size_t i = 0; i < c->n; i++)
+		cli_buf_free(&c->v[i]);
+	free(c->v);
+	free(c);
+}
+
+/* o->chain as one response, sent from the buffers themselves. */
+static struct MHD_Response *chain_response(struct resp *o)
+{
+	struct chain *c = malloc(sizeof *c);
+	struct MHD_IoVec *iov = calloc(o->nchain ? o->nchain : 1, sizeof *iov);
+	struct MHD_Response *res = NULL;
+	size_t k = 0;
+	if (c && iov) {
+		for (size_t i = 0; i < o->nchain; i++)
+			if (o->chain[i].len)
+				iov[k++] = (struct MHD_IoVec){o->chain[i].p,
+							      o->chain[i].len};
+		c->v = o->chain;
+		c->n = o->nchain;
+		res = MHD_create_response_from_iovec(iov, (unsigned)k,
+						     chain_free, c);
+	}
+	free(iov);
+	if (!res) {
+		free(c);
+		return NULL;
+	}
+	o->chain = NULL; /* the response frees it */
+	o->nchain = 0;
+	return res;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *con, struct resp *o)
 {
 	struct MHD_Response *res;
-	if (o->static_data) {
+	if (o->chain) {
+		res = chain_response(o);
+	} else if (o->static_data) {
 		res = MHD_create_response_from_buffer(o->static_len,
 						      (void *)o->static_data,
 						      MHD_RESPMEM_PERSISTENT);
@@ -280,6 +323,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con,
 		o.type = "application/json";
 	enum MHD_Result rc = reply(con, &o);
 	cli_buf_free(&o.body);
+	for (size_t i = 0; i < o.nchain; i++) /* not sent */
+		cli_buf_free(&o.chain[i]);
+	free(o.chain);
 	return rc;
 }
 

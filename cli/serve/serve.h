@@ -103,6 +103,11 @@ struct resp {
 	struct cli_buf body;
 	const unsigned char *static_data; /* instead of body: not freed */
 	size_t static_len;
+	/* instead of body: buffers sent one after another as they are (no
+	 * copy into one), freed with the response (a batch's per-thread
+	 * parts: hundreds of megabytes) */
+	struct cli_buf *chain;
+	size_t nchain;
 	unsigned retry_after; /* 429: Retry-After */
 	int www_auth;	      /* 401: WWW-Authenticate */
 };
