@@ -180,62 +180,28 @@ static const char *term_name(const struct term *t, int n, int v)
 	return v >= 0 && v < n ? t[v].name : "?";
 }
 
-const char *sdx_category_name(int category)
-{
-	return term_name(categories, SDX_CAT_COUNT, category);
-}
-
-const char *sdx_category_label_vi(int category)
-{
-	return category >= 0 && category < SDX_CAT_COUNT
-		   ? categories[category].label_vi
-		   : "?";
-}
-
 static const char *term_label(const struct term *t, int n, int v)
 {
 	return v >= 0 && v < n ? t[v].label_vi : "?";
 }
 
-const char *sdx_channel_label_vi(int channel)
-{
-	return term_label(channels, SDX_CHAN_COUNT, channel);
-}
+/* sdx_X_name and sdx_X_label_vi of each table: its machine name and its
+ * Vietnamese display label, "?" out of range. */
+#define TERM_LOOKUPS(x, table, count)                                          \
+	const char *sdx_##x##_name(int x)                                      \
+	{                                                                      \
+		return term_name(table, count, x);                             \
+	}                                                                      \
+	const char *sdx_##x##_label_vi(int x)                                  \
+	{                                                                      \
+		return term_label(table, count, x);                            \
+	}
 
-const char *sdx_role_label_vi(int role)
-{
-	return term_label(roles, SDX_ROLE_COUNT, role);
-}
-
-const char *sdx_confirmation_label_vi(int confirmation)
-{
-	return term_label(confirmations, SDX_CONF_COUNT, confirmation);
-}
-
-const char *sdx_audience_label_vi(int audience)
-{
-	return term_label(audiences, AUD_COUNT, audience);
-}
-
-const char *sdx_channel_name(int channel)
-{
-	return term_name(channels, SDX_CHAN_COUNT, channel);
-}
-
-const char *sdx_role_name(int role)
-{
-	return term_name(roles, SDX_ROLE_COUNT, role);
-}
-
-const char *sdx_confirmation_name(int confirmation)
-{
-	return term_name(confirmations, SDX_CONF_COUNT, confirmation);
-}
-
-const char *sdx_audience_name(int audience)
-{
-	return term_name(audiences, AUD_COUNT, audience);
-}
+TERM_LOOKUPS(category, categories, SDX_CAT_COUNT)
+TERM_LOOKUPS(channel, channels, SDX_CHAN_COUNT)
+TERM_LOOKUPS(role, roles, SDX_ROLE_COUNT)
+TERM_LOOKUPS(confirmation, confirmations, SDX_CONF_COUNT)
+TERM_LOOKUPS(audience, audiences, AUD_COUNT)
 
 static int is_space(char c)
 {
