@@ -84,15 +84,18 @@ void render_categories_vi(struct cli_buf *b, uint32_t bits, int json,
 	categories(b, &cat_vi, bits, json, sep);
 }
 
-void render_check_json(struct cli_buf *b, const char *in, size_t len,
-		       const sdx_check_result *r)
+/* "kind":"...","canonical":"..." (no leading comma) */
+static void kind_canonical(struct cli_buf *b, const sdx_check_result *r)
 {
-	PUT_LIT(b, "{\"input\":");
-	cli_buf_json_str(b, in, len);
-	PUT_LIT(b, ",\"kind\":\"");
+	PUT_LIT(b, "\"kind\":\"");
 	cli_buf_puts(b, sdx_kind_name(r->kind));
 	PUT_LIT(b, "\",\"canonical\":");
 	cli_buf_json_str(b, r->canonical, strlen(r->canonical));
+}
+
+/* ,"verdict", "grade", "reports", "retracted", "agencies" */
+static void verdict_counts(struct cli_buf *b, const sdx_check_result *r)
+{
 	PUT_LIT(b, ",\"verdict\":\"");
 	cli_buf_puts(b, sdx_verdict_name(r->verdict));
 	PUT_LIT(b, "\",\"grade\":\"");
@@ -103,18 +106,34 @@ void render_check_json(struct cli_buf *b, const char *in, size_t len,
 	cli_buf_putu(b, r->retracted);
 	PUT_LIT(b, ",\"agencies\":");
 	cli_buf_putu(b, r->agencies);
-	PUT_LIT(b, ",\"categories\":");
-	render_categories(b, r->categories, 1, ",");
-	PUT_LIT(b, ",\"first_seen\":");
-	render_date(b, r->first_seen, 1);
-	PUT_LIT(b, ",\"last_seen\":");
-	render_date(b, r->last_seen, 1);
+}
+
+/* ,"last_3d", "last_30d", "last_6m" */
+static void windows(struct cli_buf *b, const sdx_check_result *r)
+{
 	PUT_LIT(b, ",\"last_3d\":");
 	cli_buf_putu(b, r->last_3d);
 	PUT_LIT(b, ",\"last_30d\":");
 	cli_buf_putu(b, r->last_30d);
 	PUT_LIT(b, ",\"last_6m\":");
 	cli_buf_putu(b, r->last_6m);
+}
+
+void render_check_json(struct cli_buf *b, const char *in, size_t len,
+		       const sdx_check_result *r)
+{
+	PUT_LIT(b, "{\"input\":");
+	cli_buf_json_str(b, in, len);
+	cli_buf_putc(b, ',');
+	kind_canonical(b, r);
+	verdict_counts(b, r);
+	PUT_LIT(b, ",\"categories\":");
+	render_categories(b, r->categories, 1, ",");
+	PUT_LIT(b, ",\"first_seen\":");
+	render_date(b, r->first_seen, 1);
+	PUT_LIT(b, ",\"last_seen\":");
+	render_date(b, r->last_seen, 1);
+	windows(b, r);
 	PUT_LIT(b, ",\"confirmation\":");
 	if (r->reports) {
 		cli_buf_putc(b, '"');
@@ -134,30 +153,13 @@ void render_check_json(struct cli_buf *b, const char *in, size_t len,
 static void interp_fields(struct cli_buf *b, const sdx_interp *it)
 {
 	const sdx_check_result *r = &it->result;
-	PUT_LIT(b, "\"kind\":\"");
-	cli_buf_puts(b, sdx_kind_name(r->kind));
-	PUT_LIT(b, "\",\"canonical\":");
-	cli_buf_json_str(b, r->canonical, strlen(r->canonical));
+	kind_canonical(b, r);
 	if (it->via[0]) {
 		PUT_LIT(b, ",\"via\":");
 		cli_buf_json_str(b, it->via, strlen(it->via));
 	}
-	PUT_LIT(b, ",\"verdict\":\"");
-	cli_buf_puts(b, sdx_verdict_name(r->verdict));
-	PUT_LIT(b, "\",\"grade\":\"");
-	cli_buf_puts(b, sdx_grade_name(r->grade));
-	PUT_LIT(b, "\",\"reports\":");
-	cli_buf_putu(b, r->reports);
-	PUT_LIT(b, ",\"retracted\":");
-	cli_buf_putu(b, r->retracted);
-	PUT_LIT(b, ",\"agencies\":");
-	cli_buf_putu(b, r->agencies);
-	PUT_LIT(b, ",\"last_3d\":");
-	cli_buf_putu(b, r->last_3d);
-	PUT_LIT(b, ",\"last_30d\":");
-	cli_buf_putu(b, r->last_30d);
-	PUT_LIT(b, ",\"last_6m\":");
-	cli_buf_putu(b, r->last_6m);
+	verdict_counts(b, r);
+	windows(b, r);
 }
 
 void render_check_all_json(struct cli_buf *b, const char *in, size_t len,
