@@ -35,15 +35,7 @@ const T = {
     k_iban: 'IBAN', k_handle: 'tài khoản mạng xã hội', k_domain: 'tên miền',
     no_token: 'Hãy nhập mã truy cập trước.', bad_token: 'Mã truy cập không đúng hoặc đã bị thu hồi.',
     rate: 'Tra cứu quá nhanh; thử lại sau {s} giây.', no_qr: 'Không tìm thấy mã QR trong ảnh.',
-    role: 'Vai trò', bank_view: '(chế độ ngân hàng)', none: 'Không có tố giác nào bạn được xem.',
-    cat: {
-      none: 'Không rõ', extortion: 'Tống tiền', impersonation_police: 'Giả danh công an',
-      impersonation_journalist: 'Giả danh nhà báo', impersonation_detective: 'Giả danh thám tử',
-      impersonation_bank: 'Giả danh ngân hàng', impersonation_official: 'Giả danh cơ quan nhà nước',
-      investment: 'Lừa đảo đầu tư', romance: 'Lừa đảo tình cảm', job: 'Lừa đảo việc làm',
-      loan: 'Lừa đảo cho vay', shopping: 'Lừa đảo mua bán trực tuyến', phishing: 'Lừa đảo qua đường link',
-      malware: 'Mã độc', other: 'Khác'
-    }
+    role: 'Vai trò', bank_view: '(chế độ ngân hàng)', none: 'Không có tố giác nào bạn được xem.'
   },
   en: {
     tagline: 'Look up phone numbers, accounts, VietQR codes, chat handles and links reported in scams',
@@ -172,7 +164,7 @@ function render(st) {
     fact(dl, t('grade'), t('g_' + r.grade));
     fact(dl, t('n_reports'), r.reports + (r.retracted ? ` (${r.retracted} ${t('retracted_n')})` : ''));
     fact(dl, t('agencies'), r.agencies);
-    if (r.categories.length) fact(dl, t('categories'), r.categories.map((c) => T[lang].cat[c] || c).join(', '));
+    if (r.categories.length) fact(dl, t('categories'), r.categories.map((c, i) => catLabel(c, (r.categories_vi || [])[i])).join(', '));
     if (r.last_seen) fact(dl, t('last_seen'), r.last_seen);
     fact(dl, t('windows'), `${r.last_3d} / ${r.last_30d} / ${r.last_6m}`);
     if (r.confirmation) fact(dl, t('confirmation'), t('c_' + r.confirmation));
@@ -185,7 +177,7 @@ function render(st) {
   for (const rep of reps) {
     const tr = document.createElement('tr');
     const cells = [rep.incident_date || rep.received_date || '', rep.agency || '', rep.case_ref || '',
-      rep.category ? (T[lang].cat[rep.category] || rep.category) : '', stateText(rep), rep.origin || ''];
+      rep.category ? catLabel(rep.category, rep.category_vi) : '', stateText(rep), rep.origin || ''];
     for (const c of cells) { const td = document.createElement('td'); text(td, c); tr.append(td); }
     rows.append(tr);
   }
@@ -197,6 +189,13 @@ function render(st) {
     tr.append(td);
     rows.append(tr);
   }
+}
+
+// A category as people read it: in Vietnamese the vocabulary's label,
+// which the API sends beside the name (categories_vi, category_vi).
+function catLabel(name, vi) {
+  if (lang === 'vi' && vi) return vi;
+  return T.en.cat[name] || name;
 }
 
 // A report's state; a resolved dispute stays visible as history:
