@@ -106,7 +106,8 @@ int sdx_origin_keys(sdx_db *db, const char *origin, sdx_key_period *out,
 	reader_put(rd);
 	if (rc)
 		return store_err(rc);
-	memcpy(out, v, (m < cap ? m : cap) * sizeof *v);
+	if (m && cap)
+		memcpy(out, v, (m < cap ? m : cap) * sizeof *v);
 	*n = m;
 	return 0;
 }
