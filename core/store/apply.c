@@ -338,7 +338,13 @@ static int dispute(struct wtxn *w, const op_ctx *oc, int want,
 		if (was == want)
 			return SDX_EEXISTS;
 	}
-	/* anyone trusted may dispute; only the report's origin resolves */
+	/* anyone trusted may dispute; only the report's origin resolves,
+	 * and its origin's log holds the report before the resolution, so
+	 * one for a report not held here cannot be the origin's: judged
+	 * now, not left to stand when the report comes */
+	if (!want && !exists)
+		return refuse(w, "only the report's origin may resolve a "
+				 "dispute, after its report");
 	if (!want && exists) {
 		codec_report_view rv;
 		if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &rv)))

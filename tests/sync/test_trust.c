@@ -570,3 +570,66 @@ Test(trust, agencies_constrain_an_origin)
 	th_close(&C);
 	th_close(&D);
 }
+
+/* A resolution that arrives before its report cannot be its origin's
+ * (the origin's own log holds the report first): a bank's forged
+ * dispute-then-resolve, reaching HANOI before the report does, is judged
+ * on arrival. The dispute stands once the report lands, the same as at
+ * HN-PA05, which got the report first. */
+Test(trust, resolve_before_its_report_refused)
+{
+	static sdx_report rep;
+	static uint8_t bodies[2][512];
+	size_t lens[2];
+	int types[2] = {SDX_OP_DISPUTE, SDX_OP_RESOLVE};
+	char p[256];
+	sdx_import_result res;
+	sdx_import_opts opts = {NULL, on_refused, NULL};
+	setup();
+	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
+	th_trust(&A, &C);
+	th_trust(&C, &A);
+	th_trust(&B, &C);
+	exchange(&A, &C, SDX_AUD_BANK, "a-c.sdxb", &res);
+	cr_assert_eq(codec_state_op_encode(ids[0], "customer objects", "VCB",
+					   sdx_date_today(), SDX_AUD_BANK,
+					   bodies[0], 512, &lens[0]),
+		     0);
+	cr_assert_eq(codec_state_op_encode(ids[0], "settled", "VCB",
+					   sdx_date_today(), SDX_AUD_BANK,
+					   bodies[1], 512, &lens[1]),
+		     0);
+	path_of(p, sizeof p, "forged-b.sdxb");
+	th_forge(&C, "HANOI", p, 2, types, bodies, lens);
+	refusals[0] = 0;
+	cr_assert_eq(sdx_bundle_import_opts(B.db, p, &opts, &res), 0, "%s",
+		     res.reason);
+	cr_assert_eq(res.ops, 2);
+	cr_assert_eq(res.applied, 1);
+	cr_assert_eq(res.refused, 1);
+	cr_assert_str_eq(refusals, "VCB 2 resolve: only the report's origin "
+				   "may resolve a dispute, after its report\n");
+	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	cr_assert_eq(sdx_report_get(B.db, ids[0], SDX_AUD_POLICE, &rep), 0);
+	cr_assert_neq(rep.state & SDX_RSTATE_DISPUTED, 0);
+	cr_assert_str_eq(rep.state_by, "VCB");
+	/* HN-PA05 holds the report: the resolve is refused there too */
+	path_of(p, sizeof p, "forged-a.sdxb");
+	th_forge(&C, "HN-PA05", p, 2, types, bodies, lens);
+	refusals[0] = 0;
+	cr_assert_eq(sdx_bundle_import_opts(A.db, p, &opts, &res), 0, "%s",
+		     res.reason);
+	cr_assert_eq(res.refused, 1);
+	cr_assert_str_eq(refusals, "VCB 2 resolve: only the report's origin "
+				   "may resolve a dispute\n");
+	{
+		char *da = th_dump(&A, ids, 4, SDX_AUD_POLICE, 1),
+		     *db = th_dump(&B, ids, 4, SDX_AUD_POLICE, 1);
+		cr_assert_str_eq(da, db);
+		free(da);
+		free(db);
+	}
+	th_close(&A);
+	th_close(&B);
+	th_close(&C);
+}
