@@ -151,22 +151,16 @@ static void show_text(struct ctx *c, const sdx_report *r)
 		label(r->state & SDX_RSTATE_RETRACTED
 			  ? render_tr("retracted", "đã rút lại")
 			  : render_tr("disputed", "bị khiếu nại"));
-		if (r->state_date != SDX_DATE_NONE) {
-			sdx_date_format(r->state_date, date);
-			printf("%s ", date);
-		}
-		if (r->state_by[0]) {
-			fputs(render_tr("by ", "bởi "), stdout);
-			put_text(r->state_by);
-		}
-		if (r->state_note[0]) {
-			fputs(": ", stdout);
-			put_text(r->state_note);
-		}
+		struct cli_buf e = {0};
+		render_event_text(&e, r->state_date, r->state_by,
+				  r->state_office, c->office, r->state_note);
+		if (e.len)
+			fwrite(e.p, 1, e.len, stdout);
+		cli_buf_free(&e);
 		putchar('\n');
 	}
 	struct cli_buf h = {0};
-	render_dispute_text(&h, r);
+	render_dispute_text(&h, r, c->office);
 	if (h.len)
 		fwrite(h.p, 1, h.len, stdout);
 	cli_buf_free(&h);

@@ -78,15 +78,22 @@ const char *render_state_name(unsigned state);
  * out of memory. */
 struct json_t *render_report_json(const sdx_report *r, const char *office);
 /* Whether the report has a dispute to tell: open, or resolved (history).
- * JSON: "dispute": {"state": "open"|"resolved", "date", "by", "note",
- * "resolved_date", "resolved_by", "resolved_note"} (null when not known
- * or not resolved), beside the stable state fields. */
+ * JSON: "dispute": {"state": "open"|"resolved", "date", "by", "office", "note",
+ * "resolved_date", "resolved_by", "resolved_office", "resolved_note"} (null
+ * when not known or not resolved), beside the stable state fields. */
 int render_has_dispute(const sdx_report *r);
 /* A resolved dispute as history, two text lines ('scamdex show'): who
  * disputed, when and why; who resolved it, when and how. Nothing for a
- * report without one (an open dispute is its state line). Control
+ * report without one (an open dispute is its state line); self as in
+ * render_event_text. Control
  * characters are shown as '?'. */
-void render_dispute_text(struct cli_buf *b, const sdx_report *r);
+void render_dispute_text(struct cli_buf *b, const sdx_report *r,
+			 const char *self);
+/* "DATE by WHO (office OFFICE): NOTE", each part when known, OFFICE
+ * (the signer) left out when it is self, this database's office; strings
+ * from other offices with control characters made '?' */
+void render_event_text(struct cli_buf *b, int32_t date, const char *by,
+		       const char *office, const char *self, const char *note);
 
 /* ---- links.c ---- */
 

@@ -1,6 +1,7 @@
 /* report.c: one report with its provenance as a JSON object ('scamdex
  * show --json', GET /v1/show). */
 #include <jansson.h>
+#include <string.h>
 
 #include "render.h"
 
@@ -102,6 +103,8 @@ json_t *render_report_json(const sdx_report *r, const char *office)
 	if (r->state & (SDX_RSTATE_RETRACTED | SDX_RSTATE_DISPUTED)) {
 		json_object_set_new(o, "state_date", jdate(r->state_date));
 		json_object_set_new(o, "state_by", jstr_or_null(r->state_by));
+		json_object_set_new(o, "state_office",
+				    jstr_or_null(r->state_office));
 		json_object_set_new(o, "state_note",
 				    jstr_or_null(r->state_note));
 	}
@@ -116,12 +119,17 @@ json_t *render_report_json(const sdx_report *r, const char *office)
 		    d, "state", json_string(resolved ? "resolved" : "open"));
 		json_object_set_new(d, "date", jdate(r->dispute_date));
 		json_object_set_new(d, "by", jstr_or_null(r->dispute_by));
+		json_object_set_new(d, "office",
+				    jstr_or_null(r->dispute_office));
 		json_object_set_new(d, "note", jstr_or_null(r->dispute_note));
 		json_object_set_new(d, "resolved_date",
 				    resolved ? jdate(r->resolve_date)
 					     : json_null());
 		json_object_set_new(d, "resolved_by",
 				    resolved ? jstr_or_null(r->resolve_by)
+					     : json_null());
+		json_object_set_new(d, "resolved_office",
+				    resolved ? jstr_or_null(r->resolve_office)
 					     : json_null());
 		json_object_set_new(d, "resolved_note",
 				    resolved ? jstr_or_null(r->resolve_note)
@@ -145,9 +153,11 @@ static void put_clean(struct cli_buf *b, const char *s)
 	}
 }
 
-/* "DATE by WHO: NOTE", each part when known */
-static void put_event(struct cli_buf *b, int32_t date, const char *by,
-		      const char *note)
+/* "DATE by WHO (office OFFICE): NOTE", each part when known: the
+ * office is the signer, which a dispute's free-text WHO may not name;
+ * not repeated when it is this database's own office (self) */
+void render_event_text(struct cli_buf *b, int32_t date, const char *by,
+		       const char *office, const char *self, const char *note)
 {
 	if (date != SDX_DATE_NONE) {
 		render_date(b, date, 0);
@@ -156,6 +166,12 @@ static void put_event(struct cli_buf *b, int32_t date, const char *by,
 	if (by[0]) {
 		cli_buf_puts(b, render_tr("by ", "bởi "));
 		put_clean(b, by);
+	}
+	if (office[0] && strcmp(office, self) != 0) {
+		cli_buf_puts(b, by[0] ? " (" : "(");
+		cli_buf_puts(b, render_tr("office ", "đơn vị "));
+		put_clean(b, office);
+		cli_buf_putc(b, ')');
 	}
 	if (note[0]) {
 		cli_buf_puts(b, ": ");
@@ -175,17 +191,20 @@ static void put_label(struct cli_buf *b, const char *name)
 		cli_buf_putc(b, ' ');
 }
 
-void render_dispute_text(struct cli_buf *b, const sdx_report *r)
+void render_dispute_text(struct cli_buf *b, const sdx_report *r,
+			 const char *self)
 {
 	if (!(r->state & SDX_RSTATE_RESOLVED))
 		return; /* an open dispute is the report's state line */
 	put_label(b, render_tr("disputed", "bị khiếu nại"));
 	if (r->dispute_date == SDX_DATE_NONE && !r->dispute_by[0] &&
-	    !r->dispute_note[0])
+	    !r->dispute_office[0] && !r->dispute_note[0])
 		cli_buf_puts(b, "?");
-	put_event(b, r->dispute_date, r->dispute_by, r->dispute_note);
+	render_event_text(b, r->dispute_date, r->dispute_by, r->dispute_office,
+			  self, r->dispute_note);
 	cli_buf_putc(b, '\n');
 	put_label(b, render_tr("resolved", "đã giải quyết"));
-	put_event(b, r->resolve_date, r->resolve_by, r->resolve_note);
+	render_event_text(b, r->resolve_date, r->resolve_by, r->resolve_office,
+			  self, r->resolve_note);
 	cli_buf_putc(b, '\n');
 }

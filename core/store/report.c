@@ -27,6 +27,7 @@ void sdx_report_reset(sdx_report *r)
 	r->dispute_note[0] = r->dispute_by[0] = '\0';
 	r->dispute_date = SDX_DATE_NONE;
 	r->resolve_note[0] = r->resolve_by[0] = '\0';
+	r->state_office[0] = r->dispute_office[0] = r->resolve_office[0] = '\0';
 	r->resolve_date = SDX_DATE_NONE;
 }
 
@@ -149,15 +150,18 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 		if (st.flags & SDX_RSTATE_RETRACTED) {
 			strcpy(out->state_note, st.retract_note);
 			strcpy(out->state_by, st.retract_by);
+			strcpy(out->state_office, st.r_origin);
 			out->state_date = st.retract_date;
 		} else if (st.flags & SDX_RSTATE_DISPUTED) {
 			strcpy(out->state_note, st.d_note);
 			strcpy(out->state_by, st.d_by);
+			strcpy(out->state_office, st.d_origin);
 			out->state_date = st.d_date;
 		}
 		if (st.ld_seq) {
 			strcpy(out->dispute_note, st.ld_note);
 			strcpy(out->dispute_by, st.ld_by);
+			strcpy(out->dispute_office, st.ld_origin);
 			out->dispute_date = st.ld_date;
 		}
 		/* d_* is a resolution when the newest change ended a known
@@ -167,6 +171,7 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 			out->state |= SDX_RSTATE_RESOLVED;
 			strcpy(out->resolve_note, st.d_note);
 			strcpy(out->resolve_by, st.d_by);
+			strcpy(out->resolve_office, st.d_origin);
 			out->resolve_date = st.d_date;
 		}
 	} else if (rc != SDX_ENOTFOUND) {

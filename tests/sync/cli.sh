@@ -197,6 +197,21 @@ expect "the old key's bundle is refused after the replacement" 1 "" \
 expect "the office's next bundle brings seq 2 again (its vector for HCM set back)" 0 "hn-hcm-2.sdxb: from HN-PA05: 1 operations: 1 applied (0 redacted), 0 already held, 0 skipped" "" \
 	"$S" --db hcm import hn-hcm-2.sdxb
 "$X" --db hcm verify >/dev/null && ok "verify after the replacement" || nok "verify after the replacement"
+# a dispute from another office shows its author office (the signer),
+# whatever its --by says; not repeated at the office that wrote it
+rid=$("$X" --db hcm show --json --kind phone 0795555373 | sed -n 's/^{"id":"\([0-9a-f]*\)".*/\1/p' | head -1)
+"$X" --db hcm dispute "$rid" --note "owner objects" --by "Vietcombank" >/dev/null
+"$S" --db hcm export --to HN-PA05 -o hcm-hn-dispute.sdxb 2>/dev/null
+"$S" --db hn import hcm-hn-dispute.sdxb >/dev/null
+today=${SCAMDEX_TODAY:-$(date -u +%F)}
+got=$("$X" --db hn show --kind phone 0795555373 | grep '^  disputed')
+[ "$got" = "  disputed      $today by Vietcombank (office HCM-PA05): owner objects" ] &&
+	ok "show: a dispute names its author office" || { nok "show: a dispute names its author office"; echo "# got: $got"; }
+got=$("$X" --db hcm show --kind phone 0795555373 | grep '^  disputed')
+[ "$got" = "  disputed      $today by Vietcombank: owner objects" ] &&
+	ok "show: this office's own dispute without its office" || { nok "show: this office's own dispute without its office"; echo "# got: $got"; }
+"$X" --db hn show --json --kind phone 0795555373 | grep -q '"state_office":"HCM-PA05".*"office":"HCM-PA05"' &&
+	ok "show --json: state_office and dispute.office" || nok "show --json: state_office and dispute.office"
 "$S" --help >/dev/null && ok "--help exits 0" || nok "--help exits 0"
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -127,6 +127,12 @@ typedef struct sdx_report {
 	int32_t dispute_date;
 	char resolve_note[SDX_NOTE_MAX + 1], resolve_by[SDX_AGENCY_MAX + 1];
 	int32_t resolve_date;
+	/* the office that wrote the state change, the dispute and the
+	 * resolution above (its signer; "" when not known): a dispute may
+	 * come from any trusted office, whatever its by says */
+	char state_office[SDX_OFFICE_MAX + 1];
+	char dispute_office[SDX_OFFICE_MAX + 1];
+	char resolve_office[SDX_OFFICE_MAX + 1];
 } sdx_report;
 
 /* Set every field to its "unknown" value (dates NONE, amount -1...). */
