@@ -353,20 +353,31 @@ static int report_entries(voider *x, const uint8_t id[16],
 	return 0;
 }
 
+/* Report id's stored body, decoded in place (valid for the txn):
+ * MDB_NOTFOUND when this database does not hold it. */
+static int report_view_get(struct wtxn *w, const uint8_t *id,
+			   codec_report_view *v)
+{
+	MDB_val k = {16, (void *)id}, d;
+	int rc = mdb_get(w->txn, w->db->report, &k, &d);
+	if (rc)
+		return rc;
+	return codec_report_view_decode(d.mv_data, d.mv_size, v) ? SDX_ECORRUPT
+								 : 0;
+}
+
 static int remove_reports(voider *x)
 {
 	struct wtxn *w = x->w;
 	int rc;
 	for (size_t i = 0; i < x->added.n; i++) {
-		MDB_val k = {16, x->added.v[i]}, d;
+		MDB_val k = {16, x->added.v[i]};
 		codec_report_view v;
-		rc = mdb_get(w->txn, w->db->report, &k, &d);
+		rc = report_view_get(w, x->added.v[i], &v);
 		if (rc == MDB_NOTFOUND)
 			continue;
 		if (rc)
 			return rc;
-		if (codec_report_view_decode(d.mv_data, d.mv_size, &v))
-			return SDX_ECORRUPT;
 		if ((rc = report_entries(x, x->added.v[i], &v, 1)) ||
 		    (rc = mdb_del(w->txn, w->db->report, &k, NULL)) ||
 		    (rc = id_put(&x->states, x->added.v[i])))
@@ -416,18 +427,16 @@ static int wipe(voider *x)
 	id_sort(&x->states);
 	ek_sort(&x->allows);
 	for (size_t i = 0; i < x->states.n; i++) {
-		MDB_val k = {16, x->states.v[i]}, d;
+		MDB_val k = {16, x->states.v[i]};
 		codec_report_view v;
 		rc = mdb_del(w->txn, w->db->rstate, &k, NULL);
 		if (rc && rc != MDB_NOTFOUND)
 			return rc;
-		rc = mdb_get(w->txn, w->db->report, &k, &d);
+		rc = report_view_get(w, x->states.v[i], &v);
 		if (rc == MDB_NOTFOUND)
 			continue;
 		if (rc)
 			return rc;
-		if (codec_report_view_decode(d.mv_data, d.mv_size, &v))
-			return SDX_ECORRUPT;
 		if ((rc = report_entries(x, x->states.v[i], &v, 0)))
 			return rc;
 	}
