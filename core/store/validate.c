@@ -48,8 +48,8 @@ static const char *text_fault(codec_str s, size_t max, int multiline)
 /* Static texts for the refusal (sdx_apply_refusal): field and fault. */
 #define FAULTS(F)                                                              \
 	F(agency)                                                              \
-	F(case_ref) F(narrative) F(category_label) F(channel_label) F(note)    \
-	    F(by)
+	F(case_ref)                                                            \
+	F(narrative) F(category_label) F(channel_label) F(note) F(by)
 
 static const char *field_fault(const char *field, const char *fault)
 {
