@@ -151,7 +151,9 @@ int index_read(const char *text, size_t len, const char *office,
 			sigline = text + i;
 			break;
 		}
-	if (!sigline || strncmp(sigline, "signature ", 10) != 0 ||
+	/* memcmp within the line: the text has no NUL after it */
+	if (!sigline || (size_t)(text + len - sigline) < 11 ||
+	    memcmp(sigline, "signature ", 10) != 0 ||
 	    unhex(sigline + 10, (size_t)(text + len - 1 - sigline - 10), sig,
 		  64) != 0)
 		BAD("%s", "not a drop index (no signature line at its end)");
