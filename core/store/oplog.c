@@ -178,26 +178,33 @@ const char *sdx_op_type_name(int type)
 	return type >= 1 && type <= 6 ? names[type] : "?";
 }
 
+/* A read transaction and an oplog cursor for origin's operations:
+ * SDX_ENOTFOUND (nothing to release) when the origin is unknown. */
+static int scan_open(sdx_db *db, const char *origin, struct reader **rd,
+		     origin_rec *o, MDB_cursor **c)
+{
+	int rc = reader_get(db, rd);
+	if (rc)
+		return rc;
+	if ((rc = origin_read((*rd)->txn, db, origin, o)) ||
+	    (rc = store_err(mdb_cursor_open((*rd)->txn, db->oplog, c)))) {
+		reader_put(*rd);
+		return rc;
+	}
+	return 0;
+}
+
 int sdx_oplog_scan(sdx_db *db, const char *origin, uint64_t after, sdx_op_cb cb,
 		   void *ctx)
 {
 	if (!db || !origin || !cb)
 		return SDX_EINVAL;
 	struct reader *rd;
-	int rc = reader_get(db, &rd);
-	if (rc)
-		return rc;
 	origin_rec o;
-	rc = origin_read(rd->txn, db, origin, &o);
-	if (rc) {
-		reader_put(rd);
-		return rc == SDX_ENOTFOUND ? 0 : rc;
-	}
 	MDB_cursor *c;
-	if ((rc = mdb_cursor_open(rd->txn, db->oplog, &c))) {
-		reader_put(rd);
-		return store_err(rc);
-	}
+	int rc = scan_open(db, origin, &rd, &o, &c);
+	if (rc)
+		return rc == SDX_ENOTFOUND ? 0 : rc;
 	uint8_t kb[12];
 	be32_put(kb, o.index);
 	be64_put(kb + 4, after + 1);
@@ -245,20 +252,11 @@ int sdx_oplog_first_redacted(sdx_db *db, const char *origin, uint64_t *seq)
 		return SDX_EINVAL;
 	*seq = 0;
 	struct reader *rd;
-	int rc = reader_get(db, &rd);
-	if (rc)
-		return rc;
 	origin_rec o;
-	rc = origin_read(rd->txn, db, origin, &o);
-	if (rc) {
-		reader_put(rd);
-		return rc == SDX_ENOTFOUND ? 0 : rc;
-	}
 	MDB_cursor *c;
-	if ((rc = mdb_cursor_open(rd->txn, db->oplog, &c))) {
-		reader_put(rd);
-		return store_err(rc);
-	}
+	int rc = scan_open(db, origin, &rd, &o, &c);
+	if (rc)
+		return rc == SDX_ENOTFOUND ? 0 : rc;
 	uint8_t kb[12];
 	be32_put(kb, o.index);
 	be64_put(kb + 4, 1);
