@@ -29,17 +29,18 @@ import sys
 import threading
 import time
 
-METRICS = ["import", "import_1t", "parse", "sort", "compact", "check_1t",
+METRICS = ["import", "import_1t", "import_half", "parse", "sort", "compact", "check_1t",
            "check_1t_imported", "check_1t_uniform", "check_2t", "check_miss",
            "check_mixed_1_1", "check_mixed_1_9", "cli_batch", "sync_export",
            "sync_import"]
 # the figures of bench-results.json ({scamdex, lmdb, sqlite} each)
-RESULT_RATES = ["import", "import_1t", "compact", "check_1t",
+RESULT_RATES = ["import", "import_1t", "import_half", "compact", "check_1t",
                 "check_1t_imported", "check_1t_uniform", "check_2t",
                 "check_miss", "check_mixed_1_1", "check_mixed_1_9",
                 "cli_batch", "sync_export", "sync_import"]
 SYSTEMS = ["scamdex", "lmdb", "sqlite"]
 UNITS = {"import": "reports/s", "import_1t": "reports/s",
+         "import_half": "reports/s",
          "parse": "reports/s", "sort": "reports/s",
          "compact": "reports/s", "check_1t_uniform": "checks/s",
          "check_mixed_1_1": "checks/s", "check_mixed_1_9": "checks/s",
@@ -49,6 +50,7 @@ UNITS = {"import": "reports/s", "import_1t": "reports/s",
          "sync_import": "ops/s"}
 LABELS = {"import": "import (baselines: load)",
           "import_1t": "import, 1 thread, all steps",
+          "import_half": "import, 2nd half onto 1st",
           "parse": "  (baselines: parse)", "sort": "  (baselines: sort)",
           "check_1t_uniform": "  (uniform hits)",
           "check_mixed_1_1": "check, hits:misses 1:1",
@@ -267,6 +269,9 @@ def targets(stat, sizes, rss):
         one and one["median"], 200000, ",.0f")
     add("import, one thread, vs SQLite's one thread",
         ratio(one, s("import_1t", "sqlite")), 2.0, ".3f")
+    half = s("import_half", "scamdex")
+    add("import of the second half onto the first, reports/s",
+        half and half["median"], 150000, ",.0f")
     add("importer peak RssAnon MiB", max(rss) / MIB if rss else None, 256,
         ".1f", more_is_better=False)
     for m in ("sync_export", "sync_import"):
