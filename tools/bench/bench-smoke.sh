@@ -50,7 +50,7 @@ try:
 except (OSError, ValueError) as e:
     r = {}
     print(f"# {e}")
-rates = ["import", "import_1t", "compact", "check_1t", "check_1t_imported",
+rates = ["import", "import_1t", "import_half", "compact", "check_1t", "check_1t_imported",
          "check_1t_uniform", "check_2t", "check_miss", "check_mixed_1_1",
          "check_mixed_1_9", "cli_batch", "sync_export", "sync_import"]
 check(sorted(r) == sorted(rates + ["bytes_per_report",
@@ -66,6 +66,10 @@ check(all(isinstance(r.get(m, {}).get(s), (int, float)) and r[m][s] > 0
                     "check_2t", "check_miss", "check_mixed_1_1",
                     "check_mixed_1_9")
           for s in ("lmdb", "sqlite")), "the LMDB and SQLite baselines are measured")
+check(isinstance(r.get("import_half", {}).get("scamdex"), (int, float))
+      and r["import_half"]["scamdex"] > 0
+      and r["import_half"]["lmdb"] is None,
+      "the import onto a database holding the first half is measured")
 check(all(isinstance(r.get("size_bytes", {}).get(s), int)
           and r["size_bytes"][s] > 0 for s in ("lmdb", "sqlite")),
       "the baselines' sizes are measured")
