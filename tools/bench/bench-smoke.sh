@@ -151,5 +151,37 @@ print(n, w3, w30)')
 	fi
 	next=$((next + 1))
 fi
+# The projection to a larger size: a second run made from the first at
+# twice the identifiers and half every rate is a slope of -1 on a log-log
+# scale, so at 100 million the one-thread import must be the first rate
+# times 20,000 / 100,000,000.
+details=$tmp/bench-details.json
+if [ -f "$details" ] && python3 - "$details" "$tmp/twice.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["n"] *= 2
+for fig in d["figures"].values():
+    fig["median"] /= 2
+json.dump(d, open(sys.argv[2], "w"))
+PY
+then
+	got=$(python3 "$here/bench-project.py" --json "$details" "$tmp/twice.json" |
+		python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = json.load(sys.stdin)["import_1t"]
+want = d["figures"]["import_1t/scamdex"]["median"] * 20000 / 100e6
+p = t["projected"]
+print("ok" if abs(p - want) < want * 1e-9 else f"got {p}, want {want}")' "$details")
+else
+	got="no bench-details.json"
+fi
+if [ "$got" = ok ]; then
+	echo "ok $next - bench-project.py projects a rate on the power law through the two largest runs"
+else
+	echo "not ok $next - bench-project.py projects a rate on the power law through the two largest runs: $got"
+	failed=1
+fi
+next=$((next + 1))
 echo "1..$((next - 1))"
 exit $failed
