@@ -4,8 +4,6 @@
 
 #include "cli.h"
 
-enum { O_KIND = 1, O_NOTE, O_BY, O_SUBDOMAINS };
-
 /* --subdomains: the entry "*.<domain>" covers the domain and every
  * subdomain. Refused for a public suffix (anyone may register under
  * github.io or com.vn), except a government one ("gov.vn", "gov.uk"),
@@ -45,43 +43,20 @@ static int subdomain_entry(const struct cli_cmd *cmd, sdx_kind kind,
 
 int cli_allowlist(const struct cli_cmd *cmd, int allow, int argc, char **argv)
 {
-	static const struct cli_opt opts[] = {
-	    {"kind", 1, O_KIND}, {"note", 1, O_NOTE},
-	    {"by", 1, O_BY},	 {"subdomains", 0, O_SUBDOMAINS},
-	    {NULL, 0, 0},
-	};
 	const char *input = NULL, *note = NULL, *by = "";
 	sdx_kind kind = SDX_KIND_AUTO;
-	int a, subdomains = 0;
-	struct cli_args p;
-	cli_args_init(&p, cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			if (input)
-				return cli_usage_error(
-				    cmd, "one ID only; extra '%s'", p.val);
-			input = p.val;
-			break;
-		case O_KIND:
-			if (cli_parse_kind(&p, &kind))
-				return EXIT_USAGE;
-			break;
-		case O_NOTE:
-			note = p.val;
-			break;
-		case O_BY:
-			by = p.val;
-			break;
-		case O_SUBDOMAINS:
-			subdomains = 1;
-			break;
-		}
-	}
+	int subdomains = 0;
+	const struct cli_opt opts[] = {
+	    CLI_KIND("kind", &kind),
+	    CLI_STR("note", &note),
+	    CLI_STR("by", &by),
+	    CLI_FLAG("subdomains", &subdomains),
+	    {0},
+	};
+	struct cli_pos pos = {&input, 1, "one ID only; extra", NULL, 0};
+	int st = cli_args_parse(cmd, opts, &pos, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	if (!input)
 		return cli_usage_error(cmd, "no ID given");
 	if (!note || !note[0])

@@ -48,6 +48,7 @@ int cli_args_next(struct cli_args *p)
 	const char *a = p->argv[p->i++];
 	p->opt = a;
 	p->val = NULL;
+	p->o = NULL;
 	if (p->only_pos || a[0] != '-' || a[1] == '\0') {
 		/* "-" alone is a positional argument (standard input) */
 		p->val = a;
@@ -71,14 +72,16 @@ int cli_args_next(struct cli_args *p)
 	for (const struct cli_opt *o = p->opts; o && o->name; o++) {
 		if (strlen(o->name) != nlen || memcmp(o->name, name, nlen))
 			continue;
-		if (!o->has_arg) {
+		p->o = o;
+		int id = (int)(o - p->opts) + 1;
+		if (o->type == CLI_OPT_FLAG || o->type == CLI_OPT_ONE_OF) {
 			if (eq) {
 				cli_usage_error(p->cmd,
 						"option '--%s' takes no value",
 						o->name);
 				return CLI_ARG_ERROR;
 			}
-			return o->id;
+			return id;
 		}
 		if (eq) {
 			p->val = eq + 1;
@@ -89,7 +92,7 @@ int cli_args_next(struct cli_args *p)
 					o->name);
 			return CLI_ARG_ERROR;
 		}
-		return o->id;
+		return id;
 	}
 	if (eq)
 		cli_usage_error(p->cmd, "unknown option '%.*s'", (int)(eq - a),
@@ -97,6 +100,98 @@ int cli_args_next(struct cli_args *p)
 	else
 		cli_usage_error(p->cmd, "unknown option '%s'", a);
 	return CLI_ARG_ERROR;
+}
+
+/* "choose one of --A and --B": every ONE_OF option that sets the same
+ * place as o, in table order. */
+static int one_of_error(const struct cli_args *p, const struct cli_opt *o)
+{
+	char names[256];
+	size_t len = 0, n = 0, total = 0;
+	for (const struct cli_opt *e = p->opts; e->name; e++)
+		total += e->type == CLI_OPT_ONE_OF && e->to == o->to;
+	names[0] = '\0';
+	for (const struct cli_opt *e = p->opts; e->name; e++) {
+		if (e->type != CLI_OPT_ONE_OF || e->to != o->to)
+			continue;
+		n++;
+		const char *sep = n == 1 ? "" : n == total ? " and " : ", ";
+		int w = snprintf(names + len, sizeof names - len, "%s--%s", sep,
+				 e->name);
+		if (w < 0 || (size_t)w >= sizeof names - len)
+			break;
+		len += (size_t)w;
+	}
+	return cli_usage_error(p->cmd, "choose one of %s", names);
+}
+
+/* The option p->o with its value p->val: 0, or -1 after a usage error. */
+static int take_option(const struct cli_args *p)
+{
+	const struct cli_opt *o = p->o;
+	switch (o->type) {
+	case CLI_OPT_FLAG:
+		*(int *)o->to = 1;
+		return 0;
+	case CLI_OPT_ONE_OF:
+		if (*(int *)o->to != 0) {
+			one_of_error(p, o);
+			return -1;
+		}
+		*(int *)o->to = (int)o->n;
+		return 0;
+	case CLI_OPT_STR:
+		*(const char **)o->to = p->val;
+		return 0;
+	case CLI_OPT_KIND:
+		return cli_parse_kind(p, o->to);
+	case CLI_OPT_AUDIENCE:
+		return cli_parse_audience(p, o->to);
+	case CLI_OPT_DATE:
+		return cli_parse_date(p, o->to);
+	case CLI_OPT_UINT:
+		return cli_parse_uint(p, o->n, o->to);
+	case CLI_OPT_CALL:
+		return o->fn(p);
+	}
+	return -1;
+}
+
+/* A positional argument p->val into pos: 0, or -1 after a usage error. */
+static int take_positional(const struct cli_args *p, struct cli_pos *pos)
+{
+	int known = !pos || !pos->words;
+	for (const char *const *w = pos ? pos->words : NULL; w && *w; w++)
+		known |= !strcmp(*w, p->val);
+	if (!pos || pos->n == pos->max || !known) {
+		cli_usage_error(p->cmd, "%s '%s'",
+				pos && pos->extra ? pos->extra
+						  : "unexpected argument",
+				p->val);
+		return -1;
+	}
+	if (pos->val)
+		pos->val[pos->n] = p->val;
+	pos->n++;
+	return 0;
+}
+
+int cli_args_parse(const struct cli_cmd *cmd, const struct cli_opt *opts,
+		   struct cli_pos *pos, int argc, char **argv)
+{
+	struct cli_args p;
+	int a;
+	cli_args_init(&p, cmd, opts, argc, argv);
+	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
+		if (a == CLI_ARG_ERROR)
+			return EXIT_USAGE;
+		if (a == CLI_ARG_HELP)
+			return EXIT_CLEAN;
+		if (a == CLI_ARG_POS ? take_positional(&p, pos)
+				     : take_option(&p))
+			return EXIT_USAGE;
+	}
+	return CLI_GO;
 }
 
 int cli_parse_kind(const struct cli_args *p, sdx_kind *out)

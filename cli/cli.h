@@ -53,12 +53,67 @@ struct cli_cmd {
 	const char *help;
 };
 
-/* One long option; has_arg: 0 flag, 1 takes a value (--x V or --x=V). */
+/* One long option: its name, what it takes and where its value goes.
+ * Written with the CLI_* macros below, which check the type of the place
+ * the value goes to; a table ends with a zero entry ({0}). */
+enum cli_opt_type {
+	CLI_OPT_FLAG,	  /* no value: *(int *)to = 1 */
+	CLI_OPT_ONE_OF,	  /* no value: *(int *)to = n; a usage error "choose
+			     one of --A and --B" (every ONE_OF option of the
+			     same place) when *to is already non-zero */
+	CLI_OPT_STR,	  /* *(const char **)to = the value */
+	CLI_OPT_KIND,	  /* sdx_kind, by cli_parse_kind */
+	CLI_OPT_AUDIENCE, /* int, by cli_parse_audience */
+	CLI_OPT_DATE,	  /* int32_t, by cli_parse_date */
+	CLI_OPT_UINT,	  /* unsigned long 0..n, by cli_parse_uint */
+	CLI_OPT_CALL,	  /* fn(p) with the value in p->val, the entry in
+			     p->o (its to and n): 0, or -1 after printing a
+			     usage error */
+};
+
+struct cli_args;
 struct cli_opt {
 	const char *name;
-	int has_arg;
-	int id; /* > 0 */
+	enum cli_opt_type type;
+	void *to;
+	unsigned long n;
+	int (*fn)(const struct cli_args *p);
 };
+
+/* to, when it points to a T; a compile error otherwise. */
+#define CLI_TO(T, to) _Generic((to), T * : (to))
+#define CLI_FLAG(name, to)                                                     \
+	{                                                                      \
+		(name), CLI_OPT_FLAG, CLI_TO(int, to), 0, NULL                 \
+	}
+#define CLI_ONE_OF(name, to, value)                                            \
+	{                                                                      \
+		(name), CLI_OPT_ONE_OF, CLI_TO(int, to), (value), NULL         \
+	}
+#define CLI_STR(name, to)                                                      \
+	{                                                                      \
+		(name), CLI_OPT_STR, CLI_TO(const char *, to), 0, NULL         \
+	}
+#define CLI_KIND(name, to)                                                     \
+	{                                                                      \
+		(name), CLI_OPT_KIND, CLI_TO(sdx_kind, to), 0, NULL            \
+	}
+#define CLI_AUDIENCE(name, to)                                                 \
+	{                                                                      \
+		(name), CLI_OPT_AUDIENCE, CLI_TO(int, to), 0, NULL             \
+	}
+#define CLI_DATE(name, to)                                                     \
+	{                                                                      \
+		(name), CLI_OPT_DATE, CLI_TO(int32_t, to), 0, NULL             \
+	}
+#define CLI_UINT(name, to, max)                                                \
+	{                                                                      \
+		(name), CLI_OPT_UINT, CLI_TO(unsigned long, to), (max), NULL   \
+	}
+#define CLI_CALL(name, fn, to, n)                                              \
+	{                                                                      \
+		(name), CLI_OPT_CALL, (to), (n), (fn)                          \
+	}
 
 enum {
 	CLI_ARG_END = -1,   /* no more arguments */
@@ -76,14 +131,37 @@ struct cli_args {
 	int only_pos;	 /* after "--" */
 	const char *val; /* the option's value or the positional argument */
 	const char *opt; /* the option as written (for messages) */
+	const struct cli_opt *o; /* the option's entry */
 };
 
 /* argv[0] is the subcommand's name. */
 void cli_args_init(struct cli_args *p, const struct cli_cmd *cmd,
 		   const struct cli_opt *opts, int argc, char **argv);
-/* The next option id, CLI_ARG_POS, CLI_ARG_END, CLI_ARG_ERROR (printed)
- * or CLI_ARG_HELP (help printed to stdout). */
+/* The next option (its place in opts, from 1; p->o is its entry),
+ * CLI_ARG_POS, CLI_ARG_END, CLI_ARG_ERROR (printed) or CLI_ARG_HELP
+ * (help printed to stdout). The option's value (as written) is in
+ * p->val; cli_args_parse parses it. */
 int cli_args_next(struct cli_args *p);
+
+/* Where the positional arguments go: the first max into val[] (val may
+ * be NULL to count them only); n counts them. One more than max is the
+ * usage error "<extra> 'ARG'" (extra NULL: "unexpected argument"); with
+ * words, an argument that is not one of them (NULL-terminated) too. */
+struct cli_pos {
+	const char **val;
+	size_t max;
+	const char *extra;
+	const char *const *words;
+	size_t n;
+};
+
+#define CLI_GO (-1)
+/* Every argument of argv, in order: each option's value parsed into the
+ * place its entry names, the positional ones into pos (NULL: none
+ * allowed). CLI_GO when the command goes on; else the status to exit
+ * with, the help (EXIT_CLEAN) or the usage error (EXIT_USAGE) printed. */
+int cli_args_parse(const struct cli_cmd *cmd, const struct cli_opt *opts,
+		   struct cli_pos *pos, int argc, char **argv);
 
 /* Print "scamdex CMD: <message>" and the usage line(s) to stderr; returns
  * EXIT_USAGE. */

@@ -19,8 +19,6 @@ static const struct cli_cmd cmd = {
     "  -h, --help        this help\n",
 };
 
-static const struct cli_opt opts[] = {{NULL, 0, 0}};
-
 static int on_grant(const char *key, const void *val, size_t len, void *arg)
 {
 	(void)arg;
@@ -49,19 +47,11 @@ static int subject_key(const char *s, char *key, size_t size)
 int cmd_access(int argc, char **argv)
 {
 	const char *pos[3] = {NULL, NULL, NULL};
-	int npos = 0, a;
-	struct cli_args p;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		if (a == CLI_ARG_ERROR)
-			return EXIT_USAGE;
-		if (a == CLI_ARG_HELP)
-			return EXIT_CLEAN;
-		if (npos == 3)
-			return cli_usage_error(&cmd, "unexpected argument '%s'",
-					       p.val);
-		pos[npos++] = p.val;
-	}
+	struct cli_pos words = {pos, 3, NULL, NULL, 0};
+	int st = cli_args_parse(&cmd, NULL, &words, argc, argv);
+	if (st != CLI_GO)
+		return st;
+	int npos = (int)words.n;
 	if (!npos)
 		return cli_usage_error(&cmd, "grant, revoke, default or list?");
 	const char *verb = pos[0];

@@ -23,12 +23,6 @@ static const struct cli_cmd cmd = {
     "  -h, --help        this help\n",
 };
 
-enum { O_SINCE = 1, O_WHO, O_IDENT, O_JSON, O_BEFORE };
-static const struct cli_opt opts[] = {
-    {"since", 1, O_SINCE}, {"who", 1, O_WHO},	    {"identifier", 1, O_IDENT},
-    {"json", 0, O_JSON},   {"before", 1, O_BEFORE}, {NULL, 0, 0},
-};
-
 struct ctx {
 	const char *who;
 	sdx_kind kind; /* --identifier, or AUTO */
@@ -145,40 +139,16 @@ int cmd_audit(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	int32_t since = SDX_DATE_NONE, before = SDX_DATE_NONE;
 	const char *ident = NULL, *verb = NULL;
-	int a;
-	struct cli_args p;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			if (verb || strcmp(p.val, "prune"))
-				return cli_usage_error(
-				    &cmd, "unexpected argument '%s'", p.val);
-			verb = p.val;
-			break;
-		case O_SINCE:
-			if (cli_parse_date(&p, &since))
-				return EXIT_USAGE;
-			break;
-		case O_BEFORE:
-			if (cli_parse_date(&p, &before))
-				return EXIT_USAGE;
-			break;
-		case O_WHO:
-			c.who = p.val;
-			break;
-		case O_IDENT:
-			ident = p.val;
-			break;
-		case O_JSON:
-			c.json = 1;
-			break;
-		}
-	}
+	const struct cli_opt opts[] = {
+	    CLI_DATE("since", &since),	   CLI_STR("who", &c.who),
+	    CLI_STR("identifier", &ident), CLI_FLAG("json", &c.json),
+	    CLI_DATE("before", &before),   {0},
+	};
+	static const char *const verbs[] = {"prune", NULL};
+	struct cli_pos pos = {&verb, 1, NULL, verbs, 0};
+	int st = cli_args_parse(&cmd, opts, &pos, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	if (verb && before == SDX_DATE_NONE)
 		return cli_usage_error(&cmd, "prune needs --before DATE");
 	if (!verb && before != SDX_DATE_NONE)

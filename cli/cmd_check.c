@@ -43,14 +43,6 @@ static const struct cli_cmd cmd = {
     "system error.\n",
 };
 
-enum { O_KIND = 1, O_AUDIENCE, O_JSON, O_CSV, O_TODAY, O_INVALID_OK };
-static const struct cli_opt opts[] = {
-    {"kind", 1, O_KIND},   {"audience", 1, O_AUDIENCE},
-    {"json", 0, O_JSON},   {"csv", 0, O_CSV},
-    {"today", 1, O_TODAY}, {"invalid-ok", 0, O_INVALID_OK},
-    {NULL, 0, 0},
-};
-
 enum format { F_TEXT, F_JSON, F_CSV };
 
 #define READ_SIZE (1u << 20)
@@ -61,7 +53,7 @@ struct ctx {
 	sdx_kind kind;
 	int audience;
 	int32_t today;
-	enum format fmt;
+	int fmt;	 /* enum format */
 	int interactive; /* flush after every line */
 	int buffered;	 /* a batch worker: never write, the caller does */
 	int status;	 /* worst exit status so far */
@@ -496,42 +488,22 @@ int cmd_check(int argc, char **argv)
 	c.fmt = F_TEXT;
 	c.today = SDX_DATE_NONE;
 	c.audience = SDX_AUD_POLICE;
-	int npos = 0, a;
-	struct cli_args p;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			npos++;
-			break;
-		case O_KIND:
-			if (cli_parse_kind(&p, &c.kind))
-				return EXIT_USAGE;
-			break;
-		case O_AUDIENCE:
-			if (cli_parse_audience(&p, &c.audience))
-				return EXIT_USAGE;
-			break;
-		case O_JSON:
-		case O_CSV:
-			if (c.fmt != F_TEXT)
-				return cli_usage_error(
-				    &cmd, "choose one of --json and --csv");
-			c.fmt = a == O_JSON ? F_JSON : F_CSV;
-			break;
-		case O_INVALID_OK:
-			c.invalid_ok = 1;
-			break;
-		case O_TODAY:
-			if (cli_parse_date(&p, &c.today))
-				return EXIT_USAGE;
-			break;
-		}
-	}
+	const struct cli_opt opts[] = {
+	    CLI_KIND("kind", &c.kind),
+	    CLI_AUDIENCE("audience", &c.audience),
+	    CLI_ONE_OF("json", &c.fmt, F_JSON),
+	    CLI_ONE_OF("csv", &c.fmt, F_CSV),
+	    CLI_DATE("today", &c.today),
+	    CLI_FLAG("invalid-ok", &c.invalid_ok),
+	    {0},
+	};
+	/* the identifiers are counted now, checked once the database is
+	 * open */
+	struct cli_pos pos = {NULL, SIZE_MAX, NULL, NULL, 0};
+	int st = cli_args_parse(&cmd, opts, &pos, argc, argv);
+	if (st != CLI_GO)
+		return st;
+	size_t npos = pos.n;
 	if (c.today == SDX_DATE_NONE)
 		c.today = sdx_date_today();
 	int rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &c.db);
@@ -554,6 +526,8 @@ int cmd_check(int argc, char **argv)
 		cli_buf_puts(&c.out, csv_header);
 	rc = 0;
 	if (npos) {
+		struct cli_args p;
+		int a;
 		cli_args_init(&p, &cmd, opts, argc, argv);
 		while (rc == 0 && (a = cli_args_next(&p)) != CLI_ARG_END)
 			if (a == CLI_ARG_POS)

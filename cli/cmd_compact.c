@@ -19,10 +19,6 @@ static const struct cli_cmd cmd = {
     "Exit status: 0 done, 2 bad usage or DIR exists, 3 database error.\n",
 };
 
-enum { OPT_TO = 1 };
-
-static const struct cli_opt opts[] = {{"to", 1, OPT_TO}, {0}};
-
 /* bytes of the data file in dir, for the summary line */
 static double file_mib(const char *dir)
 {
@@ -37,24 +33,11 @@ static double file_mib(const char *dir)
 
 int cmd_compact(int argc, char **argv)
 {
-	struct cli_args p;
 	const char *to = NULL;
-	int a;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			return cli_usage_error(&cmd, "unexpected argument '%s'",
-					       p.val);
-		case OPT_TO:
-			to = p.val;
-			break;
-		}
-	}
+	const struct cli_opt opts[] = {CLI_STR("to", &to), {0}};
+	int st = cli_args_parse(&cmd, opts, NULL, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	if (!to || !*to)
 		return cli_usage_error(&cmd, "--to DIR is required");
 	sdx_db *db;

@@ -28,14 +28,6 @@ static const struct cli_cmd cmd = {
     "  -h, --help        this help\n",
 };
 
-enum { O_KIND = 1, O_DEPTH, O_LIMIT, O_AUDIENCE, O_DOT, O_JSON };
-static const struct cli_opt opts[] = {
-    {"kind", 1, O_KIND},   {"depth", 1, O_DEPTH},
-    {"limit", 1, O_LIMIT}, {"audience", 1, O_AUDIENCE},
-    {"dot", 0, O_DOT},	   {"json", 0, O_JSON},
-    {NULL, 0, 0},
-};
-
 /* An identifier as text, into a NUL-terminated buffer. */
 static const char *ident_text(struct cli_buf *b, sdx_kind kind,
 			      const char *canonical)
@@ -152,50 +144,24 @@ static int print_dot(sdx_db *db, const struct render_links *g)
 
 int cmd_links(int argc, char **argv)
 {
-	enum { F_TEXT, F_JSON, F_DOT } fmt = F_TEXT;
+	enum { F_TEXT, F_JSON, F_DOT };
+	int fmt = F_TEXT, audience = SDX_AUD_POLICE;
 	sdx_kind kind = SDX_KIND_AUTO;
-	int audience = SDX_AUD_POLICE, a;
 	unsigned long depth = 2, limit = 100;
 	const char *input = NULL;
-	struct cli_args p;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			if (input)
-				return cli_usage_error(
-				    &cmd, "one ID only; extra '%s'", p.val);
-			input = p.val;
-			break;
-		case O_KIND:
-			if (cli_parse_kind(&p, &kind))
-				return EXIT_USAGE;
-			break;
-		case O_DEPTH:
-			if (cli_parse_uint(&p, 16, &depth))
-				return EXIT_USAGE;
-			break;
-		case O_LIMIT:
-			if (cli_parse_uint(&p, 1000000, &limit))
-				return EXIT_USAGE;
-			break;
-		case O_AUDIENCE:
-			if (cli_parse_audience(&p, &audience))
-				return EXIT_USAGE;
-			break;
-		case O_DOT:
-		case O_JSON:
-			if (fmt != F_TEXT)
-				return cli_usage_error(
-				    &cmd, "choose one of --dot and --json");
-			fmt = a == O_DOT ? F_DOT : F_JSON;
-			break;
-		}
-	}
+	const struct cli_opt opts[] = {
+	    CLI_KIND("kind", &kind),
+	    CLI_UINT("depth", &depth, 16),
+	    CLI_UINT("limit", &limit, 1000000),
+	    CLI_AUDIENCE("audience", &audience),
+	    CLI_ONE_OF("dot", &fmt, F_DOT),
+	    CLI_ONE_OF("json", &fmt, F_JSON),
+	    {0},
+	};
+	struct cli_pos pos = {&input, 1, "one ID only; extra", NULL, 0};
+	int st = cli_args_parse(&cmd, opts, &pos, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	if (!input)
 		return cli_usage_error(&cmd, "no ID given");
 	char canonical[SDX_CANON_MAX], safe[SDX_CANON_MAX];

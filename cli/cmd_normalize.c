@@ -31,14 +31,6 @@ static const struct cli_cmd cmd = {
     "3 output error.\n",
 };
 
-enum { OPT_KIND = 1, OPT_JSON };
-
-static const struct cli_opt opts[] = {
-    {"kind", 1, OPT_KIND},
-    {"json", 0, OPT_JSON},
-    {NULL, 0, 0},
-};
-
 /* s as a JSON string, each byte that does not start a valid UTF-8
  * character (utf8proc) or is a NUL replaced by U+FFFD, so that jansson
  * accepts it. NULL: out of memory. */
@@ -174,21 +166,20 @@ int cmd_normalize(int argc, char **argv)
 {
 	struct cli_args p;
 	sdx_kind want = SDX_KIND_AUTO;
-	int json = 0, failed = 0, any = 0, r;
-	cli_args_init(&p, &cmd, opts, argc, argv);
+	int json = 0, failed = 0, r;
+	const struct cli_opt opts[] = {
+	    CLI_KIND("kind", &want),
+	    CLI_FLAG("json", &json),
+	    {0},
+	};
 	/* Options first, so that --kind applies to every input. */
-	while ((r = cli_args_next(&p)) != CLI_ARG_END) {
-		if (r == CLI_ARG_ERROR)
-			return EXIT_USAGE;
-		if (r == CLI_ARG_HELP)
-			return fflush(stdout) ? EXIT_SYSTEM : EXIT_CLEAN;
-		if (r == OPT_KIND && cli_parse_kind(&p, &want) != 0)
-			return EXIT_USAGE;
-		if (r == OPT_JSON)
-			json = 1;
-		if (r == CLI_ARG_POS)
-			any = 1;
-	}
+	struct cli_pos pos = {NULL, SIZE_MAX, NULL, NULL, 0};
+	int st = cli_args_parse(&cmd, opts, &pos, argc, argv);
+	if (st == EXIT_CLEAN) /* the help */
+		return fflush(stdout) ? EXIT_SYSTEM : EXIT_CLEAN;
+	if (st != CLI_GO)
+		return st;
+	int any = pos.n > 0;
 	cli_args_init(&p, &cmd, opts, argc, argv);
 	while (any && (r = cli_args_next(&p)) != CLI_ARG_END) {
 		if (r != CLI_ARG_POS)

@@ -68,33 +68,16 @@ enum {
 	O_AUDIENCE,
 	O_NARRATIVE,
 	O_ORIGIN,
-	O_JSON,
-	O_STRICT,
+	N_FIELDS = O_ORIGIN,
 };
 
-/* Flags; the JSON names are the same with '_' for '-'. */
-static const struct cli_opt opts[] = {
-    {"phone", 1, O_PHONE},
-    {"bank", 1, O_BANK},
-    {"account", 1, O_ACCOUNT},
-    {"vietqr", 1, O_VIETQR},
-    {"handle", 1, O_HANDLE},
-    {"platform", 1, O_PLATFORM},
-    {"url", 1, O_URL},
-    {"agency", 1, O_AGENCY},
-    {"case-ref", 1, O_CASE_REF},
-    {"incident-date", 1, O_INCIDENT_DATE},
-    {"received-date", 1, O_RECEIVED_DATE},
-    {"category", 1, O_CATEGORY},
-    {"channel", 1, O_CHANNEL},
-    {"amount", 1, O_AMOUNT},
-    {"confirmation", 1, O_CONFIRMATION},
-    {"audience", 1, O_AUDIENCE},
-    {"narrative", 1, O_NARRATIVE},
-    {"origin", 1, O_ORIGIN},
-    {"json", 1, O_JSON},
-    {"strict", 0, O_STRICT},
-    {NULL, 0, 0},
+/* The report's fields as flags, in id order; the JSON names are the
+ * same with '_' for '-'. */
+static const char *const fields[N_FIELDS] = {
+    "phone",	     "bank",	  "account", "vietqr",	 "handle",
+    "platform",	     "url",	  "agency",  "case-ref", "incident-date",
+    "received-date", "category",  "channel", "amount",	 "confirmation",
+    "audience",	     "narrative", "origin",
 };
 
 #define MAXID SDX_REPORT_IDENTS_MAX
@@ -104,6 +87,7 @@ struct build {
 	const char *banks[MAXID], *accounts[MAXID];
 	const char *handles[MAXID], *platforms[MAXID];
 	size_t nbank, naccount, nhandle, nplatform;
+	int nflags; /* fields given as flags */
 	int have_agency;
 	json_t *json;  /* kept until the report is built: banks[] etc. point
 			  into it */
@@ -339,10 +323,9 @@ static int from_object(struct build *b, json_t *root, const char *path)
 		if (n < sizeof name) {
 			for (size_t i = 0; i <= n; i++)
 				name[i] = key[i] == '_' ? '-' : key[i];
-			for (const struct cli_opt *o = opts; o->name; o++)
-				if (o->id != O_JSON && o->id != O_STRICT &&
-				    !strcmp(o->name, name))
-					id = o->id;
+			for (int f = 0; f < N_FIELDS; f++)
+				if (!strcmp(fields[f], name))
+					id = f + 1;
 		}
 		if (!id) {
 			snprintf(b->msg, sizeof b->msg, "unknown field '%s'",
@@ -393,40 +376,37 @@ int cli_report_from_json(json_t *root, sdx_report *out, char *msg, size_t size)
 	return rc;
 }
 
+/* A field's flag (id p->o->n) into the build p->o->to. */
+static int field_opt(const struct cli_args *p)
+{
+	struct build *b = p->o->to;
+	char flag[32];
+	b->nflags++;
+	snprintf(flag, sizeof flag, "--%s", p->o->name);
+	if (set_field(b, (int)p->o->n, flag, p->val) == 0)
+		return 0;
+	cli_usage_error(&cmd, "%s", b->msg);
+	return -1;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static struct build b; /* large (narrative): not on the stack */
 	memset(&b, 0, sizeof b);
 	sdx_report_init(&b.r);
 	const char *json_path = NULL;
-	char flag[32];
-	int nflags = 0, a, strict = 0;
-	struct cli_args p;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			return cli_usage_error(&cmd, "unexpected argument '%s'",
-					       p.val);
-		case O_JSON:
-			json_path = p.val;
-			break;
-		case O_STRICT:
-			strict = 1;
-			break;
-		default:
-			nflags++;
-			/* opts[] is in id order */
-			snprintf(flag, sizeof flag, "--%s", opts[a - 1].name);
-			if (set_field(&b, a, flag, p.val))
-				return cli_usage_error(&cmd, "%s", b.msg);
-		}
-	}
-	if (json_path && nflags)
+	int strict = 0;
+	struct cli_opt opts[N_FIELDS + 3] = {
+	    [N_FIELDS] = CLI_STR("json", &json_path),
+	    [N_FIELDS + 1] = CLI_FLAG("strict", &strict),
+	};
+	for (int f = 0; f < N_FIELDS; f++)
+		opts[f] = (struct cli_opt)CLI_CALL(fields[f], field_opt, &b,
+						   (unsigned long)f + 1);
+	int st = cli_args_parse(&cmd, opts, NULL, argc, argv);
+	if (st != CLI_GO)
+		return st;
+	if (json_path && b.nflags)
 		return cli_usage_error(&cmd,
 				       "--json takes every field from the "
 				       "object; give no other flags");

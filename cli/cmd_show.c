@@ -24,14 +24,6 @@ static const struct cli_cmd cmd = {
     "  -h, --help        this help\n",
 };
 
-enum { O_KIND = 1, O_AUDIENCE, O_JSON };
-static const struct cli_opt opts[] = {
-    {"kind", 1, O_KIND},
-    {"audience", 1, O_AUDIENCE},
-    {"json", 0, O_JSON},
-    {NULL, 0, 0},
-};
-
 struct ctx {
 	int json;
 	size_t shown;
@@ -188,35 +180,18 @@ int cmd_show(int argc, char **argv)
 	struct ctx c;
 	memset(&c, 0, sizeof c);
 	sdx_kind kind = SDX_KIND_AUTO;
-	int audience = SDX_AUD_POLICE, a;
+	int audience = SDX_AUD_POLICE;
 	const char *input = NULL;
-	struct cli_args p;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			if (input)
-				return cli_usage_error(
-				    &cmd, "one ID only; extra '%s'", p.val);
-			input = p.val;
-			break;
-		case O_KIND:
-			if (cli_parse_kind(&p, &kind))
-				return EXIT_USAGE;
-			break;
-		case O_AUDIENCE:
-			if (cli_parse_audience(&p, &audience))
-				return EXIT_USAGE;
-			break;
-		case O_JSON:
-			c.json = 1;
-			break;
-		}
-	}
+	const struct cli_opt opts[] = {
+	    CLI_KIND("kind", &kind),
+	    CLI_AUDIENCE("audience", &audience),
+	    CLI_FLAG("json", &c.json),
+	    {0},
+	};
+	struct cli_pos pos = {&input, 1, "one ID only; extra", NULL, 0};
+	int st = cli_args_parse(&cmd, opts, &pos, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	if (!input)
 		return cli_usage_error(&cmd, "no ID given");
 	char canonical[SDX_CANON_MAX];

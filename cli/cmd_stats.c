@@ -21,12 +21,6 @@ static const struct cli_cmd cmd = {
     "  -h, --help        this help\n",
 };
 
-enum { O_JSON = 1 };
-static const struct cli_opt opts[] = {
-    {"json", 0, O_JSON},
-    {NULL, 0, 0},
-};
-
 struct ctx {
 	int json;
 	json_t *root;
@@ -72,23 +66,10 @@ int cmd_stats(int argc, char **argv)
 {
 	struct ctx c;
 	memset(&c, 0, sizeof c);
-	struct cli_args p;
-	int a;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			return cli_usage_error(&cmd, "unexpected argument '%s'",
-					       p.val);
-		case O_JSON:
-			c.json = 1;
-			break;
-		}
-	}
+	const struct cli_opt opts[] = {CLI_FLAG("json", &c.json), {0}};
+	int st = cli_args_parse(&cmd, opts, NULL, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	sdx_db *db;
 	int rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &db);
 	if (rc)

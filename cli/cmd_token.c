@@ -21,12 +21,6 @@ static const struct cli_cmd cmd = {
     "NAME: letters, digits, '.', '_', '-', '@' (at most 64).\n",
 };
 
-enum { O_ROLE = 1 };
-static const struct cli_opt opts[] = {
-    {"role", 1, O_ROLE},
-    {NULL, 0, 0},
-};
-
 static int good_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -108,35 +102,29 @@ static int revoke(sdx_db *db, const char *name)
 	return EXIT_CLEAN;
 }
 
+/* --role R into the int p->o->to. */
+static int role_opt(const struct cli_args *p)
+{
+	int *role = p->o->to;
+	if ((*role = role_parse(p->val)) >= 0)
+		return 0;
+	cli_usage_error(&cmd,
+			"unknown role '%s' (teller, bank-system, police, "
+			"analyst or admin)",
+			p->val);
+	return -1;
+}
+
 int cmd_token(int argc, char **argv)
 {
 	const char *pos[3] = {NULL, NULL, NULL};
-	int npos = 0, role = -1, a;
-	struct cli_args p;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			if (npos == 2)
-				return cli_usage_error(
-				    &cmd, "unexpected argument '%s'", p.val);
-			pos[npos++] = p.val;
-			break;
-		case O_ROLE:
-			role = role_parse(p.val);
-			if (role < 0)
-				return cli_usage_error(
-				    &cmd,
-				    "unknown role '%s' (teller, bank-system, "
-				    "police, analyst or admin)",
-				    p.val);
-			break;
-		}
-	}
+	int role = -1;
+	const struct cli_opt opts[] = {CLI_CALL("role", role_opt, &role, 0),
+				       {0}};
+	struct cli_pos words = {pos, 2, NULL, NULL, 0};
+	int st = cli_args_parse(&cmd, opts, &words, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	if (!pos[0])
 		return cli_usage_error(&cmd, "add, list or revoke?");
 	const char *verb = pos[0], *name = pos[1];

@@ -25,20 +25,9 @@ static int on_mismatch(const char *message, void *arg)
 
 int cmd_verify(int argc, char **argv)
 {
-	struct cli_args p;
-	int a;
-	cli_args_init(&p, &cmd, NULL, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			return cli_usage_error(&cmd, "unexpected argument '%s'",
-					       p.val);
-		}
-	}
+	int st = cli_args_parse(&cmd, NULL, NULL, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	sdx_db *db;
 	int rc = cli_db_open(&cmd, CLI_DB_READ, &db);
 	if (rc)

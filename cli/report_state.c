@@ -4,48 +4,24 @@
 
 #include "cli.h"
 
-enum { O_REASON = 1, O_NOTE, O_BY, O_DATE };
-
 int cli_report_state(const struct cli_cmd *cmd, int which, int argc,
 		     char **argv)
 {
-	static const struct cli_opt opts[] = {
-	    {"reason", 1, O_REASON}, {"note", 1, O_NOTE}, {"by", 1, O_BY},
-	    {"date", 1, O_DATE},     {NULL, 0, 0},
-	};
 	/* retract takes --reason, dispute and resolve --note; each also
 	 * accepts the other spelling */
 	const char *hex = NULL, *note = NULL, *by = "";
 	int32_t date = SDX_DATE_NONE;
-	int a;
-	struct cli_args p;
-	cli_args_init(&p, cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			if (hex)
-				return cli_usage_error(
-				    cmd, "one REPORT_ID only; extra '%s'",
-				    p.val);
-			hex = p.val;
-			break;
-		case O_REASON:
-		case O_NOTE:
-			note = p.val;
-			break;
-		case O_BY:
-			by = p.val;
-			break;
-		case O_DATE:
-			if (cli_parse_date(&p, &date))
-				return EXIT_USAGE;
-			break;
-		}
-	}
+	const struct cli_opt opts[] = {
+	    CLI_STR("reason", &note),
+	    CLI_STR("note", &note),
+	    CLI_STR("by", &by),
+	    CLI_DATE("date", &date),
+	    {0},
+	};
+	struct cli_pos pos = {&hex, 1, "one REPORT_ID only; extra", NULL, 0};
+	int st = cli_args_parse(cmd, opts, &pos, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	const char *what = which == CLI_STATE_RETRACT ? "--reason" : "--note";
 	if (!hex)
 		return cli_usage_error(cmd, "no REPORT_ID given");

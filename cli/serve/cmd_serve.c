@@ -36,12 +36,6 @@ static const struct cli_cmd cmd = {
     "accepts connections.\n",
 };
 
-enum { O_LISTEN = 1, O_THREADS, O_CERT, O_KEY, O_RATE };
-static const struct cli_opt opts[] = {
-    {"listen", 1, O_LISTEN}, {"threads", 1, O_THREADS}, {"tls-cert", 1, O_CERT},
-    {"tls-key", 1, O_KEY},   {"rate", 1, O_RATE},	{NULL, 0, 0},
-};
-
 /* A PEM file into memory (NUL-terminated); key: refused when its mode
  * lets group or others read it. */
 static char *read_pem(const char *path, int key)
@@ -81,6 +75,18 @@ static char *read_pem(const char *path, int key)
 	return buf;
 }
 
+/* --rate ROLE=RATE[/BURST[/ENUM]] into the rates p->o->to. */
+static int rate_opt(const struct cli_args *p)
+{
+	if (limits_parse(p->o->to, p->val) == 0)
+		return 0;
+	cli_usage_error(&cmd,
+			"bad --rate '%s' (ROLE=RATE[/BURST[/ENUM]], "
+			"e.g. teller=1/20/50)",
+			p->val);
+	return -1;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *listen = "127.0.0.1:8080", *cert_path = NULL,
@@ -88,42 +94,17 @@ int cmd_serve(int argc, char **argv)
 	unsigned long threads = 0;
 	struct rate rates[ROLE_COUNT];
 	limits_defaults(rates);
-	int a;
-	struct cli_args p;
-	cli_args_init(&p, &cmd, opts, argc, argv);
-	while ((a = cli_args_next(&p)) != CLI_ARG_END) {
-		switch (a) {
-		case CLI_ARG_ERROR:
-			return EXIT_USAGE;
-		case CLI_ARG_HELP:
-			return EXIT_CLEAN;
-		case CLI_ARG_POS:
-			return cli_usage_error(&cmd, "unexpected argument '%s'",
-					       p.val);
-		case O_LISTEN:
-			listen = p.val;
-			break;
-		case O_THREADS:
-			if (cli_parse_uint(&p, 64, &threads))
-				return EXIT_USAGE;
-			break;
-		case O_CERT:
-			cert_path = p.val;
-			break;
-		case O_KEY:
-			key_path = p.val;
-			break;
-		case O_RATE:
-			if (limits_parse(rates, p.val))
-				return cli_usage_error(
-				    &cmd,
-				    "bad --rate '%s' "
-				    "(ROLE=RATE[/BURST[/ENUM]], "
-				    "e.g. teller=1/20/50)",
-				    p.val);
-			break;
-		}
-	}
+	const struct cli_opt opts[] = {
+	    CLI_STR("listen", &listen),
+	    CLI_UINT("threads", &threads, 64),
+	    CLI_STR("tls-cert", &cert_path),
+	    CLI_STR("tls-key", &key_path),
+	    CLI_CALL("rate", rate_opt, rates, 0),
+	    {0},
+	};
+	int st = cli_args_parse(&cmd, opts, NULL, argc, argv);
+	if (st != CLI_GO)
+		return st;
 	if (!cert_path != !key_path)
 		return cli_usage_error(&cmd,
 				       "--tls-cert and --tls-key go together");
