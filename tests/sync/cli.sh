@@ -213,5 +213,26 @@ got=$("$X" --db hcm show --kind phone 0795555373 | grep '^  disputed')
 "$X" --db hn show --json --kind phone 0795555373 | grep -q '"state_office":"HCM-PA05".*"office":"HCM-PA05"' &&
 	ok "show --json: state_office and dispute.office" || nok "show --json: state_office and dispute.office"
 "$S" --help >/dev/null && ok "--help exits 0" || nok "--help exits 0"
+
+# the words of init, rekey and trust add/replace (one parser: tool_args)
+U="usage: scamdex-sync [--db DIR] COMMAND [ARGS...]
+       scamdex-sync --help | --version"
+pk=$(cut -d' ' -f2 hn.pub)
+expect "init: a stray word" 2 "" "scamdex-sync init: unexpected argument 'extra'
+$U" "$S" --db words init --office W --role police extra
+expect "init --help after an option" 0 "usage: scamdex-sync init --office ID --role police|bank [--key FILE]" "" \
+	"$S" --db words init --office W --help
+expect "rekey: an unknown option" 2 "" "scamdex-sync rekey: unexpected argument '--bogus'
+$U" "$S" --db words rekey --bogus
+expect "rekey --help" 0 "usage: scamdex-sync rekey [--void-after SEQ] [--key FILE]" "" "$S" --db words rekey --key k --help
+expect "trust add: a third word" 2 "" "scamdex-sync trust: unexpected argument 'extra'
+$U" "$S" --db words trust add W2 "$pk" extra --role police
+expect "trust add: --role without its value" 2 "" "scamdex-sync trust: --role needs a value
+$U" "$S" --db words trust add W2 "$pk" --role
+expect "trust add: --agencies=LIST before the words" 2 "" "scamdex-sync trust: add takes OFFICE PUBKEY --role police|bank
+$U" "$S" --db words trust add --agencies=PA05 W2
+expect "trust replace: an unknown option" 2 "" "scamdex-sync trust: unexpected argument '--force'
+$U" "$S" --db words trust replace W2 "$pk" --void-after 1 --force
+[ ! -e words ] && ok "no database made by a usage error" || nok "no database made by a usage error"
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -24,23 +24,15 @@ int cmd_init(int argc, char **argv)
 	int rc, r, fresh = 1, status = EXIT_SYSTEM, role = SDX_OFFICE_NOROLE,
 		   had;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help")) {
-			printf("usage: " PROG " init --office ID --role "
-			       "police|bank [--key FILE]\n");
-			return EXIT_OK;
-		}
-		if ((r = tool_opt("init", argc, argv, &i, "--office",
-				  &office)) ||
-		    (r = tool_opt("init", argc, argv, &i, "--role",
-				  &roleopt)) ||
-		    (r = tool_opt("init", argc, argv, &i, "--key", &keyopt))) {
-			if (r < 0)
-				return EXIT_USAGE;
-			continue;
-		}
-		return tool_usage("init", "unexpected argument '%s'", argv[i]);
-	}
+	const struct tool_optv opts[] = {{"--office", &office},
+					 {"--role", &roleopt},
+					 {"--key", &keyopt},
+					 {NULL, NULL}};
+	if ((r = tool_args("init", argc, argv, 1, opts,
+			   "usage: " PROG " init --office ID --role "
+			   "police|bank [--key FILE]\n",
+			   NULL, 0)) < 0)
+		return r == TOOL_HELP ? EXIT_OK : EXIT_USAGE;
 	if (!office)
 		return tool_usage("init", "%s is required", "--office ID");
 	if (roleopt && sdx_office_role_parse(roleopt, &role) != 0)

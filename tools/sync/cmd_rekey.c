@@ -38,21 +38,13 @@ int cmd_rekey(int argc, char **argv)
 
 	memset(&k, 0, sizeof k);
 	memset(&old, 0, sizeof old);
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help")) {
-			printf("usage: " PROG " rekey [--void-after SEQ] "
-			       "[--key FILE]\n");
-			return EXIT_OK;
-		}
-		if ((r = tool_opt("rekey", argc, argv, &i, "--void-after",
-				  &voidopt)) ||
-		    (r = tool_opt("rekey", argc, argv, &i, "--key", &keyopt))) {
-			if (r < 0)
-				return EXIT_USAGE;
-			continue;
-		}
-		return tool_usage("rekey", "unexpected argument '%s'", argv[i]);
-	}
+	const struct tool_optv opts[] = {
+	    {"--void-after", &voidopt}, {"--key", &keyopt}, {NULL, NULL}};
+	if ((r = tool_args("rekey", argc, argv, 1, opts,
+			   "usage: " PROG " rekey [--void-after SEQ] "
+			   "[--key FILE]\n",
+			   NULL, 0)) < 0)
+		return r == TOOL_HELP ? EXIT_OK : EXIT_USAGE;
 	if (voidopt && parse_seq(voidopt, &after) != 0)
 		return tool_usage("rekey",
 				  "--void-after takes a sequence "

@@ -48,21 +48,11 @@ static int parse_add(int argc, char **argv, const char **office,
 		     const char **key, int *role, const char **agencies)
 {
 	const char *roleopt = NULL, *pos[2] = {NULL, NULL};
-	int np = 0, r;
-	for (int i = 2; i < argc; i++) {
-		if ((r = tool_opt("trust", argc, argv, &i, "--role",
-				  &roleopt)) ||
-		    (r = tool_opt("trust", argc, argv, &i, "--agencies",
-				  agencies))) {
-			if (r < 0)
-				return EXIT_USAGE;
-			continue;
-		}
-		if (np == 2 || (argv[i][0] == '-' && argv[i][1]))
-			return tool_usage("trust", "unexpected argument '%s'",
-					  argv[i]);
-		pos[np++] = argv[i];
-	}
+	const struct tool_optv opts[] = {
+	    {"--role", &roleopt}, {"--agencies", agencies}, {NULL, NULL}};
+	int np = tool_args("trust", argc, argv, 2, opts, NULL, pos, 2);
+	if (np < 0)
+		return EXIT_USAGE;
 	if (np != 2)
 		return tool_usage("trust", "%s",
 				  "add takes OFFICE PUBKEY --role police|bank");
@@ -87,19 +77,12 @@ static int replace(int argc, char **argv)
 	uint64_t after;
 	uint8_t pk[32];
 	sdx_db *db;
-	int np = 0, r, rc;
-	for (int i = 2; i < argc; i++) {
-		if ((r = tool_opt("trust", argc, argv, &i, "--void-after",
-				  &voidopt))) {
-			if (r < 0)
-				return EXIT_USAGE;
-			continue;
-		}
-		if (np == 2 || (argv[i][0] == '-' && argv[i][1]))
-			return tool_usage("trust", "unexpected argument '%s'",
-					  argv[i]);
-		pos[np++] = argv[i];
-	}
+	int rc;
+	const struct tool_optv opts[] = {{"--void-after", &voidopt},
+					 {NULL, NULL}};
+	int np = tool_args("trust", argc, argv, 2, opts, NULL, pos, 2);
+	if (np < 0)
+		return EXIT_USAGE;
 	if (np != 2 || !voidopt)
 		return tool_usage("trust", "%s",
 				  "replace takes OFFICE PUBKEY --void-after "

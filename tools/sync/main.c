@@ -104,6 +104,32 @@ int tool_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
 	return 1;
 }
 
+int tool_args(const char *cmd, int argc, char **argv, int from,
+	      const struct tool_optv *opts, const char *help, const char **pos,
+	      int max)
+{
+	int np = 0;
+	for (int i = from; i < argc; i++) {
+		if (help && !strcmp(argv[i], "--help")) {
+			fputs(help, stdout);
+			return TOOL_HELP;
+		}
+		int r = 0;
+		for (const struct tool_optv *o = opts; o && o->name && !r; o++)
+			r = tool_opt(cmd, argc, argv, &i, o->name, o->val);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
+		if (np == max || (argv[i][0] == '-' && argv[i][1])) {
+			tool_usage(cmd, "unexpected argument '%s'", argv[i]);
+			return -1;
+		}
+		pos[np++] = argv[i];
+	}
+	return np;
+}
+
 int tool_status(int rc)
 {
 	switch (rc) {

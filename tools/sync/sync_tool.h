@@ -43,6 +43,21 @@ int tool_status(int rc); /* SDX_E* -> exit status */
  * it), 0 (another word), -1 (NAME without a value; message printed). */
 int tool_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
 	     const char **val);
+/* One option of a command: "NAME VALUE" or "NAME=VALUE" into *val. */
+struct tool_optv {
+	const char *name;
+	const char **val;
+};
+#define TOOL_HELP (-2)
+/* The words argv[from..argc): each option of opts (ended by a NULL name)
+ * anywhere, its value into *val; the other words into pos[], max at the
+ * most. A word beginning with '-' (not "-" alone) that is no option, or a
+ * word past max, is "unexpected argument 'W'". With help, "--help"
+ * prints it to standard output. Returns how many words went to pos[];
+ * TOOL_HELP (help printed) or -1 (usage error printed). */
+int tool_args(const char *cmd, int argc, char **argv, int from,
+	      const struct tool_optv *opts, const char *help, const char **pos,
+	      int max);
 
 int cmd_init(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
