@@ -270,3 +270,77 @@ void th_forge(office *o, const char *to, const char *path, int n,
 	sdx_bw_close(&w);
 	fclose(f);
 }
+
+void th_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", th_tmpdir(), name);
+}
+
+void th_import_ok(office *o, const char *p, sdx_import_result *res)
+{
+	int rc = sdx_bundle_import(o->db, p, res);
+	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
+}
+
+void th_exchange(office *from, office *to, int audience, const char *name,
+		 sdx_import_result *res)
+{
+	char p[256];
+	th_path(p, sizeof p, name);
+	int rc = th_export(from, to, audience, p, NULL);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	th_import_ok(to, p, res);
+}
+
+int th_keep_op(const sdx_op *op, void *ctx)
+{
+	struct th_ops *o = ctx;
+	cr_assert_lt(o->n, 8);
+	cr_assert_leq(op->body_len, sizeof o->body[0]);
+	o->op[o->n] = *op;
+	if (op->body)
+		memcpy(o->body[o->n], op->body, op->body_len);
+	o->op[o->n].body = op->body ? o->body[o->n] : NULL;
+	o->op[o->n].origin = NULL; /* valid during the callback only */
+	o->n++;
+	return 0;
+}
+
+void th_relay_bundle(office *relay, const char *origin, const char *to,
+		     int audience, const struct th_ops *ops, unsigned redact,
+		     const uint8_t *secret, const char *path)
+{
+	sdx_origin_info oi;
+	sdx_bwriter w;
+	uint8_t prev[32];
+	uint64_t n = (uint64_t)ops->n;
+	cr_assert_eq(sdx_origin_get(relay->db, origin, &oi), 0);
+	cr_assert_eq(oi.sig_seq, n);
+	sdx_chain_start(origin, prev);
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	cr_assert_eq(sdx_bw_open(&w, f), 0);
+	sdx_vv_entry vv = {"", n};
+	snprintf(vv.origin, sizeof vv.origin, "%s", origin);
+	cr_assert_eq(sdx_bw_header(&w, relay->name, to, audience, 0, &vv, 1),
+		     0);
+	cr_assert_eq(sdx_bw_run(&w, origin, 1, prev), 0);
+	if (secret)
+		cr_assert_eq(sdx_bw_secret(&w, origin, secret), 0);
+	for (int i = 0; i < ops->n; i++) {
+		const sdx_op *op = &ops->op[i];
+		if (redact & (1u << i))
+			cr_assert_eq(sdx_bw_redacted(&w, op->seq,
+						     op->type | op->mark,
+						     op->digest),
+				     0);
+		else
+			cr_assert_eq(sdx_bw_op(&w, op->seq, op->type | op->mark,
+					       op->body, op->body_len),
+				     0);
+	}
+	cr_assert_eq(sdx_bw_segsig(&w, n, oi.sig), 0);
+	cr_assert_eq(sdx_bw_finish(&w, &relay->key), 0);
+	sdx_bw_close(&w);
+	fclose(f);
+}

@@ -43,6 +43,31 @@ int th_add_report(office *o, uint64_t *rng, int audience, uint8_t id[16]);
 /* Export from a for b into path; returns the sdx status. */
 int th_export(office *a, const office *b, int audience, const char *path,
 	      sdx_export_result *res);
+/* The file `name` in the test's temporary directory, into buf. */
+void th_path(char *buf, size_t size, const char *name);
+/* The bundle at p imported by o: it must succeed. */
+void th_import_ok(office *o, const char *p, sdx_import_result *res);
+/* from's bundle for `to` at `audience` (the file `name` in the temporary
+ * directory), imported by `to`: both must succeed. */
+void th_exchange(office *from, office *to, int audience, const char *name,
+		 sdx_import_result *res);
+
+/* Operations as a database holds them, copied by th_keep_op (an
+ * sdx_oplog_scan callback; at most 8, bodies included, origin NULL). */
+struct th_ops {
+	sdx_op op[8];
+	uint8_t body[8][2048];
+	int n;
+};
+int th_keep_op(const sdx_op *op, void *ctx);
+/* What a relay could write: the bundle from `relay` to office `to` at
+ * `audience` holding every operation of `ops` (all of `origin`'s, from
+ * seq 1), those whose bit is set in `redact` (bit i: ops->op[i]) as their
+ * digests alone, with the digest secret `secret` (NULL: none) and the
+ * origin's segment signature the relay holds; into path. */
+void th_relay_bundle(office *relay, const char *origin, const char *to,
+		     int audience, const struct th_ops *ops, unsigned redact,
+		     const uint8_t *secret, const char *path);
 
 /* A canonical text dump of what a database holds, for comparing:
  * origins (seq, fingerprint), every known report's state at `audience`,

@@ -16,18 +16,6 @@
 
 static office a, hub, c;
 
-static void post(office *from, office *to, const char *name,
-		 sdx_import_result *res)
-{
-	char path[256];
-	int rc;
-	snprintf(path, sizeof path, "%s/%s", th_tmpdir(), name);
-	rc = th_export(from, to, SDX_AUD_POLICE, path, NULL);
-	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-	rc = sdx_bundle_import(to->db, path, res);
-	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
-}
-
 static uint64_t held(office *o, const char *origin)
 {
 	sdx_origin_info info;
@@ -78,8 +66,8 @@ Test(fresh, withholding_hub_is_visible_and_cannot_forge)
 
 	for (int i = 0; i < 3; i++)
 		th_add_report(&a, &rng, SDX_AUD_BANK, id);
-	post(&a, &hub, "a-hub-1.sdxb", &res);
-	post(&hub, &c, "hub-c-1.sdxb", &res);
+	th_exchange(&a, &hub, SDX_AUD_POLICE, "a-hub-1.sdxb", &res);
+	th_exchange(&hub, &c, SDX_AUD_POLICE, "hub-c-1.sdxb", &res);
 	cr_assert_eq(held(&c, "A-PA05"), 3);
 	cr_assert_eq(sdx_head_get(c.db, "A-PA05", &h), 0);
 	cr_assert_eq(h.seq, 3);
@@ -89,10 +77,10 @@ Test(fresh, withholding_hub_is_visible_and_cannot_forge)
 	 * claims C has them) but its bundle still carries A's head */
 	for (int i = 0; i < 5; i++)
 		th_add_report(&a, &rng, SDX_AUD_BANK, id);
-	post(&a, &hub, "a-hub-2.sdxb", &res);
+	th_exchange(&a, &hub, SDX_AUD_POLICE, "a-hub-2.sdxb", &res);
 	vv.seq = 8;
 	cr_assert_eq(sdx_peer_set_vv(hub.db, c.name, &vv, 1), 0);
-	post(&hub, &c, "hub-c-2.sdxb", &res);
+	th_exchange(&hub, &c, SDX_AUD_POLICE, "hub-c-2.sdxb", &res);
 	cr_assert_eq(res.applied, 0);
 	cr_assert_eq(held(&c, "A-PA05"), 3);
 	cr_assert_eq(sdx_head_get(c.db, "A-PA05", &h), 0);
@@ -121,12 +109,26 @@ Test(fresh, withholding_hub_is_visible_and_cannot_forge)
 	cr_assert_eq(memcmp(h2.sig, h.sig, 64), 0);
 
 	/* C gets A's operations directly: up to date */
-	post(&a, &c, "a-c.sdxb", &res);
+	th_exchange(&a, &c, SDX_AUD_POLICE, "a-c.sdxb", &res);
 	cr_assert_eq(res.applied, 5);
 	cr_assert_eq(held(&c, "A-PA05"), 8);
 	th_close(&a);
 	th_close(&hub);
 	th_close(&c);
+}
+
+/* What 'scamdex-sync status' prints for the database of office `name`
+ * (closed first), into out; it must exit 0. */
+static void status_of(const char *exe, const char *name, char *out, size_t size)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "'%s' --db '%s/%s' status", exe, th_tmpdir(),
+		 name);
+	FILE *p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	size_t n = fread(out, 1, size - 1, p);
+	out[n] = 0;
+	cr_assert_eq(pclose(p), 0, "%s", out);
 }
 
 /* status: "head ORIGIN seq Y signed T: N operations behind since then",
@@ -136,19 +138,17 @@ Test(fresh, status_shows_behind_and_stale)
 {
 	const char *exe = getenv("SCAMDEX_SYNC");
 	sdx_head h;
-	char cmd[512], out[2048], want[256], when[32];
+	char out[2048], want[256], when[32];
 	uint64_t rng = 9;
 	uint8_t id[16];
 	sdx_import_result res;
 	struct tm tm;
 	time_t t;
-	size_t n;
-	FILE *p;
 
 	cr_assert_not_null(exe, "SCAMDEX_SYNC names the binary");
 	for (int i = 0; i < 2; i++)
 		th_add_report(&a, &rng, SDX_AUD_BANK, id);
-	post(&a, &c, "a-c.sdxb", &res);
+	th_exchange(&a, &c, SDX_AUD_POLICE, "a-c.sdxb", &res);
 	/* A's head of seq 6, signed by A five days ago, as a hub would
 	 * forward it */
 	memset(&h, 0, sizeof h);
@@ -158,13 +158,7 @@ Test(fresh, status_shows_behind_and_stale)
 	cr_assert_eq(sdx_head_sign(&a.key, &h), 0);
 	cr_assert_eq(sdx_head_put(hub.db, &h, NULL), 0);
 	th_close(&hub);
-	snprintf(cmd, sizeof cmd, "'%s' --db '%s/HUB-PA05' status", exe,
-		 th_tmpdir());
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	n = fread(out, 1, sizeof out - 1, p);
-	out[n] = 0;
-	cr_assert_eq(pclose(p), 0, "%s", out);
+	status_of(exe, "HUB-PA05", out, sizeof out);
 	t = (time_t)h.clock;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
@@ -175,13 +169,7 @@ Test(fresh, status_shows_behind_and_stale)
 	cr_assert_not_null(strstr(out, want), "%s", out);
 	/* the newer head, which C holds, says it is up to date */
 	th_close(&c);
-	snprintf(cmd, sizeof cmd, "'%s' --db '%s/C-PA05' status", exe,
-		 th_tmpdir());
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	n = fread(out, 1, sizeof out - 1, p);
-	out[n] = 0;
-	cr_assert_eq(pclose(p), 0, "%s", out);
+	status_of(exe, "C-PA05", out, sizeof out);
 	cr_assert_not_null(strstr(out, "\nhead A-PA05 seq 2 signed "), "%s",
 			   out);
 	cr_assert_not_null(strstr(out, ": up to date\n"), "%s", out);

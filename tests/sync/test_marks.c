@@ -18,23 +18,6 @@ TestSuite(marks, .fini = th_cleanup);
 static office A, B, V;
 static uint8_t ids[8][16];
 
-static void path_of(char *buf, size_t n, const char *name)
-{
-	snprintf(buf, n, "%s/%s", th_tmpdir(), name);
-}
-
-static void exchange(office *from, office *to, int audience, const char *name,
-		     sdx_import_result *res)
-{
-	char p[256];
-	sdx_export_result ex;
-	path_of(p, sizeof p, name);
-	int rc = th_export(from, to, audience, p, &ex);
-	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-	rc = sdx_bundle_import(to->db, p, res);
-	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
-}
-
 /* A (police, HN-PA05) holds 4 reports, the 2nd police-only; B (police,
  * HANOI) relays them; V is a bank trusting both. */
 static void setup(void)
@@ -53,36 +36,16 @@ static void setup(void)
 	for (int i = 0; i < 4; i++)
 		th_add_report(&A, &rng, i == 1 ? SDX_AUD_POLICE : SDX_AUD_BANK,
 			      ids[i]);
-	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	th_exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
 	cr_assert_eq(res.applied, 4);
-}
-
-struct ops {
-	sdx_op op[8];
-	uint8_t body[8][1024];
-	int n;
-};
-
-static int keep_op(const sdx_op *op, void *ctx)
-{
-	struct ops *o = ctx;
-	cr_assert_lt(o->n, 8);
-	cr_assert_leq(op->body_len, sizeof o->body[0]);
-	o->op[o->n] = *op;
-	if (op->body)
-		memcpy(o->body[o->n], op->body, op->body_len);
-	o->op[o->n].body = op->body ? o->body[o->n] : NULL;
-	o->op[o->n].origin = NULL; /* valid during the callback only */
-	o->n++;
-	return 0;
 }
 
 /* Every new operation carries its audience in the chain byte. */
 Test(marks, every_new_operation_is_marked)
 {
-	static struct ops all;
+	static struct th_ops all;
 	setup();
-	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, keep_op, &all), 0);
+	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, th_keep_op, &all), 0);
 	cr_assert_eq(all.n, 4);
 	for (int i = 0; i < 4; i++)
 		cr_assert_eq(all.op[i].mark,
@@ -100,41 +63,15 @@ Test(marks, every_new_operation_is_marked)
  * instead of holding the report's place without its content. */
 Test(marks, relay_cannot_hide_a_bank_visible_op_from_a_bank)
 {
-	static struct ops all;
+	static struct th_ops all;
 	char p[256];
 	sdx_import_result res;
 	sdx_origin_info oi;
-	sdx_bwriter w;
-	uint8_t prev[32];
-	FILE *f;
 	setup();
-	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, keep_op, &all), 0);
-	cr_assert_eq(sdx_origin_get(B.db, "HN-PA05", &oi), 0);
-	cr_assert_eq(oi.sig_seq, 4);
-	sdx_chain_start("HN-PA05", prev);
-	path_of(p, sizeof p, "hiding.sdxb");
-	f = fopen(p, "wb");
-	cr_assert_eq(sdx_bw_open(&w, f), 0);
-	sdx_vv_entry vv = {"HN-PA05", 4};
-	cr_assert_eq(sdx_bw_header(&w, "HANOI", "VCB", SDX_AUD_BANK, 0, &vv, 1),
-		     0);
-	cr_assert_eq(sdx_bw_run(&w, "HN-PA05", 1, prev), 0);
-	for (int i = 0; i < 4; i++) {
-		const sdx_op *op = &all.op[i];
-		if (i == 0 || i == 1) /* 1: police-only, honestly redacted */
-			cr_assert_eq(sdx_bw_redacted(&w, op->seq,
-						     op->type | op->mark,
-						     op->digest),
-				     0);
-		else
-			cr_assert_eq(sdx_bw_op(&w, op->seq, op->type | op->mark,
-					       op->body, op->body_len),
-				     0);
-	}
-	cr_assert_eq(sdx_bw_segsig(&w, 4, oi.sig), 0);
-	cr_assert_eq(sdx_bw_finish(&w, &B.key), 0);
-	sdx_bw_close(&w);
-	fclose(f);
+	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, th_keep_op, &all), 0);
+	th_path(p, sizeof p, "hiding.sdxb");
+	/* ops 1 and 2 as digests (2: police-only, honestly redacted) */
+	th_relay_bundle(&B, "HN-PA05", "VCB", SDX_AUD_BANK, &all, 0x3, NULL, p);
 	cr_assert_eq(sdx_bundle_import(V.db, p, &res), SDX_EBUNDLE);
 	cr_assert_str_eq(res.reason, "origin HN-PA05 seq 1: a redacted "
 				     "operation that its origin marked "
@@ -144,7 +81,7 @@ Test(marks, relay_cannot_hide_a_bank_visible_op_from_a_bank)
 	cr_assert_eq(oi.seq, 0);
 	/* the relay's honest bank bundle: the police-only report alone is
 	 * a digest */
-	exchange(&B, &V, SDX_AUD_BANK, "b-v.sdxb", &res);
+	th_exchange(&B, &V, SDX_AUD_BANK, "b-v.sdxb", &res);
 	cr_assert_eq(res.applied, 4);
 	cr_assert_eq(res.redacted, 1);
 	th_close(&A);
@@ -170,25 +107,25 @@ static int file_has(const char *path, const uint8_t *needle, size_t n)
  * secret and the bank never holds it; the police relay does. */
 Test(marks, police_only_digest_is_keyed_and_the_secret_stays_police)
 {
-	static struct ops at_a, at_v;
+	static struct th_ops at_a, at_v;
 	char pv[256], pb[256];
 	sdx_import_result res;
 	sdx_export_result ex;
 	uint8_t secret[32], plain[32], keyed[32], got[32];
 	setup();
 	cr_assert_eq(sdx_digest_secret_get(A.db, "HN-PA05", secret), 0);
-	cr_assert_eq(sdx_oplog_scan(A.db, "HN-PA05", 0, keep_op, &at_a), 0);
+	cr_assert_eq(sdx_oplog_scan(A.db, "HN-PA05", 0, th_keep_op, &at_a), 0);
 	const sdx_op *pol = &at_a.op[1];
 	cr_assert_eq(pol->audience, SDX_AUD_POLICE);
 	sdx_digest(pol->body, pol->body_len, plain);
 	sdx_digest_keyed(pol->body, pol->body_len, secret, keyed);
 	/* the bank gets the police-only report as a digest */
-	path_of(pv, sizeof pv, "a-v.sdxb");
+	th_path(pv, sizeof pv, "a-v.sdxb");
 	cr_assert_eq(th_export(&A, &V, SDX_AUD_BANK, pv, &ex), 0);
 	cr_assert_eq(ex.redacted, 1);
 	cr_assert_eq(sdx_bundle_import(V.db, pv, &res), 0, "%s", res.reason);
 	cr_assert_eq(res.redacted, 1);
-	cr_assert_eq(sdx_oplog_scan(V.db, "HN-PA05", 0, keep_op, &at_v), 0);
+	cr_assert_eq(sdx_oplog_scan(V.db, "HN-PA05", 0, th_keep_op, &at_v), 0);
 	cr_assert_null(at_v.op[1].body);
 	memcpy(got, at_v.op[1].digest, 32);
 	cr_assert_eq(memcmp(got, keyed, 32), 0);
@@ -201,7 +138,7 @@ Test(marks, police_only_digest_is_keyed_and_the_secret_stays_police)
 		     SDX_ENOTFOUND);
 	cr_assert_eq(sdx_digest_secret_get(V.db, "VCB", got), SDX_ENOTFOUND);
 	/* a police bundle carries it, and the police peer keeps it */
-	path_of(pb, sizeof pb, "a-b.sdxb");
+	th_path(pb, sizeof pb, "a-b.sdxb");
 	cr_assert(file_has(pb, secret, 32));
 	cr_assert_eq(sdx_digest_secret_get(B.db, "HN-PA05", got), 0);
 	cr_assert_eq(memcmp(got, secret, 32), 0);
@@ -216,49 +153,29 @@ Test(marks, police_only_digest_is_keyed_and_the_secret_stays_police)
  * give the origin's signed chain, and the bundle is refused whole. */
 Test(marks, wrong_secret_is_refused)
 {
-	static struct ops all;
+	static struct th_ops all;
 	char p[256];
 	sdx_import_result res;
-	sdx_origin_info oi;
-	sdx_bwriter w;
-	uint8_t prev[32], bad[32];
-	FILE *f;
+	uint8_t bad[32];
 	office C;
 	setup();
 	th_office(&C, "DN-PA05");
 	th_trust(&C, &A);
 	th_trust(&C, &B);
 	th_trust(&B, &C);
-	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, keep_op, &all), 0);
-	cr_assert_eq(sdx_origin_get(B.db, "HN-PA05", &oi), 0);
+	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, th_keep_op, &all), 0);
 	cr_assert_eq(sdx_digest_secret_get(B.db, "HN-PA05", bad), 0);
 	bad[0] ^= 1;
-	sdx_chain_start("HN-PA05", prev);
-	path_of(p, sizeof p, "badsecret.sdxb");
-	f = fopen(p, "wb");
-	cr_assert_eq(sdx_bw_open(&w, f), 0);
-	sdx_vv_entry vv = {"HN-PA05", 4};
-	cr_assert_eq(
-	    sdx_bw_header(&w, "HANOI", "DN-PA05", SDX_AUD_POLICE, 0, &vv, 1),
-	    0);
-	cr_assert_eq(sdx_bw_run(&w, "HN-PA05", 1, prev), 0);
-	cr_assert_eq(sdx_bw_secret(&w, "HN-PA05", bad), 0);
-	for (int i = 0; i < 4; i++)
-		cr_assert_eq(sdx_bw_op(&w, all.op[i].seq,
-				       all.op[i].type | all.op[i].mark,
-				       all.op[i].body, all.op[i].body_len),
-			     0);
-	cr_assert_eq(sdx_bw_segsig(&w, 4, oi.sig), 0);
-	cr_assert_eq(sdx_bw_finish(&w, &B.key), 0);
-	sdx_bw_close(&w);
-	fclose(f);
+	th_path(p, sizeof p, "badsecret.sdxb");
+	th_relay_bundle(&B, "HN-PA05", "DN-PA05", SDX_AUD_POLICE, &all, 0, bad,
+			p);
 	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_ESIGNATURE);
 	cr_assert_str_eq(res.reason, "origin HN-PA05: signature over seq 1..4 "
 				     "does not verify");
 	cr_assert_eq(sdx_digest_secret_get(C.db, "HN-PA05", bad),
 		     SDX_ENOTFOUND);
 	/* the honest relay's bundle goes in, secret and all */
-	exchange(&B, &C, SDX_AUD_POLICE, "b-c.sdxb", &res);
+	th_exchange(&B, &C, SDX_AUD_POLICE, "b-c.sdxb", &res);
 	cr_assert_eq(res.applied, 4);
 	cr_assert_eq(th_verify(&C), 0);
 	th_close(&A);

@@ -42,18 +42,6 @@ static void steal(void)
 	reopen(&thief);
 }
 
-static void post(office *from, office *to, const char *name,
-		 sdx_import_result *res)
-{
-	char path[256];
-	int rc;
-	snprintf(path, sizeof path, "%s/%s", th_tmpdir(), name);
-	rc = th_export(from, to, SDX_AUD_POLICE, path, NULL);
-	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-	rc = sdx_bundle_import(to->db, path, res);
-	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
-}
-
 static int verdict(office *o, const char *phone)
 {
 	sdx_check_result c;
@@ -126,10 +114,10 @@ Test(rekey, stolen_key_forgeries_voided_genuine_op_arrives)
 	/* two genuine reports of HN, everywhere */
 	cr_assert_eq(th_add_report(&hn, &rng, SDX_AUD_BANK, ids[0]), 1);
 	cr_assert_eq(th_add_report(&hn, &rng, SDX_AUD_BANK, ids[1]), 1);
-	post(&hn, &hcm, "hn-hcm-1.sdxb", &res);
+	th_exchange(&hn, &hcm, SDX_AUD_POLICE, "hn-hcm-1.sdxb", &res);
 	cr_assert_eq(res.applied, 2);
-	post(&hn, &ctl, "hn-ctl-1.sdxb", &res);
-	post(&hn, &dn, "hn-dn-1.sdxb", &res);
+	th_exchange(&hn, &ctl, SDX_AUD_POLICE, "hn-ctl-1.sdxb", &res);
+	th_exchange(&hn, &dn, SDX_AUD_POLICE, "hn-dn-1.sdxb", &res);
 	fp_before = th_fingerprints(&hn);
 	ident_of(&hn, ids[1], allowed);
 
@@ -142,7 +130,7 @@ Test(rekey, stolen_key_forgeries_voided_genuine_op_arrives)
 	rc = sdx_allow(thief.db, SDX_KIND_PHONE, allowed, "forged allow",
 		       "PA05 HN-PA05");
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-	post(&thief, &dn, "thief-dn.sdxb", &res);
+	th_exchange(&thief, &dn, SDX_AUD_POLICE, "thief-dn.sdxb", &res);
 	cr_assert_eq(res.applied, 3);
 	snprintf(relayed, sizeof relayed, "%s/dn-hcm.sdxb", th_tmpdir());
 	rc = th_export(&dn, &hcm, SDX_AUD_POLICE, relayed, NULL);
@@ -157,7 +145,7 @@ Test(rekey, stolen_key_forgeries_voided_genuine_op_arrives)
 
 	/* HN's genuine seq 3 is taken for "nothing new" at HCM */
 	cr_assert_eq(th_add_report(&hn, &rng, SDX_AUD_BANK, ids[3]), 1);
-	post(&hn, &hcm, "hn-hcm-2.sdxb", &res);
+	th_exchange(&hn, &hcm, SDX_AUD_POLICE, "hn-hcm-2.sdxb", &res);
 	cr_assert_eq(res.applied, 0);
 	cr_assert_eq(sdx_report_get(hcm.db, ids[3], SDX_AUD_POLICE, &r),
 		     SDX_ENOTFOUND);
@@ -197,7 +185,7 @@ Test(rekey, stolen_key_forgeries_voided_genuine_op_arrives)
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	th_trust(&qn, &ctl);
 	th_trust(&ctl, &qn);
-	post(&ctl, &qn, "ctl-qn.sdxb", &res);
+	th_exchange(&ctl, &qn, SDX_AUD_POLICE, "ctl-qn.sdxb", &res);
 	cr_assert_eq(res.applied, 2, "%s", res.reason);
 	got = th_fingerprints(&qn);
 	cr_assert_str_eq(got, fp_before);
@@ -231,10 +219,10 @@ Test(rekey, stolen_key_forgeries_voided_genuine_op_arrives)
 	free(got);
 
 	/* the genuine seq 3 arrives, signed with the new key */
-	post(&hn, &hcm, "hn-hcm-3.sdxb", &res);
+	th_exchange(&hn, &hcm, SDX_AUD_POLICE, "hn-hcm-3.sdxb", &res);
 	cr_assert_eq(res.applied, 1, "%s", res.reason);
 	cr_assert_eq(sdx_report_get(hcm.db, ids[3], SDX_AUD_POLICE, &r), 0);
-	post(&hn, &ctl, "hn-ctl-2.sdxb", &res);
+	th_exchange(&hn, &ctl, SDX_AUD_POLICE, "hn-ctl-2.sdxb", &res);
 	cr_assert_eq(res.applied, 1);
 	want = th_dump(&ctl, ids, 4, SDX_AUD_POLICE, 1);
 	got = th_dump(&hcm, ids, 4, SDX_AUD_POLICE, 1);
@@ -264,9 +252,9 @@ Test(rekey, stolen_key_forgeries_voided_genuine_op_arrives)
 	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
 	cr_assert_eq(vr.ops, 3);
 	cr_assert_eq(th_verify(&dn), 0);
-	post(&hn, &dn, "hn-dn-2.sdxb", &res);
+	th_exchange(&hn, &dn, SDX_AUD_POLICE, "hn-dn-2.sdxb", &res);
 	cr_assert_eq(res.applied, 1, "%s", res.reason);
-	post(&dn, &hcm, "dn-hcm-2.sdxb", &res);
+	th_exchange(&dn, &hcm, SDX_AUD_POLICE, "dn-hcm-2.sdxb", &res);
 	got = th_fingerprints(&hcm);
 	cr_assert_str_eq(got, want);
 	free(got);

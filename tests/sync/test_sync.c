@@ -20,11 +20,6 @@ static size_t n_ids;
 /* The default batch (tests that change sdx_import_batch set it back). */
 static const size_t batch0 = 1048576;
 
-static void path_of(char *buf, size_t n, const char *name)
-{
-	snprintf(buf, n, "%s/%s", th_tmpdir(), name);
-}
-
 /* A and B trust each other; A holds `n` reports (every 3rd police-only),
  * one retracted. */
 static void two_offices(int n)
@@ -44,12 +39,6 @@ static void two_offices(int n)
 		     0);
 }
 
-static void import_ok(office *o, const char *p, sdx_import_result *res)
-{
-	int rc = sdx_bundle_import(o->db, p, res);
-	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
-}
-
 /* A bundle written for office `to`, taken by o (--accept-for). */
 static void import_for(office *o, const char *p, const char *to,
 		       sdx_import_result *res)
@@ -64,12 +53,12 @@ Test(sync, export_import_converges)
 	sdx_export_result ex;
 	sdx_import_result res;
 	two_offices(5);
-	path_of(p, sizeof p, "a-b.sdxb");
+	th_path(p, sizeof p, "a-b.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.ops, 6);
 	cr_assert_eq(ex.origins, 1);
 	cr_assert_eq(ex.redacted, 0);
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_str_eq(res.sender, "HN-PA05");
 	cr_assert_eq(res.ops, 6);
 	cr_assert_eq(res.applied, 6);
@@ -82,7 +71,7 @@ Test(sync, export_import_converges)
 	free(da);
 	free(db_);
 	/* the same bundle again: nothing new, said so */
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_eq(res.applied, 0);
 	cr_assert_eq(res.duplicates, 6);
 	cr_assert_eq(res.replay, 1);
@@ -100,11 +89,11 @@ Test(sync, export_import_converges)
 	free(db_);
 	th_close(&C);
 	/* B announces A=6 in its bundle; A's next export sends nothing */
-	path_of(p, sizeof p, "b-a.sdxb");
+	th_path(p, sizeof p, "b-a.sdxb");
 	cr_assert_eq(th_export(&B, &A, SDX_AUD_POLICE, p, &ex), 0);
-	import_ok(&A, p, &res);
+	th_import_ok(&A, p, &res);
 	cr_assert_eq(res.applied, 0);
-	path_of(p, sizeof p, "a-b2.sdxb");
+	th_path(p, sizeof p, "a-b2.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.ops, 0);
 	th_close(&A);
@@ -150,7 +139,7 @@ Test(sync, every_changed_byte_refused_db_unchanged)
 	sdx_import_result res;
 	long n;
 	two_offices(2);
-	path_of(p, sizeof p, "small.sdxb");
+	th_path(p, sizeof p, "small.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	n = file_size(p);
 	before = state_of(&B);
@@ -171,7 +160,7 @@ Test(sync, every_changed_byte_refused_db_unchanged)
 	cr_assert_str_eq(before, after);
 	free(after);
 	/* and the intact bundle still goes in */
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_eq(res.applied, 3);
 	free(before);
 	th_close(&A);
@@ -185,7 +174,7 @@ Test(sync, truncated_refused)
 	sdx_import_result res;
 	long n;
 	two_offices(3);
-	path_of(p, sizeof p, "t.sdxb");
+	th_path(p, sizeof p, "t.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	n = file_size(p);
 	before = state_of(&B);
@@ -219,30 +208,30 @@ Test(sync, untrusted_sender_and_origin)
 	/* C is unknown to B */
 	th_trust(&C, &B);
 	th_add_report(&C, &rng, SDX_AUD_BANK, id);
-	path_of(p, sizeof p, "c-b.sdxb");
+	th_path(p, sizeof p, "c-b.sdxb");
 	cr_assert_eq(th_export(&C, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_EUNTRUSTED);
 	cr_assert_str_eq(res.reason, "sender DN-PA05 is not trusted");
 	/* A trusts C and relays C's ops to B, who trusts A but not C */
 	th_trust(&A, &C);
 	th_trust(&C, &A);
-	path_of(p, sizeof p, "c-a.sdxb");
+	th_path(p, sizeof p, "c-a.sdxb");
 	cr_assert_eq(th_export(&C, &A, SDX_AUD_POLICE, p, &ex), 0);
-	import_ok(&A, p, &res);
-	path_of(p, sizeof p, "a-b.sdxb");
+	th_import_ok(&A, p, &res);
+	th_path(p, sizeof p, "a-b.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.origins, 2);
 	cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_EUNTRUSTED);
 	cr_assert_str_eq(res.reason, "origin DN-PA05 is not trusted");
 	/* trusted: the relayed run verifies with C's own signature */
 	th_trust(&B, &C);
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_eq(res.applied, 4);
 	/* a key that is not the trusted one: signature refused */
 	{
 		sdx_key k = C.key;
 		cr_assert_eq(sdx_keygen("DN-PA05", &C.key), 0);
-		path_of(p, sizeof p, "c-b2.sdxb");
+		th_path(p, sizeof p, "c-b2.sdxb");
 		th_add_report(&C, &rng, SDX_AUD_BANK, id);
 		cr_assert_eq(th_export(&C, &B, SDX_AUD_POLICE, p, &ex), 0);
 		cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_ESIGNATURE);
@@ -260,15 +249,15 @@ Test(sync, replayed_old_bundle_is_a_noop)
 	sdx_import_result res;
 	uint64_t rng = 9;
 	two_offices(2);
-	path_of(p1, sizeof p1, "old.sdxb");
+	th_path(p1, sizeof p1, "old.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p1, &ex), 0);
 	th_add_report(&A, &rng, SDX_AUD_BANK, ids[n_ids++]);
-	path_of(p2, sizeof p2, "new.sdxb");
+	th_path(p2, sizeof p2, "new.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p2, &ex), 0);
-	import_ok(&B, p2, &res);
+	th_import_ok(&B, p2, &res);
 	cr_assert_eq(res.applied, 4);
 	before = state_of(&B);
-	import_ok(&B, p1, &res);
+	th_import_ok(&B, p1, &res);
 	cr_assert_eq(res.replay, 1);
 	cr_assert_eq(res.applied, 0);
 	cr_assert_eq(res.duplicates, 3);
@@ -293,15 +282,15 @@ Test(sync, gap_skipped_then_healed)
 	th_trust(&C, &A);
 	th_trust(&A, &C);
 	/* B takes 1..3 and tells A so */
-	path_of(p, sizeof p, "a-b1.sdxb");
+	th_path(p, sizeof p, "a-b1.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
-	import_ok(&B, p, &res);
-	path_of(p, sizeof p, "b-a.sdxb");
+	th_import_ok(&B, p, &res);
+	th_path(p, sizeof p, "b-a.sdxb");
 	cr_assert_eq(th_export(&B, &A, SDX_AUD_POLICE, p, &ex), 0);
-	import_ok(&A, p, &res);
+	th_import_ok(&A, p, &res);
 	th_add_report(&A, &rng, SDX_AUD_BANK, ids[n_ids++]);
 	th_add_report(&A, &rng, SDX_AUD_BANK, ids[n_ids++]);
-	path_of(p, sizeof p, "a-b2.sdxb");
+	th_path(p, sizeof p, "a-b2.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.ops, 2);
 	/* C gets B's bundle (ops 4..5) without 1..3: skipped, noted */
@@ -313,13 +302,13 @@ Test(sync, gap_skipped_then_healed)
 			 "2 operations skipped: HN-PA05 seq 1..3 are missing "
 			 "here; the next bundle brings them");
 	/* C's next bundle tells A it has nothing; A's answer heals it */
-	path_of(p, sizeof p, "c-a.sdxb");
+	th_path(p, sizeof p, "c-a.sdxb");
 	cr_assert_eq(th_export(&C, &A, SDX_AUD_POLICE, p, &ex), 0);
-	import_ok(&A, p, &res);
-	path_of(p, sizeof p, "a-c.sdxb");
+	th_import_ok(&A, p, &res);
+	th_path(p, sizeof p, "a-c.sdxb");
 	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.ops, 5);
-	import_ok(&C, p, &res);
+	th_import_ok(&C, p, &res);
 	cr_assert_eq(res.applied, 5);
 	{
 		char *fa = th_fingerprints(&A), *fc = th_fingerprints(&C);
@@ -372,14 +361,14 @@ Test(sync, forged_relay_refused)
 	th_trust(&C, &A);
 	th_trust(&C, &B);
 	th_trust(&B, &C);
-	path_of(p, sizeof p, "a-b.sdxb");
+	th_path(p, sizeof p, "a-b.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	/* B (the hub) writes a bundle for C with A's run, op 2 altered */
 	cr_assert_eq(sdx_origin_get(B.db, "HN-PA05", &oi), 0);
 	cr_assert_eq(oi.sig_seq, 2);
 	sdx_chain_start("HN-PA05", prev);
-	path_of(p, sizeof p, "forged.sdxb");
+	th_path(p, sizeof p, "forged.sdxb");
 	f = fopen(p, "wb");
 	cr_assert_eq(sdx_bw_open(&w, f), 0);
 	sdx_vv_entry vv = {"HN-PA05", 2};
@@ -442,7 +431,7 @@ Test(sync, bank_bundle_holds_no_police_data)
 	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
 	th_trust(&C, &A);
 	th_trust(&A, &C);
-	path_of(p, sizeof p, "bank.sdxb");
+	th_path(p, sizeof p, "bank.sdxb");
 	cr_assert_eq(th_export(&A, &C, SDX_AUD_BANK, p, &ex), 0);
 	cr_assert_eq(ex.ops, 8);
 	cr_assert_eq(ex.redacted, 3); /* 2 adds, the retraction of one */
@@ -470,7 +459,7 @@ Test(sync, bank_bundle_holds_no_police_data)
 	cr_assert_eq(redacted, 3);
 	cr_assert_eq(bodies, 4);
 	/* the bank applies it: same sequence, same fingerprints */
-	import_ok(&C, p, &res);
+	th_import_ok(&C, p, &res);
 	cr_assert_eq(res.applied, 8);
 	cr_assert_eq(res.redacted, 3);
 	cr_assert_eq(sdx_report_get(C.db, ids[2], SDX_AUD_POLICE, &rep),
@@ -485,7 +474,7 @@ Test(sync, bank_bundle_holds_no_police_data)
 	/* a bank database writes bank bundles only, whatever is asked */
 	th_trust(&B, &C);
 	th_trust(&C, &B);
-	path_of(p, sizeof p, "bank-police.sdxb");
+	th_path(p, sizeof p, "bank-police.sdxb");
 	cr_assert_eq(th_export(&C, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.audience, SDX_AUD_BANK);
 	cr_assert_eq(ex.ops, 8);
@@ -517,28 +506,28 @@ Test(sync, police_state_op_stays_police_through_a_relay)
 	th_trust(&C, &A);
 	th_trust(&C, &B);
 	/* B learns the police-only report and disputes it */
-	path_of(p, sizeof p, "a-b.sdxb");
+	th_path(p, sizeof p, "a-b.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_eq(sdx_report_dispute(B.db, ids[2], "DISPUTE-SECRET", "PC02",
 					SDX_DATE_NONE),
 		     0);
 	/* the hub gets A's ops redacted, then B's dispute in clear */
-	path_of(p, sizeof p, "a-h.sdxb");
+	th_path(p, sizeof p, "a-h.sdxb");
 	cr_assert_eq(th_export(&A, &H, SDX_AUD_BANK, p, &ex), 0);
-	import_ok(&H, p, &res);
+	th_import_ok(&H, p, &res);
 	cr_assert_eq(sdx_report_get(H.db, ids[2], SDX_AUD_POLICE, &rep),
 		     SDX_ENOTFOUND);
-	path_of(p, sizeof p, "b-h.sdxb");
+	th_path(p, sizeof p, "b-h.sdxb");
 	cr_assert_eq(th_export(&B, &H, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert(contains(p, "DISPUTE-SECRET"));
-	import_ok(&H, p, &res);
+	th_import_ok(&H, p, &res);
 	/* the hub forwards to a bank: the dispute goes as a digest only */
-	path_of(p, sizeof p, "h-c.sdxb");
+	th_path(p, sizeof p, "h-c.sdxb");
 	cr_assert_eq(th_export(&H, &C, SDX_AUD_BANK, p, &ex), 0);
 	cr_assert_not(contains(p, "DISPUTE-SECRET"));
 	cr_assert_eq(ex.redacted, 2); /* the police-only add, its dispute */
-	import_ok(&C, p, &res);
+	th_import_ok(&C, p, &res);
 	{
 		char *fb = th_fingerprints(&B), *fc = th_fingerprints(&C);
 		cr_assert_str_eq(fb, fc);
@@ -559,7 +548,7 @@ Test(sync, police_state_op_stays_police_through_a_relay)
 		cr_assert_eq(sdx_oplog_chain(B.db, "HCM-PA05", 1, chain), 0);
 		cr_assert_eq(
 		    sdx_segment_sign(&B.key, "HCM-PA05", 1, chain, sig), 0);
-		path_of(p, sizeof p, "b-c-forged.sdxb");
+		th_path(p, sizeof p, "b-c-forged.sdxb");
 		f = fopen(p, "wb");
 		cr_assert_eq(sdx_bw_open(&w, f), 0);
 		sdx_vv_entry vv = {"HCM-PA05", 1};
@@ -590,7 +579,7 @@ Test(sync, wrong_key_or_peer)
 	char p[256];
 	sdx_key k;
 	two_offices(1);
-	path_of(p, sizeof p, "x.sdxb");
+	th_path(p, sizeof p, "x.sdxb");
 	cr_assert_eq(sdx_keygen("OTHER", &k), 0);
 	cr_assert_eq(
 	    sdx_bundle_export(A.db, &k, "HCM-PA05", SDX_AUD_BANK, 0, p, NULL),
@@ -622,7 +611,7 @@ Test(sync, changed_between_passes)
 	long n;
 	int rc;
 	two_offices(6); /* 7 ops */
-	path_of(p, sizeof p, "race.sdxb");
+	th_path(p, sizeof p, "race.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	n = file_size(p);
 	before = state_of(&B);
@@ -673,7 +662,7 @@ Test(sync, changed_between_passes)
 	cr_assert_str_eq(before, after);
 	free(after);
 	flip(p, flip_at);
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_eq(res.applied, 7);
 	{
 		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
@@ -714,9 +703,9 @@ Test(sync, forked_origin_refused)
 	uint64_t rng = 99;
 	uint8_t id[16];
 	two_offices(2); /* A: 3 ops */
-	path_of(p, sizeof p, "a-b.sdxb");
+	th_path(p, sizeof p, "a-b.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_eq(res.applied, 3);
 	/* the same office and key, another history of 5 ops */
 	th_office_in(&A2, "HN-PA05", "HN-PA05-fork");
@@ -727,7 +716,7 @@ Test(sync, forked_origin_refused)
 	th_trust(&A2, &B);
 	for (int i = 0; i < 5; i++)
 		th_add_report(&A2, &rng, SDX_AUD_BANK, id);
-	path_of(p, sizeof p, "fork.sdxb");
+	th_path(p, sizeof p, "fork.sdxb");
 	cr_assert_eq(th_export(&A2, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.ops, 5);
 	before = state_of(&B);
@@ -761,15 +750,15 @@ Test(sync, role_of_peer_decides_audience)
 	th_office_role(&C, "VCB", SDX_OFFICE_BANK);
 	th_trust(&A, &C);
 	th_trust(&C, &A);
-	path_of(p, sizeof p, "to-bank.sdxb");
+	th_path(p, sizeof p, "to-bank.sdxb");
 	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.audience, SDX_AUD_BANK);
 	cr_assert_eq(ex.redacted, 2);
 	cr_assert_not(contains(p, "POLICE-ONLY"));
-	import_ok(&C, p, &res);
+	th_import_ok(&C, p, &res);
 	cr_assert_eq(res.audience, SDX_AUD_BANK);
 	/* toward a police peer the default is police; bank narrows */
-	path_of(p, sizeof p, "to-police.sdxb");
+	th_path(p, sizeof p, "to-police.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.audience, SDX_AUD_POLICE);
 	cr_assert_eq(ex.redacted, 0);
@@ -794,7 +783,7 @@ Test(sync, bank_refuses_police_bundle)
 	cr_assert_eq(
 	    sdx_trust_set(A.db, "VCB", C.key.pubkey, SDX_OFFICE_POLICE), 0);
 	th_trust(&C, &A);
-	path_of(p, sizeof p, "wrong.sdxb");
+	th_path(p, sizeof p, "wrong.sdxb");
 	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(ex.audience, SDX_AUD_POLICE);
 	before = th_fingerprints(&C);
@@ -808,7 +797,7 @@ Test(sync, bank_refuses_police_bundle)
 	/* B trusts A as a bank: A's police bundle is refused */
 	cr_assert_eq(
 	    sdx_trust_set(B.db, "HN-PA05", A.key.pubkey, SDX_OFFICE_BANK), 0);
-	path_of(p, sizeof p, "a-b.sdxb");
+	th_path(p, sizeof p, "a-b.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(sdx_bundle_import(B.db, p, &res), SDX_EROLE);
 	cr_assert_str_eq(res.reason, "sender HN-PA05 has role bank: a police "
@@ -833,7 +822,7 @@ Test(sync, records_without_role_are_refused)
 	cr_assert_eq(sdx_trust_add(A.db, "OLD", C.key.pubkey), 0);
 	cr_assert_eq(sdx_origin_get(A.db, "OLD", &info), 0);
 	cr_assert_eq(info.role, SDX_OFFICE_NOROLE);
-	path_of(p, sizeof p, "old.sdxb");
+	th_path(p, sizeof p, "old.sdxb");
 	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), SDX_EROLE);
 	cr_assert_eq(access(p, F_OK), -1);
 	/* adding again with a role fixes it; sdx_trust_add keeps it */
@@ -867,7 +856,7 @@ Test(sync, database_without_role)
 	int role;
 	office X;
 	th_office(&X, "X");
-	path_of(dir, sizeof dir, "norole");
+	th_path(dir, sizeof dir, "norole");
 	cr_assert_eq(sdx_db_open(dir, SDX_OPEN_CREATE, &db), 0);
 	cr_assert_eq(sdx_db_set_office(db, "NR"), 0);
 	cr_assert_eq(sdx_db_role(db, &role), 0);
@@ -875,7 +864,7 @@ Test(sync, database_without_role)
 	cr_assert_eq(sdx_keygen("NR", &k), 0);
 	cr_assert_eq(sdx_trust_set(db, "X", X.key.pubkey, SDX_OFFICE_POLICE),
 		     0);
-	path_of(p, sizeof p, "nr.sdxb");
+	th_path(p, sizeof p, "nr.sdxb");
 	cr_assert_eq(sdx_bundle_export(db, &k, "X", SDX_AUD_BANK, 0, p, NULL),
 		     SDX_EROLE);
 	/* set once; the other role afterwards is refused */
@@ -900,7 +889,7 @@ Test(sync, bundle_for_another_office_refused)
 	two_offices(3);
 	th_office(&C, "DN-PA05");
 	th_trust(&C, &A);
-	path_of(p, sizeof p, "a-b.sdxb");
+	th_path(p, sizeof p, "a-b.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	before = th_fingerprints(&C);
 	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_EADDRESS);
@@ -918,7 +907,7 @@ Test(sync, bundle_for_another_office_refused)
 	import_for(&C, p, "HCM-PA05", &res);
 	cr_assert_eq(res.applied, 4);
 	/* its own office's bundle needs nothing */
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_str_eq(res.to, "HCM-PA05");
 	cr_assert_eq(res.applied, 4);
 	th_close(&A);

@@ -14,17 +14,6 @@ TestSuite(trust, .fini = th_cleanup);
 static office A, B, C;
 static uint8_t ids[16][16];
 
-static void path_of(char *buf, size_t n, const char *name)
-{
-	snprintf(buf, n, "%s/%s", th_tmpdir(), name);
-}
-
-static void import_ok(office *o, const char *p, sdx_import_result *res)
-{
-	int rc = sdx_bundle_import(o->db, p, res);
-	cr_assert_eq(rc, 0, "%s: %s", sdx_strerror(rc), res->reason);
-}
-
 /* A (police) holds 4 reports, the 2nd police-only; A and B (police)
  * trust each other. */
 static void setup(void)
@@ -37,17 +26,6 @@ static void setup(void)
 	for (int i = 0; i < 4; i++)
 		th_add_report(&A, &rng, i == 1 ? SDX_AUD_POLICE : SDX_AUD_BANK,
 			      ids[i]);
-}
-
-static void exchange(office *from, office *to, int audience, const char *name,
-		     sdx_import_result *res)
-{
-	char p[256];
-	sdx_export_result ex;
-	path_of(p, sizeof p, name);
-	int rc = th_export(from, to, audience, p, &ex);
-	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-	import_ok(to, p, res);
 }
 
 static void same_fingerprints(office *x, office *y)
@@ -66,7 +44,7 @@ Test(trust, redacted_is_not_held_by_police)
 	static sdx_report rep;
 	sdx_import_result res;
 	setup();
-	exchange(&A, &B, SDX_AUD_BANK, "a-b-bank.sdxb", &res);
+	th_exchange(&A, &B, SDX_AUD_BANK, "a-b-bank.sdxb", &res);
 	cr_assert_eq(res.ops, 4);
 	cr_assert_eq(res.applied, 1); /* op 1; op 2 redacted, 3..4 after it */
 	cr_assert_eq(res.withheld, 3);
@@ -75,8 +53,8 @@ Test(trust, redacted_is_not_held_by_police)
 			 "3 operations not held: police-only ones came as "
 			 "digests (a police office's bundle brings them)");
 	/* B tells A what it holds; A's next bundle brings the rest */
-	exchange(&B, &A, SDX_AUD_POLICE, "b-a.sdxb", &res);
-	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	th_exchange(&B, &A, SDX_AUD_POLICE, "b-a.sdxb", &res);
+	th_exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
 	cr_assert_eq(res.applied, 3);
 	cr_assert_eq(res.withheld, 0);
 	cr_assert_eq(sdx_report_get(B.db, ids[1], SDX_AUD_POLICE, &rep), 0);
@@ -90,28 +68,9 @@ Test(trust, redacted_is_not_held_by_police)
 /* A police database that holds an operation as its digest alone (as one
  * could before roles) announces its origin only up to before it, and the
  * body, when it comes, takes the digest's place. */
-struct ops {
-	sdx_op op[8];
-	uint8_t body[8][2048];
-	int n;
-};
-
-static int keep_op(const sdx_op *op, void *ctx)
-{
-	struct ops *o = ctx;
-	cr_assert_lt(o->n, 8);
-	cr_assert_leq(op->body_len, sizeof o->body[0]);
-	o->op[o->n] = *op;
-	memcpy(o->body[o->n], op->body, op->body_len);
-	o->op[o->n].body = o->body[o->n];
-	o->op[o->n].origin = NULL; /* valid during the callback only */
-	o->n++;
-	return 0;
-}
-
 Test(trust, digest_held_before_roles_heals)
 {
-	static struct ops all;
+	static struct th_ops all;
 	static sdx_report rep;
 	sdx_import_result res;
 	sdx_vv_entry vv[4];
@@ -121,7 +80,7 @@ Test(trust, digest_held_before_roles_heals)
 	setup();
 	/* B holds A's 4 ops, the police-only one (op 2) as a digest */
 	memset(&all, 0, sizeof all);
-	cr_assert_eq(sdx_oplog_scan(A.db, "HN-PA05", 0, keep_op, &all), 0);
+	cr_assert_eq(sdx_oplog_scan(A.db, "HN-PA05", 0, th_keep_op, &all), 0);
 	cr_assert_eq(all.n, 4);
 	cr_assert_eq(sdx_apply_begin(B.db, &ap), 0);
 	for (int i = 0; i < 4; i++) {
@@ -141,13 +100,13 @@ Test(trust, digest_held_before_roles_heals)
 	cr_assert_eq(red, 2);
 	same_fingerprints(&A, &B);
 	/* B's bundle announces HN-PA05 = 1, not 4 */
-	exchange(&B, &A, SDX_AUD_POLICE, "b-a.sdxb", &res);
+	th_exchange(&B, &A, SDX_AUD_POLICE, "b-a.sdxb", &res);
 	cr_assert_eq(sdx_peer_get_vv(A.db, "HANOI", vv, 4, &n), 0);
 	cr_assert_eq(n, 1);
 	cr_assert_str_eq(vv[0].origin, "HN-PA05");
 	cr_assert_eq(vv[0].seq, 1);
 	/* so A sends 2..4, and the body of op 2 fills its place */
-	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	th_exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
 	cr_assert_eq(res.ops, 3);
 	cr_assert_eq(res.applied, 1);
 	cr_assert_eq(res.duplicates, 2);
@@ -157,7 +116,7 @@ Test(trust, digest_held_before_roles_heals)
 	same_fingerprints(&A, &B);
 	cr_assert_eq(th_verify(&B), 0);
 	/* and B announces everything now */
-	exchange(&B, &A, SDX_AUD_POLICE, "b-a2.sdxb", &res);
+	th_exchange(&B, &A, SDX_AUD_POLICE, "b-a2.sdxb", &res);
 	cr_assert_eq(sdx_peer_get_vv(A.db, "HANOI", vv, 4, &n), 0);
 	cr_assert_eq(vv[0].seq, 4);
 	th_close(&A);
@@ -169,47 +128,20 @@ Test(trust, digest_held_before_roles_heals)
  * it rather than count the report as held. */
 Test(trust, digest_in_police_bundle_refused)
 {
-	static struct ops all;
+	static struct th_ops all;
 	char p[256];
 	sdx_import_result res;
-	sdx_origin_info oi;
-	sdx_bwriter w;
-	uint8_t prev[32];
-	FILE *f;
 	setup();
 	th_office(&C, "DN-PA05");
 	th_trust(&C, &A);
 	th_trust(&C, &B);
-	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	th_exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
 	memset(&all, 0, sizeof all);
-	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, keep_op, &all), 0);
-	cr_assert_eq(sdx_origin_get(B.db, "HN-PA05", &oi), 0);
-	cr_assert_eq(oi.sig_seq, 4);
-	sdx_chain_start("HN-PA05", prev);
-	path_of(p, sizeof p, "hiding.sdxb");
-	f = fopen(p, "wb");
-	cr_assert_eq(sdx_bw_open(&w, f), 0);
-	sdx_vv_entry vv = {"HN-PA05", 4};
-	cr_assert_eq(
-	    sdx_bw_header(&w, "HANOI", "DN-PA05", SDX_AUD_POLICE, 0, &vv, 1),
-	    0);
-	cr_assert_eq(sdx_bw_run(&w, "HN-PA05", 1, prev), 0);
-	for (int i = 0; i < 4; i++) {
-		const sdx_op *op = &all.op[i];
-		if (i == 1)
-			cr_assert_eq(sdx_bw_redacted(&w, op->seq,
-						     op->type | op->mark,
-						     op->digest),
-				     0);
-		else
-			cr_assert_eq(sdx_bw_op(&w, op->seq, op->type | op->mark,
-					       op->body, op->body_len),
-				     0);
-	}
-	cr_assert_eq(sdx_bw_segsig(&w, 4, oi.sig), 0);
-	cr_assert_eq(sdx_bw_finish(&w, &B.key), 0);
-	sdx_bw_close(&w);
-	fclose(f);
+	cr_assert_eq(sdx_oplog_scan(B.db, "HN-PA05", 0, th_keep_op, &all), 0);
+	th_path(p, sizeof p, "hiding.sdxb");
+	/* op 2, the police-only one, as its digest */
+	th_relay_bundle(&B, "HN-PA05", "DN-PA05", SDX_AUD_POLICE, &all, 0x2,
+			NULL, p);
 	cr_assert_eq(sdx_bundle_import(C.db, p, &res), SDX_EBUNDLE);
 	cr_assert_str_eq(res.reason, "origin HN-PA05 seq 2: a redacted "
 				     "operation in a police bundle");
@@ -253,7 +185,7 @@ Test(trust, bank_cannot_retract_or_allowlist)
 	th_trust(&A, &C);
 	th_trust(&C, &A);
 	th_trust(&B, &C);
-	exchange(&A, &C, SDX_AUD_BANK, "a-c.sdxb", &res);
+	th_exchange(&A, &C, SDX_AUD_BANK, "a-c.sdxb", &res);
 	/* the bank's own API refuses to retract another origin's report */
 	cr_assert_eq(
 	    sdx_report_retract(C.db, ids[0], "x", "VCB", SDX_DATE_NONE),
@@ -278,7 +210,7 @@ Test(trust, bank_cannot_retract_or_allowlist)
 					   bodies[3], 512, &lens[3]),
 		     0);
 	/* the dispute on ids[2] first, so the resolve has one to end */
-	path_of(p, sizeof p, "forged.sdxb");
+	th_path(p, sizeof p, "forged.sdxb");
 	th_forge(&C, "HN-PA05", p, 4, types, bodies, lens);
 	refusals[0] = 0;
 	cr_assert_eq(sdx_bundle_import_opts(A.db, p, &opts, &res), 0, "%s",
@@ -311,7 +243,7 @@ Test(trust, bank_cannot_retract_or_allowlist)
 	/* relayed to B: the same judgement, the same fingerprints */
 	/* (B gets A's reports in the same bundle: a retraction judged
 	 * when its report lands, at commit, is dropped then, not counted) */
-	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	th_exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
 	cr_assert_geq(res.refused, 1);
 	{
 		char *da = th_dump(&A, ids, 4, SDX_AUD_POLICE, 1),
@@ -360,7 +292,7 @@ Test(trust, report_naming_another_origin_refused)
 		char p[256];
 		sdx_export_result ex;
 		sdx_import_opts opts = {NULL, on_refused, NULL};
-		path_of(p, sizeof p, "c-a.sdxb");
+		th_path(p, sizeof p, "c-a.sdxb");
 		cr_assert_eq(th_export(&C, &A, SDX_AUD_BANK, p, &ex), 0);
 		cr_assert_eq(sdx_bundle_import_opts(A.db, p, &opts, &res), 0,
 			     "%s", res.reason);
@@ -417,7 +349,7 @@ Test(trust, forged_bundle_writes_nothing)
 	setup();
 	for (int i = 0; i < 300; i++)
 		th_add_report(&A, &rng, SDX_AUD_BANK, ids[4]);
-	path_of(p, sizeof p, "big.sdxb");
+	th_path(p, sizeof p, "big.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	{
 		FILE *f = fopen(p, "r+b");
@@ -465,16 +397,16 @@ Test(trust, later_disallow_wins_over_a_later_dated_allow)
 	th_trust(&B, &D);
 	th_trust(&A, &C);
 	th_trust(&A, &D);
-	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
-	exchange(&A, &C, SDX_AUD_POLICE, "a-c.sdxb", &res);
+	th_exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	th_exchange(&A, &C, SDX_AUD_POLICE, "a-c.sdxb", &res);
 	const char *num = th_ident(7);
 	cr_assert_eq(codec_allow_op_encode(SDX_KIND_PHONE, num, "hotline",
 					   "PA05", sdx_date_today() + 2, 1,
 					   bodies[0], 512, &lens[0]),
 		     0);
-	path_of(p, sizeof p, "allow-b.sdxb");
+	th_path(p, sizeof p, "allow-b.sdxb");
 	th_forge(&A, "HANOI", p, 1, types, bodies, lens);
-	import_ok(&B, p, &res);
+	th_import_ok(&B, p, &res);
 	cr_assert_eq(res.applied, 1);
 	cr_assert_eq(sdx_allow_info(B.db, SDX_KIND_PHONE, num, &ae), 0);
 	cr_assert_str_eq(ae.origin, "HN-PA05");
@@ -483,19 +415,19 @@ Test(trust, later_disallow_wins_over_a_later_dated_allow)
 	cr_assert_eq(sdx_allow_info(B.db, SDX_KIND_PHONE, num, &ae),
 		     SDX_ENOTFOUND);
 	/* C: the allow first, then HANOI's bundle (the disallow) */
-	path_of(q, sizeof q, "allow-c.sdxb");
+	th_path(q, sizeof q, "allow-c.sdxb");
 	th_forge(&A, "DN-PA05", q, 1, types, bodies, lens);
-	import_ok(&C, q, &res);
+	th_import_ok(&C, q, &res);
 	cr_assert_eq(sdx_allow_info(C.db, SDX_KIND_PHONE, num, &ae), 0);
-	exchange(&B, &C, SDX_AUD_POLICE, "b-c.sdxb", &res);
+	th_exchange(&B, &C, SDX_AUD_POLICE, "b-c.sdxb", &res);
 	cr_assert_eq(sdx_allow_info(C.db, SDX_KIND_PHONE, num, &ae),
 		     SDX_ENOTFOUND);
 	/* D: HANOI's bundle (the disallow, relaying the allow) first, then
 	 * the allow again */
-	exchange(&B, &D, SDX_AUD_POLICE, "b-d.sdxb", &res);
+	th_exchange(&B, &D, SDX_AUD_POLICE, "b-d.sdxb", &res);
 	cr_assert_eq(sdx_allow_info(D.db, SDX_KIND_PHONE, num, &ae),
 		     SDX_ENOTFOUND);
-	path_of(pc, sizeof pc, "allow-d.sdxb");
+	th_path(pc, sizeof pc, "allow-d.sdxb");
 	th_forge(&A, "HUE-PA05", pc, 1, types, bodies, lens);
 	cr_assert_eq(sdx_bundle_import(D.db, pc, &res), 0, "%s", res.reason);
 	cr_assert_eq(sdx_allow_info(D.db, SDX_KIND_PHONE, num, &ae),
@@ -531,7 +463,7 @@ Test(trust, agencies_constrain_an_origin)
 	cr_assert_eq(n, 1);
 	cr_assert_str_eq(got, "PA05 Công an Hà Nội");
 	refusals[0] = 0;
-	path_of(p, sizeof p, "a-c.sdxb");
+	th_path(p, sizeof p, "a-c.sdxb");
 	cr_assert_eq(th_export(&A, &C, SDX_AUD_POLICE, p, &ex), 0);
 	cr_assert_eq(sdx_bundle_import_opts(C.db, p, &opts, &res), 0, "%s",
 		     res.reason);
@@ -556,7 +488,7 @@ Test(trust, agencies_constrain_an_origin)
 	th_trust(&D, &A);
 	th_trust(&A, &D);
 	cr_assert_eq(sdx_trust_set_agencies(D.db, "HN-PA05", only, 2), 0);
-	exchange(&A, &D, SDX_AUD_POLICE, "a-d.sdxb", &res);
+	th_exchange(&A, &D, SDX_AUD_POLICE, "a-d.sdxb", &res);
 	cr_assert_eq(res.applied, 4);
 	cr_assert_eq(res.refused, 0);
 	cr_assert_eq(sdx_report_get(D.db, ids[0], SDX_AUD_POLICE, &rep), 0);
@@ -590,7 +522,7 @@ Test(trust, resolve_before_its_report_refused)
 	th_trust(&A, &C);
 	th_trust(&C, &A);
 	th_trust(&B, &C);
-	exchange(&A, &C, SDX_AUD_BANK, "a-c.sdxb", &res);
+	th_exchange(&A, &C, SDX_AUD_BANK, "a-c.sdxb", &res);
 	cr_assert_eq(codec_state_op_encode(ids[0], "customer objects", "VCB",
 					   sdx_date_today(), SDX_AUD_BANK,
 					   bodies[0], 512, &lens[0]),
@@ -599,7 +531,7 @@ Test(trust, resolve_before_its_report_refused)
 					   sdx_date_today(), SDX_AUD_BANK,
 					   bodies[1], 512, &lens[1]),
 		     0);
-	path_of(p, sizeof p, "forged-b.sdxb");
+	th_path(p, sizeof p, "forged-b.sdxb");
 	th_forge(&C, "HANOI", p, 2, types, bodies, lens);
 	refusals[0] = 0;
 	cr_assert_eq(sdx_bundle_import_opts(B.db, p, &opts, &res), 0, "%s",
@@ -609,12 +541,12 @@ Test(trust, resolve_before_its_report_refused)
 	cr_assert_eq(res.refused, 1);
 	cr_assert_str_eq(refusals, "VCB 2 resolve: only the report's origin "
 				   "may resolve a dispute, after its report\n");
-	exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
+	th_exchange(&A, &B, SDX_AUD_POLICE, "a-b.sdxb", &res);
 	cr_assert_eq(sdx_report_get(B.db, ids[0], SDX_AUD_POLICE, &rep), 0);
 	cr_assert_neq(rep.state & SDX_RSTATE_DISPUTED, 0);
 	cr_assert_str_eq(rep.state_by, "VCB");
 	/* HN-PA05 holds the report: the resolve is refused there too */
-	path_of(p, sizeof p, "forged-a.sdxb");
+	th_path(p, sizeof p, "forged-a.sdxb");
 	th_forge(&C, "HN-PA05", p, 2, types, bodies, lens);
 	refusals[0] = 0;
 	cr_assert_eq(sdx_bundle_import_opts(A.db, p, &opts, &res), 0, "%s",
