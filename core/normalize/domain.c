@@ -146,6 +146,75 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 	return norm_domain_url(in, &u, out, err);
 }
 
+/* A leading "www." dropped while at least three labels remain (repeated,
+ * so that the result is its own canonical form). */
+static size_t drop_www(char *out, size_t m, size_t labels)
+{
+	while (labels >= 3 && !memcmp(out, "www.", 4)) {
+		memmove(out, out + 4, m - 4 + 1);
+		m -= 4;
+		labels--;
+	}
+	return m;
+}
+
+/* Each byte of a host name: lower-cased when it is allowed in the usual
+ * host ([a-z0-9_] from '0' up, '-' and '.' below), else 0. */
+#define HM(x)                                                                  \
+	((x) >= 'A' && (x) <= 'Z' ? (x) + ('a' - 'A')                          \
+	 : ((x) >= 'a' && (x) <= 'z') || ((x) >= '0' && (x) <= '9') ||         \
+		 (x) == '_' || (x) == '-' || (x) == '.'                        \
+	     ? (x)                                                             \
+	     : 0)
+#define HM4(b) HM(b), HM(b + 1), HM(b + 2), HM(b + 3)
+#define HM16(b) HM4(b), HM4(b + 4), HM4(b + 8), HM4(b + 12)
+#define HM64(b) HM16(b), HM16(b + 16), HM16(b + 32), HM16(b + 48)
+static const unsigned char host_map[256] = {HM64(0), HM64(64), HM64(128),
+					    HM64(192)};
+
+/* The usual host ("Login.Example.com"): ASCII, at most HOST_MAX bytes,
+ * every label valid, no punycode ("xn--"). Lower-cased into out in one
+ * pass, its canonical length; -1 for anything else (also every host the
+ * rules below refuse), which the full rules then answer, errors included.
+ * The same canonical form as the full rules give. */
+static int host_fast(const char *h, size_t n, char *out)
+{
+	size_t start = 0, labels = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = host_map[(unsigned char)h[i]];
+		out[i] = (char)c;
+		if (c >= '0')
+			continue; /* a letter, a digit or '_' */
+		if (c == '-') {
+			/* a label cannot start with '-'; "xn--" goes to
+			 * libidn2 */
+			if (i == start ||
+			    (i >= start + 3 && out[i - 1] == '-' &&
+			     out[i - 2] == 'n' && out[i - 3] == 'x'))
+				return -1;
+		} else if (c == '.') {
+			if (i == start || i - start > LABEL_MAX ||
+			    out[i - 1] == '-')
+				return -1;
+			labels++;
+			start = i + 1;
+		} else {
+			return -1;
+		}
+	}
+	if (n == start || n - start > LABEL_MAX || out[n - 1] == '-')
+		return -1;
+	labels++;
+	/* the top-level label not all digits */
+	size_t k = start;
+	while (k < n && out[k] >= '0' && out[k] <= '9')
+		k++;
+	if (labels < 2 || k == n)
+		return -1;
+	out[n] = '\0';
+	return (int)drop_www(out, n, labels);
+}
+
 int norm_domain_url(const char *in, const struct norm_url *up, char *out,
 		    sdx_norm_error *err)
 {
@@ -171,6 +240,11 @@ int norm_domain_url(const char *in, const struct norm_url *up, char *out,
 	int v4 = ipv4_canon(h, u.host_len, out);
 	if (v4 >= 0)
 		return v4;
+	if (n <= HOST_MAX) {
+		int fast = host_fast(h, n, out);
+		if (fast >= 0)
+			return fast;
+	}
 	if (n > HOST_MAX * 4)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_DOMAIN, base,
 				 "domain: host name longer than %d characters",
@@ -283,11 +357,5 @@ int norm_domain_url(const char *in, const struct norm_url *up, char *out,
 	if (alldigit && !ipv4(out, m))
 		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, base,
 				 "domain: the top-level label is all digits");
-	/* Repeated, so that the result is its own canonical form. */
-	while (labels >= 3 && !memcmp(out, "www.", 4)) {
-		memmove(out, out + 4, m - 4 + 1);
-		m -= 4;
-		labels--;
-	}
-	return (int)m;
+	return (int)drop_www(out, m, labels);
 }

@@ -21,6 +21,7 @@
 #define FB_MAX 50
 #define ID_MAX 20
 #define CODE_MAX 32
+#define HOST_NAMED_MAX 19 /* strlen("mbasic.facebook.com") */
 
 enum platform { P_NONE, P_TELEGRAM, P_ZALO, P_FACEBOOK, P_VIBER };
 
@@ -89,6 +90,7 @@ static void bare_host(const char *in, const struct norm_url *u, const char **h,
 
 static int is_facebook_host(const char *h, size_t n)
 {
+	/* (HOST_NAMED_MAX: the longest of these and the hosts above) */
 	static const char *const hosts[] = {
 	    "facebook.com",	"m.facebook.com",     "mbasic.facebook.com",
 	    "web.facebook.com", "touch.facebook.com", "fb.com",
@@ -121,6 +123,10 @@ static enum platform url_platform(const char *in, const struct norm_url *u)
 	if (u->scheme_len == 5 && norm_prefix_ci(in, 5, "viber"))
 		return P_VIBER;
 	bare_host(in, u, &h, &n);
+	/* the longest platform host is "mbasic.facebook.com": a longer one
+	 * is a platform's only as "name.t.me" */
+	if (n > HOST_NAMED_MAX && !tme_subdomain(h, n))
+		return P_NONE;
 	if (is_telegram_host(h, n) || tme_subdomain(h, n))
 		return P_TELEGRAM;
 	if (host_is(h, n, "zalo.me") || host_is(h, n, "chat.zalo.me"))

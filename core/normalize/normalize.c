@@ -64,10 +64,20 @@ int norm_utf8(const char *in, size_t len, int32_t *cp)
 	return (int)n;
 }
 
+/* ASCII case folding only, as strncasecmp does for these byte strings */
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
 int norm_prefix_ci(const char *in, size_t len, const char *prefix)
 {
-	size_t n = strlen(prefix);
-	return len >= n && !strncasecmp(in, prefix, n);
+	size_t i = 0;
+	for (; prefix[i]; i++)
+		if (i >= len || fold((unsigned char)in[i]) !=
+				    fold((unsigned char)prefix[i]))
+			return 0;
+	return 1;
 }
 
 static int is_space(unsigned char c)

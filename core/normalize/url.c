@@ -11,6 +11,11 @@ static int scheme_char(char c)
 	       (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
 }
 
+/* The bytes that end the authority ('/', '?', '#') or its user info
+ * ('@'). */
+static const unsigned char authority_stop[256] = {
+    ['/'] = 1, ['?'] = 1, ['#'] = 1, ['@'] = 1};
+
 void norm_url_split(const char *in, size_t len, struct norm_url *u)
 {
 	size_t i = 0;
@@ -24,17 +29,16 @@ void norm_url_split(const char *in, size_t len, struct norm_url *u)
 	} else {
 		i = 0;
 	}
+	/* the authority, without the user info before its last '@' */
 	size_t a = i;
-	while (i < len && in[i] != '/' && in[i] != '?' && in[i] != '#')
-		i++;
-	size_t ae = i;
-	/* user info before the last '@' of the authority */
-	for (size_t k = ae; k > a; k--) {
-		if (in[k - 1] == '@') {
-			a = k;
+	for (;; i++) {
+		while (i < len && !authority_stop[(unsigned char)in[i]])
+			i++;
+		if (i == len || in[i] != '@')
 			break;
-		}
+		a = i + 1;
 	}
+	size_t ae = i;
 	/* ":port" */
 	size_t he = ae;
 	for (size_t k = ae; k > a; k--) {

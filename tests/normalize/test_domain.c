@@ -120,3 +120,41 @@ Test(domain, defanged)
 	expect_ok(SDX_KIND_AUTO, "https://hxxp.evil.com/x", D, "hxxp.evil.com");
 	expect_ok(D, "hxxp.evil.com", D, "hxxp.evil.com");
 }
+
+/* The one-pass host path (domain.c host_fast), the authority scan
+ * (url.c), the defang scan eight bytes at a time (refang.c) and the
+ * platform-host shortcut (handle.c) at their edges: each answers as the
+ * full rules do. */
+Test(domain, one_pass_edges)
+{
+	char l63[80];
+	memset(l63, 'a', 63);
+	strcpy(l63 + 63, ".com");
+	expect_ok(D, l63, D, l63);
+	expect_ok(D, "A-b.C_d.COM", D, "a-b.c_d.com");
+	/* "xn--" inside a label is no punycode label: libidn2 takes it */
+	expect_ok(D, "abxn--zz.com", D, "abxn--zz.com");
+	expect_err(D, "example.co-", SDX_ESYNTAX, 10,
+		   "domain: a label cannot start or end with '-'");
+	expect_err(D, "example.-com", SDX_ESYNTAX, 8,
+		   "domain: a label cannot start or end with '-'");
+	expect_err(D, "example.123", SDX_ESYNTAX, 0,
+		   "domain: the top-level label is all digits");
+	expect_ok(D, "https://u@h@Login.Example.com:443/x", D,
+		  "login.example.com");
+	expect_ok(SDX_KIND_AUTO,
+		  "https://a.Secure.Login.bank00123.example.com/x", D,
+		  "a.secure.login.bank00123.example.com");
+	/* defang marks on either side of an eight-byte group's end */
+	expect_ok(SDX_KIND_AUTO, "abcdefg[.]com", D, "abcdefg.com");
+	expect_ok(SDX_KIND_AUTO, "abcdefgh(.)com", D, "abcdefgh.com");
+	expect_ok(SDX_KIND_AUTO, "abcdefghijklmno[.]com", D,
+		  "abcdefghijklmno.com");
+	expect_ok(SDX_KIND_AUTO, "https://evil.example{.}com/x", D,
+		  "evil.example.com");
+	/* a long host is a platform's only as "name.t.me" */
+	expect_ok(SDX_KIND_AUTO, "https://abcdefghijklmnopqrstuvwxyz.t.me/",
+		  SDX_KIND_HANDLE, "telegram:abcdefghijklmnopqrstuvwxyz");
+	expect_ok(SDX_KIND_AUTO, "https://www.mbasic.facebook.com/some.user",
+		  SDX_KIND_HANDLE, "facebook:someuser");
+}
