@@ -76,9 +76,10 @@ struct lmdb_reader {
 	int32_t today;
 };
 
-static int lmdb_get(void *ctx, const struct key *key, int *found)
+static int lmdb_get(void *ctx, const void *item, int *found)
 {
 	struct lmdb_reader *r = ctx;
+	const struct key *key = item;
 	if (!r->txn) {
 		int rc = mdb_txn_begin(r->env, NULL, MDB_RDONLY, &r->txn);
 		if (rc)
@@ -107,25 +108,8 @@ int cmd_lmdb(int reps, const char *work, const struct dataset *ds,
 		return 1;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return fail(dir, strerror(errno));
-	if (ds) {
-		struct sorted s;
-		if (sort_keys(ds, &s, t))
-			return 1;
-		emit("parse", "lmdb", 1, ds->nreports, t->parse, t->parse_cpu);
-		emit("sort", "lmdb", 1, ds->nreports, t->sort, t->sort_cpu);
-		for (int rep = 1; rep <= reps; rep++) {
-			remove_db(dir, files);
-			double t0 = now(), c0 = cpu_now();
-			if (lmdb_load(dir, ds, &s))
-				return 1;
-			double secs = now() - t0, cpu = cpu_now() - c0;
-			emit("import", "lmdb", rep, ds->nreports, secs, cpu);
-			emit("import_1t", "lmdb", rep, ds->nreports,
-			     t->parse + t->sort + secs,
-			     t->parse_cpu + t->sort_cpu + cpu);
-		}
-		free_sorted(&s);
-	}
+	if (ds && timed_loads("lmdb", reps, ds, t, dir, files, dir, lmdb_load))
+		return 1;
 	if (!hits)
 		return 0;
 

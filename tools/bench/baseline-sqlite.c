@@ -117,9 +117,10 @@ struct sqlite_reader {
 	int32_t today;
 };
 
-static int sqlite_get(void *ctx, const struct key *key, int *found)
+static int sqlite_get(void *ctx, const void *item, int *found)
 {
 	struct sqlite_reader *r = ctx;
+	const struct key *key = item;
 	sqlite3_bind_blob(r->get, 1, key->p, (int)key->len, SQLITE_STATIC);
 	int rc = sqlite3_step(r->get);
 	*found = 0;
@@ -143,27 +144,9 @@ int cmd_sqlite(int reps, const char *work, const struct dataset *ds,
 	char path[PATH_MAX];
 	if (join(path, work, "sqlite.db"))
 		return 1;
-	if (ds) {
-		struct sorted s;
-		if (sort_keys(ds, &s, t))
-			return 1;
-		emit("parse", "sqlite", 1, ds->nreports, t->parse,
-		     t->parse_cpu);
-		emit("sort", "sqlite", 1, ds->nreports, t->sort, t->sort_cpu);
-		/* the last load is kept for the size and the look-ups */
-		for (int rep = 1; rep <= reps; rep++) {
-			remove_db(work, files);
-			double t0 = now(), c0 = cpu_now();
-			if (sqlite_import(path, ds, &s))
-				return 1;
-			double secs = now() - t0, cpu = cpu_now() - c0;
-			emit("import", "sqlite", rep, ds->nreports, secs, cpu);
-			emit("import_1t", "sqlite", rep, ds->nreports,
-			     t->parse + t->sort + secs,
-			     t->parse_cpu + t->sort_cpu + cpu);
-		}
-		free_sorted(&s);
-	}
+	if (ds && timed_loads("sqlite", reps, ds, t, work, files, path,
+			      sqlite_import))
+		return 1;
 	if (!hits)
 		return 0;
 

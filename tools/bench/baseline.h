@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_THREADS 2
+#include "bench-pass.h" /* now, cpu_now, thread_cpu, fail, emit, get_fn */
 
 /* The value both baselines keep per identifier: as large as scamdex's
  * entity summary (ENTITY_LEN in core/store/store.h), in the same layout
@@ -67,11 +67,6 @@ struct prep_times {
 };
 
 /* ---- baseline-data.c ---- */
-double now(void);
-double cpu_now(void);
-/* CPU time of the calling thread (a look-up pass sums its threads'). */
-double thread_cpu(void);
-int fail(const char *what, const char *detail);
 /* dir + "/" + name into path[PATH_MAX]; 1 (and a message) if too long. */
 int join(char *path, const char *dir, const char *name);
 void remove_db(const char *dir, const char *const *names);
@@ -99,13 +94,17 @@ int cmd_synth(uint64_t n, const char *dir);
 int cmd_keys(const char *reports, const char *hits, const char *uniform_out);
 
 /* ---- baseline-lookup.c ---- */
-void emit(const char *metric, const char *system, int rep, size_t ops,
-	  double secs, double cpu);
 void emit_size(const char *system, uint64_t bytes, size_t reports);
-typedef int (*get_fn)(void *ctx, const struct key *k, int *found);
-/* Warm-up, then REPS passes: hits on 1 and 2 threads, misses, the mixed
- * streams (1:1 and 1:9) and, if uniform is not NULL, uniform hits, all
- * on 1 thread; checks every answer's count. */
+/* One load of ds is timed (into path by load) REPS times, each after
+ * removing the files named by files[] in dir: the lines parse and sort
+ * (t's, once), then import and import_1t (parse + sort + load) per rep,
+ * as `system`. The last load is kept. 0, or 1 after the message. */
+int timed_loads(const char *system, int reps, const struct dataset *ds,
+		struct prep_times *t, const char *dir, const char *const *files,
+		const char *path,
+		int (*load)(const char *path, const struct dataset *ds,
+			    const struct sorted *s));
+/* The keys' passes (bench-pass.h's pass_streams). */
 int run_lookups(const char *system, int reps, const struct keylist *hits,
 		const struct keylist *miss, const struct keylist *uniform,
 		void **ctx, get_fn get);

@@ -17,19 +17,15 @@
  * check_mixed_1_9, check_1t_uniform). Every hit must be reported and no
  * miss. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <scamdex/scamdex.h>
 
-#include "bench-mix.h"
-
-#define MAX_THREADS 2
+#include "bench-pass.h"
 
 struct key {
 	const char *p;
@@ -43,35 +39,7 @@ struct keylist {
 	size_t n;
 };
 
-struct job {
-	sdx_db *db;
-	const struct keylist *kl;
-	size_t start;
-	int32_t today;
-	size_t found;
-	int err;
-	double t0, t1, cpu; /* the thread's own clock: a busy machine may
-			     * run the whole pass before the main thread */
-	pthread_barrier_t *barrier;
-};
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of the calling thread: summed over a pass's threads, rates
- * that do not depend on the machine's load. */
-static double thread_cpu(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int fail(const char *what, const char *detail)
+int fail(const char *what, const char *detail)
 {
 	fprintf(stderr, "bench-inproc: %s: %s\n", what, detail);
 	return 1;
@@ -118,111 +86,25 @@ static int load(const char *path, struct keylist *kl)
 	return 0;
 }
 
-static void *run(void *arg)
+/* What each thread checks with: the database and today. */
+struct checker {
+	sdx_db *db;
+	int32_t today;
+};
+
+/* sdx_check(kind, canonical): found when reported. */
+static int check_get(void *ctx, const void *item, int *found)
 {
-	struct job *j = arg;
-	const struct keylist *kl = j->kl;
+	const struct checker *c = ctx;
+	const struct key *k = item;
 	sdx_check_result res;
 	sdx_norm_error err;
-	pthread_barrier_wait(j->barrier);
-	j->t0 = now();
-	double c0 = thread_cpu();
-	for (size_t i = 0; i < kl->n; i++) {
-		size_t at = j->start + i;
-		if (at >= kl->n)
-			at -= kl->n;
-		const struct key *k = &kl->keys[at];
-		int rc = sdx_check(j->db, k->kind, k->p, k->len, j->today, &res,
-				   &err);
-		if (rc) {
-			j->err = rc;
-			break;
-		}
-		j->found += res.verdict != SDX_VERDICT_UNKNOWN;
-	}
-	j->cpu = thread_cpu() - c0;
-	j->t1 = now();
-	return NULL;
-}
-
-/* One pass of `threads` threads over every key; the wall time, or a
- * negative value on an error (printed); the threads' CPU time in *cpu. */
-static double pass(sdx_db *db, const struct keylist *kl, int threads,
-		   int32_t today, size_t *found, double *cpu)
-{
-	pthread_t tid[MAX_THREADS];
-	struct job jobs[MAX_THREADS];
-	pthread_barrier_t barrier;
-	pthread_barrier_init(&barrier, NULL, (unsigned)threads + 1);
-	for (int t = 0; t < threads; t++) {
-		jobs[t] = (struct job){
-		    .db = db,
-		    .kl = kl,
-		    .start = kl->n / (size_t)threads * (size_t)t,
-		    .today = today,
-		    .barrier = &barrier,
-		};
-		pthread_create(&tid[t], NULL, run, &jobs[t]);
-	}
-	pthread_barrier_wait(&barrier);
-	for (int t = 0; t < threads; t++)
-		pthread_join(tid[t], NULL);
-	pthread_barrier_destroy(&barrier);
-	/* from the first thread's start to the last one's end */
-	double t0 = jobs[0].t0, t1 = jobs[0].t1;
-	*cpu = 0;
-	for (int t = 0; t < threads; t++) {
-		t0 = jobs[t].t0 < t0 ? jobs[t].t0 : t0;
-		t1 = jobs[t].t1 > t1 ? jobs[t].t1 : t1;
-		*cpu += jobs[t].cpu;
-	}
-	double secs = t1 - t0;
-	*found = 0;
-	for (int t = 0; t < threads; t++) {
-		if (jobs[t].err) {
-			fail("sdx_check", sdx_strerror(jobs[t].err));
-			return -1;
-		}
-		*found += jobs[t].found;
-	}
-	return secs;
-}
-
-static void emit(const char *metric, int rep, size_t ops, double secs,
-		 double cpu)
-{
-	printf("{\"metric\":\"%s\",\"system\":\"scamdex\",\"rep\":%d,"
-	       "\"ops\":%zu,\"secs\":%.6f,\"cpu_secs\":%.6f}\n",
-	       metric, rep, ops, secs, cpu);
-	fflush(stdout);
-}
-
-/* The mixed stream of one hit, then `misses` misses. */
-static int mixed(const struct keylist *hits, const struct keylist *miss,
-		 size_t misses, struct keylist *out, size_t *nhits)
-{
-	size_t n;
-	size_t *o = mix_order(hits->n, miss->n, misses, &n, nhits);
-	out->buf = NULL;
-	out->keys = o ? malloc(n * sizeof *out->keys) : NULL;
-	if (!out->keys) {
-		free(o);
-		return fail("mixed stream", "out of memory or no keys");
-	}
-	for (size_t i = 0; i < n; i++)
-		out->keys[i] = o[i] < hits->n ? hits->keys[o[i]]
-					      : miss->keys[o[i] - hits->n];
-	out->n = n;
-	free(o);
+	int rc = sdx_check(c->db, k->kind, k->p, k->len, c->today, &res, &err);
+	if (rc)
+		return fail("sdx_check", sdx_strerror(rc));
+	*found = res.verdict != SDX_VERDICT_UNKNOWN;
 	return 0;
 }
-
-struct stream {
-	const char *metric;
-	const struct keylist *kl;
-	int threads;
-	size_t want; /* reported per thread */
-};
 
 int main(int argc, char **argv)
 {
@@ -232,75 +114,25 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int reps = atoi(argv[1]);
-	struct keylist hits = {0}, miss = {0}, uniform = {0}, m11 = {0},
-		       m19 = {0};
-	size_t h11 = 0, h19 = 0;
+	struct keylist hits = {0}, miss = {0}, uniform = {0};
 	if (load(argv[3], &hits) || load(argv[4], &miss) ||
-	    (argc == 6 && load(argv[5], &uniform)) ||
-	    mixed(&hits, &miss, 1, &m11, &h11) ||
-	    mixed(&hits, &miss, 9, &m19, &h19))
+	    (argc == 6 && load(argv[5], &uniform)))
 		return 1;
-	const struct stream streams[] = {
-	    {"check_1t", &hits, 1, hits.n},
-	    {"check_2t", &hits, 2, hits.n},
-	    {"check_miss", &miss, 1, 0},
-	    {"check_mixed_1_1", &m11, 1, h11},
-	    {"check_mixed_1_9", &m19, 1, h19},
-	    {"check_1t_uniform", argc == 6 ? &uniform : NULL, 1, uniform.n},
-	};
-	sdx_db *db;
-	int rc = sdx_db_open(argv[2], SDX_OPEN_RDONLY, &db);
+	struct checker c = {NULL, sdx_date_today()};
+	int rc = sdx_db_open(argv[2], SDX_OPEN_RDONLY, &c.db);
 	if (rc)
 		return fail(argv[2], sdx_strerror(rc));
-	int32_t today = sdx_date_today();
-	size_t found;
-	double cpu;
-	int status = 1;
-	if (pass(db, &hits, 1, today, &found, &cpu) < 0)
-		goto out;
-	if (found != hits.n) {
-		fprintf(stderr, "bench-inproc: %zu of %zu hits not reported\n",
-			hits.n - found, hits.n);
-		goto out;
-	}
-	if (pass(db, &miss, 1, today, &found, &cpu) < 0)
-		goto out;
-	if (found != 0) {
-		fprintf(stderr, "bench-inproc: %zu misses reported\n", found);
-		goto out;
-	}
-	for (int rep = 1; rep <= reps; rep++) {
-		for (size_t i = 0; i < sizeof streams / sizeof streams[0];
-		     i++) {
-			const struct stream *st = &streams[i];
-			if (!st->kl)
-				continue;
-			double s =
-			    pass(db, st->kl, st->threads, today, &found, &cpu);
-			if (s < 0)
-				goto out;
-			if (found != st->want * (size_t)st->threads) {
-				fprintf(stderr,
-					"bench-inproc: %s: %zu reported, "
-					"want %zu\n",
-					st->metric, found,
-					st->want * (size_t)st->threads);
-				goto out;
-			}
-			emit(st->metric, rep, st->kl->n * (size_t)st->threads,
-			     s, cpu);
-		}
-	}
-	status = 0;
-out:
-	sdx_db_close(db);
+	void *ctx[MAX_THREADS] = {&c, &c}; /* one handle serves every thread */
+	struct pass_list h = PASS_LIST(&hits), m = PASS_LIST(&miss),
+			 u = PASS_LIST(&uniform);
+	int status = pass_streams("scamdex", reps, &h, &m,
+				  argc == 6 ? &u : NULL, ctx, check_get);
+	sdx_db_close(c.db);
 	free(hits.buf);
 	free(hits.keys);
 	free(miss.buf);
 	free(miss.keys);
 	free(uniform.buf);
 	free(uniform.keys);
-	free(m11.keys);
-	free(m19.keys);
 	return status;
 }
