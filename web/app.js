@@ -80,8 +80,7 @@ const T = {
 };
 
 let lang = 'vi';
-let last = null;      // { result, reports, bank }
-let lastQuery = null; // { q, kind }
+let last = null; // { result, reports, bank }
 const $ = (id) => document.getElementById(id);
 const t = (k) => T[lang][k] !== undefined ? T[lang][k] : k;
 
@@ -223,17 +222,27 @@ async function enrich(result) {
   return st;
 }
 
-async function check(q, kind) {
+// A look-up begins: no error, no graph; false (and said) without a token.
+function begin() {
   showError('');
-  $('ambiguous').hidden = true;
   $('graph').hidden = true;
-  if (!token()) { showError(t('no_token')); return; }
-  lastQuery = { q, kind };
+  if (token()) return true;
+  showError(t('no_token'));
+  return false;
+}
+
+// The service's answer shown, with its bank and reports (enrich); kept
+// in last for the language switch and the links graph.
+async function show(result) {
+  last = await enrich(result);
+  render(last);
+}
+
+async function check(q, kind) {
+  $('ambiguous').hidden = true;
+  if (!begin()) return;
   try {
-    const p = `/v1/check?q=${encodeURIComponent(q)}${kind ? '&kind=' + kind : ''}`;
-    const result = await apiJson(p);
-    last = await enrich(result);
-    render(last);
+    await show(await apiJson(`/v1/check?q=${encodeURIComponent(q)}${kind ? '&kind=' + kind : ''}`));
   } catch (e) {
     $('card').hidden = true;
     $('reports').hidden = true;
@@ -260,9 +269,7 @@ async function showGraph() {
 // The browser decodes the image; the service gets grey pixels and finds
 // the QR code with libzbar.
 async function uploadQr(file) {
-  showError('');
-  $('graph').hidden = true;
-  if (!token()) { showError(t('no_token')); return; }
+  if (!begin()) return;
   try {
     const bmp = await createImageBitmap(file);
     const scale = Math.min(1, 2048 / Math.max(bmp.width, bmp.height));
@@ -284,12 +291,10 @@ async function uploadQr(file) {
     const code = out.codes.find((c) => c.verdict) || out.codes[0];
     if (!code) { showError(t('no_qr')); return; }
     if (code.error) { showError(code.error); return; }
-    lastQuery = { q: code.canonical, kind: code.kind };
-    last = await enrich(code);
+    await show(code);
     // the account as a teller would type it: the bank's name, not its BIN
     const acct = code.canonical.includes(':') ? code.canonical.split(':')[1] : code.canonical;
     $('q').value = last.bank ? `${last.bank.short_name} ${acct}` : acct;
-    render(last);
   } catch (e) { showError(e.message); }
 }
 

@@ -183,6 +183,13 @@ try:
     ok(js("document.documentElement.lang") == "vi" and
        js("document.querySelector('#go').textContent") == "Kiểm tra",
        "the page is in Vietnamese by default", js("document.querySelector('#go').textContent"))
+    # a look-up before signing in asks for the token, and shows no card
+    js("document.getElementById('q').value = '0385551234';"
+       "document.getElementById('search-form').requestSubmit(); true")
+    err = wait_for("!document.getElementById('error').hidden && "
+                   "document.getElementById('error').textContent")
+    ok(err == "Hãy nhập mã truy cập trước." and js("document.getElementById('card').hidden"),
+       "a look-up without a token asks for one", err)
     js(f"document.getElementById('token').value = {json.dumps(token)};"
        "document.getElementById('login-form').requestSubmit(); true")
     who = wait_for("document.getElementById('whoami').textContent.includes('teller') && "
