@@ -155,6 +155,18 @@ static int digit_string(const char *in, size_t len, char *out, sdx_kind *kind,
 			 nd);
 }
 
+/* Does in start with "http://" or "https://", in any case? */
+static int http_scheme(const char *in, size_t len)
+{
+	/* c | 0x20 folds an ASCII letter and nothing else onto these */
+	if (len < 7 || (in[0] | 0x20) != 'h' || (in[1] | 0x20) != 't' ||
+	    (in[2] | 0x20) != 't' || (in[3] | 0x20) != 'p')
+		return 0;
+	size_t i = (in[4] | 0x20) == 's' ? 5 : 4;
+	return len >= i + 3 && in[i] == ':' && in[i + 1] == '/' &&
+	       in[i + 2] == '/';
+}
+
 int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 		sdx_norm_error *err)
 {
@@ -165,8 +177,7 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 	/* "https://host/...", the usual link: one split, and its host
 	 * decides (a chat platform's link is a handle). The same answers as
 	 * the shapes below give it, sooner. */
-	if (norm_prefix_ci(in, len, "http://") ||
-	    norm_prefix_ci(in, len, "https://")) {
+	if (http_scheme(in, len)) {
 		struct norm_url u;
 		norm_url_split(in, len, &u);
 		if (u.host_len > 0) {

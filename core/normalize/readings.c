@@ -25,6 +25,20 @@ static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
 	return 0;
 }
 
+/* Whether sdx_normalize(kind, input) succeeding with kind k is the only
+ * reading sdx_normalize_all gives: always, but for a host written with a
+ * trunk 0 or '+' in auto mode. "94.100.18.96" is a host; "091.234.56.78"
+ * a host and maybe a phone ("94.100.18.96" is no phone number anyone
+ * writes). check.c asks it to skip the readings' bookkeeping. */
+int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k)
+{
+	size_t s0 = 0;
+	while (s0 < len && (input[s0] == ' ' || input[s0] == '\t'))
+		s0++;
+	return !(kind == SDX_KIND_AUTO && k == SDX_KIND_DOMAIN && s0 < len &&
+		 (input[s0] == '0' || input[s0] == '+'));
+}
+
 int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 		      sdx_reading *out, size_t max, size_t *count,
 		      sdx_norm_error *err)
@@ -52,14 +66,7 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 	if (rc)
 		return rc;
 	add(out, max, count, k, buf);
-	/* "94.100.18.96" is a host; "091.234.56.78" a host and a phone */
-	/* (only written with its trunk 0 or '+': "94.100.18.96" is no
-	 * phone number anyone writes) */
-	size_t s0 = 0;
-	while (s0 < len && (input[s0] == ' ' || input[s0] == '\t'))
-		s0++;
-	if (kind == SDX_KIND_AUTO && k == SDX_KIND_DOMAIN && s0 < len &&
-	    (input[s0] == '0' || input[s0] == '+') &&
+	if (!norm_reading_alone(kind, input, len, k) &&
 	    strspn(buf, "0123456789.") == strlen(buf) &&
 	    !sdx_normalize(SDX_KIND_PHONE, input, len, buf, sizeof buf, NULL,
 			   NULL, NULL))

@@ -5,10 +5,19 @@
 
 #include "norm.h"
 
+/* The bytes of a scheme: letters, digits, '+', '-', '.'. */
+#define SC(x)                                                                  \
+	(((x) >= 'a' && (x) <= 'z') || ((x) >= 'A' && (x) <= 'Z') ||           \
+	 ((x) >= '0' && (x) <= '9') || (x) == '+' || (x) == '-' || (x) == '.')
+#define SC4(b) SC(b), SC(b + 1), SC(b + 2), SC(b + 3)
+#define SC16(b) SC4(b), SC4(b + 4), SC4(b + 8), SC4(b + 12)
+#define SC64(b) SC16(b), SC16(b + 16), SC16(b + 32), SC16(b + 48)
+static const unsigned char scheme_chars[256] = {SC64(0), SC64(64), SC64(128),
+						SC64(192)};
+
 static int scheme_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+	return scheme_chars[(unsigned char)c];
 }
 
 /* The bytes that end the authority ('/', '?', '#') or its user info

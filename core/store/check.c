@@ -441,7 +441,7 @@ static int check_parents(struct reader *rd, const char *host, size_t n,
 			 const struct parent_probes *pp, sdx_check_result *out,
 			 char *via)
 {
-	if (n == 0 || host[0] == '*' || is_ip(host, n))
+	if (n == 0 || host[0] == '*' || (!pp && is_ip(host, n)))
 		return 0;
 	if (pp && !parents_maybe(pp))
 		return 0;
@@ -552,6 +552,7 @@ static int check_reading(struct reader *rd, sdx_kind k, size_t clen,
 	/* a host's parents: their filter blocks load while its own entry
 	 * is looked up */
 	struct parent_probes pp;
+	pp.n = pp.any = 0;
 	int parents = k == SDX_KIND_DOMAIN && use_filter && clen > 0 &&
 		      out->canonical[0] != '*' && !is_ip(out->canonical, clen);
 	if (parents)
@@ -659,23 +660,64 @@ int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	return 0;
 }
 
+/* In core/normalize/readings.c. */
+int norm_reading_alone(sdx_kind kind, const char *input, size_t len,
+		       sdx_kind k);
+
+/* The one reading of an input (kind k, canonical in out) looked up with
+ * the reader rd, which it puts back; as sdx_check_all answers it. fp, have
+ * and ek: as check_reading takes them. */
+static int check_one(struct reader *rd, sdx_kind k, size_t clen, int32_t today,
+		     int use_filter, struct probe *fp, int have, uint8_t *ek,
+		     sdx_check_result *out)
+{
+	char via[SDX_CANON_MAX];
+	if (today == SDX_DATE_NONE)
+		today = sdx_date_today();
+	int rc = check_reading(rd, k, clen, today, use_filter, fp, have, ek,
+			       out, via);
+	reader_put(rd);
+	if (rc)
+		return rc;
+	result_finish(out);
+	return 0;
+}
+
 int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	      int32_t today, sdx_check_result *out, sdx_norm_error *err)
 {
 	if (!db || !input || !out)
 		return SDX_EINVAL;
 	if (kind == SDX_KIND_AUTO) {
-		/* every reading; the most serious answers */
-		sdx_interp it[SDX_READINGS_MAX];
-		size_t n;
-		int rc = sdx_check_all(db, kind, input, len, today, it,
-				       SDX_READINGS_MAX, &n, err);
-		if (rc == 0)
-			*out = it[0].result;
-		else
+		/* Most inputs have one reading (a link, say): it answers,
+		 * without the readings' bookkeeping. The others: every
+		 * reading; the most serious answers. */
+		size_t clen;
+		sdx_kind k;
+		int rc = sdx_normalize(kind, input, len, out->canonical,
+				       sizeof out->canonical, &clen, &k, err);
+		if (rc == 0 && norm_reading_alone(kind, input, len, k)) {
+			struct reader *rd = NULL;
+			uint8_t ek[EKEY_MAX];
+			struct probe fp = {0, NULL, 0};
+			out->kind = k;
+			result_clear(out);
+			if (!(rc = reader_get(db, &rd)))
+				rc = check_one(rd, k, clen, today,
+					       miss_avg >= MISS_FILTER_MIN, &fp,
+					       0, ek, out);
+		} else if (rc == 0 || rc == SDX_EAMBIGUOUS) {
+			sdx_interp it[SDX_READINGS_MAX];
+			size_t n;
+			rc = sdx_check_all(db, kind, input, len, today, it,
+					   SDX_READINGS_MAX, &n, err);
+			if (rc == 0)
+				*out = it[0].result;
+		}
+		if (rc) {
 			out->canonical[0] = '\0';
-		if (rc)
 			out->kind = SDX_KIND_AUTO;
+		}
 		return rc;
 	}
 	/* A caller that names the kind usually passes the canonical form:
@@ -683,7 +725,6 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	 * likely a cache miss) while the normalizer runs. */
 	struct reader *rd = NULL;
 	uint8_t ek[EKEY_MAX];
-	char via[SDX_CANON_MAX];
 	struct probe fp = {0, NULL, 0};
 	int have_h_in = 0, use_filter = miss_avg >= MISS_FILTER_MIN;
 	if (use_filter && kind != SDX_KIND_ACCOUNT && len < SDX_CANON_MAX &&
@@ -707,16 +748,8 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 			reader_put(rd);
 		return rc;
 	}
-	if (today == SDX_DATE_NONE)
-		today = sdx_date_today();
 	/* ek holds the input's key already when it was canonical */
 	int have = have_h_in && k == kind && clen == len &&
 		   !memcmp(out->canonical, input, len);
-	rc = check_reading(rd, k, clen, today, use_filter, &fp, have, ek, out,
-			   via);
-	reader_put(rd);
-	if (rc)
-		return rc;
-	result_finish(out);
-	return 0;
+	return check_one(rd, k, clen, today, use_filter, &fp, have, ek, out);
 }

@@ -98,6 +98,44 @@ static void expect_host(sdx_db *db, const char *in, const char *canonical,
 	sdx_check_result c = check_ok(db, SDX_KIND_DOMAIN, in);
 	cr_assert_eq(c.verdict, v, "%s (kind domain)", in);
 	cr_assert_str_eq(c.canonical, canonical);
+	/* and in auto mode (one reading: answered without sdx_check_all),
+	 * field for field */
+	sdx_check_result a = check_ok(db, SDX_KIND_AUTO, in);
+	cr_assert_eq(a.kind, SDX_KIND_DOMAIN, "%s (auto)", in);
+	cr_assert_str_eq(a.canonical, canonical, "%s (auto)", in);
+	cr_assert_eq(a.verdict, it[0].result.verdict, "%s (auto)", in);
+	cr_assert_eq(a.grade, it[0].result.grade, "%s (auto)", in);
+	cr_assert_eq(a.reports, it[0].result.reports, "%s (auto)", in);
+	cr_assert_eq(a.flags, it[0].result.flags, "%s (auto)", in);
+	cr_assert_eq(a.last_30d, it[0].result.last_30d, "%s (auto)", in);
+}
+
+/* sdx_check in auto mode: an input with two readings still answers with
+ * the more serious; an error leaves no canonical and kind auto. */
+Test(readings, check_auto_one_or_two_readings)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_PHONE, "+84912345678");
+	report_one(db, SDX_KIND_DOMAIN, "evil.com");
+	/* "091.234.56.78": a host and a phone; the phone is reported */
+	sdx_check_result c = check_ok(db, SDX_KIND_AUTO, "091.234.56.78");
+	cr_assert_eq(c.kind, SDX_KIND_PHONE);
+	cr_assert_str_eq(c.canonical, "+84912345678");
+	cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED);
+	c = check_ok(db, SDX_KIND_AUTO, "HTTPS://Login.Evil.COM/x");
+	cr_assert_eq(c.kind, SDX_KIND_DOMAIN);
+	cr_assert_str_eq(c.canonical, "login.evil.com");
+	cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED);
+	cr_assert_eq(c.reports, 1);
+	sdx_norm_error err;
+	memset(&c, 'x', sizeof c);
+	cr_assert_eq(
+	    sdx_check(db, SDX_KIND_AUTO, "!!", 2, SDX_DATE_NONE, &c, &err),
+	    SDX_EKIND);
+	cr_assert_eq(c.kind, SDX_KIND_AUTO);
+	cr_assert_str_eq(c.canonical, "");
+	cr_assert_eq(err.code, SDX_EKIND);
+	sdx_db_close(db);
 }
 
 Test(readings, parent_domains)
