@@ -1,6 +1,7 @@
 /* url.c: split a link ("https://user@Host:443/path?q#f", "t.me/name", a
  * bare host) into its parts, as offsets into the input. Shared by the
  * handle and domain normalizers; it does not validate the parts. */
+#include <stdint.h>
 #include <string.h>
 
 #include "norm.h"
@@ -25,6 +26,22 @@ static int scheme_char(char c)
 static const unsigned char authority_stop[256] = {
     ['/'] = 1, ['?'] = 1, ['#'] = 1, ['@'] = 1};
 
+/* Does any of the eight bytes at p hold one of authority_stop's? (A zero
+ * byte of v ^ c marks c; the test finds whether there is one.) */
+static int has_stop(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull,
+		       highs = 0x8080808080808080ull;
+	uint64_t v, z = 0;
+	memcpy(&v, p, 8);
+	static const unsigned char stops[4] = {'/', '?', '#', '@'};
+	for (int k = 0; k < 4; k++) {
+		uint64_t x = v ^ (ones * stops[k]);
+		z |= (x - ones) & ~x;
+	}
+	return (z & highs) != 0;
+}
+
 void norm_url_split(const char *in, size_t len, struct norm_url *u)
 {
 	size_t i = 0;
@@ -41,6 +58,9 @@ void norm_url_split(const char *in, size_t len, struct norm_url *u)
 	/* the authority, without the user info before its last '@' */
 	size_t a = i;
 	for (;; i++) {
+		/* eight bytes at a time while none of them is a stop */
+		while (i + 8 <= len && !has_stop(in + i))
+			i += 8;
 		while (i < len && !authority_stop[(unsigned char)in[i]])
 			i++;
 		if (i == len || in[i] != '@')

@@ -348,6 +348,7 @@ struct parent_probes {
 	const uint8_t *blk[PARENT_PROBES];
 };
 
+/* The filter is synced (filter_sync) for this snapshot. */
 static void probe_add(struct reader *rd, struct parent_probes *pp,
 		      const uint8_t *key, size_t len)
 {
@@ -355,13 +356,9 @@ static void probe_add(struct reader *rd, struct parent_probes *pp,
 		pp->any = 1;
 		return;
 	}
-	int rc = 0;
 	uint64_t h = sdx_hash64(key, len);
-	const uint8_t *blk = filter_block(rd, h, &rc); /* prefetches */
-	if (rc)
-		pp->any = 1; /* the walk meets the error again and says it */
 	pp->h[pp->n] = h;
-	pp->blk[pp->n++] = blk;
+	pp->blk[pp->n++] = filter_block_synced(rd, h); /* prefetches */
 }
 
 /* Does this snapshot hold any subdomain allowlist entry ("*.<domain>":
@@ -395,26 +392,32 @@ static int wildcards_any(struct reader *rd, int *any)
 static void parents_probe(struct reader *rd, const char *host, size_t n,
 			  struct parent_probes *pp)
 {
-	uint8_t ek[EKEY_MAX + 2];
+	/* the host copied once, three bytes in: each key is its suffix with
+	 * the bytes before it overwritten by the kind (and "*." for a
+	 * subdomain allowlist key); the suffixes only get shorter, so no
+	 * later key reads an overwritten byte */
+	uint8_t kb[EKEY_MAX + 2];
 	int wild = 1;
 	pp->n = pp->any = 0;
-	if (n + 3 > sizeof ek || wildcards_any(rd, &wild)) {
+	if (n + 3 > sizeof kb || wildcards_any(rd, &wild) || filter_sync(rd)) {
 		pp->any = 1; /* the walk says what went wrong */
 		return;
 	}
-	ek[0] = SDX_KIND_DOMAIN;
+	kb[0] = kb[1] = kb[2] = 0;
+	memcpy(kb + 3, host, n);
 	for (size_t off = 0; off < n && !pp->any;) {
 		size_t m = n - off;
+		uint8_t *at = kb + 3 + off;
 		const char *dot = memchr(host + off, '.', m);
 		if (off > 0 && dot) {
-			memcpy(ek + 1, host + off, m);
-			probe_add(rd, pp, ek, m + 1);
+			at[-1] = SDX_KIND_DOMAIN;
+			probe_add(rd, pp, at - 1, m + 1);
 		}
 		if (wild) {
-			ek[1] = '*';
-			ek[2] = '.';
-			memcpy(ek + 3, host + off, m);
-			probe_add(rd, pp, ek, m + 3);
+			at[-3] = SDX_KIND_DOMAIN;
+			at[-2] = '*';
+			at[-1] = '.';
+			probe_add(rd, pp, at - 3, m + 3);
 		}
 		if (!dot)
 			break;

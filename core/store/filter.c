@@ -267,16 +267,26 @@ static const uint8_t *block_at(struct reader *rd, uint64_t h)
 	return c + (b % FILTER_BLOCKS_PER_CHUNK) * 32;
 }
 
-const uint8_t *filter_block(struct reader *rd, uint64_t h, int *rc)
+int filter_sync(struct reader *rd)
 {
-	if ((*rc = reader_sync(rd)))
-		return NULL;
+	return reader_sync(rd);
+}
+
+const uint8_t *filter_block_synced(struct reader *rd, uint64_t h)
+{
 	const uint8_t *blk = block_at(rd, h);
 	if (blk) {
 		__builtin_prefetch(blk);
 		__builtin_prefetch(blk + 31);
 	}
 	return blk;
+}
+
+const uint8_t *filter_block(struct reader *rd, uint64_t h, int *rc)
+{
+	if ((*rc = reader_sync(rd)))
+		return NULL;
+	return filter_block_synced(rd, h);
 }
 
 int filter_test(const uint8_t *blk, uint64_t h)

@@ -256,6 +256,10 @@ int filter_maybe(struct reader *rd, uint64_t h);
  * later in the same read (the block starts loading now). NULL with *rc 0
  * when there is no such block (h may be present); *rc < 0 on error. */
 const uint8_t *filter_block(struct reader *rd, uint64_t h, int *rc);
+/* filter_block in two steps, for many keys in one snapshot: filter_sync
+ * once, then filter_block_synced for each key. */
+int filter_sync(struct reader *rd);
+const uint8_t *filter_block_synced(struct reader *rd, uint64_t h);
 int filter_test(const uint8_t *blk, uint64_t h);
 
 /* ---- state.c ---- */
