@@ -131,3 +131,23 @@ int access_local(const struct cli_cmd *cmd, sdx_db *db, struct who *w)
 	w->role = ROLE_TELLER; /* the bank view */
 	return 0;
 }
+
+int access_open(const struct cli_cmd *cmd, int mode, const char *admins_only,
+		sdx_db **db, struct who *w)
+{
+	int rc = cli_db_open(cmd, mode, db);
+	if (rc)
+		return rc;
+	if (access_local(cmd, *db, w) != 0)
+		rc = EXIT_USAGE;
+	else if (admins_only && !role_can_admin(w->role)) {
+		fprintf(stderr, "scamdex %s: only admins %s\n", cmd->name,
+			admins_only);
+		rc = EXIT_USAGE;
+	}
+	if (rc) {
+		sdx_db_close(*db);
+		*db = NULL;
+	}
+	return rc;
+}

@@ -49,6 +49,12 @@ struct who {
  * unset): the bank view (role teller) or nothing. Fills w; returns 0,
  * or -1 after printing that this user may not use the database. */
 int access_local(const struct cli_cmd *cmd, sdx_db *db, struct who *w);
+/* cli_db_open (mode CLI_DB_*) and access_local in one: the database open
+ * and w filled, 0; or the exit status, the reason printed and nothing
+ * left open. With admins_only ("manage tokens"), anyone but an admin is
+ * refused: "scamdex CMD: only admins manage tokens". */
+int access_open(const struct cli_cmd *cmd, int mode, const char *admins_only,
+		sdx_db **db, struct who *w);
 
 /* ---- audit.c: the audit log's records ----
  * One record is one JSON object:

@@ -81,20 +81,11 @@ int cmd_access(int argc, char **argv)
 		return cli_usage_error(
 		    &cmd, "default is bank or none, not '%s'", pos[1]);
 	sdx_db *db;
-	int rc =
-	    cli_db_open(&cmd, want == 1 ? CLI_DB_LOOKUP : CLI_DB_WRITE, &db);
+	struct who who;
+	int rc = access_open(&cmd, want == 1 ? CLI_DB_LOOKUP : CLI_DB_WRITE,
+			     "grant roles", &db, &who);
 	if (rc)
 		return rc;
-	struct who who;
-	if (access_local(&cmd, db, &who) != 0) {
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
-	if (!role_can_admin(who.role)) {
-		fprintf(stderr, "scamdex access: only admins grant roles\n");
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
 	const char *what = pos[1] ? pos[1] : "access";
 	if (want == 3) {
 		const char *r = role_name(role);

@@ -162,20 +162,11 @@ int cmd_audit(int argc, char **argv)
 			return rc;
 	}
 	sdx_db *db;
-	int rc = cli_db_open(&cmd, verb ? CLI_DB_WRITE : CLI_DB_LOOKUP, &db);
+	struct who who;
+	int rc = access_open(&cmd, verb ? CLI_DB_WRITE : CLI_DB_LOOKUP,
+			     "read the audit log", &db, &who);
 	if (rc)
 		return rc;
-	struct who who;
-	if (access_local(&cmd, db, &who) != 0) {
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
-	if (!role_can_admin(who.role)) {
-		fprintf(stderr, "scamdex audit: only admins read the audit "
-				"log\n");
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
 	if (verb) {
 		uint64_t removed = 0;
 		rc = sdx_audit_prune(db, (int64_t)before * 86400 * 1000000,

@@ -506,14 +506,10 @@ int cmd_check(int argc, char **argv)
 	size_t npos = pos.n;
 	if (c.today == SDX_DATE_NONE)
 		c.today = sdx_date_today();
-	int rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &c.db);
+	struct who who;
+	int rc = access_open(&cmd, CLI_DB_LOOKUP, NULL, &c.db, &who);
 	if (rc)
 		return rc;
-	struct who who;
-	if (access_local(&cmd, c.db, &who) != 0) {
-		sdx_db_close(c.db);
-		return EXIT_USAGE;
-	}
 	c.audience = role_audience(who.role, c.audience);
 	struct audit_rec rec;
 	audit_begin(&rec, &who, "check", c.audience);

@@ -169,14 +169,10 @@ int cmd_links(int argc, char **argv)
 	if (rc)
 		return rc;
 	sdx_db *db;
-	rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &db);
+	struct who who;
+	rc = access_open(&cmd, CLI_DB_LOOKUP, NULL, &db, &who);
 	if (rc)
 		return rc;
-	struct who who;
-	if (access_local(&cmd, db, &who) != 0) {
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
 	audience = role_audience(who.role, audience);
 	struct render_links g;
 	rc = render_links_walk(db, &g, kind, canonical, (unsigned)depth,

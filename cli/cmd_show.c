@@ -199,14 +199,10 @@ int cmd_show(int argc, char **argv)
 	if (rc)
 		return rc;
 	sdx_db *db;
-	rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &db);
+	struct who who;
+	rc = access_open(&cmd, CLI_DB_LOOKUP, NULL, &db, &who);
 	if (rc)
 		return rc;
-	struct who who;
-	if (access_local(&cmd, db, &who) != 0) {
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
 	audience = role_audience(who.role, audience);
 	if (sdx_db_office(db, c.office, sizeof c.office) != 0)
 		c.office[0] = '\0';

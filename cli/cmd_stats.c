@@ -71,14 +71,10 @@ int cmd_stats(int argc, char **argv)
 	if (st != CLI_GO)
 		return st;
 	sdx_db *db;
-	int rc = cli_db_open(&cmd, CLI_DB_LOOKUP, &db);
+	struct who who;
+	int rc = access_open(&cmd, CLI_DB_LOOKUP, NULL, &db, &who);
 	if (rc)
 		return rc;
-	struct who who;
-	if (access_local(&cmd, db, &who) != 0) {
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
 	if (role_audience(who.role, SDX_AUD_POLICE) != SDX_AUD_POLICE) {
 		/* the totals count police-only reports too */
 		fprintf(stderr,

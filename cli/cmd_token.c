@@ -143,19 +143,11 @@ int cmd_token(int argc, char **argv)
 	if (!is_add && role >= 0)
 		return cli_usage_error(&cmd, "--role goes with add only");
 	sdx_db *db;
-	int rc = cli_db_open(&cmd, is_list ? CLI_DB_LOOKUP : CLI_DB_WRITE, &db);
+	struct who who;
+	int rc = access_open(&cmd, is_list ? CLI_DB_LOOKUP : CLI_DB_WRITE,
+			     "manage tokens", &db, &who);
 	if (rc)
 		return rc;
-	struct who who;
-	if (access_local(&cmd, db, &who) != 0) {
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
-	if (!role_can_admin(who.role)) {
-		fprintf(stderr, "scamdex token: only admins manage tokens\n");
-		sdx_db_close(db);
-		return EXIT_USAGE;
-	}
 	if (is_add)
 		rc = add(db, name, role);
 	else if (is_revoke)

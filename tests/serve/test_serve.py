@@ -367,7 +367,14 @@ if os.geteuid() == 0 and setpriv:
     p = as_nobody("stats")
     ok(p.returncode == 2 and "bank view" in p.stderr, "a user with no role may not read stats", p.stderr)
     p = as_nobody("token", "list")
-    ok(p.returncode == 2 and "only admins" in p.stderr, "a user with no role may not manage tokens", p.stderr)
+    ok(p.returncode == 2 and p.stderr == "scamdex token: only admins manage tokens\n",
+       "a user with no role may not manage tokens", p.stderr)
+    p = as_nobody("audit")
+    ok(p.returncode == 2 and p.stderr == "scamdex audit: only admins read the audit log\n"
+       and p.stdout == "", "a user with no role may not read the audit log", p.stdout + p.stderr)
+    p = as_nobody("access", "list")
+    ok(p.returncode == 2 and p.stderr == "scamdex access: only admins grant roles\n"
+       and p.stdout == "", "a user with no role may not list access grants", p.stdout + p.stderr)
     cli("access", "grant", "nobody", "police")
     p = as_nobody("check", "--kind", "phone", "0977555111")
     ok(p.stdout.startswith("REPORTED  +84977555111"), "granted police, the user sees police-only reports",
@@ -383,7 +390,8 @@ if os.geteuid() == 0 and setpriv:
     out = cli("access", "list").stdout
     ok("(default)" in out and "none" in out, "access list shows the default", out)
 else:
-    for what in ("bank view", "stats", "tokens", "granted", "audit", "refused", "list"):
+    for what in ("bank view", "stats", "tokens", "audit log", "access grants", "granted",
+                 "audit", "refused", "list"):
         n += 1
         print(f"ok {n} - local rule: {what} # SKIP needs root and setpriv to act as another user")
 
