@@ -59,7 +59,6 @@ struct ctx {
 	int status;	 /* worst exit status so far */
 	int invalid_ok;	 /* --invalid-ok: an invalid input is no failure */
 	struct cli_buf out;
-	struct render_recount *recount; /* bank view scratch, made on need */
 	struct cli_buf aud; /* audit items of this thread's inputs */
 	size_t naud;
 	struct audit_rec *rec; /* the audit record the items go to */
@@ -236,7 +235,7 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 	sdx_norm_error err;
 	int rc;
 	rc = render_check_all(c->db, c->kind, in, len, c->today, c->audience,
-			      &c->recount, it, &n, &err);
+			      it, &n, &err);
 	if (rc == 0) {
 		if (c->fmt == F_JSON) {
 			render_check_all_json(&c->out, in, len, it, n);
@@ -408,7 +407,6 @@ static int check_stdin(struct ctx *c)
 		w[i].c = *c;
 		memset(&w[i].c.out, 0, sizeof w[i].c.out);
 		w[i].c.status = 0;
-		w[i].c.recount = NULL;
 		memset(&w[i].c.aud, 0, sizeof w[i].c.aud);
 		w[i].c.naud = 0;
 		w[i].c.buffered = 1;
@@ -474,7 +472,6 @@ static int check_stdin(struct ctx *c)
 	for (size_t i = 0; i < nw; i++) {
 		cli_buf_free(&w[i].c.out);
 		cli_buf_free(&w[i].c.aud);
-		free(w[i].c.recount);
 	}
 	free(w);
 	free(buf);
@@ -537,7 +534,6 @@ int cmd_check(int argc, char **argv)
 	audit_free(&rec);
 	cli_buf_free(&c.aud);
 	cli_buf_free(&c.out);
-	free(c.recount);
 	sdx_db_close(c.db);
 	return rc ? EXIT_SYSTEM : c.status;
 }

@@ -208,14 +208,11 @@ int cmd_show(int argc, char **argv)
 		c.office[0] = '\0';
 	if (!c.json) {
 		/* the verdict first, as check says it; then the reports */
-		struct render_recount *scratch = NULL;
 		sdx_check_result res;
 		sdx_norm_error err;
 		struct cli_buf b = {0};
 		rc = render_check(db, kind, canonical, strlen(canonical),
-				  sdx_date_today(), audience, &scratch, &res,
-				  &err);
-		free(scratch);
+				  sdx_date_today(), audience, &res, &err);
 		if (rc == 0) {
 			render_check_text(&b, &res);
 			fwrite(b.p, 1, b.len, stdout);

@@ -32,24 +32,18 @@ void render_categories(struct cli_buf *b, uint32_t bits, int json,
 void render_categories_vi(struct cli_buf *b, uint32_t bits, int json,
 			  const char *sep);
 
-/* Scratch space of the bank view; one per thread, freed with free(). */
-struct render_recount;
-
-/* Check one input (at most SDX_INPUT_MAX bytes, else SDX_ETOOLONG) and, for
- * audience SDX_AUD_BANK, redo the counts from the reports a bank may see.
- * *scratch is made on need and reused. Returns sdx_check's code. */
+/* Check one input (at most SDX_INPUT_MAX bytes, else SDX_ETOOLONG) as
+ * `audience` sees it (sdx_check_view: SDX_AUD_BANK counts the reports a
+ * bank may see, from the summary's bank view). Returns sdx_check's code. */
 int render_check(sdx_db *db, sdx_kind kind, const char *in, size_t len,
-		 int32_t today, int audience, struct render_recount **scratch,
-		 sdx_check_result *r, sdx_norm_error *err);
+		 int32_t today, int audience, sdx_check_result *r,
+		 sdx_norm_error *err);
 
-/* render_check with every interpretation (sdx_check_all): out holds
- * SDX_INTERP_MAX, the most serious first (after the bank view's
- * recount, for audience SDX_AUD_BANK: a parent domain's reports are
- * recounted from the parent). */
+/* render_check with every interpretation (sdx_check_all_view): out holds
+ * SDX_INTERP_MAX, the most serious first in the audience's view. */
 int render_check_all(sdx_db *db, sdx_kind kind, const char *in, size_t len,
-		     int32_t today, int audience,
-		     struct render_recount **scratch, sdx_interp *out,
-		     size_t *n, sdx_norm_error *err);
+		     int32_t today, int audience, sdx_interp *out, size_t *n,
+		     sdx_norm_error *err);
 /* The answer to one input as one JSON object (no newline): the most
  * serious interpretation's fields as render_check_json, then "via" when a
  * parent domain or a subdomain allowlist entry answered, then, when the

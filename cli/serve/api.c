@@ -9,33 +9,6 @@
 #include "../render/render.h"
 #include "serve.h"
 
-/* The bank view's scratch space, one per request thread, freed when the
- * thread ends. */
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-
-static void scratch_init(void)
-{
-	pthread_key_create(&scratch_key, free);
-}
-
-static struct render_recount **scratch_of(void)
-{
-	static _Thread_local struct render_recount *mine;
-	pthread_once(&scratch_once, scratch_init);
-	if (!pthread_getspecific(scratch_key) && mine)
-		pthread_setspecific(scratch_key, mine);
-	return &mine;
-}
-
-/* After render_check may have made it: hand it to the key's destructor. */
-static void scratch_keep(void)
-{
-	struct render_recount **s = scratch_of();
-	if (*s && pthread_getspecific(scratch_key) != *s)
-		pthread_setspecific(scratch_key, *s);
-}
-
 /* The audience asked for (?audience=), capped by the role; -1 and an
  * error in o when it is not a known one. */
 static int audience_of(struct req *r, struct resp *o)
@@ -126,9 +99,8 @@ void api_check(struct req *r, struct resp *o)
 	size_t n = 0;
 	sdx_norm_error err;
 	size_t len = strlen(q);
-	int rc = render_check_all(r->srv->db, kind, q, len, today(), aud,
-				  scratch_of(), it, &n, &err);
-	scratch_keep();
+	int rc = render_check_all(r->srv->db, kind, q, len, today(), aud, it,
+				  &n, &err);
 	struct audit_rec rec;
 	audit_begin(&rec, &r->who, "check", aud);
 	if (rc == 0) {
@@ -341,7 +313,6 @@ struct part {
 	struct cli_buf out, aud_items;
 	size_t unknown, rc_fail;
 	size_t naud; /* audit items: one per interpretation */
-	struct render_recount *scratch;
 	pthread_t t;
 };
 
@@ -356,9 +327,8 @@ static void *run_part(void *arg)
 	for (size_t i = p->from; i < p->to; i++) {
 		const struct item *it = &b->items[i];
 		const char *in = (it->side ? b->side.p : b->body) + it->off;
-		int rc =
-		    render_check_all(db, SDX_KIND_AUTO, in, it->n, p->today,
-				     p->aud, &p->scratch, res, &nres, &err);
+		int rc = render_check_all(db, SDX_KIND_AUTO, in, it->n,
+					  p->today, p->aud, res, &nres, &err);
 		if (rc == 0) {
 			render_check_all_json(&p->out, in, it->n, res, nres);
 			p->naud += audit_interps(&p->aud_items, res, nres);
@@ -477,7 +447,6 @@ void api_check_batch(struct req *r, struct resp *o)
 	for (unsigned k = 0; k < nt; k++) {
 		cli_buf_free(&parts[k].out);
 		cli_buf_free(&parts[k].aud_items);
-		free(parts[k].scratch);
 	}
 	free(parts);
 done:
@@ -818,8 +787,7 @@ static void on_code(const char *data, size_t len, void *arg)
 	sdx_norm_error err;
 	struct cli_buf b = {0};
 	int rc = render_check_all(c->r->srv->db, SDX_KIND_AUTO, data, len,
-				  today(), c->aud, scratch_of(), it, &n, &err);
-	scratch_keep();
+				  today(), c->aud, it, &n, &err);
 	if (rc == 0) {
 		render_check_all_json(&b, data, len, it, n);
 		c->rec.n += audit_interps(&c->rec.b, it, n);

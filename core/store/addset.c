@@ -429,8 +429,8 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 			continue;
 		}
 		uint8_t v[ENTITY_LEN];
-		entity_encode(&sum, v);
-		MDB_val kk = {eklen, (void *)ek}, dd = {ENTITY_LEN, v};
+		MDB_val kk = {eklen, (void *)ek},
+			dd = {entity_encode(&sum, v), v};
 		if (is_new) {
 			if ((rc = filter_add(w, sdx_hash64(ek, eklen))))
 				break;

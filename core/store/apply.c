@@ -32,48 +32,77 @@ static int entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
 	if (is_new && (rc = filter_add(w, sdx_hash64(ek, eklen))))
 		return rc;
 	uint8_t v[ENTITY_LEN];
-	entity_encode(s, v);
-	MDB_val k = {eklen, (void *)ek}, d = {ENTITY_LEN, v};
+	MDB_val k = {eklen, (void *)ek}, d = {entity_encode(s, v), v};
 	return mdb_put(w->txn, w->db->entity, &k, &d, 0);
 }
 
-/* Mark agency ah as one of the entity's; *fresh = it was not yet. */
+/* Mark agency ah as one of the entity's (val: AGENCY_BANK or
+ * AGENCY_POLICE); *was: 0 when it was not yet, else its value then. A
+ * bank-visible report turns a police-only entry into AGENCY_BANK. */
 static int agency_mark(struct wtxn *w, const uint8_t *ek, size_t eklen,
-		       uint64_t ah, int *fresh)
+		       uint64_t ah, uint8_t val, int *was)
 {
-	uint8_t key[EKEY_MAX + 8], one = 1;
+	uint8_t key[EKEY_MAX + 8];
 	memcpy(key, ek, eklen);
 	be64_put(key + eklen, ah);
-	MDB_val k = {eklen + 8, key}, d = {1, &one};
+	MDB_val k = {eklen + 8, key}, d = {1, &val};
 	int rc = 0;
+	*was = 0;
 	if (!w->ea_cur)
 		rc = mdb_cursor_open(w->txn, w->db->entity_agency, &w->ea_cur);
 	if (!rc)
 		rc = mdb_cursor_put(w->ea_cur, &k, &d, MDB_NOOVERWRITE);
-	*fresh = rc == 0;
-	return rc == MDB_KEYEXIST ? 0 : rc;
+	if (rc != MDB_KEYEXIST)
+		return rc;
+	/* d: the value there */
+	*was = d.mv_size == 1 ? *(const uint8_t *)d.mv_data : AGENCY_BANK;
+	if (*was == AGENCY_POLICE && val == AGENCY_BANK) {
+		MDB_val d2 = {1, &val};
+		return mdb_put(w->txn, w->db->entity_agency, &k, &d2, 0);
+	}
+	return 0;
 }
 
-/* Count agency ah among the entity's distinct agencies. One agency lives
- * in the summary itself; the set in entity_agency starts at two. */
+/* Count agency ah among the entity's distinct agencies, and among the
+ * bank view's when the report is bank-visible. One agency lives in the
+ * summary itself; the set in entity_agency starts at two, and its values
+ * say which agencies the bank view holds (AGENCY_BANK). */
 static int agency_add(struct wtxn *w, const uint8_t *ek, size_t eklen,
-		      entity_sum *s, uint64_t ah)
+		      entity_sum *s, uint64_t ah, int police)
 {
-	int rc, fresh;
+	int rc, was = 0;
+	int bankview = (s->flags & ENT_BANKVIEW) != 0;
+	struct entity_bank *b = &s->bank;
 	if (s->agencies == 0) {
 		s->agencies = 1;
 		s->agency1 = ah;
-		return 0;
-	}
-	if (s->agencies == 1) {
-		if (s->agency1 == ah)
-			return 0;
-		if ((rc = agency_mark(w, ek, eklen, s->agency1, &fresh)))
+	} else if (s->agencies > 1 || s->agency1 != ah) {
+		if (s->agencies == 1) {
+			/* the set starts: agency1 is the bank view's own
+			 * unless the bank view has none */
+			int vis = !bankview || (b->agencies == 1 &&
+						b->agency1 == s->agency1);
+			if ((rc = agency_mark(w, ek, eklen, s->agency1,
+					      vis ? AGENCY_BANK : AGENCY_POLICE,
+					      &was)))
+				return rc;
+		}
+		if ((rc = agency_mark(w, ek, eklen, ah,
+				      police ? AGENCY_POLICE : AGENCY_BANK,
+				      &was)))
 			return rc;
+		s->agencies += was == 0;
 	}
-	if ((rc = agency_mark(w, ek, eklen, ah, &fresh)))
-		return rc;
-	s->agencies += (uint32_t)fresh;
+	if (police || !bankview)
+		return 0;
+	if (b->agencies == 0) {
+		b->agencies = 1;
+		b->agency1 = ah;
+	} else if (b->agencies > 1 || b->agency1 != ah) {
+		/* the set holds ah now; it is new to the bank view unless
+		 * its entry said AGENCY_BANK before */
+		b->agencies += was != AGENCY_BANK;
+	}
 	return 0;
 }
 
@@ -162,9 +191,11 @@ int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 {
 	int rc;
 	int retracted = (c->sflags & SDX_RSTATE_RETRACTED) != 0;
-	entity_sum_add(s, c->date, c->category, c->confirmation, c->sflags);
-	if (!retracted && c->has_agency &&
-	    (rc = agency_add(w, ek, eklen, s, c->ah)))
+	int police = (c->has_agency & CONTRIB_POLICE) != 0;
+	entity_sum_add_aud(s, c->date, c->category, c->confirmation, c->sflags,
+			   police);
+	if (!retracted && (c->has_agency & CONTRIB_AGENCY) &&
+	    (rc = agency_add(w, ek, eklen, s, c->ah, police)))
 		return rc;
 	uint8_t er[ER_LEN];
 	er_make(c->date, c->id, retracted ? ER_RETRACTED : 0, er);
@@ -196,8 +227,9 @@ void contrib_from_view(contrib *c, const codec_report_view *v,
 	c->date = v->incident_date;
 	c->category = (uint8_t)v->category; /* < 32 (report_codec.c) */
 	c->confirmation = (uint8_t)v->confirmation;
-	c->has_agency = v->agency.len > 0;
-	c->ah = c->has_agency ? sdx_hash64(v->agency.p, v->agency.len) : 0;
+	c->has_agency = (v->agency.len > 0 ? CONTRIB_AGENCY : 0) |
+			(v->audience != SDX_AUD_BANK ? CONTRIB_POLICE : 0);
+	c->ah = v->agency.len ? sdx_hash64(v->agency.p, v->agency.len) : 0;
 	c->sflags = (uint8_t)sflags;
 }
 
@@ -411,6 +443,13 @@ static int dispute(struct wtxn *w, const op_ctx *oc, int want,
 			s.disputed++;
 		else if (s.disputed)
 			s.disputed--;
+		/* the bank view counts the bank-visible reports' disputes */
+		if ((s.flags & ENT_BANKVIEW) && v.audience == SDX_AUD_BANK) {
+			if (want)
+				s.bank.disputed++;
+			else if (s.bank.disputed)
+				s.bank.disputed--;
+		}
 		if ((rc = entity_store(w, ek, eklen, &s, is_new)))
 			return rc;
 	}

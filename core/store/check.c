@@ -98,16 +98,34 @@ static int windows_inline(const entity_sum *s, int32_t today,
 	return 1;
 }
 
-/* rec: the summary record s was decoded from (head only) */
+/* Does report id (an entity_report entry's) count in this check's view?
+ * Only a bank view with police-only reports asks (*vis = 0 for those). */
+static int visible(struct reader *rd, const uint8_t id[16], int *vis)
+{
+	MDB_val k = {16, (void *)id}, d;
+	int rc = mdb_get(rd->txn, rd->db->report, &k, &d);
+	if (rc)
+		return store_err(rc);
+	codec_report_view v;
+	if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))
+		return rc;
+	*vis = v.audience == SDX_AUD_BANK;
+	return 0;
+}
+
+/* rec: the summary record s was decoded from (head only; len bytes), or
+ * NULL when s is whole (recomputed). filter: s is a bank view that
+ * leaves police-only reports out, so the walk must too. */
 static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
-		   entity_sum *s, const void *rec, int32_t today,
-		   sdx_check_result *out)
+		   entity_sum *s, const void *rec, size_t len, int filter,
+		   int32_t today, sdx_check_result *out)
 {
 	if (s->active == 0 || s->last_seen == SDX_DATE_NONE ||
 	    s->last_seen < today - 182)
 		return 0;
 	if (!s->older_unknown) {
-		entity_decode_older(rec, s);
+		if (rec)
+			entity_decode_view_older(rec, len, rd->view_bank, s);
 		if (windows_inline(s, today, out))
 			return 0;
 	} else if (!boundary_inside(s, today)) {
@@ -131,11 +149,34 @@ static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
 		int32_t dt = er_date(v);
 		if (dt == SDX_DATE_NONE || dt < today - 182)
 			break;
-		if (!(v[20] & ER_RETRACTED))
+		int vis = 1;
+		if (!(v[20] & ER_RETRACTED) && filter &&
+		    (rc = visible(rd, v + 4, &vis)))
+			return rc;
+		if (!(v[20] & ER_RETRACTED) && vis)
 			count_date(out, dt, today, 1);
 		rc = mdb_cursor_get(c, &k, &d, MDB_PREV_DUP);
 	}
 	return rc && rc != MDB_NOTFOUND ? store_err(rc) : 0;
+}
+
+/* The summary a check reads from record d (of key ek): the bank view's
+ * counts for a bank-view check. *whole: s was recomputed (a read-only
+ * handle on a schema-2 database, whose records keep no bank view), older
+ * dates included. */
+static int entity_view(struct reader *rd, const uint8_t *ek, size_t eklen,
+		       const MDB_val *d, entity_sum *s, int *whole)
+{
+	*whole = 0;
+	int rc = entity_decode_view(d->mv_data, d->mv_size, rd->view_bank, s);
+	if (rc || !rd->view_bank || !rd->db->bank_legacy ||
+	    !(s->active + s->retracted))
+		return rc;
+	if ((rc = entity_recompute(rd->txn, rd->db, ek, eklen, s, 0)))
+		return store_err(rc);
+	entity_as_bank(s);
+	*whole = 1;
+	return 0;
 }
 
 /* A filter probe: the key's hash and, once looked up, its block. */
@@ -168,7 +209,8 @@ static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
 	if (rc)
 		return store_err(rc);
 	entity_sum s;
-	if ((rc = entity_decode_head(d.mv_data, d.mv_size, &s)))
+	int whole;
+	if ((rc = entity_view(rd, ek, eklen, &d, &s, &whole)))
 		return rc;
 	*found = 1;
 	out->reports += s.active;
@@ -187,7 +229,8 @@ static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
 		out->last_seen = s.last_seen;
 	if (s.flags & ENT_ALLOWLISTED)
 		out->flags |= SDX_CHECK_ALLOWLISTED;
-	return windows(rd, ek, eklen, &s, d.mv_data, today, out);
+	return windows(rd, ek, eklen, &s, whole ? NULL : d.mv_data, d.mv_size,
+		       rd->view_bank && (s.flags & ENT_BANKVIEW), today, out);
 }
 
 /* Kind ACCOUNT: the account at every bank it is reported at. */
@@ -297,7 +340,8 @@ static int domain_entity(struct reader *rd, const char *canon, size_t n,
 		return 0;
 	if (rc)
 		return store_err(rc);
-	if ((rc = entity_decode_head(d->mv_data, d->mv_size, s)))
+	int whole;
+	if ((rc = entity_view(rd, ek, *eklen, d, s, &whole)))
 		return rc;
 	return 1;
 }
@@ -494,6 +538,8 @@ static int check_parents(struct reader *rd, const char *host, size_t n,
 							       today, NULL, &p,
 							       &found)))
 						return rc;
+					if (!p.reports)
+						goto next; /* none visible */
 					sdx_kind k = out->kind;
 					char canon[SDX_CANON_MAX];
 					memcpy(canon, out->canonical, n + 1);
@@ -506,6 +552,7 @@ static int check_parents(struct reader *rd, const char *host, size_t n,
 				}
 			}
 		}
+	next:
 		if (off >= reg)
 			break;
 		while (off < n && host[off] != '.')
@@ -603,9 +650,10 @@ static int more_serious(const sdx_check_result *a, const sdx_check_result *b)
 	return a->reports > b->reports;
 }
 
-int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
-		  int32_t today, sdx_interp *out, size_t max, size_t *count,
-		  sdx_norm_error *err)
+int sdx_check_all_view(sdx_db *db, int audience, sdx_kind kind,
+		       const char *input, size_t len, int32_t today,
+		       sdx_interp *out, size_t max, size_t *count,
+		       sdx_norm_error *err)
 {
 	sdx_reading rd_[SDX_READINGS_MAX];
 	size_t n = 0;
@@ -620,6 +668,7 @@ int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	struct reader *rd = NULL;
 	if ((rc = reader_get(db, &rd)))
 		return rc;
+	rd->view_bank = audience == SDX_AUD_BANK;
 	if (today == SDX_DATE_NONE)
 		today = sdx_date_today();
 	int use_filter = miss_avg >= MISS_FILTER_MIN;
@@ -656,6 +705,7 @@ int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 			j--;
 		}
 	}
+	rd->view_bank = 0;
 	reader_put(rd);
 	if (rc)
 		return rc;
@@ -663,22 +713,32 @@ int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	return 0;
 }
 
+int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
+		  int32_t today, sdx_interp *out, size_t max, size_t *count,
+		  sdx_norm_error *err)
+{
+	return sdx_check_all_view(db, SDX_AUD_POLICE, kind, input, len, today,
+				  out, max, count, err);
+}
+
 /* In core/normalize/readings.c. */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len,
 		       sdx_kind k);
 
 /* The one reading of an input (kind k, canonical in out) looked up with
- * the reader rd, which it puts back; as sdx_check_all answers it. fp, have
- * and ek: as check_reading takes them. */
-static int check_one(struct reader *rd, sdx_kind k, size_t clen, int32_t today,
-		     int use_filter, struct probe *fp, int have, uint8_t *ek,
-		     sdx_check_result *out)
+ * the reader rd, which it puts back; as sdx_check_all_view answers it
+ * (bank: the bank view). fp, have and ek: as check_reading takes them. */
+static int check_one(struct reader *rd, int bank, sdx_kind k, size_t clen,
+		     int32_t today, int use_filter, struct probe *fp, int have,
+		     uint8_t *ek, sdx_check_result *out)
 {
 	char via[SDX_CANON_MAX];
 	if (today == SDX_DATE_NONE)
 		today = sdx_date_today();
+	rd->view_bank = bank;
 	int rc = check_reading(rd, k, clen, today, use_filter, fp, have, ek,
 			       out, via);
+	rd->view_bank = 0;
 	reader_put(rd);
 	if (rc)
 		return rc;
@@ -686,8 +746,9 @@ static int check_one(struct reader *rd, sdx_kind k, size_t clen, int32_t today,
 	return 0;
 }
 
-int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
-	      int32_t today, sdx_check_result *out, sdx_norm_error *err)
+int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
+		   size_t len, int32_t today, sdx_check_result *out,
+		   sdx_norm_error *err)
 {
 	if (!db || !input || !out)
 		return SDX_EINVAL;
@@ -706,14 +767,16 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 			out->kind = k;
 			result_clear(out);
 			if (!(rc = reader_get(db, &rd)))
-				rc = check_one(rd, k, clen, today,
+				rc = check_one(rd, audience == SDX_AUD_BANK, k,
+					       clen, today,
 					       miss_avg >= MISS_FILTER_MIN, &fp,
 					       0, ek, out);
 		} else if (rc == 0 || rc == SDX_EAMBIGUOUS) {
 			sdx_interp it[SDX_READINGS_MAX];
 			size_t n;
-			rc = sdx_check_all(db, kind, input, len, today, it,
-					   SDX_READINGS_MAX, &n, err);
+			rc = sdx_check_all_view(db, audience, kind, input, len,
+						today, it, SDX_READINGS_MAX, &n,
+						err);
 			if (rc == 0)
 				*out = it[0].result;
 		}
@@ -754,5 +817,13 @@ int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 	/* ek holds the input's key already when it was canonical */
 	int have = have_h_in && k == kind && clen == len &&
 		   !memcmp(out->canonical, input, len);
-	return check_one(rd, k, clen, today, use_filter, &fp, have, ek, out);
+	return check_one(rd, audience == SDX_AUD_BANK, k, clen, today,
+			 use_filter, &fp, have, ek, out);
+}
+
+int sdx_check(sdx_db *db, sdx_kind kind, const char *input, size_t len,
+	      int32_t today, sdx_check_result *out, sdx_norm_error *err)
+{
+	return sdx_check_view(db, SDX_AUD_POLICE, kind, input, len, today, out,
+			      err);
 }

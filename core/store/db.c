@@ -658,12 +658,16 @@ static int setup(struct sdx_db *db, int create)
 		if (rc)
 			goto fail;
 	}
-	/* a writable handle writes layout-2 summaries (schema 2); an older
-	 * binary then refuses the database (SDX_ESCHEMA) instead of
-	 * misreading them. This binary still reads schema 1. */
+	/* a writable handle writes layout-3 summaries (schema 3), and gives
+	 * the entities of police-only reports their bank view first; an
+	 * older binary then refuses the database (SDX_ESCHEMA) instead of
+	 * misreading them. This binary still reads schemas 1 and 2 read-only
+	 * (a bank-view check then recomputes: bank_legacy). */
 	if (!fresh && !db->rdonly && schema < SDX_SCHEMA_VERSION &&
-	    (rc = meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION)))
+	    ((schema < 3 && (rc = entity_migrate_bank(txn, db))) ||
+	     (rc = meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION))))
 		goto fail;
+	db->bank_legacy = !fresh && schema < 3 && db->rdonly;
 	if (fresh) {
 		if ((rc =
 			 meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION)) ||

@@ -34,52 +34,89 @@ void entity_zero(entity_sum *s)
 		s->older[i] = SDX_DATE_NONE;
 }
 
-/* Layout 2 (little-endian): u8 version, u8 flags, u8 max confirmation,
- * u8 1 if the older dates are unknown (else 0), u32 active, u32 retracted,
- * u32 agencies, u32 category bits, i32 first seen, i32 last seen,
- * u32 disputed, u32 undated, then ENT_RECENT - 1 i32: the next newest
- * active incident dates after last seen, newest first, SDX_DATE_NONE where
- * there are fewer, and last the u64 hash of the one agency (meaningful
- * when agencies == 1), which a check never reads. Layout 1 (44 bytes, byte
- * 3 zero) had the agency hash at byte 36 and no dates. */
-void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN])
+/* Layout 3 (little-endian), the first ENTITY_BASE_LEN bytes: u8
+ * version, u8 flags, u8 max confirmation, u8 1 if the older dates are
+ * unknown (else 0), u32 active, u32 retracted, u32 agencies, u32 category
+ * bits, i32 first seen, i32 last seen, u32 disputed, u32 undated, then
+ * ENT_RECENT - 1 i32: the next newest active incident dates after last
+ * seen, newest first, SDX_DATE_NONE where there are fewer, and last the
+ * u64 hash of the one agency (meaningful when agencies == 1), which a
+ * check never reads. These count every report. When flags has
+ * ENT_BANKVIEW (the entity has a police-only report), ENTITY_BANK_LEN
+ * more bytes follow in the same layout with the version and flags bytes
+ * zero: the counts over the bank-visible reports alone. Layout 2 was the
+ * first 56 bytes alone (version 2, no bank view); layout 1 (44 bytes,
+ * byte 3 zero) had the agency hash at byte 36 and no dates. */
+static void part_put(uint8_t *out, int max_conf, int older_unknown,
+		     const uint32_t n[6], int32_t first, int32_t last,
+		     const int32_t *older, uint64_t agency1)
 {
-	memset(out, 0, ENTITY_LEN);
-	out[0] = ENTITY_VERSION;
-	out[1] = (uint8_t)s->flags;
-	out[2] = (uint8_t)s->max_conf;
-	out[3] = s->older_unknown ? 1 : 0;
-	le32_put(out + 4, s->active);
-	le32_put(out + 8, s->retracted);
-	le32_put(out + 12, s->agencies);
-	le32_put(out + 16, s->categories);
-	le32_put(out + 20, (uint32_t)s->first_seen);
-	le32_put(out + 24, (uint32_t)s->last_seen);
-	le32_put(out + 28, s->disputed);
-	le32_put(out + 32, s->undated);
+	out[2] = (uint8_t)max_conf;
+	out[3] = older_unknown ? 1 : 0;
+	le32_put(out + 4, n[0]);
+	le32_put(out + 8, n[1]);
+	le32_put(out + 12, n[2]);
+	le32_put(out + 16, n[3]);
+	le32_put(out + 20, (uint32_t)first);
+	le32_put(out + 24, (uint32_t)last);
+	le32_put(out + 28, n[4]);
+	le32_put(out + 32, n[5]);
 	for (int i = 0; i < ENT_RECENT - 1; i++)
-		le32_put(out + 36 + 4 * i, (uint32_t)s->older[i]);
-	le64_put(out + 36 + 4 * (ENT_RECENT - 1), s->agency1);
+		le32_put(out + 36 + 4 * i, (uint32_t)older[i]);
+	le64_put(out + 36 + 4 * (ENT_RECENT - 1), agency1);
 }
 
-int entity_decode_head(const void *p, size_t len, entity_sum *s)
+size_t entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN])
+{
+	int bank = (s->flags & ENT_BANKVIEW) != 0;
+	size_t len = bank ? ENTITY_LEN : ENTITY_BASE_LEN;
+	memset(out, 0, len);
+	out[0] = ENTITY_VERSION;
+	out[1] = (uint8_t)s->flags;
+	const uint32_t n[6] = {s->active,     s->retracted, s->agencies,
+			       s->categories, s->disputed,  s->undated};
+	part_put(out, s->max_conf, s->older_unknown, n, s->first_seen,
+		 s->last_seen, s->older, s->agency1);
+	if (bank) {
+		const struct entity_bank *b = &s->bank;
+		const uint32_t m[6] = {b->active,     b->retracted, b->agencies,
+				       b->categories, b->disputed,  b->undated};
+		part_put(out + ENTITY_BASE_LEN, b->max_conf, b->older_unknown,
+			 m, b->first_seen, b->last_seen, b->older, b->agency1);
+	}
+	return len;
+}
+
+/* The record's part to read: the bank view's when asked for and kept. */
+static const uint8_t *part(const uint8_t *b, size_t len, int bank)
+{
+	if (bank && b[0] == ENTITY_VERSION && (b[1] & ENT_BANKVIEW) &&
+	    len >= ENTITY_LEN)
+		return b + ENTITY_BASE_LEN;
+	return b;
+}
+
+int entity_decode_view(const void *p, size_t len, int bank, entity_sum *s)
 {
 	const uint8_t *b = p;
-	if (len < ENTITY_V1_LEN || (b[0] != ENTITY_VERSION && b[0] != 1) ||
-	    (b[0] == ENTITY_VERSION && len < ENTITY_LEN))
+	if (len < ENTITY_V1_LEN || b[0] < 1 || b[0] > ENTITY_VERSION ||
+	    (b[0] != 1 && len < ENTITY_BASE_LEN) ||
+	    (b[0] == ENTITY_VERSION && (b[1] & ENT_BANKVIEW) &&
+	     len < ENTITY_LEN))
 		return SDX_ECORRUPT;
-	s->flags = b[1];
-	s->max_conf = b[2];
-	s->active = le32_get(b + 4);
-	s->retracted = le32_get(b + 8);
-	s->agencies = le32_get(b + 12);
-	s->categories = le32_get(b + 16);
-	s->first_seen = (int32_t)le32_get(b + 20);
-	s->last_seen = (int32_t)le32_get(b + 24);
-	s->disputed = le32_get(b + 28);
-	s->undated = le32_get(b + 32);
-	if (b[0] == ENTITY_VERSION) {
-		s->older_unknown = b[3] & 1;
+	s->flags = b[0] == ENTITY_VERSION ? b[1] : b[1] & ~ENT_BANKVIEW;
+	const uint8_t *q = part(b, len, bank);
+	s->max_conf = q[2];
+	s->active = le32_get(q + 4);
+	s->retracted = le32_get(q + 8);
+	s->agencies = le32_get(q + 12);
+	s->categories = le32_get(q + 16);
+	s->first_seen = (int32_t)le32_get(q + 20);
+	s->last_seen = (int32_t)le32_get(q + 24);
+	s->disputed = le32_get(q + 28);
+	s->undated = le32_get(q + 32);
+	if (b[0] != 1) {
+		s->older_unknown = q[3] & 1;
 		return 0;
 	}
 	/* layout 1: the older dates are known only when every dated report
@@ -89,19 +126,65 @@ int entity_decode_head(const void *p, size_t len, entity_sum *s)
 	return 0;
 }
 
-void entity_decode_older(const void *p, entity_sum *s)
+int entity_decode_head(const void *p, size_t len, entity_sum *s)
 {
-	const uint8_t *b = p;
+	return entity_decode_view(p, len, 0, s);
+}
+
+void entity_decode_view_older(const void *p, size_t len, int bank,
+			      entity_sum *s)
+{
+	const uint8_t *b = p, *q = part(b, len, bank);
 	uint32_t dated = s->active - s->undated;
 	for (int i = 0; i < ENT_RECENT - 1; i++) {
-		if (b[0] == ENTITY_VERSION)
-			s->older[i] = (int32_t)le32_get(b + 36 + 4 * i);
+		if (b[0] != 1)
+			s->older[i] = (int32_t)le32_get(q + 36 + 4 * i);
 		else
 			s->older[i] =
 			    !s->older_unknown && (uint32_t)i + 1 < dated
 				? s->last_seen
 				: SDX_DATE_NONE;
 	}
+}
+
+void entity_decode_older(const void *p, entity_sum *s)
+{
+	entity_decode_view_older(p, ENTITY_BASE_LEN, 0, s);
+}
+
+static void bank_from(struct entity_bank *b, const entity_sum *s)
+{
+	b->max_conf = s->max_conf;
+	b->older_unknown = s->older_unknown;
+	b->active = s->active;
+	b->retracted = s->retracted;
+	b->agencies = s->agencies;
+	b->categories = s->categories;
+	b->disputed = s->disputed;
+	b->undated = s->undated;
+	b->agency1 = s->agency1;
+	b->first_seen = s->first_seen;
+	b->last_seen = s->last_seen;
+	memcpy(b->older, s->older, sizeof b->older);
+}
+
+void entity_as_bank(entity_sum *s)
+{
+	if (!(s->flags & ENT_BANKVIEW))
+		return;
+	const struct entity_bank *b = &s->bank;
+	s->max_conf = b->max_conf;
+	s->older_unknown = b->older_unknown;
+	s->active = b->active;
+	s->retracted = b->retracted;
+	s->agencies = b->agencies;
+	s->categories = b->categories;
+	s->disputed = b->disputed;
+	s->undated = b->undated;
+	s->agency1 = b->agency1;
+	s->first_seen = b->first_seen;
+	s->last_seen = b->last_seen;
+	memcpy(s->older, b->older, sizeof s->older);
 }
 
 int entity_decode(const void *p, size_t len, entity_sum *s)
@@ -111,8 +194,15 @@ int entity_decode(const void *p, size_t len, entity_sum *s)
 		return rc;
 	entity_decode_older(p, s);
 	const uint8_t *b = p;
-	s->agency1 = le64_get(
-	    b + (b[0] == ENTITY_VERSION ? 36 + 4 * (ENT_RECENT - 1) : 36));
+	s->agency1 = le64_get(b + (b[0] != 1 ? 36 + 4 * (ENT_RECENT - 1) : 36));
+	if (s->flags & ENT_BANKVIEW) {
+		entity_sum t;
+		entity_decode_view(p, len, 1, &t);
+		entity_decode_view_older(p, len, 1, &t);
+		t.agency1 =
+		    le64_get(b + ENTITY_BASE_LEN + 36 + 4 * (ENT_RECENT - 1));
+		bank_from(&s->bank, &t);
+	}
 	return 0;
 }
 
@@ -155,6 +245,22 @@ void entity_sum_add(entity_sum *s, int32_t date, int category, int confirmation,
 		s->disputed++;
 }
 
+void entity_sum_add_aud(entity_sum *s, int32_t date, int category,
+			int confirmation, unsigned sflags, int police)
+{
+	if (police && !(s->flags & ENT_BANKVIEW)) {
+		bank_from(&s->bank, s);
+		s->flags |= ENT_BANKVIEW;
+	}
+	if (!police && (s->flags & ENT_BANKVIEW)) {
+		entity_sum t = *s;
+		entity_as_bank(&t);
+		entity_sum_add(&t, date, category, confirmation, sflags);
+		bank_from(&s->bank, &t);
+	}
+	entity_sum_add(s, date, category, confirmation, sflags);
+}
+
 void er_make(int32_t date, const uint8_t id[16], unsigned flags,
 	     uint8_t out[ER_LEN])
 {
@@ -168,14 +274,26 @@ int32_t er_date(const uint8_t *v)
 	return (int32_t)(be32_get(v) ^ 0x80000000u);
 }
 
-static int u64_cmp(const void *a, const void *b)
+/* An active report's agency: its hash, and whether the report is
+ * police-only. Sorted by hash, a bank-visible one first. */
+struct ah {
+	uint64_t h;
+	int police;
+};
+
+static int ah_cmp(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	const struct ah *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->police - y->police;
 }
 
+/* An entity_agency entry's value: the agency has a bank-visible active
+ * report (AGENCY_BANK; every entry of an entity without ENT_BANKVIEW, and
+ * what layout 2 wrote) or police-only ones alone (AGENCY_POLICE). */
 static int agency_rewrite(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
-			  size_t eklen, const uint64_t *h, size_t n)
+			  size_t eklen, const struct ah *h, size_t n)
 {
 	uint8_t key[EKEY_MAX + 8];
 	MDB_cursor *c;
@@ -193,18 +311,39 @@ static int agency_rewrite(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND)
 		return rc;
+	/* h sorted: a hash's bank-visible entry comes first */
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		while (j < n && h[j] == h[i])
+		while (j < n && h[j].h == h[i].h)
 			j++;
-		uint8_t one = 1;
-		be64_put(key + eklen, h[i]);
-		MDB_val kk = {eklen + 8, key}, dd = {1, &one};
+		uint8_t v = h[i].police ? AGENCY_POLICE : AGENCY_BANK;
+		be64_put(key + eklen, h[i].h);
+		MDB_val kk = {eklen + 8, key}, dd = {1, &v};
 		if ((rc = mdb_put(txn, db->entity_agency, &kk, &dd, 0)))
 			return rc;
 		i = j;
 	}
 	return 0;
+}
+
+/* The distinct agencies of hs[0..n) (sorted): all, and the
+ * bank-visible ones; agency1 the smallest of each. */
+static void agencies_count(const struct ah *hs, size_t n, entity_sum *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		int first = i == 0 || hs[i].h != hs[i - 1].h;
+		if (first) {
+			if (!s->agencies)
+				s->agency1 = hs[i].h;
+			s->agencies++;
+		}
+		/* a bank-visible one sorts first among its hash's */
+		if (first && !hs[i].police) {
+			if (!s->bank.agencies)
+				s->bank.agency1 = hs[i].h;
+			s->bank.agencies++;
+		}
+	}
 }
 
 int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
@@ -217,7 +356,7 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 		s->flags |= ENT_ALLOWLISTED;
 	else if (rc && rc != SDX_ENOTFOUND)
 		return rc;
-	uint64_t *hs = NULL;
+	struct ah *hs = NULL;
 	size_t nh = 0, caph = 0;
 	MDB_cursor *c;
 	if ((rc = mdb_cursor_open(txn, db->entity_report, &c)))
@@ -232,22 +371,26 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 			rc = MDB_CORRUPTED;
 			break;
 		}
+		MDB_val rk = {16, (void *)(v + 4)}, rv;
+		codec_report_view rep;
+		if ((rc = mdb_get(txn, db->report, &rk, &rv)))
+			break;
+		if ((rc = codec_report_view_decode(rv.mv_data, rv.mv_size,
+						   &rep)))
+			break;
+		int police = rep.audience != SDX_AUD_BANK;
 		if (v[20] & ER_RETRACTED) {
-			s->retracted++;
+			entity_sum_add_aud(s, rep.incident_date, rep.category,
+					   rep.confirmation,
+					   SDX_RSTATE_RETRACTED, police);
 		} else {
-			MDB_val rk = {16, (void *)(v + 4)}, rv;
-			codec_report_view rep;
-			if ((rc = mdb_get(txn, db->report, &rk, &rv)))
-				break;
-			if ((rc = codec_report_view_decode(rv.mv_data,
-							   rv.mv_size, &rep)))
-				break;
 			if (rep.agency.len) {
 				if ((rc = sdx_grow(&hs, &caph, nh + 1,
 						   sizeof *hs, 16)))
 					break;
-				hs[nh++] =
+				hs[nh].h =
 				    sdx_hash64(rep.agency.p, rep.agency.len);
+				hs[nh++].police = police;
 			}
 			rstate st;
 			int r2 = rstate_get(txn, db, v + 4, &st);
@@ -257,10 +400,10 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 			}
 			/* the entry, not rstate, says whether it counts as
 			 * retracted; only the dispute is taken from rstate */
-			entity_sum_add(s, rep.incident_date, rep.category,
-				       rep.confirmation,
-				       !r2 ? st.flags & SDX_RSTATE_DISPUTED
-					   : 0);
+			entity_sum_add_aud(
+			    s, rep.incident_date, rep.category,
+			    rep.confirmation,
+			    !r2 ? st.flags & SDX_RSTATE_DISPUTED : 0, police);
 		}
 		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP);
 	}
@@ -269,15 +412,61 @@ int entity_recompute(MDB_txn *txn, struct sdx_db *db, const uint8_t *ek,
 		rc = 0;
 	if (!rc) {
 		if (nh)
-			qsort(hs, nh, sizeof *hs, u64_cmp);
-		for (size_t i = 0; i < nh; i++)
-			if (i == 0 || hs[i] != hs[i - 1])
-				s->agencies++;
-		s->agency1 = nh ? hs[0] : 0;
+			qsort(hs, nh, sizeof *hs, ah_cmp);
+		agencies_count(hs, nh, s);
+		if (!(s->flags & ENT_BANKVIEW))
+			s->bank.agencies = 0, s->bank.agency1 = 0;
 		if (agency_fix)
 			rc = agency_rewrite(txn, db, ek, eklen, hs,
 					    s->agencies >= 2 ? nh : 0);
 	}
 	free(hs);
 	return rc;
+}
+
+/* Schema 2 -> 3: the entities of every police-only report get their
+ * bank view (and their entity_agency entries' values). Reports are read
+ * in key order; an entity named by several is recomputed each time (the
+ * result is the same). */
+int entity_migrate_bank(MDB_txn *txn, struct sdx_db *db)
+{
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(txn, db->report, &c);
+	if (rc)
+		return rc;
+	MDB_val k, d;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		codec_report_view v;
+		if ((rc = codec_report_view_decode(d.mv_data, d.mv_size, &v)))
+			break;
+		if (v.audience == SDX_AUD_BANK)
+			continue;
+		for (size_t i = 0; !rc && i < v.n_idents; i++) {
+			uint8_t ek[EKEY_MAX], rec[ENTITY_LEN];
+			if (v.idents[i].canonical.len >= SDX_CANON_MAX) {
+				rc = SDX_ECORRUPT;
+				break;
+			}
+			size_t eklen =
+			    ekey_make(v.idents[i].kind, v.idents[i].canonical.p,
+				      v.idents[i].canonical.len, ek);
+			entity_sum s;
+			MDB_val ekv = {eklen, ek}, old;
+			rc = mdb_get(txn, db->entity, &ekv, &old);
+			if (rc == MDB_NOTFOUND) {
+				rc = 0; /* not counted anywhere: nothing */
+				continue;
+			}
+			if (rc ||
+			    (rc = entity_recompute(txn, db, ek, eklen, &s, 1)))
+				break;
+			MDB_val nv = {entity_encode(&s, rec), rec};
+			rc = mdb_put(txn, db->entity, &ekv, &nv, 0);
+		}
+		if (rc)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
 }

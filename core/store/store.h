@@ -25,13 +25,23 @@
 /* entity key: one kind byte + canonical bytes */
 #define EKEY_MAX (1 + SDX_CANON_MAX)
 
-/* Entity summary, fixed little-endian layout (ENTITY_LEN bytes, version
- * byte first; entity_decode also reads version 1, ENTITY_V1_LEN bytes,
- * which had no inline dates). */
-#define ENTITY_VERSION 2
-#define ENTITY_LEN 56
+/* Entity summary, little-endian layout (version byte first; layout in
+ * doc/DESIGN.md and entity.c): ENTITY_BASE_LEN bytes, followed by the
+ * bank view's ENTITY_BANK_LEN bytes when the entity has a police-only
+ * report (ENT_BANKVIEW). entity_decode also reads version 2 (56 bytes, no
+ * bank view) and version 1 (ENTITY_V1_LEN bytes, no inline dates). */
+#define ENTITY_VERSION 3
+#define ENTITY_BASE_LEN 56
+#define ENTITY_BANK_LEN 56
+#define ENTITY_LEN (ENTITY_BASE_LEN + ENTITY_BANK_LEN) /* the most */
 #define ENTITY_V1_LEN 44
 #define ENT_ALLOWLISTED 0x1u
+/* the record carries a bank view: some report counted is police-only */
+#define ENT_BANKVIEW 0x2u
+/* entity_agency values: the agency has a bank-visible active report (every
+ * entry of an entity without ENT_BANKVIEW), or police-only ones alone */
+#define AGENCY_BANK 1
+#define AGENCY_POLICE 2
 /* The newest ENT_RECENT incident dates of the active reports are kept in
  * the summary: last_seen and ENT_RECENT - 1 older ones. */
 #define ENT_RECENT 4
@@ -52,6 +62,18 @@ typedef struct entity_sum {
 	/* older[] is not known (the record was written in layout 1 and the
 	 * entity has more than one date since): check walks entity_report. */
 	int older_unknown;
+	/* The same counts over the bank-visible reports alone (audience
+	 * bank), kept when the entity has a police-only report (active or
+	 * retracted: flags & ENT_BANKVIEW); else the bank view is the
+	 * summary itself and bank is unused. */
+	struct entity_bank {
+		int max_conf, older_unknown;
+		uint32_t active, retracted, agencies, categories, disputed;
+		uint32_t undated;
+		uint64_t agency1;
+		int32_t first_seen, last_seen;
+		int32_t older[ENT_RECENT - 1];
+	} bank;
 } entity_sum;
 
 /* Filter: a split-block Bloom filter (32-byte blocks of 8 32-bit words)
@@ -78,6 +100,7 @@ struct reader {
 	uint64_t wild_snap; /* txn id wild_any belongs to (check.c) */
 	int wild_ok;	    /* wild_snap and wild_any set */
 	int wild_any;	    /* the snapshot holds a "*.<domain>" entry */
+	int view_bank;	    /* this check answers with the bank view */
 	struct reader *next;
 };
 
@@ -98,6 +121,9 @@ struct sdx_db {
 	/* the file offset store_prewrite has written zeros up to */
 	size_t prewritten;
 	int writemap; /* env opened with MDB_WRITEMAP */
+	/* a read-only handle on a schema-2 database: its summaries have no
+	 * bank view, so a bank-view check recomputes a reported entity */
+	int bank_legacy;
 };
 
 /* An origin's record (sub-db `origin`), cached in a write session. */
@@ -214,18 +240,33 @@ size_t ekey_make(int kind, const char *canon, size_t len, uint8_t *key);
  * canonical form (a corrupt index). */
 size_t ekey_bank_account(const void *bin, size_t binlen, const char *acct,
 			 size_t len, uint8_t *key);
-void entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN]);
+/* The record's length: ENTITY_BASE_LEN, or ENTITY_LEN with a bank view. */
+size_t entity_encode(const entity_sum *s, uint8_t out[ENTITY_LEN]);
 int entity_decode(const void *p, size_t len, entity_sum *s);
 /* What a check reads: entity_decode without older[] and agency1 (the
  * record's last bytes); entity_decode_older adds older[] from the record
- * entity_decode_head accepted. */
+ * entity_decode_head accepted. bank: the counts are the bank view's (the
+ * record's own when it keeps none). */
 int entity_decode_head(const void *p, size_t len, entity_sum *s);
 void entity_decode_older(const void *p, entity_sum *s);
+int entity_decode_view(const void *p, size_t len, int bank, entity_sum *s);
+void entity_decode_view_older(const void *p, size_t len, int bank,
+			      entity_sum *s);
+/* Replace s's counts by its bank view's (nothing when it keeps none). */
+void entity_as_bank(entity_sum *s);
 void entity_zero(entity_sum *s);
 /* Count one report (its incident date, category, confirmation and state
  * flags SDX_RSTATE_*) into a summary; agencies are counted apart. */
 void entity_sum_add(entity_sum *s, int32_t date, int category, int confirmation,
 		    unsigned sflags);
+/* The same into both views: police (a police-only report) starts the bank
+ * view (a copy of the counts so far) and leaves it alone; a bank-visible
+ * report counts in both. */
+void entity_sum_add_aud(entity_sum *s, int32_t date, int category,
+			int confirmation, unsigned sflags, int police);
+/* Schema 2 -> 3: give every entity a police-only report names its bank
+ * view (entity_recompute); in the open's write transaction. */
+int entity_migrate_bank(MDB_txn *txn, struct sdx_db *db);
 /* Recompute the summary of one entity from its entity_report entries, the
  * reports, their states and the allowlist. If agency_fix, rewrite its
  * entity_agency entries. */
@@ -343,10 +384,13 @@ typedef struct op_ctx {
 typedef struct contrib { /* 32 bytes: a batch holds one per report */
 	uint8_t id[16];
 	int32_t date;
-	uint8_t category, confirmation, has_agency;
+	uint8_t category, confirmation;
+	uint8_t has_agency; /* CONTRIB_AGENCY, CONTRIB_POLICE */
 	uint8_t sflags; /* the report's state (a retraction may be pending) */
 	uint64_t ah;	/* XXH3-64 of the agency */
 } contrib;
+#define CONTRIB_AGENCY 0x1u /* has an agency (ah) */
+#define CONTRIB_POLICE 0x2u /* a police-only report */
 /* The view's identifiers are sorted: an entity named in two roles comes
  * twice in a row; 1 if ident i repeats ident i - 1's entity. */
 int same_entity(const codec_report_view *v, size_t i);

@@ -391,8 +391,7 @@ static int store_sum(struct wtxn *w, const uint8_t *ek, size_t eklen,
 		     const entity_sum *s)
 {
 	uint8_t v[ENTITY_LEN];
-	entity_encode(s, v);
-	MDB_val k = {eklen, (void *)ek}, d = {ENTITY_LEN, v};
+	MDB_val k = {eklen, (void *)ek}, d = {entity_encode(s, v), v};
 	return mdb_put(w->txn, w->db->entity, &k, &d, 0);
 }
 

@@ -22,7 +22,7 @@ typedef struct sdx_db sdx_db;
 
 /* The on-disk schema this library writes. Opening a database whose schema
  * is newer fails with SDX_ESCHEMA. */
-#define SDX_SCHEMA_VERSION 2
+#define SDX_SCHEMA_VERSION 3
 
 /* Length bounds of report fields (bytes, without NUL). Longer input is
  * SDX_ETOOLONG, never truncated silently. */
@@ -366,6 +366,22 @@ typedef struct sdx_interp {
 SDX_API int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input,
 			  size_t len, int32_t today, sdx_interp *out,
 			  size_t max, size_t *count, sdx_norm_error *err);
+
+/* sdx_check and sdx_check_all as one audience sees them (SDX_AUD_BANK or
+ * SDX_AUD_POLICE; the functions above are the police's): for SDX_AUD_BANK
+ * every count, date, agency, category, confirmation, dispute and window
+ * is over the bank-visible reports alone, an identifier named only in
+ * police-only reports is UNKNOWN, and a parent domain answers only with
+ * reports a bank may see. The bank view is kept in the entity summary
+ * (one look-up, as for the police); a read-only handle on a database of
+ * schema 2 recomputes it from the reports instead. */
+SDX_API int sdx_check_view(sdx_db *db, int audience, sdx_kind kind,
+			   const char *input, size_t len, int32_t today,
+			   sdx_check_result *out, sdx_norm_error *err);
+SDX_API int sdx_check_all_view(sdx_db *db, int audience, sdx_kind kind,
+			       const char *input, size_t len, int32_t today,
+			       sdx_interp *out, size_t max, size_t *count,
+			       sdx_norm_error *err);
 
 /* How serious a verdict is, for choosing between interpretations:
  * REPORTED 3, OFFICIAL 2, RETRACTED 1, UNKNOWN 0. */
