@@ -616,7 +616,7 @@ static int env_open(struct sdx_db *db, const char *path, unsigned flags)
 	return rc;
 }
 
-static int setup(struct sdx_db *db, int create)
+static int setup_once(struct sdx_db *db, int create)
 {
 	MDB_txn *txn;
 	int rc =
@@ -683,6 +683,20 @@ static int setup(struct sdx_db *db, int create)
 fail:
 	mdb_txn_abort(txn);
 	return rc;
+}
+
+/* setup_once, with a larger map while the schema-3 migration (its
+ * rewritten summaries) does not fit in the one the file had */
+static int setup(struct sdx_db *db, int create)
+{
+	for (int tries = 0;; tries++) {
+		int rc = setup_once(db, create);
+		MDB_envinfo info;
+		if (rc != MDB_MAP_FULL || tries == 16 ||
+		    mdb_env_info(db->env, &info) ||
+		    mdb_env_set_mapsize(db->env, info.me_mapsize * 2))
+			return rc;
+	}
 }
 
 /* A writable handle maps the file writable (MDB_WRITEMAP): a write

@@ -10,7 +10,8 @@
 #include "bench-pass.h" /* now, cpu_now, thread_cpu, fail, emit, get_fn */
 
 /* The value both baselines keep per identifier: as large as scamdex's
- * entity summary (ENTITY_LEN in core/store/store.h), in the same layout
+ * entity summary without a bank view (ENTITY_BASE_LEN in core/store/store.h),
+ * in the same layout
  * (little-endian): u8 version, u8 flags, u8 max confirmation, u8 0, u32
  * reports, u32 retracted, u32 agencies, u32 category bits, i32 first
  * seen, i32 last seen, u32 disputed, u32 undated, 3 x i32 the next newest
