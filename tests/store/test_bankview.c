@@ -276,6 +276,13 @@ Test(bankview, adds_retractions_disputes_against_the_reports)
 	cr_assert_eq(r.verdict, SDX_VERDICT_UNKNOWN);
 	cr_assert_eq(r.reports + r.retracted + r.agencies + r.categories, 0);
 	cr_assert_eq(r.first_seen, SDX_DATE_NONE);
+	/* the same through kind AUTO (one reading) */
+	cr_assert_eq(sdx_check_view(db, SDX_AUD_BANK, SDX_KIND_AUTO,
+				    "telegram:bv_e0", 14, T0, &r, &err),
+		     0);
+	cr_assert_eq(r.kind, SDX_KIND_HANDLE);
+	cr_assert_eq(r.verdict, SDX_VERDICT_UNKNOWN);
+	cr_assert_eq(r.reports + r.retracted, 0);
 	cr_assert_gt(
 	    check_ok(db, SDX_KIND_HANDLE, "telegram:bv_e0").reports +
 		check_ok(db, SDX_KIND_HANDLE, "telegram:bv_e0").retracted,
