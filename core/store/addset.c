@@ -324,11 +324,16 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		key_prefix(s->ents[i].c.id, 16, &order[i]);
 	}
 	sort_cons(order, s->nent, NULL);
-	MDB_cursor *c;
-	int rc = mdb_cursor_open(w->txn, w->db->report, &c);
+	struct tmerge m;
+	MDB_cursor *c = NULL;
+	int rc = s->merge_ok ? tmerge_open(w, w->db->report, s->nent, &m) : 0;
+	if (!rc && !s->merge_ok)
+		tmerge_init(&m);
+	if (!rc && !m.on)
+		rc = mdb_cursor_open(w->txn, w->db->report, &c);
 	if (rc) {
 		free(order);
-		return rc;
+		return tmerge_close(&m, rc);
 	}
 	/* the body that stands for the current id: the database's, or the
 	 * first one given (a twin's own differs: its op keeps its copy) */
@@ -346,6 +351,21 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		    order[i].p1 == order[i - 1].p1) {
 			s->ents[order[i].ent].stored = 1;
 			d = win;
+		} else if (m.on) {
+			int found;
+			MDB_val old;
+			if ((rc = tmerge_seek(&m, &k, &old, &found)))
+				break;
+			if (found) { /* the database's body stays */
+				d = old;
+				rc = tmerge_keep(&m, &k, &d);
+			} else {
+				rc = tmerge_put(&m, &k, &d);
+			}
+			s->ents[order[i].ent].stored = (uint8_t)found;
+			win = d;
+			if (rc || !found)
+				continue;
 		} else {
 			rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
 			s->ents[order[i].ent].stored =
@@ -357,15 +377,17 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		++*stored;
 		rc = 0;
 		/* win stays valid: nothing writes `report` before the next
-		 * id, and oplog_own_body writes only the log */
+		 * id, oplog_own_body writes only the log, and a merge's old
+		 * bodies are the read transaction's */
 		if (e->logged && (d.mv_size != e->len ||
 				  memcmp(d.mv_data, s->base + e->off, e->len)))
 			rc = oplog_own_body(w, e->oindex, e->oseq,
 					    s->base + e->off, e->len);
 	}
-	mdb_cursor_close(c);
+	if (c)
+		mdb_cursor_close(c);
 	free(order);
-	return rc;
+	return tmerge_close(&m, rc);
 }
 
 int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
@@ -389,9 +411,14 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	if (s->ncon)
 		sort_cons(s->cons, s->ncon, s->keys);
 	/* one cursor on `entity`: an existing summary is overwritten where
-	 * the read found it, without a second descent */
-	MDB_cursor *ec;
-	if ((rc = mdb_cursor_open(w->txn, w->db->entity, &ec)))
+	 * the read found it, without a second descent; or a merge (merge.c)
+	 * when the set is large against the table */
+	struct tmerge m;
+	MDB_cursor *ec = NULL;
+	tmerge_init(&m);
+	if (s->merge_ok && (rc = tmerge_open(w, w->db->entity, s->ncon, &m)))
+		return tmerge_close(&m, rc);
+	if (!m.on && (rc = mdb_cursor_open(w->txn, w->db->entity, &ec)))
 		return rc;
 	size_t ahead = 0; /* cons[< ahead] have been prefetched */
 	for (size_t i = 0; !rc && i < s->ncon;) {
@@ -405,13 +432,23 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 		size_t eklen = s->cons[i].klen, j = i;
 		entity_sum sum;
 		MDB_val k = {eklen, (void *)ek}, d;
-		rc = mdb_cursor_get(ec, &k, &d, MDB_SET_KEY);
-		int is_new = rc == MDB_NOTFOUND;
+		int is_new;
+		if (m.on) {
+			int found;
+			rc = tmerge_seek(&m, &k, &d, &found);
+			is_new = !found;
+		} else {
+			rc = mdb_cursor_get(ec, &k, &d, MDB_SET_KEY);
+			is_new = rc == MDB_NOTFOUND;
+		}
+		if (is_new && rc == MDB_NOTFOUND)
+			rc = 0;
+		if (rc)
+			break;
 		if (is_new)
 			entity_zero(&sum);
-		else if (rc || (rc = entity_decode(d.mv_data, d.mv_size, &sum)))
+		else if ((rc = entity_decode(d.mv_data, d.mv_size, &sum)))
 			break;
-		rc = 0;
 		int any = 0;
 		for (; !rc && j < s->ncon && s->cons[j].klen == eklen &&
 		       !memcmp(s->keys + s->cons[j].koff, ek, eklen);
@@ -425,21 +462,25 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 		if (rc)
 			break;
 		if (!any) {
+			/* a merge took the old entry: it goes back as it was */
+			if (m.on && !is_new)
+				rc = tmerge_keep(&m, &k, &d);
 			i = j;
 			continue;
 		}
 		uint8_t v[ENTITY_LEN];
 		MDB_val kk = {eklen, (void *)ek},
 			dd = {entity_encode(&sum, v), v};
-		if (is_new) {
-			if ((rc = filter_add(w, sdx_hash64(ek, eklen))))
-				break;
-			rc = mdb_cursor_put(ec, &kk, &dd, 0);
-		} else {
-			rc = mdb_cursor_put(ec, &kk, &dd, MDB_CURRENT);
-		}
+		if (is_new && (rc = filter_add(w, sdx_hash64(ek, eklen))))
+			break;
+		if (m.on)
+			rc = tmerge_put(&m, &kk, &dd);
+		else
+			rc = mdb_cursor_put(ec, &kk, &dd,
+					    is_new ? 0 : MDB_CURRENT);
 		i = j;
 	}
-	mdb_cursor_close(ec);
-	return rc;
+	if (ec)
+		mdb_cursor_close(ec);
+	return tmerge_close(&m, rc);
 }

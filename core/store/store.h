@@ -477,6 +477,10 @@ struct addset {
 	/* nodedup (a bulk batch): no set; the same id twice is found at
 	 * commit, in key order, and counted with the stored ones */
 	int nodedup;
+	/* a bulk batch: nothing else writes `report` or `entity` in its
+	 * transaction before addset_write, so a large set may rebuild them
+	 * by a sorted merge (addset.c) */
+	int merge_ok;
 	uint64_t *set; /* open addressing on the id (see set_slot) */
 	size_t setcap;
 	/* the empty slot addset_find found for hint_id */
@@ -484,6 +488,29 @@ struct addset {
 	uint8_t hint_id[16];
 	int hint_ok;
 };
+/* merge.c: a table rebuilt in the write transaction as the sorted merge
+ * of its last commit (read through a read transaction) and a sorted
+ * batch, with MDB_APPEND. tmerge_open turns it on (on = 1) only for a
+ * batch of `adds` keys that is a large fraction of a non-empty table;
+ * keys are then given to tmerge_seek (the old value, if the table held
+ * the key: taken out, the caller gives it back by tmerge_keep or
+ * replaces it by tmerge_put) and tmerge_put in increasing order.
+ * tmerge_close writes the rest of the old entries (unless rc) and
+ * returns rc or its own status. */
+struct tmerge {
+	int on, more;	      /* merging; old entries left (k, d) */
+	int started;	      /* the table was emptied and is rewritten */
+	MDB_txn *rtxn, *wtxn; /* the last commit's snapshot; the writer */
+	MDB_cursor *rc, *wc;  /* old entries; the rebuilt table */
+	MDB_dbi dbi;
+	MDB_val k, d;
+};
+void tmerge_init(struct tmerge *m);
+int tmerge_open(struct wtxn *w, MDB_dbi dbi, size_t adds, struct tmerge *m);
+int tmerge_seek(struct tmerge *m, const MDB_val *key, MDB_val *old, int *found);
+int tmerge_keep(struct tmerge *m, const MDB_val *key, const MDB_val *old);
+int tmerge_put(struct tmerge *m, const MDB_val *key, const MDB_val *data);
+int tmerge_close(struct tmerge *m, int rc);
 void addset_free(struct addset *s);
 void addset_clear(struct addset *s); /* empty, keeping the memory */
 /* *e = the entry with this id, or NULL. */

@@ -87,6 +87,7 @@ static int batch_begin(sdx_db *db, int bulk, sdx_batch **out)
 		return SDX_ENOMEM;
 	b->db = db;
 	b->set.nodedup = bulk; /* bulk: the database is asked at commit */
+	b->set.merge_ok = bulk;
 	b->set.dir = store_dir(db);
 	pthread_mutex_lock(&db->wmtx);
 	int rc = wtxn_begin(db, &b->w);

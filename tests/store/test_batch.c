@@ -96,6 +96,80 @@ Test(batch, bulk_counts_stored_reports_at_commit)
 	sdx_db_close(db);
 }
 
+/* A bulk batch with at least an eighth as many reports (and entities) as
+ * the database holds rebuilds `report` and `entity` by a sorted merge
+ * (core/store/merge.c): the old entries before, between and after the
+ * batch's keys all stay, a report the database held is counted stored
+ * and keeps its body, a shared entity adds the new reports to its old
+ * summary. A small batch after it is written by ordinary puts into the
+ * merged tables. */
+Test(batch, large_bulk_batch_merges_with_what_the_database_holds)
+{
+	sdx_db *db = fresh_db(NULL);
+	sdx_batch *b;
+	uint8_t ids[520][16];
+	/* 400 reports by an ordinary batch; every tenth names the shared
+	 * number too */
+	cr_assert_eq(sdx_batch_begin(db, &b), 0);
+	for (int i = 0; i < 400; i++) {
+		sdx_report r;
+		phone_report(&r, i, "PA05");
+		if (i % 10 == 0)
+			addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER,
+			      "+84990000001");
+		cr_assert_eq(sdx_batch_add(b, &r, ids[i], NULL), 0);
+	}
+	cr_assert_eq(sdx_batch_commit(b), 0);
+	/* a bulk batch of 150 (>= 400 / 8): 0..49 again, 400..499 new,
+	 * from another agency for the new ones */
+	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	for (int i = 0; i < 150; i++) {
+		int n = i < 50 ? i : 350 + i;
+		sdx_report r;
+		phone_report(&r, n, n < 400 ? "PA05" : "PC02");
+		if (n % 10 == 0)
+			addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER,
+			      "+84990000001");
+		cr_assert_eq(sdx_batch_add(b, &r, ids[n], NULL), 0);
+	}
+	size_t stored = 99;
+	int rc = sdx_batch_commit_counted(b, &stored);
+	cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+	cr_assert_eq(stored, 50);
+	cr_assert_eq(office_seq(db), 500);
+	/* 40 old and 10 new reports name the shared number */
+	sdx_check_result c = check_ok(db, SDX_KIND_PHONE, "+84990000001");
+	cr_assert_eq(c.reports, 50);
+	cr_assert_eq(c.agencies, 2);
+	for (int n = 0; n < 500; n++) {
+		char num[32];
+		snprintf(num, sizeof num, "+8491%07d", n);
+		c = check_ok(db, SDX_KIND_PHONE, num);
+		cr_assert_eq(c.reports, 1, "%s: %u reports", num, c.reports);
+		sdx_report got;
+		rc = sdx_report_get(db, ids[n], SDX_AUD_POLICE, &got);
+		cr_assert_eq(rc, 0, "report %d: %s", n, sdx_strerror(rc));
+		cr_assert_str_eq(got.agency, n < 400 ? "PA05" : "PC02");
+	}
+	verify_clean(db);
+
+	/* 20 more (< 500 / 8): ordinary puts into the merged tables */
+	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	for (int n = 500; n < 520; n++) {
+		sdx_report r;
+		phone_report(&r, n, "PA05");
+		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84990000001");
+		cr_assert_eq(sdx_batch_add(b, &r, ids[n], NULL), 0);
+	}
+	cr_assert_eq(sdx_batch_commit_counted(b, &stored), 0);
+	cr_assert_eq(stored, 0);
+	c = check_ok(db, SDX_KIND_PHONE, "+84990000001");
+	cr_assert_eq(c.reports, 70);
+	cr_assert_eq(office_seq(db), 520);
+	verify_clean(db);
+	sdx_db_close(db);
+}
+
 /* Domains that share their first 16 bytes and differ after, and one that
  * is a prefix of another: the sort must still give LMDB's order, and each
  * entity must get exactly its own reports. */
