@@ -22,13 +22,23 @@ static int bidi_control(utf8proc_int32_t cp)
 	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* NULL if s is clean text of at most max bytes; else why not. */
+/* NULL if s is clean text of at most max bytes; else why not. An ASCII
+ * byte is its own code point (what utf8proc_iterate would give): it is
+ * judged here, and utf8proc decodes the rest (most texts are ASCII, and
+ * a call per byte was a sixth of a sync import's instructions). */
 static const char *text_fault(codec_str s, size_t max, int multiline)
 {
 	if (s.len > max)
 		return "too long";
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s.p;
 	for (size_t i = 0; i < s.len;) {
+		if (p[i] < 0x80) {
+			uint8_t c = p[i++];
+			if ((c < 0x20 || c == 0x7f) &&
+			    !(multiline && (c == '\n' || c == '\t')))
+				return "a control character";
+			continue;
+		}
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n =
 		    utf8proc_iterate(p + i, (utf8proc_ssize_t)(s.len - i), &cp);

@@ -79,9 +79,9 @@ static int reported(office *o, const char *phone)
 
 Test(validate, unclean_strings_refused_rest_applied)
 {
-	static uint8_t bodies[10][512];
-	size_t lens[10];
-	int types[10];
+	static uint8_t bodies[12][512];
+	size_t lens[12];
+	int types[12];
 	uint8_t clean_id[16];
 	char p[256];
 	sdx_import_result res;
@@ -145,13 +145,24 @@ Test(validate, unclean_strings_refused_rest_applied)
 					   0, bodies[n], 512, &lens[n]),
 		     0);
 	n++;
+	/* 10: DEL in the agency (ASCII, judged without a decoder call) */
+	types[n] = SDX_OP_ADD;
+	report_body(bodies[n], &lens[n], "+84795550010",
+		    "PA\x7f"
+		    "05",
+		    "", "");
+	n++;
+	/* 11: a tab in the agency: only a narrative may hold one */
+	types[n] = SDX_OP_ADD;
+	report_body(bodies[n], &lens[n], "+84795550011", "PA\t05", "", "");
+	n++;
 	snprintf(p, sizeof p, "%s/unclean.sdxb", th_tmpdir());
 	th_forge(&A, "HANOI", p, n, types, bodies, lens);
 	refusals[0] = 0;
 	cr_assert_eq(sdx_bundle_import_opts(B.db, p, &opts, &res), 0, "%s",
 		     res.reason);
-	cr_assert_eq(res.ops, 9);
-	cr_assert_eq(res.refused, 7);
+	cr_assert_eq(res.ops, 11);
+	cr_assert_eq(res.refused, 9);
 	cr_assert_eq(res.applied, 2);
 	cr_assert_str_eq(
 	    refusals,
@@ -163,11 +174,15 @@ Test(validate, unclean_strings_refused_rest_applied)
 	    "character\n"
 	    "HN-PA05 7 retract: the note holds a control character\n"
 	    "HN-PA05 8 allow: an identifier that is not in its canonical "
-	    "form\n");
+	    "form\n"
+	    "HN-PA05 10 add: the agency holds a control character\n"
+	    "HN-PA05 11 add: the agency holds a control character\n");
 	cr_assert_eq(reported(&B, "+84795550001"), 0);
 	cr_assert_eq(reported(&B, "+84795550002"), 0);
 	cr_assert_eq(reported(&B, "+84795550003"), 0);
 	cr_assert_eq(reported(&B, "+84795550004"), 0);
+	cr_assert_eq(reported(&B, "+84795550010"), 0);
+	cr_assert_eq(reported(&B, "+84795550011"), 0);
 	cr_assert_eq(reported(&B, "+84795550005"), 1);
 	{
 		static sdx_report rep;
