@@ -33,6 +33,7 @@ struct sdx_apply {
 	struct spill log;
 	struct addset adds; /* the session's new reports, written at commit */
 	int open;
+	size_t expected; /* the room sdx_apply_expect made (0: none) */
 };
 
 static int session_begin(struct sdx_apply *a)
@@ -188,6 +189,7 @@ static int replay_one(struct wtxn *w, int verified, uint8_t tag,
 static int recover(struct sdx_apply *a, size_t extra)
 {
 	int rc = MDB_MAP_FULL;
+	a->db->replays++; /* under the write mutex */
 	for (int tries = 0; rc == MDB_MAP_FULL && tries < 40; tries++) {
 		wtxn_abort(&a->w);
 		if ((rc = store_grow(a->db, tries ? 1 : extra)))
@@ -241,15 +243,29 @@ int sdx_apply_verified(sdx_apply *a)
 	return 0;
 }
 
-int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes)
+/* The room made is what the commit asks for the same reports (their
+ * bodies and identifier keys wait in the session's addset: addset_bytes),
+ * so that a session that said what comes is not replayed at its commit. */
+int sdx_apply_expect_idents(sdx_apply *a, size_t ops, size_t idents,
+			    size_t bytes)
 {
 	if (!a || !a->open || a->log.len)
 		return SDX_EINVAL;
-	/* about two identifiers an op; nothing written in the session yet */
-	int rc = wtxn_make_room(&a->w, store_need(a->db, ops, 2 * ops, bytes));
+	/* nothing written in the session yet */
+	a->expected = store_need(a->db, ops, idents, bytes);
+	int rc = wtxn_make_room(&a->w, a->expected);
 	if (!a->w.txn)
 		a->open = 0;
 	return store_err(rc);
+}
+
+/* About two identifiers an op, with keys of up to EXPECT_KEY bytes. */
+#define EXPECT_KEY 48
+
+int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes)
+{
+	return sdx_apply_expect_idents(a, ops, 2 * ops,
+				       bytes + 2 * ops * EXPECT_KEY);
 }
 
 /* Runs one step, recovering from a full map. */
@@ -388,9 +404,10 @@ int sdx_apply_commit(sdx_apply *a)
 	int rc = SDX_EINVAL;
 	/* a map too small for the new reports grows now (the session's
 	 * operations are replayed once) rather than after a failed write */
-	size_t short_by =
-	    a->open ? store_room_short(a->db, addset_bytes(&a->adds, a->db))
-		    : 0;
+	size_t need = a->open ? addset_bytes(&a->adds, a->db) : 0;
+	size_t short_by = need ? store_room_short(a->db, need) : 0;
+	if (a->expected && need > a->expected)
+		a->db->expect_short++;
 	if (short_by && (rc = recover(a, short_by)))
 		a->open = 0;
 	for (int tries = 0; a->open && tries < 40; tries++) {

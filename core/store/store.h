@@ -124,6 +124,10 @@ struct sdx_db {
 	/* a read-only handle on a schema-2 database: its summaries have no
 	 * bank view, so a bank-view check recomputes a reported entity */
 	int bank_legacy;
+	/* apply sessions started over on a grown map (session.c): each
+	 * applies its operations again; and sessions whose commit asked for
+	 * more room than sdx_apply_expect made. Tests read them. */
+	unsigned long replays, expect_short;
 };
 
 /* An origin's record (sub-db `origin`), cached in a write session. */

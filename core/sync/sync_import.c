@@ -87,13 +87,14 @@ typedef struct walk {
 	place resume;
 	int resumed;
 	/* after every BATCH-th operation, noted by pass 1: the chain, and
-	 * the body bytes so far (for sdx_apply_expect) */
+	 * the reports' identifiers and the bytes of bodies and identifiers
+	 * so far (for sdx_apply_expect_idents) */
 	struct checkpoint {
 		uint8_t chain[32];
-		uint64_t bytes;
+		uint64_t bytes, idents;
 	} * cp;
 	size_t n_cp, cap_cp;
-	uint64_t bytes; /* pass 1: body bytes so far */
+	uint64_t bytes, idents; /* pass 1: so far */
 	/* the audience of every operation after the first batch, 2 bits
 	 * each, noted by pass 1: pass 2 does not decode bodies */
 	uint8_t *aud;
@@ -334,6 +335,10 @@ static int check_body(walk *w, const sdx_bitem *it, int *audience)
 				    "origin %s seq %llu: a police-only report "
 				    "in a bank bundle",
 				    w->p.origin, (unsigned long long)it->seq);
+		/* what the store will keep of it until the batch commits */
+		w->idents += v.n_idents;
+		for (size_t i = 0; i < v.n_idents; i++)
+			w->bytes += 1 + v.idents[i].canonical.len;
 		*audience = v.audience;
 		return marked(w, it, v.audience);
 	} else if (it->type == SDX_OP_ALLOW || it->type == SDX_OP_DISALLOW) {
@@ -369,6 +374,7 @@ static int note_checkpoint(walk *w)
 	if (sdx_grow(&w->cp, &w->cap_cp, w->n_cp + 1, sizeof *w->cp, 64))
 		return fail(w, SDX_ENOMEM, "out of memory");
 	memcpy(w->cp[w->n_cp].chain, w->p.chain, 32);
+	w->cp[w->n_cp].idents = w->idents;
 	w->cp[w->n_cp++].bytes = w->bytes;
 	return 0;
 }
@@ -395,12 +401,15 @@ static int noted_audience(const walk *w, uint64_t i)
 	return w->aud[byte] >> (i % 4 * 2) & 3;
 }
 
-/* How much the batch holding operation i (0-based) brings. Pass 2
- * knows from pass 1; the first batch is guessed from the file's size (a
- * refused bundle may leave the file grown by that much). */
-static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *bytes)
+/* How much the batch holding operation i (0-based) brings: pass 2
+ * knows from pass 1, exactly (a short guess made the store grow the map
+ * at the commit of a batch of a million operations, and so apply the
+ * whole batch twice). Before pass 2 (only the sender's vector to write
+ * after a bundle with no address) it is guessed from the file's size. */
+static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *idents,
+		       size_t *bytes)
 {
-	uint64_t k = i / BATCH, total = w->total_ops, b0, b1;
+	uint64_t k = i / BATCH, total = w->total_ops, b0, b1, i0, i1;
 	if (!w->pass2) {
 		/* an op item is 6 bytes or more; bodies are mostly under 512
 		 * bytes (more only makes the store grow the map in steps) */
@@ -410,6 +419,7 @@ static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *bytes)
 		*bytes = (size_t)w->r.size;
 		if (*bytes / 512 > *ops)
 			*bytes = *ops * 512;
+		*idents = 2 * *ops;
 		return;
 	}
 	*ops = total > k * BATCH ? (size_t)(total - k * BATCH) : 0;
@@ -418,6 +428,9 @@ static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *bytes)
 	b0 = k >= 1 && k - 1 < w->n_cp ? w->cp[k - 1].bytes : 0;
 	b1 = k < w->n_cp ? w->cp[k].bytes : w->bytes;
 	*bytes = b1 > b0 ? (size_t)(b1 - b0) : 0;
+	i0 = k >= 1 && k - 1 < w->n_cp ? w->cp[k - 1].idents : 0;
+	i1 = k < w->n_cp ? w->cp[k].idents : w->idents;
+	*idents = i1 > i0 ? (size_t)(i1 - i0) : 0;
 }
 
 /* Open the batch that will hold operation i (0-based), if not open:
@@ -425,7 +438,7 @@ static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *bytes)
  * once for the whole batch. */
 static int batch_open(walk *w, uint64_t i)
 {
-	size_t ops, bytes;
+	size_t ops, idents, bytes;
 	int rc;
 	if (w->apply)
 		return 0;
@@ -435,10 +448,10 @@ static int batch_open(walk *w, uint64_t i)
 	if ((rc = sdx_apply_verified(w->apply)))
 		return fail(w, rc, "starting a transaction: %s",
 			    sdx_strerror(rc));
-	batch_size(w, i, &ops, &bytes);
+	batch_size(w, i, &ops, &idents, &bytes);
 	/* a hint: without room for it, the store still grows step by step
 	 * and says SDX_EFULL only for a write that does not fit */
-	rc = ops ? sdx_apply_expect(w->apply, ops, bytes) : 0;
+	rc = ops ? sdx_apply_expect_idents(w->apply, ops, idents, bytes) : 0;
 	if (rc && rc != SDX_EFULL)
 		return fail(w, rc, "starting a transaction: %s",
 			    sdx_strerror(rc));

@@ -275,6 +275,13 @@ SDX_API int sdx_apply_begin(sdx_db *db, sdx_apply **out);
  * A hint: SDX_EINVAL after the first op, SDX_EFULL if the disk has no
  * room for the growth. */
 SDX_API int sdx_apply_expect(sdx_apply *a, size_t ops, size_t bytes);
+/* The same, told exactly: `idents` identifiers in the reports among the
+ * ops and `bytes` of bodies and identifiers (each its canonical form and
+ * one byte). Room for that is what the commit asks for, so the session
+ * is not replayed there (sdx_apply_expect guesses two identifiers an op,
+ * of 47 bytes at most). */
+SDX_API int sdx_apply_expect_idents(sdx_apply *a, size_t ops, size_t idents,
+				    size_t bytes);
 /* The caller computes, from the very bytes it passes, each op's body
  * digest and its chain step continuing from chain(held), and passes only
  * ops that match (as scamdex-sync's import does): sdx_apply_op then
