@@ -3,7 +3,22 @@
  * police-only), each chain step and the set fingerprint recomputed. */
 #include "store.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+
+#define MSG_MAX 256
+
+/* What is wrong with an origin's log, into msg (MSG_MAX bytes); returns
+ * 1 (bad). */
+__attribute__((format(printf, 2, 3))) static int fail(char *msg,
+						      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, MSG_MAX, fmt, ap);
+	va_end(ap);
+	return 1;
+}
 
 /* Recompute every origin's chain and fingerprint from its operations
  * (bodies digested again, ADD bodies read from `report`) and report each
@@ -13,7 +28,7 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 {
 	MDB_cursor *oc, *c;
 	MDB_val k, d;
-	char msg[256];
+	char msg[MSG_MAX];
 	int rc = mdb_cursor_open(txn, db->origin, &oc);
 	if (rc)
 		return rc;
@@ -52,12 +67,11 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 				break;
 			uint64_t s = be64_get(key + 4);
 			if (s != seq + 1 || od.mv_size < OPLOG_HDR) {
-				bad = 1;
-				snprintf(msg, sizeof msg,
-					 "oplog of %s: operation %llu "
-					 "after %llu",
-					 o.id, (unsigned long long)s,
-					 (unsigned long long)seq);
+				bad = fail(msg,
+					   "oplog of %s: operation %llu "
+					   "after %llu",
+					   o.id, (unsigned long long)s,
+					   (unsigned long long)seq);
 				break;
 			}
 			uint8_t digest[32];
@@ -67,8 +81,8 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 			if (v[2] & OPF_REF) {
 				if (blen != 16 ||
 				    mdb_get(txn, db->report, &rk, &rv)) {
-					bad = 1;
-					snprintf(msg, sizeof msg,
+					bad =
+					    fail(msg,
 						 "oplog of %s: operation "
 						 "%llu names a missing report",
 						 o.id, (unsigned long long)s);
@@ -79,8 +93,8 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 			}
 			if (!(v[2] & OPF_REDACTED) &&
 			    (v[3] & SDX_MARK_POLICE) && !has_secret) {
-				bad = 1;
-				snprintf(msg, sizeof msg,
+				bad =
+				    fail(msg,
 					 "oplog of %s: operation %llu is "
 					 "police-only, but this database holds "
 					 "no digest secret of %s",
@@ -94,23 +108,21 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 				else
 					sdx_digest(body, blen, digest);
 				if (memcmp(digest, v + 4, 32)) {
-					bad = 1;
-					snprintf(msg, sizeof msg,
-						 "oplog of %s: the body of "
-						 "operation %llu does not "
-						 "match its digest",
-						 o.id, (unsigned long long)s);
+					bad = fail(msg,
+						   "oplog of %s: the body of "
+						   "operation %llu does not "
+						   "match its digest",
+						   o.id, (unsigned long long)s);
 					break;
 				}
 			}
 			sdx_chain_next(calc.chain, v[0] | v[3], v + 4,
 				       calc.chain);
 			if (memcmp(calc.chain, v + 36, 32)) {
-				bad = 1;
-				snprintf(msg, sizeof msg,
-					 "oplog of %s: chain broken at "
-					 "operation %llu",
-					 o.id, (unsigned long long)s);
+				bad = fail(msg,
+					   "oplog of %s: chain broken at "
+					   "operation %llu",
+					   o.id, (unsigned long long)s);
 				break;
 			}
 			fp_update(&calc, s, v[0] | v[3], v + 4);
@@ -118,15 +130,14 @@ int oplog_verify(MDB_txn *txn, struct sdx_db *db,
 		}
 		if (!bad && (seq != o.seq || memcmp(calc.chain, o.chain, 32) ||
 			     memcmp(calc.fp, o.fp, 16))) {
-			bad = 1;
-			snprintf(msg, sizeof msg,
-				 "origin %s: record says %llu "
-				 "operations, the log holds %llu%s",
-				 o.id, (unsigned long long)o.seq,
-				 (unsigned long long)seq,
-				 seq == o.seq
-				     ? " with another chain or fingerprint"
-				     : "");
+			bad = fail(msg,
+				   "origin %s: record says %llu "
+				   "operations, the log holds %llu%s",
+				   o.id, (unsigned long long)o.seq,
+				   (unsigned long long)seq,
+				   seq == o.seq
+				       ? " with another chain or fingerprint"
+				       : "");
 		}
 		if (bad && (rc = say(ctx, msg)))
 			break;
