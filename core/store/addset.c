@@ -418,6 +418,11 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	tmerge_init(&m);
 	if (s->merge_ok && (rc = tmerge_open(w, w->db->entity, s->ncon, &m)))
 		return tmerge_close(&m, rc);
+	/* a merge empties `entity` at its first write: the filter gets room
+	 * for every new key now, while the table is whole (filter.c) */
+	if (m.on && (rc = filter_reserve(w, s->ncon)))
+		return tmerge_close(&m, rc);
+	w->entity_merging = m.on;
 	if (!m.on && (rc = mdb_cursor_open(w->txn, w->db->entity, &ec)))
 		return rc;
 	size_t ahead = 0; /* cons[< ahead] have been prefetched */
@@ -482,5 +487,6 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	}
 	if (ec)
 		mdb_cursor_close(ec);
+	w->entity_merging = 0;
 	return tmerge_close(&m, rc);
 }

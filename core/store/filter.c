@@ -173,18 +173,31 @@ int filter_rebuild(struct wtxn *w)
 	return rc ? rc : rebuild(w, w->f_nchunks);
 }
 
-int filter_add(struct wtxn *w, uint64_t h)
+/* Room for `more` keys beyond those held: doubled (rebuilt from
+ * `entity`) as often as needed, now. A writer that is about to rewrite
+ * `entity` by a merge asks first, because a rebuild in the middle of the
+ * merge would read a table holding only part of its keys and leave the
+ * others out of the filter: checks of them would answer "not reported". */
+int filter_reserve(struct wtxn *w, uint64_t more)
 {
 	int rc = load(w);
 	if (rc)
 		return rc;
-	if (w->f_count + 1 > (uint64_t)w->f_nchunks * FILTER_KEYS_PER_CHUNK) {
-		uint32_t n = w->f_nchunks;
-		while ((w->f_count + 1) > (uint64_t)n * FILTER_KEYS_PER_CHUNK)
-			n *= 2;
-		if ((rc = rebuild(w, n)))
-			return rc;
-	}
+	if (w->f_count + more <= (uint64_t)w->f_nchunks * FILTER_KEYS_PER_CHUNK)
+		return 0;
+	if (w->entity_merging)
+		return SDX_EINVAL; /* never: the merge reserved room first */
+	uint32_t n = w->f_nchunks;
+	while (w->f_count + more > (uint64_t)n * FILTER_KEYS_PER_CHUNK)
+		n *= 2;
+	return rebuild(w, n);
+}
+
+int filter_add(struct wtxn *w, uint64_t h)
+{
+	int rc = filter_reserve(w, 1);
+	if (rc)
+		return rc;
 	if ((rc = add_bits(w, h)))
 		return rc;
 	w->f_count++;

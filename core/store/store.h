@@ -176,6 +176,9 @@ struct wtxn {
 	uint32_t f_nchunks;
 	uint64_t f_count;
 	uint8_t **f_chunks; /* private copies of touched chunks */
+	/* `entity` is being rewritten by a merge (merge.c): it holds only
+	 * part of its keys, so the filter must not be rebuilt from it */
+	int entity_merging;
 	uint32_t f_cap;
 };
 
@@ -290,6 +293,7 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 /* Rebuild the filter from `entity` (after entities were deleted). */
 int filter_rebuild(struct wtxn *w);
 int filter_add(struct wtxn *w, uint64_t h);
+int filter_reserve(struct wtxn *w, uint64_t more);
 int filter_flush(struct wtxn *w);
 void filter_release(struct wtxn *w);
 /* verify: rebuild the filter from `entity` and compare it bit for bit */
