@@ -95,6 +95,18 @@ static inline void add_ok(sdx_db *db, const sdx_report *r, uint8_t id[16])
 	cr_assert_eq(added, 1);
 }
 
+/* A uniform-enough draw in [0, n) from a xorshift64 state: the random
+ * histories of the tests, the same sequence on every run. */
+static inline uint32_t test_rnd(uint64_t *state, uint32_t n)
+{
+	uint64_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return (uint32_t)(x % n);
+}
+
 static inline sdx_check_result check_ok(sdx_db *db, sdx_kind kind,
 					const char *in)
 {

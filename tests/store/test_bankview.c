@@ -18,10 +18,7 @@ static uint64_t rng = 0x2545f4914f6cdd1du;
 
 static uint32_t rnd(uint32_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
+	return test_rnd(&rng, n);
 }
 
 static int32_t T0;
