@@ -170,6 +170,16 @@ static void on_refused(void *ctx, const char *origin, uint64_t seq, int type,
  * reported number dated 2999: both are held (the chain goes on, relays
  * pass them) but refused everywhere, each logged with its reason; its
  * dispute is taken, with its author. Nothing of it blocks the rest. */
+/* A bank-visible state change (retract, dispute or resolve: the type
+ * goes with the bundle) on report id, written by VCB today. */
+static void vcb_state_body(const uint8_t id[16], const char *note,
+			   uint8_t body[512], size_t *len)
+{
+	cr_assert_eq(codec_state_op_encode(id, note, "VCB", sdx_date_today(),
+					   SDX_AUD_BANK, body, 512, len),
+		     0);
+}
+
 Test(trust, bank_cannot_retract_or_allowlist)
 {
 	static sdx_report rep;
@@ -193,22 +203,13 @@ Test(trust, bank_cannot_retract_or_allowlist)
 	cr_assert_eq(sdx_allow(C.db, SDX_KIND_PHONE, th_ident(0), "x", "VCB"),
 		     SDX_EROLE);
 	/* a modified one sends them anyway */
-	cr_assert_eq(codec_state_op_encode(ids[0], "not a scam", "VCB",
-					   sdx_date_today(), SDX_AUD_BANK,
-					   bodies[0], 512, &lens[0]),
-		     0);
+	vcb_state_body(ids[0], "not a scam", bodies[0], &lens[0]);
 	cr_assert_eq(codec_allow_op_encode(SDX_KIND_PHONE, th_ident(0),
 					   "official", "VCB", 375000, 0,
 					   bodies[1], 512, &lens[1]),
 		     0);
-	cr_assert_eq(codec_state_op_encode(ids[0], "customer objects", "VCB",
-					   sdx_date_today(), SDX_AUD_BANK,
-					   bodies[2], 512, &lens[2]),
-		     0);
-	cr_assert_eq(codec_state_op_encode(ids[2], "settled", "VCB",
-					   sdx_date_today(), SDX_AUD_BANK,
-					   bodies[3], 512, &lens[3]),
-		     0);
+	vcb_state_body(ids[0], "customer objects", bodies[2], &lens[2]);
+	vcb_state_body(ids[2], "settled", bodies[3], &lens[3]);
 	/* the dispute on ids[2] first, so the resolve has one to end */
 	th_path(p, sizeof p, "forged.sdxb");
 	th_forge(&C, "HN-PA05", p, 4, types, bodies, lens);
@@ -523,14 +524,8 @@ Test(trust, resolve_before_its_report_refused)
 	th_trust(&C, &A);
 	th_trust(&B, &C);
 	th_exchange(&A, &C, SDX_AUD_BANK, "a-c.sdxb", &res);
-	cr_assert_eq(codec_state_op_encode(ids[0], "customer objects", "VCB",
-					   sdx_date_today(), SDX_AUD_BANK,
-					   bodies[0], 512, &lens[0]),
-		     0);
-	cr_assert_eq(codec_state_op_encode(ids[0], "settled", "VCB",
-					   sdx_date_today(), SDX_AUD_BANK,
-					   bodies[1], 512, &lens[1]),
-		     0);
+	vcb_state_body(ids[0], "customer objects", bodies[0], &lens[0]);
+	vcb_state_body(ids[0], "settled", bodies[1], &lens[1]);
 	th_path(p, sizeof p, "forged-b.sdxb");
 	th_forge(&C, "HANOI", p, 2, types, bodies, lens);
 	refusals[0] = 0;
