@@ -48,6 +48,7 @@ int tmerge_open(struct wtxn *w, MDB_dbi dbi, size_t adds, struct tmerge *m)
 	m->wtxn = w->txn;
 	m->dbi = dbi;
 	m->on = 1;
+	w->db->merges++;
 	if ((rc = mdb_cursor_open(r, dbi, &m->rc)))
 		return rc;
 	rc = mdb_cursor_get(m->rc, &m->k, &m->d, MDB_FIRST);

@@ -43,6 +43,12 @@ static int session_begin(struct sdx_apply *a)
 	addset_clear(&a->adds);
 	a->adds.dir = store_dir(a->db);
 	a->adds.nodedup = 1; /* twins are found at commit (addset.c) */
+	/* a large session may rewrite `report` and `entity` by a sorted
+	 * merge at its commit (addset.c, merge.c): the merge reads what they
+	 * held from the last commit, so it is allowed only while every op of
+	 * the session is an ADD (kept in the addset); any other writes those
+	 * tables at once (no_merge) */
+	a->adds.merge_ok = 1;
 	return rc;
 }
 
@@ -55,6 +61,16 @@ struct op_hdr {
 	int32_t type, audience, redacted, mark;
 	uint8_t digest[32], chain[32];
 };
+
+/* An op other than an ADD (retract, dispute, resolve, allow, disallow)
+ * writes `report`, `entity` and their indexes in the transaction at
+ * once: the session's commit then writes its reports by ordinary puts,
+ * not by a merge from the last commit, which would undo those writes. */
+static void no_merge(struct wtxn *w, int type)
+{
+	if (type != SDX_OP_ADD && w->adds)
+		w->adds->merge_ok = 0;
+}
 
 /* An operation held here as its digest alone arrives with its body:
  * redacted is not held, so the body takes its place (its digest and
@@ -76,6 +92,7 @@ static int fill_in(struct wtxn *w, int verified, origin_rec *o,
 		return rc;
 	op_ctx oc = {o->id, op->seq, 0, o->index, o->role};
 	int refused = 0;
+	no_merge(w, op->type);
 	rc =
 	    apply_body(w, &oc, op->type, op->body, op->body_len, ref, &has_ref);
 	if (rc == APPLY_REFUSED)
@@ -126,6 +143,7 @@ static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 	int has_ref = 0;
 	if (op->body) {
 		op_ctx oc = {o->id, op->seq, 0, o->index, o->role};
+		no_merge(w, op->type);
 		rc = apply_body(w, &oc, op->type, op->body, op->body_len, ref,
 				&has_ref);
 		if (rc == APPLY_REFUSED) {

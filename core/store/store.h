@@ -126,8 +126,9 @@ struct sdx_db {
 	int bank_legacy;
 	/* apply sessions started over on a grown map (session.c): each
 	 * applies its operations again; and sessions whose commit asked for
-	 * more room than sdx_apply_expect made. Tests read them. */
-	unsigned long replays, expect_short;
+	 * more room than sdx_apply_expect made; and tables rewritten by a
+	 * sorted merge (merge.c). Tests read them. */
+	unsigned long replays, expect_short, merges;
 };
 
 /* An origin's record (sub-db `origin`), cached in a write session. */
@@ -485,9 +486,10 @@ struct addset {
 	/* nodedup (a bulk batch): no set; the same id twice is found at
 	 * commit, in key order, and counted with the stored ones */
 	int nodedup;
-	/* a bulk batch: nothing else writes `report` or `entity` in its
-	 * transaction before addset_write, so a large set may rebuild them
-	 * by a sorted merge (addset.c) */
+	/* a bulk batch, or a session of ADDs only (session.c): nothing
+	 * else writes `report` or `entity` in its transaction before
+	 * addset_write, so a large set may rebuild them by a sorted merge
+	 * (addset.c) */
 	int merge_ok;
 	uint64_t *set; /* open addressing on the id (see set_slot) */
 	size_t setcap;
