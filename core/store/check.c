@@ -58,17 +58,19 @@ static int boundary_inside(const entity_sum *s, int32_t today)
 	return 0;
 }
 
-/* The windows from the summary's newest dates. The dated active reports
- * not among them have dates in [first_seen, older[ENT_RECENT - 2]]; a
- * window holds all of them or none unless it starts inside that range
- * (or the range reaches past today). 0 if the walk must answer. */
-static int windows_inline(const entity_sum *s, int32_t today,
-			  sdx_check_result *out)
+/* The windows from the summary's newest dates, into n[]. The dated
+ * active reports not among them have dates in [first_seen,
+ * older[ENT_RECENT - 2]]; a window holds all of them or none unless it
+ * starts inside that range (or the range reaches past today). Returns a
+ * bit per window (1: 3 days, 2: 30 days, 4: 6 months) the summary cannot
+ * answer, which the walk must: 0 when n[] is the answer. */
+static unsigned windows_inline(const entity_sum *s, const int32_t starts[3],
+			       int32_t today, uint32_t n[3])
 {
-	const int32_t starts[3] = {today - 2, today - 29, today - 182};
-	uint32_t n[3] = {0, 0, 0};
 	uint32_t dated = s->active - s->undated;
 	uint32_t kept = dated < ENT_RECENT ? dated : ENT_RECENT;
+	unsigned open = 0;
+	n[0] = n[1] = n[2] = 0;
 	for (uint32_t i = 0; i < kept; i++) {
 		int32_t d = i ? s->older[i - 1] : s->last_seen;
 		if (d > today)
@@ -81,21 +83,19 @@ static int windows_inline(const entity_sum *s, int32_t today,
 		int32_t lo = s->first_seen, hi = s->older[ENT_RECENT - 2];
 		if (hi > today) {
 			if (lo <= today)
-				return 0;
+				return 7;
 		} else {
 			for (int w = 0; w < 3; w++) {
 				if (hi < starts[w])
 					continue;
 				if (lo < starts[w])
-					return 0;
-				n[w] += rest;
+					open |= 1u << w;
+				else
+					n[w] += rest;
 			}
 		}
 	}
-	out->last_3d += n[0];
-	out->last_30d += n[1];
-	out->last_6m += n[2];
-	return 1;
+	return open;
 }
 
 /* Does report id (an entity_report entry's) count in this check's view?
@@ -113,6 +113,63 @@ static int visible(struct reader *rd, const uint8_t id[16], int *vis)
 	return 0;
 }
 
+/* The entity's entity_report entries dated from the oldest start of the
+ * windows in `open` to today, counted into n[] for those windows. One
+ * seek to that date (entries sort by date), then whole pages of entries
+ * (the table is DUPFIXED) rather than a cursor step per report. filter:
+ * a bank view that leaves police-only reports out. */
+static int windows_walk(struct reader *rd, const uint8_t *ek, size_t eklen,
+			int filter, const int32_t starts[3], unsigned open,
+			int32_t today, uint32_t n[3])
+{
+	int32_t from = today;
+	for (int w = 0; w < 3; w++)
+		if ((open & (1u << w)) && starts[w] < from)
+			from = starts[w];
+	for (int w = 0; w < 3; w++)
+		if (open & (1u << w))
+			n[w] = 0;
+	int rc = reader_cursor(rd);
+	if (rc)
+		return rc;
+	MDB_cursor *c = rd->er_cur;
+	static const uint8_t id0[16];
+	uint8_t lo[ER_LEN];
+	er_make(from, id0, 0, lo); /* sorts before any entry dated from */
+	MDB_val k = {eklen, (void *)ek}, d = {ER_LEN, lo};
+	rc = mdb_cursor_get(c, &k, &d, MDB_GET_BOTH_RANGE);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return store_err(rc);
+	/* the page holding that entry; none when the entity has one entry
+	 * (kept in its node, not in a page of duplicates): the entry read */
+	MDB_val page = {0, NULL};
+	rc = mdb_cursor_get(c, &k, &page, MDB_GET_MULTIPLE);
+	if (!rc && !page.mv_data)
+		page = d;
+	while (!rc) {
+		if (page.mv_size % ER_LEN)
+			return SDX_ECORRUPT;
+		const uint8_t *v = page.mv_data;
+		for (size_t i = 0; i < page.mv_size / ER_LEN;
+		     i++, v += ER_LEN) {
+			int32_t dt = er_date(v);
+			if (dt < from || dt > today || (v[20] & ER_RETRACTED))
+				continue;
+			int vis = 1;
+			if (filter && (rc = visible(rd, v + 4, &vis)))
+				return rc;
+			if (!vis)
+				continue;
+			for (int w = 0; w < 3; w++)
+				n[w] += (open & (1u << w)) && dt >= starts[w];
+		}
+		rc = mdb_cursor_get(c, &k, &page, MDB_NEXT_MULTIPLE);
+	}
+	return rc != MDB_NOTFOUND ? store_err(rc) : 0;
+}
+
 /* rec: the summary record s was decoded from (head only; len bytes), or
  * NULL when s is whole (recomputed). filter: s is a bank view that
  * leaves police-only reports out, so the walk must too. */
@@ -123,41 +180,31 @@ static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
 	if (s->active == 0 || s->last_seen == SDX_DATE_NONE ||
 	    s->last_seen < today - 182)
 		return 0;
+	const int32_t starts[3] = {today - 2, today - 29, today - 182};
+	uint32_t n[3];
+	unsigned open;
 	if (!s->older_unknown) {
 		if (rec)
 			entity_decode_view_older(rec, len, rd->view_bank, s);
-		if (windows_inline(s, today, out))
-			return 0;
+		open = windows_inline(s, starts, today, n);
 	} else if (!boundary_inside(s, today)) {
 		/* No window starts between the first and the last date: each
 		 * window holds all of the dated active reports or none. */
 		count_date(out, s->last_seen, today, s->active - s->undated);
 		return 0;
+	} else {
+		open = 7;
 	}
-	int rc = reader_cursor(rd);
-	if (rc)
-		return rc;
-	MDB_cursor *c = rd->er_cur;
-	MDB_val k = {eklen, (void *)ek}, d;
-	rc = mdb_cursor_get(c, &k, &d, MDB_SET);
-	if (!rc)
-		rc = mdb_cursor_get(c, &k, &d, MDB_LAST_DUP);
-	while (!rc) {
-		const uint8_t *v = d.mv_data;
-		if (d.mv_size != ER_LEN)
-			return SDX_ECORRUPT;
-		int32_t dt = er_date(v);
-		if (dt == SDX_DATE_NONE || dt < today - 182)
-			break;
-		int vis = 1;
-		if (!(v[20] & ER_RETRACTED) && filter &&
-		    (rc = visible(rd, v + 4, &vis)))
+	if (open) {
+		int rc =
+		    windows_walk(rd, ek, eklen, filter, starts, open, today, n);
+		if (rc)
 			return rc;
-		if (!(v[20] & ER_RETRACTED) && vis)
-			count_date(out, dt, today, 1);
-		rc = mdb_cursor_get(c, &k, &d, MDB_PREV_DUP);
 	}
-	return rc && rc != MDB_NOTFOUND ? store_err(rc) : 0;
+	out->last_3d += n[0];
+	out->last_30d += n[1];
+	out->last_6m += n[2];
+	return 0;
 }
 
 /* The summary a check reads from record d (of key ek): the bank view's

@@ -372,3 +372,91 @@ Test(recent, layout_1_summary)
 	free(ents);
 	sdx_db_close(db);
 }
+
+/* Entities with more reports than one page of entity_report entries holds
+ * (about 190 of them in a 4 KiB page), some retracted, some police-only:
+ * the walk seeks the oldest window it must count and reads whole pages
+ * from there (check.c, windows_walk), so a window's count must take in
+ * every page, for the police and for the bank view alike. */
+#define BIG_ENT 3
+#define BIG_MAX 700
+
+Test(recent, windows_over_many_pages_of_entries)
+{
+	static const int sizes[BIG_ENT] = {230, 450, BIG_MAX};
+	T0 = day("2026-11-28");
+	sdx_db *db = fresh_db(NULL);
+	int32_t(*date)[BIG_MAX] = calloc(BIG_ENT, sizeof *date);
+	uint8_t(*id)[BIG_MAX][16] = calloc(BIG_ENT, sizeof *id);
+	char(*police)[BIG_MAX] = calloc(BIG_ENT, sizeof *police);
+	char(*gone)[BIG_MAX] = calloc(BIG_ENT, sizeof *gone);
+	char name[BIG_ENT][40];
+	for (int e = 0; e < BIG_ENT; e++) {
+		snprintf(name[e], sizeof name[e], "telegram:bigent%d", e);
+		sdx_batch *b;
+		cr_assert_eq(sdx_batch_begin(db, &b), 0);
+		for (int j = 0; j < sizes[e]; j++) {
+			/* dates spread over the 6 months and around them,
+			 * so every window's start falls among many pages */
+			date[e][j] = rnd(30) == 0 ? SDX_DATE_NONE
+						  : T0 + 5 - (int32_t)rnd(400);
+			police[e][j] = rnd(5) == 0;
+			sdx_report r;
+			int added;
+			mkreport(&r, j % 3 ? "PA05" : "PA02", SDX_CAT_LOAN,
+				 NULL);
+			r.incident_date = date[e][j];
+			r.amount = j;
+			r.audience =
+			    police[e][j] ? SDX_AUD_POLICE : SDX_AUD_BANK;
+			addid(&r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, name[e]);
+			cr_assert_eq(sdx_batch_add(b, &r, id[e][j], &added), 0);
+			cr_assert_eq(added, 1);
+		}
+		cr_assert_eq(sdx_batch_commit(b), 0);
+		for (int j = 0; j < sizes[e]; j += 7) {
+			int rc = sdx_report_retract(db, id[e][j], "wrong",
+						    "PA05", SDX_DATE_NONE);
+			cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+			gone[e][j] = 1;
+		}
+	}
+	for (int e = 0; e < BIG_ENT; e++)
+		for (size_t s = 0; s < sizeof shifts / sizeof shifts[0]; s++)
+			for (int bank = 0; bank < 2; bank++) {
+				int32_t today = T0 + shifts[s];
+				uint32_t want[3] = {0, 0, 0};
+				for (int j = 0; j < sizes[e]; j++) {
+					int32_t d = date[e][j];
+					if (gone[e][j] ||
+					    (bank && police[e][j]) ||
+					    d == SDX_DATE_NONE || d > today)
+						continue;
+					want[0] += d >= today - 2;
+					want[1] += d >= today - 29;
+					want[2] += d >= today - 182;
+				}
+				sdx_check_result c;
+				sdx_norm_error err;
+				int rc = sdx_check_view(
+				    db, bank ? SDX_AUD_BANK : SDX_AUD_POLICE,
+				    SDX_KIND_HANDLE, name[e], strlen(name[e]),
+				    today, &c, &err);
+				cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+				uint32_t got[3] = {c.last_3d, c.last_30d,
+						   c.last_6m};
+				for (int w = 0; w < 3; w++)
+					cr_assert_eq(
+					    got[w], want[w],
+					    "%s (%s view) on day %+d: "
+					    "window %d counts %u, "
+					    "want %u",
+					    name[e], bank ? "bank" : "police",
+					    shifts[s], w, got[w], want[w]);
+			}
+	free(date);
+	free(id);
+	free(police);
+	free(gone);
+	sdx_db_close(db);
+}
