@@ -30,6 +30,10 @@ struct sdx_apply {
 	struct sdx_db *db;
 	struct wtxn w;
 	int verified; /* sdx_apply_verified: digests and chains checked */
+	/* sdx_apply_source: where the bodies of ops given by
+	 * sdx_apply_op_at are read again (the log keeps only where) */
+	sdx_apply_read_fn src;
+	void *src_ctx;
 	struct spill log;
 	struct addset adds; /* the session's new reports, written at commit */
 	int open;
@@ -52,13 +56,16 @@ static int session_begin(struct sdx_apply *a)
 	return rc;
 }
 
-enum { R_OP = 1, R_SIG = 2, R_VV = 3, R_SECRET = 4 };
+/* R_OP_AT: an op whose body the log does not keep: its header, then
+ * where the source holds the body (8 bytes) */
+enum { R_OP = 1, R_SIG = 2, R_VV = 3, R_SECRET = 4, R_OP_AT = 5 };
 
 /* op header in the replay log */
 struct op_hdr {
 	char origin[SDX_OFFICE_MAX + 1];
 	uint64_t seq;
 	int32_t type, audience, redacted, mark;
+	uint32_t len; /* of the body */
 	uint8_t digest[32], chain[32];
 };
 
@@ -167,25 +174,57 @@ static int op_do(struct wtxn *w, int verified, const sdx_op *op, int *applied)
 	return rc;
 }
 
-static int replay_one(struct wtxn *w, int verified, uint8_t tag,
-		      const uint8_t *p, size_t n)
+/* The body of an R_OP_AT step read again from the source: it must be
+ * the one whose digest the op carries (the digest the caller verified,
+ * or, unverified, the one op_do checks), or the source changed since. */
+static int read_again(struct sdx_apply *a, const struct op_hdr *h,
+		      const uint8_t *p, uint8_t **body)
 {
-	if (tag == R_OP) {
+	uint64_t where;
+	uint8_t digest[32];
+	memcpy(&where, p, 8);
+	if (!(*body = malloc(h->len ? h->len : 1)))
+		return SDX_ENOMEM;
+	int rc = a->src(a->src_ctx, where, *body, h->len);
+	if (!rc &&
+	    !(rc = store_op_digest(&a->w, h->origin, h->mark, *body, h->len,
+				   digest)) &&
+	    memcmp(digest, h->digest, 32))
+		rc = SDX_ESIGNATURE;
+	return rc;
+}
+
+static int replay_one(struct sdx_apply *a, uint8_t tag, const uint8_t *p,
+		      size_t n)
+{
+	struct wtxn *w = &a->w;
+	if (tag == R_OP || tag == R_OP_AT) {
 		struct op_hdr h;
+		uint8_t *body = NULL;
+		int rc = 0;
 		memcpy(&h, p, sizeof h);
+		if (tag == R_OP_AT &&
+		    (rc = read_again(a, &h, p + sizeof h, &body))) {
+			free(body);
+			return rc;
+		}
 		sdx_op op = {h.origin,
 			     h.seq,
 			     h.type,
 			     h.audience,
-			     h.redacted ? NULL : p + sizeof h,
-			     n - sizeof h,
+			     h.redacted ? NULL
+			     : body	? body
+					: p + sizeof h,
+			     h.len,
 			     {0},
 			     {0},
 			     h.mark};
 		memcpy(op.digest, h.digest, 32);
 		memcpy(op.chain, h.chain, 32);
 		int applied;
-		return op_do(w, verified, &op, &applied);
+		rc = op_do(w, a->verified, &op, &applied);
+		free(body);
+		return rc;
 	}
 	if (tag == R_SIG) {
 		uint64_t seq;
@@ -220,8 +259,7 @@ static int recover(struct sdx_apply *a, size_t extra)
 		for (size_t off = 0; !rc && off < a->log.len;) {
 			uint8_t tag = log[off];
 			size_t n = le32_get(log + off + 1);
-			rc = replay_one(&a->w, a->verified, tag, log + off + 5,
-					n);
+			rc = replay_one(a, tag, log + off + 5, n);
 			off += 5 + n;
 		}
 	}
@@ -312,10 +350,13 @@ static int op_fn(struct sdx_apply *a, const void *arg, int *out)
 	return op_do(&a->w, a->verified, arg, out);
 }
 
-int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied)
+/* where: NULL, or where the source holds op's body (the log keeps that
+ * instead of the body) */
+static int apply_op(sdx_apply *a, const sdx_op *op, const uint64_t *where,
+		    int *applied)
 {
 	int dummy;
-	if (!a || !op || !op->origin)
+	if (!a || !op || !op->origin || op->body_len > UINT32_MAX)
 		return SDX_EINVAL;
 	if (!applied)
 		applied = &dummy;
@@ -328,10 +369,33 @@ int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied)
 	h.audience = op->audience;
 	h.redacted = op->body == NULL;
 	h.mark = op->mark;
+	h.len = op->body ? (uint32_t)op->body_len : 0;
 	memcpy(h.digest, op->digest, 32);
 	memcpy(h.chain, op->chain, 32);
-	return step(a, R_OP, &h, sizeof h, op->body,
-		    op->body ? op->body_len : 0, op_fn, op, applied);
+	if (where && op->body && a->src)
+		return step(a, R_OP_AT, &h, sizeof h, where, 8, op_fn, op,
+			    applied);
+	return step(a, R_OP, &h, sizeof h, op->body, h.len, op_fn, op, applied);
+}
+
+int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied)
+{
+	return apply_op(a, op, NULL, applied);
+}
+
+int sdx_apply_source(sdx_apply *a, sdx_apply_read_fn fn, void *ctx)
+{
+	if (!a || !a->open || !fn || a->log.len)
+		return SDX_EINVAL;
+	a->src = fn;
+	a->src_ctx = ctx;
+	return 0;
+}
+
+int sdx_apply_op_at(sdx_apply *a, const sdx_op *op, uint64_t where,
+		    int *applied)
+{
+	return apply_op(a, op, &where, applied);
 }
 
 struct sig_step {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bundle_io.h"
 #include "codec.h"
@@ -433,6 +434,23 @@ static void batch_size(const walk *w, uint64_t i, size_t *ops, size_t *idents,
 	*idents = i1 > i0 ? (size_t)(i1 - i0) : 0;
 }
 
+/* A body again, from the file (a batch applied again on a grown map:
+ * the store keeps where each body is, not a copy, and checks the bytes
+ * read against the op's digest). */
+static int read_back(void *ctx, uint64_t where, uint8_t *buf, size_t len)
+{
+	walk *w = ctx;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fileno(w->r.f), buf + got, len - got,
+				  (off_t)(where + got));
+		if (n <= 0)
+			return SDX_EIO;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
 /* Open the batch that will hold operation i (0-based), if not open:
  * digests and chains are verified here, and the store grows the map
  * once for the whole batch. */
@@ -445,7 +463,8 @@ static int batch_open(walk *w, uint64_t i)
 	if ((rc = sdx_apply_begin(w->db, &w->apply)))
 		return fail(w, rc, "starting a transaction: %s",
 			    sdx_strerror(rc));
-	if ((rc = sdx_apply_verified(w->apply)))
+	if ((rc = sdx_apply_verified(w->apply)) ||
+	    (rc = sdx_apply_source(w->apply, read_back, w)))
 		return fail(w, rc, "starting a transaction: %s",
 			    sdx_strerror(rc));
 	batch_size(w, i, &ops, &idents, &bytes);
@@ -600,7 +619,14 @@ static int on_op(walk *w, const sdx_bitem *it)
 	op.body = it->kind == SDX_BI_REDACTED ? NULL : it->bytes;
 	op.body_len = it->kind == SDX_BI_REDACTED ? 0 : it->len;
 	memcpy(op.chain, p->chain, 32);
-	rc = sdx_apply_op(w->apply, &op, &applied);
+	/* the body's place in the file: the store reads it again from there
+	 * if it must apply the batch again */
+	if (op.body && op.body >= w->r.buf && op.body < w->r.buf + w->r.end)
+		rc = sdx_apply_op_at(w->apply, &op,
+				     w->r.base + (uint64_t)(op.body - w->r.buf),
+				     &applied);
+	else
+		rc = sdx_apply_op(w->apply, &op, &applied);
 	if (rc == SDX_EGAP) {
 		p->gapped = 1;
 		return batch_end(w);

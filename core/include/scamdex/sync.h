@@ -293,6 +293,19 @@ SDX_API int sdx_apply_verified(sdx_apply *a);
  * why (static text, until the next op). */
 SDX_API int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied);
 SDX_API const char *sdx_apply_refusal(const sdx_apply *a);
+/* Where the session reads a body again: a session that fills the map is
+ * applied again on a grown one, from its log, which keeps a copy of each
+ * op's body unless the op came by sdx_apply_op_at: then only `where`,
+ * and fn(ctx, where, buf, len) fills buf with the body's len bytes again
+ * (from the bundle file: scamdex-sync's import). A body read again must
+ * have the op's digest, or the session fails (SDX_ESIGNATURE, nothing
+ * committed). Before the first op; SDX_EINVAL after. */
+typedef int (*sdx_apply_read_fn)(void *ctx, uint64_t where, uint8_t *buf,
+				 size_t len);
+SDX_API int sdx_apply_source(sdx_apply *a, sdx_apply_read_fn fn, void *ctx);
+/* sdx_apply_op, for an op whose body the source holds at `where`. */
+SDX_API int sdx_apply_op_at(sdx_apply *a, const sdx_op *op, uint64_t where,
+			    int *applied);
 SDX_API int sdx_apply_signature(sdx_apply *a, const char *origin, uint64_t seq,
 				const uint8_t sig[64]);
 /* Keep origin's digest secret (verified by the caller: a police-marked
