@@ -57,18 +57,22 @@ int access_open(const struct cli_cmd *cmd, int mode, const char *admins_only,
 		sdx_db **db, struct who *w);
 
 /* ---- audit.c: the audit log's records ----
- * One record is one JSON object:
+ * A record is one look-up or one batch of them: who (name, role, via,
+ * from), op ("check", "show", "links", "stats"), audience, the items
+ * [kind, canonical, result] and an optional flag ("enumeration"). Items
+ * name what was asked (an invalid input as ["invalid", the input cut to
+ * 64 bytes, "invalid"]) and what was answered (a verdict, or for show
+ * "reports:N", for links "links:N"). The time is the record's key.
+ * Written in record format 1 (binary, described in audit.c); format 0,
+ * one JSON object, is still read:
  *   {"who":..., "role":..., "via":..., "from":..., "op":"check",
  *    "audience":"bank", "items":[[kind, canonical, result], ...],
- *    "flag":"enumeration"}
- * items name what was asked (an invalid input as ["invalid", the input
- * cut to 64 bytes, "invalid"]) and what was answered (a verdict, or for
- * show "reports:N", for links "links:N"). The time is the record's key. */
+ *    "flag":"enumeration"} */
 struct audit_rec {
 	struct cli_buf b;
 	size_t n;    /* items */
 	size_t mark; /* b.len after the head */
-	char head[512];
+	char head[2048];
 	size_t head_len;
 };
 
@@ -82,6 +86,9 @@ void audit_item(struct audit_rec *r, sdx_kind kind, const char *text,
  * with audit_item_to. */
 void audit_item_to(struct cli_buf *b, sdx_kind kind, const char *text,
 		   size_t len, const char *result);
+/* The same for a verdict, the look-ups' fast way. */
+void audit_verdict_to(struct cli_buf *b, sdx_kind kind, const char *canonical,
+		      size_t len, sdx_verdict verdict);
 void audit_items_add(struct audit_rec *r, const struct cli_buf *items,
 		     size_t n);
 /* The finished record (flag may be NULL) in out and len; valid until the
@@ -95,5 +102,10 @@ void audit_free(struct audit_rec *r);
  * read-only database says once on stderr that look-ups are not
  * recorded and goes on; other failures too. Returns 0 or an SDX code. */
 int audit_write(const struct cli_cmd *cmd, sdx_db *db, struct audit_rec *r);
+
+/* A record read back (either format) as one JSON object, in the keys'
+ * order of format 0: who, role, via, from, op, audience, items, flag
+ * (when set); NULL when it is no audit record. The caller frees it. */
+struct json_t *audit_decode(const void *rec, size_t len);
 
 #endif

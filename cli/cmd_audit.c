@@ -60,11 +60,9 @@ static int item_matches(const struct ctx *c, json_t *it)
 static int on_record(int64_t usec, const void *rec, size_t len, void *arg)
 {
 	struct ctx *c = arg;
-	json_t *o = json_loadb(rec, len, 0, NULL);
-	if (!json_is_object(o)) {
-		json_decref(o);
+	json_t *o = audit_decode(rec, len);
+	if (!o)
 		return 0; /* not ours: skipped */
-	}
 	const char *who = json_string_value(json_object_get(o, "who"));
 	if (c->who && (!who || strcmp(who, c->who))) {
 		json_decref(o);

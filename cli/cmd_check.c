@@ -256,9 +256,8 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 		/* the audit log records every interpretation answered */
 		for (size_t i = 0; i < n; i++) {
 			const sdx_check_result *ri = &it[i].result;
-			audit_item_to(&c->aud, ri->kind, ri->canonical,
-				      strlen(ri->canonical),
-				      sdx_verdict_name(ri->verdict));
+			audit_verdict_to(&c->aud, ri->kind, ri->canonical,
+					 strlen(ri->canonical), ri->verdict);
 			c->naud++;
 		}
 		if (it[0].result.verdict == SDX_VERDICT_REPORTED &&

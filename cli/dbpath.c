@@ -83,9 +83,12 @@ int cli_db_open(const struct cli_cmd *cmd, int mode, sdx_db **out)
 		}
 		rc = sdx_db_open(path, SDX_OPEN_CREATE, out);
 	} else {
-		/* a look-up writes its audit record: writable when it may */
-		rc = sdx_db_open(
-		    path, mode == CLI_DB_LOOKUP ? 0u : SDX_OPEN_RDONLY, out);
+		/* a look-up writes its audit record: writable when it may,
+		 * without the writable map a large write wants */
+		rc = sdx_db_open(path,
+				 mode == CLI_DB_LOOKUP ? SDX_OPEN_LOOKUP
+						       : SDX_OPEN_RDONLY,
+				 out);
 		if (rc == SDX_ENODB) {
 			fprintf(stderr,
 				"scamdex: no database at %s (create one with "

@@ -889,7 +889,7 @@ int sdx_db_open(const char *path, unsigned flags, sdx_db **out)
 		if (rc == SDX_EREADONLY && !create)
 			rc = SDX_ENODB;
 	}
-	if (!rc && !db->rdonly)
+	if (!rc && !db->rdonly && !(flags & SDX_OPEN_LOOKUP))
 		rc = env_writemap(db, path);
 	if (rc) {
 		if (db->wm)

@@ -37,6 +37,11 @@ typedef struct sdx_db sdx_db;
 /* sdx_db_open flags */
 #define SDX_OPEN_CREATE 0x1u /* create the database (and missing dirs) */
 #define SDX_OPEN_RDONLY 0x2u /* no writes; fails with SDX_ENODB if absent */
+/* a look-up's handle: writable, but its writes are small (the audit
+ * log), so it keeps LMDB's plain map instead of the writable file map a
+ * writer gets, which reserves the map's whole size on disk at open and
+ * cuts it back at close (tens of milliseconds on a large database) */
+#define SDX_OPEN_LOOKUP 0x4u
 
 /* Open the database in directory `path`. Without SDX_OPEN_CREATE a missing
  * database is SDX_ENODB. A newer schema is SDX_ESCHEMA; a file that is not

@@ -43,7 +43,8 @@ SDX_API int sdx_local_scan(sdx_db *db, const char *table, sdx_local_cb cb,
  * Append-only: records are keyed by time (microseconds since the epoch)
  * and a sequence number, and nothing changes them; only
  * sdx_audit_prune removes the oldest. A record is opaque bytes (the
- * scamdex command writes one JSON object). Appends commit without an
+ * scamdex command writes a compact binary record, format 1, and reads
+ * the JSON objects it wrote before too). Appends commit without an
  * fsync of their own, so a look-up never waits for the disk: a process
  * that crashes loses nothing, a machine that loses power loses what
  * the kernel had not written (the next synced commit of the database
