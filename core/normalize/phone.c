@@ -244,10 +244,34 @@ size_t norm_phone_ext(const char *in, size_t len)
 	return len;
 }
 
+/* The plain form: an optional '+' and 1 to MAXD digits, as every
+ * canonical form and most typed numbers are. 1 with dg filled as the
+ * loop below fills it; 0 for anything else (the loop decides). No
+ * extension can end such a form: norm_phone_ext wants a word or a
+ * separator before the extension's digits. */
+static int scan_plain(const char *in, size_t len, struct digits *dg)
+{
+	size_t p = len > 0 && in[0] == '+';
+	if (len == p || len - p > MAXD)
+		return 0;
+	for (size_t i = p; i < len; i++)
+		if (!is_digit(in[i]))
+			return 0;
+	dg->plus = (int)p;
+	dg->n = (int)(len - p);
+	for (size_t i = p; i < len; i++) {
+		dg->off[i - p] = i;
+		dg->d[i - p] = in[i];
+	}
+	return 1;
+}
+
 static int scan(const char *in, size_t len, struct digits *dg,
 		sdx_norm_error *err)
 {
 	size_t i = 0;
+	if (scan_plain(in, len, dg))
+		return 0;
 	len = norm_phone_ext(in, len); /* an extension is dropped */
 	dg->n = 0;
 	dg->plus = 0;

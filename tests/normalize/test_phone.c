@@ -341,3 +341,35 @@ Test(phone, written_forms_and_types)
 		   "phone: no subscriber number of area code 024 starts "
 		   "with 1");
 }
+
+/* The plain form ('+' and digits only, as canonical forms are) takes a
+ * short cut past the character loop (phone.c, scan_plain): the same
+ * canonical forms, errors and offsets as the loop gives, up to and past
+ * the 20 digits it keeps. */
+Test(phone, plain_forms_at_the_limits)
+{
+	expect_ok(P, "+84912345678", P, "+84912345678");
+	expect_ok(P, "84912345678", P, "+84912345678");
+	expect_ok(P, "0912345678", P, "+84912345678");
+	expect_ok(P, "912345678", P, "+84912345678");
+	expect_ok(P, "+8401623456789", P, "+84323456789");
+	expect_ok(P, "+12025550123", P, "+12025550123");
+	expect_err(P, "0", SDX_ELENGTH, 1,
+		   "phone: 0 digits after the trunk prefix, expected 9 or 10");
+	expect_err(P, "+0912345678", SDX_EPREFIX, 1,
+		   "phone: a country code never starts with 0");
+	expect_err(P, "+123456", SDX_ELENGTH, 7,
+		   "phone: 6 digits after +, too short for an international "
+		   "number (at least 7)");
+	/* 20 digits: kept, then too long for a number after 84 */
+	expect_err(P, "+84912345678901234567", SDX_ELENGTH, 13,
+		   "phone: 18 digits after country code 84, expected 9 or 10");
+	expect_err(P, "84912345678901234567", SDX_ELENGTH, 10,
+		   "phone: 20 digits without a trunk prefix, expected 9 or "
+		   "10");
+	/* 21 digits: the loop's error at the 21st */
+	expect_err(P, "+123456789012345678901", SDX_ELENGTH, 21,
+		   "phone: more than 20 digits");
+	expect_err(P, "123456789012345678901", SDX_ELENGTH, 20,
+		   "phone: more than 20 digits");
+}
