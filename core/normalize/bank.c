@@ -88,6 +88,17 @@ int sdx_fold(const char *text, size_t len, char *out, size_t outsize)
 	return 0;
 }
 
+/* memcmp(a, b, 6) in sign, without a library call per step of the
+ * search (a check of a bank account makes one search) */
+static int bin_cmp(const char *a, const char *b)
+{
+	for (int i = 0; i < 6; i++)
+		if (a[i] != b[i])
+			return (unsigned char)a[i] < (unsigned char)b[i] ? -1
+									 : 1;
+	return 0;
+}
+
 const sdx_bank_info *sdx_bank_by_bin(const char *bin)
 {
 	if (!bin)
@@ -100,7 +111,7 @@ const sdx_bank_info *sdx_bank_by_bin(const char *bin)
 	size_t lo = 0, hi = norm_bank_count;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = memcmp(norm_banks[mid].bin, bin, 6);
+		int c = bin_cmp(norm_banks[mid].bin, bin);
 		if (c == 0)
 			return &norm_banks[mid];
 		if (c < 0)
