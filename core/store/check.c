@@ -148,6 +148,15 @@ static int windows_walk(struct reader *rd, const uint8_t *ek, size_t eklen,
 	rc = mdb_cursor_get(c, &k, &page, MDB_GET_MULTIPLE);
 	if (!rc && !page.mv_data)
 		page = d;
+	/* the page's entries before the one sought are older than from:
+	 * start at it (d points into the page), so that their cache lines
+	 * are not read */
+	uintptr_t at = (uintptr_t)d.mv_data, p0 = (uintptr_t)page.mv_data;
+	if (!rc && at > p0 && at < p0 + page.mv_size &&
+	    (at - p0) % ER_LEN == 0) {
+		page.mv_size -= at - p0;
+		page.mv_data = d.mv_data;
+	}
 	while (!rc) {
 		if (page.mv_size % ER_LEN)
 			return SDX_ECORRUPT;
