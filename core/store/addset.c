@@ -24,6 +24,7 @@ void addset_free(struct addset *s)
 	free(s->keys);
 	free(s->cons);
 	free(s->set);
+	free(s->er.v);
 	memset(s, 0, sizeof *s);
 }
 
@@ -390,6 +391,27 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 	return tmerge_close(&m, rc);
 }
 
+/* An entity's new entity_report values in the table's order (memcmp),
+ * each once; *n of them. Few: an insertion sort. */
+static void er_sort(struct er_pending *p)
+{
+	uint8_t t[ER_LEN];
+	size_t n = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		memcpy(t, p->v + i * ER_LEN, ER_LEN);
+		size_t j = n;
+		while (j > 0 && memcmp(p->v + (j - 1) * ER_LEN, t, ER_LEN) > 0)
+			j--;
+		if (j > 0 && !memcmp(p->v + (j - 1) * ER_LEN, t, ER_LEN))
+			continue; /* given twice */
+		memmove(p->v + (j + 1) * ER_LEN, p->v + j * ER_LEN,
+			(n - j) * ER_LEN);
+		memcpy(p->v + j * ER_LEN, t, ER_LEN);
+		n++;
+	}
+	p->n = n;
+}
+
 int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 {
 	*stored = 0;
@@ -413,18 +435,24 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	/* one cursor on `entity`: an existing summary is overwritten where
 	 * the read found it, without a second descent; or a merge (merge.c)
 	 * when the set is large against the table */
-	struct tmerge m;
+	struct tmerge m, erm;
 	MDB_cursor *ec = NULL;
 	tmerge_init(&m);
-	if (s->merge_ok && (rc = tmerge_open(w, w->db->entity, s->ncon, &m)))
-		return tmerge_close(&m, rc);
+	tmerge_init(&erm);
+	if (s->merge_ok &&
+	    ((rc = tmerge_open(w, w->db->entity, s->ncon, &m)) ||
+	     (rc = tmerge_open(w, w->db->entity_report, s->ncon, &erm))))
+		return tmerge_close(&erm, tmerge_close(&m, rc));
 	/* a merge empties `entity` at its first write: the filter gets room
 	 * for every new key now, while the table is whole (filter.c) */
 	if (m.on && (rc = filter_reserve(w, s->ncon)))
-		return tmerge_close(&m, rc);
+		return tmerge_close(&erm, tmerge_close(&m, rc));
 	w->entity_merging = m.on;
+	/* entity_report has the same keys: its merge (of the entity's new
+	 * values, which apply_contrib keeps in s->er) walks beside */
+	w->er_pend = erm.on ? &s->er : NULL;
 	if (!m.on && (rc = mdb_cursor_open(w->txn, w->db->entity, &ec)))
-		return rc;
+		return tmerge_close(&erm, rc);
 	size_t ahead = 0; /* cons[< ahead] have been prefetched */
 	for (size_t i = 0; !rc && i < s->ncon;) {
 		for (; ahead < s->ncon && ahead < i + 2 * AHEAD; ahead++) {
@@ -455,6 +483,7 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 		else if ((rc = entity_decode(d.mv_data, d.mv_size, &sum)))
 			break;
 		int any = 0;
+		s->er.n = 0;
 		for (; !rc && j < s->ncon && s->cons[j].klen == eklen &&
 		       !memcmp(s->keys + s->cons[j].koff, ek, eklen);
 		     j++) {
@@ -476,6 +505,12 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 		uint8_t v[ENTITY_LEN];
 		MDB_val kk = {eklen, (void *)ek},
 			dd = {entity_encode(&sum, v), v};
+		if (erm.on) {
+			er_sort(&s->er);
+			if ((rc = tmerge_dups(&erm, &kk, s->er.v, s->er.n,
+					      ER_LEN)))
+				break;
+		}
 		if (is_new && (rc = filter_add(w, sdx_hash64(ek, eklen))))
 			break;
 		if (m.on)
@@ -488,5 +523,6 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	if (ec)
 		mdb_cursor_close(ec);
 	w->entity_merging = 0;
-	return tmerge_close(&m, rc);
+	w->er_pend = NULL;
+	return tmerge_close(&erm, tmerge_close(&m, rc));
 }

@@ -7,6 +7,7 @@
  * clock, origin, seq). */
 #include "store.h"
 
+#include "grow.h"
 #include "hash.h"
 
 static int entity_load(struct wtxn *w, const uint8_t *ek, size_t eklen,
@@ -200,11 +201,18 @@ int apply_contrib(struct wtxn *w, const uint8_t *ek, size_t eklen,
 	uint8_t er[ER_LEN];
 	er_make(c->date, c->id, retracted ? ER_RETRACTED : 0, er);
 	MDB_val ekv = {eklen, (void *)ek}, erv = {ER_LEN, er};
-	if (!w->er_cur &&
-	    (rc = mdb_cursor_open(w->txn, w->db->entity_report, &w->er_cur)))
+	struct er_pending *p = w->er_pend;
+	if (p) { /* a merge writes it (addset.c) */
+		if ((rc = sdx_grow(&p->v, &p->cap, (p->n + 1) * ER_LEN, 1,
+				   16 * ER_LEN)))
+			return rc;
+		memcpy(p->v + p->n++ * ER_LEN, er, ER_LEN);
+	} else if ((!w->er_cur &&
+		    (rc = mdb_cursor_open(w->txn, w->db->entity_report,
+					  &w->er_cur))) ||
+		   (rc = mdb_cursor_put(w->er_cur, &ekv, &erv, 0))) {
 		return rc;
-	if ((rc = mdb_cursor_put(w->er_cur, &ekv, &erv, 0)))
-		return rc;
+	}
 	if (ek[0] == SDX_KIND_BANK) {
 		codec_str canon = {(const char *)ek + 1, eklen - 1};
 		return account_index(w, &canon);

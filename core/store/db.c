@@ -499,6 +499,8 @@ int wtxn_commit(struct wtxn *w)
 	filter_release(w);
 	if (!rc)
 		reader_sweep(w->db);
+	if (!rc && w->merged >= SETTLE_PAGES)
+		tmerge_settle(w->db);
 	return rc;
 }
 

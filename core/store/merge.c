@@ -17,7 +17,22 @@
  * against, is written by ordinary puts (tmerge_open leaves the merge
  * off): an empty one would get MDB_APPEND's full pages, and the next
  * batch would split every page it touches. Nothing is written until the
- * batch changes something (start). */
+ * batch changes something (start).
+ *
+ * A DUPSORT table (entity_report: several values a key) is merged the
+ * same way, a key's new values among its old ones (tmerge_dups), the
+ * second and later values of a key appended with MDB_APPENDDUP.
+ *
+ * LMDB gives a page freed by a commit to a later write transaction only
+ * once a newer commit follows it (the meta page before the last one may
+ * still be needed), so a merge in the very next batch's transaction
+ * could not take the pages of the tables the last merge dropped and
+ * took as many new ones from the end of the file: an import in large
+ * batches left half its file free (1,695 bytes a report as imported at
+ * 10 million identifiers, 819 in use). A commit whose merges dropped
+ * SETTLE_PAGES pages or more is therefore followed by an empty one
+ * (tmerge_settle; for fewer, the sync of one more commit costs more
+ * than the pages). */
 #include "store.h"
 
 /* merge when the batch has at least 1/MERGE_FRACTION as many keys as
@@ -46,6 +61,9 @@ int tmerge_open(struct wtxn *w, MDB_dbi dbi, size_t adds, struct tmerge *m)
 	}
 	m->rtxn = r;
 	m->wtxn = w->txn;
+	m->w = w;
+	unsigned fl = 0;
+	m->dup = !mdb_dbi_flags(r, dbi, &fl) && (fl & MDB_DUPSORT);
 	m->dbi = dbi;
 	m->on = 1;
 	w->db->merges++;
@@ -54,6 +72,20 @@ int tmerge_open(struct wtxn *w, MDB_dbi dbi, size_t adds, struct tmerge *m)
 	rc = mdb_cursor_get(m->rc, &m->k, &m->d, MDB_FIRST);
 	m->more = rc == 0;
 	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Append k, d to the rebuilt table. In a DUPSORT table a key's second
+ * and later values go in with MDB_APPENDDUP (MDB_APPEND refuses a key
+ * equal to the last one). */
+static int append(struct tmerge *m, const MDB_val *k, const MDB_val *d)
+{
+	MDB_val kk = *k, dd = *d;
+	unsigned fl = MDB_APPEND;
+	if (m->dup && m->nlast && mdb_cmp(m->wtxn, m->dbi, k, &m->last) == 0)
+		fl = MDB_APPENDDUP;
+	m->last = *k; /* the caller's key stays valid until the next */
+	m->nlast = 1;
+	return mdb_cursor_put(m->wc, &kk, &dd, fl);
 }
 
 static int next_old(struct tmerge *m)
@@ -77,11 +109,15 @@ static int start(struct tmerge *m, const MDB_val *key)
 	    (rc = mdb_cursor_open(m->rtxn, m->dbi, &c)))
 		return rc;
 	m->started = 1;
+	MDB_stat st;
+	if (!mdb_stat(m->rtxn, m->dbi, &st))
+		m->w->merged += st.ms_branch_pages + st.ms_leaf_pages +
+				st.ms_overflow_pages;
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
 	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
 		if (key && mdb_cmp(m->rtxn, m->dbi, &k, key) >= 0)
 			break;
-		if ((rc = mdb_cursor_put(m->wc, &k, &d, MDB_APPEND)))
+		if ((rc = append(m, &k, &d)))
 			break;
 	}
 	mdb_cursor_close(c);
@@ -101,10 +137,8 @@ int tmerge_seek(struct tmerge *m, const MDB_val *key, MDB_val *old, int *found)
 			return next_old(m);
 		}
 		int rc = 0;
-		if (m->started) {
-			MDB_val k = m->k, d = m->d;
-			rc = mdb_cursor_put(m->wc, &k, &d, MDB_APPEND);
-		}
+		if (m->started)
+			rc = append(m, &m->k, &m->d);
 		if (rc || (rc = next_old(m)))
 			return rc;
 	}
@@ -115,8 +149,7 @@ int tmerge_keep(struct tmerge *m, const MDB_val *key, const MDB_val *old)
 {
 	if (!m->started)
 		return 0;
-	MDB_val k = *key, d = *old;
-	return mdb_cursor_put(m->wc, &k, &d, MDB_APPEND);
+	return append(m, key, old);
 }
 
 int tmerge_put(struct tmerge *m, const MDB_val *key, const MDB_val *data)
@@ -124,19 +157,54 @@ int tmerge_put(struct tmerge *m, const MDB_val *key, const MDB_val *data)
 	int rc;
 	if (!m->started && (rc = start(m, key)))
 		return rc;
-	MDB_val k = *key, d = *data;
-	return mdb_cursor_put(m->wc, &k, &d, MDB_APPEND);
+	return append(m, key, data);
+}
+
+int tmerge_dups(struct tmerge *m, const MDB_val *key, const uint8_t *vals,
+		size_t n, size_t size)
+{
+	int rc;
+	if (!n)
+		return 0;
+	/* the old entries before key (start writes them if it has not
+	 * yet), then key's old values and the new ones in order (a value
+	 * held already is written once) */
+	while (m->more && mdb_cmp(m->rtxn, m->dbi, &m->k, key) < 0)
+		if ((m->started && (rc = append(m, &m->k, &m->d))) ||
+		    (rc = next_old(m)))
+			return rc;
+	if (!m->started && (rc = start(m, key)))
+		return rc;
+	size_t i = 0;
+	while (m->more && mdb_cmp(m->rtxn, m->dbi, &m->k, key) == 0) {
+		MDB_val v = {size, (void *)(vals + i * size)};
+		int c = i < n ? mdb_dcmp(m->rtxn, m->dbi, &v, &m->d) : 1;
+		if (c < 0) {
+			rc = append(m, key, &v);
+			i++;
+		} else {
+			i += c == 0;
+			if (!(rc = append(m, &m->k, &m->d)))
+				rc = next_old(m);
+		}
+		if (rc)
+			return rc;
+	}
+	for (; i < n; i++) {
+		MDB_val v = {size, (void *)(vals + i * size)};
+		if ((rc = append(m, key, &v)))
+			return rc;
+	}
+	return 0;
 }
 
 int tmerge_close(struct tmerge *m, int rc)
 {
 	if (!m->on)
 		return rc;
-	while (!rc && m->started && m->more) {
-		MDB_val k = m->k, d = m->d;
-		if (!(rc = mdb_cursor_put(m->wc, &k, &d, MDB_APPEND)))
+	while (!rc && m->started && m->more)
+		if (!(rc = append(m, &m->k, &m->d)))
 			rc = next_old(m);
-	}
 	if (m->wc)
 		mdb_cursor_close(m->wc);
 	if (m->rc)
@@ -144,4 +212,21 @@ int tmerge_close(struct tmerge *m, int rc)
 	mdb_txn_abort(m->rtxn);
 	tmerge_init(m);
 	return rc;
+}
+
+void tmerge_settle(struct sdx_db *db)
+{
+	static const char name[] = "settle";
+	struct wtxn w;
+	MDB_val k = {sizeof name - 1, (void *)name}, d = {0, (void *)name};
+	if (wtxn_begin(db, &w))
+		return;
+	/* written and deleted: a change, so the commit makes a new meta
+	 * page, and nothing stays */
+	if (mdb_put(w.txn, db->meta, &k, &d, 0) ||
+	    mdb_del(w.txn, db->meta, &k, NULL)) {
+		wtxn_abort(&w);
+		return;
+	}
+	(void)wtxn_commit(&w);
 }

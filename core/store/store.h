@@ -181,6 +181,17 @@ struct wtxn {
 	 * part of its keys, so the filter must not be rebuilt from it */
 	int entity_merging;
 	uint32_t f_cap;
+	/* pages of the tables merges (merge.c) dropped: past SETTLE_PAGES
+	 * the commit is followed by tmerge_settle */
+	size_t merged;
+	/* when set, apply_contrib keeps an entity's entity_report values
+	 * here instead of writing them: a merge writes them (addset.c) */
+	struct er_pending *er_pend;
+};
+
+struct er_pending {
+	uint8_t *v; /* n values of ER_LEN bytes */
+	size_t n, cap;
 };
 
 /* ---- db.c ---- */
@@ -493,6 +504,7 @@ struct addset {
 	int merge_ok;
 	uint64_t *set; /* open addressing on the id (see set_slot) */
 	size_t setcap;
+	struct er_pending er; /* one entity's new entity_report values */
 	/* the empty slot addset_find found for hint_id */
 	size_t hint_slot;
 	uint8_t hint_id[16];
@@ -511,16 +523,30 @@ struct tmerge {
 	int on, more;	      /* merging; old entries left (k, d) */
 	int started;	      /* the table was emptied and is rewritten */
 	MDB_txn *rtxn, *wtxn; /* the last commit's snapshot; the writer */
-	MDB_cursor *rc, *wc;  /* old entries; the rebuilt table */
+	struct wtxn *w;
+	MDB_cursor *rc, *wc; /* old entries; the rebuilt table */
 	MDB_dbi dbi;
 	MDB_val k, d;
+	int dup;   /* a DUPSORT table */
+	int nlast; /* last: the last key appended */
+	MDB_val last;
 };
 void tmerge_init(struct tmerge *m);
 int tmerge_open(struct wtxn *w, MDB_dbi dbi, size_t adds, struct tmerge *m);
 int tmerge_seek(struct tmerge *m, const MDB_val *key, MDB_val *old, int *found);
 int tmerge_keep(struct tmerge *m, const MDB_val *key, const MDB_val *old);
 int tmerge_put(struct tmerge *m, const MDB_val *key, const MDB_val *data);
+/* A DUPSORT table: key's n new values (each `size` bytes, sorted,
+ * distinct) merged with its old ones; keys in increasing order. */
+int tmerge_dups(struct tmerge *m, const MDB_val *key, const uint8_t *vals,
+		size_t n, size_t size);
 int tmerge_close(struct tmerge *m, int rc);
+/* After the commit of a transaction whose merges dropped at least
+ * SETTLE_PAGES pages (w->merged): one more,
+ * empty commit, so that the next merge may take the pages this one
+ * freed (see merge.c). Its failure loses nothing. */
+void tmerge_settle(struct sdx_db *db);
+#define SETTLE_PAGES 256
 void addset_free(struct addset *s);
 void addset_clear(struct addset *s); /* empty, keeping the memory */
 /* *e = the entry with this id, or NULL. */
