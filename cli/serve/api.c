@@ -4,14 +4,13 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "../render/render.h"
 #include "serve.h"
 
 /* The audience asked for (?audience=), capped by the role; -1 and an
  * error in o when it is not a known one. */
-static int audience_of(struct req *r, struct resp *o)
+int audience_of(struct req *r, struct resp *o)
 {
 	const char *a = req_arg(r, "audience");
 	int asked = SDX_AUD_POLICE;
@@ -37,7 +36,7 @@ static int kind_of(struct req *r, struct resp *o, sdx_kind *kind)
 	return 0;
 }
 
-static void audit_push(struct req *r, struct audit_rec *rec, const char *flag)
+void audit_push(struct req *r, struct audit_rec *rec, const char *flag)
 {
 	const char *out;
 	size_t len;
@@ -45,7 +44,7 @@ static void audit_push(struct req *r, struct audit_rec *rec, const char *flag)
 	auditq_push(r->srv->audit, out, len);
 }
 
-static const char *enum_flag(struct req *r, size_t lookups, size_t unknown)
+const char *enum_flag(struct req *r, size_t lookups, size_t unknown)
 {
 	return limits_note(r->srv->limits, r->who.name, r->who.role, lookups,
 			   unknown)
@@ -54,7 +53,7 @@ static const char *enum_flag(struct req *r, size_t lookups, size_t unknown)
 }
 
 /* Every interpretation answered goes to the audit items. */
-static size_t audit_interps(struct cli_buf *b, const sdx_interp *it, size_t n)
+size_t audit_interps(struct cli_buf *b, const sdx_interp *it, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		audit_item_to(b, it[i].result.kind, it[i].result.canonical,
@@ -123,335 +122,6 @@ void api_check(struct req *r, struct resp *o)
 		resp_error(o, 500, "database", "%s", sdx_strerror(rc));
 	}
 	audit_free(&rec);
-}
-
-/* ---- POST /v1/check: a batch ---- */
-
-/* Room for n bytes in an empty buffer, at once; a large one asks for
- * transparent huge pages: a batch writes hundreds of megabytes, and a
- * page fault per 4 KiB cost a fifth of its time. On failure the buffer
- * grows as usual. */
-static void big_reserve(struct cli_buf *b, size_t n)
-{
-	const size_t huge = (size_t)2 << 20;
-	if (n < 4 * huge) {
-		cli_buf_reserve(b, n);
-		return;
-	}
-	n = (n + huge - 1) / huge * huge;
-	void *p = aligned_alloc(huge, n);
-	if (!p)
-		return;
-	madvise(p, n, MADV_HUGEPAGE);
-	b->p = p;
-	b->cap = n;
-	b->len = 0;
-}
-
-struct item {
-	size_t off, n;
-	int side; /* in the decoded-strings buffer */
-};
-
-struct batch {
-	const char *body;
-	struct cli_buf side; /* decoded strings with escapes */
-	struct item *items;
-	size_t n, cap;
-	int array;
-	char msg[256];
-};
-
-static int add_item(struct batch *b, size_t off, size_t n, int side)
-{
-	if (b->n == SERVE_BATCH_MAX) {
-		snprintf(b->msg, sizeof b->msg,
-			 "more than %u identifiers in one batch",
-			 SERVE_BATCH_MAX);
-		return -1;
-	}
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		struct item *it = realloc(b->items, cap * sizeof *it);
-		if (!it) {
-			snprintf(b->msg, sizeof b->msg, "out of memory");
-			return -1;
-		}
-		b->items = it;
-		b->cap = cap;
-	}
-	b->items[b->n++] = (struct item){off, n, side};
-	return 0;
-}
-
-/* A JSON string literal at s (len bytes, s[0] == '"'): its end (past the
- * closing quote) in *end; the item added, decoded by jansson when it
- * has escapes. */
-static int string_item(struct batch *b, const char *s, size_t len, size_t *end)
-{
-	int esc = 0;
-	size_t i = 1;
-	for (; i < len && s[i] != '"'; i++) {
-		if (s[i] == '\\') {
-			esc = 1;
-			i++;
-		}
-	}
-	if (i >= len) {
-		snprintf(b->msg, sizeof b->msg, "byte %zu: unterminated string",
-			 (size_t)(s - b->body));
-		return -1;
-	}
-	*end = i + 1;
-	if (!esc)
-		return add_item(b, (size_t)(s + 1 - b->body), i - 1, 0);
-	json_error_t je;
-	json_t *j = json_loadb(s, i + 1, JSON_DECODE_ANY, &je);
-	if (!json_is_string(j)) {
-		json_decref(j);
-		snprintf(b->msg, sizeof b->msg, "byte %zu: %s",
-			 (size_t)(s - b->body), je.text);
-		return -1;
-	}
-	size_t off = b->side.len, n = json_string_length(j);
-	cli_buf_put(&b->side, json_string_value(j), n);
-	json_decref(j);
-	return add_item(b, off, n, 1);
-}
-
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* A JSON array of strings. */
-static int parse_array(struct batch *b, const char *s, size_t len)
-{
-	size_t i = 1; /* past '[' */
-	int need_item = 0;
-	for (;;) {
-		while (i < len && is_ws(s[i]))
-			i++;
-		if (i < len && s[i] == ']' && !need_item) {
-			i++;
-			break;
-		}
-		if (i >= len || s[i] != '"') {
-			snprintf(b->msg, sizeof b->msg,
-				 "byte %zu: expected a string (a JSON array "
-				 "of strings)",
-				 i);
-			return -1;
-		}
-		size_t used;
-		if (string_item(b, s + i, len - i, &used))
-			return -1;
-		i += used;
-		while (i < len && is_ws(s[i]))
-			i++;
-		if (i < len && s[i] == ',') {
-			i++;
-			need_item = 1;
-			continue;
-		}
-		need_item = 0;
-		if (i < len && s[i] == ']') {
-			i++;
-			break;
-		}
-		snprintf(b->msg, sizeof b->msg, "byte %zu: expected ',' or ']'",
-			 i);
-		return -1;
-	}
-	while (i < len && is_ws(s[i]))
-		i++;
-	if (i != len) {
-		snprintf(b->msg, sizeof b->msg,
-			 "byte %zu: text after the array", i);
-		return -1;
-	}
-	return 0;
-}
-
-/* JSON Lines: each line a JSON string, or the bare identifier. */
-static int parse_lines(struct batch *b, const char *s, size_t len)
-{
-	size_t line = 0;
-	for (size_t i = 0; i < len;) {
-		const char *nl = memchr(s + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - s) : len;
-		size_t a = i, z = e;
-		line++;
-		while (a < z && is_ws(s[a]))
-			a++;
-		while (z > a && is_ws(s[z - 1]))
-			z--;
-		if (z > a && s[a] == '"') {
-			size_t used;
-			if (string_item(b, s + a, z - a, &used))
-				return -1;
-			if (a + used != z) {
-				snprintf(b->msg, sizeof b->msg,
-					 "line %zu: text after the string",
-					 line);
-				return -1;
-			}
-		} else if (z > a && add_item(b, a, z - a, 0)) {
-			return -1;
-		}
-		i = e + 1;
-	}
-	return 0;
-}
-
-struct part {
-	struct batch *b;
-	struct req *r;
-	size_t from, to;
-	int aud;
-	int32_t today;
-	struct cli_buf out, aud_items;
-	size_t unknown, rc_fail;
-	size_t naud; /* audit items: one per interpretation */
-	pthread_t t;
-};
-
-static void *run_part(void *arg)
-{
-	struct part *p = arg;
-	struct batch *b = p->b;
-	sdx_db *db = p->r->srv->db;
-	sdx_interp res[SDX_INTERP_MAX];
-	size_t nres = 0;
-	sdx_norm_error err;
-	for (size_t i = p->from; i < p->to; i++) {
-		const struct item *it = &b->items[i];
-		const char *in = (it->side ? b->side.p : b->body) + it->off;
-		int rc = render_check_all(db, SDX_KIND_AUTO, in, it->n,
-					  p->today, p->aud, res, &nres, &err);
-		if (rc == 0) {
-			render_check_all_json(&p->out, in, it->n, res, nres);
-			p->naud += audit_interps(&p->aud_items, res, nres);
-			p->unknown +=
-			    res[0].result.verdict == SDX_VERDICT_UNKNOWN;
-		} else if (cli_is_input_error(rc)) {
-			char msg[256];
-			cli_input_error_text(rc, &err, msg, sizeof msg);
-			render_check_error_json(&p->out, in, it->n, msg);
-			audit_item_to(&p->aud_items, SDX_KIND_AUTO, in, it->n,
-				      "invalid");
-			p->naud++;
-		} else {
-			p->rc_fail = (size_t)-rc;
-			return NULL;
-		}
-		cli_buf_puts(&p->out, b->array ? ",\n" : "\n");
-	}
-	return NULL;
-}
-
-void api_check_batch(struct req *r, struct resp *o)
-{
-	struct batch b;
-	memset(&b, 0, sizeof b);
-	b.body = r->body;
-	int aud = audience_of(r, o);
-	if (aud < 0)
-		return;
-	size_t i = 0;
-	while (i < r->body_len && is_ws(r->body[i]))
-		i++;
-	b.array = i < r->body_len && r->body[i] == '[';
-	int bad = b.array ? parse_array(&b, r->body + i, r->body_len - i)
-			  : parse_lines(&b, r->body, r->body_len);
-	if (bad) {
-		resp_error(o, 400, "bad_body",
-			   "a JSON array of strings or JSON Lines: %s", b.msg);
-		goto done;
-	}
-	/* one part per thread from 4096 identifiers on */
-	unsigned nt = r->srv->batch_threads;
-	if (b.n < 4096)
-		nt = 1;
-	struct part *parts = calloc(nt, sizeof *parts);
-	if (!parts) {
-		resp_error(o, 500, "internal", "out of memory");
-		goto done;
-	}
-	int32_t day = today();
-	for (unsigned k = 0; k < nt; k++) {
-		parts[k].b = &b;
-		parts[k].r = r;
-		parts[k].aud = aud;
-		parts[k].today = day;
-		parts[k].from = b.n * k / nt;
-		parts[k].to = b.n * (k + 1) / nt;
-		/* room for what they write, made at once (about 370 and 40
-		 * bytes an identifier) */
-		size_t items = parts[k].to - parts[k].from;
-		big_reserve(&parts[k].out, items * 400 + 4096);
-		big_reserve(&parts[k].aud_items, items * 48 + 4096);
-	}
-	int started[64] = {0};
-	for (unsigned k = 1; k < nt && k < 64; k++)
-		started[k] =
-		    pthread_create(&parts[k].t, NULL, run_part, &parts[k]) == 0;
-	run_part(&parts[0]);
-	for (unsigned k = 1; k < nt; k++) {
-		if (k < 64 && started[k])
-			pthread_join(parts[k].t, NULL);
-		else
-			run_part(&parts[k]);
-	}
-	size_t fail = 0, unknown = 0;
-	for (unsigned k = 0; k < nt; k++) {
-		if (parts[k].rc_fail)
-			fail = parts[k].rc_fail;
-		unknown += parts[k].unknown;
-	}
-	/* the answer: the parts' buffers themselves, sent one after another
-	 * (a copy into one buffer cost more than a tenth of a batch) */
-	struct cli_buf *chain = fail ? NULL : calloc(nt + 2, sizeof *chain);
-	if (fail || !chain) {
-		resp_error(o, 500, fail ? "database" : "internal", "%s",
-			   fail ? sdx_strerror(-(int)fail) : "out of memory");
-	} else {
-		o->status = 200;
-		o->type = b.array ? "application/json" : "application/x-ndjson";
-		if (b.array)
-			cli_buf_puts(&chain[0], "[\n");
-		struct audit_rec rec;
-		audit_begin(&rec, &r->who, "check", aud);
-		struct cli_buf *last = NULL;
-		for (unsigned k = 0; k < nt; k++) {
-			audit_items_add(&rec, &parts[k].aud_items,
-					parts[k].naud);
-			chain[k + 1] = parts[k].out; /* moved */
-			memset(&parts[k].out, 0, sizeof parts[k].out);
-			if (chain[k + 1].len)
-				last = &chain[k + 1];
-		}
-		if (b.array) {
-			/* the last item's ",\n" closes the array instead */
-			if (last && last->len >= 2 &&
-			    last->p[last->len - 2] == ',')
-				last->len -= 2;
-			cli_buf_puts(&chain[nt + 1], last ? "\n]\n" : "]\n");
-		}
-		o->chain = chain;
-		o->nchain = nt + 2;
-		if (b.n)
-			audit_push(r, &rec, enum_flag(r, b.n, unknown));
-		audit_free(&rec);
-	}
-	for (unsigned k = 0; k < nt; k++) {
-		cli_buf_free(&parts[k].out);
-		cli_buf_free(&parts[k].aud_items);
-	}
-	free(parts);
-done:
-	free(b.items);
-	cli_buf_free(&b.side);
 }
 
 /* ---- identifier arguments of show and links ---- */
@@ -813,7 +483,7 @@ static int pgm_header(const char *s, size_t len, unsigned *w, unsigned *h,
 	if (len < 2 || s[0] != 'P' || s[1] != '5')
 		return -1;
 	for (int k = 0; k < 3; k++) {
-		while (i < len && (is_ws(s[i]) || s[i] == '#')) {
+		while (i < len && (json_ws(s[i]) || s[i] == '#')) {
 			if (s[i] == '#')
 				while (i < len && s[i] != '\n')
 					i++;
@@ -826,7 +496,7 @@ static int pgm_header(const char *s, size_t len, unsigned *w, unsigned *h,
 		while (i < len && s[i] >= '0' && s[i] <= '9' && v[k] < 100000)
 			v[k] = v[k] * 10 + (unsigned long)(s[i++] - '0');
 	}
-	if (i >= len || !is_ws(s[i]) || v[2] != 255)
+	if (i >= len || !json_ws(s[i]) || v[2] != 255)
 		return -1;
 	*w = (unsigned)v[0];
 	*h = (unsigned)v[1];

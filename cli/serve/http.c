@@ -197,52 +197,18 @@ static void route(struct req *r, struct resp *o)
 	resp_error(o, 404, "not_found", "no such page: %s", r->path);
 }
 
-struct chain {
-	struct cli_buf *v;
-	size_t n;
-};
-
-static void chain_free(void *cls)
-{
-	struct chain *c = cls;
-	for (size_t i = 0; i < c->n; i++)
-		cli_buf_free(&c->v[i]);
-	free(c->v);
-	free(c);
-}
-
-/* o->chain as one response, sent from the buffers themselves. */
-static struct MHD_Response *chain_response(struct resp *o)
-{
-	struct chain *c = malloc(sizeof *c);
-	struct MHD_IoVec *iov = calloc(o->nchain ? o->nchain : 1, sizeof *iov);
-	struct MHD_Response *res = NULL;
-	size_t k = 0;
-	if (c && iov) {
-		for (size_t i = 0; i < o->nchain; i++)
-			if (o->chain[i].len)
-				iov[k++] = (struct MHD_IoVec){o->chain[i].p,
-							      o->chain[i].len};
-		c->v = o->chain;
-		c->n = o->nchain;
-		res = MHD_create_response_from_iovec(iov, (unsigned)k,
-						     chain_free, c);
-	}
-	free(iov);
-	if (!res) {
-		free(c);
-		return NULL;
-	}
-	o->chain = NULL; /* the response frees it */
-	o->nchain = 0;
-	return res;
-}
-
 static enum MHD_Result reply(struct MHD_Connection *con, struct resp *o)
 {
 	struct MHD_Response *res;
-	if (o->chain) {
-		res = chain_response(o);
+	if (o->reader) {
+		/* the size unknown: chunked transfer encoding (HTTP/1.1), the
+		 * connection closed at the end (HTTP/1.0); 64 KiB a read */
+		res = MHD_create_response_from_callback(
+		    MHD_SIZE_UNKNOWN, 64 * 1024, o->reader, o->reader_cls,
+		    o->reader_free);
+		if (!res)
+			o->reader_free(o->reader_cls);
+		o->reader = NULL; /* the response frees it */
 	} else if (o->static_data) {
 		res = MHD_create_response_from_buffer(o->static_len,
 						      (void *)o->static_data,
@@ -294,6 +260,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con,
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		if (!pd->body.cap) {
+			/* room for the whole body at once when its length is
+			 * told (a batch is tens of megabytes) */
+			const char *cl = MHD_lookup_connection_value(
+			    con, MHD_HEADER_KIND, "Content-Length");
+			unsigned long long want =
+			    cl ? strtoull(cl, NULL, 10) : 0;
+			if (want > *upload_size && want <= SERVE_BODY_MAX)
+				cli_buf_reserve(&pd->body, (size_t)want);
+		}
 		if (pd->body.len + *upload_size > SERVE_BODY_MAX)
 			pd->too_big = 1;
 		else if (cli_buf_put(&pd->body, upload, *upload_size))
@@ -311,6 +287,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con,
 	r.path = url;
 	r.body = pd->body.p ? pd->body.p : "";
 	r.body_len = pd->body.len;
+	r.body_buf = &pd->body;
 	r.ctype =
 	    MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
 	if (pd->too_big)
@@ -323,9 +300,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con,
 		o.type = "application/json";
 	enum MHD_Result rc = reply(con, &o);
 	cli_buf_free(&o.body);
-	for (size_t i = 0; i < o.nchain; i++) /* not sent */
-		cli_buf_free(&o.chain[i]);
-	free(o.chain);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
  *   http.c       libmicrohttpd: requests, bodies, responses, routing,
  *                authentication and rate limiting
  *   api.c        the endpoints
+ *   batch.c      POST /v1/check: the batch, its answer streamed
  *   limits.c     per-token buckets, the token cache, enumeration
  *   auditq.c     the audit records' queue and its writer thread
  *   svg.c        links graph to SVG (Graphviz's libgvc)
@@ -16,6 +17,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../access.h"
 #include "../cli.h"
@@ -24,6 +26,11 @@
 /* The largest request body, and the most identifiers in one batch. */
 #define SERVE_BODY_MAX (64u << 20)
 #define SERVE_BATCH_MAX 1000000u
+/* A batch's answer is made in chunks of this many identifiers by one
+ * thread per core, at most two chunks per thread ahead of the socket; a
+ * batch of one chunk is answered at once (Content-Length), a larger one
+ * streamed (chunked transfer encoding). */
+#define SERVE_BATCH_CHUNK 8192u
 /* A QR upload: grey pixels, at most this many. */
 #define SERVE_QR_PIXELS_MAX (4096u * 4096u)
 
@@ -103,11 +110,12 @@ struct resp {
 	struct cli_buf body;
 	const unsigned char *static_data; /* instead of body: not freed */
 	size_t static_len;
-	/* instead of body: buffers sent one after another as they are (no
-	 * copy into one), freed with the response (a batch's per-thread
-	 * parts: hundreds of megabytes) */
-	struct cli_buf *chain;
-	size_t nchain;
+	/* instead of body: the answer made as the socket drains (size
+	 * unknown: chunked), read with libmicrohttpd's content reader
+	 * contract (bytes, -1 at the end, -2 on an error), then freed */
+	ssize_t (*reader)(void *cls, uint64_t pos, char *buf, size_t max);
+	void (*reader_free)(void *cls);
+	void *reader_cls;
 	unsigned retry_after; /* 429: Retry-After */
 	int www_auth;	      /* 401: WWW-Authenticate */
 };
@@ -119,6 +127,8 @@ struct req {
 	const char *method, *path;
 	const char *body;
 	size_t body_len;
+	struct cli_buf *body_buf; /* the body's buffer: an endpoint may take
+				     it (a streamed batch keeps it) */
 	const char *ctype;
 	struct who who;
 };
@@ -130,7 +140,24 @@ const char *req_arg(const struct req *r, const char *name);
 void resp_error(struct resp *o, unsigned status, const char *code,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* JSON's white space. */
+static inline int json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* ---- api.c ---- endpoints; each fills o ---- */
+/* The audience asked for (?audience=) capped by the role; -1 and an
+ * error in o when it is not a known one. */
+int audience_of(struct req *r, struct resp *o);
+/* Queue the finished record (flag may be NULL). */
+void audit_push(struct req *r, struct audit_rec *rec, const char *flag);
+/* "enumeration" when the token's recent look-ups look like it, else
+ * NULL (counts them: limits_note). */
+const char *enum_flag(struct req *r, size_t lookups, size_t unknown);
+/* Every interpretation answered as audit items into b; returns n. */
+size_t audit_interps(struct cli_buf *b, const sdx_interp *it, size_t n);
+
 void api_check(struct req *r, struct resp *o);
 void api_check_batch(struct req *r, struct resp *o);
 void api_show(struct req *r, struct resp *o);

@@ -196,6 +196,119 @@ ok(recs and recs[-1]["items"] == [["phone", "+84385551234", "reported"], ["phone
    "audit: a batch records every identifier and verdict (both readings of a bare number)",
    recs[-1] if recs else None)
 
+# ---- a batch of several chunks (SERVE_BATCH_CHUNK, 8,192 identifiers):
+# the answer streamed as the socket drains, byte for byte what 'scamdex
+# check --json' prints for the same lines (one renderer), in order ----
+CHUNK = 8192
+cycle = ["038.555.1234", "+84795555373", "0965553399", "not an id", "+84912555777",
+         "0977555111", "19035551234", "\u00e9\u00e9 bad", "+84385551234"]
+many = [cycle[i % len(cycle)] for i in range(2 * CHUNK + 1234)]
+many_text = "\n".join(many) + "\n"
+want_lines = cli("check", "--json", "--audience", "bank", stdin=many_text).stdout.splitlines()
+
+
+def items_of(objs):
+    """The audit items a batch's answer objects make: each reading, or an
+    invalid input."""
+    out = []
+    for o in objs:
+        if "error" in o:
+            out.append(["invalid", o["input"][:64], "invalid"])
+        else:
+            for r in o.get("interpretations", [o]):
+                out.append([r["kind"], r["canonical"], r["verdict"]])
+    return out
+
+
+nrec = len(audit("bank-system1"))
+s, h, raw = http("POST", "/v1/check", B, many_text.encode(), "application/x-ndjson")
+got_lines = raw.decode().split("\n")
+ok(s == 200 and got_lines[-1] == "" and len(got_lines) - 1 == len(many) and
+   got_lines[:-1] == want_lines and h.get("Transfer-Encoding") == "chunked",
+   f"a batch of {len(many)} (3 chunks, streamed): as many lines, in order, each the CLI's bytes",
+   (s, h, len(got_lines), len(want_lines),
+    next((i for i, (x, y) in enumerate(zip(got_lines, want_lines)) if x != y), None)))
+objs = [json.loads(x) for x in got_lines[:-1]]
+po = [o for i, o in enumerate(objs) if many[i] == "0977555111"]
+ok(len(po) == many.count("0977555111") > 1000,
+   "the police-only phone is in the batch many times", len(po))
+ok(all(o["verdict"] == "unknown" and o["categories"] == [] and o["first_seen"] is None and
+       o["confirmation"] is None and
+       all(r["verdict"] == "unknown" and r["reports"] == 0 and r["agencies"] == 0
+           for r in o.get("interpretations", [o])) for o in po),
+   "bank-system batch: the police-only identifier shows no trace in any chunk", po[:2])
+s, h, praw = http("POST", "/v1/check", P, many_text.encode(), "application/x-ndjson")
+pobjs = [json.loads(x) for x in praw.decode().splitlines()]
+ok(s == 200 and len(pobjs) == len(many) and
+   all(o["verdict"] == "reported" for i, o in enumerate(pobjs) if many[i] == "0977555111"),
+   "the police token's batch sees the police-only phone reported", pobjs[5])
+recs = last_audit("bank-system1", nrec)
+ok(recs is not None and len(audit("bank-system1")) == nrec + 1 and
+   recs["items"] == items_of(objs) and len(recs["items"]) > len(many),
+   "audit: one record for the streamed batch, every identifier and reading in order",
+   (len(recs["items"]) if recs else None, len(items_of(objs))))
+s, h, raw = http("POST", "/v1/check", B, json.dumps(many).encode(), "application/json")
+arr = json.loads(raw) if s == 200 else None
+ok(s == 200 and arr == objs and raw.startswith(b"[\n") and raw.endswith(b"}\n]\n") and
+   raw.count(b",\n") == len(many) - 1,
+   "the same batch as a JSON array: one array of the same objects", raw[-40:])
+s, h, b = jget("/v1/check", B, "POST", b"[]")
+ok(s == 200 and b == [], "an empty JSON array answers []", b)
+
+# a bad line in the middle: 400 before any answer, nothing looked up
+nrec = len(audit("bank-system1"))
+bad = many[:]
+bad[12345] = '"+84385551234" trailing'
+s, h, b = jget("/v1/check", B, "POST", ("\n".join(bad) + "\n").encode())
+ok(s == 400 and b == {"error": {"code": "bad_body", "message":
+                                "a JSON array of strings or JSON Lines: line 12346: text after the string"}},
+   "a bad line in the middle of a long batch: 400 bad_body naming the line, no answer", b)
+arr_bad = json.dumps(many[:12345]) [:-1] + ", 7]"
+s, h, b = jget("/v1/check", B, "POST", arr_bad.encode())
+ok(s == 400 and b == {"error": {"code": "bad_body", "message":
+                                f"a JSON array of strings or JSON Lines: byte {len(arr_bad) - 2}: "
+                                "expected a string (a JSON array of strings)"}},
+   "a non-string after 12,345 strings: 400 bad_body naming the byte", b)
+time.sleep(0.1)
+ok(len(audit("bank-system1")) == nrec, "a refused batch leaves no audit record")
+
+# the client leaves in the middle of a long answer: the server stops making
+# it, records what it looked up, and goes on
+import socket
+nrec = len(audit("bank-system1"))
+long_text = "\n".join(many[i % len(many)] for i in range(100000)) + "\n"
+sock = socket.socket()
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+sock.connect(("127.0.0.1", int(m.group(1))))
+sock.sendall((f"POST /v1/check HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {B}\r\n"
+              f"Content-Length: {len(long_text)}\r\n\r\n").encode() + long_text.encode())
+head = b""
+while len(head) < 65536:
+    chunk = sock.recv(65536)
+    if not chunk:
+        break
+    head += chunk
+sock.close()
+ok(head.startswith(b"HTTP/1.1 200") and b"Transfer-Encoding: chunked" in head,
+   "a long batch starts its answer (chunked)", head[:200])
+rec = last_audit("bank-system1", nrec)
+want_items = items_of(objs)
+got_n = len(rec["items"]) if rec else 0
+# the answer's items repeat with the batch 'many' (17,618 identifiers)
+ok(rec is not None and CHUNK <= got_n < len(items_of(objs)) * 100000 // len(many) and
+   rec["items"] == (want_items * (100000 // len(many) + 1))[:got_n],
+   "a client that leaves: what was looked up is recorded, in order, and no more was made",
+   got_n)
+s, h, b = jget("/v1/check", B, "POST", b'["038.555.1234"]')
+ok(s == 200 and len(b) == 1 and b[0]["verdict"] == "reported",
+   "the service answers after a client left mid-batch", b)
+held = socket.socket()
+held.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+held.connect(("127.0.0.1", int(m.group(1))))
+held.sendall((f"POST /v1/check HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {B}\r\n"
+              f"Content-Length: {len(long_text)}\r\n\r\n").encode() + long_text.encode())
+held.recv(1024)  # the answer has begun; the rest waits for the stop below
+
 # ---- show ----
 s, h, b = jget(f"/v1/show?q=0977555111&kind=phone", P)
 ok(s == 200 and [r["id"] for r in b["reports"]] == [police_only],
@@ -324,14 +437,15 @@ s, h, b = jget("/v1/check?q=0385551234&kind=phone", D)
 ok(s == 401, "a revoked token gets 401 within a second", b)
 ok("revoked" in cli("token", "list").stdout, "token list shows the revocation")
 
-# ---- stop ----
+# ---- stop (with a batch's answer still waiting for its client) ----
 srv.terminate()
 try:
     rc = srv.wait(timeout=10)
 except subprocess.TimeoutExpired:
     srv.kill()
     rc = -1
-ok(rc == 0, "SIGTERM stops the service cleanly", rc)
+ok(rc == 0, "SIGTERM stops the service cleanly (a batch in flight too)", rc)
+held.close()
 
 # ---- the CLI's own audit records and local rule ----
 cli("check", "--kind", "phone", "0965553399")
