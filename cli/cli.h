@@ -271,6 +271,10 @@ int cli_buf_putu(struct cli_buf *b, uint64_t v);
 /* A JSON string literal (quotes included): control characters escaped,
  * invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
 int cli_buf_json_str(struct cli_buf *b, const char *s, size_t n);
+/* The same written at o, which has room for CLI_JSON_STR_MAX(n) bytes;
+ * returns the end. */
+#define CLI_JSON_STR_MAX(n) (6 * (size_t)(n) + 2)
+char *cli_json_str_to(char *o, const char *s, size_t n);
 /* One CSV field (RFC 4180): quoted only when it has to be. */
 int cli_buf_csv_field(struct cli_buf *b, const char *s, size_t n);
 

@@ -7,8 +7,7 @@
 
 #include "render.h"
 
-/* A string literal: its length known at compile time (a batch renders
- * a million objects of some twenty of these). */
+/* A string literal: its length known at compile time. */
 #define PUT_LIT(b, lit) cli_buf_put(b, lit, sizeof(lit) - 1)
 
 /* Category names and Vietnamese labels, with their lengths, looked up
@@ -84,107 +83,211 @@ void render_categories_vi(struct cli_buf *b, uint32_t bits, int json,
 	categories(b, &cat_vi, bits, json, sep);
 }
 
-/* "kind":"...","canonical":"..." (no leading comma) */
-static void kind_canonical(struct cli_buf *b, const sdx_check_result *r)
+/* ---- the JSON of a verdict, written through a pointer ----
+ * Room for the whole object is made once (its largest size follows from
+ * its strings' lengths), then each piece is written without a bounds
+ * check or a call: a batch renders a million objects of some forty
+ * pieces, and a checked call per piece was a tenth of its CPU. */
+
+/* Literals, vocabulary names, numbers and dates of one object (or one
+ * interpretation) take at most this many bytes; the strings that come
+ * from the input, the canonical forms and the categories are counted
+ * apart. */
+#define OBJ_FIXED 1024
+
+#define W_LIT(o, lit) (memcpy(o, lit, sizeof(lit) - 1), (o) += sizeof(lit) - 1)
+
+/* A vocabulary name (short, no escapes). */
+static inline char *w_name(char *o, const char *s)
 {
-	PUT_LIT(b, "\"kind\":\"");
-	cli_buf_puts(b, sdx_kind_name(r->kind));
-	PUT_LIT(b, "\",\"canonical\":");
-	cli_buf_json_str(b, r->canonical, strlen(r->canonical));
+	while (*s)
+		*o++ = *s++;
+	return o;
+}
+
+static inline char *w_u(char *o, uint64_t v)
+{
+	if (v < 10) { /* most counts */
+		*o++ = (char)('0' + v);
+		return o;
+	}
+	char tmp[20];
+	size_t i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(o, tmp + i, sizeof tmp - i);
+	return o + (sizeof tmp - i);
+}
+
+static inline char *w_date(char *o, int32_t d)
+{
+	if (d == SDX_DATE_NONE) {
+		W_LIT(o, "null");
+		return o;
+	}
+	*o++ = '"';
+	sdx_date_format(d, o); /* 10 characters and a NUL */
+	o += 10;
+	*o++ = '"';
+	return o;
+}
+
+/* The categories as a JSON array: at most cats_max(n) bytes. */
+static size_t cats_max(const struct names *n)
+{
+	size_t m = 2;
+	for (int i = 1; i < SDX_CAT_COUNT; i++)
+		m += n->len[i] + 3;
+	return m;
+}
+
+static char *w_cats(char *o, const struct names *n, uint32_t bits)
+{
+	int first = 1;
+	*o++ = '[';
+	/* the bits set, lowest first (category 0 is none) */
+	for (uint32_t m = bits & ~1u; m; m &= m - 1) {
+		int i = __builtin_ctz(m);
+		if (i >= SDX_CAT_COUNT)
+			break;
+		if (!first)
+			*o++ = ',';
+		first = 0;
+		/* the vocabulary's names and labels need no JSON escape */
+		*o++ = '"';
+		memcpy(o, n->s[i], n->len[i]);
+		o += n->len[i];
+		*o++ = '"';
+	}
+	*o++ = ']';
+	return o;
+}
+
+/* "kind":"...","canonical":"..." (no leading comma) */
+static char *w_kind_canonical(char *o, const sdx_check_result *r, size_t clen)
+{
+	W_LIT(o, "\"kind\":\"");
+	o = w_name(o, sdx_kind_name(r->kind));
+	W_LIT(o, "\",\"canonical\":");
+	return cli_json_str_to(o, r->canonical, clen);
 }
 
 /* ,"verdict", "grade", "reports", "retracted", "agencies" */
-static void verdict_counts(struct cli_buf *b, const sdx_check_result *r)
+static char *w_verdict_counts(char *o, const sdx_check_result *r)
 {
-	PUT_LIT(b, ",\"verdict\":\"");
-	cli_buf_puts(b, sdx_verdict_name(r->verdict));
-	PUT_LIT(b, "\",\"grade\":\"");
-	cli_buf_puts(b, sdx_grade_name(r->grade));
-	PUT_LIT(b, "\",\"reports\":");
-	cli_buf_putu(b, r->reports);
-	PUT_LIT(b, ",\"retracted\":");
-	cli_buf_putu(b, r->retracted);
-	PUT_LIT(b, ",\"agencies\":");
-	cli_buf_putu(b, r->agencies);
+	W_LIT(o, ",\"verdict\":\"");
+	o = w_name(o, sdx_verdict_name(r->verdict));
+	W_LIT(o, "\",\"grade\":\"");
+	o = w_name(o, sdx_grade_name(r->grade));
+	W_LIT(o, "\",\"reports\":");
+	o = w_u(o, r->reports);
+	W_LIT(o, ",\"retracted\":");
+	o = w_u(o, r->retracted);
+	W_LIT(o, ",\"agencies\":");
+	return w_u(o, r->agencies);
 }
 
 /* ,"last_3d", "last_30d", "last_6m" */
-static void windows(struct cli_buf *b, const sdx_check_result *r)
+static char *w_windows(char *o, const sdx_check_result *r)
 {
-	PUT_LIT(b, ",\"last_3d\":");
-	cli_buf_putu(b, r->last_3d);
-	PUT_LIT(b, ",\"last_30d\":");
-	cli_buf_putu(b, r->last_30d);
-	PUT_LIT(b, ",\"last_6m\":");
-	cli_buf_putu(b, r->last_6m);
+	W_LIT(o, ",\"last_3d\":");
+	o = w_u(o, r->last_3d);
+	W_LIT(o, ",\"last_30d\":");
+	o = w_u(o, r->last_30d);
+	W_LIT(o, ",\"last_6m\":");
+	return w_u(o, r->last_6m);
+}
+
+/* render_check_json's object without its closing brace; o has room for
+ * check_max(). */
+static char *w_check(char *o, const char *in, size_t len,
+		     const sdx_check_result *r, size_t clen)
+{
+	W_LIT(o, "{\"input\":");
+	o = cli_json_str_to(o, in, len);
+	*o++ = ',';
+	o = w_kind_canonical(o, r, clen);
+	o = w_verdict_counts(o, r);
+	W_LIT(o, ",\"categories\":");
+	o = w_cats(o, &cat_name, r->categories);
+	W_LIT(o, ",\"first_seen\":");
+	o = w_date(o, r->first_seen);
+	W_LIT(o, ",\"last_seen\":");
+	o = w_date(o, r->last_seen);
+	o = w_windows(o, r);
+	W_LIT(o, ",\"confirmation\":");
+	if (r->reports) {
+		*o++ = '"';
+		o = w_name(o, sdx_confirmation_name(r->confirmation));
+		*o++ = '"';
+	} else {
+		W_LIT(o, "null");
+	}
+	W_LIT(o, ",\"disputed\":");
+	o = w_u(o, r->disputed);
+	W_LIT(o, ",\"categories_vi\":");
+	return w_cats(o, &cat_vi, r->categories);
+}
+
+static size_t check_max(size_t len, size_t clen)
+{
+	return OBJ_FIXED + CLI_JSON_STR_MAX(len) + CLI_JSON_STR_MAX(clen) +
+	       cats_max(&cat_name) + cats_max(&cat_vi);
 }
 
 void render_check_json(struct cli_buf *b, const char *in, size_t len,
 		       const sdx_check_result *r)
 {
-	PUT_LIT(b, "{\"input\":");
-	cli_buf_json_str(b, in, len);
-	cli_buf_putc(b, ',');
-	kind_canonical(b, r);
-	verdict_counts(b, r);
-	PUT_LIT(b, ",\"categories\":");
-	render_categories(b, r->categories, 1, ",");
-	PUT_LIT(b, ",\"first_seen\":");
-	render_date(b, r->first_seen, 1);
-	PUT_LIT(b, ",\"last_seen\":");
-	render_date(b, r->last_seen, 1);
-	windows(b, r);
-	PUT_LIT(b, ",\"confirmation\":");
-	if (r->reports) {
-		cli_buf_putc(b, '"');
-		cli_buf_puts(b, sdx_confirmation_name(r->confirmation));
-		cli_buf_putc(b, '"');
-	} else {
-		PUT_LIT(b, "null");
-	}
-	PUT_LIT(b, ",\"disputed\":");
-	cli_buf_putu(b, r->disputed);
-	PUT_LIT(b, ",\"categories_vi\":");
-	render_categories_vi(b, r->categories, 1, ",");
-	cli_buf_putc(b, '}');
-}
-
-/* The fields of one interpretation (no braces). */
-static void interp_fields(struct cli_buf *b, const sdx_interp *it)
-{
-	const sdx_check_result *r = &it->result;
-	kind_canonical(b, r);
-	if (it->via[0]) {
-		PUT_LIT(b, ",\"via\":");
-		cli_buf_json_str(b, it->via, strlen(it->via));
-	}
-	verdict_counts(b, r);
-	windows(b, r);
+	size_t clen = strlen(r->canonical);
+	if (cli_buf_reserve(b, check_max(len, clen)) != 0)
+		return;
+	char *o = w_check(b->p + b->len, in, len, r, clen);
+	*o++ = '}';
+	b->len = (size_t)(o - b->p);
 }
 
 void render_check_all_json(struct cli_buf *b, const char *in, size_t len,
 			   const sdx_interp *it, size_t n)
 {
-	size_t mark = b->len;
-	render_check_json(b, in, len, &it[0].result);
-	if (n < 2 && !it[0].via[0])
+	size_t clen = strlen(it[0].result.canonical);
+	size_t vlen = strlen(it[0].via);
+	size_t room = check_max(len, clen) + CLI_JSON_STR_MAX(vlen) + 64;
+	if (n > 1)
+		for (size_t i = 0; i < n; i++)
+			room +=
+			    OBJ_FIXED +
+			    CLI_JSON_STR_MAX(strlen(it[i].result.canonical)) +
+			    CLI_JSON_STR_MAX(strlen(it[i].via));
+	if (cli_buf_reserve(b, room) != 0)
 		return;
-	b->len--; /* reopen the object: its '}' */
-	(void)mark;
-	if (it[0].via[0]) {
-		PUT_LIT(b, ",\"via\":");
-		cli_buf_json_str(b, it[0].via, strlen(it[0].via));
+	char *o = w_check(b->p + b->len, in, len, &it[0].result, clen);
+	if (vlen) {
+		W_LIT(o, ",\"via\":");
+		o = cli_json_str_to(o, it[0].via, vlen);
 	}
 	if (n > 1) {
-		PUT_LIT(b, ",\"interpretations\":[");
+		W_LIT(o, ",\"interpretations\":[");
 		for (size_t i = 0; i < n; i++) {
-			cli_buf_puts(b, i ? ",{" : "{");
-			interp_fields(b, &it[i]);
-			cli_buf_putc(b, '}');
+			const sdx_check_result *r = &it[i].result;
+			if (i)
+				*o++ = ',';
+			*o++ = '{';
+			o = w_kind_canonical(o, r, strlen(r->canonical));
+			if (it[i].via[0]) {
+				W_LIT(o, ",\"via\":");
+				o = cli_json_str_to(o, it[i].via,
+						    strlen(it[i].via));
+			}
+			o = w_verdict_counts(o, r);
+			o = w_windows(o, r);
+			*o++ = '}';
 		}
-		cli_buf_putc(b, ']');
+		*o++ = ']';
 	}
-	cli_buf_putc(b, '}');
+	*o++ = '}';
+	b->len = (size_t)(o - b->p);
 }
 
 void render_check_error_json(struct cli_buf *b, const char *in, size_t len,
