@@ -132,6 +132,10 @@ echo "$best"
 }
 R[batch]=$(batch_rate "$token")
 R[pbatch]=$(batch_rate "$ptoken")
+# the server's peak resident memory over its life (the batches' peak: the
+# answer is streamed, so this is the body, its items and the audit record)
+R[hwm]=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$srv/status")
+log "server peak RSS after the batches: ${R[hwm]} MB"
 kill "$srv"; wait "$srv" 2>/dev/null || true; srv=
 
 # ---- the audit log's cost in 'scamdex check' ----
@@ -157,7 +161,7 @@ else
 	log "audit cost: skipped (needs root for a read-only bind mount)"
 fi
 
-python3 - "${R[ngx1]}" "${R[sdx1]}" "${R[ngx2]}" "${R[sdx2]}" "${R[batch]}" "$m" "$audited" "$plain" "${R[pbatch]}" <<'PY'
+python3 - "${R[ngx1]}" "${R[sdx1]}" "${R[ngx2]}" "${R[sdx2]}" "${R[batch]}" "$m" "$audited" "$plain" "${R[pbatch]}" "${R[hwm]}" <<'PY'
 import sys
 n1, s1, n2, s2 = (float(x or 0) for x in sys.argv[1:5])
 batch, m = int(sys.argv[5]), int(sys.argv[6])
@@ -172,6 +176,7 @@ print(f"  POST /v1/check batch of {m:,}, bank-system (bank view): {batch:,} iden
       f"(target 500,000: {'met' if batch >= 500000 else 'NOT met'})")
 print(f"  POST /v1/check batch of {m:,}, police: {pbatch:,} identifiers/s "
       f"(target 500,000: {'met' if pbatch >= 500000 else 'NOT met'})")
+print(f"  server peak RSS over the batches: {sys.argv[10]} MB")
 if plain:
     over = 100 * (aud - plain) / plain
     print(f"  scamdex check of {m:,}: {aud:.3f} s with the audit log, {plain:.3f} s without: "
