@@ -56,9 +56,9 @@ const char *enum_flag(struct req *r, size_t lookups, size_t unknown)
 size_t audit_interps(struct cli_buf *b, const sdx_interp *it, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		audit_item_to(b, it[i].result.kind, it[i].result.canonical,
-			      strlen(it[i].result.canonical),
-			      sdx_verdict_name(it[i].result.verdict));
+		audit_verdict_to(b, it[i].result.kind, it[i].result.canonical,
+				 strlen(it[i].result.canonical),
+				 it[i].result.verdict);
 	return n;
 }
 
