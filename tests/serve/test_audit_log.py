@@ -8,6 +8,7 @@ prune, and a check killed (SIGKILL) in the middle of a batch. Prints
 TAP."""
 import calendar, json, os, pwd, re, shutil, signal, subprocess, sys
 import tempfile, time
+from tap import end, ok
 
 scamdex, audit_put, fixtures = sys.argv[1], sys.argv[2], sys.argv[3]
 tmp = tempfile.mkdtemp(prefix="scamdex-audit.")
@@ -15,19 +16,6 @@ db = os.path.join(tmp, "db")
 env = dict(os.environ, SCAMDEX_DB=db, SCAMDEX_TODAY="2026-11-28",
            NO_COLOR="1", SSH_CONNECTION="203.0.113.7 50022 10.0.0.1 22")
 me = pwd.getpwuid(os.geteuid()).pw_name
-n = failed = 0
-
-
-def ok(cond, name, detail=""):
-    global n, failed
-    n += 1
-    if cond:
-        print(f"ok {n} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {n} - {name}")
-        for line in str(detail).splitlines()[:20]:
-            print(f"#   {line}")
 
 
 def cli(*args, stdin=None, dbdir=db):
@@ -180,5 +168,4 @@ ok(p.returncode == 0 and cli("check", "0912555000", "--kind", "phone",
    p.stdout + p.stderr)
 
 shutil.rmtree(tmp)
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+end()

@@ -8,19 +8,9 @@ Prints TAP; skips (with the reason) when chromium or qrencode is missing.
 SCREENSHOT_DIR, when set, receives a PNG of each step."""
 import base64, json, os, re, shutil, socket, subprocess, sys, tempfile, time
 import urllib.request
+from tap import end, ok
 
 scamdex, fixtures = sys.argv[1], sys.argv[2]
-n = failed = 0
-
-
-def ok(cond, name, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {name}")
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:15]:
-            print(f"#   {line}")
 
 
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -262,5 +252,4 @@ except Exception as e:  # a step that could not run is a failure, said plainly
     ok(False, "the browser test ran to the end", repr(e))
 finally:
     cleanup()
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+end()

@@ -6,6 +6,7 @@ look-up, token revocation, and that the service's JSON is the CLI's.
 Prints TAP."""
 import json, os, re, shutil, subprocess, sys, tempfile, time
 import urllib.request, urllib.error
+from tap import end, ok, skip
 
 scamdex, fixtures = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="scamdex-serve.")
@@ -13,21 +14,8 @@ env = dict(os.environ, SCAMDEX_DB=os.path.join(tmp, "db"),
            SCAMDEX_TODAY="2026-11-28", NO_COLOR="1",
            LSAN_OPTIONS="print_suppressions=0:suppressions=" +
            os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp"))
-n = failed = 0
 VIETQR = ("00020101021138580010A000000727012800069704070114190304136010180"
           "208QRIBFTTA53037045802VN63040283")
-
-
-def ok(cond, name, detail=""):
-    global n, failed
-    n += 1
-    if cond:
-        print(f"ok {n} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {n} - {name}")
-        for line in str(detail).splitlines()[:20]:
-            print(f"#   {line}")
 
 
 def cli(*args, stdin=None, check=True):
@@ -67,8 +55,7 @@ m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)
 ok(m is not None, "serve prints the port it listens on", line)
 if not m:
     srv.kill()
-    print(f"1..{n}")
-    sys.exit(1)
+    end(1)
 base = f"http://127.0.0.1:{m.group(1)}"
 import atexit
 atexit.register(lambda: srv.poll() is None and srv.kill())
@@ -415,8 +402,7 @@ if qrencode:
     ok(s == 400 and b["error"]["code"] == "bad_image", "POST /v1/qr with no image: 400", b)
 else:
     for _ in range(3):
-        n += 1
-        print(f"ok {n} - POST /v1/qr # SKIP qrencode not installed")
+        skip("POST /v1/qr", "qrencode not installed")
 
 # ---- 429: teller=5/8 (bursts of 8), a token of its own ----
 statuses = []
@@ -518,13 +504,11 @@ if os.geteuid() == 0 and setpriv:
 else:
     for what in ("bank view", "stats", "tokens", "audit log", "access grants", "granted",
                  "audit", "refused", "list"):
-        n += 1
-        print(f"ok {n} - local rule: {what} # SKIP needs root and setpriv to act as another user")
+        skip(f"local rule: {what}", "needs root and setpriv to act as another user")
 
 p = cli("audit", "prune", "--before", "2100-01-01")
 ok(p.returncode == 0 and re.match(r"removed \d+ audit records? before 2100-01-01", p.stdout)
    and cli("audit").stdout == "", "audit prune --before removes records", p.stdout)
 
-print(f"1..{n}")
 shutil.rmtree(tmp, ignore_errors=True)
-sys.exit(1 if failed else 0)
+end()

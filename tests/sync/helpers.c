@@ -94,6 +94,22 @@ const char *th_ident(size_t i)
 	return buf[i];
 }
 
+void th_two_offices(office *a, office *b, int n, uint64_t seed,
+		    uint8_t ids[][16])
+{
+	th_office(a, "HN-PA05");
+	th_office(b, "HCM-PA05");
+	th_trust(a, b);
+	th_trust(b, a);
+	for (int i = 0; i < n; i++)
+		th_add_report(a, &seed,
+			      i % 3 == 2 ? SDX_AUD_POLICE : SDX_AUD_BANK,
+			      ids[i]);
+	cr_assert_eq(sdx_report_retract(a->db, ids[0], "wrong number", "PA05",
+					SDX_DATE_NONE),
+		     0);
+}
+
 int th_add_report(office *o, uint64_t *rng, int audience, uint8_t id[16])
 {
 	static sdx_report r;

@@ -39,6 +39,11 @@ uint64_t th_rand(uint64_t *s);
 #define TH_IDENTS 48
 const char *th_ident(size_t i); /* canonical phone of identifier i */
 int th_add_report(office *o, uint64_t *rng, int audience, uint8_t id[16]);
+/* Police offices HN-PA05 (a) and HCM-PA05 (b) that trust each other; a
+ * holds n reports drawn from seed (every 3rd police-only, their ids in
+ * ids[0..n-1]), then retracts the first: n + 1 operations. */
+void th_two_offices(office *a, office *b, int n, uint64_t seed,
+		    uint8_t ids[][16]);
 
 /* Export from a for b into path; returns the sdx status. */
 int th_export(office *a, const office *b, int audience, const char *path,

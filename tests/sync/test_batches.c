@@ -26,19 +26,8 @@ static const size_t batch0 = 1048576;
  * one: op 61 of its log. */
 static void sender(void)
 {
-	uint64_t rng = 7;
-	th_office(&A, "HN-PA05");
-	th_office(&B, "HCM-PA05");
-	th_trust(&A, &B);
-	th_trust(&B, &A);
-	n_ids = 0;
-	for (int i = 0; i < 60; i++)
-		th_add_report(&A, &rng,
-			      i % 3 == 2 ? SDX_AUD_POLICE : SDX_AUD_BANK,
-			      ids[n_ids++]);
-	cr_assert_eq(sdx_report_retract(A.db, ids[0], "wrong number", "PA05",
-					SDX_DATE_NONE),
-		     0);
+	th_two_offices(&A, &B, 60, 7, ids);
+	n_ids = 60;
 }
 
 static void import_for(office *o, const char *p, size_t batch,

@@ -25,19 +25,8 @@ static const size_t batch0 = 1048576;
  * one retracted. */
 static void two_offices(int n)
 {
-	uint64_t rng = 42;
-	th_office(&A, "HN-PA05");
-	th_office(&B, "HCM-PA05");
-	th_trust(&A, &B);
-	th_trust(&B, &A);
-	n_ids = 0;
-	for (int i = 0; i < n; i++)
-		th_add_report(&A, &rng,
-			      i % 3 == 2 ? SDX_AUD_POLICE : SDX_AUD_BANK,
-			      ids[n_ids++]);
-	cr_assert_eq(sdx_report_retract(A.db, ids[0], "wrong number", "PA05",
-					SDX_DATE_NONE),
-		     0);
+	th_two_offices(&A, &B, n, 42, ids);
+	n_ids = (size_t)n;
 }
 
 /* A bundle written for office `to`, taken by o (--accept-for). */
