@@ -10,8 +10,11 @@
  * equals the one pass 1 verified (the last one after every segment
  * signature was verified again), so what commits is exactly what was
  * verified even if the file changes between the passes, and memory and
- * transaction size stay bounded. Pass 2 neither hashes the file nor
- * decodes bodies again (an add's audience comes from pass 1). Repeating
+ * transaction size stay bounded. Pass 2 neither checks the sender's
+ * signature over the file nor validates bodies again (an add's audience
+ * comes from pass 1); it digests and chains each body and checks each
+ * segment signature again (what a batch commits must be what pass 1
+ * verified), and the store decodes each body to apply it. Repeating
  * an interrupted import is safe (what is held is skipped). */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -28,8 +31,7 @@
  * memory per operation, 187 MiB at this size; the bodies and the replay
  * log wait in a file, see core/store/spill.c), and commits a larger
  * batch faster per operation (1,015,705 operations: 4.5 s in one batch,
- * 6.3 s in batches of 262,144); a bundle of up to one batch is read once
- * (see above). */
+ * 6.3 s in batches of 262,144). */
 size_t sdx_import_batch = 1048576;
 /* Called between the passes (tests change the file there). */
 void (*sdx_import_between)(const char *path);
