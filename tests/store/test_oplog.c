@@ -109,6 +109,29 @@ static sdx_db *office(const char *name)
 	return db;
 }
 
+/* Office `name` holding n extortion reports in one batch, a third each
+ * from PA05, PC02 and PC03, on n / 3 phone numbers (+8491..., each
+ * reported once by every agency), narratives "i text". */
+static sdx_db *office_with_reports(const char *name, int n, const char *text)
+{
+	static const char *agency[] = {"PA05", "PC02", "PC03"};
+	sdx_db *db = office(name);
+	sdx_batch *bt;
+	cr_assert_eq(sdx_batch_begin(db, &bt), 0);
+	for (int i = 0; i < n; i++) {
+		sdx_report r;
+		char num[32];
+		mkreport(&r, agency[i / (n / 3)], SDX_CAT_EXTORTION,
+			 "2026-11-20");
+		snprintf(num, sizeof num, "+8491%07d", i % (n / 3));
+		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, num);
+		snprintf(r.narrative, sizeof r.narrative, "%d %s", i, text);
+		cr_assert_eq(sdx_batch_add(bt, &r, NULL, NULL), 0);
+	}
+	cr_assert_eq(sdx_batch_commit(bt), 0);
+	return db;
+}
+
 /* db trusts office `peer` as police (a key of zeros: these tests apply
  * ops through sdx_apply_op, without bundles), so its allowlist entries
  * are taken (scamdex-sync(1), AUTHORITY). */
@@ -623,22 +646,7 @@ Test(oplog, full_map_replays_a_log_kept_in_a_file)
 {
 	static char narrative[601];
 	memset(narrative, 'x', 600);
-	sdx_db *a = office("A");
-	sdx_batch *bt;
-	cr_assert_eq(sdx_batch_begin(a, &bt), 0);
-	for (int i = 0; i < 30000; i++) {
-		sdx_report r;
-		char num[32];
-		static const char *agency[] = {"PA05", "PC02", "PC03"};
-		mkreport(&r, agency[i / 10000], SDX_CAT_EXTORTION,
-			 "2026-11-20");
-		snprintf(num, sizeof num, "+8491%07d", i % 10000);
-		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, num);
-		snprintf(r.narrative, sizeof r.narrative, "%d %s", i,
-			 narrative);
-		cr_assert_eq(sdx_batch_add(bt, &r, NULL, NULL), 0);
-	}
-	cr_assert_eq(sdx_batch_commit(bt), 0);
+	sdx_db *a = office_with_reports("A", 30000, narrative);
 	struct oplist l;
 	scan(a, "A", 0, &l);
 	cr_assert_eq(l.n, 30000);
@@ -721,20 +729,7 @@ static int apply_at(sdx_db *db, struct oplist *l, struct source *s)
  * each op once: the same reports and summaries, verify clean. */
 Test(oplog, full_map_reads_bodies_again_from_the_source)
 {
-	sdx_db *a = office("A");
-	sdx_batch *bt;
-	cr_assert_eq(sdx_batch_begin(a, &bt), 0);
-	for (int i = 0; i < 3000; i++) {
-		sdx_report r;
-		char num[32];
-		static const char *agency[] = {"PA05", "PC02", "PC03"};
-		mkreport(&r, agency[i / 1000], SDX_CAT_EXTORTION, "2026-11-20");
-		snprintf(num, sizeof num, "+8491%07d", i % 1000);
-		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, num);
-		snprintf(r.narrative, sizeof r.narrative, "report %d", i);
-		cr_assert_eq(sdx_batch_add(bt, &r, NULL, NULL), 0);
-	}
-	cr_assert_eq(sdx_batch_commit(bt), 0);
+	sdx_db *a = office_with_reports("A", 3000, "report");
 	struct oplist l;
 	struct source s;
 	scan(a, "A", 0, &l);
