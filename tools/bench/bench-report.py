@@ -18,7 +18,8 @@
 A RESULTS line is {"metric", "system", "rep", "ops", "secs"} (a rate is
 ops/secs), or {"metric": "size", "system", "bytes", "reports"}, or
 {"metric": "keys", "distinct_identifiers", ...} (bench-baseline keys);
-extra keys (peak_rss_anon) ride along.
+extra keys (peak_rss_anon; written_bytes, what the process wrote to disk,
+from its rusage) ride along.
 """
 import argparse
 import json
@@ -117,7 +118,10 @@ def cmd_measure(a):
         return 1
     rec = {"metric": a.metric, "system": a.system, "rep": a.rep,
            "ops": a.ops, "secs": round(secs, 6),
-           "cpu_secs": round(ru.ru_utime + ru.ru_stime, 6)}
+           "cpu_secs": round(ru.ru_utime + ru.ru_stime, 6),
+           # block output the kernel charged to the process (its msync
+           # and fsync writeback): a store's write amplification
+           "written_bytes": ru.ru_oublock * 512}
     if a.rss:
         rec["peak_rss_anon"] = peak[0]
     append(a.out, rec)
@@ -207,6 +211,30 @@ def load(path):
             if r.get("peak_rss_anon") and r["system"] == "scamdex":
                 rss.append(r["peak_rss_anon"])
     return runs, cpu, sizes, rss, keys
+
+
+# the writers whose disk writes per operation the table shows
+WRITERS = [("import_1t", "import 1t"), ("import", "import"),
+           ("import_half", "2nd half"),
+           ("sync_import", "sync import")]
+
+
+def writes(path):
+    """{metric: median bytes written to disk per operation} of scamdex's
+    timed writers, from the measurements that recorded it."""
+    per = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line)
+            if (r.get("system") == "scamdex" and r.get("ops")
+                    and r.get("written_bytes") is not None
+                    and r["metric"] in dict(WRITERS)):
+                per.setdefault(r["metric"], []).append(
+                    r["written_bytes"] / r["ops"])
+    return {m: statistics.median(v) for m, v in per.items()}
 
 
 def summary(rates):
@@ -389,6 +417,11 @@ def cmd_report(a):
     if rss:
         lines.append(f"{'importer peak RssAnon':<28} {'MiB':<10} "
                      f"{max(rss) / MIB:>13.1f}")
+    written = writes(a.results)
+    for m, label in WRITERS:
+        if m in written:
+            lines.append(f"{'written to disk, ' + label:<28} "
+                         f"{'B/op':<10} {written[m]:>13.0f}")
     if cstat:
         lines.append("")
         lines.append("the same per CPU second (CPU time of the process, "
@@ -420,6 +453,7 @@ def cmd_report(a):
                          for s in SYSTEMS}
     res["distinct_identifiers"] = (keys["distinct_identifiers"] if keys
                                    else None)
+
     res["n"] = a.n
     with open(a.json, "w") as f:
         json.dump(res, f, indent=2)
@@ -430,6 +464,9 @@ def cmd_report(a):
                "figures_per_cpu_second": {f"{m}/{s}": v
                                           for (m, s), v in cstat.items()},
                "sizes": sizes, "peak_rss_anon": rss, "keys": keys,
+               "written_bytes_per_op": {m: round(written[m], 1)
+                                        for m, _ in WRITERS
+                                        if m in written},
                "targets": [{"target": d, "met": ok, "value": t}
                            for d, ok, t in targets(stat, sizes, rss)]}
         with open(a.details, "w") as f:

@@ -102,6 +102,13 @@ if built("tools/import/scamdex-import") and built("tools/gen/scamdex-gen"):
     check(positive(det.get("figures", {}).get("import_1t/scamdex",
                                               {}).get("median")),
           "the one-thread import rate is in the details")
+    wr = det.get("written_bytes_per_op", {})
+    check(all(positive(wr.get(m)) for m in ("import", "import_1t",
+                                             "import_half"))
+          and wr["import_1t"] * det.get("reports", 0)
+          >= det.get("sizes", {}).get("scamdex", {}).get("live_bytes", 1) / 2,
+          "what each scamdex import wrote to disk is in the details, at "
+          "least half the pages the imported database uses")
     check(isinstance(r.get("size_bytes", {}).get("scamdex"), int)
           and r["size_bytes"]["scamdex"] > 0,
           "scamdex's size is measured")
