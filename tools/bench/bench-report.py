@@ -182,12 +182,23 @@ def cmd_size(a):
     return 0
 
 
+# the writers whose disk writes per operation the table shows
+WRITERS = [("import_1t", "import 1t"), ("import", "import"),
+           ("import_half", "2nd half"),
+           ("sync_import", "sync import")]
+WRITER_LABELS = dict(WRITERS)
+
+
 def load(path):
+    """The results file, parsed once: rates by (metric, system), per CPU
+    second too, sizes, scamdex's peak RssAnon samples, the key counts and
+    {metric: median bytes written per operation} of scamdex's WRITERS."""
     runs = {}
     cpu = {}
     sizes = {}
     rss = []
     keys = None
+    written = {}
     with open(path) as f:
         for line in f:
             r = json.loads(line)
@@ -210,31 +221,13 @@ def load(path):
                     r["ops"] / r["cpu_secs"] * threads)
             if r.get("peak_rss_anon") and r["system"] == "scamdex":
                 rss.append(r["peak_rss_anon"])
-    return runs, cpu, sizes, rss, keys
-
-
-# the writers whose disk writes per operation the table shows
-WRITERS = [("import_1t", "import 1t"), ("import", "import"),
-           ("import_half", "2nd half"),
-           ("sync_import", "sync import")]
-
-
-def writes(path):
-    """{metric: median bytes written to disk per operation} of scamdex's
-    timed writers, from the measurements that recorded it."""
-    per = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            r = json.loads(line)
-            if (r.get("system") == "scamdex" and r.get("ops")
+            if (r["system"] == "scamdex" and r["ops"]
                     and r.get("written_bytes") is not None
-                    and r["metric"] in dict(WRITERS)):
-                per.setdefault(r["metric"], []).append(
+                    and r["metric"] in WRITER_LABELS):
+                written.setdefault(r["metric"], []).append(
                     r["written_bytes"] / r["ops"])
-    return {m: statistics.median(v) for m, v in per.items()}
+    return runs, cpu, sizes, rss, keys, {
+        m: statistics.median(v) for m, v in written.items()}
 
 
 def summary(rates):
@@ -341,7 +334,7 @@ def machine():
 
 
 def cmd_report(a):
-    runs, cpu, sizes, rss, keys = load(a.results)
+    runs, cpu, sizes, rss, keys, written = load(a.results)
     stat = {k: summary(v) for k, v in runs.items()}
     cstat = {k: summary(v) for k, v in cpu.items()}
     reps = sorted({s["reps"] for s in stat.values()})
@@ -417,7 +410,6 @@ def cmd_report(a):
     if rss:
         lines.append(f"{'importer peak RssAnon':<28} {'MiB':<10} "
                      f"{max(rss) / MIB:>13.1f}")
-    written = writes(a.results)
     for m, label in WRITERS:
         if m in written:
             lines.append(f"{'written to disk, ' + label:<28} "
@@ -453,7 +445,6 @@ def cmd_report(a):
                          for s in SYSTEMS}
     res["distinct_identifiers"] = (keys["distinct_identifiers"] if keys
                                    else None)
-
     res["n"] = a.n
     with open(a.json, "w") as f:
         json.dump(res, f, indent=2)
