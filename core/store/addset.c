@@ -20,9 +20,9 @@
 void addset_free(struct addset *s)
 {
 	spill_free(&s->bodies);
-	free(s->ents);
-	free(s->keys);
-	free(s->cons);
+	bigmem_free(&s->ents_mem, &s->ents);
+	bigmem_free(&s->keys_mem, &s->keys);
+	bigmem_free(&s->cons_mem, &s->cons);
 	free(s->set);
 	free(s->er.v);
 	memset(s, 0, sizeof *s);
@@ -104,15 +104,42 @@ int addset_find(struct addset *s, const uint8_t id[16], const struct addent **e)
 	return 0;
 }
 
+/* The arrays, one growth rule: in memory, then past BIGMEM_AT in a file
+ * (bigmem.c). */
+static int grow_ents(struct addset *s, size_t need)
+{
+	return bigmem_grow(&s->ents_mem, s->dir, &s->ents, &s->capent, need,
+			   sizeof *s->ents, 1024);
+}
+
+static int grow_cons(struct addset *s, size_t need)
+{
+	return bigmem_grow(&s->cons_mem, s->dir, &s->cons, &s->capcon, need,
+			   sizeof *s->cons, 1024);
+}
+
+static int grow_keys(struct addset *s, size_t need)
+{
+	return bigmem_grow(&s->keys_mem, s->dir, &s->keys, &s->keycap, need, 1,
+			   1024);
+}
+
+/* n more, capped at what memory holds before a file (half: growth
+ * doubles): a file's blocks are allocated only as it grows, and a large
+ * batch's growth does not copy */
+static size_t upto(size_t have, size_t n, size_t elem)
+{
+	size_t most = BIGMEM_AT / elem / 2;
+	return have + (n < most ? n : most);
+}
+
 int addset_reserve(struct addset *s, size_t n)
 {
 	int rc;
-	if ((rc = sdx_grow(&s->ents, &s->capent, s->nent + n, sizeof *s->ents,
-			   1024)) ||
-	    (rc = sdx_grow(&s->cons, &s->capcon, s->ncon + 2 * n,
-			   sizeof *s->cons, 1024)) ||
+	if ((rc = grow_ents(s, upto(s->nent, n, sizeof *s->ents))) ||
+	    (rc = grow_cons(s, upto(s->ncon, 2 * n, sizeof *s->cons))) ||
 	    (rc = spill_reserve(&s->bodies, 256 * n)) ||
-	    (rc = sdx_grow(&s->keys, &s->keycap, s->keylen + 40 * n, 1, 1024)))
+	    (rc = grow_keys(s, upto(s->keylen, 40 * n, 1))))
 		return rc;
 	if (s->nodedup) /* no set to size */
 		return 0;
@@ -143,11 +170,9 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	if (s->nent + 1 >= ADDSET_MAX || s->keylen + nkeys > UINT32_MAX)
 		return SDX_ENOMEM;
 	if ((rc = spill_append(&s->bodies, s->dir, body, len, &off)) ||
-	    (rc = sdx_grow(&s->ents, &s->capent, s->nent + 1, sizeof *s->ents,
-			   1024)) ||
-	    (rc = sdx_grow(&s->keys, &s->keycap, s->keylen + nkeys, 1, 1024)) ||
-	    (rc = sdx_grow(&s->cons, &s->capcon, s->ncon + v->n_idents,
-			   sizeof *s->cons, 1024)))
+	    (rc = grow_ents(s, s->nent + 1)) ||
+	    (rc = grow_keys(s, s->keylen + nkeys)) ||
+	    (rc = grow_cons(s, s->ncon + v->n_idents)))
 		return rc;
 	if (!s->nodedup && (s->nent + 1) * 2 > s->setcap && (rc = set_grow(s)))
 		return rc;
@@ -313,9 +338,14 @@ size_t addset_bytes(const struct addset *s, struct sdx_db *db)
  * sort puts the first one first), is marked stored and counted. */
 static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 {
-	struct addcon *order = malloc((s->nent ? s->nent : 1) * sizeof *order);
-	if (!order)
-		return SDX_ENOMEM;
+	struct addcon *order = NULL;
+	struct bigmem order_mem = {0};
+	size_t ordercap = 0;
+	int rc = bigmem_grow(&order_mem, s->dir, &order, &ordercap,
+			     s->nent ? s->nent : 1, sizeof *order,
+			     s->nent ? s->nent : 1);
+	if (rc)
+		return rc;
 	/* ids are 16 bytes: the prefix pair is the whole key, the key
 	 * bytes themselves are never read */
 	for (size_t i = 0; i < s->nent; i++) {
@@ -327,13 +357,13 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 	sort_cons(order, s->nent, NULL);
 	struct tmerge m;
 	MDB_cursor *c = NULL;
-	int rc = s->merge_ok ? tmerge_open(w, w->db->report, s->nent, &m) : 0;
+	rc = s->merge_ok ? tmerge_open(w, w->db->report, s->nent, &m) : 0;
 	if (!rc && !s->merge_ok)
 		tmerge_init(&m);
 	if (!rc && !m.on)
 		rc = mdb_cursor_open(w->txn, w->db->report, &c);
 	if (rc) {
-		free(order);
+		bigmem_free(&order_mem, &order);
 		return tmerge_close(&m, rc);
 	}
 	/* the body that stands for the current id: the database's, or the
@@ -387,7 +417,7 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 	}
 	if (c)
 		mdb_cursor_close(c);
-	free(order);
+	bigmem_free(&order_mem, &order);
 	return tmerge_close(&m, rc);
 }
 

@@ -484,6 +484,19 @@ int spill_seal(struct spill *s, const uint8_t **base);
 void spill_clear(struct spill *s); /* empty, keeping the file */
 void spill_free(struct spill *s);
 
+/* bigmem.c: a growing array (as sdx_grow) that moves past 16 MiB into
+ * a shared mapping of an unlinked file in dir (page cache, not anonymous
+ * memory), or stays in memory if it cannot. A zeroed struct and a NULL
+ * array are an empty one; bigmem_free frees the array and zeroes both. */
+#define BIGMEM_AT ((size_t)16 << 20)
+struct bigmem {
+	size_t bytes; /* the mapping's length (file) */
+	int fd, file, nofile;
+};
+int bigmem_grow(struct bigmem *m, const char *dir, void *p, size_t *cap,
+		size_t need, size_t elem, size_t first);
+void bigmem_free(struct bigmem *m, void *p);
+
 struct addset {
 	struct spill bodies;
 	const char *dir;     /* where bodies spill (the database's) */
@@ -494,6 +507,7 @@ struct addset {
 	size_t keylen, keycap;
 	struct addcon *cons;
 	size_t ncon, capcon;
+	struct bigmem ents_mem, keys_mem, cons_mem; /* where each array is */
 	/* nodedup (a bulk batch): no set; the same id twice is found at
 	 * commit, in key order, and counted with the stored ones */
 	int nodedup;

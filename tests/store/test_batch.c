@@ -574,3 +574,55 @@ Test(batch, killed_batch_leaves_no_file_behind)
 	sdx_db_close(db);
 	free(dir);
 }
+
+/* Bytes of this process's mappings of deleted files that were in d. */
+static size_t file_mapped_in(const char *d)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[1024];
+	size_t total = 0;
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof line, f)) {
+		unsigned long a, b;
+		char *path = strchr(line, '/');
+		if (sscanf(line, "%lx-%lx", &a, &b) == 2 && path &&
+		    !strncmp(path, d, strlen(d)) && strstr(path, "(deleted)"))
+			total += b - a;
+	}
+	fclose(f);
+	return total;
+}
+
+/* A batch of 300,000 reports keeps its per-report arrays (64 bytes a
+ * report for the entries alone: past 16 MiB) in an unlinked file next to
+ * the database (bigmem.c), not in the process's anonymous memory, and
+ * the commit writes every report from there. */
+Test(batch, large_batch_arrays_live_in_a_file)
+{
+	char *dir;
+	sdx_db *db = fresh_db(&dir);
+	char path[256];
+	snprintf(path, sizeof path, "%s/db/", dir);
+	sdx_batch *b;
+	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	cr_assert_eq(sdx_batch_reserve(b, 8000000), 0);
+	cr_assert_eq(file_mapped_in(path), 0, "a reservation takes no file");
+	for (int i = 0; i < 300000; i++) {
+		sdx_report r;
+		phone_report(&r, i, "PA05");
+		cr_assert_eq(sdx_batch_add(b, &r, NULL, NULL), 0);
+	}
+	/* the entries (19.2 MB) and the identifier pairs (7.2 MB) */
+	size_t mapped = file_mapped_in(path);
+	cr_assert_geq(mapped, (size_t)300000 * 64, "%zu bytes mapped", mapped);
+	size_t stored = 99;
+	cr_assert_eq(sdx_batch_commit_counted(b, &stored), 0);
+	cr_assert_eq(stored, 0);
+	cr_assert_eq(file_mapped_in(path), 0, "the batch's files are gone");
+	cr_assert_eq(office_seq(db), 300000);
+	cr_assert_eq(check_ok(db, SDX_KIND_PHONE, "+84910000000").reports, 1);
+	cr_assert_eq(check_ok(db, SDX_KIND_PHONE, "+84910299999").reports, 1);
+	verify_clean(db);
+	sdx_db_close(db);
+	free(dir);
+}
