@@ -165,7 +165,8 @@ int input_prepare(FILE **fp, const char *name, const char *encoding);
 int encoding_valid(const char *enc);
 
 /* The command line (options.c). */
-#define IMP_BATCH_MAX 1000000
+/* rows a batch holds at most: below the store's ADDSET_MAX (8,388,608) */
+#define IMP_BATCH_MAX 8000000
 enum { FMT_AUTO, FMT_CSV, FMT_JSONL };
 struct options {
 	int fmt, quiet, threads, force, create;

@@ -24,26 +24,28 @@
 
 #define BATCH_MIN 256
 #define IMP_EINTR 2 /* a reader stops: interrupted */
-/* Memory. The store holds a batch's reports until the commit (64 bytes
- * a report, 24 per identifier and the identifiers' keys in anonymous
- * memory; the encoded reports, about 220 bytes each, past 16 MiB in an
- * unlinked file next to the database: page cache, see core/store/spill.c)
- * and, when it cannot map the file writable (see core/store/db.c), LMDB
- * keeps the pages a write transaction changes in anonymous memory (and
- * keeps them for reuse after the commit): both grow with the batch, the
- * second with the database too (reports land all over a large tree).
- * With the writable map, large batches are what make the import fast:
- * each batch rewrites most leaf pages it touches once (1,015,705 reports
- * in batches of 1,000,000: 4.6 s; of 300,000: 5.9 s). A batch of
- * 1,000,000 reports with 2 identifiers each peaks near 180 MiB of
- * anonymous memory. So the batch starts at --batch, and adapts: it
- * halves when a commit takes the memory past ANON_MAX (and for every
- * ANON_STEP more), doubles while the memory after a commit stays under
- * ANON_MAX / 2 and grows by a quarter up to ANON_MAX; never above
- * --batch. A batch is also committed early if, while rows are added, the
- * memory passes ANON_MAX and grows by a quarter of it beyond what the
- * commits left (checked every ANON_EVERY rows): rows with many
- * identifiers fill memory sooner. */
+/* Memory. The store holds a batch's reports until the commit: 64 bytes
+ * a report, 24 per identifier, the identifiers' keys and, at the commit,
+ * 24 bytes a report for the order of the ids, in memory up to 16 MiB an
+ * array and then in an unlinked file next to the database
+ * (core/store/bigmem.c); the encoded reports, about 220 bytes each, past
+ * 16 MiB in another (core/store/spill.c). Those are page cache, not
+ * anonymous memory. When it cannot map the file writable (see
+ * core/store/db.c), LMDB keeps the pages a write transaction changes in
+ * anonymous memory, which grows with the batch and the database. Large
+ * batches are what make the import fast: a batch rewrites the tables
+ * its reports land in (a sorted merge, core/store/merge.c, or puts that
+ * copy every page they touch), so the fewer batches the less is
+ * rewritten (5,077,947 reports at 10 million identifiers: in one batch
+ * 58 CPU seconds and a 3.2 GB file, in six of 600,000 to 1,000,000 100
+ * CPU seconds and 5.4 GB). So --batch defaults to IMP_BATCH_MAX rows,
+ * and adapts should the memory still grow: it halves when a commit takes
+ * the memory past ANON_MAX (and for every ANON_STEP more), doubles while
+ * the memory after a commit stays under ANON_MAX / 2 and grows by a
+ * quarter up to ANON_MAX; never above --batch. A batch is also committed
+ * early if, while rows are added, the memory passes ANON_MAX and grows by
+ * a quarter of it beyond what the commits left (checked every ANON_EVERY
+ * rows). */
 #define ANON_MAX ((size_t)160 << 20)
 #define ANON_EVERY 256
 static size_t anon_bytes(void);

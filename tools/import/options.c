@@ -65,7 +65,7 @@ static int batch_arg(const char *arg, size_t *out)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno || *end || v < 1 || v > IMP_BATCH_MAX)
-		return usage_error("bad batch size '%s' (1..1000000)", arg);
+		return usage_error("bad batch size '%s' (1..8000000)", arg);
 	*out = (size_t)v;
 	return -1;
 }
