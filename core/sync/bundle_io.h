@@ -100,7 +100,9 @@ int sdx_sigstream_verify(sdx_sigstream *s, const uint8_t pubkey[32],
 			 const uint8_t sig[64]); /* 0 or SDX_ESIGNATURE */
 void sdx_sigstream_free(sdx_sigstream *s);
 
-/* Operations per write transaction of an import (sync_import.c). */
+/* Operations per write transaction of an import (sync_import.c): by
+ * default SDX_IMPORT_BATCH, below the store's ADDSET_MAX (8,388,608). */
+#define SDX_IMPORT_BATCH 8000000
 extern size_t sdx_import_batch;
 /* Called between an import's two passes when set (tests). */
 extern void (*sdx_import_between)(const char *path);

@@ -20,7 +20,7 @@ static uint8_t ids[64][16];
 static size_t n_ids;
 
 /* The default batch (tests that change sdx_import_batch set it back). */
-static const size_t batch0 = 1048576;
+static const size_t batch0 = SDX_IMPORT_BATCH;
 
 /* A holds 60 reports (every 3rd police-only), then retracts the first
  * one: op 61 of its log. */

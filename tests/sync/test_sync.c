@@ -19,7 +19,7 @@ static uint8_t ids[64][16];
 static size_t n_ids;
 
 /* The default batch (tests that change sdx_import_batch set it back). */
-static const size_t batch0 = 1048576;
+static const size_t batch0 = SDX_IMPORT_BATCH;
 
 /* A and B trust each other; A holds `n` reports (every 3rd police-only),
  * one retracted. */

@@ -8,7 +8,7 @@
 #include "sync_tool.h"
 
 /* SCAMDEX_TEST_IMPORT_BATCH=N: N operations per write transaction instead
- * of 1048576, so that a test sees a bundle commit in many steps (the
+ * of SDX_IMPORT_BATCH, so that a test sees a bundle commit in many steps (the
  * crash test kills an import between them). For tests only. */
 static void test_batch(void)
 {
@@ -18,10 +18,10 @@ static void test_batch(void)
 	if (!e || !*e)
 		return;
 	n = strtoull(e, &end, 10);
-	if (*end || n == 0 || n > (1u << 30)) {
+	if (*end || n == 0 || n > SDX_IMPORT_BATCH) {
 		fprintf(stderr,
 			PROG ": SCAMDEX_TEST_IMPORT_BATCH=%s ignored "
-			     "(1 to 1073741824)\n",
+			     "(1 to 8000000)\n",
 			e);
 		return;
 	}
