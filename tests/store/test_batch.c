@@ -1,8 +1,10 @@
 /* test_batch.c: batches written in key order (addset.c): bulk batches
  * that ask the database at commit, keys sharing long prefixes, a batch
- * bigger than the map it starts in, and bodies kept in a file (spill.c),
- * also when the process is killed. */
+ * bigger than the map it starts in, bodies kept in a file (spill.c),
+ * also when the process is killed, and a large batch's arrays in a file
+ * (bigmem.c). */
 #include "helpers.h"
+#include "mapped.h"
 
 #include <dirent.h>
 #include <lmdb.h>
@@ -573,24 +575,6 @@ Test(batch, killed_batch_leaves_no_file_behind)
 	verify_clean(db);
 	sdx_db_close(db);
 	free(dir);
-}
-
-/* Bytes of this process's mappings of deleted files that were in d. */
-static size_t file_mapped_in(const char *d)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[1024];
-	size_t total = 0;
-	cr_assert_not_null(f);
-	while (fgets(line, sizeof line, f)) {
-		unsigned long a, b;
-		char *path = strchr(line, '/');
-		if (sscanf(line, "%lx-%lx", &a, &b) == 2 && path &&
-		    !strncmp(path, d, strlen(d)) && strstr(path, "(deleted)"))
-			total += b - a;
-	}
-	fclose(f);
-	return total;
 }
 
 /* A batch of 300,000 reports keeps its per-report arrays (64 bytes a

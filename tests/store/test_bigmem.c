@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "mapped.h"
 #include "store.h"
 
 static char dir[64];
@@ -26,24 +27,6 @@ static void rm_tmp(void)
 }
 
 TestSuite(bigmem, .init = mkdir_tmp, .fini = rm_tmp);
-
-/* Bytes of this process's mappings of deleted files that were in d. */
-static size_t file_mapped_in(const char *d)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[1024];
-	size_t total = 0;
-	cr_assert_not_null(f);
-	while (fgets(line, sizeof line, f)) {
-		unsigned long a, b;
-		char *path = strchr(line, '/');
-		if (sscanf(line, "%lx-%lx", &a, &b) == 2 && path &&
-		    !strncmp(path, d, strlen(d)) && strstr(path, "(deleted)"))
-			total += b - a;
-	}
-	fclose(f);
-	return total;
-}
 
 /* Grow one element at a time to n, writing element i as it comes, then
  * check every one: a move or growth that lost or shifted bytes shows. */
