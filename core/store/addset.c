@@ -322,6 +322,22 @@ static void sort_cons(struct addcon *a, size_t n, const uint8_t *keys)
 	con_sort(a, n, keys, depth);
 }
 
+/* Distinct keys among the sorted pairs (a key of at most 16 bytes is
+ * all in its prefix pair). */
+static size_t distinct_keys(const struct addset *s)
+{
+	size_t n = s->ncon ? 1 : 0;
+	for (size_t i = 1; i < s->ncon; i++) {
+		const struct addcon *a = &s->cons[i - 1], *b = &s->cons[i];
+		if (a->p0 != b->p0 || a->p1 != b->p1 || a->klen != b->klen ||
+		    (a->klen > 16 && memcmp(s->keys + a->koff + 16,
+					    s->keys + b->koff + 16,
+					    a->klen - 16u)))
+			n++;
+	}
+	return n;
+}
+
 /* ---- writing ----
  * The set is walked in key order, so its entries are read at random:
  * they are prefetched AHEAD steps before they are needed (a cache miss
@@ -474,8 +490,10 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	     (rc = tmerge_open(w, w->db->entity_report, s->ncon, &erm))))
 		return tmerge_close(&erm, tmerge_close(&m, rc));
 	/* a merge empties `entity` at its first write: the filter gets room
-	 * for every new key now, while the table is whole (filter.c) */
-	if (m.on && (rc = filter_reserve(w, s->ncon)))
+	 * for every new key now, while the table is whole (filter.c); room
+	 * for the set's distinct keys, not its pairs (about two a key: a
+	 * filter doubled for them makes every miss slower) */
+	if (m.on && (rc = filter_reserve(w, distinct_keys(s))))
 		return tmerge_close(&erm, tmerge_close(&m, rc));
 	w->entity_merging = m.on;
 	/* entity_report has the same keys: its merge (of the entity's new
