@@ -330,9 +330,9 @@ static size_t distinct_keys(const struct addset *s)
 	for (size_t i = 1; i < s->ncon; i++) {
 		const struct addcon *a = &s->cons[i - 1], *b = &s->cons[i];
 		if (a->p0 != b->p0 || a->p1 != b->p1 || a->klen != b->klen ||
-		    (a->klen > 16 && memcmp(s->keys + a->koff + 16,
-					    s->keys + b->koff + 16,
-					    a->klen - 16u)))
+		    (a->klen > 16 &&
+		     memcmp(s->keys + a->koff + 16, s->keys + b->koff + 16,
+			    a->klen - 16u)))
 			n++;
 	}
 	return n;
