@@ -9,7 +9,8 @@
  * ordinary batch asks a hash set at once whether a report is already
  * there; a bulk batch and a session (nodedup) keep no set: the sort puts
  * a report given twice next to its twin, and the commit keeps the first.
- * The bodies wait in a spill (spill.c): past 16 MiB, in a file. */
+ * The bodies wait in a spill (spill.c): past 16 MiB, in a file; so do
+ * the entries, pairs and keys past 16 MiB an array (bigmem.c). */
 #include "store.h"
 
 #include <stdlib.h>
