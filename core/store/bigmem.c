@@ -36,19 +36,6 @@ void bigmem_free(struct bigmem *m, void *pp)
 	memset(m, 0, sizeof *m);
 }
 
-/* The capacity sdx_grow would choose: `first`, doubled until it holds
- * `need`; 0 on overflow. */
-static size_t grown(size_t cap, size_t need, size_t elem, size_t first)
-{
-	size_t c = cap ? cap : first;
-	while (c < need) {
-		if (c > SIZE_MAX / 2)
-			return 0;
-		c *= 2;
-	}
-	return c > SIZE_MAX / elem ? 0 : c;
-}
-
 /* The array's first move: a new unlinked file of `bytes`, the old
  * contents copied in. 0, or -1 (no file: the caller stays in memory). */
 static int to_file(struct bigmem *m, void **p, size_t oldbytes, size_t bytes,
@@ -80,7 +67,7 @@ int bigmem_grow(struct bigmem *m, const char *dir, void *pp, size_t *cap,
 	void **p = pp;
 	if (need <= *cap)
 		return 0;
-	size_t c = grown(*cap, need, elem, first);
+	size_t c = sdx_grow_cap(*cap, need, elem, first);
 	if (!c)
 		return SDX_ENOMEM;
 	size_t bytes = c * elem;
