@@ -551,7 +551,7 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 			i = j;
 			continue;
 		}
-		uint8_t v[ENTITY_LEN];
+		uint8_t v[ENTITY_MAX];
 		MDB_val kk = {eklen, (void *)ek},
 			dd = {entity_encode(&sum, v), v};
 		if (erm.on) {

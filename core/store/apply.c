@@ -32,7 +32,7 @@ static int entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
 	int rc;
 	if (is_new && (rc = filter_add(w, sdx_hash64(ek, eklen))))
 		return rc;
-	uint8_t v[ENTITY_LEN];
+	uint8_t v[ENTITY_MAX];
 	MDB_val k = {eklen, (void *)ek}, d = {entity_encode(s, v), v};
 	return mdb_put(w->txn, w->db->entity, &k, &d, 0);
 }

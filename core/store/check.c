@@ -58,19 +58,21 @@ static int boundary_inside(const entity_sum *s, int32_t today)
 	return 0;
 }
 
-/* The windows from the summary's newest dates, into n[]. The dated
- * active reports not among them have dates in [first_seen,
- * older[ENT_RECENT - 2]]; a window holds all of them or none unless it
- * starts inside that range (or the range reaches past today). Returns a
- * bit per window (1: 3 days, 2: 30 days, 4: 6 months) the summary cannot
- * answer, which the walk must: 0 when n[] is the answer. */
+/* The windows from the summary's kept newest dates, into n[]. The dated
+ * active reports not among them have dates in [first_seen, the last
+ * kept]; a window holds all of them or none unless it starts inside that
+ * range (or the range reaches past today). Returns a bit per window (1: 3
+ * days, 2: 30 days, 4: 6 months) the summary cannot answer, which the
+ * walk must: 0 when n[] is the answer. */
 static unsigned windows_inline(const entity_sum *s, const int32_t starts[3],
 			       int32_t today, uint32_t n[3])
 {
 	uint32_t dated = s->active - s->undated;
-	uint32_t kept = dated < ENT_RECENT ? dated : ENT_RECENT;
+	uint32_t kept = s->kept < dated ? s->kept : dated;
 	unsigned open = 0;
 	n[0] = n[1] = n[2] = 0;
+	if (kept == 0)
+		return dated ? 7 : 0;
 	for (uint32_t i = 0; i < kept; i++) {
 		int32_t d = i ? s->older[i - 1] : s->last_seen;
 		if (d > today)
@@ -80,7 +82,8 @@ static unsigned windows_inline(const entity_sum *s, const int32_t starts[3],
 	}
 	if (dated > kept) {
 		uint32_t rest = dated - kept;
-		int32_t lo = s->first_seen, hi = s->older[ENT_RECENT - 2];
+		int32_t lo = s->first_seen,
+			hi = kept > 1 ? s->older[kept - 2] : s->last_seen;
 		if (hi > today) {
 			if (lo <= today)
 				return 7;

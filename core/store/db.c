@@ -660,11 +660,13 @@ static int setup_once(struct sdx_db *db, int create)
 		if (rc)
 			goto fail;
 	}
-	/* a writable handle writes layout-3 summaries (schema 3), and gives
-	 * the entities of police-only reports their bank view first; an
-	 * older binary then refuses the database (SDX_ESCHEMA) instead of
-	 * misreading them. This binary still reads schemas 1 and 2 read-only
-	 * (a bank-view check then recomputes: bank_legacy). */
+	/* a writable handle writes layout-4 summaries (schema 4), and gives
+	 * the entities of police-only reports their bank view first (schema
+	 * 2); an older binary then refuses the database (SDX_ESCHEMA) instead
+	 * of misreading them. Layout-3 summaries stay until rewritten (they
+	 * keep fewer newest dates, which costs only time). This binary still
+	 * reads schemas 1 to 3 read-only (schemas 1-2: a bank-view check
+	 * then recomputes: bank_legacy). */
 	if (!fresh && !db->rdonly && schema < SDX_SCHEMA_VERSION &&
 	    ((schema < 3 && (rc = entity_migrate_bank(txn, db))) ||
 	     (rc = meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION))))

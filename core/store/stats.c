@@ -251,6 +251,19 @@ static int compare(struct vctx *v, const char *name, const entity_sum *a,
 	off += (size_t)snprintf(                                               \
 	    diff + off, sizeof diff - off, "%s%s %lld, recomputed %lld",       \
 	    off ? "; " : "", label, (long long)a->field, (long long)b->field)
+/* the kept newest dates: no more than recomputing keeps, no fewer than
+ * layouts 2-3 kept, and each the same */
+#define KEPT(kept, older, pre)                                                 \
+	uint32_t least_ =                                                      \
+	    b->kept < ENT_RECENT_FIXED ? b->kept : ENT_RECENT_FIXED;           \
+	if ((a->kept > b->kept || a->kept < least_) && off < sizeof diff)      \
+		off +=                                                         \
+		    (size_t)snprintf(diff + off, sizeof diff - off,            \
+				     "%s" pre "kept dates %u, recomputed %u",  \
+				     off ? "; " : "", a->kept, b->kept);       \
+	else                                                                   \
+		for (uint32_t i_ = 0; i_ + 1 < a->kept; i_++)                  \
+		CMP(older[i_], pre "an inline recent date")
 	CMP(active, "active reports");
 	CMP(retracted, "retracted reports");
 	CMP(agencies, "agencies");
@@ -261,11 +274,13 @@ static int compare(struct vctx *v, const char *name, const entity_sum *a,
 	CMP(disputed, "disputed");
 	CMP(undated, "undated");
 	CMP(flags, "flags");
-	/* the newest dates kept inline (layout 2); a layout-1 record does
-	 * not have them and says so */
-	if (!a->older_unknown)
-		for (int i = 0; i < ENT_RECENT - 1; i++)
-			CMP(older[i], "an inline recent date");
+	/* the newest dates kept inline (layout 2 on); a layout-1 record
+	 * does not have them and says so. A record keeps at most as many as
+	 * recomputing does: fewer when it comes from layout 2-3, never fewer
+	 * than those layouts kept. */
+	if (!a->older_unknown) {
+		KEPT(kept, older, "");
+	}
 	/* the bank view (layout 3), when both keep one */
 	if (a->flags & b->flags & ENT_BANKVIEW) {
 		CMP(bank.active, "bank view: active reports");
@@ -277,9 +292,11 @@ static int compare(struct vctx *v, const char *name, const entity_sum *a,
 		CMP(bank.max_conf, "bank view: confirmation");
 		CMP(bank.disputed, "bank view: disputed");
 		CMP(bank.undated, "bank view: undated");
-		for (int i = 0; i < ENT_RECENT - 1; i++)
-			CMP(bank.older[i], "bank view: an inline recent date");
+		if (!a->bank.older_unknown) {
+			KEPT(bank.kept, bank.older, "bank view: ");
+		}
 	}
+#undef KEPT
 #undef CMP
 	if (off)
 		return say(v, "entity %s: summary says %s", name, diff);

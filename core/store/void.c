@@ -390,7 +390,7 @@ static int remove_reports(voider *x)
 static int store_sum(struct wtxn *w, const uint8_t *ek, size_t eklen,
 		     const entity_sum *s)
 {
-	uint8_t v[ENTITY_LEN];
+	uint8_t v[ENTITY_MAX];
 	MDB_val k = {eklen, (void *)ek}, d = {entity_encode(s, v), v};
 	return mdb_put(w->txn, w->db->entity, &k, &d, 0);
 }

@@ -175,11 +175,19 @@ static void same_answer(sdx_db *db, const char *name, int audience,
 	cr_assert_eq(r.verdict, want, "%s, %s view: verdict", name, who);
 }
 
+/* A summary keeping only the newest n of its dates. */
+static void keep_fewer(uint32_t *kept, int32_t *older, uint32_t n)
+{
+	*kept = n;
+	for (uint32_t i = n ? n - 1 : 0; i < ENT_RECENT - 1; i++)
+		older[i] = SDX_DATE_NONE;
+}
+
 /* The stored record is the recomputed one, byte for byte, both views (the
  * one agency's hash aside once there are two or more). */
 static void same_as_recomputed(sdx_db *db, const char *name)
 {
-	uint8_t ek[EKEY_MAX], want[ENTITY_LEN];
+	uint8_t ek[EKEY_MAX], want[ENTITY_MAX];
 	size_t eklen = ekey_make(SDX_KIND_HANDLE, name, strlen(name), ek);
 	MDB_txn *txn;
 	cr_assert_eq(mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn), 0);
@@ -197,15 +205,28 @@ static void same_as_recomputed(sdx_db *db, const char *name)
 		s.agency1 = have.agency1;
 	if (s.bank.agencies != 1)
 		s.bank.agency1 = have.bank.agency1;
+	const uint8_t *got = d.mv_data;
+	/* a summary from layout 2 keeps at most ENT_RECENT_FIXED newest
+	 * dates, and later adds keep those exact but add only newer ones */
+	if (have.kept < s.kept) {
+		cr_assert_geq(have.kept, ENT_RECENT_FIXED, "%s", name);
+		keep_fewer(&s.kept, s.older, have.kept);
+	}
+	if (have.bank.kept < s.bank.kept) {
+		cr_assert_geq(have.bank.kept, ENT_RECENT_FIXED, "%s", name);
+		keep_fewer(&s.bank.kept, s.bank.older, have.bank.kept);
+	}
 	size_t len = entity_encode(&s, want);
 	cr_assert_eq(d.mv_size, len, "%s: a record of %zu bytes, want %zu",
 		     name, d.mv_size, len);
 	/* a layout-2 record left by the migration (no police-only report)
-	 * reads as layout 3 without a bank view */
-	const uint8_t *got = d.mv_data;
-	if (got[0] == 2)
+	 * reads as layout 4 without a bank view and with the dates it has */
+	if (got[0] == 2) {
 		want[0] = 2;
-	cr_assert(got[0] == 3 || (got[0] == 2 && len == ENTITY_BASE_LEN),
+		want[3] &= 1;
+	}
+	cr_assert(got[0] == ENTITY_VERSION ||
+		      (got[0] == 2 && len == ENTITY_BASE_LEN),
 		  "%s: layout %d", name, got[0]);
 	cr_assert(!memcmp(d.mv_data, want, len),
 		  "%s: stored summary differs from the recomputed one", name);
@@ -310,6 +331,7 @@ static void make_schema_2(const char *path, sdx_db *db)
 		n += (v[1] & ENT_BANKVIEW) != 0;
 		v[0] = 2;
 		v[1] &= ~ENT_BANKVIEW;
+		v[3] &= 1; /* its dates byte: only "unknown" */
 	}
 	cr_assert_eq(rc, MDB_NOTFOUND);
 	cr_assert_gt(n, 0);

@@ -129,13 +129,13 @@ static uint64_t get_schema(const char *path)
 }
 
 /* Schema 1 (summary layout 1) is still read; a writable open moves it to
- * schema 3, since it writes layout-3 summaries an older binary would
+ * schema 4, since it writes layout-4 summaries an older binary would
  * misread. */
 Test(db, schema_1_is_read_and_raised_by_a_writer)
 {
 	char *t;
 	sdx_db *db = fresh_db(&t);
-	cr_assert_eq(SDX_SCHEMA_VERSION, 3);
+	cr_assert_eq(SDX_SCHEMA_VERSION, 4);
 	sdx_report r;
 	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
 	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
@@ -150,7 +150,7 @@ Test(db, schema_1_is_read_and_raised_by_a_writer)
 	cr_assert_eq(get_schema(path), 1);
 	cr_assert_eq(sdx_db_open(path, 0, &db), 0);
 	sdx_db_close(db);
-	cr_assert_eq(get_schema(path), 3);
+	cr_assert_eq(get_schema(path), 4);
 	free(t);
 }
 

@@ -10,7 +10,8 @@
 #include "store.h"
 
 #define NENT 48
-#define MAXR 14
+/* more than ENT_RECENT: some entities keep only their newest dates */
+#define MAXR 24
 
 struct ent {
 	char name[40];
@@ -106,16 +107,23 @@ static void same_as_recomputed(sdx_db *db, const struct ent *e)
 	cr_assert_eq(mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn), 0);
 	MDB_val k = {eklen, ek}, d;
 	cr_assert_eq(mdb_get(txn, db->entity, &k, &d), 0);
-	cr_assert_eq(d.mv_size, ENTITY_BASE_LEN); /* no police-only report */
 	entity_sum s, have;
 	cr_assert_eq(entity_recompute(txn, db, ek, eklen, &s, 0), 0);
 	cr_assert_eq(entity_decode(d.mv_data, d.mv_size, &have), 0);
 	/* the one agency's hash means nothing from two agencies on */
 	if (s.agencies != 1)
 		s.agency1 = have.agency1;
-	uint8_t want[ENTITY_LEN];
-	cr_assert_eq(entity_encode(&s, want), ENTITY_BASE_LEN);
-	cr_assert(!memcmp(d.mv_data, want, ENTITY_BASE_LEN),
+	uint8_t want[ENTITY_MAX];
+	/* no police-only report: no bank view; a date past the fixed ones
+	 * takes 4 bytes */
+	uint32_t dated = s.active - s.undated;
+	uint32_t kept = dated < ENT_RECENT ? dated : ENT_RECENT;
+	size_t len = entity_encode(&s, want);
+	cr_assert_eq(len, ENTITY_BASE_LEN + 4 * (kept > ENT_RECENT_FIXED
+						     ? kept - ENT_RECENT_FIXED
+						     : 0));
+	cr_assert_eq(d.mv_size, len, "%s: %zu bytes", e->name, d.mv_size);
+	cr_assert(!memcmp(d.mv_data, want, len),
 		  "%s: stored summary differs from the recomputed one",
 		  e->name);
 	mdb_txn_abort(txn);
@@ -281,10 +289,10 @@ Test(recent, summary_independent_of_order)
 		}
 		for (int i = 0; i < n; i++)
 			entity_sum_add(&b, p[i], 1, 0, 0);
-		uint8_t ea[ENTITY_LEN], eb[ENTITY_LEN];
-		cr_assert_eq(entity_encode(&a, ea), ENTITY_BASE_LEN);
-		cr_assert_eq(entity_encode(&b, eb), ENTITY_BASE_LEN);
-		cr_assert(!memcmp(ea, eb, ENTITY_BASE_LEN));
+		uint8_t ea[ENTITY_MAX], eb[ENTITY_MAX];
+		size_t la = entity_encode(&a, ea);
+		cr_assert_eq(entity_encode(&b, eb), la);
+		cr_assert(!memcmp(ea, eb, la));
 		/* the kept dates: the newest, newest first */
 		int32_t sorted[10];
 		int m = 0;
@@ -303,7 +311,12 @@ Test(recent, summary_independent_of_order)
 			cr_assert_eq(a.older[i - 1],
 				     i < m ? sorted[i] : SDX_DATE_NONE);
 		entity_sum c;
-		cr_assert_eq(entity_decode(ea, ENTITY_LEN, &c), 0);
+		cr_assert_eq(entity_decode(ea, la, &c), 0);
+		cr_assert_eq(c.kept, (uint32_t)m);
+		cr_assert_eq(la, ENTITY_BASE_LEN +
+				     4 * (m > ENT_RECENT_FIXED
+					      ? (size_t)m - ENT_RECENT_FIXED
+					      : 0));
 		cr_assert(!memcmp(&c.older, &a.older, sizeof a.older));
 		cr_assert_eq(c.older_unknown, 0);
 	}
@@ -323,7 +336,7 @@ Test(recent, layout_1_summary)
 	cr_assert_eq(mdb_txn_begin(db->env, NULL, 0, &txn), 0);
 	int unknown = 0;
 	for (int i = 0; i < NENT; i++) {
-		uint8_t ek[EKEY_MAX], v[ENTITY_LEN];
+		uint8_t ek[EKEY_MAX], v[ENTITY_MAX];
 		size_t eklen;
 		ekey_of(&ents[i], ek, &eklen);
 		MDB_val k = {eklen, ek}, d;
@@ -370,6 +383,114 @@ Test(recent, layout_1_summary)
 	}
 	check_all(db, ents, NENT);
 	free(ents);
+	sdx_db_close(db);
+}
+
+/* Every summary rewritten as layout 3 left it: the parts alone, at most
+ * ENT_RECENT_FIXED newest dates. Checks still answer right; reports added
+ * on top keep the kept dates the newest (a date joins them only when it is
+ * newer than the last kept), verify finds nothing, and a retraction
+ * recomputes the whole summary. */
+Test(recent, layout_3_summary)
+{
+	T0 = day("2026-11-28");
+	sdx_db *db = fresh_db(NULL);
+	struct ent *ents = calloc(NENT, sizeof *ents);
+	fill(db, ents, NENT, 6);
+	MDB_txn *txn;
+	cr_assert_eq(mdb_txn_begin(db->env, NULL, 0, &txn), 0);
+	int fewer = 0;
+	for (int i = 0; i < NENT; i++) {
+		uint8_t ek[EKEY_MAX], v[ENTITY_MAX];
+		size_t eklen;
+		ekey_of(&ents[i], ek, &eklen);
+		MDB_val k = {eklen, ek}, d;
+		cr_assert_eq(mdb_get(txn, db->entity, &k, &d), 0);
+		entity_sum s, t;
+		cr_assert_eq(entity_decode(d.mv_data, d.mv_size, &s), 0);
+		entity_encode(&s, v);
+		v[0] = 3;
+		v[3] &= 1;
+		cr_assert_eq(entity_decode(v, ENTITY_BASE_LEN, &t), 0);
+		uint32_t dated = s.active - s.undated;
+		cr_assert_eq(t.kept, dated < ENT_RECENT_FIXED
+					 ? dated
+					 : ENT_RECENT_FIXED);
+		fewer += t.kept < s.kept;
+		MDB_val nv = {ENTITY_BASE_LEN, v};
+		cr_assert_eq(mdb_put(txn, db->entity, &k, &nv, 0), 0);
+	}
+	cr_assert_eq(mdb_txn_commit(txn), 0);
+	cr_assert_gt(fewer, 0);
+	check_all(db, ents, NENT);
+	/* new reports on top: some newer than every date, some older */
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < NENT; i++) {
+			struct ent *e = &ents[i];
+			if (e->n == MAXR)
+				continue;
+			e->date[e->n] = round == 0   ? T0 + (int32_t)rnd(3)
+					: round == 1 ? T0 - 400
+						     : pick_date();
+			e->retracted[e->n] = 0;
+			sdx_report r;
+			mk(&r, e, e->n);
+			add_ok(db, &r, e->id[e->n]);
+			e->n++;
+		}
+	check_all(db, ents, NENT);
+	size_t n = 0;
+	cr_assert_eq(sdx_verify(db, NULL, NULL, &n), 0);
+	cr_assert_eq(n, 0, "verify: %zu", n);
+	for (int i = 0; i < NENT; i++) {
+		struct ent *e = &ents[i];
+		int rc =
+		    sdx_report_retract(db, e->id[0], NULL, NULL, SDX_DATE_NONE);
+		cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+		e->retracted[0] = 1;
+		same_as_recomputed(db, e);
+	}
+	check_all(db, ents, NENT);
+	free(ents);
+	sdx_db_close(db);
+}
+
+/* An identifier with 12 dated reports, the 6-month window starting among
+ * its older dates: its summary answers every window by itself. Shown by
+ * removing its entity_report entries, which a check would otherwise walk
+ * (with only the four newest dates kept it must). */
+Test(recent, summary_answers_without_the_walk)
+{
+	static const int32_t ago[] = {1,   10,	40,  100, 170, 175,
+				      190, 200, 300, 400, 500, 600};
+	const int n = (int)(sizeof ago / sizeof ago[0]);
+	T0 = day("2026-11-28");
+	sdx_db *db = fresh_db(NULL);
+	struct ent e = {.n = n};
+	snprintf(e.name, sizeof e.name, "telegram:many_dates");
+	for (int j = 0; j < n; j++) {
+		e.date[j] = T0 - ago[j];
+		sdx_report r;
+		mk(&r, &e, j);
+		add_ok(db, &r, e.id[j]);
+	}
+	uint8_t ek[EKEY_MAX];
+	size_t eklen;
+	ekey_of(&e, ek, &eklen);
+	MDB_txn *txn;
+	cr_assert_eq(mdb_txn_begin(db->env, NULL, 0, &txn), 0);
+	MDB_val k = {eklen, ek};
+	cr_assert_eq(mdb_del(txn, db->entity_report, &k, NULL), 0);
+	cr_assert_eq(mdb_txn_commit(txn), 0);
+	sdx_check_result c;
+	sdx_norm_error err;
+	cr_assert_eq(sdx_check(db, SDX_KIND_HANDLE, e.name, strlen(e.name), T0,
+			       &c, &err),
+		     0);
+	cr_assert_eq(c.reports, (uint32_t)n);
+	cr_assert_eq(c.last_3d, 1);
+	cr_assert_eq(c.last_30d, 2);
+	cr_assert_eq(c.last_6m, 6);
 	sdx_db_close(db);
 }
 
