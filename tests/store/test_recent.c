@@ -581,3 +581,22 @@ Test(recent, windows_over_many_pages_of_entries)
 	free(gone);
 	sdx_db_close(db);
 }
+
+/* A record whose dates byte names more dates than it may keep, or than
+ * its length holds, does not decode. */
+Test(recent, record_with_too_many_dates_is_corrupt)
+{
+	entity_sum s, t;
+	entity_zero(&s);
+	for (int i = 0; i < 10; i++)
+		entity_sum_add(&s, 20000 + i, 1, 0, 0);
+	uint8_t v[ENTITY_MAX];
+	size_t len = entity_encode(&s, v);
+	cr_assert_eq(len, ENTITY_BASE_LEN + 4 * 6);
+	cr_assert_eq(entity_decode(v, len, &t), 0);
+	cr_assert_eq(t.kept, 10);
+	cr_assert_eq(t.older[8], 20000);
+	cr_assert_eq(entity_decode(v, len - 4, &t), SDX_ECORRUPT);
+	v[3] = (uint8_t)((ENT_RECENT + 1) << 1);
+	cr_assert_eq(entity_decode(v, ENTITY_MAX, &t), SDX_ECORRUPT);
+}
