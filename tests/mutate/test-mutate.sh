@@ -49,6 +49,15 @@ run "a missing file and a moved line: both named, status 1" 1 \
 mutant moved-line did not apply: the line it changes in core/normalize/phone.c moved
 mutate: 2 of 2 mutants did not apply: fix the list in tests/mutate/mutate.sh; nothing was built"
 
+# a '|' inside the sed (here "|=") splits the entry: its sed fails
+cat >"$tmp/list" <<'LIST'
+split-sed|core/store/check.c|s/open |= 1u << w;/open += 0;/|store-recent
+LIST
+run "a mutant whose sed fails: status 1, named, nothing built" 1 \
+	"mutants: 0 caught, 1 missed" \
+	"mutant split-sed did not apply: its sed expression fails
+mutate: 1 of 1 mutants did not apply: fix the list in tests/mutate/mutate.sh; nothing was built"
+
 # every mutant of the real list still applies (else ./run mutate, in CI,
 # would stop at its preflight)
 MUTANTS_FILE= bash -c '
@@ -56,7 +65,8 @@ MUTANTS_FILE= bash -c '
 	eval "$(sed -n "/^mutants=(/,/^)/p" "$top/tests/mutate/mutate.sh")"
 	for m in "${mutants[@]}"; do
 		IFS="|" read -r name file expr _ <<<"$m"
-		if sed "$expr" "$top/$file" | cmp -s - "$top/$file"; then
+		if ! changed=$(sed "$expr" "$top/$file" 2>/dev/null) ||
+			[ "$changed" = "$(cat "$top/$file")" ]; then
 			echo "$name"
 		fi
 	done' _ "$top" >"$tmp/stale"
