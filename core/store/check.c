@@ -182,12 +182,12 @@ static int windows_walk(struct reader *rd, const uint8_t *ek, size_t eklen,
 	return rc != MDB_NOTFOUND ? store_err(rc) : 0;
 }
 
-/* rec: the summary record s was decoded from (head only; len bytes), or
+/* rec: the summary record s was decoded from (head only), or
  * NULL when s is whole (recomputed). filter: s is a bank view that
  * leaves police-only reports out, so the walk must too. */
 static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
-		   entity_sum *s, const void *rec, size_t len, int filter,
-		   int32_t today, sdx_check_result *out)
+		   entity_sum *s, const void *rec, int filter, int32_t today,
+		   sdx_check_result *out)
 {
 	if (s->active == 0 || s->last_seen == SDX_DATE_NONE ||
 	    s->last_seen < today - 182)
@@ -197,7 +197,7 @@ static int windows(struct reader *rd, const uint8_t *ek, size_t eklen,
 	unsigned open;
 	if (!s->older_unknown) {
 		if (rec)
-			entity_decode_view_older(rec, len, rd->view_bank, s);
+			entity_decode_view_older(rec, rd->view_bank, s);
 		open = windows_inline(s, starts, today, n);
 	} else if (!boundary_inside(s, today)) {
 		/* No window starts between the first and the last date: each
@@ -288,7 +288,7 @@ static int check_entity(struct reader *rd, const uint8_t *ek, size_t eklen,
 		out->last_seen = s.last_seen;
 	if (s.flags & ENT_ALLOWLISTED)
 		out->flags |= SDX_CHECK_ALLOWLISTED;
-	return windows(rd, ek, eklen, &s, whole ? NULL : d.mv_data, d.mv_size,
+	return windows(rd, ek, eklen, &s, whole ? NULL : d.mv_data,
 		       rd->view_bank && (s.flags & ENT_BANKVIEW), today, out);
 }
 

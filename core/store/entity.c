@@ -110,7 +110,7 @@ size_t entity_encode(const entity_sum *s, uint8_t out[ENTITY_MAX])
 	return len;
 }
 
-/* Whether record b (version 2 on) carries the bank view. */
+/* Whether record b carries the bank view (layout 3 on). */
 static int has_bank(const uint8_t *b)
 {
 	return b[0] >= 3 && (b[1] & ENT_BANKVIEW);
@@ -144,7 +144,7 @@ int entity_decode_view(const void *p, size_t len, int bank, entity_sum *s)
 		return SDX_ECORRUPT;
 	if (b[0] >= 4 && part_kept(b) > ENT_RECENT)
 		return SDX_ECORRUPT;
-	if (b[0] >= 3 && (b[1] & ENT_BANKVIEW)) {
+	if (has_bank(b)) {
 		if (len < ENTITY_LEN ||
 		    (b[0] >= 4 && part_kept(b + ENTITY_BASE_LEN) > ENT_RECENT))
 			return SDX_ECORRUPT;
@@ -182,10 +182,9 @@ int entity_decode_head(const void *p, size_t len, entity_sum *s)
 	return entity_decode_view(p, len, 0, s);
 }
 
-void entity_decode_view_older(const void *p, size_t len, int bank,
-			      entity_sum *s)
+/* p's length was checked by entity_decode_view */
+void entity_decode_view_older(const void *p, int bank, entity_sum *s)
 {
-	(void)len; /* entity_decode_view checked it */
 	const uint8_t *b = p, *q = part(b, bank);
 	uint32_t dated = s->active - s->undated;
 	for (int i = 0; i < ENT_RECENT - 1; i++)
@@ -214,7 +213,7 @@ void entity_decode_view_older(const void *p, size_t len, int bank,
 
 void entity_decode_older(const void *p, entity_sum *s)
 {
-	entity_decode_view_older(p, ENTITY_BASE_LEN, 0, s);
+	entity_decode_view_older(p, 0, s);
 }
 
 static void bank_from(struct entity_bank *b, const entity_sum *s)
@@ -265,7 +264,7 @@ int entity_decode(const void *p, size_t len, entity_sum *s)
 	if (s->flags & ENT_BANKVIEW) {
 		entity_sum t;
 		entity_decode_view(p, len, 1, &t);
-		entity_decode_view_older(p, len, 1, &t);
+		entity_decode_view_older(p, 1, &t);
 		t.agency1 = le64_get(b + ENTITY_BASE_LEN + AGENCY_AT);
 		bank_from(&s->bank, &t);
 	}

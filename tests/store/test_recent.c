@@ -204,6 +204,58 @@ static void fill(sdx_db *db, struct ent *ents, int n, int round)
 	}
 }
 
+/* One more report of e (fewer than MAXR), dated date. */
+static void add_dated(sdx_db *db, struct ent *e, int32_t date)
+{
+	cr_assert_lt(e->n, MAXR);
+	e->date[e->n] = date;
+	e->retracted[e->n] = 0;
+	sdx_report r;
+	mk(&r, e, e->n);
+	add_ok(db, &r, e->id[e->n]);
+	e->n++;
+}
+
+/* Retract every entity's first report: its summary is recomputed. */
+static void retract_firsts(sdx_db *db, struct ent *ents, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct ent *e = &ents[i];
+		int rc =
+		    sdx_report_retract(db, e->id[0], NULL, NULL, SDX_DATE_NONE);
+		cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
+		e->retracted[0] = 1;
+		same_as_recomputed(db, e);
+	}
+}
+
+/* Every entity's summary rewritten in an older layout: as_old turns the
+ * current record v (of summary s) into it and returns its length, and
+ * counts in *lost the records that lost something. */
+typedef size_t (*as_old_fn)(const entity_sum *s, uint8_t *v, int *lost);
+
+static int rewrite_summaries(sdx_db *db, const struct ent *ents, int n,
+			     as_old_fn as_old)
+{
+	MDB_txn *txn;
+	cr_assert_eq(mdb_txn_begin(db->env, NULL, 0, &txn), 0);
+	int lost = 0;
+	for (int i = 0; i < n; i++) {
+		uint8_t ek[EKEY_MAX], v[ENTITY_MAX];
+		size_t eklen;
+		ekey_of(&ents[i], ek, &eklen);
+		MDB_val k = {eklen, ek}, d;
+		cr_assert_eq(mdb_get(txn, db->entity, &k, &d), 0);
+		entity_sum s;
+		cr_assert_eq(entity_decode(d.mv_data, d.mv_size, &s), 0);
+		entity_encode(&s, v);
+		MDB_val nv = {as_old(&s, v, &lost), v};
+		cr_assert_eq(mdb_put(txn, db->entity, &k, &nv, 0), 0);
+	}
+	cr_assert_eq(mdb_txn_commit(txn), 0);
+	return lost;
+}
+
 Test(recent, random_dates_against_the_walk)
 {
 	T0 = day("2026-11-28");
@@ -248,17 +300,9 @@ Test(recent, retractions_and_disputes)
 		for (int i = 0; i < NENT; i++)
 			same_as_recomputed(db, &ents[i]);
 		/* more reports after the retractions */
-		for (int i = 0; i < NENT; i += 3) {
-			struct ent *e = &ents[i];
-			if (e->n == MAXR)
-				continue;
-			e->date[e->n] = pick_date();
-			e->retracted[e->n] = 0;
-			sdx_report r;
-			mk(&r, e, e->n);
-			add_ok(db, &r, e->id[e->n]);
-			e->n++;
-		}
+		for (int i = 0; i < NENT; i += 3)
+			if (ents[i].n < MAXR)
+				add_dated(db, &ents[i], pick_date());
 		check_all(db, ents, NENT);
 	}
 	free(ents);
@@ -322,6 +366,23 @@ Test(recent, summary_independent_of_order)
 	}
 }
 
+/* Layout 1: the same first 44 bytes, version 1, no dates. Decoded with
+ * the dates unknown when they cannot be told. */
+static size_t as_layout_1(const entity_sum *s, uint8_t *v, int *lost)
+{
+	v[0] = 1;
+	v[3] = 0;
+	entity_sum t;
+	cr_assert_eq(entity_decode(v, ENTITY_V1_LEN, &t), 0);
+	uint32_t dated = s->active - s->undated;
+	int known = dated <= 1 || s->first_seen == s->last_seen;
+	cr_assert_eq(t.older_unknown, !known);
+	if (known)
+		cr_assert(!memcmp(t.older, s->older, sizeof s->older));
+	*lost += !known;
+	return ENTITY_V1_LEN;
+}
+
 /* A summary written in layout 1 (no dates): decoded with the dates unknown
  * when they cannot be told, and the windows still right (by the walk);
  * a recomputation (a retraction) brings the dates back. */
@@ -331,125 +392,59 @@ Test(recent, layout_1_summary)
 	sdx_db *db = fresh_db(NULL);
 	struct ent *ents = calloc(NENT, sizeof *ents);
 	fill(db, ents, NENT, 5);
-	/* rewrite every summary in layout 1 */
-	MDB_txn *txn;
-	cr_assert_eq(mdb_txn_begin(db->env, NULL, 0, &txn), 0);
-	int unknown = 0;
-	for (int i = 0; i < NENT; i++) {
-		uint8_t ek[EKEY_MAX], v[ENTITY_MAX];
-		size_t eklen;
-		ekey_of(&ents[i], ek, &eklen);
-		MDB_val k = {eklen, ek}, d;
-		cr_assert_eq(mdb_get(txn, db->entity, &k, &d), 0);
-		entity_sum s, t;
-		cr_assert_eq(entity_decode(d.mv_data, d.mv_size, &s), 0);
-		entity_encode(&s, v);
-		/* layout 1: the same first 44 bytes, version 1 */
-		v[0] = 1;
-		v[3] = 0;
-		cr_assert_eq(entity_decode(v, ENTITY_V1_LEN, &t), 0);
-		uint32_t dated = s.active - s.undated;
-		int known = dated <= 1 || s.first_seen == s.last_seen;
-		cr_assert_eq(t.older_unknown, !known);
-		if (known)
-			cr_assert(!memcmp(t.older, s.older, sizeof s.older));
-		unknown += !known;
-		MDB_val nv = {ENTITY_V1_LEN, v};
-		cr_assert_eq(mdb_put(txn, db->entity, &k, &nv, 0), 0);
-	}
-	cr_assert_eq(mdb_txn_commit(txn), 0);
-	cr_assert_gt(unknown, 0);
+	cr_assert_gt(rewrite_summaries(db, ents, NENT, as_layout_1), 0);
 	check_all(db, ents, NENT);
 	/* new reports on top of a layout-1 summary */
-	for (int i = 0; i < NENT; i += 2) {
-		struct ent *e = &ents[i];
-		if (e->n == MAXR)
-			continue;
-		e->date[e->n] = pick_date();
-		sdx_report r;
-		mk(&r, e, e->n);
-		add_ok(db, &r, e->id[e->n]);
-		e->n++;
-	}
+	for (int i = 0; i < NENT; i += 2)
+		if (ents[i].n < MAXR)
+			add_dated(db, &ents[i], pick_date());
 	check_all(db, ents, NENT);
 	/* a retraction recomputes: the summary is layout 2 again, complete */
-	for (int i = 0; i < NENT; i++) {
-		struct ent *e = &ents[i];
-		int rc =
-		    sdx_report_retract(db, e->id[0], NULL, NULL, SDX_DATE_NONE);
-		cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-		e->retracted[0] = 1;
-		same_as_recomputed(db, e);
-	}
+	retract_firsts(db, ents, NENT);
 	check_all(db, ents, NENT);
 	free(ents);
 	sdx_db_close(db);
 }
 
-/* Every summary rewritten as layout 3 left it: the parts alone, at most
- * ENT_RECENT_FIXED newest dates. Checks still answer right; reports added
- * on top keep the kept dates the newest (a date joins them only when it is
- * newer than the last kept), verify finds nothing, and a retraction
- * recomputes the whole summary. */
+/* Layout 3: the parts alone, at most ENT_RECENT_FIXED newest dates. */
+static size_t as_layout_3(const entity_sum *s, uint8_t *v, int *lost)
+{
+	v[0] = 3;
+	v[3] &= 1;
+	entity_sum t;
+	cr_assert_eq(entity_decode(v, ENTITY_BASE_LEN, &t), 0);
+	uint32_t dated = s->active - s->undated;
+	cr_assert_eq(t.kept,
+		     dated < ENT_RECENT_FIXED ? dated : ENT_RECENT_FIXED);
+	*lost += t.kept < s->kept;
+	return ENTITY_BASE_LEN;
+}
+
+/* Every summary rewritten as layout 3 left it. Checks still answer right;
+ * reports added on top keep the kept dates the newest (a date joins them
+ * only when it is newer than the last kept), verify finds nothing, and a
+ * retraction recomputes the whole summary. */
 Test(recent, layout_3_summary)
 {
 	T0 = day("2026-11-28");
 	sdx_db *db = fresh_db(NULL);
 	struct ent *ents = calloc(NENT, sizeof *ents);
 	fill(db, ents, NENT, 6);
-	MDB_txn *txn;
-	cr_assert_eq(mdb_txn_begin(db->env, NULL, 0, &txn), 0);
-	int fewer = 0;
-	for (int i = 0; i < NENT; i++) {
-		uint8_t ek[EKEY_MAX], v[ENTITY_MAX];
-		size_t eklen;
-		ekey_of(&ents[i], ek, &eklen);
-		MDB_val k = {eklen, ek}, d;
-		cr_assert_eq(mdb_get(txn, db->entity, &k, &d), 0);
-		entity_sum s, t;
-		cr_assert_eq(entity_decode(d.mv_data, d.mv_size, &s), 0);
-		entity_encode(&s, v);
-		v[0] = 3;
-		v[3] &= 1;
-		cr_assert_eq(entity_decode(v, ENTITY_BASE_LEN, &t), 0);
-		uint32_t dated = s.active - s.undated;
-		cr_assert_eq(t.kept, dated < ENT_RECENT_FIXED
-					 ? dated
-					 : ENT_RECENT_FIXED);
-		fewer += t.kept < s.kept;
-		MDB_val nv = {ENTITY_BASE_LEN, v};
-		cr_assert_eq(mdb_put(txn, db->entity, &k, &nv, 0), 0);
-	}
-	cr_assert_eq(mdb_txn_commit(txn), 0);
-	cr_assert_gt(fewer, 0);
+	cr_assert_gt(rewrite_summaries(db, ents, NENT, as_layout_3), 0);
 	check_all(db, ents, NENT);
 	/* new reports on top: some newer than every date, some older */
 	for (int round = 0; round < 3; round++)
-		for (int i = 0; i < NENT; i++) {
-			struct ent *e = &ents[i];
-			if (e->n == MAXR)
-				continue;
-			e->date[e->n] = round == 0   ? T0 + (int32_t)rnd(3)
-					: round == 1 ? T0 - 400
-						     : pick_date();
-			e->retracted[e->n] = 0;
-			sdx_report r;
-			mk(&r, e, e->n);
-			add_ok(db, &r, e->id[e->n]);
-			e->n++;
-		}
+		for (int i = 0; i < NENT; i++)
+			if (ents[i].n < MAXR)
+				add_dated(db, &ents[i],
+					  round == 0   ? T0 + (int32_t)rnd(3)
+					  : round == 1 ? T0 - 400
+						       : pick_date());
 	check_all(db, ents, NENT);
 	size_t n = 0;
 	cr_assert_eq(sdx_verify(db, NULL, NULL, &n), 0);
 	cr_assert_eq(n, 0, "verify: %zu", n);
-	for (int i = 0; i < NENT; i++) {
-		struct ent *e = &ents[i];
-		int rc =
-		    sdx_report_retract(db, e->id[0], NULL, NULL, SDX_DATE_NONE);
-		cr_assert_eq(rc, 0, "%s", sdx_strerror(rc));
-		e->retracted[0] = 1;
-		same_as_recomputed(db, e);
-	}
+	retract_firsts(db, ents, NENT);
 	check_all(db, ents, NENT);
 	free(ents);
 	sdx_db_close(db);
