@@ -277,6 +277,7 @@ size_t ekey_make(int kind, const char *canon, size_t len, uint8_t *key);
  * canonical form (a corrupt index). */
 size_t ekey_bank_account(const void *bin, size_t binlen, const char *acct,
 			 size_t len, uint8_t *key);
+/* ---- entity_layout.c ---- */
 /* The record's length: ENTITY_BASE_LEN, ENTITY_LEN with a bank view, and
  * 4 bytes for each kept date beyond ENT_RECENT_FIXED. */
 size_t entity_encode(const entity_sum *s, uint8_t out[ENTITY_MAX]);
@@ -291,6 +292,9 @@ int entity_decode_view(const void *p, size_t len, int bank, entity_sum *s);
 void entity_decode_view_older(const void *p, int bank, entity_sum *s);
 /* Replace s's counts by its bank view's (nothing when it keeps none). */
 void entity_as_bank(entity_sum *s);
+/* b: s's counts (the bank view of a summary that has only bank-visible
+ * reports so far). */
+void entity_bank_from(struct entity_bank *b, const entity_sum *s);
 void entity_zero(entity_sum *s);
 /* Count one report (its incident date, category, confirmation and state
  * flags SDX_RSTATE_*) into a summary; agencies are counted apart. */
