@@ -26,7 +26,7 @@
 #define EKEY_MAX (1 + SDX_CANON_MAX)
 
 /* Entity summary, little-endian layout (version byte first; layout in
- * doc/DESIGN.md and entity.c): ENTITY_BASE_LEN bytes, followed by the
+ * doc/DESIGN.md and entity_layout.c): ENTITY_BASE_LEN bytes, followed by the
  * bank view's ENTITY_BANK_LEN bytes when the entity has a police-only
  * report (ENT_BANKVIEW), then the newest dates beyond the first
  * ENT_RECENT_FIXED of each part (4 bytes each, at most ENT_RECENT in
