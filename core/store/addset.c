@@ -220,22 +220,31 @@ void addset_logged(struct addset *s, uint32_t oindex, uint64_t oseq)
 
 /* ---- sorting: key order, then insertion order ---- */
 
-static inline int con_less(const struct addcon *a, const struct addcon *b,
-			   const uint8_t *keys)
+/* The order of two pairs' identifier keys (<0, 0, >0): the first 16
+ * bytes as two numbers, then the rest, then the length. */
+static inline int key_cmp(const struct addcon *a, const struct addcon *b,
+			  const uint8_t *keys)
 {
 	if (a->p0 != b->p0)
-		return a->p0 < b->p0;
+		return a->p0 < b->p0 ? -1 : 1;
 	if (a->p1 != b->p1)
-		return a->p1 < b->p1;
+		return a->p1 < b->p1 ? -1 : 1;
 	if (a->klen > 16 && b->klen > 16) {
 		size_t n = (a->klen < b->klen ? a->klen : b->klen) - 16;
 		int c = memcmp(keys + a->koff + 16, keys + b->koff + 16, n);
 		if (c)
-			return c < 0;
+			return c;
 	}
 	if (a->klen != b->klen)
-		return a->klen < b->klen;
-	return a->ent < b->ent;
+		return a->klen < b->klen ? -1 : 1;
+	return 0;
+}
+
+static inline int con_less(const struct addcon *a, const struct addcon *b,
+			   const uint8_t *keys)
+{
+	int c = key_cmp(a, b, keys);
+	return c ? c < 0 : a->ent < b->ent;
 }
 
 static void con_swap(struct addcon *a, struct addcon *b)
@@ -323,19 +332,13 @@ static void sort_cons(struct addcon *a, size_t n, const uint8_t *keys)
 	con_sort(a, n, keys, depth);
 }
 
-/* Distinct keys among the sorted pairs (a key of at most 16 bytes is
- * all in its prefix pair). */
+/* Distinct keys among the sorted pairs. */
 static size_t distinct_keys(const struct addset *s)
 {
 	size_t n = s->ncon ? 1 : 0;
-	for (size_t i = 1; i < s->ncon; i++) {
-		const struct addcon *a = &s->cons[i - 1], *b = &s->cons[i];
-		if (a->p0 != b->p0 || a->p1 != b->p1 || a->klen != b->klen ||
-		    (a->klen > 16 &&
-		     memcmp(s->keys + a->koff + 16, s->keys + b->koff + 16,
-			    a->klen - 16u)))
+	for (size_t i = 1; i < s->ncon; i++)
+		if (key_cmp(&s->cons[i - 1], &s->cons[i], s->keys))
 			n++;
-	}
 	return n;
 }
 
