@@ -222,12 +222,16 @@ struct dbi_spec {
 extern const struct dbi_spec store_dbis[];
 extern const size_t store_ndbis;
 int store_err(int rc); /* LMDB/errno status -> SDX_E* */
+/* The database's directory (LMDB's copy), or NULL. */
+const char *store_dir(struct sdx_db *db);
+
+/* ---- map.c ---- */
+/* Allocate every block of a writable map's file (LMDB/errno status). */
+int map_reserve(MDB_env *env);
 int store_grow(struct sdx_db *db, size_t min_extra);
 /* How many bytes the map lacks for a write of about `bytes` more (0: it
  * has room); growing first is cheaper than a write that fails and is
  * replayed. */
-/* The database's directory (LMDB's copy), or NULL. */
-const char *store_dir(struct sdx_db *db);
 size_t store_room_short(struct sdx_db *db, size_t bytes);
 /* The map as of the last commit: bytes of the file in use, the map's
  * size, the page size. An LMDB status. */
@@ -246,14 +250,28 @@ size_t store_need(struct sdx_db *db, size_t reports, size_t idents,
  * prepared (store_prewrite). LMDB/errno status. */
 int wtxn_make_room(struct wtxn *w, size_t need);
 /* Before a write transaction has written anything: fill the file's next
- * `bytes` past the last page with zeros (see db.c). */
+ * `bytes` past the last page with zeros (see map.c). */
 void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes);
+
+/* ---- readers.c ---- */
 int reader_get(struct sdx_db *db, struct reader **out);
 void reader_put(struct reader *rd);
 /* rd->er_cur, renewed for the current transaction */
 int reader_cursor(struct reader *rd);
 /* rd->ab_cur, likewise */
 int reader_ab_cursor(struct reader *rd);
+/* A thread's reader when the thread ends (pthread key destructor), and
+ * when the handle closes. */
+void reader_destroy(void *p);
+void reader_free(struct reader *rd);
+/* Take every other reader's slot (reset its parked transaction); with
+ * hold, keep them taken until readers_release. */
+void readers_take(struct sdx_db *db, int hold);
+void readers_release(struct sdx_db *db);
+/* After a commit: every parked transaction is reset. */
+void reader_sweep(struct sdx_db *db);
+
+/* ---- db.c: write transactions ---- */
 int wtxn_begin(struct sdx_db *db, struct wtxn *w);
 int wtxn_commit(struct wtxn *w); /* raw LMDB status; txn gone after */
 void wtxn_abort(struct wtxn *w);
