@@ -496,8 +496,14 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	/* a merge empties `entity` at its first write: the filter gets room
 	 * for every new key now, while the table is whole (filter.c); room
 	 * for the set's distinct keys, not its pairs (about two a key: a
-	 * filter doubled for them makes every miss slower) */
-	if (m.on && (rc = filter_reserve(w, distinct_keys(s))))
+	 * filter doubled for them makes every miss slower). So does a set
+	 * written into an empty table (every key new), which would otherwise
+	 * double the filter, rebuilding it from `entity`, at every power of
+	 * two. */
+	MDB_stat est;
+	int empty = !m.on && !mdb_stat(w->txn, w->db->entity, &est) &&
+		    est.ms_entries == 0;
+	if ((m.on || empty) && (rc = filter_reserve(w, distinct_keys(s))))
 		return tmerge_close(&erm, tmerge_close(&m, rc));
 	w->entity_merging = m.on;
 	/* entity_report has the same keys: its merge (of the entity's new

@@ -143,6 +143,7 @@ static int rebuild(struct wtxn *w, uint32_t nchunks)
 		return SDX_ENOMEM;
 	w->f_nchunks = nchunks;
 	w->f_loaded = w->f_dirty = 1;
+	w->db->filter_rebuilds++; /* under the write lock */
 	for (uint32_t i = 0; i < nchunks; i++) {
 		w->f_chunks[i] = calloc(1, FILTER_CHUNK);
 		if (!w->f_chunks[i])

@@ -145,8 +145,9 @@ struct sdx_db {
 	/* apply sessions started over on a grown map (session.c): each
 	 * applies its operations again; and sessions whose commit asked for
 	 * more room than sdx_apply_expect made; and tables rewritten by a
-	 * sorted merge (merge.c). Tests read them. */
-	unsigned long replays, expect_short, merges;
+	 * sorted merge (merge.c); and filters rebuilt from `entity` to
+	 * grow (filter.c). Tests read them. */
+	unsigned long replays, expect_short, merges, filter_rebuilds;
 };
 
 /* An origin's record (sub-db `origin`), cached in a write session. */

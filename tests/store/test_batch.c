@@ -6,6 +6,7 @@
 #include "helpers.h"
 #include "mapped.h"
 #include "raw_lmdb.h"
+#include "store.h" /* struct sdx_db: its filter_rebuilds */
 
 #include <dirent.h>
 #include <lmdb.h>
@@ -266,6 +267,40 @@ Test(batch, merge_sizes_the_filter_for_distinct_identifiers)
 	cr_assert_eq(mdb_stat(r.txn, r.dbi, &st), 0);
 	raw_close(&r, 0);
 	cr_assert_eq(st.ms_entries, 1, "filter of %zu chunks for 20,000 keys",
+		     (size_t)st.ms_entries);
+	free(dir);
+}
+
+/* A bulk batch into an empty database sizes the filter once for its
+ * distinct identifiers, instead of doubling it (a rebuild from `entity`
+ * each time) at every power of two on the way: 100,000 identifiers
+ * take 4 chunks (32,768 keys each), reached from 1 by two doublings. */
+Test(batch, empty_database_sizes_the_filter_once)
+{
+	char *dir;
+	sdx_db *db = fresh_db(&dir);
+	sdx_batch *b;
+	cr_assert_eq(sdx_batch_begin_bulk(db, &b), 0);
+	for (int i = 0; i < 100000; i++) {
+		sdx_report r;
+		phone_report(&r, i, "PA05");
+		cr_assert_eq(sdx_batch_add(b, &r, NULL, NULL), 0);
+	}
+	unsigned long before = db->filter_rebuilds;
+	cr_assert_eq(sdx_batch_commit(b), 0);
+	cr_assert_eq(db->filter_rebuilds - before, 1, "%lu rebuilds",
+		     db->filter_rebuilds - before);
+	cr_assert_eq(check_ok(db, SDX_KIND_PHONE, "+84910000000").reports, 1);
+	cr_assert_eq(check_ok(db, SDX_KIND_PHONE, "+84910099999").reports, 1);
+	verify_clean(db);
+	sdx_db_close(db);
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", dir);
+	struct raw r = raw_open(path, "filter", 1);
+	MDB_stat st;
+	cr_assert_eq(mdb_stat(r.txn, r.dbi, &st), 0);
+	raw_close(&r, 0);
+	cr_assert_eq(st.ms_entries, 4, "filter of %zu chunks for 100,000 keys",
 		     (size_t)st.ms_entries);
 	free(dir);
 }
