@@ -309,6 +309,7 @@ int entity_decode_head(const void *p, size_t len, entity_sum *s);
 void entity_decode_older(const void *p, entity_sum *s);
 int entity_decode_view(const void *p, size_t len, int bank, entity_sum *s);
 void entity_decode_view_older(const void *p, int bank, entity_sum *s);
+/* ---- entity.c: a summary's arithmetic ---- */
 /* Replace s's counts by its bank view's (nothing when it keeps none). */
 void entity_as_bank(entity_sum *s);
 /* b: s's counts (the bank view of a summary that has only bank-visible
