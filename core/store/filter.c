@@ -85,10 +85,10 @@ static int load(struct wtxn *w)
 	int rc = hdr_read(w->txn, w->db, &w->f_nchunks, &w->f_count);
 	if (rc)
 		return rc;
-	if (w->f_nchunks == 0) {
+	/* no filter yet: one chunk, written only once a key is added (a
+	 * header without its chunk is a filter verify finds wrong) */
+	if (w->f_nchunks == 0)
 		w->f_nchunks = 1;
-		w->f_dirty = 1;
-	}
 	w->f_chunks = calloc(w->f_nchunks, sizeof *w->f_chunks);
 	if (!w->f_chunks)
 		return SDX_ENOMEM;
