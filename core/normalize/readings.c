@@ -1,8 +1,11 @@
 /* readings.c: every plausible reading of one input (sdx_normalize_all).
- * Most inputs have one. A bare digit string that is a valid phone number
- * is also an account number (MB's 0352350917 is both), and an IPv4
- * address written in four dotted groups may be a phone number written the
- * same way (091.234.56.78): those have two, and a check answers each. */
+ * Most inputs have one. A phone number written in digits alone (spaces,
+ * dots, dashes, parentheses or slashes between them, no '+') is also an
+ * account number: MB's 0352350917 is a mobile number too, Vietcombank's
+ * 0071000123456 an international one (+7...), whether written bare,
+ * 0352.350.917 or (035) 2350917. An IPv4 address written in four dotted
+ * groups may be a phone number written the same way (091.234.56.78).
+ * Those have two or three readings, and a check answers each. */
 #include <string.h>
 
 #include "norm.h"
@@ -25,18 +28,45 @@ static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
 	return 0;
 }
 
+/* The digits of a phone number written in digits alone, as an account
+ * number would be (6..19 digits; white space and . ( ) - / between
+ * them; no '+', no letters): 1 and the digits in out, else 0. */
+static int account_digits(const char *in, size_t len, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = in[i];
+		if (c >= '0' && c <= '9') {
+			if (n + 1 >= cap)
+				return 0;
+			out[n++] = c;
+		} else if (!strchr(" \t.()-/", c) || c == '\0') {
+			return 0;
+		}
+	}
+	out[n] = '\0';
+	return n >= 6 && n <= 19;
+}
+
 /* Whether sdx_normalize(kind, input) succeeding with kind k is the only
- * reading sdx_normalize_all gives: always, but for a host written with a
- * trunk 0 or '+' in auto mode. "94.100.18.96" is a host; "091.234.56.78"
- * a host and maybe a phone ("94.100.18.96" is no phone number anyone
- * writes). check.c asks it to skip the readings' bookkeeping. */
+ * reading sdx_normalize_all gives: always, but in auto mode for a host
+ * written with a trunk 0 or '+' ("94.100.18.96" is a host;
+ * "091.234.56.78" a host and maybe a phone: "94.100.18.96" is no phone
+ * number anyone writes) and for a phone number written in digits alone
+ * (also an account number). check.c asks it to skip the readings'
+ * bookkeeping. */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k)
 {
+	char digits[SDX_CANON_MAX];
 	size_t s0 = 0;
+	if (kind != SDX_KIND_AUTO)
+		return 1;
 	while (s0 < len && (input[s0] == ' ' || input[s0] == '\t'))
 		s0++;
-	return !(kind == SDX_KIND_AUTO && k == SDX_KIND_DOMAIN && s0 < len &&
-		 (input[s0] == '0' || input[s0] == '+'));
+	if (k == SDX_KIND_DOMAIN)
+		return !(s0 < len && (input[s0] == '0' || input[s0] == '+'));
+	return !(k == SDX_KIND_PHONE &&
+		 account_digits(input, len, digits, sizeof digits));
 }
 
 int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
@@ -66,10 +96,20 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 	if (rc)
 		return rc;
 	add(out, max, count, k, buf);
-	if (!norm_reading_alone(kind, input, len, k) &&
+	if (kind == SDX_KIND_AUTO && k == SDX_KIND_DOMAIN &&
+	    !norm_reading_alone(kind, input, len, k) &&
 	    strspn(buf, "0123456789.") == strlen(buf) &&
 	    !sdx_normalize(SDX_KIND_PHONE, input, len, buf, sizeof buf, NULL,
-			   NULL, NULL))
+			   NULL, NULL)) {
 		add(out, max, count, SDX_KIND_PHONE, buf);
+		k = SDX_KIND_PHONE;
+	}
+	/* a phone number in digits alone is an account number too */
+	char digits[SDX_CANON_MAX];
+	if (kind == SDX_KIND_AUTO && k == SDX_KIND_PHONE &&
+	    account_digits(input, len, digits, sizeof digits) &&
+	    !sdx_normalize(SDX_KIND_ACCOUNT, digits, strlen(digits), buf,
+			   sizeof buf, NULL, &k, NULL))
+		add(out, max, count, k, buf);
 	return 0;
 }

@@ -177,10 +177,11 @@ big = ("\n".join(["+84385551234"] * 20000) + "\n").encode()
 s, h, raw = http("POST", "/v1/check", P, big)
 ok(s == 200 and raw.count(b"\n") == 20000, "a batch of 20,000 answers 20,000 lines (threads)", raw[:100])
 recs = audit("bank-system1")
-ok(recs and recs[-1]["items"] == [["phone", "+84385551234", "reported"], ["phone", "+84795555373", "reported"],
+ok(recs and recs[-1]["items"] == [["phone", "+84385551234", "reported"], ["account", "0385551234", "unknown"],
+                                  ["phone", "+84795555373", "reported"],
                                   ["phone", "+84965553399", "reported"], ["account", "0965553399", "unknown"],
                                   ["invalid", "not an id", "invalid"], ["phone", "+84912555777", "reported"]],
-   "audit: a batch records every identifier and verdict (both readings of a bare number)",
+   "audit: a batch records every identifier and verdict (both readings of a phone number in digits alone)",
    recs[-1] if recs else None)
 
 # ---- a batch of several chunks (SERVE_BATCH_CHUNK, 8,192 identifiers):

@@ -65,6 +65,57 @@ Test(readings, phone_shaped_account_is_found)
 	sdx_db_close(db);
 }
 
+/* A phone number in digits alone is an account number too, however it
+ * is written: Vietcombank's 13-digit 0071000123456 is also +7 1000123456
+ * (the "00" international prefix), MB's 0352350917 a mobile number
+ * written with dots, dashes or parentheses. Each was answered as the
+ * phone alone: UNKNOWN for a reported account. With a '+' it is a phone
+ * only. */
+Test(readings, account_written_as_a_phone_number_is_found)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_BANK, "970436:0071000123456");
+	report_one(db, SDX_KIND_BANK, "970422:0352350917");
+	struct {
+		const char *in, *account, *phone;
+	} forms[] = {
+	    {"0071000123456", "0071000123456", "+71000123456"},
+	    {"0071 0001 23456", "0071000123456", "+71000123456"},
+	    {"0071.0001.23456", "0071000123456", "+71000123456"},
+	    {"0352.350.917", "0352350917", "+84352350917"},
+	    {"0352-350-917", "0352350917", "+84352350917"},
+	    {"(035) 2350917", "0352350917", "+84352350917"},
+	    {"035/2350917", "0352350917", "+84352350917"},
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		sdx_interp it[SDX_INTERP_MAX];
+		size_t n = check_all(db, SDX_KIND_AUTO, forms[i].in, it);
+		cr_assert_eq(n, 2, "%s: %zu readings", forms[i].in, n);
+		cr_assert_eq(it[0].result.kind, SDX_KIND_ACCOUNT, "%s",
+			     forms[i].in);
+		cr_assert_str_eq(it[0].result.canonical, forms[i].account);
+		cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED, "%s",
+			     forms[i].in);
+		cr_assert_eq(it[1].result.kind, SDX_KIND_PHONE);
+		cr_assert_str_eq(it[1].result.canonical, forms[i].phone);
+		/* sdx_check in auto mode answers the more serious */
+		sdx_check_result c = check_ok(db, SDX_KIND_AUTO, forms[i].in);
+		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (auto)",
+			     forms[i].in);
+		cr_assert_eq(c.kind, SDX_KIND_ACCOUNT);
+	}
+	/* '+': a phone number only */
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "+84 352 350 917", it), 1);
+	cr_assert_eq(it[0].result.kind, SDX_KIND_PHONE);
+	/* a host in four dotted groups that is a phone number: all three */
+	size_t n = check_all(db, SDX_KIND_AUTO, "091.234.56.78", it);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(it[2].result.kind, SDX_KIND_ACCOUNT);
+	cr_assert_str_eq(it[2].result.canonical, "0912345678");
+	sdx_db_close(db);
+}
+
 /* The phone reading reported: the phone comes first. */
 Test(readings, phone_reading_first_when_reported)
 {
