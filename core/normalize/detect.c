@@ -184,8 +184,9 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 			if (norm_url_is_handle(in, &u))
 				return set(kind, SDX_KIND_HANDLE,
 					   norm_handle(in, len, out, err));
+			int rc = norm_link_space(in, len, &u, err);
 			return set(kind, SDX_KIND_DOMAIN,
-				   norm_domain_url(in, &u, out, err));
+				   rc ? rc : norm_domain_url(in, &u, out, err));
 		}
 	}
 	if (norm_is_vietqr(in, len))

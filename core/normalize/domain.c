@@ -143,7 +143,8 @@ int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 	if (v6 >= 0)
 		return v6;
 	norm_url_split(in, len, &u);
-	return norm_domain_url(in, &u, out, err);
+	int rc = norm_link_space(in, len, &u, err);
+	return rc ? rc : norm_domain_url(in, &u, out, err);
 }
 
 /* A leading "www." dropped while at least three labels remain (repeated,

@@ -124,6 +124,11 @@ struct norm_url {
 	size_t query_off, query_len; /* after '?', up to '#' */
 };
 void norm_url_split(const char *in, size_t len, struct norm_url *u);
+/* 0, or SDX_ESYNTAX when a second link follows the first in in[0..len)
+ * after white space or a comma ("https://a.com/x, https://b.com/y",
+ * "a.com/x www.b.com"): answering for the first alone would be wrong. */
+int norm_link_space(const char *in, size_t len, const struct norm_url *u,
+		    sdx_norm_error *err);
 int norm_query_get(const char *in, const struct norm_url *u, const char *key,
 		   size_t *off, size_t *len);
 int norm_path_segment(const char *in, const struct norm_url *u, int n,

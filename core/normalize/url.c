@@ -93,6 +93,36 @@ void norm_url_split(const char *in, size_t len, struct norm_url *u)
 	}
 }
 
+/* Does a link start at in[i..len): a scheme and "://", or "www."? */
+static int link_starts(const char *in, size_t i, size_t len)
+{
+	size_t k = i;
+	while (k < len && k - i < 16 && scheme_char(in[k]))
+		k++;
+	if (k > i && k + 3 <= len && !memcmp(in + k, "://", 3))
+		return 1;
+	return len - i >= 4 && norm_prefix_ci(in + i, len - i, "www.");
+}
+
+int norm_link_space(const char *in, size_t len, const struct norm_url *u,
+		    sdx_norm_error *err)
+{
+	for (size_t i = u->path_off; i < len; i++) {
+		if (!strchr(" \t\r\n,", in[i]) || in[i] == '\0')
+			continue;
+		size_t k = i;
+		while (k < len && strchr(" \t\r\n,", in[k]) && in[k] != '\0')
+			k++;
+		if (k < len && link_starts(in, k, len))
+			return norm_fail(err, SDX_ESYNTAX, SDX_KIND_DOMAIN, i,
+					 "domain: a second link after the "
+					 "first (give each its own line, or "
+					 "separate them with ';')");
+		i = k - 1;
+	}
+	return 0;
+}
+
 /* The value of key=... in a query string, or 0. */
 int norm_query_get(const char *in, const struct norm_url *u, const char *key,
 		   size_t *off, size_t *len)

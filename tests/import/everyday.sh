@@ -83,6 +83,29 @@ expect "the same file under its own origin: duplicates" 0 "read 7 = accepted 0 +
 run "$tmp/orig" --origin hanoi --force ok-en.csv
 expect "--force: imported again under the other origin" 0 "read 7 = accepted 7 + duplicate 0 + rejected 0"
 
+# several links in one cell, as people paste them: separated by ';', a
+# line, white space or a comma; a note after a link stays the link's. A
+# second link after ", " was read as the first one's path and lost.
+printf '%s\n' 'url,agency' \
+	'"https://evil-one.com/a, https://evil-two.com/b",PA05' \
+	'"https://a.com/x,https://b.com/y www.c.com",PA05' \
+	'"https://d.com/login (fake page)",PA05' \
+	'", https://g.com ,",PA05' >"$tmp/links.csv"
+run "$tmp/links" "$tmp/links.csv"
+expect "links.csv: several links in a cell" 0 "read 4 = accepted 4 + duplicate 0 + rejected 0"
+printf '5%s\n' evil-one.com evil-two.com a.com b.com c.com d.com g.com >"$tmp/links.keys"
+"$imptool" checks "$tmp/links" "$tmp/links.keys" 2>&1 | awk '{print $1, $2, $3}' >"$tmp/links.got"
+cat >"$tmp/links.want" <<'WANT'
+domain evil-one.com verdict=reported
+domain evil-two.com verdict=reported
+domain a.com verdict=reported
+domain b.com verdict=reported
+domain c.com verdict=reported
+domain d.com verdict=reported
+domain g.com verdict=reported
+WANT
+same "links.csv: every link of a cell is stored, each its own identifier" "$tmp/links.want" "$tmp/links.got"
+
 # a mistyped --db does not make a new database without --create
 (cd "$fix" && "$import" --db "$tmp/no-such-db" ok-en.csv) >/dev/null 2>"$tmp/err"; rc=$?
 expect "--db naming no database, without --create: exit 3" 3 \

@@ -42,6 +42,28 @@ Test(domain, valid)
 	expect_ok(D, "https://t.me/some_user", D, "t.me");
 }
 
+/* Two links pasted as one ("https://a.com/x, https://b.com/y") were
+ * answered for the first alone: refused now, in auto mode too, with
+ * where the second starts; a note after one link stays the link's. */
+Test(domain, second_link_refused)
+{
+	const char *why = "domain: a second link after the first (give each "
+			  "its own line, or separate them with ';')";
+	expect_err(D, "https://evil-one.com/a, https://evil-two.com/b",
+		   SDX_ESYNTAX, 22, why);
+	expect_err(SDX_KIND_AUTO,
+		   "https://evil-one.com/a, https://evil-two.com/b",
+		   SDX_ESYNTAX, 22, why);
+	expect_err(D, "https://a.com/x,https://b.com/y", SDX_ESYNTAX, 15, why);
+	expect_err(D, "a.com/x www.b.com", SDX_ESYNTAX, 7, why);
+	/* defanged: the offset counts in the refanged text */
+	expect_err(SDX_KIND_AUTO, "hxxps://evil[.]com/x hxxps://b[.]com",
+		   SDX_ESYNTAX, 18, why);
+	expect_ok(D, "https://d.com/login (fake page)", D, "d.com");
+	expect_ok(D, "https://d.com/?next=https://e.com", D, "d.com");
+	expect_ok(D, "https://d.com/a,b", D, "d.com");
+}
+
 Test(domain, errors)
 {
 	expect_err(D, "example.com..", SDX_ESYNTAX, 12, "domain: empty label");

@@ -270,26 +270,60 @@ static int ident(sdx_report *r, sdx_kind kind, sdx_role role, int col,
 	return 0;
 }
 
-/* Identifier cells may hold several values, separated by ';' or lines. */
+/* Does a link start at p: a scheme and "://", or "www."? */
+static int link_starts(const char *p, const char *end)
+{
+	const char *k = p;
+	while (k < end && k - p < 16 &&
+	       ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+		(*k >= '0' && *k <= '9') || *k == '+' || *k == '-' ||
+		*k == '.'))
+		k++;
+	if (k > p && end - k >= 3 && !memcmp(k, "://", 3))
+		return 1;
+	return end - p >= 4 && (p[0] | 0x20) == 'w' && (p[1] | 0x20) == 'w' &&
+	       (p[2] | 0x20) == 'w' && p[3] == '.';
+}
+
+/* The end of the value starting at s: a ';' or a line; in a link cell
+ * also white space or a comma before the next link ("https://a.com/x,
+ * https://b.com/y" is two links: read as one, the second was lost). */
+static const char *value_end(const char *s, const char *end, int links)
+{
+	const char *p = s;
+	for (; p < end && *p != ';' && *p != '\n'; p++) {
+		if (!links || (*p != ' ' && *p != '\t' && *p != ','))
+			continue;
+		const char *k = p;
+		while (k < end && (*k == ' ' || *k == '\t' || *k == ','))
+			k++;
+		if (p > s && k < end && link_starts(k, end))
+			return p;
+		p = k - 1;
+	}
+	return p;
+}
+
+/* Identifier cells may hold several values, separated by ';' or lines
+ * (links also by white space or commas). */
 static int idents(sdx_report *r, const struct row *row, int col, sdx_kind kind,
 		  sdx_role role, struct reject *rej)
 {
 	for (size_t i = 0; i < row->n[col]; i++) {
 		const char *s = row->v[col][i].s, *end = s + row->v[col][i].len;
 		while (s < end) {
-			const char *p = s;
-			while (p < end && *p != ';' && *p != '\n')
-				p++;
+			const char *p = value_end(s, end, col == COL_URL);
 			const char *a = s, *b = p;
-			while (a < b && (*a == ' ' || *a == '\t' || *a == '\r'))
+			while (a < b && (*a == ' ' || *a == '\t' ||
+					 *a == '\r' || *a == ','))
 				a++;
-			while (b > a &&
-			       (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r'))
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t' ||
+					 b[-1] == '\r' || b[-1] == ','))
 				b--;
 			if (b > a &&
 			    ident(r, kind, role, col, a, (size_t)(b - a), rej))
 				return -1;
-			s = p + 1;
+			s = p < end && (*p == ';' || *p == '\n') ? p + 1 : p;
 		}
 	}
 	return 0;
