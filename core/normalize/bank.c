@@ -99,6 +99,23 @@ static int bin_cmp(const char *a, const char *b)
 	return 0;
 }
 
+/* Banks known under two BINs (the reference lists disagree: the State
+ * Bank's list and the VietQR lists apps use): an account reported under
+ * one is the same account under the other. */
+static const char *const bin_aliases[][2] = {
+    {"970459", "422589"}, /* CIMB: SBV 1589/NHNN-TT; vietqr.io-style lists */
+    {"970468", "977777"}, /* Mirae Asset (MAFC): SBV; vietqr.dart */
+};
+
+const char *norm_bank_alias(const char *bin)
+{
+	for (size_t i = 0; i < sizeof bin_aliases / sizeof *bin_aliases; i++)
+		for (int k = 0; k < 2; k++)
+			if (!strncmp(bin, bin_aliases[i][k], 6))
+				return bin_aliases[i][1 - k];
+	return NULL;
+}
+
 const sdx_bank_info *sdx_bank_by_bin(const char *bin)
 {
 	if (!bin)

@@ -147,8 +147,11 @@ int norm_utf8(const char *in, size_t len, int32_t *cp);
 /* readings.c: is a successful sdx_normalize(kind, input) of kind k the
  * only reading sdx_normalize_all gives? (Also called by core/store/check.c,
  * which declares it.) */
-int norm_reading_alone(sdx_kind kind, const char *input, size_t len,
-		       sdx_kind k);
+int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
+		       const char *canonical);
+/* The other BIN of a bank known under two (first 6 bytes of bin), or
+ * NULL. */
+const char *norm_bank_alias(const char *bin);
 
 /* Case-insensitive ASCII prefix test. */
 int norm_prefix_ci(const char *in, size_t len, const char *prefix);

@@ -6,6 +6,7 @@
  * 0352.350.917 or (035) 2350917. An IPv4 address written in four dotted
  * groups may be a phone number written the same way (091.234.56.78).
  * Those have two or three readings, and a check answers each. */
+#include <stdio.h>
 #include <string.h>
 
 #include "norm.h"
@@ -55,10 +56,13 @@ static int account_digits(const char *in, size_t len, char *out, size_t cap)
  * number anyone writes) and for a phone number written in digits alone
  * (also an account number). check.c asks it to skip the readings'
  * bookkeeping. */
-int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k)
+int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
+		       const char *canonical)
 {
 	char digits[SDX_CANON_MAX];
 	size_t s0 = 0;
+	if (k == SDX_KIND_BANK && norm_bank_alias(canonical))
+		return 0;
 	if (kind != SDX_KIND_AUTO)
 		return 1;
 	while (s0 < len && (input[s0] == ' ' || input[s0] == '\t'))
@@ -97,7 +101,7 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 		return rc;
 	add(out, max, count, k, buf);
 	if (kind == SDX_KIND_AUTO && k == SDX_KIND_DOMAIN &&
-	    !norm_reading_alone(kind, input, len, k) &&
+	    !norm_reading_alone(kind, input, len, k, buf) &&
 	    strspn(buf, "0123456789.") == strlen(buf) &&
 	    !sdx_normalize(SDX_KIND_PHONE, input, len, buf, sizeof buf, NULL,
 			   NULL, NULL)) {
@@ -111,5 +115,16 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 	    !sdx_normalize(SDX_KIND_ACCOUNT, digits, strlen(digits), buf,
 			   sizeof buf, NULL, &k, NULL))
 		add(out, max, count, k, buf);
+	/* an account at a bank known under two BINs: under the other too */
+	for (size_t i = 0, n = *count; i < n; i++) {
+		const char *alias;
+		if (out[i].kind == SDX_KIND_BANK &&
+		    out[i].canonical[6] == ':' &&
+		    (alias = norm_bank_alias(out[i].canonical))) {
+			snprintf(buf, sizeof buf, "%.6s%s", alias,
+				 out[i].canonical + 6);
+			add(out, max, count, SDX_KIND_BANK, buf);
+		}
+	}
 	return 0;
 }

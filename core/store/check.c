@@ -781,8 +781,8 @@ int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 }
 
 /* In core/normalize/readings.c. */
-int norm_reading_alone(sdx_kind kind, const char *input, size_t len,
-		       sdx_kind k);
+int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
+		       const char *canonical);
 
 /* The one reading of an input (kind k, canonical in out) looked up with
  * the reader rd, which it puts back; as sdx_check_all_view answers it
@@ -811,15 +811,17 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 {
 	if (!db || !input || !out)
 		return SDX_EINVAL;
-	if (kind == SDX_KIND_AUTO) {
+	if (kind == SDX_KIND_AUTO || kind == SDX_KIND_BANK) {
 		/* Most inputs have one reading (a link, say): it answers,
 		 * without the readings' bookkeeping. The others: every
-		 * reading; the most serious answers. */
+		 * reading; the most serious answers. A bank account has two
+		 * when its bank has two BINs, named or not. */
 		size_t clen;
 		sdx_kind k;
 		int rc = sdx_normalize(kind, input, len, out->canonical,
 				       sizeof out->canonical, &clen, &k, err);
-		if (rc == 0 && norm_reading_alone(kind, input, len, k)) {
+		if (rc == 0 &&
+		    norm_reading_alone(kind, input, len, k, out->canonical)) {
 			struct reader *rd = NULL;
 			uint8_t ek[EKEY_MAX];
 			struct probe fp = {0, NULL, 0};
@@ -841,7 +843,7 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 		}
 		if (rc) {
 			out->canonical[0] = '\0';
-			out->kind = SDX_KIND_AUTO;
+			out->kind = kind;
 		}
 		return rc;
 	}

@@ -116,6 +116,55 @@ Test(readings, account_written_as_a_phone_number_is_found)
 	sdx_db_close(db);
 }
 
+/* CIMB is 970459 in the State Bank's list and 422589 in the VietQR
+ * lists apps use ("CIMB Bank"), Mirae Asset 970468 and 977777: an
+ * account reported under one BIN was UNKNOWN when checked under the
+ * other. Both are checked, in auto mode and with the kind named. */
+Test(readings, bank_known_under_two_bins)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_BANK, "422589:1234567890123");
+	report_one(db, SDX_KIND_BANK, "970468:3234567890123");
+	struct {
+		const char *in, *canonical, *alias;
+	} forms[] = {
+	    {"CIMB 1234567890123", "970459:1234567890123",
+	     "422589:1234567890123"},
+	    {"970459 1234567890123", "970459:1234567890123",
+	     "422589:1234567890123"},
+	    {"CIMB Bank 1234567890123", "422589:1234567890123",
+	     "970459:1234567890123"},
+	    {"977777 3234567890123", "977777:3234567890123",
+	     "970468:3234567890123"},
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		sdx_interp it[SDX_INTERP_MAX];
+		size_t n = check_all(db, SDX_KIND_AUTO, forms[i].in, it);
+		cr_assert_eq(n, 2, "%s: %zu readings", forms[i].in, n);
+		cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED, "%s",
+			     forms[i].in);
+		int seen = 0;
+		for (size_t k = 0; k < n; k++) {
+			cr_assert_eq(it[k].result.kind, SDX_KIND_BANK);
+			seen |=
+			    !strcmp(it[k].result.canonical, forms[i].canonical);
+			seen |= !strcmp(it[k].result.canonical, forms[i].alias)
+				<< 1;
+		}
+		cr_assert_eq(seen, 3, "%s", forms[i].in);
+		sdx_check_result c = check_ok(db, SDX_KIND_AUTO, forms[i].in);
+		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (auto)",
+			     forms[i].in);
+		c = check_ok(db, SDX_KIND_BANK, forms[i].in);
+		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (bank)",
+			     forms[i].in);
+	}
+	/* a bank with one BIN: one reading */
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "VCB 0011004012345", it), 1);
+	sdx_db_close(db);
+}
+
 /* The phone reading reported: the phone comes first. */
 Test(readings, phone_reading_first_when_reported)
 {
