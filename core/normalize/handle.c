@@ -97,7 +97,18 @@ static int is_facebook_host(const char *h, size_t n)
 	    "m.fb.com",		"facebook.me",	      "fb.me",
 	    "fb.watch",
 	};
-	return in_list(h, n, hosts, sizeof hosts / sizeof hosts[0]);
+	if (in_list(h, n, hosts, sizeof hosts / sizeof hosts[0]))
+		return 1;
+	/* a language's host: "vi.facebook.com", "vi-vn.facebook.com" */
+	size_t k = n > 13 ? n - 13 : 0;
+	if (!k || !eq_ci(h + k, 13, ".facebook.com"))
+		return 0;
+	for (size_t i = 0; i < k; i++) {
+		char c = (char)(h[i] | 0x20);
+		if (!((i == 2 && c == '-' && k == 5) || (c >= 'a' && c <= 'z')))
+			return 0;
+	}
+	return k == 2 || k == 5;
 }
 
 static int is_telegram_host(const char *h, size_t n)
@@ -131,7 +142,8 @@ static enum platform url_platform(const char *in, const struct norm_url *u)
 		return P_TELEGRAM;
 	if (host_is(h, n, "zalo.me") || host_is(h, n, "chat.zalo.me"))
 		return P_ZALO;
-	if (is_facebook_host(h, n) || host_is(h, n, "m.me"))
+	if (is_facebook_host(h, n) || host_is(h, n, "m.me") ||
+	    host_is(h, n, "messenger.com"))
 		return P_FACEBOOK;
 	return P_NONE;
 }
@@ -527,6 +539,20 @@ int norm_handle(const char *in, size_t len, char *out, sdx_norm_error *err)
 						 SDX_KIND_HANDLE, u.path_off,
 						 "handle: m.me link without "
 						 "a name");
+			return facebook(in + off, n, off, out, err);
+		}
+		/* messenger.com/t/<name>: a chat with that profile */
+		if (host_is(h, hn, "messenger.com")) {
+			if (!norm_path_segment(in, &u, 0, &off, &n) ||
+			    !eq_ci(in + off, n, "t") ||
+			    !norm_path_segment(in, &u, 1, &off, &n))
+				return norm_fail(err, SDX_ESYNTAX,
+						 SDX_KIND_HANDLE, u.path_off,
+						 "handle: a messenger.com link "
+						 "names its profile after /t/");
+			if (all_digits(in + off, n))
+				return numeric_id("facebook:", in + off, n, off,
+						  out, err);
 			return facebook(in + off, n, off, out, err);
 		}
 		return facebook_url(in, &u, out, err);

@@ -88,6 +88,33 @@ Test(handle, facebook)
 		  "facebook:100012345678");
 }
 
+/* The hosts Facebook serves in a language ("vi-vn.facebook.com", what a
+ * Vietnamese browser shows) and Messenger's chat links were read as
+ * domains: a reported profile was UNKNOWN through them. */
+Test(handle, facebook_language_hosts_and_messenger)
+{
+	const char *v[] = {
+	    "https://vi-vn.facebook.com/john.smith55",
+	    "https://vi.facebook.com/john.smith55",
+	    "https://EN-GB.facebook.com/john.smith55",
+	    "https://www.messenger.com/t/john.smith55",
+	    "messenger.com/t/John.Smith55/",
+	};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		expect_ok(H, v[i], H, "facebook:johnsmith55");
+		expect_ok(SDX_KIND_AUTO, v[i], H, "facebook:johnsmith55");
+	}
+	expect_ok(SDX_KIND_AUTO, "https://www.messenger.com/t/100012345678", H,
+		  "facebook:100012345678");
+	expect_err(H, "https://www.messenger.com/", SDX_ESYNTAX, 25,
+		   "handle: a messenger.com link names its profile after /t/");
+	/* other subdomains stay hosts */
+	expect_ok(SDX_KIND_AUTO, "https://developers.facebook.com/docs",
+		  SDX_KIND_DOMAIN, "developers.facebook.com");
+	expect_ok(SDX_KIND_AUTO, "https://x-y-z.facebook.com/a",
+		  SDX_KIND_DOMAIN, "x-y-z.facebook.com");
+}
+
 Test(handle, viber)
 {
 	expect_ok(H, "viber:+84912345678", H, "viber:+84912345678");
