@@ -179,6 +179,20 @@ def main():
         w("\t{%d, %d, %s}, /* %s */\n" % (n, v, cstr(name), p))
     w("};\nconst size_t norm_area_count = %d;\n\n" % len(rows))
 
+    old = []
+    for a in areas:
+        o, n = a["old_area_code"], a["area_code"]
+        if o and o != n:
+            old.append((len(o) - 1, int(o[1:]), len(n) - 1, int(n[1:]), o, n))
+    old.sort()
+    w("/* Area codes before 2017, NSN digits (04 -> 024, 0511 -> 0236): the\n"
+      " * subscriber number unchanged. A number that reads as a valid current\n"
+      " * one keeps that reading (phone.c). */\n")
+    w("const struct norm_renumber norm_old_area[] = {\n")
+    for ol, o, nl, n, os_, ns in old:
+        w("\t{%d, %d, %d, %d}, /* %s -> %s */\n" % (ol, o, nl, n, os_, ns))
+    w("};\nconst size_t norm_old_area_count = %d;\n\n" % len(old))
+
     # CRC-16/CCITT-FALSE (poly 0x1021) slice-by-8 tables: t[k][x] is the
     # CRC of byte x followed by k zero bytes, from 0.
     t = [[0] * 256 for _ in range(8)]

@@ -36,6 +36,8 @@ extern const struct norm_renumber norm_renumber[];
 extern const size_t norm_renumber_count;
 extern const struct norm_prefix norm_area[];
 extern const size_t norm_area_count;
+extern const struct norm_renumber norm_old_area[];
+extern const size_t norm_old_area_count;
 extern const uint16_t norm_crc_table[8][256];
 
 /* Fill err (if not NULL) and return code. fmt is printf-style. */

@@ -4,7 +4,9 @@
  * international prefix ('+', "00") or the trunk 0, drop a redundant trunk
  * 0 after 84, renumber old prefixes (0162 -> 032, 0992 -> 0672), then
  * check the national number against the mobile prefixes or the fixed-line
- * area codes, or take it as a 1800/1900 service number. Foreign numbers
+ * area codes, or take it as a 1800/1900 service number; a number that is
+ * none of those may be a landline with its area code from before 2017
+ * (04 -> 024). Foreign numbers
  * keep their digits after a valid country code. No allocation; offsets
  * point at the digit that is wrong. */
 #include <pthread.h>
@@ -426,8 +428,8 @@ static int lpn_mobile(const char *d)
 
 /* The national significant number d[s..n): validate and emit. form says
  * what came before it ("after the trunk prefix"), for messages. */
-static int national(const struct digits *dg, int s, const char *form,
-		    size_t len, char *out, sdx_norm_error *err)
+static int current_national(const struct digits *dg, int s, const char *form,
+			    size_t len, char *out, sdx_norm_error *err)
 {
 	const char *d = dg->d + s;
 	int m = dg->n - s;
@@ -533,6 +535,49 @@ static int national(const struct digits *dg, int s, const char *form,
 				 "takes 9",
 				 m, form, p->len, d);
 	return emit_vn(out, d, m, "", 0);
+}
+
+/* A landline written with its area code from before 2017 (04 3825 1234
+ * is Hanoi's 024 3825 1234; 0511 382 1234 Da Nang's 0236 382 1234): the
+ * new number, or -1. Only for a number that is no valid current one, and
+ * not for the old codes starting 02 (020, 0241...): those are also
+ * today's area codes mistyped by a digit, which must stay an error. */
+static int old_area(const char *d, int m, char *out)
+{
+	for (size_t r = 0; r < norm_old_area_count; r++) {
+		const struct norm_renumber *rn = &norm_old_area[r];
+		if (d[0] == '2')
+			return -1;
+		int v = 0;
+		for (int k = 0; k < rn->old_len; k++)
+			v = v * 10 + (d[k] - '0');
+		if (v != rn->old_value || m != rn->old_len + 10 - rn->new_len)
+			continue;
+		char np[4];
+		for (int k = rn->new_len - 1, x = rn->new_value; k >= 0;
+		     k--, x /= 10)
+			np[k] = (char)('0' + x % 10);
+		/* Hanoi 024 and HCMC 028: subscriber numbers start 2-8, 2-9 */
+		char f = d[rn->old_len];
+		if (rn->new_len == 2 &&
+		    (f < '2' || f > (rn->new_value == 24 ? '8' : '9')))
+			return -1;
+		return emit_vn(out, np, rn->new_len, d + rn->old_len,
+			       m - rn->old_len);
+	}
+	return -1;
+}
+
+/* A current number as it is; else one with an old area code, renumbered;
+ * else current_national's error. */
+static int national(const struct digits *dg, int s, const char *form,
+		    size_t len, char *out, sdx_norm_error *err)
+{
+	int rc = current_national(dg, s, form, len, out, err);
+	if (rc >= 0 || dg->n - s < 9 || dg->n - s > 10 || dg->d[s] == '0')
+		return rc;
+	int o = old_area(dg->d + s, dg->n - s, out);
+	return o >= 0 ? o : rc;
 }
 
 int norm_phone(const char *in, size_t len, char *out, sdx_norm_error *err)
