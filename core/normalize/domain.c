@@ -2,10 +2,12 @@
  * (UTS #46 non-transitional, libidn2) to punycode, trailing dot dropped,
  * and a leading "www." dropped while at least two labels remain
  * ("www.vietcombank-xac-thuc.com" and "vietcombank-xac-thuc.com" are one
- * site for a warning). IPv4 hosts are kept as written. ASCII hosts never
+ * site for a warning). IPv4 hosts are kept as written, but for leading
+ * zeros, hexadecimal parts and an IPv4 address mapped into IPv6. ASCII hosts never
  * allocate; a non-ASCII or punycode ("xn--") host goes through
  * idn2_lookup_u8, which does. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,10 +39,44 @@ static int ipv4(const char *h, size_t n)
 
 /* IPv4 in four dotted groups, one trailing dot allowed: the canonical
  * form drops leading zeros ("094.100.018.096." -> "94.100.18.96"). */
+/* Four dotted parts, at least one hexadecimal ("0x5e.0x64.0x12.0x60",
+ * which browsers open as 94.100.18.96), each at most 255: the address in
+ * v, 1; else 0. */
+static int ipv4_hex(const char *h, size_t n, unsigned v[4])
+{
+	int p = 0, hex = 0;
+	size_t i = 0;
+	while (p < 4) {
+		unsigned x = 0;
+		size_t d = 0;
+		if (i + 1 < n && h[i] == '0' && (h[i + 1] | 0x20) == 'x') {
+			hex = 1;
+			for (i += 2; i < n && isxdigit((unsigned char)h[i]);
+			     i++, d++)
+				x = x * 16 +
+				    (unsigned)(isdigit((unsigned char)h[i])
+						   ? h[i] - '0'
+						   : (h[i] | 0x20) - 'a' + 10);
+		} else {
+			for (; i < n && isdigit((unsigned char)h[i]); i++, d++)
+				x = x * 10 + (unsigned)(h[i] - '0');
+		}
+		if (d == 0 || d > 3 || x > 255)
+			return 0;
+		v[p++] = x;
+		if (p < 4 && (i >= n || h[i++] != '.'))
+			return 0;
+	}
+	return i == n && hex;
+}
+
 static int ipv4_canon(const char *h, size_t n, char *out)
 {
+	unsigned x[4];
 	if (n > 0 && h[n - 1] == '.')
 		n--;
+	if (ipv4_hex(h, n, x))
+		return snprintf(out, 16, "%u.%u.%u.%u", x[0], x[1], x[2], x[3]);
 	if (!ipv4(h, n))
 		return -1;
 	unsigned v[4] = {0, 0, 0, 0};
@@ -74,6 +110,13 @@ static int ipv6_canon(const char *h, size_t n, char *out)
 	tmp[n] = '\0';
 	if (inet_pton(AF_INET6, tmp, a) != 1)
 		return -1;
+	/* an IPv4 address mapped into IPv6 (::ffff:94.100.18.96) is the
+	 * IPv4 host */
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,	   0,
+						 0, 0, 0, 0, 0xff, 0xff};
+	if (!memcmp(a, mapped, 12))
+		return snprintf(out, 16, "%u.%u.%u.%u", a[12], a[13], a[14],
+				a[15]);
 	if (!inet_ntop(AF_INET6, a, out, 64))
 		return -1;
 	return (int)strlen(out);
