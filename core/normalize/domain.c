@@ -2,9 +2,10 @@
  * (UTS #46 non-transitional, libidn2) to punycode, trailing dot dropped,
  * and a leading "www." dropped while at least two labels remain
  * ("www.vietcombank-xac-thuc.com" and "vietcombank-xac-thuc.com" are one
- * site for a warning). IPv4 hosts are kept as written, but for leading
- * zeros, hexadecimal parts and an IPv4 address mapped into IPv6. ASCII hosts never
- * allocate; a non-ASCII or punycode ("xn--") host goes through
+ * site for a warning). IPv4 hosts are kept as written, leading zeros
+ * dropped (norm_ip_alias gives the dotted address of a host written with
+ * hexadecimal parts or mapped into IPv6, for a check's second reading). ASCII
+ * hosts never allocate; a non-ASCII or punycode ("xn--") host goes through
  * idn2_lookup_u8, which does. */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -72,11 +73,8 @@ static int ipv4_hex(const char *h, size_t n, unsigned v[4])
 
 static int ipv4_canon(const char *h, size_t n, char *out)
 {
-	unsigned x[4];
 	if (n > 0 && h[n - 1] == '.')
 		n--;
-	if (ipv4_hex(h, n, x))
-		return snprintf(out, 16, "%u.%u.%u.%u", x[0], x[1], x[2], x[3]);
 	if (!ipv4(h, n))
 		return -1;
 	unsigned v[4] = {0, 0, 0, 0};
@@ -110,16 +108,25 @@ static int ipv6_canon(const char *h, size_t n, char *out)
 	tmp[n] = '\0';
 	if (inet_pton(AF_INET6, tmp, a) != 1)
 		return -1;
-	/* an IPv4 address mapped into IPv6 (::ffff:94.100.18.96) is the
-	 * IPv4 host */
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,	   0,
-						 0, 0, 0, 0, 0xff, 0xff};
-	if (!memcmp(a, mapped, 12))
-		return snprintf(out, 16, "%u.%u.%u.%u", a[12], a[13], a[14],
-				a[15]);
 	if (!inet_ntop(AF_INET6, a, out, 64))
 		return -1;
 	return (int)strlen(out);
+}
+
+int norm_ip_alias(const char *canon, char out[16])
+{
+	unsigned x[4];
+	unsigned char a[16];
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,	   0,
+						 0, 0, 0, 0, 0xff, 0xff};
+	if (ipv4_hex(canon, strlen(canon), x))
+		return snprintf(out, 16, "%u.%u.%u.%u", x[0], x[1], x[2],
+				x[3]) > 0;
+	if (strchr(canon, ':') && inet_pton(AF_INET6, canon, a) == 1 &&
+	    !memcmp(a, mapped, 12))
+		return snprintf(out, 16, "%u.%u.%u.%u", a[12], a[13], a[14],
+				a[15]) > 0;
+	return 0;
 }
 
 /* Is in an IPv6 address, bare or bracketed, maybe in a link? */

@@ -151,6 +151,10 @@ int norm_utf8(const char *in, size_t len, int32_t *cp);
  * which declares it.) */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical);
+/* A domain canonical form that is an IPv4 address written another way
+ * ("0x5e.0x64.0x12.0x60", "::ffff:94.100.18.96"): 1 and the dotted
+ * address in out (domain.c). */
+int norm_ip_alias(const char *canon, char out[16]);
 /* The other BIN of a bank known under two (first 6 bytes of bin), or
  * NULL. */
 const char *norm_bank_alias(const char *bin);

@@ -61,7 +61,10 @@ int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 {
 	char digits[SDX_CANON_MAX];
 	size_t s0 = 0;
+	char ip[16];
 	if (k == SDX_KIND_BANK && norm_bank_alias(canonical))
+		return 0;
+	if (k == SDX_KIND_DOMAIN && norm_ip_alias(canonical, ip))
 		return 0;
 	if (kind != SDX_KIND_AUTO)
 		return 1;
@@ -115,9 +118,14 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 	    !sdx_normalize(SDX_KIND_ACCOUNT, digits, strlen(digits), buf,
 			   sizeof buf, NULL, &k, NULL))
 		add(out, max, count, k, buf);
-	/* an account at a bank known under two BINs: under the other too */
+	/* an account at a bank known under two BINs: under the other too;
+	 * an IPv4 host written another way: as the dotted address too */
 	for (size_t i = 0, n = *count; i < n; i++) {
 		const char *alias;
+		char ip[16];
+		if (out[i].kind == SDX_KIND_DOMAIN &&
+		    norm_ip_alias(out[i].canonical, ip))
+			add(out, max, count, SDX_KIND_DOMAIN, ip);
 		if (out[i].kind == SDX_KIND_BANK &&
 		    out[i].canonical[6] == ':' &&
 		    (alias = norm_bank_alias(out[i].canonical))) {

@@ -165,6 +165,36 @@ Test(readings, bank_known_under_two_bins)
 	sdx_db_close(db);
 }
 
+/* An IPv4 host written with hexadecimal parts (browsers open
+ * 0x5e.0x64.0x12.0x60 as 94.100.18.96) or mapped into IPv6 was a new
+ * host, UNKNOWN for a reported address: the dotted address is checked
+ * too. The canonical form stays as it was (reports already stored and
+ * peers' bundles keep theirs). */
+Test(readings, ipv4_written_another_way)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_DOMAIN, "94.100.18.96");
+	const char *forms[] = {"http://0x5e.0x64.0x12.0x60/",
+			       "0X5E.0x64.0x12.0x60", "0x5e.0x64.0x12.0x60.",
+			       "http://[::ffff:94.100.18.96]/",
+			       "[::FFFF:5e64:1260]"};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		sdx_interp it[SDX_INTERP_MAX];
+		size_t n = check_all(db, SDX_KIND_AUTO, forms[i], it);
+		cr_assert_eq(n, 2, "%s: %zu readings", forms[i], n);
+		cr_assert_str_eq(it[0].result.canonical, "94.100.18.96", "%s",
+				 forms[i]);
+		cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED);
+		sdx_check_result c = check_ok(db, SDX_KIND_AUTO, forms[i]);
+		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (auto)",
+			     forms[i]);
+	}
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "0x100.1.1.1.example", it),
+		     1);
+	sdx_db_close(db);
+}
+
 /* The phone reading reported: the phone comes first. */
 Test(readings, phone_reading_first_when_reported)
 {
