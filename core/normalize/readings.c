@@ -49,6 +49,15 @@ static int account_digits(const char *in, size_t len, char *out, size_t cap)
 	return n >= 6 && n <= 19;
 }
 
+/* The phone number a chat account is named by ("zalo:+84912345678":
+ * zalo.me/0912345678 is the Zalo account of that number; Viber accounts
+ * and t.me/+84... links are numbers too), or NULL. */
+static const char *phone_of_handle(const char *canon)
+{
+	const char *c = strchr(canon, ':');
+	return c && c[1] == '+' ? c + 1 : NULL;
+}
+
 /* Whether sdx_normalize(kind, input) succeeding with kind k is the only
  * reading sdx_normalize_all gives: always, but in auto mode for a host
  * written with a trunk 0 or '+' ("94.100.18.96" is a host;
@@ -65,6 +74,8 @@ int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 	if (k == SDX_KIND_BANK && norm_bank_alias(canonical))
 		return 0;
 	if (k == SDX_KIND_DOMAIN && norm_ip_alias(canonical, ip))
+		return 0;
+	if (k == SDX_KIND_HANDLE && phone_of_handle(canonical))
 		return 0;
 	if (kind != SDX_KIND_AUTO)
 		return 1;
@@ -126,6 +137,10 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 		if (out[i].kind == SDX_KIND_DOMAIN &&
 		    norm_ip_alias(out[i].canonical, ip))
 			add(out, max, count, SDX_KIND_DOMAIN, ip);
+		/* a chat account named by a phone number: the number too */
+		if (out[i].kind == SDX_KIND_HANDLE &&
+		    (alias = phone_of_handle(out[i].canonical)))
+			add(out, max, count, SDX_KIND_PHONE, alias);
 		if (out[i].kind == SDX_KIND_BANK &&
 		    out[i].canonical[6] == ':' &&
 		    (alias = norm_bank_alias(out[i].canonical))) {

@@ -195,6 +195,34 @@ Test(readings, ipv4_written_another_way)
 	sdx_db_close(db);
 }
 
+/* zalo.me/0912345678 is the Zalo account of that number, Viber
+ * accounts are numbers, t.me/+84... a Telegram number: a reported phone
+ * number was UNKNOWN through them. The number is checked too. */
+Test(readings, chat_account_named_by_a_phone_number)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_PHONE, "+84912345678");
+	const char *forms[] = {"zalo.me/0912345678", "viber:0912345678",
+			       "https://t.me/+84912345678",
+			       "zalo:+84912345678"};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		sdx_interp it[SDX_INTERP_MAX];
+		size_t n = check_all(db, SDX_KIND_AUTO, forms[i], it);
+		cr_assert_eq(n, 2, "%s: %zu readings", forms[i], n);
+		cr_assert_eq(it[0].result.kind, SDX_KIND_PHONE, "%s", forms[i]);
+		cr_assert_str_eq(it[0].result.canonical, "+84912345678");
+		cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED);
+		cr_assert_eq(it[1].result.kind, SDX_KIND_HANDLE);
+		sdx_check_result c = check_ok(db, SDX_KIND_AUTO, forms[i]);
+		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (auto)",
+			     forms[i]);
+	}
+	/* a handle named otherwise: one reading */
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "@someuser", it), 1);
+	sdx_db_close(db);
+}
+
 /* The phone reading reported: the phone comes first. */
 Test(readings, phone_reading_first_when_reported)
 {
