@@ -783,6 +783,7 @@ int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 /* In core/normalize/readings.c. */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical);
+const char *norm_bank_alias(const char *bin);
 
 /* The one reading of an input (kind k, canonical in out) looked up with
  * the reader rd, which it puts back; as sdx_check_all_view answers it
@@ -811,11 +812,10 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 {
 	if (!db || !input || !out)
 		return SDX_EINVAL;
-	if (kind == SDX_KIND_AUTO || kind == SDX_KIND_BANK) {
+	if (kind == SDX_KIND_AUTO) {
 		/* Most inputs have one reading (a link, say): it answers,
 		 * without the readings' bookkeeping. The others: every
-		 * reading; the most serious answers. A bank account has two
-		 * when its bank has two BINs, named or not. */
+		 * reading; the most serious answers. */
 		size_t clen;
 		sdx_kind k;
 		int rc = sdx_normalize(kind, input, len, out->canonical,
@@ -843,7 +843,7 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 		}
 		if (rc) {
 			out->canonical[0] = '\0';
-			out->kind = kind;
+			out->kind = SDX_KIND_AUTO;
 		}
 		return rc;
 	}
@@ -873,6 +873,18 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 	if (rc) {
 		if (rd)
 			reader_put(rd);
+		return rc;
+	}
+	/* an account at a bank known under two BINs: both readings, named
+	 * or not (the more serious answers) */
+	if (k == SDX_KIND_BANK && norm_bank_alias(out->canonical)) {
+		sdx_interp it[SDX_READINGS_MAX];
+		size_t n;
+		reader_put(rd);
+		rc = sdx_check_all_view(db, audience, kind, input, len, today,
+					it, SDX_READINGS_MAX, &n, err);
+		if (rc == 0)
+			*out = it[0].result;
 		return rc;
 	}
 	/* ek holds the input's key already when it was canonical */
