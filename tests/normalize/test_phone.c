@@ -150,7 +150,7 @@ Test(phone, old_area_codes)
 		if (!strcmp(a, o) || o[1] == '2')
 			continue;
 		int sub = strlen(a) == 3 ? 8 : 7;
-		char in[64], want[64], cur[64];
+		char in[600], want[640], cur[SDX_CANON_MAX];
 		snprintf(in, sizeof in, "%s %.*s", o, sub, "38221234");
 		snprintf(want, sizeof want, "+84%s%.*s", a + 1, sub,
 			 "38221234");

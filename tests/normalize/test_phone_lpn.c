@@ -59,7 +59,7 @@ static int old_landline(const char *national, const char *out)
 		    strncmp(national, o, ol) ||
 		    strlen(national) != ol + 10 - nl + 1)
 			continue;
-		char want[32];
+		char want[600];
 		snprintf(want, sizeof want, "+84%s%s", nw + 1, national + ol);
 		return strcmp(out, want) == 0;
 	}
