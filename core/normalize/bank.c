@@ -139,14 +139,20 @@ const sdx_bank_info *sdx_bank_by_bin(const char *bin)
 	return NULL;
 }
 
-static const sdx_bank_info *find_key(const char *key)
+/* The bank a folded key names; *also (if not NULL) the other bank it
+ * names too ("bvb"), else left as it was. */
+static const sdx_bank_info *find_key_also(const char *key,
+					  const sdx_bank_info **also)
 {
 	size_t lo = 0, hi = norm_bank_key_count;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		int c = strcmp(norm_bank_keys[mid].key, key);
-		if (c == 0)
+		if (c == 0) {
+			if (also && norm_bank_keys[mid].also >= 0)
+				*also = &norm_banks[norm_bank_keys[mid].also];
 			return &norm_banks[norm_bank_keys[mid].bank];
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -155,12 +161,23 @@ static const sdx_bank_info *find_key(const char *key)
 	return NULL;
 }
 
-int sdx_bank_lookup(const char *text, size_t len, const sdx_bank_info **out)
+static const sdx_bank_info *find_key(const char *key)
+{
+	return find_key_also(key, NULL);
+}
+
+/* sdx_bank_lookup, and the other bank the words name too (*also, NULL
+ * when they name one): "BVB" is BaoViet Bank in one list, BVBank in
+ * another. */
+static int lookup_also(const char *text, size_t len, const sdx_bank_info **out,
+		       const sdx_bank_info **also)
 {
 	char key[KEY_MAX];
 	if (!text || !out)
 		return SDX_EINVAL;
 	*out = NULL;
+	if (also)
+		*also = NULL;
 	int rc = sdx_fold(text, len, key, sizeof key);
 	if (rc == SDX_ETOOLONG)
 		return SDX_EBANK;
@@ -173,14 +190,14 @@ int sdx_bank_lookup(const char *text, size_t len, const sdx_bank_info **out)
 	key[n] = '\0';
 	if (n == 0)
 		return SDX_EBANK;
-	const sdx_bank_info *b = find_key(key);
+	const sdx_bank_info *b = find_key_also(key, also);
 	/* "Ngân hàng Vietcombank", "VCB Bank": the generic words around a
 	 * name or code. */
 	if (!b && n > 8 && !memcmp(key, "nganhang", 8))
-		b = find_key(key + 8);
+		b = find_key_also(key + 8, also);
 	if (!b && n > 4 && !memcmp(key + n - 4, "bank", 4)) {
 		key[n - 4] = '\0';
-		b = find_key(key);
+		b = find_key_also(key, also);
 	}
 	/* "NH TMCP Quân đội", "Military Commercial Joint Stock Bank":
 	 * without the generic words (bank_words.c). */
@@ -196,6 +213,11 @@ int sdx_bank_lookup(const char *text, size_t len, const sdx_bank_info **out)
 		return SDX_EBANK;
 	*out = b;
 	return 0;
+}
+
+int sdx_bank_lookup(const char *text, size_t len, const sdx_bank_info **out)
+{
+	return lookup_also(text, len, out, NULL);
 }
 
 static int is_acct_sep(char c)
@@ -357,12 +379,12 @@ static void trim(const char *in, size_t *o, size_t *n)
 /* A text beside the account: 0 nothing there but generic words ("STK",
  * "số tài khoản"), 1 a bank (*bank set), -1 words that name no bank. */
 static int bank_text(const char *in, size_t off, size_t n,
-		     const sdx_bank_info **bank)
+		     const sdx_bank_info **bank, const sdx_bank_info **also)
 {
 	char core[KEY_MAX];
 	if (n == 0)
 		return 0;
-	if (sdx_bank_lookup(in + off, n, bank) == 0)
+	if (lookup_also(in + off, n, bank, also) == 0)
 		return 1;
 	int c = norm_bank_core(in + off, n, core, sizeof core);
 	if (c == 0)
@@ -421,8 +443,9 @@ int norm_bank_parts(const char *in, size_t len, struct norm_bank_parts *p)
 	trim(in, &o2, &n2);
 	p->acct_off = a_off;
 	p->acct_len = a_end - a_off;
-	const sdx_bank_info *b1 = NULL, *b2 = NULL;
-	int r1 = bank_text(in, o1, n1, &b1), r2 = bank_text(in, o2, n2, &b2);
+	const sdx_bank_info *b1 = NULL, *b2 = NULL, *a1 = NULL, *a2 = NULL;
+	int r1 = bank_text(in, o1, n1, &b1, &a1),
+	    r2 = bank_text(in, o2, n2, &b2, &a2);
 	if (r1 < 0 || r2 < 0 || (r1 > 0 && r2 > 0 && b1 != b2)) {
 		/* the words that name no bank, for the error */
 		int second = r1 >= 0;
@@ -432,6 +455,7 @@ int norm_bank_parts(const char *in, size_t len, struct norm_bank_parts *p)
 	}
 	if (r1 > 0 || r2 > 0) {
 		p->bank = r1 > 0 ? b1 : b2;
+		p->also = r1 > 0 ? a1 : a2;
 		return 1;
 	}
 	if (first < 0)
@@ -463,7 +487,8 @@ int norm_bank_parts(const char *in, size_t len, struct norm_bank_parts *p)
 	while (d < a_end && (in[d] == '-' || in[d] == '.' || in[d] == '_'))
 		d++;
 	if (first == last && k > a_off && d < a_end && in[d] >= '0' &&
-	    in[d] <= '9' && sdx_bank_lookup(in + a_off, k - a_off, &b1) == 0) {
+	    in[d] <= '9' &&
+	    lookup_also(in + a_off, k - a_off, &b1, &p->also) == 0) {
 		p->bank = b1;
 		p->acct_len = a_end - d;
 		p->acct_off = d;
@@ -492,6 +517,16 @@ int norm_bank_split(const char *in, size_t len, const sdx_bank_info **bank,
 	*bank = p.bank;
 	*acct_off = p.acct_off;
 	return 1;
+}
+
+const char *norm_bank_also(const char *in, size_t len)
+{
+	struct norm_bank_parts p;
+	/* a BIN never names two banks: only words can */
+	if (!norm_names_bank(in, len) || norm_bank_parts(in, len, &p) != 1 ||
+	    !p.also)
+		return NULL;
+	return p.also->bin;
 }
 
 static int vietqr_canon(const char *in, size_t len, char *out,

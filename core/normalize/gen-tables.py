@@ -17,7 +17,9 @@ When one key names two banks the rank decides: BIN > code column > short
 name > full name > alternate code > alias; on a tie the BIN issued by the
 SBV (9704xx) wins. So "BVB" is BaoViet Bank 970438 (its code column, the
 vietqr.io system) and not BVBank 970454 (whose alternate code it is in
-xuannghia/vietnam-qr-pay); "CIMB" is 970459 and "MAFC" is 970468.
+xuannghia/vietnam-qr-pay); "CIMB" is 970459 and "MAFC" is 970468. The
+key keeps the other bank too: a check of "BVB 123" also answers BVBank's
+account 123 (an app built on the other list meant that one).
 """
 import csv
 import os
@@ -89,6 +91,7 @@ def main():
         areas = list(csv.DictReader(f))
 
     keys = {}  # key -> (rank, not SBV, bank index, spelling)
+    also = {}  # key -> the index of the other bank it names, when two
     conflicts = []
 
     def add(k_text, kind, idx):
@@ -106,6 +109,7 @@ def main():
             return
         win, lose = sorted([old, cand])
         keys[k] = win
+        also[k] = lose[2]
         conflicts.append("%s: %s (%s) over %s (%s)" % (
             k, banks[win[2]]["bin"], win[3], banks[lose[2]]["bin"], lose[3]))
 
@@ -131,12 +135,13 @@ def main():
         w("\t{%s, %s, %s, %s, %s},\n" % tuple(
             cstr(b[c]) for c in ("bin", "short_name", "name", "code", "swift")))
     w("};\nconst size_t norm_bank_count = %d;\n\n" % len(banks))
-    w("/* Folded name keys, sorted (strcmp order). Conflicts resolved:\n")
+    w("/* Folded name keys, sorted (strcmp order), and the other bank a key\n"
+      " * also names (-1: none). Conflicts resolved:\n")
     for c in conflicts:
         w(" *   %s\n" % c)
     w(" */\nconst struct norm_bank_key norm_bank_keys[] = {\n")
     for k in sorted(keys, key=lambda s: s.encode("utf-8")):
-        w("\t{%s, %d},\n" % (cstr(k), keys[k][2]))
+        w("\t{%s, %d, %d},\n" % (cstr(k), keys[k][2], also.get(k, -1)))
     w("};\nconst size_t norm_bank_key_count = %d;\n\n" % len(keys))
 
     # Mobile prefixes keyed by the national significant number's first

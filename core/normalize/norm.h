@@ -16,6 +16,7 @@
 struct norm_bank_key {
 	const char *key; /* sdx_fold() form, spaces removed */
 	int bank;	 /* index into norm_banks */
+	int also;	 /* another bank the key names (-1: none) */
 };
 struct norm_prefix {
 	int len;   /* digits in value */
@@ -69,6 +70,7 @@ int norm_bank_split(const char *in, size_t len, const sdx_bank_info **bank,
  * word_off/word_len point at them). */
 struct norm_bank_parts {
 	const sdx_bank_info *bank;
+	const sdx_bank_info *also; /* another bank the words name ("BVB") */
 	size_t acct_off, acct_len;
 	size_t word_off, word_len;
 };
@@ -151,6 +153,10 @@ int norm_utf8(const char *in, size_t len, int32_t *cp);
  * which declares it.) */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical);
+/* The i-th chat account named by a canonical phone number
+ * ("zalo:+84912345678"; Zalo, Viber, Telegram) in out: its length, 0 past
+ * the last (readings.c; also called by core/store/check.c). */
+size_t norm_phone_chat(const char *phone, size_t i, char *out, size_t cap);
 /* A domain canonical form that is an IPv4 address written another way
  * ("0x5e.0x64.0x12.0x60", "::ffff:94.100.18.96"): 1 and the dotted
  * address in out (domain.c). */
@@ -158,6 +164,9 @@ int norm_ip_alias(const char *canon, char out[16]);
 /* The other BIN of a bank known under two (first 6 bytes of bin), or
  * NULL. */
 const char *norm_bank_alias(const char *bin);
+/* The BIN of another bank the words of a bank account input name too
+ * ("BVB 123": BaoViet Bank's in one list, BVBank's in another), or NULL. */
+const char *norm_bank_also(const char *in, size_t len);
 
 /* Case-insensitive ASCII prefix test. */
 int norm_prefix_ci(const char *in, size_t len, const char *prefix);

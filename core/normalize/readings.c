@@ -11,8 +11,8 @@
 
 #include "norm.h"
 
-static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
-	       const char *canon)
+static int add_as(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
+		  const char *canon, int related)
 {
 	for (size_t i = 0; i < *n; i++)
 		if (out[i].kind == kind && !strcmp(out[i].canonical, canon))
@@ -23,10 +23,35 @@ static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
 	if (len >= sizeof out[*n].canonical)
 		len = sizeof out[*n].canonical - 1;
 	out[*n].kind = kind;
+	out[*n].related = related;
 	memcpy(out[*n].canonical, canon, len);
 	out[*n].canonical[len] = '\0';
 	(*n)++;
 	return 0;
+}
+
+static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
+	       const char *canon)
+{
+	return add_as(out, max, n, kind, canon, 0);
+}
+
+/* The chat accounts named by a phone number: Zalo and Viber accounts are
+ * registered to one, and t.me/+84... opens the Telegram account of one.
+ * A report on zalo:+84912345678 is about the caller 0912345678 too. */
+static const char *const chat_of_phone[] = {"zalo:", "viber:", "telegram:"};
+
+size_t norm_phone_chat(const char *phone, size_t i, char *out, size_t cap)
+{
+	if (i >= sizeof chat_of_phone / sizeof *chat_of_phone)
+		return 0;
+	/* no snprintf: a phone check on the one-reading path pays this */
+	size_t p = strlen(chat_of_phone[i]), n = strlen(phone);
+	if (p + n >= cap)
+		return 0;
+	memcpy(out, chat_of_phone[i], p);
+	memcpy(out + p, phone, n + 1);
+	return p + n;
 }
 
 /* The digits of a phone number written in digits alone, as an account
@@ -59,19 +84,23 @@ static const char *phone_of_handle(const char *canon)
 }
 
 /* Whether sdx_normalize(kind, input) succeeding with kind k is the only
- * reading sdx_normalize_all gives: always, but in auto mode for a host
- * written with a trunk 0 or '+' ("94.100.18.96" is a host;
- * "091.234.56.78" a host and maybe a phone: "94.100.18.96" is no phone
- * number anyone writes) and for a phone number written in digits alone
- * (also an account number). check.c asks it to skip the readings'
- * bookkeeping. */
+ * reading sdx_normalize_all gives but for the chat accounts of a phone
+ * number (check.c answers those on its one-reading path too). Not for an
+ * account at a bank known under two BINs or named by words two banks
+ * use, a chat account named by a number, or an IPv4 host written another
+ * way. In auto mode not for a phone number written in digits alone (also
+ * an account number) nor a host written with a trunk 0 or '+'
+ * ("94.100.18.96" is a host; "091.234.56.78" a host and maybe a phone:
+ * "94.100.18.96" is no phone number anyone writes). check.c asks it to
+ * skip the readings' bookkeeping. */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical)
 {
 	char digits[SDX_CANON_MAX];
 	size_t s0 = 0;
 	char ip[16];
-	if (k == SDX_KIND_BANK && norm_bank_alias(canonical))
+	if (k == SDX_KIND_BANK &&
+	    (norm_bank_alias(canonical) || norm_bank_also(input, len)))
 		return 0;
 	if (k == SDX_KIND_DOMAIN && norm_ip_alias(canonical, ip))
 		return 0;
@@ -85,6 +114,53 @@ int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		return !(s0 < len && (input[s0] == '0' || input[s0] == '+'));
 	return !(k == SDX_KIND_PHONE &&
 		 account_digits(input, len, digits, sizeof digits));
+}
+
+/* The readings every reading in out[0..*count) brings along: the same
+ * account at a bank's other BIN or at the other bank its name means, the
+ * dotted form of an IPv4 host, the number a chat account is named by,
+ * and the chat accounts named by a phone number (related: answered only
+ * when they have something to say). */
+static void add_aliases(const char *input, size_t len, sdx_reading *out,
+			size_t max, size_t *count)
+{
+	/* an account at a bank two banks' names share: at the other too */
+	char buf[SDX_CANON_MAX];
+	const char *also;
+	if (out[0].kind == SDX_KIND_BANK && out[0].canonical[6] == ':' &&
+	    (also = norm_bank_also(input, len))) {
+		snprintf(buf, sizeof buf, "%.6s%s", also, out[0].canonical + 6);
+		add(out, max, count, SDX_KIND_BANK, buf);
+	}
+	/* an account at a bank known under two BINs: under the other too;
+	 * an IPv4 host written another way: as the dotted address too */
+	for (size_t i = 0, n = *count; i < n; i++) {
+		const char *alias;
+		char ip[16];
+		if (out[i].kind == SDX_KIND_DOMAIN &&
+		    norm_ip_alias(out[i].canonical, ip))
+			add(out, max, count, SDX_KIND_DOMAIN, ip);
+		/* a chat account named by a phone number: the number too */
+		if (out[i].kind == SDX_KIND_HANDLE &&
+		    (alias = phone_of_handle(out[i].canonical)))
+			add(out, max, count, SDX_KIND_PHONE, alias);
+		if (out[i].kind == SDX_KIND_BANK &&
+		    out[i].canonical[6] == ':' &&
+		    (alias = norm_bank_alias(out[i].canonical))) {
+			snprintf(buf, sizeof buf, "%.6s%s", alias,
+				 out[i].canonical + 6);
+			add(out, max, count, SDX_KIND_BANK, buf);
+		}
+	}
+	/* a phone number: the chat accounts named by it, answered only when
+	 * they have something to say */
+	for (size_t i = 0, n = *count; i < n; i++) {
+		if (out[i].kind != SDX_KIND_PHONE)
+			continue;
+		for (size_t c = 0;
+		     norm_phone_chat(out[i].canonical, c, buf, sizeof buf); c++)
+			add_as(out, max, count, SDX_KIND_HANDLE, buf, 1);
+	}
 }
 
 int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
@@ -109,6 +185,7 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 			return rc; /* not both after all: keep the error */
 		add(out, max, count, SDX_KIND_PHONE, buf);
 		add(out, max, count, k, acct);
+		add_aliases(input, len, out, max, count);
 		return 0;
 	}
 	if (rc)
@@ -129,25 +206,6 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 	    !sdx_normalize(SDX_KIND_ACCOUNT, digits, strlen(digits), buf,
 			   sizeof buf, NULL, &k, NULL))
 		add(out, max, count, k, buf);
-	/* an account at a bank known under two BINs: under the other too;
-	 * an IPv4 host written another way: as the dotted address too */
-	for (size_t i = 0, n = *count; i < n; i++) {
-		const char *alias;
-		char ip[16];
-		if (out[i].kind == SDX_KIND_DOMAIN &&
-		    norm_ip_alias(out[i].canonical, ip))
-			add(out, max, count, SDX_KIND_DOMAIN, ip);
-		/* a chat account named by a phone number: the number too */
-		if (out[i].kind == SDX_KIND_HANDLE &&
-		    (alias = phone_of_handle(out[i].canonical)))
-			add(out, max, count, SDX_KIND_PHONE, alias);
-		if (out[i].kind == SDX_KIND_BANK &&
-		    out[i].canonical[6] == ':' &&
-		    (alias = norm_bank_alias(out[i].canonical))) {
-			snprintf(buf, sizeof buf, "%.6s%s", alias,
-				 out[i].canonical + 6);
-			add(out, max, count, SDX_KIND_BANK, buf);
-		}
-	}
+	add_aliases(input, len, out, max, count);
 	return 0;
 }

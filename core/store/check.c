@@ -746,6 +746,9 @@ int sdx_check_all_view(sdx_db *db, int audience, sdx_kind kind,
 		if (rc)
 			break;
 		result_finish(r);
+		/* a chat account named by the phone number: only if known */
+		if (rd_[i].related && r->verdict == SDX_VERDICT_UNKNOWN)
+			continue;
 		/* keep the most serious first (insertion, stable) */
 		size_t j = m < max ? m : max;
 		if (j == max) {
@@ -783,7 +786,68 @@ int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 /* In core/normalize/readings.c. */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical);
-const char *norm_bank_alias(const char *bin);
+size_t norm_phone_chat(const char *phone, size_t i, char *out, size_t cap);
+
+/* The chat accounts named by a phone number (Zalo, Viber and Telegram
+ * accounts of +84...): a report on one is about the number too, and
+ * answers instead when more serious. They are seldom reported: their
+ * filter blocks start loading before the number's own look-up, and the
+ * filter answers nearly every one, whatever the reader's miss rate (a
+ * key it may hold is looked up). */
+enum { PHONE_CHATS = 3 };
+struct chat_probes {
+	size_t n;
+	size_t clen[PHONE_CHATS];
+	uint8_t ek[PHONE_CHATS][EKEY_MAX];
+	struct probe fp[PHONE_CHATS];
+};
+
+static int phone_chats_probe(struct reader *rd, const char *phone,
+			     struct chat_probes *cp)
+{
+	char canon[SDX_CANON_MAX];
+	int rc = filter_sync(rd);
+	cp->n = 0;
+	if (rc)
+		return rc;
+	while (cp->n < PHONE_CHATS) {
+		size_t i = cp->n,
+		       n = norm_phone_chat(phone, i, canon, sizeof canon);
+		if (!n)
+			break;
+		cp->clen[i] = n;
+		ekey_make(SDX_KIND_HANDLE, canon, n, cp->ek[i]);
+		cp->fp[i].h = sdx_hash64(cp->ek[i], 1 + n);
+		cp->fp[i].blk = filter_block_synced(rd, cp->fp[i].h);
+		cp->fp[i].have_blk = 1;
+		cp->n++;
+	}
+	return 0;
+}
+
+static int phone_chats_answer(struct reader *rd, int32_t today,
+			      struct chat_probes *cp, sdx_check_result *out)
+{
+	sdx_check_result chat;
+	char via[SDX_CANON_MAX];
+	for (size_t i = 0; i < cp->n; i++) {
+		if (!filter_test(cp->fp[i].blk, cp->fp[i].h))
+			continue;
+		result_clear(&chat);
+		chat.kind = SDX_KIND_HANDLE;
+		memcpy(chat.canonical, cp->ek[i] + 1, cp->clen[i]);
+		chat.canonical[cp->clen[i]] = '\0';
+		int rc = check_reading(rd, SDX_KIND_HANDLE, cp->clen[i], today,
+				       1, &cp->fp[i], 1, cp->ek[i], &chat, via);
+		if (rc)
+			return rc;
+		result_finish(&chat);
+		if (chat.verdict != SDX_VERDICT_UNKNOWN &&
+		    more_serious(&chat, out))
+			*out = chat;
+	}
+	return 0;
+}
 
 /* The one reading of an input (kind k, canonical in out) looked up with
  * the reader rd, which it puts back; as sdx_check_all_view answers it
@@ -795,15 +859,22 @@ static int check_one(struct reader *rd, int bank, sdx_kind k, size_t clen,
 	char via[SDX_CANON_MAX];
 	if (today == SDX_DATE_NONE)
 		today = sdx_date_today();
+	struct chat_probes cp;
+	cp.n = 0;
 	rd->view_bank = bank;
-	int rc = check_reading(rd, k, clen, today, use_filter, fp, have, ek,
-			       out, via);
+	int rc = k == SDX_KIND_PHONE
+		     ? phone_chats_probe(rd, out->canonical, &cp)
+		     : 0;
+	if (!rc)
+		rc = check_reading(rd, k, clen, today, use_filter, fp, have, ek,
+				   out, via);
+	if (!rc) {
+		result_finish(out);
+		rc = phone_chats_answer(rd, today, &cp, out);
+	}
 	rd->view_bank = 0;
 	reader_put(rd);
-	if (rc)
-		return rc;
-	result_finish(out);
-	return 0;
+	return rc;
 }
 
 int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
@@ -875,9 +946,11 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 			reader_put(rd);
 		return rc;
 	}
-	/* an account at a bank known under two BINs: both readings, named
-	 * or not (the more serious answers) */
-	if (k == SDX_KIND_BANK && norm_bank_alias(out->canonical)) {
+	/* a phone number (its chat accounts), an account at a bank known
+	 * under two BINs or two names, a chat account named by a number, an
+	 * IPv4 host written another way: every reading, named or not (the
+	 * most serious answers) */
+	if (!norm_reading_alone(kind, input, len, k, out->canonical)) {
 		sdx_interp it[SDX_READINGS_MAX];
 		size_t n;
 		reader_put(rd);

@@ -223,6 +223,146 @@ Test(readings, chat_account_named_by_a_phone_number)
 	sdx_db_close(db);
 }
 
+/* The other direction: a report on the Zalo, Viber or Telegram account
+ * of a number was UNKNOWN when the number itself was checked, as a caller
+ * is. Each chat account answers for the number, written any way and with
+ * the kind named or not; one not reported is not shown. */
+Test(readings, phone_number_finds_its_chat_accounts)
+{
+	const char *chats[] = {"zalo:+84912345678", "viber:+84912345678",
+			       "telegram:+84912345678"};
+	const char *forms[] = {"0912345678", "+84912345678", "0912 345 678",
+			       "(+84) 912-345-678"};
+	for (size_t c = 0; c < sizeof chats / sizeof *chats; c++) {
+		sdx_db *db = fresh_db(NULL);
+		report_one(db, SDX_KIND_HANDLE, chats[c]);
+		for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+			sdx_interp it[SDX_INTERP_MAX];
+			size_t n = check_all(db, SDX_KIND_AUTO, forms[i], it);
+			/* the phone, the account when written in digits
+			 * alone, the reported chat account; not the other
+			 * two chat accounts */
+			size_t want = strchr(forms[i], '+') ? 2 : 3;
+			cr_assert_eq(n, want, "%s / %s: %zu readings", chats[c],
+				     forms[i], n);
+			cr_assert_eq(it[0].result.kind, SDX_KIND_HANDLE);
+			cr_assert_str_eq(it[0].result.canonical, chats[c]);
+			cr_assert_eq(it[0].result.verdict,
+				     SDX_VERDICT_REPORTED);
+			cr_assert_eq(it[1].result.kind, SDX_KIND_PHONE);
+			sdx_check_result r =
+			    check_ok(db, SDX_KIND_AUTO, forms[i]);
+			cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED,
+				     "%s / %s (auto)", chats[c], forms[i]);
+			cr_assert_str_eq(r.canonical, chats[c]);
+			r = check_ok(db, SDX_KIND_PHONE, forms[i]);
+			cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED,
+				     "%s / %s (phone)", chats[c], forms[i]);
+			cr_assert_str_eq(r.canonical, chats[c]);
+		}
+		/* another number: nothing */
+		sdx_check_result r = check_ok(db, SDX_KIND_PHONE, "0912345679");
+		cr_assert_eq(r.verdict, SDX_VERDICT_UNKNOWN);
+		cr_assert_str_eq(r.canonical, "+84912345679");
+		sdx_db_close(db);
+	}
+}
+
+/* A bank sees a chat account's reports as it sees the number's: a
+ * police-only report on the Zalo account of a number is not shown to a
+ * bank checking the number; a bank-audience one is. */
+Test(readings, phone_chat_accounts_in_the_bank_view)
+{
+	sdx_db *db = fresh_db(NULL);
+	const char *chats[] = {"zalo:+84912345678", "viber:+84912345679"};
+	for (int i = 0; i < 2; i++) {
+		sdx_report r;
+		uint8_t id[16];
+		mkreport(&r, "PA05 Ha Noi", SDX_CAT_EXTORTION, "2026-11-20");
+		r.audience = i == 0 ? SDX_AUD_POLICE : SDX_AUD_BANK;
+		addid(&r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, chats[i]);
+		add_ok(db, &r, id);
+	}
+	const char *phones[] = {"0912345678", "0912345679"};
+	sdx_verdict bank_sees[] = {SDX_VERDICT_UNKNOWN, SDX_VERDICT_REPORTED};
+	for (int i = 0; i < 2; i++) {
+		sdx_check_result r;
+		sdx_norm_error err;
+		cr_assert_eq(sdx_check_view(db, SDX_AUD_BANK, SDX_KIND_PHONE,
+					    phones[i], strlen(phones[i]),
+					    SDX_DATE_NONE, &r, &err),
+			     0);
+		cr_assert_eq(r.verdict, bank_sees[i], "%s (bank)", phones[i]);
+		r = check_ok(db, SDX_KIND_PHONE, phones[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s (police)",
+			     phones[i]);
+		cr_assert_str_eq(r.canonical, chats[i]);
+	}
+	sdx_db_close(db);
+}
+
+/* The more serious answers: a number reported twice answers as itself,
+ * its chat account reported once shows second. */
+Test(readings, phone_number_more_serious_than_its_chat_account)
+{
+	sdx_db *db = fresh_db(NULL);
+	const char *dates[] = {"2026-11-20", "2026-11-21"};
+	for (size_t i = 0; i < 2; i++) {
+		sdx_report r;
+		uint8_t id[16];
+		mkreport(&r, "PA05 Ha Noi", SDX_CAT_EXTORTION, dates[i]);
+		addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84912345678");
+		add_ok(db, &r, id);
+	}
+	report_one(db, SDX_KIND_HANDLE, "zalo:+84912345678");
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "+84912345678", it), 2);
+	cr_assert_eq(it[0].result.kind, SDX_KIND_PHONE);
+	cr_assert_eq(it[0].result.reports, 2);
+	cr_assert_str_eq(it[1].result.canonical, "zalo:+84912345678");
+	sdx_check_result r = check_ok(db, SDX_KIND_PHONE, "+84912345678");
+	cr_assert_eq(r.kind, SDX_KIND_PHONE);
+	cr_assert_eq(r.reports, 2);
+	sdx_db_close(db);
+}
+
+/* "BVB" is BaoViet Bank (970438) in one bank list and BVBank (970454) in
+ * another that apps are built on: an account reported at BVBank was
+ * UNKNOWN as "BVB 123456789". Words that name two banks check both;
+ * words that name one, one. */
+Test(readings, bank_name_two_lists_disagree_on)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_BANK, "970454:123456789");
+	report_one(db, SDX_KIND_BANK, "970438:223456789");
+	const char *forms[] = {"BVB 123456789", "123456789 BVB",
+			       "BVB-123456789", "bvb bank 123456789"};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		sdx_interp it[SDX_INTERP_MAX];
+		size_t n = check_all(db, SDX_KIND_AUTO, forms[i], it);
+		cr_assert_eq(n, 2, "%s: %zu readings", forms[i], n);
+		cr_assert_str_eq(it[0].result.canonical, "970454:123456789",
+				 "%s", forms[i]);
+		cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED);
+		cr_assert_str_eq(it[1].result.canonical, "970438:123456789");
+		sdx_check_result r = check_ok(db, SDX_KIND_BANK, forms[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s (bank)",
+			     forms[i]);
+	}
+	sdx_check_result r = check_ok(db, SDX_KIND_BANK, "BVB 223456789");
+	cr_assert_str_eq(r.canonical, "970438:223456789");
+	cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED);
+	/* one bank named: one reading */
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "BVBank 123456789", it), 1);
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "BaoViet Bank 123456789", it),
+		     1);
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "970438:123456789", it), 1);
+	r = check_ok(db, SDX_KIND_BANK, "BaoViet Bank 123456789");
+	cr_assert_eq(r.verdict, SDX_VERDICT_UNKNOWN);
+	sdx_db_close(db);
+}
+
 /* The phone reading reported: the phone comes first. */
 Test(readings, phone_reading_first_when_reported)
 {

@@ -318,8 +318,11 @@ SDX_API sdx_grade sdx_check_grade(const sdx_check_result *r);
  * form. With AUTO, an input with more than one reading (see
  * sdx_check_all) answers with its most serious interpretation, so a bare
  * phone-shaped number reported as an account is REPORTED (sdx_check_all
- * gives every interpretation). Kind DOMAIN also finds reports on parent
- * domains (see sdx_check_all); canonical stays the host checked. `today`
+ * gives every interpretation); so does a named kind whose input has
+ * more than one (a bank known under two BINs, a phone number's chat
+ * accounts: out then names the reading that answered). Kind DOMAIN also
+ * finds reports on parent domains (see sdx_check_all); canonical stays
+ * the host checked. `today`
  * anchors the time windows (SDX_DATE_NONE = sdx_date_today). Kind ACCOUNT sums
  * the account over every bank. Returns 0 with a result for reported and unknown
  * identifiers alike; a normalization failure returns its code and fills err.
@@ -347,7 +350,9 @@ typedef struct sdx_interp {
 /* Check every plausible reading of one input (sdx_normalize_all): a bare
  * digit string that is a valid phone number is checked as that phone
  * number and as an account number at every bank; a dotted-quad IPv4
- * address that is also a phone number as both. Writes at most max
+ * address that is also a phone number as both; and the rest that
+ * sdx_normalize_all lists (a related reading, a phone number's chat
+ * account, is written only when not UNKNOWN). Writes at most max
  * interpretations to out, the most serious first (verdict rank, see
  * sdx_verdict_rank, then grade, then active reports; ties keep reading
  * order: phone before account, host before phone), their number to

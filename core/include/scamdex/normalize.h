@@ -82,22 +82,28 @@ SDX_API int sdx_normalize(sdx_kind kind, const char *input, size_t len,
 typedef struct sdx_reading {
 	sdx_kind kind;
 	char canonical[SDX_CANON_MAX];
+	int related; /* not a reading of the input but an identifier tied to
+			it (a chat account named by the phone number): a
+			check answers it only when it has something to say */
 } sdx_reading;
 
 /* Most readings one input can have; an out array of this many always
  * suffices. */
-#define SDX_READINGS_MAX 4
+#define SDX_READINGS_MAX 8
 
 /* Every plausible reading of `input`, where sdx_normalize gives one
- * canonical form or refuses an ambiguous input. With a named kind: the
- * one reading sdx_normalize gives. With SDX_KIND_AUTO:
- *   - a bare digit string that is a valid phone number (sdx_normalize:
- *     SDX_EAMBIGUOUS): the phone number, then the account number (kind
- *     ACCOUNT: the account at every bank);
+ * canonical form or refuses an ambiguous input. With SDX_KIND_AUTO:
+ *   - a phone number written in digits alone, no '+' (a bare one:
+ *     sdx_normalize's SDX_EAMBIGUOUS): the phone number, then the account
+ *     number (kind ACCOUNT: the account at every bank);
  *   - an IPv4 address written as four dotted groups that is also a valid
  *     phone number ("091.234.56.78"): the host (kind DOMAIN), then the
- *     phone number;
- *   - anything else: sdx_normalize's one reading.
+ *     phone number.
+ * With any kind: an account at a bank known under two BINs under both;
+ * one at a bank named by words two banks share ("BVB") at both; an IPv4
+ * host written another way as the dotted address too; a chat account
+ * named by a phone number as the number too; and after every phone
+ * number the chat accounts named by it, related (see sdx_reading).
  * Writes at most max readings to out (SDX_READINGS_MAX suffices), their
  * number to *count, and returns 0; on failure returns sdx_normalize's
  * code and fills err, *count = 0. No allocation (as sdx_normalize). */
