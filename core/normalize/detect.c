@@ -155,6 +155,16 @@ static int digit_string(const char *in, size_t len, char *out, sdx_kind *kind,
 			 nd);
 }
 
+/* A letter (or any non-ASCII character) in in[0..len)? */
+static int has_letter(const char *in, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)in[i] >= 0x80 ||
+		    ((in[i] | 0x20) >= 'a' && (in[i] | 0x20) <= 'z'))
+			return 1;
+	return 0;
+}
+
 /* Does in start with "http://" or "https://", in any case? */
 static int http_scheme(const char *in, size_t len)
 {
@@ -181,6 +191,9 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 		struct norm_url u;
 		norm_url_split(in, len, &u);
 		if (u.host_len > 0) {
+			if (norm_url_is_whatsapp(in, &u))
+				return set(kind, SDX_KIND_PHONE,
+					   norm_whatsapp(in, len, out, err));
 			if (norm_url_is_handle(in, &u))
 				return set(kind, SDX_KIND_HANDLE,
 					   norm_handle(in, len, out, err));
@@ -210,6 +223,14 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 	if (norm_is_ipv6(in, len))
 		return set(kind, SDX_KIND_DOMAIN,
 			   norm_domain(in, len, out, err));
+	if (norm_is_whatsapp(in, len))
+		return set(kind, SDX_KIND_PHONE,
+			   norm_whatsapp(in, len, out, err));
+	if (in[0] != '@' && norm_is_email(in, len))
+		return norm_fail(err, SDX_EKIND, SDX_KIND_AUTO, 0,
+				 "auto: an e-mail address; scamdex keeps no "
+				 "e-mail addresses (check the phone number, "
+				 "account or link the scammer used)");
 	if (norm_is_handle(in, len))
 		return set(kind, SDX_KIND_HANDLE,
 			   norm_handle(in, len, out, err));
@@ -224,12 +245,19 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 			   norm_domain(in, len, out, err));
 	if (norm_bank_split(in, len, &bank, &a))
 		return set(kind, SDX_KIND_BANK, norm_bank(in, len, out, err));
+	/* "STK 0011004012345", "Số tài khoản: 0912345678": labelled an
+	 * account number, at no bank named (every bank) */
+	struct norm_bank_parts bp;
+	if (norm_bank_parts(in, len, &bp) == 0 && bp.acct_len > 0 &&
+	    in[bp.acct_off] >= '0' && in[bp.acct_off] <= '9' &&
+	    has_letter(in, bp.acct_off))
+		return set(kind, SDX_KIND_ACCOUNT,
+			   norm_account(in, len, out, err));
 	if (norm_is_domain(in, len))
 		return set(kind, SDX_KIND_DOMAIN,
 			   norm_domain(in, len, out, err));
 	/* "XYZBANK 0011004012345", "0011004012345 (Foo)": words beside a
 	 * number that name no bank: say which. */
-	struct norm_bank_parts bp;
 	if (norm_bank_parts(in, len, &bp) < 0 && bp.acct_len > 0)
 		return norm_bank(in, len, out, err);
 	/* "XYZ:0011004012345": a bank account of an unknown bank. */

@@ -185,9 +185,27 @@ int norm_is_domain(const char *in, size_t len)
 	return 0;
 }
 
+int norm_is_email(const char *in, size_t len)
+{
+	const char *at = memchr(in, '@', len);
+	if (norm_prefix_ci(in, len, "mailto:"))
+		return 1;
+	if (!at || at == in || !memchr(at, '.', len - (size_t)(at - in)))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (in[i] == '/' || in[i] == ':' || in[i] == ' ')
+			return 0; /* a scheme, a path, a port: a link */
+	return 1;
+}
+
 int norm_domain(const char *in, size_t len, char *out, sdx_norm_error *err)
 {
 	struct norm_url u;
+	if (norm_is_email(in, len))
+		return norm_fail(err, SDX_EKIND, SDX_KIND_DOMAIN, 0,
+				 "domain: an e-mail address, not a link; "
+				 "scamdex keeps no e-mail addresses (its host "
+				 "would flag every address there)");
 	/* a bare IPv6 address: its colons are no port */
 	int v6 = ipv6_canon(in, len, out);
 	if (v6 >= 0)

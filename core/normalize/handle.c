@@ -133,14 +133,18 @@ static enum platform url_platform(const char *in, const struct norm_url *u)
 		return P_TELEGRAM;
 	if (u->scheme_len == 5 && norm_prefix_ci(in, 5, "viber"))
 		return P_VIBER;
+	if (u->scheme_len == 4 && norm_prefix_ci(in, 4, "zalo"))
+		return P_ZALO;
 	bare_host(in, u, &h, &n);
 	/* the longest platform host is "mbasic.facebook.com": a longer one
 	 * is a platform's only as "name.t.me" */
 	if (n > HOST_NAMED_MAX && !tme_subdomain(h, n))
 		return P_NONE;
-	if (is_telegram_host(h, n) || tme_subdomain(h, n))
+	if (is_telegram_host(h, n) || tme_subdomain(h, n) ||
+	    host_is(h, n, "web.telegram.org"))
 		return P_TELEGRAM;
-	if (host_is(h, n, "zalo.me") || host_is(h, n, "chat.zalo.me"))
+	if (host_is(h, n, "zalo.me") || host_is(h, n, "chat.zalo.me") ||
+	    host_is(h, n, "oa.zalo.me"))
 		return P_ZALO;
 	if (is_facebook_host(h, n) || host_is(h, n, "m.me") ||
 	    host_is(h, n, "messenger.com"))
@@ -246,6 +250,43 @@ static int with_phone(const char *platform, const char *s, size_t n,
 		return rc;
 	}
 	return (int)emit(out, platform, ph, (size_t)rc);
+}
+
+/* A phone number in a link's query or path: international digits
+ * without their '+' ("84912345678", "%2B84912345678", "+84..." or " 84..."
+ * where a query's '+' was decoded), unless written nationally with a
+ * trunk 0. Returns the text to read as a phone number (s, or buf holding
+ * '+' and the digits), its length in *n; *skip: bytes of s dropped before
+ * it, less the '+' added. */
+static const char *link_phone(const char *s, size_t *n, char *buf, size_t cap,
+			      long *skip)
+{
+	*skip = 0;
+	if (*n > 1 && s[0] == '0' && s[1] != '0') /* national, tolerated */
+		return s;
+	if (*n >= 3 && norm_prefix_ci(s, *n, "%2B"))
+		*skip = 3;
+	else if (*n > 0 && (s[0] == '+' || s[0] == ' '))
+		*skip = 1;
+	if (*n - (size_t)*skip + 1 > cap)
+		return s;
+	buf[0] = '+';
+	memcpy(buf + 1, s + *skip, *n - (size_t)*skip);
+	*n = *n - (size_t)*skip + 1;
+	(*skip)--;
+	return buf;
+}
+
+static int with_link_phone(const char *platform, const char *s, size_t n,
+			   size_t base, char *out, sdx_norm_error *err)
+{
+	char buf[SDX_CANON_MAX];
+	long skip;
+	const char *p = link_phone(s, &n, buf, sizeof buf, &skip);
+	int rc = with_phone(platform, p, n, base, out, err);
+	if (rc < 0 && err && (long)err->offset + skip >= (long)base)
+		err->offset = (size_t)((long)err->offset + skip);
+	return rc;
 }
 
 static int all_digits(const char *s, size_t n)
@@ -354,31 +395,32 @@ static int facebook(const char *s, size_t n, size_t base, char *out,
 static int viber_number(const char *s, size_t n, size_t base, char *out,
 			sdx_norm_error *err)
 {
-	char buf[64];
-	if (n > 1 && s[0] == '0' && s[1] != '0') /* national, tolerated */
-		return with_phone("viber:", s, n, base, out, err);
-	if (n >= 3 && norm_prefix_ci(s, n, "%2B")) {
-		s += 3;
-		n -= 3;
-		base += 3;
-	} else if (n > 0 && (s[0] == '+' || s[0] == ' ')) {
-		s++;
-		n--;
-		base++;
-	}
-	if (n + 1 > sizeof buf)
-		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, base,
-				 "handle: Viber number too long");
-	buf[0] = '+';
-	memcpy(buf + 1, s, n);
-	int rc = with_phone("viber:", buf, n + 1, base, out, err);
-	if (rc < 0 && err && err->offset > 0)
-		err->offset--; /* the '+' we added */
-	return rc;
+	return with_link_phone("viber:", s, n, base, out, err);
 }
 
-static int telegram_url(const char *in, const struct norm_url *u, char *out,
-			sdx_norm_error *err)
+/* web.telegram.org/k/#@name (and /a/, /z/, /): the chat open in the web
+ * app is named after the '#'. */
+static int telegram_web(const char *in, size_t len, const struct norm_url *u,
+			char *out, sdx_norm_error *err)
+{
+	const char *hash = memchr(in + u->path_off, '#', len - u->path_off);
+	if (!hash || (size_t)(hash - in) + 1 == len)
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, u->path_off,
+				 "handle: a web.telegram.org link names its "
+				 "user after '#' (#@name)");
+	size_t off = (size_t)(hash - in) + 1;
+	if (in[off] == '@')
+		off++;
+	if (off < len && (in[off] == '-' || (in[off] >= '0' && in[off] <= '9')))
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: this web.telegram.org link names a "
+				 "chat by its number, not a user name; open "
+				 "the profile and give its @name");
+	return telegram(in + off, len - off, off, out, err);
+}
+
+static int telegram_url(const char *in, size_t len, const struct norm_url *u,
+			char *out, sdx_norm_error *err)
 {
 	size_t off, n;
 	const char *h;
@@ -386,22 +428,16 @@ static int telegram_url(const char *in, const struct norm_url *u, char *out,
 	if (u->scheme_len == 2) { /* tg://resolve?domain=|phone= */
 		if (norm_query_get(in, u, "domain", &off, &n))
 			return telegram(in + off, n, off, out, err);
-		if (norm_query_get(in, u, "phone", &off, &n)) {
-			char buf[40];
-			if (n + 1 > sizeof buf)
-				return norm_fail(err, SDX_ELENGTH,
-						 SDX_KIND_HANDLE, off,
-						 "handle: phone too long");
-			buf[0] = '+';
-			memcpy(buf + 1, in + off, n);
-			return with_phone("telegram:", buf, n + 1, off, out,
-					  err);
-		}
+		if (norm_query_get(in, u, "phone", &off, &n))
+			return with_link_phone("telegram:", in + off, n, off,
+					       out, err);
 		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, 0,
 				 "handle: tg:// link without domain= or "
 				 "phone=");
 	}
 	bare_host(in, u, &h, &hn);
+	if (host_is(h, hn, "web.telegram.org"))
+		return telegram_web(in, len, u, out, err);
 	size_t sub = tme_subdomain(h, hn);
 	if (sub) {
 		if (in_list(h, sub, tg_reserved,
@@ -442,6 +478,19 @@ static int zalo_url(const char *in, const struct norm_url *u, char *out,
 		    sdx_norm_error *err)
 {
 	size_t off, n;
+	if (u->scheme_len == 4) { /* zalo://qr/p/<number>: the app's QR */
+		if (eq_ci(in + u->host_off, u->host_len, "qr") &&
+		    norm_path_segment(in, u, 0, &off, &n) &&
+		    eq_ci(in + off, n, "p") &&
+		    norm_path_segment(in, u, 1, &off, &n) &&
+		    all_digits(in + off, n)) {
+			return with_link_phone("zalo:", in + off, n, off, out,
+					       err);
+		}
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, 0,
+				 "handle: a zalo:// link names its account as "
+				 "zalo://qr/p/<phone number>");
+	}
 	if (!norm_path_segment(in, u, 0, &off, &n))
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_HANDLE, u->path_off,
 				 "handle: Zalo link without an account");
@@ -501,6 +550,66 @@ static int viber_url(const char *in, const struct norm_url *u, char *out,
 			 "handle: viber:// link without number=");
 }
 
+/* WhatsApp accounts are phone numbers, and scamdex keeps them as the
+ * number: wa.me/<number>, api.whatsapp.com/send?phone=<number> (web. and
+ * the bare host too), whatsapp://send?phone=<number>. 1 for such a link
+ * (a wa.me link whatever its path), and where its number is (*n = 0: it
+ * names none). */
+static int whatsapp_at(const char *in, const struct norm_url *u, size_t *off,
+		       size_t *n)
+{
+	const char *h;
+	size_t hn;
+	*off = *n = 0;
+	if (u->scheme_len == 8 && norm_prefix_ci(in, 8, "whatsapp")) {
+		norm_query_get(in, u, "phone", off, n);
+		return 1;
+	}
+	bare_host(in, u, &h, &hn);
+	if (host_is(h, hn, "wa.me")) {
+		norm_path_segment(in, u, 0, off, n);
+		return 1;
+	}
+	return (host_is(h, hn, "api.whatsapp.com") ||
+		host_is(h, hn, "web.whatsapp.com") ||
+		host_is(h, hn, "whatsapp.com")) &&
+	       norm_query_get(in, u, "phone", off, n);
+}
+
+int norm_url_is_whatsapp(const char *in, const struct norm_url *u)
+{
+	size_t off, n;
+	return u->host_len > 0 && whatsapp_at(in, u, &off, &n);
+}
+
+int norm_is_whatsapp(const char *in, size_t len)
+{
+	struct norm_url u;
+	if (!memchr(in, '/', len)) /* every WhatsApp link has one */
+		return 0;
+	norm_url_split(in, len, &u);
+	return norm_url_is_whatsapp(in, &u);
+}
+
+int norm_whatsapp(const char *in, size_t len, char *out, sdx_norm_error *err)
+{
+	struct norm_url u;
+	size_t off, n;
+	norm_url_split(in, len, &u);
+	/* wa.me/message/<code>, wa.me/qr/<code>: no number */
+	if (!whatsapp_at(in, &u, &off, &n) || n == 0 ||
+	    (in[off] >= 'A' && in[off] != '%'))
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_PHONE,
+				 n ? off : u.path_off,
+				 "phone: a WhatsApp link names its account by "
+				 "phone number (wa.me/84912345678); this one "
+				 "names none");
+	int rc = with_link_phone("", in + off, n, off, out, err);
+	if (rc < 0 && err)
+		err->kind = SDX_KIND_PHONE;
+	return rc;
+}
+
 int norm_handle(const char *in, size_t len, char *out, sdx_norm_error *err)
 {
 	size_t skip;
@@ -526,7 +635,7 @@ int norm_handle(const char *in, size_t len, char *out, sdx_norm_error *err)
 	norm_url_split(in, len, &u);
 	switch (url_platform(in, &u)) {
 	case P_TELEGRAM:
-		return telegram_url(in, &u, out, err);
+		return telegram_url(in, len, &u, out, err);
 	case P_ZALO:
 		return zalo_url(in, &u, out, err);
 	case P_FACEBOOK: {

@@ -153,6 +153,23 @@ int norm_utf8(const char *in, size_t len, int32_t *cp);
  * which declares it.) */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical);
+/* normalize.c: in[0..len) with the typographic separators people paste
+ * (no-break and other spaces, dashes, the minus sign) made ASCII, into
+ * out (at least len + 1 bytes): the new length, or 0 when there were
+ * none. Invisible characters (a zero-width space, a byte order mark)
+ * stay: inside an identifier they are an error to show, not to hide. */
+size_t norm_plain_separators(const char *in, size_t len, char *out);
+/* domain.c: an e-mail address ("mailto:x@gmail.com", "x@gmail.com": an
+ * '@' with no scheme, path or port)? Refused as a host: gmail.com would
+ * flag every address there. */
+int norm_is_email(const char *in, size_t len);
+/* handle.c: a WhatsApp link (wa.me/<number>, api.whatsapp.com/send?
+ * phone=<number>, whatsapp://send?phone=<number>)? norm_whatsapp: its
+ * number's canonical form (WhatsApp accounts are phone numbers), or an
+ * error for one that names none (wa.me/message/<code>). */
+int norm_is_whatsapp(const char *in, size_t len);
+int norm_url_is_whatsapp(const char *in, const struct norm_url *u);
+int norm_whatsapp(const char *in, size_t len, char *out, sdx_norm_error *err);
 /* The i-th chat account named by a canonical phone number
  * ("zalo:+84912345678"; Zalo, Viber, Telegram) in out: its length, 0 past
  * the last (readings.c; also called by core/store/check.c). */

@@ -90,6 +90,43 @@ static int is_space(unsigned char c)
 int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 		sdx_norm_error *err);
 
+size_t norm_plain_separators(const char *in, size_t len, char *out)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	size_t o = 0;
+	int changed = 0;
+	for (size_t i = 0; i < len; i++) {
+		int c = -1; /* -1: copy, else the ASCII byte */
+		size_t skip = 0;
+		if (u[i] == 0xc2 && i + 1 < len && u[i + 1] == 0xa0)
+			c = ' ', skip = 1; /* U+00A0 */
+		else if (u[i] == 0xe2 && i + 2 < len && u[i + 1] == 0x80) {
+			unsigned char b = u[i + 2];
+			skip = 2;
+			if ((b >= 0x80 && b <= 0x8a) || b == 0xaf)
+				c = ' '; /* U+2000..200A, U+202F */
+			else if (b >= 0x90 && b <= 0x95)
+				c = '-'; /* hyphens and dashes */
+			else
+				skip = 0;
+		} else if (u[i] == 0xe2 && i + 2 < len && u[i + 1] == 0x88 &&
+			   u[i + 2] == 0x92)
+			c = '-', skip = 2; /* U+2212 minus */
+		else if (u[i] == 0xe3 && i + 2 < len && u[i + 1] == 0x80 &&
+			 u[i + 2] == 0x80)
+			c = ' ', skip = 2; /* U+3000 ideographic space */
+		if (c < 0) {
+			out[o++] = in[i];
+			continue;
+		}
+		changed = 1;
+		i += skip;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return changed && o ? o : 0;
+}
+
 int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 		  size_t outsize, size_t *outlen, sdx_kind *kind_out,
 		  sdx_norm_error *err)
@@ -128,9 +165,25 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 		in = live;
 	}
 
+	/* "0912–345–678" (en dash), a no-break space copied from a chat:
+	 * read with ASCII separators (offsets then count in that text, as
+	 * in a refanged one). Not in hosts and handles, whose own rules
+	 * (IDNA) say what such characters mean. */
+	char plain[SDX_INPUT_MAX + 1];
+	size_t plen;
+	if (kind != SDX_KIND_DOMAIN && kind != SDX_KIND_HANDLE &&
+	    kind != SDX_KIND_IBAN &&
+	    (plen = norm_plain_separators(in, len, plain))) {
+		in = plain;
+		len = plen;
+	}
+
 	switch (kind) {
 	case SDX_KIND_PHONE:
-		rc = norm_phone(in, len, buf, err);
+		/* wa.me/84912345678: a WhatsApp account is its number */
+		rc = norm_is_whatsapp(in, len)
+			 ? norm_whatsapp(in, len, buf, err)
+			 : norm_phone(in, len, buf, err);
 		break;
 	case SDX_KIND_BANK:
 		rc = norm_bank(in, len, buf, err);
@@ -190,5 +243,32 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 		*outlen = (size_t)rc;
 	if (kind_out)
 		*kind_out = kind;
+	return 0;
+}
+
+int sdx_normalize_link(const char *input, size_t len, char *out, size_t outsize,
+		       size_t *outlen, sdx_kind *kind_out, sdx_norm_error *err)
+{
+	sdx_kind got = SDX_KIND_AUTO;
+	size_t n = 0;
+	int rc = sdx_normalize(SDX_KIND_AUTO, input, len, out, outsize, &n,
+			       &got, err);
+	/* a chat platform's link is the account it opens, a WhatsApp link
+	 * the number; "+84912345678" or "VCB 0011..." is no link: the
+	 * host's error names what is wrong */
+	if (rc || !(got == SDX_KIND_DOMAIN || got == SDX_KIND_HANDLE ||
+		    (got == SDX_KIND_PHONE && norm_is_whatsapp(input, len)))) {
+		if (err)
+			err->reason[0] = '\0';
+		got = SDX_KIND_DOMAIN;
+		rc = sdx_normalize(SDX_KIND_DOMAIN, input, len, out, outsize,
+				   &n, NULL, err);
+	}
+	if (rc)
+		return rc;
+	if (outlen)
+		*outlen = n;
+	if (kind_out)
+		*kind_out = got;
 	return 0;
 }

@@ -59,7 +59,14 @@ size_t norm_phone_chat(const char *phone, size_t i, char *out, size_t cap)
  * them; no '+', no letters): 1 and the digits in out, else 0. */
 static int account_digits(const char *in, size_t len, char *out, size_t cap)
 {
+	char plain[SDX_INPUT_MAX + 1];
 	size_t n = 0;
+	if (len <= SDX_INPUT_MAX &&
+	    (n = norm_plain_separators(in, len, plain))) {
+		in = plain; /* "0912–345–678" */
+		len = n;
+		n = 0;
+	}
 	for (size_t i = 0; i < len; i++) {
 		char c = in[i];
 		if (c >= '0' && c <= '9') {

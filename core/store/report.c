@@ -50,10 +50,18 @@ int sdx_report_add_ident(sdx_report *r, sdx_kind kind, sdx_role role,
 		return SDX_EKIND;
 	sdx_ident *id = &r->idents[r->n_idents];
 	sdx_kind got = kind;
-	int rc = sdx_normalize(kind, input, len, id->canonical,
-			       sizeof id->canonical, NULL, &got, err);
+	int link = role == SDX_ROLE_LINK &&
+		   (kind == SDX_KIND_DOMAIN || kind == SDX_KIND_AUTO);
+	int rc = link
+		     ? sdx_normalize_link(input, len, id->canonical,
+					  sizeof id->canonical, NULL, &got, err)
+		     : sdx_normalize(kind, input, len, id->canonical,
+				     sizeof id->canonical, NULL, &got, err);
 	if (rc)
 		return rc;
+	/* t.me/name as a link: the chat account it opens */
+	if (link && got != SDX_KIND_DOMAIN)
+		role = SDX_ROLE_CHAT;
 	if (got == SDX_KIND_ACCOUNT) {
 		id->canonical[0] = 0;
 		if (err) {

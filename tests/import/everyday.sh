@@ -90,10 +90,12 @@ printf '%s\n' 'url,agency' \
 	'"https://evil-one.com/a, https://evil-two.com/b",PA05' \
 	'"https://a.com/x,https://b.com/y www.c.com",PA05' \
 	'"https://d.com/login (fake page)",PA05' \
-	'", https://g.com ,",PA05' >"$tmp/links.csv"
+	'", https://g.com ,",PA05' \
+	'"https://wa.me/84911222333 https://oa.zalo.me/765465772305886642",PA05' >"$tmp/links.csv"
 run "$tmp/links" "$tmp/links.csv"
-expect "links.csv: several links in a cell" 0 "read 4 = accepted 4 + duplicate 0 + rejected 0"
-printf '5%s\n' evil-one.com evil-two.com a.com b.com c.com d.com g.com >"$tmp/links.keys"
+expect "links.csv: several links in a cell" 0 "read 5 = accepted 5 + duplicate 0 + rejected 0"
+{ printf '5%s\n' evil-one.com evil-two.com a.com b.com c.com d.com g.com wa.me oa.zalo.me
+  printf '%s\n' 1+84911222333 4zalo:765465772305886642; } >"$tmp/links.keys"
 "$imptool" checks "$tmp/links" "$tmp/links.keys" 2>&1 | awk '{print $1, $2, $3}' >"$tmp/links.got"
 cat >"$tmp/links.want" <<'WANT'
 domain evil-one.com verdict=reported
@@ -103,8 +105,12 @@ domain b.com verdict=reported
 domain c.com verdict=reported
 domain d.com verdict=reported
 domain g.com verdict=reported
+domain wa.me verdict=unknown
+domain oa.zalo.me verdict=unknown
+phone +84911222333 verdict=reported
+handle zalo:765465772305886642 verdict=reported
 WANT
-same "links.csv: every link of a cell is stored, each its own identifier" "$tmp/links.want" "$tmp/links.got"
+same "links.csv: every link of a cell is stored, each its own identifier; a WhatsApp link as its number, a Zalo OA page as the account, never as the host" "$tmp/links.want" "$tmp/links.got"
 
 # a mistyped --db does not make a new database without --create
 (cd "$fix" && "$import" --db "$tmp/no-such-db" ok-en.csv) >/dev/null 2>"$tmp/err"; rc=$?

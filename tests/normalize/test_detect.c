@@ -102,8 +102,9 @@ Test(detect, ambiguous_and_unknown)
 	expect_err(A, "+84 401 234 567", SDX_EPREFIX, 4,
 		   "phone: mobile prefix 040 is not assigned");
 	expect_err(A, "someone@example.com", SDX_EKIND, 0,
-		   "auto: not a phone number, bank account, IBAN, chat handle "
-		   "or domain");
+		   "auto: an e-mail address; scamdex keeps no e-mail addresses "
+		   "(check the phone number, account or link the scammer "
+		   "used)");
 	expect_err(A, "XYZ:0011004012345", SDX_EBANK, 0,
 		   "bank: 'XYZ' is not a known bank name, code or BIN");
 	expect_err(A, "", SDX_EEMPTY, 0, "auto: empty input");
@@ -119,6 +120,111 @@ Test(detect, ambiguous_and_unknown)
 	    sdx_normalize(A, "hello", 5, out, sizeof out, NULL, NULL, &err),
 	    SDX_EKIND);
 	cr_assert_eq(err.kind, SDX_KIND_AUTO);
+}
+
+/* Writings auto-detection refused that a named kind took: a number
+ * labelled an account, typographic separators pasted from a chat, and an
+ * e-mail address (named as one now, never its host). */
+Test(detect, labels_separators_and_email)
+{
+	expect_ok(A, "STK 0011004123456", SDX_KIND_ACCOUNT, "0011004123456");
+	expect_ok(A, "Số tài khoản: 0011004123456", SDX_KIND_ACCOUNT,
+		  "0011004123456");
+	expect_ok(A, "STK: 0912345678", SDX_KIND_ACCOUNT, "0912345678");
+	expect_ok(A, "so tk 0011 0041 23456", SDX_KIND_ACCOUNT,
+		  "0011004123456");
+	expect_ok(A, "STK 0011004123456 - NH Vietcombank", SDX_KIND_BANK,
+		  "970436:0011004123456");
+	/* no label: still a host with a port */
+	expect_ok(A, "94.100.18.96:8080", SDX_KIND_DOMAIN, "94.100.18.96");
+	/* en dash, no-break space, minus sign */
+	expect_ok(A,
+		  "0912\xe2\x80\x93"
+		  "345\xe2\x80\x93"
+		  "678",
+		  SDX_KIND_PHONE, "+84912345678");
+	expect_ok(A,
+		  "+84\xc2\xa0"
+		  "912\xc2\xa0"
+		  "345\xc2\xa0"
+		  "678",
+		  SDX_KIND_PHONE, "+84912345678");
+	expect_ok(A,
+		  "VCB 0011\xe2\x88\x92"
+		  "004012345",
+		  SDX_KIND_BANK, "970436:0011004012345");
+	expect_ok(SDX_KIND_ACCOUNT,
+		  "0011\xe2\x80\x93"
+		  "004012345",
+		  SDX_KIND_ACCOUNT, "0011004012345");
+	/* an invisible character inside stays an error */
+	expect_err(SDX_KIND_PHONE,
+		   "0912\xef\xbb\xbf"
+		   "345678",
+		   SDX_ESYNTAX, 4, "phone: unexpected character U+FEFF");
+	expect_err(A,
+		   "0912\xef\xbb\xbf"
+		   "345678",
+		   SDX_EKIND, 0,
+		   "auto: not a phone number, bank account, IBAN, chat handle "
+		   "or domain");
+	expect_err(A, "mailto:someone@gmail.com", SDX_EKIND, 0,
+		   "auto: an e-mail address; scamdex keeps no e-mail addresses "
+		   "(check the phone number, account or link the scammer "
+		   "used)");
+	expect_err(SDX_KIND_DOMAIN, "mailto:someone@gmail.com", SDX_EKIND, 0,
+		   "domain: an e-mail address, not a link; scamdex keeps no "
+		   "e-mail addresses (its host would flag every address "
+		   "there)");
+	expect_err(SDX_KIND_DOMAIN, "someone@gmail.com", SDX_EKIND, 0,
+		   "domain: an e-mail address, not a link; scamdex keeps no "
+		   "e-mail addresses (its host would flag every address "
+		   "there)");
+	/* a link with user info is the link's host, as a browser opens it */
+	expect_ok(A, "https://vietcombank.com.vn@evil.com/x", SDX_KIND_DOMAIN,
+		  "evil.com");
+}
+
+/* sdx_normalize_link: a link as a report names it. */
+static void link_ok(const char *in, sdx_kind want_kind, const char *want)
+{
+	char out[SDX_CANON_MAX];
+	size_t n = 0;
+	sdx_kind k = SDX_KIND_AUTO;
+	sdx_norm_error err;
+	int rc =
+	    sdx_normalize_link(in, strlen(in), out, sizeof out, &n, &k, &err);
+	cr_assert_eq(rc, 0, "'%s': %s", in, err.reason);
+	cr_assert_eq(k, want_kind, "'%s': kind %s", in, sdx_kind_name(k));
+	cr_assert_str_eq(out, want, "'%s'", in);
+	cr_assert_eq(n, strlen(want));
+}
+
+Test(detect, links_as_reports_name_them)
+{
+	link_ok("https://t.me/scam_user", SDX_KIND_HANDLE,
+		"telegram:scam_user");
+	link_ok("https://zalo.me/0912345678", SDX_KIND_HANDLE,
+		"zalo:+84912345678");
+	link_ok("https://www.facebook.com/john.smith55", SDX_KIND_HANDLE,
+		"facebook:johnsmith55");
+	link_ok("https://wa.me/84912345678", SDX_KIND_PHONE, "+84912345678");
+	link_ok("https://login.evil.com/x", SDX_KIND_DOMAIN, "login.evil.com");
+	link_ok("94.100.18.96", SDX_KIND_DOMAIN, "94.100.18.96");
+	char out[SDX_CANON_MAX];
+	sdx_norm_error err;
+	const char *bad[][2] = {
+	    {"+84912345678", "domain: '+' is not allowed in a host name"},
+	    {"mailto:x@gmail.com",
+	     "domain: an e-mail address, not a link; scamdex keeps no e-mail "
+	     "addresses (its host would flag every address there)"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		int rc = sdx_normalize_link(bad[i][0], strlen(bad[i][0]), out,
+					    sizeof out, NULL, NULL, &err);
+		cr_assert_neq(rc, 0, "'%s'", bad[i][0]);
+		cr_assert_str_eq(err.reason, bad[i][1], "'%s'", bad[i][0]);
+	}
 }
 
 Test(detect, kind_names)

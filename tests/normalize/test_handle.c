@@ -130,6 +130,71 @@ Test(handle, viber)
 		  "viber:+380963760986");
 }
 
+/* Links an audit found read as hosts (a report on the account was
+ * UNKNOWN through them): Zalo Official Account pages, the Zalo app's QR
+ * links, the Telegram web app's chat links. */
+Test(handle, zalo_oa_qr_and_telegram_web_links)
+{
+	expect_ok(SDX_KIND_AUTO, "https://oa.zalo.me/765465772305886642", H,
+		  "zalo:765465772305886642");
+	expect_ok(H, "oa.zalo.me/765465772305886642", H,
+		  "zalo:765465772305886642");
+	expect_ok(SDX_KIND_AUTO, "zalo://qr/p/84912345678", H,
+		  "zalo:+84912345678");
+	expect_ok(H, "zalo://qr/p/0912345678", H, "zalo:+84912345678");
+	expect_err(H, "zalo://conversation?id=1", SDX_ESYNTAX, 0,
+		   "handle: a zalo:// link names its account as "
+		   "zalo://qr/p/<phone number>");
+	const char *tg[] = {
+	    "https://web.telegram.org/k/#@Scam_User",
+	    "https://web.telegram.org/a/#@scam_user",
+	    "web.telegram.org/#scam_user",
+	    "https://web.telegram.org/z/#scam_user",
+	};
+	for (size_t i = 0; i < sizeof tg / sizeof *tg; i++) {
+		expect_ok(H, tg[i], H, "telegram:scam_user");
+		expect_ok(SDX_KIND_AUTO, tg[i], H, "telegram:scam_user");
+	}
+	expect_err(SDX_KIND_AUTO, "https://web.telegram.org/a/#-1001234",
+		   SDX_ESYNTAX, 28,
+		   "handle: this web.telegram.org link names a chat by its "
+		   "number, not a user name; open the profile and give its "
+		   "@name");
+	expect_err(H, "https://web.telegram.org/k/", SDX_ESYNTAX, 24,
+		   "handle: a web.telegram.org link names its user after '#' "
+		   "(#@name)");
+	/* the other Telegram hosts are hosts */
+	expect_ok(SDX_KIND_AUTO, "https://core.telegram.org/api/links",
+		  SDX_KIND_DOMAIN, "core.telegram.org");
+}
+
+/* WhatsApp accounts are phone numbers: a wa.me link is its number (it
+ * was the host wa.me, which flagged every WhatsApp link). */
+Test(handle, whatsapp_links_are_numbers)
+{
+	const char *v[] = {
+	    "https://wa.me/84912345678",
+	    "wa.me/84912345678",
+	    "https://wa.me/0912345678?text=hi",
+	    "https://api.whatsapp.com/send?phone=84912345678&text=x",
+	    "https://web.whatsapp.com/send?phone=84912345678",
+	    "whatsapp://send?phone=%2B84912345678",
+	};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		expect_ok(SDX_KIND_AUTO, v[i], SDX_KIND_PHONE, "+84912345678");
+		expect_ok(SDX_KIND_PHONE, v[i], SDX_KIND_PHONE, "+84912345678");
+	}
+	expect_err(SDX_KIND_AUTO, "https://wa.me/message/ABCDEF", SDX_ESYNTAX,
+		   14,
+		   "phone: a WhatsApp link names its account by phone number "
+		   "(wa.me/84912345678); this one names none");
+	expect_err(SDX_KIND_AUTO, "https://wa.me/8491234567x", SDX_ESYNTAX, 24,
+		   "phone: letter 'x' where a digit was expected");
+	/* whatsapp.com's other pages are the host */
+	expect_ok(SDX_KIND_AUTO, "https://www.whatsapp.com/download",
+		  SDX_KIND_DOMAIN, "whatsapp.com");
+}
+
 Test(handle, errors)
 {
 	expect_err(H, "some_user", SDX_ESYNTAX, 0,

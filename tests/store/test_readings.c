@@ -86,6 +86,15 @@ Test(readings, account_written_as_a_phone_number_is_found)
 	    {"0352-350-917", "0352350917", "+84352350917"},
 	    {"(035) 2350917", "0352350917", "+84352350917"},
 	    {"035/2350917", "0352350917", "+84352350917"},
+	    /* en dashes, no-break spaces pasted from a chat */
+	    {"0352\xe2\x80\x93"
+	     "350\xe2\x80\x93"
+	     "917",
+	     "0352350917", "+84352350917"},
+	    {"0352\xc2\xa0"
+	     "350\xc2\xa0"
+	     "917",
+	     "0352350917", "+84352350917"},
 	};
 	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
 		sdx_interp it[SDX_INTERP_MAX];

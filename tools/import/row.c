@@ -239,24 +239,19 @@ static int ident(sdx_report *r, sdx_kind kind, sdx_role role, int col,
 		return fail(rej, col, "more than 16 identifiers");
 	canon = r->idents[r->n_idents].canonical;
 	err.reason[0] = '\0';
-	rc = sdx_normalize(kind, s, len, canon, SDX_CANON_MAX, &clen, &got,
-			   &err);
-	if (rc == 0 && col == COL_URL && got != SDX_KIND_DOMAIN &&
-	    got != SDX_KIND_HANDLE)
-		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon,
-				   SDX_CANON_MAX, &clen, &got, &err);
-	if (rc != 0 && col == COL_URL && kind == SDX_KIND_AUTO) {
-		/* name the domain error, not auto-detection's */
-		err.reason[0] = '\0';
-		rc = sdx_normalize(SDX_KIND_DOMAIN, s, len, canon,
-				   SDX_CANON_MAX, &clen, &got, &err);
-	}
+	if (col == COL_URL)
+		rc = sdx_normalize_link(s, len, canon, SDX_CANON_MAX, &clen,
+					&got, &err);
+	else
+		rc = sdx_normalize(kind, s, len, canon, SDX_CANON_MAX, &clen,
+				   &got, &err);
 	if (rc != 0) {
 		canon[0] = '\0';
 		return fail(rej, col, "%s",
 			    err.reason[0] ? err.reason : sdx_strerror(rc));
 	}
-	if (got == SDX_KIND_HANDLE && col == COL_URL)
+	/* a chat account's link (or WhatsApp's number): the chat */
+	if (col == COL_URL && got != SDX_KIND_DOMAIN)
 		role = SDX_ROLE_CHAT;
 	for (size_t i = 0; i < r->n_idents; i++)
 		if (r->idents[i].kind == got &&

@@ -149,8 +149,11 @@ SDX_API void sdx_report_init(sdx_report *r);
 SDX_API void sdx_report_reset(sdx_report *r);
 
 /* Add one identifier to r after normalizing `input` as `kind` (AUTO
- * allowed). SDX_ETOOLONG if r already has SDX_REPORT_IDENTS_MAX; other
- * errors as sdx_normalize, with err filled. */
+ * allowed). A link (role SDX_ROLE_LINK, kind DOMAIN or AUTO) is read by
+ * sdx_normalize_link: a chat platform's link is added as the account it
+ * opens and a WhatsApp link as its number, both with role SDX_ROLE_CHAT.
+ * SDX_ETOOLONG if r already has SDX_REPORT_IDENTS_MAX; other errors as
+ * sdx_normalize, with err filled. */
 SDX_API int sdx_report_add_ident(sdx_report *r, sdx_kind kind, sdx_role role,
 				 const char *input, size_t len,
 				 sdx_norm_error *err);

@@ -78,6 +78,18 @@ SDX_API int sdx_normalize(sdx_kind kind, const char *input, size_t len,
 			  char *out, size_t outsize, size_t *outlen,
 			  sdx_kind *kind_out, sdx_norm_error *err);
 
+/* A link as a report names it (scamdex report --url, the importer's url
+ * column): a chat platform's link (t.me/name, zalo.me/0912345678,
+ * facebook.com/name) is the account it opens (kind HANDLE), a WhatsApp
+ * link (wa.me/84912345678) the number (kind PHONE), any other the host
+ * (kind DOMAIN). Storing t.me or facebook.com as the host would flag
+ * every account there and leave the account itself unreported. An input
+ * that is no link (a phone number, an account, an e-mail address) fails
+ * with the host's error. As sdx_normalize otherwise. */
+SDX_API int sdx_normalize_link(const char *input, size_t len, char *out,
+			       size_t outsize, size_t *outlen,
+			       sdx_kind *kind_out, sdx_norm_error *err);
+
 /* One reading of an input: a kind and its canonical form. */
 typedef struct sdx_reading {
 	sdx_kind kind;
