@@ -197,6 +197,10 @@ Test(readings, ipv4_written_another_way)
 		sdx_check_result c = check_ok(db, SDX_KIND_AUTO, forms[i]);
 		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (auto)",
 			     forms[i]);
+		/* the kind named: the same answer */
+		c = check_ok(db, SDX_KIND_DOMAIN, forms[i]);
+		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (domain)",
+			     forms[i]);
 	}
 	sdx_interp it[SDX_INTERP_MAX];
 	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "0x100.1.1.1.example", it),
@@ -225,6 +229,10 @@ Test(readings, chat_account_named_by_a_phone_number)
 		sdx_check_result c = check_ok(db, SDX_KIND_AUTO, forms[i]);
 		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (auto)",
 			     forms[i]);
+		c = check_ok(db, SDX_KIND_HANDLE, forms[i]);
+		cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (handle)",
+			     forms[i]);
+		cr_assert_str_eq(c.canonical, "+84912345678");
 	}
 	/* a handle named otherwise: one reading */
 	sdx_interp it[SDX_INTERP_MAX];
