@@ -263,6 +263,18 @@ void cli_input_error_text(int rc, const sdx_norm_error *err, char *buf,
 		snprintf(buf, size, "%s", sdx_strerror(rc));
 }
 
+/* The message for an identifier that did not normalize. */
+static int identifier_error(const struct cli_cmd *cmd, const char *input,
+			    int rc, const sdx_norm_error *err)
+{
+	char msg[256];
+	cli_input_error_text(rc, err, msg, sizeof msg);
+	char safe[SDX_INPUT_MAX + 1];
+	fprintf(stderr, "scamdex %s: invalid identifier '%s': %s\n", cmd->name,
+		cli_safe(input, safe, sizeof safe), msg);
+	return EXIT_USAGE;
+}
+
 int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
 		   sdx_kind *kind_out, char canonical[SDX_CANON_MAX])
 {
@@ -273,14 +285,21 @@ int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
 		     ? SDX_ETOOLONG
 		     : sdx_normalize(kind, input, len, canonical, SDX_CANON_MAX,
 				     NULL, kind_out, &err);
-	if (rc == 0)
-		return 0;
-	char msg[256];
-	cli_input_error_text(rc, &err, msg, sizeof msg);
-	char safe[SDX_INPUT_MAX + 1];
-	fprintf(stderr, "scamdex %s: invalid identifier '%s': %s\n", cmd->name,
-		cli_safe(input, safe, sizeof safe), msg);
-	return EXIT_USAGE;
+	return rc ? identifier_error(cmd, input, rc, &err) : 0;
+}
+
+int cli_identifier_readings(const struct cli_cmd *cmd, sdx_kind kind,
+			    const char *input)
+{
+	sdx_reading rd[SDX_READINGS_MAX];
+	sdx_norm_error err;
+	size_t n, len = strlen(input);
+	memset(&err, 0, sizeof err);
+	int rc = len > SDX_INPUT_MAX
+		     ? SDX_ETOOLONG
+		     : sdx_normalize_all(kind, input, len, rd, SDX_READINGS_MAX,
+					 &n, &err);
+	return rc ? identifier_error(cmd, input, rc, &err) : 0;
 }
 
 int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16])

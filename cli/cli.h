@@ -183,6 +183,12 @@ int cli_parse_uint(const struct cli_args *p, unsigned long max,
  * digit string) and returns EXIT_USAGE; 0 on success. */
 int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
 		   sdx_kind *kind_out, char canonical[SDX_CANON_MAX]);
+/* The same check for a command that answers for the most serious of an
+ * identifier's readings, as check does (show, links: a bare number is
+ * not refused as ambiguous; render_pick_reading picks the reading once
+ * the database is open). */
+int cli_identifier_readings(const struct cli_cmd *cmd, sdx_kind kind,
+			    const char *input);
 
 /* Parse a 32-hex-digit report id; usage error (EXIT_USAGE) if bad. */
 int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16]);

@@ -164,8 +164,8 @@ int cmd_links(int argc, char **argv)
 		return st;
 	if (!input)
 		return cli_usage_error(&cmd, "no ID given");
-	char canonical[SDX_CANON_MAX], safe[SDX_CANON_MAX];
-	int rc = cli_identifier(&cmd, kind, input, &kind, canonical);
+	char safe[SDX_CANON_MAX];
+	int rc = cli_identifier_readings(&cmd, kind, input);
 	if (rc)
 		return rc;
 	sdx_db *db;
@@ -174,6 +174,29 @@ int cmd_links(int argc, char **argv)
 	if (rc)
 		return rc;
 	audience = role_audience(who.role, audience);
+	/* the reading check answers with, as show takes it; an account at
+	 * every bank links through each bank's account, not as one */
+	sdx_interp it[SDX_INTERP_MAX];
+	size_t n = 0, pick = 0;
+	sdx_norm_error err;
+	rc = render_check_all(db, kind, input, strlen(input), sdx_date_today(),
+			      audience, it, &n, &err);
+	while (rc == 0 && pick < n && it[pick].result.kind == SDX_KIND_ACCOUNT)
+		pick++;
+	if (rc == 0 && pick == n) {
+		sdx_db_close(db);
+		fprintf(stderr,
+			"scamdex links: '%s' is an account number without its "
+			"bank; name the bank (\"VCB %s\")\n",
+			cli_safe(input, safe, sizeof safe), safe);
+		return EXIT_USAGE;
+	}
+	if (rc) {
+		sdx_db_close(db);
+		return cli_db_error(&cmd, input, rc);
+	}
+	const char *canonical = it[pick].result.canonical;
+	kind = it[pick].result.kind;
 	struct render_links g;
 	rc = render_links_walk(db, &g, kind, canonical, (unsigned)depth,
 			       (size_t)limit, audience, fmt == F_DOT);

@@ -194,8 +194,7 @@ int cmd_show(int argc, char **argv)
 		return st;
 	if (!input)
 		return cli_usage_error(&cmd, "no ID given");
-	char canonical[SDX_CANON_MAX];
-	int rc = cli_identifier(&cmd, kind, input, &kind, canonical);
+	int rc = cli_identifier_readings(&cmd, kind, input);
 	if (rc)
 		return rc;
 	sdx_db *db;
@@ -206,17 +205,31 @@ int cmd_show(int argc, char **argv)
 	audience = role_audience(who.role, audience);
 	if (sdx_db_office(db, c.office, sizeof c.office) != 0)
 		c.office[0] = '\0';
+	/* the reading check answers with: the most serious ("BVB 123" at
+	 * the bank it was reported at, a number by its reported Zalo
+	 * account) */
+	sdx_interp it[SDX_INTERP_MAX];
+	size_t n = 0;
+	sdx_norm_error err;
+	rc = render_check_all(db, kind, input, strlen(input), sdx_date_today(),
+			      audience, it, &n, &err);
+	if (rc) {
+		sdx_db_close(db);
+		return cli_db_error(&cmd, input, rc);
+	}
+	const char *canonical = it[0].result.canonical;
+	kind = it[0].result.kind;
 	if (!c.json) {
-		/* the verdict first, as check says it; then the reports */
-		sdx_check_result res;
-		sdx_norm_error err;
+		/* the verdict first, as check says it, and the other readings
+		 * that have something to say; then the reports */
 		struct cli_buf b = {0};
-		rc = render_check(db, kind, canonical, strlen(canonical),
-				  sdx_date_today(), audience, &res, &err);
-		if (rc == 0) {
-			render_check_text(&b, &res);
-			fwrite(b.p, 1, b.len, stdout);
-		}
+		render_check_text(&b, &it[0].result);
+		for (size_t i = 1; i < n; i++)
+			if (it[i].result.verdict != SDX_VERDICT_UNKNOWN) {
+				cli_buf_puts(&b, render_tr("  or ", "  hoặc "));
+				render_check_text(&b, &it[i].result);
+			}
+		fwrite(b.p, 1, b.len, stdout);
 		free(b.p);
 		/* an official identifier: who said so, when and why */
 		sdx_allow_entry al;

@@ -324,16 +324,3 @@ int render_check_all(sdx_db *db, sdx_kind kind, const char *in, size_t len,
 	}
 	return rc;
 }
-
-int render_check(sdx_db *db, sdx_kind kind, const char *in, size_t len,
-		 int32_t today, int audience, sdx_check_result *r,
-		 sdx_norm_error *err)
-{
-	sdx_interp it[SDX_INTERP_MAX];
-	size_t n;
-	int rc =
-	    render_check_all(db, kind, in, len, today, audience, it, &n, err);
-	if (rc == 0)
-		*r = it[0].result;
-	return rc;
-}

@@ -33,14 +33,11 @@ void render_categories_vi(struct cli_buf *b, uint32_t bits, int json,
 			  const char *sep);
 
 /* Check one input (at most SDX_INPUT_MAX bytes, else SDX_ETOOLONG) as
- * `audience` sees it (sdx_check_view: SDX_AUD_BANK counts the reports a
- * bank may see, from the summary's bank view). Returns sdx_check's code. */
-int render_check(sdx_db *db, sdx_kind kind, const char *in, size_t len,
-		 int32_t today, int audience, sdx_check_result *r,
-		 sdx_norm_error *err);
-
-/* render_check with every interpretation (sdx_check_all_view): out holds
- * SDX_INTERP_MAX, the most serious first in the audience's view. */
+ * `audience` sees it (SDX_AUD_BANK counts the reports a bank may see,
+ * from the summary's bank view), every interpretation
+ * (sdx_check_all_view; a named kind other than domain: sdx_check_view's
+ * one answer): out holds SDX_INTERP_MAX, the most serious first. Returns
+ * sdx_check's code. */
 int render_check_all(sdx_db *db, sdx_kind kind, const char *in, size_t len,
 		     int32_t today, int audience, sdx_interp *out, size_t *n,
 		     sdx_norm_error *err);
