@@ -263,9 +263,8 @@ void cli_input_error_text(int rc, const sdx_norm_error *err, char *buf,
 		snprintf(buf, size, "%s", sdx_strerror(rc));
 }
 
-/* The message for an identifier that did not normalize. */
-static int identifier_error(const struct cli_cmd *cmd, const char *input,
-			    int rc, const sdx_norm_error *err)
+int cli_identifier_error(const struct cli_cmd *cmd, const char *input, int rc,
+			 const sdx_norm_error *err)
 {
 	char msg[256];
 	cli_input_error_text(rc, err, msg, sizeof msg);
@@ -285,7 +284,7 @@ int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
 		     ? SDX_ETOOLONG
 		     : sdx_normalize(kind, input, len, canonical, SDX_CANON_MAX,
 				     NULL, kind_out, &err);
-	return rc ? identifier_error(cmd, input, rc, &err) : 0;
+	return rc ? cli_identifier_error(cmd, input, rc, &err) : 0;
 }
 
 int cli_identifier_readings(const struct cli_cmd *cmd, sdx_kind kind,
@@ -299,7 +298,7 @@ int cli_identifier_readings(const struct cli_cmd *cmd, sdx_kind kind,
 		     ? SDX_ETOOLONG
 		     : sdx_normalize_all(kind, input, len, rd, SDX_READINGS_MAX,
 					 &n, &err);
-	return rc ? identifier_error(cmd, input, rc, &err) : 0;
+	return rc ? cli_identifier_error(cmd, input, rc, &err) : 0;
 }
 
 int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16])

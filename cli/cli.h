@@ -189,6 +189,9 @@ int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
  * the database is open). */
 int cli_identifier_readings(const struct cli_cmd *cmd, sdx_kind kind,
 			    const char *input);
+/* Print "invalid identifier" with err's reason; returns EXIT_USAGE. */
+int cli_identifier_error(const struct cli_cmd *cmd, const char *input, int rc,
+			 const sdx_norm_error *err);
 
 /* Parse a 32-hex-digit report id; usage error (EXIT_USAGE) if bad. */
 int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16]);

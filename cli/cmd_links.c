@@ -177,23 +177,15 @@ int cmd_links(int argc, char **argv)
 	/* the reading check answers with, as show takes it; an account at
 	 * every bank links through each bank's account, not as one */
 	sdx_interp it[SDX_INTERP_MAX];
-	size_t n = 0, pick = 0;
+	size_t n = 0, pick;
 	sdx_norm_error err;
-	rc = render_check_all(db, kind, input, strlen(input), sdx_date_today(),
-			      audience, it, &n, &err);
-	while (rc == 0 && pick < n && it[pick].result.kind == SDX_KIND_ACCOUNT)
-		pick++;
-	if (rc == 0 && pick == n) {
-		sdx_db_close(db);
-		fprintf(stderr,
-			"scamdex links: '%s' is an account number without its "
-			"bank; name the bank (\"VCB %s\")\n",
-			cli_safe(input, safe, sizeof safe), safe);
-		return EXIT_USAGE;
-	}
+	rc = render_pick_reading(db, kind, input, strlen(input), audience, 0,
+				 it, &n, &pick, &err);
 	if (rc) {
 		sdx_db_close(db);
-		return cli_db_error(&cmd, input, rc);
+		return cli_is_input_error(rc)
+			   ? cli_identifier_error(&cmd, input, rc, &err)
+			   : cli_db_error(&cmd, input, rc);
 	}
 	const char *canonical = it[pick].result.canonical;
 	kind = it[pick].result.kind;

@@ -209,23 +209,24 @@ int cmd_show(int argc, char **argv)
 	 * the bank it was reported at, a number by its reported Zalo
 	 * account) */
 	sdx_interp it[SDX_INTERP_MAX];
-	size_t n = 0;
+	size_t n = 0, pick;
 	sdx_norm_error err;
-	rc = render_check_all(db, kind, input, strlen(input), sdx_date_today(),
-			      audience, it, &n, &err);
+	rc = render_pick_reading(db, kind, input, strlen(input), audience, 1,
+				 it, &n, &pick, &err);
 	if (rc) {
 		sdx_db_close(db);
 		return cli_db_error(&cmd, input, rc);
 	}
-	const char *canonical = it[0].result.canonical;
-	kind = it[0].result.kind;
+	const char *canonical = it[pick].result.canonical;
+	kind = it[pick].result.kind;
 	if (!c.json) {
 		/* the verdict first, as check says it, and the other readings
 		 * that have something to say; then the reports */
 		struct cli_buf b = {0};
-		render_check_text(&b, &it[0].result);
-		for (size_t i = 1; i < n; i++)
-			if (it[i].result.verdict != SDX_VERDICT_UNKNOWN) {
+		render_check_text(&b, &it[pick].result);
+		for (size_t i = 0; i < n; i++)
+			if (i != pick &&
+			    it[i].result.verdict != SDX_VERDICT_UNKNOWN) {
 				cli_buf_puts(&b, render_tr("  or ", "  hoặc "));
 				render_check_text(&b, &it[i].result);
 			}

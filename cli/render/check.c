@@ -324,3 +324,27 @@ int render_check_all(sdx_db *db, sdx_kind kind, const char *in, size_t len,
 	}
 	return rc;
 }
+
+int render_pick_reading(sdx_db *db, sdx_kind kind, const char *in, size_t len,
+			int audience, int accounts_ok, sdx_interp *it,
+			size_t *n, size_t *pick, sdx_norm_error *err)
+{
+	int rc = render_check_all(db, kind, in, len, sdx_date_today(), audience,
+				  it, n, err);
+	if (rc)
+		return rc;
+	*pick = 0;
+	while (!accounts_ok && *pick < *n &&
+	       it[*pick].result.kind == SDX_KIND_ACCOUNT)
+		(*pick)++;
+	if (*pick < *n)
+		return 0;
+	err->code = SDX_EKIND;
+	err->kind = SDX_KIND_ACCOUNT;
+	err->offset = 0;
+	snprintf(err->reason, sizeof err->reason,
+		 "an account number without its bank links through each "
+		 "bank's account; name the bank (\"VCB %.*s\")",
+		 (int)(len < 64 ? len : 64), in);
+	return SDX_EKIND;
+}

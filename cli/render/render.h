@@ -41,6 +41,17 @@ void render_categories_vi(struct cli_buf *b, uint32_t bits, int json,
 int render_check_all(sdx_db *db, sdx_kind kind, const char *in, size_t len,
 		     int32_t today, int audience, sdx_interp *out, size_t *n,
 		     sdx_norm_error *err);
+/* The reading show and links answer for, in the CLI and the service:
+ * the most serious of render_check_all's interpretations (check's
+ * answer: "BVB 123" at the bank it was reported at, a bare number by its
+ * reported Zalo account), it[*pick]; kind ACCOUNT skipped unless
+ * accounts_ok (links walks one bank's account at a time: SDX_EKIND with
+ * err saying so when nothing else is left). Other codes as
+ * render_check_all. */
+int render_pick_reading(sdx_db *db, sdx_kind kind, const char *in, size_t len,
+			int audience, int accounts_ok, sdx_interp *it,
+			size_t *n, size_t *pick, sdx_norm_error *err);
+
 /* The answer to one input as one JSON object (no newline): the most
  * serious interpretation's fields as render_check_json, then "via" when a
  * parent domain or a subdomain allowlist entry answered, then, when the

@@ -126,8 +126,10 @@ void api_check(struct req *r, struct resp *o)
 
 /* ---- identifier arguments of show and links ---- */
 
-static int ident_arg(struct req *r, struct resp *o, sdx_kind *kind,
-		     char canonical[SDX_CANON_MAX])
+/* The identifier q names, as the reading check answers with (the CLI's
+ * show and links take it the same way: render_pick_reading). */
+static int ident_arg(struct req *r, struct resp *o, int aud, int accounts_ok,
+		     sdx_kind *kind, char canonical[SDX_CANON_MAX])
 {
 	const char *q = req_arg(r, "q");
 	if (kind_of(r, o, kind))
@@ -137,18 +139,24 @@ static int ident_arg(struct req *r, struct resp *o, sdx_kind *kind,
 		return -1;
 	}
 	sdx_norm_error err;
+	sdx_interp it[SDX_INTERP_MAX];
+	size_t n, pick;
 	memset(&err, 0, sizeof err);
-	size_t len = strlen(q);
-	int rc = len > SDX_INPUT_MAX
-		     ? SDX_ETOOLONG
-		     : sdx_normalize(*kind, q, len, canonical, SDX_CANON_MAX,
-				     NULL, kind, &err);
-	if (rc) {
+	int rc = render_pick_reading(r->srv->db, *kind, q, strlen(q), aud,
+				     accounts_ok, it, &n, &pick, &err);
+	if (rc && cli_is_input_error(rc)) {
 		char msg[256];
 		cli_input_error_text(rc, &err, msg, sizeof msg);
 		resp_error(o, 400, "invalid_identifier", "%s", msg);
 		return -1;
 	}
+	if (rc) {
+		resp_error(o, 500, "database", "%s", sdx_strerror(rc));
+		return -1;
+	}
+	*kind = it[pick].result.kind;
+	memcpy(canonical, it[pick].result.canonical,
+	       strlen(it[pick].result.canonical) + 1);
 	return 0;
 }
 
@@ -172,7 +180,7 @@ void api_show(struct req *r, struct resp *o)
 	sdx_kind kind;
 	char canonical[SDX_CANON_MAX];
 	int aud = audience_of(r, o);
-	if (aud < 0 || ident_arg(r, o, &kind, canonical))
+	if (aud < 0 || ident_arg(r, o, aud, 1, &kind, canonical))
 		return;
 	struct show_ctx c = {json_array(), r->srv->office};
 	int rc = sdx_show(r->srv->db, kind, canonical, aud, on_report, &c);
@@ -215,7 +223,7 @@ void api_links(struct req *r, struct resp *o)
 	char canonical[SDX_CANON_MAX];
 	int bad = 0;
 	int aud = audience_of(r, o);
-	if (aud < 0 || ident_arg(r, o, &kind, canonical))
+	if (aud < 0 || ident_arg(r, o, aud, 0, &kind, canonical))
 		return;
 	unsigned long depth = num_arg(r, "depth", 2, 16, &bad);
 	unsigned long limit = num_arg(r, "limit", 100, 100000, &bad);

@@ -322,6 +322,15 @@ ok(s == 200 and b["reports"] == want, "GET /v1/show: the CLI's report objects", 
 recs = audit("analyst1")
 ok(recs and recs[-1]["op"] == "show" and recs[-1]["items"] == [["phone", "+84385551234", "reports:3"]],
    "audit: show records the identifier and what was shown", recs[-1] if recs else None)
+# a bare number (a phone or an account) is the reading check answers with,
+# as the CLI's show takes it; it was refused as ambiguous
+s, h, b = jget("/v1/show?q=0385551234", A)
+want = cli_json("show", "--json", "0385551234")
+ok(s == 200 and b["kind"] == "phone" and b["canonical"] == "+84385551234" and b["reports"] == want,
+   "GET /v1/show of a bare number: the reading check answers with", b)
+s, h, b = jget("/v1/links?q=55566677788", D)
+ok(s == 400 and b["error"]["code"] == "invalid_identifier" and "name the bank" in b["error"]["message"],
+   "GET /v1/links of an account number without its bank: 400 saying to name the bank", b)
 
 # ---- links ----
 s, h, b = jget("/v1/links?q=038.555.1234&kind=phone", D)
