@@ -155,16 +155,6 @@ static int digit_string(const char *in, size_t len, char *out, sdx_kind *kind,
 			 nd);
 }
 
-/* A letter (or any non-ASCII character) in in[0..len)? */
-static int has_letter(const char *in, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)in[i] >= 0x80 ||
-		    ((in[i] | 0x20) >= 'a' && (in[i] | 0x20) <= 'z'))
-			return 1;
-	return 0;
-}
-
 /* Does in start with "http://" or "https://", in any case? */
 static int http_scheme(const char *in, size_t len)
 {
@@ -245,19 +235,12 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 			   norm_domain(in, len, out, err));
 	if (norm_bank_split(in, len, &bank, &a))
 		return set(kind, SDX_KIND_BANK, norm_bank(in, len, out, err));
-	/* "STK 0011004012345", "Số tài khoản: 0912345678": labelled an
-	 * account number, at no bank named (every bank) */
-	struct norm_bank_parts bp;
-	if (norm_bank_parts(in, len, &bp) == 0 && bp.acct_len > 0 &&
-	    in[bp.acct_off] >= '0' && in[bp.acct_off] <= '9' &&
-	    has_letter(in, bp.acct_off))
-		return set(kind, SDX_KIND_ACCOUNT,
-			   norm_account(in, len, out, err));
 	if (norm_is_domain(in, len))
 		return set(kind, SDX_KIND_DOMAIN,
 			   norm_domain(in, len, out, err));
 	/* "XYZBANK 0011004012345", "0011004012345 (Foo)": words beside a
 	 * number that name no bank: say which. */
+	struct norm_bank_parts bp;
 	if (norm_bank_parts(in, len, &bp) < 0 && bp.acct_len > 0)
 		return norm_bank(in, len, out, err);
 	/* "XYZ:0011004012345": a bank account of an unknown bank. */

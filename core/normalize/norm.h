@@ -153,6 +153,10 @@ int norm_utf8(const char *in, size_t len, int32_t *cp);
  * which declares it.) */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical);
+/* label.c: a label before a number ("STK", "SĐT:", "Số:")? 1, the
+ * number's offset in *off and the kind the label names in *kind (AUTO: a
+ * number of either kind), else 0. */
+int norm_label(const char *in, size_t len, size_t *off, sdx_kind *kind);
 /* normalize.c: in[0..len) with the typographic separators people paste
  * (no-break and other spaces, dashes, the minus sign) made ASCII, into
  * out (at least len + 1 bytes): the new length, or 0 when there were

@@ -178,6 +178,19 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 		len = plen;
 	}
 
+	/* "STK 0011004012345", "SĐT: 0912345678": the label says the kind
+	 * ("Số: 0912..." leaves both readings) */
+	size_t loff;
+	sdx_kind lk;
+	if (kind == SDX_KIND_AUTO && norm_label(in, len, &loff, &lk)) {
+		while (loff < len && is_space((unsigned char)in[loff]))
+			loff++;
+		in += loff;
+		len -= loff;
+		start += loff;
+		kind = lk;
+	}
+
 	switch (kind) {
 	case SDX_KIND_PHONE:
 		/* wa.me/84912345678: a WhatsApp account is its number */

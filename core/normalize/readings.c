@@ -180,6 +180,16 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 		*count = 0;
 	if (!out || max == 0 || !count)
 		return norm_fail(err, SDX_EINVAL, kind, 0, "invalid argument");
+	/* "Số: 0912345678": the readings of the number; "SĐT: ...": the
+	 * phone's (sdx_normalize reads the label the same way) */
+	size_t loff;
+	sdx_kind lk;
+	if (input && kind == SDX_KIND_AUTO &&
+	    norm_label(input, len, &loff, &lk)) {
+		input += loff;
+		len -= loff;
+		kind = lk;
+	}
 	int rc =
 	    sdx_normalize(kind, input, len, buf, sizeof buf, NULL, &k, err);
 	if (rc == SDX_EAMBIGUOUS) {

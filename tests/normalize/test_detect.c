@@ -135,6 +135,15 @@ Test(detect, labels_separators_and_email)
 		  "0011004123456");
 	expect_ok(A, "STK 0011004123456 - NH Vietcombank", SDX_KIND_BANK,
 		  "970436:0011004123456");
+	/* a phone label: the phone; "số" (number): either, as bare */
+	expect_ok(A, "SĐT: 0912345678", SDX_KIND_PHONE, "+84912345678");
+	expect_ok(A, "ĐT 0912.345.678", SDX_KIND_PHONE, "+84912345678");
+	expect_ok(A, "Hotline: 0912 345 678", SDX_KIND_PHONE, "+84912345678");
+	expect_err(A, "số 0912345678", SDX_EAMBIGUOUS, 5,
+		   "auto: a valid phone number (+84912345678) and maybe an "
+		   "account number; name the kind");
+	expect_err(A, "số nhà 12", SDX_EBANK, 0,
+		   "bank: 'số nhà' is not a known bank name, code or BIN");
 	/* no label: still a host with a port */
 	expect_ok(A, "94.100.18.96:8080", SDX_KIND_DOMAIN, "94.100.18.96");
 	/* en dash, no-break space, minus sign */

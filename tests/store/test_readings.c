@@ -318,6 +318,38 @@ Test(readings, phone_chat_accounts_in_the_bank_view)
 	sdx_db_close(db);
 }
 
+/* A label before the number says its kind: "số" (number) was read as an
+ * account label, so a reported phone number answered UNKNOWN as "số
+ * 0912345678"; a phone label reads a phone, an account label an account
+ * alone. */
+Test(readings, label_before_a_number)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_PHONE, "+84912345678");
+	report_one(db, SDX_KIND_BANK, "970436:0011004123456");
+	sdx_interp it[SDX_INTERP_MAX];
+	const char *either[] = {"số 0912345678", "Số: 0912 345 678",
+				"No. 0912345678"};
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(check_all(db, SDX_KIND_AUTO, either[i], it), 2,
+			     "%s", either[i]);
+		cr_assert_eq(it[0].result.kind, SDX_KIND_PHONE);
+		cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED, "%s",
+			     either[i]);
+		cr_assert_eq(it[1].result.kind, SDX_KIND_ACCOUNT);
+		sdx_check_result r = check_ok(db, SDX_KIND_AUTO, either[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s", either[i]);
+	}
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "SĐT: 0912345678", it), 1);
+	cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED);
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "STK: 0912345678", it), 1);
+	cr_assert_eq(it[0].result.kind, SDX_KIND_ACCOUNT);
+	sdx_check_result r = check_ok(db, SDX_KIND_AUTO, "STK 0011004123456");
+	cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED);
+	cr_assert_eq(r.kind, SDX_KIND_ACCOUNT);
+	sdx_db_close(db);
+}
+
 /* The more serious answers: a number reported twice answers as itself,
  * its chat account reported once shows second. */
 Test(readings, phone_number_more_serious_than_its_chat_account)
