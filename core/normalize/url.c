@@ -22,9 +22,11 @@ static int scheme_char(char c)
 }
 
 /* The bytes that end the authority ('/', '?', '#') or its user info
- * ('@'). */
+ * ('@'). A backslash ends it too: browsers read it as '/' in web links,
+ * so https://evil.com\@bank.vn opens evil.com (read as user info, it
+ * answered for the bank's host and stored it when reported). */
 static const unsigned char authority_stop[256] = {
-    ['/'] = 1, ['?'] = 1, ['#'] = 1, ['@'] = 1};
+    ['/'] = 1, ['?'] = 1, ['#'] = 1, ['@'] = 1, ['\\'] = 1};
 
 /* Does any of the eight bytes at p hold one of authority_stop's? (A zero
  * byte of v ^ c marks c; the test finds whether there is one.) */
@@ -34,8 +36,8 @@ static int has_stop(const char *p)
 		       highs = 0x8080808080808080ull;
 	uint64_t v, z = 0;
 	memcpy(&v, p, 8);
-	static const unsigned char stops[4] = {'/', '?', '#', '@'};
-	for (int k = 0; k < 4; k++) {
+	static const unsigned char stops[5] = {'/', '?', '#', '@', '\\'};
+	for (int k = 0; k < 5; k++) {
 		uint64_t x = v ^ (ones * stops[k]);
 		z |= (x - ones) & ~x;
 	}

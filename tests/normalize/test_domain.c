@@ -172,6 +172,15 @@ Test(domain, one_pass_edges)
 		   "domain: the top-level label is all digits");
 	expect_ok(D, "https://u@h@Login.Example.com:443/x", D,
 		  "login.example.com");
+	/* a backslash is a browser's '/': the host is before it, whatever
+	 * follows (an '@' after it is no user info); also past the first
+	 * eight bytes, which are scanned a word at a time */
+	expect_ok(D, "https://phish-a.com\\@vietcombank.com.vn", D,
+		  "phish-a.com");
+	expect_ok(SDX_KIND_AUTO,
+		  "https://vcb-xacminh.com\\@vietcombank.com.vn/login", D,
+		  "vcb-xacminh.com");
+	expect_ok(SDX_KIND_AUTO, "http://a.com\\b", D, "a.com");
 	expect_ok(SDX_KIND_AUTO,
 		  "https://a.Secure.Login.bank00123.example.com/x", D,
 		  "a.secure.login.bank00123.example.com");
