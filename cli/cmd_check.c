@@ -182,21 +182,6 @@ static void put_safe(struct cli_buf *b, const char *s, size_t n)
 	}
 }
 
-/* One interpretation: the verdict line, and which parent domain or
- * subdomain allowlist entry answered. An input with more than one reading
- * gets one line per interpretation, the most serious first, the others
- * starting with "  or ". */
-static void text_interp(struct cli_buf *b, const sdx_interp *it)
-{
-	render_check_text(b, &it->result);
-	if (it->via[0]) {
-		b->len--; /* before the newline */
-		cli_buf_puts(b, render_tr("  via ", "  qua "));
-		put_safe(b, it->via, strlen(it->via));
-		cli_buf_putc(b, '\n');
-	}
-}
-
 static void emit_invalid(struct ctx *c, const char *in, size_t len,
 			 const char *msg)
 {
@@ -250,7 +235,7 @@ static int check_one(struct ctx *c, const char *in, size_t len)
 					cli_buf_puts(
 					    &c->out,
 					    render_tr("  or ", "  hoặc "));
-				text_interp(&c->out, &it[i]);
+				render_interp_text(&c->out, &it[i]);
 			}
 		}
 		/* the audit log records every interpretation answered */

@@ -217,18 +217,18 @@ int cmd_show(int argc, char **argv)
 		sdx_db_close(db);
 		return cli_db_error(&cmd, input, rc);
 	}
-	const char *canonical = it[pick].result.canonical;
+	const char *canonical = render_reading_named(&it[pick]);
 	kind = it[pick].result.kind;
 	if (!c.json) {
 		/* the verdict first, as check says it, and the other readings
 		 * that have something to say; then the reports */
 		struct cli_buf b = {0};
-		render_check_text(&b, &it[pick].result);
+		render_interp_text(&b, &it[pick]);
 		for (size_t i = 0; i < n; i++)
 			if (i != pick &&
 			    it[i].result.verdict != SDX_VERDICT_UNKNOWN) {
 				cli_buf_puts(&b, render_tr("  or ", "  hoặc "));
-				render_check_text(&b, &it[i].result);
+				render_interp_text(&b, &it[i]);
 			}
 		fwrite(b.p, 1, b.len, stdout);
 		free(b.p);

@@ -348,3 +348,8 @@ int render_pick_reading(sdx_db *db, sdx_kind kind, const char *in, size_t len,
 		 (int)(len < 64 ? len : 64), in);
 	return SDX_EKIND;
 }
+
+const char *render_reading_named(const sdx_interp *it)
+{
+	return it->via[0] && it->via[0] != '*' ? it->via : it->result.canonical;
+}

@@ -52,6 +52,11 @@ int render_pick_reading(sdx_db *db, sdx_kind kind, const char *in, size_t len,
 			int audience, int accounts_ok, sdx_interp *it,
 			size_t *n, size_t *pick, sdx_norm_error *err);
 
+/* The identifier whose reports answered an interpretation: the parent
+ * domain that answered for a host (login.evil.com via evil.com), else the
+ * reading itself. show lists its reports. */
+const char *render_reading_named(const sdx_interp *it);
+
 /* The answer to one input as one JSON object (no newline): the most
  * serious interpretation's fields as render_check_json, then "via" when a
  * parent domain or a subdomain allowlist entry answered, then, when the
@@ -164,6 +169,11 @@ void render_identifier_text(struct cli_buf *b, sdx_kind kind,
  * windows in words ("4 in the last 3 days, 8 in 30 days, 14 in 6
  * months"). */
 void render_check_text(struct cli_buf *b, const sdx_check_result *r);
+/* One interpretation of check's: the verdict line, and which parent
+ * domain or subdomain allowlist entry answered ("  via evil.com"). An
+ * input with more than one reading gets one line per interpretation, the
+ * most serious first, the others starting with "  or " (check, show). */
+void render_interp_text(struct cli_buf *b, const sdx_interp *it);
 /* A verdict word in its colour, padded to the verdict column. */
 void render_verdict_word(struct cli_buf *b, const char *word,
 			 enum cli_color_code color);

@@ -260,3 +260,14 @@ void render_check_text(struct cli_buf *b, const sdx_check_result *r)
 	cli_buf_putu(b, r->last_6m);
 	cli_buf_puts(b, VI ? " trong 6 tháng\n" : " in 6 months\n");
 }
+
+void render_interp_text(struct cli_buf *b, const sdx_interp *it)
+{
+	render_check_text(b, &it->result);
+	if (it->via[0]) {
+		b->len--; /* before the newline */
+		cli_buf_puts(b, VI ? "  qua " : "  via ");
+		render_identifier_text(b, SDX_KIND_DOMAIN, it->via);
+		cli_buf_putc(b, '\n');
+	}
+}

@@ -154,9 +154,9 @@ static int ident_arg(struct req *r, struct resp *o, int aud, int accounts_ok,
 		resp_error(o, 500, "database", "%s", sdx_strerror(rc));
 		return -1;
 	}
+	const char *named = render_reading_named(&it[pick]);
 	*kind = it[pick].result.kind;
-	memcpy(canonical, it[pick].result.canonical,
-	       strlen(it[pick].result.canonical) + 1);
+	memcpy(canonical, named, strlen(named) + 1);
 	return 0;
 }
 
