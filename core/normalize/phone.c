@@ -339,9 +339,31 @@ static int scan(const char *in, size_t len, struct digits *dg,
 	return 0;
 }
 
-static int foreign(const struct digits *dg, int s, size_t len, char *out,
-		   sdx_norm_error *err)
+/* "+855 (0)12 345 678", "+44 (0)20 ...": a trunk 0 in parentheses
+ * after the country code is not dialled from abroad and not part of the
+ * number (as "+84 (0)912..."); dg without it in t, 1 if there was one. */
+static int drop_paren_trunk(const struct digits *dg, int s, const char *in,
+			    size_t len, struct digits *t)
 {
+	int cl = country_code_len(dg->d + s, dg->n - s), z = s + cl;
+	if (cl == 0 || z >= dg->n || dg->d[z] != '0' || dg->off[z] == 0 ||
+	    in[dg->off[z] - 1] != '(' || dg->off[z] + 1 >= len ||
+	    in[dg->off[z] + 1] != ')')
+		return 0;
+	*t = *dg;
+	memmove(t->d + z, t->d + z + 1, (size_t)(t->n - z - 1));
+	memmove(t->off + z, t->off + z + 1,
+		(size_t)(t->n - z - 1) * sizeof *t->off);
+	t->n--;
+	return 1;
+}
+
+static int foreign(const struct digits *dg, int s, const char *in, size_t len,
+		   char *out, sdx_norm_error *err)
+{
+	struct digits t;
+	if (drop_paren_trunk(dg, s, in, len, &t))
+		dg = &t;
 	int m = dg->n - s;
 	if (m == 0)
 		return norm_fail(err, SDX_ELENGTH, SDX_KIND_PHONE, len,
@@ -599,7 +621,7 @@ int norm_phone(const char *in, size_t len, char *out, sdx_norm_error *err)
 			return national(&dg, s, "after country code 84", len,
 					out, err);
 		}
-		return foreign(&dg, s, len, out, err);
+		return foreign(&dg, s, in, len, out, err);
 	}
 	if (d[0] == '0')
 		return national(&dg, 1, "after the trunk prefix", len, out,

@@ -273,6 +273,13 @@ Test(phone, foreign)
 {
 	expect_ok(P, "+855 12 345 678", P, "+85512345678");
 	expect_ok(P, "0085512345678", P, "+85512345678");
+	/* a trunk 0 in parentheses after the country code is not part of
+	 * the number (it was kept: +855012345678, a reported +855 12 345 678
+	 * answered UNKNOWN); a 0 written without them is (Italy's 06) */
+	expect_ok(P, "+855 (0)12 345 678", P, "+85512345678");
+	expect_ok(SDX_KIND_AUTO, "+44 (0)20 7946 0958", P, "+442079460958");
+	expect_ok(P, "0044 (0) 20 7946 0958", P, "+442079460958");
+	expect_ok(P, "+39 06 1234 5678", P, "+390612345678");
 	expect_ok(P, "+95 9 123 456 789", P, "+959123456789");
 	expect_ok(P, "+66 81 234 5678", P, "+66812345678");
 	expect_ok(P, "+1 (212) 555-1234", P, "+12125551234");
