@@ -90,6 +90,19 @@ static const char *phone_of_handle(const char *canon)
 	return c && c[1] == '+' ? c + 1 : NULL;
 }
 
+/* "@name" names no platform: the name after the '@' (white space
+ * before it skipped), else NULL. */
+static const char *at_name(const char *in, size_t len, size_t *n)
+{
+	size_t i = 0;
+	while (i < len && (in[i] == ' ' || in[i] == '\t'))
+		i++;
+	if (i + 1 >= len || in[i] != '@')
+		return NULL;
+	*n = len - i - 1;
+	return in + i + 1;
+}
+
 /* Whether sdx_normalize(kind, input) succeeding with kind k is the only
  * reading sdx_normalize_all gives but for the chat accounts of a phone
  * number (check.c answers those on its one-reading path too). Not for an
@@ -104,14 +117,15 @@ int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical)
 {
 	char digits[SDX_CANON_MAX];
-	size_t s0 = 0;
+	size_t s0 = 0, at_len;
 	char ip[16];
 	if (k == SDX_KIND_BANK &&
 	    (norm_bank_alias(canonical) || norm_bank_also(input, len)))
 		return 0;
 	if (k == SDX_KIND_DOMAIN && norm_ip_alias(canonical, ip))
 		return 0;
-	if (k == SDX_KIND_HANDLE && phone_of_handle(canonical))
+	if (k == SDX_KIND_HANDLE &&
+	    (phone_of_handle(canonical) || at_name(input, len, &at_len)))
 		return 0;
 	if (kind != SDX_KIND_AUTO)
 		return 1;
@@ -121,6 +135,29 @@ int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		return !(s0 < len && (input[s0] == '0' || input[s0] == '+'));
 	return !(k == SDX_KIND_PHONE &&
 		 account_digits(input, len, digits, sizeof digits));
+}
+
+/* The readings of "@name" on the other platforms: Facebook's username
+ * (Telegram's is sdx_normalize's own reading of it) and, for "@0912...",
+ * the phone number; 1 if one was added. */
+static int add_at_name(const char *input, size_t len, sdx_reading *out,
+		       size_t max, size_t *count, int related)
+{
+	char buf[SDX_CANON_MAX], in[SDX_CANON_MAX + 16];
+	size_t n, before = *count;
+	const char *name = at_name(input, len, &n);
+	if (!name || n > SDX_CANON_MAX)
+		return 0;
+	if (strspn(name, "0123456789") >= n &&
+	    !sdx_normalize(SDX_KIND_PHONE, name, n, buf, sizeof buf, NULL, NULL,
+			   NULL))
+		add(out, max, count, SDX_KIND_PHONE, buf);
+	memcpy(in, "facebook:", 9);
+	memcpy(in + 9, name, n);
+	if (!sdx_normalize(SDX_KIND_HANDLE, in, 9 + n, buf, sizeof buf, NULL,
+			   NULL, NULL))
+		add_as(out, max, count, SDX_KIND_HANDLE, buf, related);
+	return *count > before;
 }
 
 /* The readings every reading in out[0..*count) brings along: the same
@@ -134,6 +171,8 @@ static void add_aliases(const char *input, size_t len, sdx_reading *out,
 	/* an account at a bank two banks' names share: at the other too */
 	char buf[SDX_CANON_MAX];
 	const char *also;
+	if (out[0].kind == SDX_KIND_HANDLE)
+		add_at_name(input, len, out, max, count, 1);
 	if (out[0].kind == SDX_KIND_BANK && out[0].canonical[6] == ':' &&
 	    (also = norm_bank_also(input, len))) {
 		snprintf(buf, sizeof buf, "%.6s%s", also, out[0].canonical + 6);
@@ -202,6 +241,12 @@ int sdx_normalize_all(sdx_kind kind, const char *input, size_t len,
 			return rc; /* not both after all: keep the error */
 		add(out, max, count, SDX_KIND_PHONE, buf);
 		add(out, max, count, k, acct);
+		add_aliases(input, len, out, max, count);
+		return 0;
+	}
+	/* "@John.Smith55": no Telegram name, a Facebook one */
+	if (rc && (kind == SDX_KIND_AUTO || kind == SDX_KIND_HANDLE) &&
+	    add_at_name(input, len, out, max, count, 0)) {
 		add_aliases(input, len, out, max, count);
 		return 0;
 	}

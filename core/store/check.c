@@ -903,7 +903,10 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 					       clen, today,
 					       miss_avg >= MISS_FILTER_MIN, &fp,
 					       0, ek, out);
-		} else if (rc == 0 || rc == SDX_EAMBIGUOUS) {
+		} else if (rc == 0 || rc == SDX_EAMBIGUOUS ||
+			   (len > 0 && input[0] == '@')) {
+			/* (also "@John.Smith55": no Telegram name, but a
+			 * Facebook one) */
 			sdx_interp it[SDX_READINGS_MAX];
 			size_t n;
 			rc = sdx_check_all_view(db, audience, kind, input, len,
@@ -939,11 +942,25 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 			       sizeof out->canonical, &clen, &k, err);
 	out->kind = k;
 	result_clear(out);
+	int norm_rc = rc;
 	if (!rc && !rd)
 		rc = reader_get(db, &rd);
 	if (rc) {
 		if (rd)
 			reader_put(rd);
+		/* "@John.Smith55": no Telegram name, but a reading (a
+		 * Facebook one) all the same */
+		if (norm_rc && kind == SDX_KIND_HANDLE && len > 0 &&
+		    input[0] == '@') {
+			sdx_interp it[SDX_READINGS_MAX];
+			size_t n;
+			if (!sdx_check_all_view(db, audience, kind, input, len,
+						today, it, SDX_READINGS_MAX, &n,
+						NULL)) {
+				*out = it[0].result;
+				return 0;
+			}
+		}
 		return rc;
 	}
 	/* a phone number (its chat accounts), an account at a bank known

@@ -350,6 +350,40 @@ Test(readings, label_before_a_number)
 	sdx_db_close(db);
 }
 
+/* "@name" names no platform: a Facebook account reported by its name,
+ * or a phone, was UNKNOWN as "@name" (read as Telegram's alone). The
+ * Facebook username is checked too (shown when reported), "@0912..." as
+ * the number; "@John.Smith55", no Telegram name, is the Facebook one. */
+Test(readings, at_name_on_every_platform)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_HANDLE, "facebook:fbscammer99");
+	report_one(db, SDX_KIND_HANDLE, "facebook:johnsmith55");
+	report_one(db, SDX_KIND_PHONE, "+84912345678");
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "@fbscammer99", it), 2);
+	cr_assert_str_eq(it[0].result.canonical, "facebook:fbscammer99");
+	cr_assert_eq(it[0].result.verdict, SDX_VERDICT_REPORTED);
+	cr_assert_str_eq(it[1].result.canonical, "telegram:fbscammer99");
+	const char *ins[] = {"@fbscammer99", "@John.Smith55", "@0912345678"};
+	const char *want[] = {"facebook:fbscammer99", "facebook:johnsmith55",
+			      "+84912345678"};
+	for (size_t i = 0; i < 3; i++) {
+		sdx_check_result r = check_ok(db, SDX_KIND_AUTO, ins[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s", ins[i]);
+		cr_assert_str_eq(r.canonical, want[i]);
+		r = check_ok(db, SDX_KIND_HANDLE, ins[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s (handle)",
+			     ins[i]);
+	}
+	/* unreported: Telegram's reading alone, no Facebook line */
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "@some_user", it), 1);
+	cr_assert_str_eq(it[0].result.canonical, "telegram:some_user");
+	/* a Telegram link names its platform: no other reading */
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "t.me/fbscammer99", it), 1);
+	sdx_db_close(db);
+}
+
 /* The more serious answers: a number reported twice answers as itself,
  * its chat account reported once shows second. */
 Test(readings, phone_number_more_serious_than_its_chat_account)
