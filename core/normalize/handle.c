@@ -48,10 +48,13 @@ static const char *const tg_reserved[] = {
 
 /* Facebook path words that are not profiles. */
 static const char *const fb_reserved[] = {
-    "events", "groups",	     "hashtag",	      "help",	    "home.php",
-    "login",  "marketplace", "permalink.php", "photo",	    "photo.php",
-    "photos", "plugins",     "policies",      "privacy",    "reel",
-    "reels",  "share",	     "sharer",	      "sharer.php", "story.php",
+    "ads",    "bookmarks",     "business",	"checkpoint", "dialog",
+    "events", "friends",       "gaming",	"groups",     "hashtag",
+    "help",   "home.php",      "login",		"login.php",  "marketplace",
+    "me",     "notifications", "permalink.php", "photo",      "photo.php",
+    "photos", "plugins",       "policies",	"privacy",    "recover",
+    "reel",   "reels",	       "saved",		"search",     "settings",
+    "share",  "sharer",	       "sharer.php",	"stories",    "story.php",
     "watch",
 };
 
@@ -519,6 +522,36 @@ static int facebook_url(const char *in, const struct norm_url *u, char *out,
 					  err);
 		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
 				 "handle: profile.php without a numeric id=");
+	}
+	/* messages/t/<id>: a chat with that profile, as messenger.com/t/ */
+	if (eq_ci(in + off, n, "messages")) {
+		size_t o2, n2;
+		if (norm_path_segment(in, u, 1, &o2, &n2) &&
+		    eq_ci(in + o2, n2, "t") &&
+		    norm_path_segment(in, u, 2, &o2, &n2))
+			return all_digits(in + o2, n2)
+				   ? numeric_id("facebook:", in + o2, n2, o2,
+						out, err)
+				   : facebook(in + o2, n2, o2, out, err);
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: a facebook.com/messages link names "
+				 "its profile after /t/");
+	}
+	/* p/<Name>-<id>: a page's address since 2022, the id at its end */
+	if (eq_ci(in + off, n, "p")) {
+		size_t o2, n2, k;
+		if (norm_path_segment(in, u, 1, &o2, &n2)) {
+			for (k = n2; k > 0 && in[o2 + k - 1] >= '0' &&
+				     in[o2 + k - 1] <= '9';
+			     k--)
+				;
+			if (k < n2 && (k == 0 || in[o2 + k - 1] == '-'))
+				return numeric_id("facebook:", in + o2 + k,
+						  n2 - k, o2 + k, out, err);
+		}
+		return norm_fail(err, SDX_ESYNTAX, SDX_KIND_HANDLE, off,
+				 "handle: a facebook.com/p/ link ends in the "
+				 "page's numeric id (p/Name-100012345678901)");
 	}
 	if (eq_ci(in + off, n, "people") || eq_ci(in + off, n, "pages")) {
 		/* people/<Name>/<id>, pages/<Name>/<id> */

@@ -1,6 +1,7 @@
 /* test_handle.c: chat handles: every accepted form of each platform and
  * every error. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 
 #include "ref.h"
 
@@ -113,6 +114,37 @@ Test(handle, facebook_language_hosts_and_messenger)
 		  SDX_KIND_DOMAIN, "developers.facebook.com");
 	expect_ok(SDX_KIND_AUTO, "https://x-y-z.facebook.com/a",
 		  SDX_KIND_DOMAIN, "x-y-z.facebook.com");
+}
+
+/* Paths that name no profile were read as one ("facebook:messages",
+ * shared by every chat link, reported or not); a chat and a page's new
+ * address name the profile by its id. */
+Test(handle, facebook_paths_that_name_no_profile)
+{
+	expect_ok(SDX_KIND_AUTO,
+		  "https://www.facebook.com/messages/t/100012345678901", H,
+		  "facebook:100012345678901");
+	expect_ok(H, "facebook.com/messages/t/John.Smith55", H,
+		  "facebook:johnsmith55");
+	expect_ok(SDX_KIND_AUTO,
+		  "https://www.facebook.com/p/Shop-Name-100087654321098/", H,
+		  "facebook:100087654321098");
+	const char *paths[] = {"stories",      "login.php", "friends",
+			       "checkpoint",   "settings",  "business",
+			       "notifications"};
+	char in[128], why[128];
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		snprintf(in, sizeof in, "https://facebook.com/%s/x", paths[i]);
+		snprintf(why, sizeof why,
+			 "handle: facebook.com/%s is not a profile", paths[i]);
+		expect_err(SDX_KIND_AUTO, in, SDX_ESYNTAX, 21, why);
+	}
+	expect_err(H, "https://facebook.com/messages/", SDX_ESYNTAX, 21,
+		   "handle: a facebook.com/messages link names its profile "
+		   "after /t/");
+	expect_err(H, "https://facebook.com/p/abc", SDX_ESYNTAX, 21,
+		   "handle: a facebook.com/p/ link ends in the page's numeric "
+		   "id (p/Name-100012345678901)");
 }
 
 Test(handle, viber)
