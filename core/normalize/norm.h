@@ -174,10 +174,13 @@ int norm_is_email(const char *in, size_t len);
 int norm_is_whatsapp(const char *in, size_t len);
 int norm_url_is_whatsapp(const char *in, const struct norm_url *u);
 int norm_whatsapp(const char *in, size_t len, char *out, sdx_norm_error *err);
-/* The i-th chat account named by a canonical phone number
- * ("zalo:+84912345678"; Zalo, Viber, Telegram) in out: its length, 0 past
- * the last (readings.c; also called by core/store/check.c). */
-size_t norm_phone_chat(const char *phone, size_t i, char *out, size_t cap);
+/* The i-th account named by a canonical phone number in out, its kind in
+ * *kind: the Zalo, Viber and Telegram accounts ("zalo:+84912345678"),
+ * then for a Vietnamese number its e-wallet accounts
+ * ("971025:0912345678"). Its length; 0 for an i with none (past the last:
+ * 0 from there on). (readings.c; also called by core/store/check.c) */
+size_t norm_phone_account(const char *phone, size_t i, char *out, size_t cap,
+			  sdx_kind *kind);
 /* A domain canonical form that is an IPv4 address written another way
  * ("0x5e.0x64.0x12.0x60", "::ffff:94.100.18.96"): 1 and the dotted
  * address in out (domain.c). */

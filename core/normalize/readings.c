@@ -36,22 +36,57 @@ static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
 	return add_as(out, max, n, kind, canon, 0);
 }
 
-/* The chat accounts named by a phone number: Zalo and Viber accounts are
- * registered to one, and t.me/+84... opens the Telegram account of one.
- * A report on zalo:+84912345678 is about the caller 0912345678 too. */
+/* The accounts named by a phone number. Zalo and Viber accounts are
+ * registered to one, and t.me/+84... opens the Telegram account of one;
+ * an e-wallet account (MoMo, VNPT Money) is the owner's Vietnamese
+ * number, written nationally (971025:0987111222). A report on
+ * zalo:+84912345678 or MoMo's 0912345678 is about the caller 0912345678
+ * too. */
 static const char *const chat_of_phone[] = {"zalo:", "viber:", "telegram:"};
+static const char *const wallet_bins[] = {
+    "971025", /* MoMo */
+    "971011", /* VNPT Money */
+};
+#define CHATS (sizeof chat_of_phone / sizeof *chat_of_phone)
+#define WALLETS (sizeof wallet_bins / sizeof *wallet_bins)
 
-size_t norm_phone_chat(const char *phone, size_t i, char *out, size_t cap)
+size_t norm_phone_account(const char *phone, size_t i, char *out, size_t cap,
+			  sdx_kind *kind)
 {
-	if (i >= sizeof chat_of_phone / sizeof *chat_of_phone)
-		return 0;
 	/* no snprintf: a phone check on the one-reading path pays this */
-	size_t p = strlen(chat_of_phone[i]), n = strlen(phone);
-	if (p + n >= cap)
+	size_t n = strlen(phone);
+	if (i < CHATS) {
+		size_t p = strlen(chat_of_phone[i]);
+		if (p + n >= cap)
+			return 0;
+		memcpy(out, chat_of_phone[i], p);
+		memcpy(out + p, phone, n + 1);
+		*kind = SDX_KIND_HANDLE;
+		return p + n;
+	}
+	i -= CHATS;
+	/* "+84" and the national significant number: "BIN:0" and it */
+	if (i >= WALLETS || n < 4 || memcmp(phone, "+84", 3) || 8 + n >= cap)
 		return 0;
-	memcpy(out, chat_of_phone[i], p);
-	memcpy(out + p, phone, n + 1);
-	return p + n;
+	memcpy(out, wallet_bins[i], 6);
+	out[6] = ':';
+	out[7] = '0';
+	memcpy(out + 8, phone + 3, n - 3 + 1);
+	*kind = SDX_KIND_BANK;
+	return 8 + n - 3;
+}
+
+/* The phone number an e-wallet account is ("971025:0987111222" is
+ * +84987111222) in out, or 0. */
+static int phone_of_wallet(const char *canon, char *out, size_t cap)
+{
+	for (size_t i = 0; i < WALLETS; i++)
+		if (!memcmp(canon, wallet_bins[i], 6) && canon[6] == ':')
+			return !sdx_normalize(SDX_KIND_PHONE, canon + 7,
+					      strlen(canon + 7), out, cap, NULL,
+					      NULL, NULL) &&
+			       !memcmp(out, "+84", 3);
+	return 0;
 }
 
 /* The digits of a phone number written in digits alone, as an account
@@ -120,7 +155,8 @@ int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 	size_t s0 = 0, at_len;
 	char ip[16];
 	if (k == SDX_KIND_BANK &&
-	    (norm_bank_alias(canonical) || norm_bank_also(input, len)))
+	    (norm_bank_alias(canonical) || norm_bank_also(input, len) ||
+	     phone_of_wallet(canonical, digits, sizeof digits)))
 		return 0;
 	if (k == SDX_KIND_DOMAIN && norm_ip_alias(canonical, ip))
 		return 0;
@@ -160,6 +196,17 @@ static int add_at_name(const char *input, size_t len, sdx_reading *out,
 	return *count > before;
 }
 
+/* Is the account number acct (at every bank) one of the readings? Then
+ * an e-wallet's account of the same number says nothing more. */
+static int has_account(const sdx_reading *out, size_t n, const char *acct)
+{
+	for (size_t i = 0; i < n; i++)
+		if (out[i].kind == SDX_KIND_ACCOUNT &&
+		    !strcmp(out[i].canonical, acct))
+			return 1;
+	return 0;
+}
+
 /* The readings every reading in out[0..*count) brings along: the same
  * account at a bank's other BIN or at the other bank its name means, the
  * dotted form of an IPv4 host, the number a chat account is named by,
@@ -190,6 +237,10 @@ static void add_aliases(const char *input, size_t len, sdx_reading *out,
 		if (out[i].kind == SDX_KIND_HANDLE &&
 		    (alias = phone_of_handle(out[i].canonical)))
 			add(out, max, count, SDX_KIND_PHONE, alias);
+		/* an e-wallet account: its owner's number too */
+		if (out[i].kind == SDX_KIND_BANK &&
+		    phone_of_wallet(out[i].canonical, buf, sizeof buf))
+			add(out, max, count, SDX_KIND_PHONE, buf);
 		if (out[i].kind == SDX_KIND_BANK &&
 		    out[i].canonical[6] == ':' &&
 		    (alias = norm_bank_alias(out[i].canonical))) {
@@ -198,14 +249,18 @@ static void add_aliases(const char *input, size_t len, sdx_reading *out,
 			add(out, max, count, SDX_KIND_BANK, buf);
 		}
 	}
-	/* a phone number: the chat accounts named by it, answered only when
+	/* a phone number: the accounts named by it, answered only when
 	 * they have something to say */
 	for (size_t i = 0, n = *count; i < n; i++) {
+		sdx_kind k;
 		if (out[i].kind != SDX_KIND_PHONE)
 			continue;
-		for (size_t c = 0;
-		     norm_phone_chat(out[i].canonical, c, buf, sizeof buf); c++)
-			add_as(out, max, count, SDX_KIND_HANDLE, buf, 1);
+		for (size_t c = 0; c < CHATS + WALLETS; c++)
+			if (norm_phone_account(out[i].canonical, c, buf,
+					       sizeof buf, &k) &&
+			    !(k == SDX_KIND_BANK &&
+			      has_account(out, *count, buf + 7)))
+				add_as(out, max, count, k, buf, 1);
 	}
 }
 

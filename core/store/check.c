@@ -786,17 +786,19 @@ int sdx_check_all(sdx_db *db, sdx_kind kind, const char *input, size_t len,
 /* In core/normalize/readings.c. */
 int norm_reading_alone(sdx_kind kind, const char *input, size_t len, sdx_kind k,
 		       const char *canonical);
-size_t norm_phone_chat(const char *phone, size_t i, char *out, size_t cap);
+size_t norm_phone_account(const char *phone, size_t i, char *out, size_t cap,
+			  sdx_kind *kind);
 
-/* The chat accounts named by a phone number (Zalo, Viber and Telegram
- * accounts of +84...): a report on one is about the number too, and
- * answers instead when more serious. They are seldom reported: their
- * filter blocks start loading before the number's own look-up, and the
- * filter answers nearly every one, whatever the reader's miss rate (a
- * key it may hold is looked up). */
-enum { PHONE_CHATS = 3 };
+/* The accounts named by a phone number (the Zalo, Viber and Telegram
+ * accounts of +84..., its MoMo and VNPT Money wallets): a report on one
+ * is about the number too, and answers instead when more serious. They
+ * are seldom reported: their filter blocks start loading before the
+ * number's own look-up, and the filter answers nearly every one, whatever
+ * the reader's miss rate (a key it may hold is looked up). */
+enum { PHONE_CHATS = 5 };
 struct chat_probes {
 	size_t n;
+	sdx_kind kind[PHONE_CHATS];
 	size_t clen[PHONE_CHATS];
 	uint8_t ek[PHONE_CHATS][EKEY_MAX];
 	struct probe fp[PHONE_CHATS];
@@ -810,13 +812,14 @@ static int phone_chats_probe(struct reader *rd, const char *phone,
 	cp->n = 0;
 	if (rc)
 		return rc;
-	while (cp->n < PHONE_CHATS) {
+	for (size_t c = 0; c < PHONE_CHATS; c++) {
 		size_t i = cp->n,
-		       n = norm_phone_chat(phone, i, canon, sizeof canon);
+		       n = norm_phone_account(phone, c, canon, sizeof canon,
+					      &cp->kind[i]);
 		if (!n)
-			break;
+			continue;
 		cp->clen[i] = n;
-		ekey_make(SDX_KIND_HANDLE, canon, n, cp->ek[i]);
+		ekey_make(cp->kind[i], canon, n, cp->ek[i]);
 		cp->fp[i].h = sdx_hash64(cp->ek[i], 1 + n);
 		cp->fp[i].blk = filter_block_synced(rd, cp->fp[i].h);
 		cp->fp[i].have_blk = 1;
@@ -834,11 +837,11 @@ static int phone_chats_answer(struct reader *rd, int32_t today,
 		if (!filter_test(cp->fp[i].blk, cp->fp[i].h))
 			continue;
 		result_clear(&chat);
-		chat.kind = SDX_KIND_HANDLE;
+		chat.kind = cp->kind[i];
 		memcpy(chat.canonical, cp->ek[i] + 1, cp->clen[i]);
 		chat.canonical[cp->clen[i]] = '\0';
-		int rc = check_reading(rd, SDX_KIND_HANDLE, cp->clen[i], today,
-				       1, &cp->fp[i], 1, cp->ek[i], &chat, via);
+		int rc = check_reading(rd, cp->kind[i], cp->clen[i], today, 1,
+				       &cp->fp[i], 1, cp->ek[i], &chat, via);
 		if (rc)
 			return rc;
 		result_finish(&chat);

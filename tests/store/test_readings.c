@@ -384,6 +384,46 @@ Test(readings, at_name_on_every_platform)
 	sdx_db_close(db);
 }
 
+/* An e-wallet account is its owner's phone number: MoMo's 0987111222
+ * reported was UNKNOWN as +84987111222 (any writing with '+' or 84), and
+ * a phone number reported was UNKNOWN as "MoMo: 0912345678". */
+Test(readings, e_wallet_account_is_a_phone_number)
+{
+	sdx_db *db = fresh_db(NULL);
+	report_one(db, SDX_KIND_BANK, "971025:0987111222");
+	report_one(db, SDX_KIND_BANK, "971011:0966111222");
+	report_one(db, SDX_KIND_PHONE, "+84912345678");
+	const char *forms[] = {"+84987111222", "+84 987 111 222", "84987111222",
+			       "0987111222", "0084987111222"};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		sdx_check_result r = check_ok(db, SDX_KIND_AUTO, forms[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s", forms[i]);
+		r = check_ok(db, SDX_KIND_PHONE, forms[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s (phone)",
+			     forms[i]);
+		cr_assert_str_eq(r.canonical, "971025:0987111222");
+	}
+	sdx_check_result r = check_ok(db, SDX_KIND_PHONE, "+84966111222");
+	cr_assert_str_eq(r.canonical, "971011:0966111222");
+	cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED);
+	const char *wallets[] = {"MoMo: 0912345678", "VNPT Money 0912345678"};
+	for (size_t i = 0; i < 2; i++) {
+		r = check_ok(db, SDX_KIND_AUTO, wallets[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s", wallets[i]);
+		cr_assert_str_eq(r.canonical, "+84912345678");
+		r = check_ok(db, SDX_KIND_BANK, wallets[i]);
+		cr_assert_eq(r.verdict, SDX_VERDICT_REPORTED, "%s (bank)",
+			     wallets[i]);
+	}
+	/* a bank's account is no phone number's; a foreign number has no
+	 * e-wallet here; the bare number's account reading covers MoMo's */
+	sdx_interp it[SDX_INTERP_MAX];
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "VCB 0912345678", it), 1);
+	cr_assert_eq(check_all(db, SDX_KIND_AUTO, "0987111222", it), 2);
+	cr_assert_eq(it[0].result.kind, SDX_KIND_ACCOUNT);
+	sdx_db_close(db);
+}
+
 /* The more serious answers: a number reported twice answers as itself,
  * its chat account reported once shows second. */
 Test(readings, phone_number_more_serious_than_its_chat_account)
