@@ -6,6 +6,7 @@
  * label was read as a bank's name and refused, or, worse, "số" (number)
  * was taken for an account label and a reported phone number answered
  * UNKNOWN. */
+#define _GNU_SOURCE
 #include <string.h>
 
 #include "norm.h"
@@ -36,10 +37,13 @@ int norm_label(const char *in, size_t len, size_t *off, sdx_kind *kind)
 {
 	/* the label: the words before the first digit, '+' or '(' */
 	size_t n = 0;
-	while (n < len && !(in[n] >= '0' && in[n] <= '9') && in[n] != '+' &&
-	       in[n] != '(')
+	while (n < len && n <= 28 && !(in[n] >= '0' && in[n] <= '9') &&
+	       in[n] != '+' && in[n] != '(')
 		n++;
-	if (n == 0 || n == len || n > 40)
+	/* the longest label, "Số tài khoản nhận:", is 24 bytes; a link
+	 * ("https://...") or an address is none: no fold for those */
+	if (n == 0 || n == len || n > 28 || memchr(in, '@', n) ||
+	    memmem(in, n, "//", 2))
 		return 0;
 	char key[128];
 	if (sdx_fold(in, n, key, sizeof key) != 0)

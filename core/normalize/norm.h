@@ -181,6 +181,11 @@ int norm_whatsapp(const char *in, size_t len, char *out, sdx_norm_error *err);
  * 0 from there on). (readings.c; also called by core/store/check.c) */
 size_t norm_phone_account(const char *phone, size_t i, char *out, size_t cap,
 			  sdx_kind *kind);
+/* The other way: the phone number an account of kind is named by (the
+ * canonical form canon[0..len): "zalo:+84912345678", "971025:0912345678"),
+ * 1 and it in out, else 0. (Also called by core/store/filter.c.) */
+int norm_phone_of_account(sdx_kind kind, const char *canon, size_t len,
+			  char out[SDX_CANON_MAX]);
 /* A domain canonical form that is an IPv4 address written another way
  * ("0x5e.0x64.0x12.0x60", "::ffff:94.100.18.96"): 1 and the dotted
  * address in out (domain.c). */

@@ -3,6 +3,7 @@
  * vietqr.c, iban.c, handle.c, domain.c); detect.c picks one for
  * SDX_KIND_AUTO. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -93,9 +94,22 @@ int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 size_t norm_plain_separators(const char *in, size_t len, char *out)
 {
 	const unsigned char *u = (const unsigned char *)in;
-	size_t o = 0;
+	size_t o = 0, i = 0;
 	int changed = 0;
-	for (size_t i = 0; i < len; i++) {
+	/* most inputs are ASCII: eight bytes at a time up to the first
+	 * byte that is not (a check of a canonical form pays this) */
+	for (uint64_t w; i + 8 <= len; i += 8) {
+		memcpy(&w, in + i, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+	}
+	while (i < len && u[i] < 0x80)
+		i++;
+	if (i == len)
+		return 0;
+	memcpy(out, in, i);
+	o = i;
+	for (; i < len; i++) {
 		int c = -1; /* -1: copy, else the ASCII byte */
 		size_t skip = 0;
 		if (u[i] == 0xc2 && i + 1 < len && u[i + 1] == 0xa0)

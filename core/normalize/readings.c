@@ -36,6 +36,8 @@ static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
 	return add_as(out, max, n, kind, canon, 0);
 }
 
+static const char *phone_of_handle(const char *canon);
+
 /* The accounts named by a phone number. Zalo and Viber accounts are
  * registered to one, and t.me/+84... opens the Telegram account of one;
  * an e-wallet account (MoMo, VNPT Money) is the owner's Vietnamese
@@ -87,6 +89,26 @@ static int phone_of_wallet(const char *canon, char *out, size_t cap)
 					      NULL, NULL) &&
 			       !memcmp(out, "+84", 3);
 	return 0;
+}
+
+int norm_phone_of_account(sdx_kind kind, const char *canon, size_t len,
+			  char out[SDX_CANON_MAX])
+{
+	char c[SDX_CANON_MAX];
+	const char *p;
+	if (len >= sizeof c)
+		return 0;
+	memcpy(c, canon, len);
+	c[len] = '\0';
+	if (kind == SDX_KIND_HANDLE) {
+		size_t n;
+		if (!(p = phone_of_handle(c)) ||
+		    (n = strlen(p)) >= SDX_CANON_MAX)
+			return 0;
+		memcpy(out, p, n + 1);
+		return 1;
+	}
+	return kind == SDX_KIND_BANK && phone_of_wallet(c, out, SDX_CANON_MAX);
 }
 
 /* The digits of a phone number written in digits alone, as an account

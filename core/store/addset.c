@@ -333,12 +333,17 @@ static void sort_cons(struct addcon *a, size_t n, const uint8_t *keys)
 }
 
 /* Distinct keys among the sorted pairs. */
+/* The filter hashes the set's distinct keys add at most: each key's, and
+ * the marker of an account named by a phone number (filter.c). */
 static size_t distinct_keys(const struct addset *s)
 {
-	size_t n = s->ncon ? 1 : 0;
-	for (size_t i = 1; i < s->ncon; i++)
-		if (key_cmp(&s->cons[i - 1], &s->cons[i], s->keys))
-			n++;
+	size_t n = 0;
+	for (size_t i = 0; i < s->ncon; i++)
+		if (i == 0 || key_cmp(&s->cons[i - 1], &s->cons[i], s->keys)) {
+			uint64_t h[2];
+			n += filter_key_hashes(s->keys + s->cons[i].koff,
+					       s->cons[i].klen, h);
+		}
 	return n;
 }
 
@@ -569,7 +574,7 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 					      ER_LEN)))
 				break;
 		}
-		if (is_new && (rc = filter_add(w, sdx_hash64(ek, eklen))))
+		if (is_new && (rc = filter_add_key(w, ek, eklen)))
 			break;
 		if (m.on)
 			rc = tmerge_put(&m, &kk, &dd);

@@ -709,6 +709,27 @@ static int more_serious(const sdx_check_result *a, const sdx_check_result *b)
 	return a->reports > b->reports;
 }
 
+/* In core/normalize/readings.c. */
+int norm_phone_of_account(sdx_kind kind, const char *canon, size_t len,
+			  char out[SDX_CANON_MAX]);
+
+/* May a related reading (an account named by a phone number) be an
+ * entity, by its number's marker in the filter? 1 without markers. */
+static int phone_marker_maybe(struct reader *rd, const sdx_reading *r, int *rc)
+{
+	char phone[SDX_CANON_MAX];
+	if (!rd->db->filter_markers ||
+	    !norm_phone_of_account(r->kind, r->canonical, strlen(r->canonical),
+				   phone))
+		return 1;
+	int m = filter_maybe(rd, filter_marker_hash(phone, strlen(phone)));
+	if (m < 0) {
+		*rc = m;
+		return 0;
+	}
+	return m;
+}
+
 int sdx_check_all_view(sdx_db *db, int audience, sdx_kind kind,
 		       const char *input, size_t len, int32_t today,
 		       sdx_interp *out, size_t max, size_t *count,
@@ -737,6 +758,13 @@ int sdx_check_all_view(sdx_db *db, int audience, sdx_kind kind,
 		sdx_check_result *r = &it->result;
 		uint8_t ek[EKEY_MAX];
 		struct probe fp = {0, NULL, 0};
+		/* an account of a phone number: not when the number's
+		 * marker says none of its accounts is an entity */
+		int m_rc = 0;
+		if (rd_[i].related && !phone_marker_maybe(rd, &rd_[i], &m_rc)) {
+			rc = m_rc;
+			continue;
+		}
 		result_clear(r);
 		r->kind = rd_[i].kind;
 		size_t clen = strlen(rd_[i].canonical);
@@ -792,29 +820,28 @@ size_t norm_phone_account(const char *phone, size_t i, char *out, size_t cap,
 /* The accounts named by a phone number (the Zalo, Viber and Telegram
  * accounts of +84..., its MoMo and VNPT Money wallets): a report on one
  * is about the number too, and answers instead when more serious. They
- * are seldom reported: their filter blocks start loading before the
- * number's own look-up, and the filter answers nearly every one, whatever
- * the reader's miss rate (a key it may hold is looked up). */
+ * are seldom reported: the filter holds one marker for the number when
+ * any of them is an entity (filter.c), whose block starts loading before
+ * the number's own look-up; only when it may be there are the accounts
+ * probed and looked up. A read-only handle on a schema-4 database (no
+ * markers) probes every account. */
 enum { PHONE_CHATS = 5 };
 struct chat_probes {
 	size_t n;
+	const char *phone;
+	struct probe marker;
 	sdx_kind kind[PHONE_CHATS];
 	size_t clen[PHONE_CHATS];
 	uint8_t ek[PHONE_CHATS][EKEY_MAX];
 	struct probe fp[PHONE_CHATS];
 };
 
-static int phone_chats_probe(struct reader *rd, const char *phone,
-			     struct chat_probes *cp)
+static void phone_accounts_probe(struct reader *rd, struct chat_probes *cp)
 {
 	char canon[SDX_CANON_MAX];
-	int rc = filter_sync(rd);
-	cp->n = 0;
-	if (rc)
-		return rc;
 	for (size_t c = 0; c < PHONE_CHATS; c++) {
 		size_t i = cp->n,
-		       n = norm_phone_account(phone, c, canon, sizeof canon,
+		       n = norm_phone_account(cp->phone, c, canon, sizeof canon,
 					      &cp->kind[i]);
 		if (!n)
 			continue;
@@ -825,6 +852,24 @@ static int phone_chats_probe(struct reader *rd, const char *phone,
 		cp->fp[i].have_blk = 1;
 		cp->n++;
 	}
+}
+
+static int phone_chats_probe(struct reader *rd, const char *phone,
+			     struct chat_probes *cp)
+{
+	int rc = filter_sync(rd);
+	cp->n = 0;
+	cp->phone = phone;
+	cp->marker.have_blk = 0;
+	if (rc)
+		return rc;
+	if (rd->db->filter_markers) {
+		cp->marker.h = filter_marker_hash(phone, strlen(phone));
+		cp->marker.blk = filter_block_synced(rd, cp->marker.h);
+		cp->marker.have_blk = 1;
+	} else {
+		phone_accounts_probe(rd, cp);
+	}
 	return 0;
 }
 
@@ -833,6 +878,11 @@ static int phone_chats_answer(struct reader *rd, int32_t today,
 {
 	sdx_check_result chat;
 	char via[SDX_CANON_MAX];
+	if (cp->marker.have_blk) {
+		if (!filter_test(cp->marker.blk, cp->marker.h))
+			return 0; /* none of its accounts is an entity */
+		phone_accounts_probe(rd, cp);
+	}
 	for (size_t i = 0; i < cp->n; i++) {
 		if (!filter_test(cp->fp[i].blk, cp->fp[i].h))
 			continue;
@@ -864,6 +914,7 @@ static int check_one(struct reader *rd, int bank, sdx_kind k, size_t clen,
 		today = sdx_date_today();
 	struct chat_probes cp;
 	cp.n = 0;
+	cp.marker.have_blk = 0;
 	rd->view_bank = bank;
 	int rc = k == SDX_KIND_PHONE
 		     ? phone_chats_probe(rd, out->canonical, &cp)

@@ -306,12 +306,17 @@ static int setup_once(struct sdx_db *db, int create)
 	 * of misreading them. Layout-3 summaries stay until rewritten (they
 	 * keep fewer newest dates, which costs only time). This binary still
 	 * reads schemas 1 to 3 read-only (schemas 1-2: a bank-view check
-	 * then recomputes: bank_legacy). */
+	 * then recomputes: bank_legacy). Schema 5: the check filter holds
+	 * the phone markers; a writable open rebuilds an older one. */
 	if (!fresh && !db->rdonly && schema < SDX_SCHEMA_VERSION &&
 	    ((schema < 3 && (rc = entity_migrate_bank(txn, db))) ||
+	     (schema < 5 && (rc = filter_migrate_markers(txn, db))) ||
 	     (rc = meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION))))
 		goto fail;
 	db->bank_legacy = !fresh && schema < 3 && db->rdonly;
+	/* schema 5: the filter holds phone markers (filter.c); a read-only
+	 * handle on an older one probes every account of a number */
+	db->filter_markers = fresh || schema >= 5 || !db->rdonly;
 	if (fresh) {
 		if ((rc =
 			 meta_put_u64(txn, db, "schema", SDX_SCHEMA_VERSION)) ||

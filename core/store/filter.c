@@ -78,6 +78,34 @@ void filter_release(struct wtxn *w)
 	w->f_loaded = w->f_dirty = 0;
 }
 
+/* In core/normalize/readings.c. */
+int norm_phone_of_account(sdx_kind kind, const char *canon, size_t len,
+			  char out[SDX_CANON_MAX]);
+
+uint64_t filter_marker_hash(const char *phone, size_t len)
+{
+	uint8_t k[EKEY_MAX];
+	k[0] = FILTER_MARKER;
+	memcpy(k + 1, phone, len);
+	return sdx_hash64(k, 1 + len);
+}
+
+size_t filter_key_hashes(const uint8_t *ek, size_t eklen, uint64_t h[2])
+{
+	char phone[SDX_CANON_MAX];
+	h[0] = sdx_hash64(ek, eklen);
+	/* cheap tests first: a handle with ":+", an e-wallet's account */
+	if (eklen < 8 ||
+	    !((ek[0] == SDX_KIND_HANDLE && memchr(ek + 1, '+', eklen - 1)) ||
+	      (ek[0] == SDX_KIND_BANK && ek[1] == '9' && ek[2] == '7' &&
+	       ek[3] == '1')) ||
+	    !norm_phone_of_account((sdx_kind)ek[0], (const char *)ek + 1,
+				   eklen - 1, phone))
+		return 1;
+	h[1] = filter_marker_hash(phone, strlen(phone));
+	return 2;
+}
+
 static int load(struct wtxn *w)
 {
 	if (w->f_loaded)
@@ -157,9 +185,13 @@ static int rebuild(struct wtxn *w, uint32_t nchunks)
 	uint64_t n = 0;
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
 	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		if ((rc = add_bits(w, sdx_hash64(k.mv_data, k.mv_size))))
+		uint64_t h[2];
+		size_t nh = filter_key_hashes(k.mv_data, k.mv_size, h);
+		for (size_t i = 0; !rc && i < nh; i++)
+			rc = add_bits(w, h[i]);
+		if (rc)
 			break;
-		n++;
+		n += nh;
 	}
 	mdb_cursor_close(c);
 	if (rc != MDB_NOTFOUND)
@@ -204,6 +236,31 @@ int filter_add(struct wtxn *w, uint64_t h)
 	w->f_count++;
 	w->f_dirty = 1;
 	return 0;
+}
+
+int filter_migrate_markers(MDB_txn *txn, struct sdx_db *db)
+{
+	struct wtxn w;
+	memset(&w, 0, sizeof w);
+	w.db = db;
+	w.txn = txn;
+	int rc = hdr_read(txn, db, &w.f_nchunks, &w.f_count);
+	/* no filter yet (no entity): nothing to hold markers */
+	if (!rc && w.f_nchunks > 0 && !(rc = filter_rebuild(&w)) &&
+	    !(rc = filter_reserve(&w, 0)))
+		rc = filter_flush(&w);
+	filter_release(&w);
+	return rc;
+}
+
+int filter_add_key(struct wtxn *w, const uint8_t *ek, size_t eklen)
+{
+	uint64_t h[2];
+	size_t n = filter_key_hashes(ek, eklen, h);
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = filter_add(w, h[i]);
+	return rc;
 }
 
 int filter_flush(struct wtxn *w)
@@ -335,10 +392,11 @@ int filter_verify(MDB_txn *txn, struct sdx_db *db,
 	uint64_t entities = 0;
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
 	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		uint64_t h = sdx_hash64(k.mv_data, k.mv_size);
-		uint64_t b = block_of(h, n);
-		set_bits(want + b * 32, h);
-		entities++;
+		uint64_t h[2];
+		size_t nh = filter_key_hashes(k.mv_data, k.mv_size, h);
+		for (size_t i = 0; i < nh; i++)
+			set_bits(want + block_of(h[i], n) * 32, h[i]);
+		entities += nh;
 	}
 	mdb_cursor_close(c);
 	if (rc != MDB_NOTFOUND) {

@@ -142,6 +142,8 @@ struct sdx_db {
 	/* a read-only handle on a schema-2 database: its summaries have no
 	 * bank view, so a bank-view check recomputes a reported entity */
 	int bank_legacy;
+	/* the check filter holds phone markers (schema 5; filter.c) */
+	int filter_markers;
 	/* apply sessions started over on a grown map (session.c): each
 	 * applies its operations again; and sessions whose commit asked for
 	 * more room than sdx_apply_expect made; and tables rewritten by a
@@ -347,6 +349,18 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 /* Rebuild the filter from `entity` (after entities were deleted). */
 int filter_rebuild(struct wtxn *w);
 int filter_add(struct wtxn *w, uint64_t h);
+/* The filter holds each entity key's hash and, for an account named by a
+ * phone number (zalo:+84..., MoMo's 0912...: norm_phone_of_account), the
+ * number's marker too (schema 5), so that a check of the number probes
+ * one marker instead of every account of it (check.c). filter_key_hashes
+ * gives an entity key's hashes (1 or 2), filter_add_key adds them. */
+#define FILTER_MARKER 0xFE
+size_t filter_key_hashes(const uint8_t *ek, size_t eklen, uint64_t h[2]);
+uint64_t filter_marker_hash(const char *phone, size_t len);
+int filter_add_key(struct wtxn *w, const uint8_t *ek, size_t eklen);
+/* The schema-5 migration: the filter rebuilt with its markers, in the
+ * open's transaction. */
+int filter_migrate_markers(MDB_txn *txn, struct sdx_db *db);
 int filter_reserve(struct wtxn *w, uint64_t more);
 int filter_flush(struct wtxn *w);
 void filter_release(struct wtxn *w);

@@ -129,13 +129,13 @@ static uint64_t get_schema(const char *path)
 }
 
 /* Schema 1 (summary layout 1) is still read; a writable open moves it to
- * schema 4, since it writes layout-4 summaries an older binary would
- * misread. */
+ * schema 5, since it writes layout-4 summaries and a filter with phone
+ * markers (schema 5) that an older binary would misread or not keep. */
 Test(db, schema_1_is_read_and_raised_by_a_writer)
 {
 	char *t;
 	sdx_db *db = fresh_db(&t);
-	cr_assert_eq(SDX_SCHEMA_VERSION, 4);
+	cr_assert_eq(SDX_SCHEMA_VERSION, 5);
 	sdx_report r;
 	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
 	addid(&r, SDX_KIND_PHONE, SDX_ROLE_CALLER, "+84795555373");
@@ -150,7 +150,121 @@ Test(db, schema_1_is_read_and_raised_by_a_writer)
 	cr_assert_eq(get_schema(path), 1);
 	cr_assert_eq(sdx_db_open(path, 0, &db), 0);
 	sdx_db_close(db);
-	cr_assert_eq(get_schema(path), 4);
+	cr_assert_eq(get_schema(path), 5);
+	free(t);
+}
+
+/* The filter as schema 4 wrote it: each entity key's own hash alone, no
+ * phone markers (the split-block layout of core/store/filter.c). */
+uint64_t sdx_hash64(const void *data, size_t len); /* core/util/hash.c */
+
+static void write_schema4_filter(const char *path)
+{
+	static const uint32_t salt[8] = {0x47b6137bu, 0x44974d91u, 0x8824ad5bu,
+					 0xa2b7289du, 0x705495c7u, 0x2df1424bu,
+					 0x9efc4947u, 0x5c6bfb31u};
+	struct raw r = raw_open(path, "meta", 0);
+	MDB_dbi fdbi, edbi;
+	cr_assert_eq(mdb_dbi_open(r.txn, "filter", 0, &fdbi), 0);
+	cr_assert_eq(mdb_dbi_open(r.txn, "entity", 0, &edbi), 0);
+	MDB_val hk = {6, "filter"}, hd;
+	cr_assert_eq(mdb_get(r.txn, r.dbi, &hk, &hd), 0);
+	uint8_t hdr[16];
+	memcpy(hdr, hd.mv_data, 16);
+	uint32_t n = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
+		     (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
+	cr_assert_eq(n, 1);
+	uint8_t *chunk = calloc(1, 65536);
+	MDB_cursor *c;
+	MDB_val k, d;
+	uint64_t count = 0;
+	cr_assert_eq(mdb_cursor_open(r.txn, edbi, &c), 0);
+	for (int rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		uint64_t h = sdx_hash64(k.mv_data, k.mv_size);
+		uint8_t *blk = chunk + (((h >> 32) * 2048u) >> 32) * 32;
+		for (int i = 0; i < 8; i++) {
+			uint32_t wd;
+			memcpy(&wd, blk + 4 * i, 4);
+			wd |= 1u << (((uint32_t)h * salt[i]) >> 27);
+			memcpy(blk + 4 * i, &wd, 4);
+		}
+		count++;
+	}
+	mdb_cursor_close(c);
+	uint8_t ck[4] = {0, 0, 0, 0};
+	MDB_val ckv = {4, ck}, cd = {65536, chunk};
+	cr_assert_eq(mdb_put(r.txn, fdbi, &ckv, &cd, 0), 0);
+	for (int i = 0; i < 8; i++)
+		hdr[8 + i] = (uint8_t)(count >> (8 * i));
+	MDB_val nd = {16, hdr};
+	cr_assert_eq(mdb_put(r.txn, r.dbi, &hk, &nd, 0), 0);
+	raw_close(&r, 1);
+	free(chunk);
+}
+
+static void filter_bytes(const char *path, uint8_t *out)
+{
+	struct raw r = raw_open(path, "filter", 1);
+	uint8_t ck[4] = {0, 0, 0, 0};
+	MDB_val k = {4, ck}, d;
+	cr_assert_eq(mdb_get(r.txn, r.dbi, &k, &d), 0);
+	cr_assert_eq(d.mv_size, 65536);
+	memcpy(out, d.mv_data, 65536);
+	raw_close(&r, 0);
+}
+
+/* Schema 5: the check filter holds a marker for each phone number one of
+ * whose accounts (zalo:+84..., MoMo's 0966...) is an entity, and a check
+ * of the number probes it instead of every account. A schema-4 database
+ * has no markers: read-only, its checks probe every account; a writable
+ * open rebuilds the filter with them (the bytes change) and verify is
+ * clean. Either way the number finds its reported accounts. */
+Test(db, schema_4_filter_gets_phone_markers)
+{
+	char *t;
+	sdx_db *db = fresh_db(&t);
+	sdx_report r;
+	mkreport(&r, "PA05", SDX_CAT_EXTORTION, "2026-11-20");
+	addid(&r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, "zalo:+84795555373");
+	addid(&r, SDX_KIND_BANK, SDX_ROLE_PAYEE, "971025:0966111222");
+	add_ok(db, &r, NULL);
+	sdx_db_close(db);
+	char path[256];
+	snprintf(path, sizeof path, "%s/db", t);
+	uint8_t *with = malloc(65536), *without = malloc(65536),
+		*after = malloc(65536);
+	filter_bytes(path, with);
+	write_schema4_filter(path);
+	set_schema(path, 4);
+	filter_bytes(path, without);
+	cr_assert_neq(memcmp(with, without, 65536), 0,
+		      "the markers' bits are gone");
+	const char *phones[] = {"+84795555373", "0966111222"};
+	for (int ro = 1; ro >= 0; ro--) {
+		cr_assert_eq(sdx_db_open(path, ro ? SDX_OPEN_RDONLY : 0, &db),
+			     0);
+		for (int i = 0; i < 2; i++) {
+			sdx_check_result c =
+			    check_ok(db, SDX_KIND_PHONE, phones[i]);
+			cr_assert_eq(c.verdict, SDX_VERDICT_REPORTED, "%s (%s)",
+				     phones[i],
+				     ro ? "read-only, schema 4" : "migrated");
+		}
+		size_t problems = 99;
+		if (!ro)
+			cr_assert_eq(sdx_verify(db, NULL, NULL, &problems), 0);
+		sdx_db_close(db);
+		if (!ro)
+			cr_assert_eq(problems, 0);
+	}
+	cr_assert_eq(get_schema(path), 5);
+	filter_bytes(path, after);
+	cr_assert_eq(memcmp(with, after, 65536), 0,
+		     "the migrated filter is the one a new database has");
+	free(with);
+	free(without);
+	free(after);
 	free(t);
 }
 

@@ -22,7 +22,7 @@ typedef struct sdx_db sdx_db;
 
 /* The on-disk schema this library writes. Opening a database whose schema
  * is newer fails with SDX_ESCHEMA. */
-#define SDX_SCHEMA_VERSION 4
+#define SDX_SCHEMA_VERSION 5
 
 /* Length bounds of report fields (bytes, without NUL). Longer input is
  * SDX_ETOOLONG, never truncated silently. */
