@@ -87,6 +87,23 @@ static int is_space(unsigned char c)
 	       c == '\f';
 }
 
+/* The length of a directional mark at s (U+200E, U+200F, U+202A..U+202C,
+ * U+2066..U+2069: Android's contacts wrap a copied number in U+202A ...
+ * U+202C), else 0. Around an input they are not part of it; inside one
+ * they stay an error (a right-to-left override hides what it shows). */
+static size_t dir_mark(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (n < 3 || u[0] != 0xe2)
+		return 0;
+	if (u[1] == 0x80 &&
+	    (u[2] == 0x8e || u[2] == 0x8f || (u[2] >= 0xaa && u[2] <= 0xac)))
+		return 3;
+	if (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
 /* In detect.c. */
 int norm_detect(const char *in, size_t len, char *out, sdx_kind *kind,
 		sdx_norm_error *err);
@@ -119,6 +136,9 @@ size_t norm_plain_separators(const char *in, size_t len, char *out)
 			skip = 2;
 			if ((b >= 0x80 && b <= 0x8a) || b == 0xaf)
 				c = ' '; /* U+2000..200A, U+202F */
+			else if (b == 0x8e || b == 0x8f ||
+				 (b >= 0xaa && b <= 0xac))
+				c = ' '; /* directional marks (dir_mark) */
 			else if (b >= 0x90 && b <= 0x95)
 				c = '-'; /* hyphens and dashes */
 			else
@@ -126,6 +146,9 @@ size_t norm_plain_separators(const char *in, size_t len, char *out)
 		} else if (u[i] == 0xe2 && i + 2 < len && u[i + 1] == 0x88 &&
 			   u[i + 2] == 0x92)
 			c = '-', skip = 2; /* U+2212 minus */
+		else if (u[i] == 0xe2 && i + 2 < len && u[i + 1] == 0x81 &&
+			 u[i + 2] >= 0xa6 && u[i + 2] <= 0xa9)
+			c = ' ', skip = 2; /* U+2066..2069 isolates */
 		else if (u[i] == 0xe3 && i + 2 < len && u[i + 1] == 0x80 &&
 			 u[i + 2] == 0x80)
 			c = ' ', skip = 2; /* U+3000 ideographic space */
@@ -159,11 +182,14 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 
 	/* Leading and trailing white space is never part of an identifier;
 	 * offsets stay relative to the caller's input. */
-	size_t start = 0;
-	while (start < len && is_space((unsigned char)input[start]))
-		start++;
-	while (len > start && is_space((unsigned char)input[len - 1]))
-		len--;
+	size_t start = 0, m;
+	while (start < len && (is_space((unsigned char)input[start]) ||
+			       (m = dir_mark(input + start, len - start))))
+		start += is_space((unsigned char)input[start]) ? 1 : m;
+	while (len > start &&
+	       (is_space((unsigned char)input[len - 1]) ||
+		(len - start >= 3 && dir_mark(input + len - 3, 3))))
+		len -= is_space((unsigned char)input[len - 1]) ? 1 : 3;
 	if (start == len)
 		return norm_fail(err, SDX_EEMPTY, kind, start,
 				 "%s: empty input", sdx_kind_name(kind));

@@ -166,6 +166,26 @@ Test(detect, labels_separators_and_email)
 		  "0011\xe2\x80\x93"
 		  "004012345",
 		  SDX_KIND_ACCOUNT, "0011004012345");
+	/* directional marks: Android's contacts wrap a copied number in
+	 * U+202A ... U+202C, other apps add U+200E; separators, not errors */
+	expect_ok(A, "\xe2\x80\xaa+84 912 345 678\xe2\x80\xac", SDX_KIND_PHONE,
+		  "+84912345678");
+	expect_ok(SDX_KIND_PHONE,
+		  "\xe2\x80\x8e"
+		  "0912 345 678",
+		  SDX_KIND_PHONE, "+84912345678");
+	expect_ok(SDX_KIND_ACCOUNT,
+		  "0011\xe2\x81\xa6"
+		  "004012345",
+		  SDX_KIND_ACCOUNT, "0011004012345");
+	expect_err(A, "\xe2\x80\xaa\xe2\x80\xac", SDX_EEMPTY, 6,
+		   "auto: empty input");
+	/* a right-to-left override is no mark: it stays an error */
+	expect_err(SDX_KIND_HANDLE,
+		   "@abc\xe2\x80\xae"
+		   "def",
+		   SDX_ESYNTAX, 4,
+		   "handle: non-ASCII character in a Telegram name");
 	/* an invisible character inside stays an error */
 	expect_err(SDX_KIND_PHONE,
 		   "0912\xef\xbb\xbf"
