@@ -133,6 +133,11 @@ void norm_url_split(const char *in, size_t len, struct norm_url *u);
  * "a.com/x www.b.com"): answering for the first alone would be wrong. */
 int norm_link_space(const char *in, size_t len, const struct norm_url *u,
 		    sdx_norm_error *err);
+/* A redirector's link (Facebook's l.facebook.com/l.php?u=..., Google's
+ * google.com/url?q=...) names the page it sends to: the target,
+ * percent-decoded, into out (cap bytes); its length, or 0 when in is no
+ * such link. */
+size_t norm_unwrap_redirect(const char *in, size_t len, char *out, size_t cap);
 int norm_query_get(const char *in, const struct norm_url *u, const char *key,
 		   size_t *off, size_t *len);
 int norm_path_segment(const char *in, const struct norm_url *u, int n,

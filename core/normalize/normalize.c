@@ -205,6 +205,18 @@ int sdx_normalize(sdx_kind kind, const char *input, size_t len, char *out,
 		in = live;
 	}
 
+	/* "https://l.facebook.com/l.php?u=https%3A%2F%2Fevil.com%2Fx": the
+	 * page the redirector sends to, not the redirector (whose host
+	 * would flag every link shared on Facebook); offsets then count in
+	 * the target */
+	char target[SDX_INPUT_MAX + 1];
+	size_t tlen;
+	if ((kind == SDX_KIND_AUTO || kind == SDX_KIND_DOMAIN) &&
+	    (tlen = norm_unwrap_redirect(in, len, target, sizeof target))) {
+		in = target;
+		len = tlen;
+	}
+
 	/* "0912–345–678" (en dash), a no-break space copied from a chat:
 	 * read with ASCII separators (offsets then count in that text, as
 	 * in a refanged one). Not in hosts and handles, whose own rules

@@ -169,3 +169,64 @@ int norm_path_segment(const char *in, const struct norm_url *u, int n,
 	}
 	return 0;
 }
+
+/* Does in[off..off+n) equal word, ignoring ASCII case? */
+static int word_ci(const char *in, size_t off, size_t n, const char *word)
+{
+	return strlen(word) == n && norm_prefix_ci(in + off, n, word);
+}
+
+static int hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+size_t norm_unwrap_redirect(const char *in, size_t len, char *out, size_t cap)
+{
+	struct norm_url u;
+	size_t off, n;
+	if (len < 12 || !(in[0] == 'h' || in[0] == 'H' || in[0] == 'l' ||
+			  in[0] == 'w' || in[0] == 'g'))
+		return 0;
+	norm_url_split(in, len, &u);
+	size_t h = u.host_off, hn = u.host_len;
+	if (hn > 4 && norm_prefix_ci(in + h, hn, "www.")) {
+		h += 4;
+		hn -= 4;
+	}
+	/* Facebook's and Messenger's link shims: l.php?u=<target> */
+	int fb = word_ci(in, h, hn, "l.facebook.com") ||
+		 word_ci(in, h, hn, "lm.facebook.com") ||
+		 word_ci(in, h, hn, "l.messenger.com");
+	/* Google's: google.com/url?q=<target> (or url=), any country's */
+	int g = hn >= 10 && norm_prefix_ci(in + h, hn, "google.") &&
+		!memchr(in + h + 7, '/', hn - 7);
+	if (!(fb && norm_path_segment(in, &u, 0, &off, &n) &&
+	      word_ci(in, off, n, "l.php") &&
+	      norm_query_get(in, &u, "u", &off, &n)) &&
+	    !(g && norm_path_segment(in, &u, 0, &off, &n) &&
+	      word_ci(in, off, n, "url") &&
+	      (norm_query_get(in, &u, "q", &off, &n) ||
+	       norm_query_get(in, &u, "url", &off, &n))))
+		return 0;
+	/* the target, percent-decoded */
+	size_t o = 0;
+	for (size_t i = off; i < off + n; i++) {
+		int hi, lo;
+		if (o + 1 >= cap)
+			return 0;
+		if (in[i] == '%' && i + 2 < off + n &&
+		    (hi = hex_val(in[i + 1])) >= 0 &&
+		    (lo = hex_val(in[i + 2])) >= 0) {
+			out[o++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}

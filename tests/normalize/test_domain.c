@@ -181,6 +181,30 @@ Test(domain, one_pass_edges)
 		  "https://vcb-xacminh.com\\@vietcombank.com.vn/login", D,
 		  "vcb-xacminh.com");
 	expect_ok(SDX_KIND_AUTO, "http://a.com\\b", D, "a.com");
+	/* a redirector's link is the page it sends to: the host
+	 * l.facebook.com was stored, flagging every link shared on Facebook,
+	 * and the target was lost */
+	expect_ok(SDX_KIND_AUTO,
+		  "https://l.facebook.com/l.php?u=https%3A%2F%2Flogin.evil.com"
+		  "%2Fx&h=AT0",
+		  D, "login.evil.com");
+	expect_ok(D, "https://lm.facebook.com/l.php?u=https%3A%2F%2Fevil.com",
+		  D, "evil.com");
+	expect_ok(
+	    SDX_KIND_AUTO,
+	    "https://lm.facebook.com/l.php?u=https%3A%2F%2Ft.me%2Fscam_user",
+	    SDX_KIND_HANDLE, "telegram:scam_user");
+	expect_ok(SDX_KIND_AUTO,
+		  "https://www.google.com/url?q=https://evil.com/x&sa=D", D,
+		  "evil.com");
+	expect_ok(SDX_KIND_AUTO,
+		  "https://www.google.com.vn/url?url=https%3A%2F%2Fevil.vn%2F",
+		  D, "evil.vn");
+	/* their other pages are theirs */
+	expect_ok(SDX_KIND_AUTO, "https://www.google.com/search?q=evil.com", D,
+		  "google.com");
+	expect_ok(SDX_KIND_AUTO, "https://l.facebook.com/x", D,
+		  "l.facebook.com");
 	expect_ok(SDX_KIND_AUTO,
 		  "https://a.Secure.Login.bank00123.example.com/x", D,
 		  "a.secure.login.bank00123.example.com");
