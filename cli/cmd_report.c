@@ -245,10 +245,16 @@ static int finish_build(struct build *b)
 		snprintf(b->msg, sizeof b->msg, "platform without handle");
 		return -1;
 	}
+	/* without --platform, "@0933111222" (no Telegram name) is the
+	 * channel's account of that number, as in scamdex-import */
+	const char *chan_pf = sdx_channel_platform(b->r.channel);
 	for (size_t i = 0; i < b->nhandle; i++) {
 		const char *h = b->handles[i];
-		if (b->nplatform) {
-			const char *pf = b->platforms[b->nplatform > 1 ? i : 0];
+		const char *pf = b->nplatform
+				     ? b->platforms[b->nplatform > 1 ? i : 0]
+				     : chan_pf;
+		if (pf &&
+		    (b->nplatform || sdx_handle_is_number(h, strlen(h)))) {
 			snprintf(in, sizeof in, "%s:%s", pf,
 				 h[0] == '@' ? h + 1 : h);
 			h = in;

@@ -608,3 +608,33 @@ int sdx_amount_parse(const char *text, size_t len, int64_t *vnd)
 	*vnd = v;
 	return 0;
 }
+
+const char *sdx_channel_platform(int channel)
+{
+	switch (channel) {
+	case SDX_CHAN_ZALO:
+		return "zalo";
+	case SDX_CHAN_VIBER:
+		return "viber";
+	case SDX_CHAN_TELEGRAM:
+		return "telegram";
+	case SDX_CHAN_MESSENGER:
+	case SDX_CHAN_FACEBOOK:
+		return "facebook";
+	default:
+		return NULL;
+	}
+}
+
+int sdx_handle_is_number(const char *h, size_t len)
+{
+	size_t i = 1, d = 0;
+	if (len < 2 || h[0] != '@')
+		return 0;
+	if (h[1] == '+')
+		i++;
+	for (; i < len; i++, d++)
+		if (h[i] < '0' || h[i] > '9')
+			return 0;
+	return d >= 8;
+}

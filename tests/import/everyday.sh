@@ -112,6 +112,24 @@ handle zalo:765465772305886642 verdict=reported
 WANT
 same "links.csv: every link of a cell is stored, each its own identifier; a WhatsApp link as its number, a Zalo OA page as the account, never as the host" "$tmp/links.want" "$tmp/links.got"
 
+# "@name" in a report of another channel stays Telegram's name (the
+# channel is where the talk was), but "@0933111222" is no Telegram name:
+# it was stored as telegram:0933111222, and the Zalo account of that
+# number (and the number) answered UNKNOWN
+printf '%s\n' 'handle,channel,agency' '@0933111222,zalo,PA05' '@canbo_luatsu555,facebook,PA05' \
+	'@+84933111444,viber,PA05' >"$tmp/at.csv"
+run "$tmp/at" "$tmp/at.csv"
+expect "at.csv: '@' handles with a channel" 0 "read 3 = accepted 3 + duplicate 0 + rejected 0"
+printf '%s\n' 4zalo:+84933111222 4telegram:canbo_luatsu555 4viber:+84933111444 4telegram:0933111222 >"$tmp/at.keys"
+"$imptool" checks "$tmp/at" "$tmp/at.keys" 2>&1 | awk '{print $1, $2, $3}' >"$tmp/at.got"
+cat >"$tmp/at.want" <<'WANT'
+handle zalo:+84933111222 verdict=reported
+handle telegram:canbo_luatsu555 verdict=reported
+handle viber:+84933111444 verdict=reported
+handle telegram:0933111222 verdict=unknown
+WANT
+same "at.csv: '@' and a number is the channel's account of the number; '@name' stays Telegram's" "$tmp/at.want" "$tmp/at.got"
+
 # a mistyped --db does not make a new database without --create
 (cd "$fix" && "$import" --db "$tmp/no-such-db" ok-en.csv) >/dev/null 2>"$tmp/err"; rc=$?
 expect "--db naming no database, without --create: exit 3" 3 \

@@ -401,29 +401,12 @@ static int bank_account(sdx_report *r, const struct row *row,
 		     bl + 1 + a->len, rej);
 }
 
-static const char *channel_platform(int channel)
-{
-	switch (channel) {
-	case SDX_CHAN_ZALO:
-		return "zalo";
-	case SDX_CHAN_VIBER:
-		return "viber";
-	case SDX_CHAN_TELEGRAM:
-		return "telegram";
-	case SDX_CHAN_MESSENGER:
-	case SDX_CHAN_FACEBOOK:
-		return "facebook";
-	default:
-		return NULL;
-	}
-}
-
 /* handle (+ platform, or the channel's platform) -> "platform:name" */
 static int handles(sdx_report *r, const struct row *row, int channel,
 		   struct reject *rej)
 {
 	char buf[SDX_INPUT_MAX + 64];
-	const char *platform = channel_platform(channel);
+	const char *platform = sdx_channel_platform(channel);
 	size_t plen = platform ? strlen(platform) : 0;
 
 	if (one(row, COL_PLATFORM, rej))
@@ -443,11 +426,14 @@ static int handles(sdx_report *r, const struct row *row, int channel,
 		/* a handle that names its platform (URL, "x:name") is taken
 		 * as is; so is "@name" (Telegram's form) unless the platform
 		 * column names another: the channel is where the talk was,
-		 * not always the platform of the handle */
+		 * not always the platform of the handle. But "@0933111222",
+		 * no Telegram name (those start with a letter), is the
+		 * channel's account of that number (zalo:+84933111222). */
 		int at = len > 0 && name[0] == '@';
 		if (!platform || memchr(name, ':', len) ||
 		    memchr(name, '/', len) || len > SDX_INPUT_MAX ||
-		    (at && row->n[COL_PLATFORM] == 0)) {
+		    (at && row->n[COL_PLATFORM] == 0 &&
+		     !sdx_handle_is_number(name, len))) {
 			if (ident(r, SDX_KIND_HANDLE, SDX_ROLE_CHAT, COL_HANDLE,
 				  name, len, rej))
 				return -1;

@@ -95,6 +95,15 @@ SDX_API const char *sdx_role_label_vi(int role);
 SDX_API const char *sdx_confirmation_label_vi(int confirmation);
 SDX_API const char *sdx_audience_label_vi(int audience);
 
+/* The chat platform a channel is ("zalo", "viber", "telegram", "facebook"
+ * for messenger and facebook), or NULL: a bare name given without its
+ * platform in a report of that channel is that platform's. */
+SDX_API const char *sdx_channel_platform(int channel);
+/* Is a handle written "@" and a phone number's digits ("@0933111222",
+ * "@+84933111222")? No Telegram name (those start with a letter): the
+ * account of that number on the report's channel's platform. */
+SDX_API int sdx_handle_is_number(const char *h, size_t len);
+
 /* Parse by number, machine name, or a documented English or Vietnamese
  * label (case and diacritics ignored: "Tống tiền", "tong tien",
  * "extortion", "1" are all SDX_CAT_EXTORTION). SDX_EINVAL if unknown.
