@@ -163,6 +163,15 @@ Test(bank, names_without_diacritics_and_generic_words)
 	expect_bank("Vietinbank", "970415");
 	expect_bank("Co-op Bank", "970446");
 	expect_bank("Ngân hàng TMCP Phát triển TP. Hồ Chí Minh", "970437");
+	/* names people still write (an audit found them refused): short
+	 * Vietnamese names, banks merged or renamed, SWIFT codes */
+	expect_bank("Đông Á", "970406");
+	expect_bank("NH Nông nghiệp", "970405");
+	expect_bank("Habubank", "970443");
+	expect_bank("Western Bank", "970412");
+	expect_bank("VCBNeo", "970444");
+	expect_bank("BFTVVNVX", "970436");
+	expect_bank("vbaavnvx", "970405");
 
 	const sdx_bank_info *b = (const sdx_bank_info *)1;
 	cr_assert_eq(sdx_bank_lookup("Nowhere Bank", 12, &b), SDX_EBANK);
