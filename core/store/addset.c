@@ -419,6 +419,8 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 				continue;
 		} else {
 			rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
+			if (!rc)
+				map_ahead_cursor(w, c, i);
 			s->ents[order[i].ent].stored =
 			    (uint8_t)(rc == MDB_KEYEXIST);
 			win = d; /* LMDB returns the stored body in d */
@@ -512,6 +514,7 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	if (!m.on && (rc = mdb_cursor_open(w->txn, w->db->entity, &ec)))
 		return tmerge_close(&erm, rc);
 	size_t ahead = 0; /* cons[< ahead] have been prefetched */
+	size_t nput = 0;
 	for (size_t i = 0; !rc && i < s->ncon;) {
 		for (; ahead < s->ncon && ahead < i + 2 * AHEAD; ahead++) {
 			const struct addent *f = &s->ents[s->cons[ahead].ent];
@@ -573,9 +576,9 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 			break;
 		if (m.on)
 			rc = tmerge_put(&m, &kk, &dd);
-		else
-			rc = mdb_cursor_put(ec, &kk, &dd,
-					    is_new ? 0 : MDB_CURRENT);
+		else if (!(rc = mdb_cursor_put(ec, &kk, &dd,
+					       is_new ? 0 : MDB_CURRENT)))
+			map_ahead_cursor(w, ec, ++nput);
 		i = j;
 	}
 	if (ec)
