@@ -514,6 +514,12 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	if (!m.on && (rc = mdb_cursor_open(w->txn, w->db->entity, &ec)))
 		return tmerge_close(&erm, rc);
 	size_t ahead = 0; /* cons[< ahead] have been prefetched */
+	/* the keys' hashes from AHEAD steps on, their filter blocks
+	 * prefetched (a new key's filter_add missed the cache): cons[i]'s
+	 * in hash[i % HASHES] for i < hashed */
+	enum { HASHES = 4 * AHEAD };
+	uint64_t hash[HASHES];
+	size_t hashed = 0;
 	size_t nput = 0;
 	for (size_t i = 0; !rc && i < s->ncon;) {
 		for (; ahead < s->ncon && ahead < i + 2 * AHEAD; ahead++) {
@@ -521,6 +527,14 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 			__builtin_prefetch(f);
 			__builtin_prefetch((const uint8_t *)f + 64);
 			__builtin_prefetch(s->keys + s->cons[ahead].koff);
+		}
+		if (hashed < i)
+			hashed = i;
+		for (; hashed < s->ncon && hashed < i + AHEAD; hashed++) {
+			uint64_t h = sdx_hash64(s->keys + s->cons[hashed].koff,
+						s->cons[hashed].klen);
+			hash[hashed % HASHES] = h;
+			filter_prefetch(w, h);
 		}
 		const uint8_t *ek = s->keys + s->cons[i].koff;
 		size_t eklen = s->cons[i].klen, j = i;
@@ -572,7 +586,9 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 					      ER_LEN)))
 				break;
 		}
-		if (is_new && (rc = filter_add(w, sdx_hash64(ek, eklen))))
+		if (is_new &&
+		    (rc = filter_add(w, i < hashed ? hash[i % HASHES]
+						   : sdx_hash64(ek, eklen))))
 			break;
 		if (m.on)
 			rc = tmerge_put(&m, &kk, &dd);

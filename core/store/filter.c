@@ -194,6 +194,16 @@ int filter_reserve(struct wtxn *w, uint64_t more)
 	return rebuild(w, n);
 }
 
+void filter_prefetch(const struct wtxn *w, uint64_t h)
+{
+	if (!w->f_loaded)
+		return;
+	uint64_t b = block_of(h, w->f_nchunks);
+	const uint8_t *c = w->f_chunks[b / FILTER_BLOCKS_PER_CHUNK];
+	if (c)
+		__builtin_prefetch(c + (b % FILTER_BLOCKS_PER_CHUNK) * 32);
+}
+
 int filter_add(struct wtxn *w, uint64_t h)
 {
 	int rc = filter_reserve(w, 1);

@@ -370,6 +370,8 @@ int report_fill(MDB_txn *txn, struct sdx_db *db, const uint8_t id[16],
 /* Rebuild the filter from `entity` (after entities were deleted). */
 int filter_rebuild(struct wtxn *w);
 int filter_add(struct wtxn *w, uint64_t h);
+/* a hint: h's block is wanted soon (nothing if its chunk is not read) */
+void filter_prefetch(const struct wtxn *w, uint64_t h);
 int filter_reserve(struct wtxn *w, uint64_t more);
 int filter_flush(struct wtxn *w);
 void filter_release(struct wtxn *w);
