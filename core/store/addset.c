@@ -391,11 +391,14 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 	MDB_val win = {0, NULL};
 	for (size_t i = 0; !rc && i < s->nent; i++) {
 		const struct addent *e = &s->ents[order[i].ent];
-		if (i + AHEAD < s->nent) {
-			const struct addent *f = &s->ents[order[i + AHEAD].ent];
-			__builtin_prefetch(f);
-			__builtin_prefetch(s->base + f->off);
-		}
+		/* the entry 2 * AHEAD steps on, then the body of the one
+		 * AHEAD steps on, whose entry is in the cache by now (reading
+		 * its offset at once waited for the entry's miss) */
+		if (i + 2 * AHEAD < s->nent)
+			__builtin_prefetch(&s->ents[order[i + 2 * AHEAD].ent]);
+		if (i + AHEAD < s->nent)
+			__builtin_prefetch(s->base +
+					   s->ents[order[i + AHEAD].ent].off);
 		MDB_val k = {16, (void *)e->c.id},
 			d = {e->len, (void *)(s->base + e->off)};
 		if (i && order[i].p0 == order[i - 1].p0 &&
