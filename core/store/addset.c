@@ -340,9 +340,10 @@ static size_t distinct_keys(const struct addset *s)
 	size_t n = 0;
 	for (size_t i = 0; i < s->ncon; i++)
 		if (i == 0 || key_cmp(&s->cons[i - 1], &s->cons[i], s->keys)) {
-			uint64_t h[2];
-			n += filter_key_hashes(s->keys + s->cons[i].koff,
-					       s->cons[i].klen, h);
+			uint64_t h;
+			n += 1 + (size_t)filter_key_marker(s->keys +
+							       s->cons[i].koff,
+							   s->cons[i].klen, &h);
 		}
 	return n;
 }
@@ -396,11 +397,14 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 	MDB_val win = {0, NULL};
 	for (size_t i = 0; !rc && i < s->nent; i++) {
 		const struct addent *e = &s->ents[order[i].ent];
-		if (i + AHEAD < s->nent) {
-			const struct addent *f = &s->ents[order[i + AHEAD].ent];
-			__builtin_prefetch(f);
-			__builtin_prefetch(s->base + f->off);
-		}
+		/* the entry 2 * AHEAD steps on, then the body of the one
+		 * AHEAD steps on, whose entry is in the cache by now (reading
+		 * its offset at once waited for the entry's miss) */
+		if (i + 2 * AHEAD < s->nent)
+			__builtin_prefetch(&s->ents[order[i + 2 * AHEAD].ent]);
+		if (i + AHEAD < s->nent)
+			__builtin_prefetch(s->base +
+					   s->ents[order[i + AHEAD].ent].off);
 		MDB_val k = {16, (void *)e->c.id},
 			d = {e->len, (void *)(s->base + e->off)};
 		if (i && order[i].p0 == order[i - 1].p0 &&
@@ -424,6 +428,8 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 				continue;
 		} else {
 			rc = mdb_cursor_put(c, &k, &d, MDB_NOOVERWRITE);
+			if (!rc)
+				map_ahead_cursor(w, c, i);
 			s->ents[order[i].ent].stored =
 			    (uint8_t)(rc == MDB_KEYEXIST);
 			win = d; /* LMDB returns the stored body in d */
@@ -517,12 +523,27 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 	if (!m.on && (rc = mdb_cursor_open(w->txn, w->db->entity, &ec)))
 		return tmerge_close(&erm, rc);
 	size_t ahead = 0; /* cons[< ahead] have been prefetched */
+	/* the keys' hashes from AHEAD steps on, their filter blocks
+	 * prefetched (a new key's filter_add missed the cache): cons[i]'s
+	 * in hash[i % HASHES] for i < hashed */
+	enum { HASHES = 4 * AHEAD };
+	uint64_t hash[HASHES];
+	size_t hashed = 0;
+	size_t nput = 0;
 	for (size_t i = 0; !rc && i < s->ncon;) {
 		for (; ahead < s->ncon && ahead < i + 2 * AHEAD; ahead++) {
 			const struct addent *f = &s->ents[s->cons[ahead].ent];
 			__builtin_prefetch(f);
 			__builtin_prefetch((const uint8_t *)f + 64);
 			__builtin_prefetch(s->keys + s->cons[ahead].koff);
+		}
+		if (hashed < i)
+			hashed = i;
+		for (; hashed < s->ncon && hashed < i + AHEAD; hashed++) {
+			uint64_t h = sdx_hash64(s->keys + s->cons[hashed].koff,
+						s->cons[hashed].klen);
+			hash[hashed % HASHES] = h;
+			filter_prefetch(w, h);
 		}
 		const uint8_t *ek = s->keys + s->cons[i].koff;
 		size_t eklen = s->cons[i].klen, j = i;
@@ -574,13 +595,16 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 					      ER_LEN)))
 				break;
 		}
-		if (is_new && (rc = filter_add_key(w, ek, eklen)))
+		if (is_new &&
+		    (rc = filter_add_key(w, ek, eklen,
+					 i < hashed ? hash[i % HASHES]
+						    : sdx_hash64(ek, eklen))))
 			break;
 		if (m.on)
 			rc = tmerge_put(&m, &kk, &dd);
-		else
-			rc = mdb_cursor_put(ec, &kk, &dd,
-					    is_new ? 0 : MDB_CURRENT);
+		else if (!(rc = mdb_cursor_put(ec, &kk, &dd,
+					       is_new ? 0 : MDB_CURRENT)))
+			map_ahead_cursor(w, ec, ++nput);
 		i = j;
 	}
 	if (ec)

@@ -30,7 +30,8 @@ static int entity_store(struct wtxn *w, const uint8_t *ek, size_t eklen,
 			const entity_sum *s, int is_new)
 {
 	int rc;
-	if (is_new && (rc = filter_add_key(w, ek, eklen)))
+	if (is_new &&
+	    (rc = filter_add_key(w, ek, eklen, sdx_hash64(ek, eklen))))
 		return rc;
 	uint8_t v[ENTITY_MAX];
 	MDB_val k = {eklen, (void *)ek}, d = {entity_encode(s, v), v};

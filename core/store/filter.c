@@ -90,10 +90,9 @@ uint64_t filter_marker_hash(const char *phone, size_t len)
 	return sdx_hash64(k, 1 + len);
 }
 
-size_t filter_key_hashes(const uint8_t *ek, size_t eklen, uint64_t h[2])
+int filter_key_marker(const uint8_t *ek, size_t eklen, uint64_t *h)
 {
 	char phone[SDX_CANON_MAX];
-	h[0] = sdx_hash64(ek, eklen);
 	/* cheap tests first: a handle with ":+", an e-wallet's account */
 	if (eklen < 8 ||
 	    !((ek[0] == SDX_KIND_HANDLE && memchr(ek + 1, '+', eklen - 1)) ||
@@ -101,9 +100,15 @@ size_t filter_key_hashes(const uint8_t *ek, size_t eklen, uint64_t h[2])
 	       ek[3] == '1')) ||
 	    !norm_phone_of_account((sdx_kind)ek[0], (const char *)ek + 1,
 				   eklen - 1, phone))
-		return 1;
-	h[1] = filter_marker_hash(phone, strlen(phone));
-	return 2;
+		return 0;
+	*h = filter_marker_hash(phone, strlen(phone));
+	return 1;
+}
+
+size_t filter_key_hashes(const uint8_t *ek, size_t eklen, uint64_t h[2])
+{
+	h[0] = sdx_hash64(ek, eklen);
+	return 1 + (size_t)filter_key_marker(ek, eklen, &h[1]);
 }
 
 static int load(struct wtxn *w)
@@ -226,6 +231,16 @@ int filter_reserve(struct wtxn *w, uint64_t more)
 	return rebuild(w, n);
 }
 
+void filter_prefetch(const struct wtxn *w, uint64_t h)
+{
+	if (!w->f_loaded)
+		return;
+	uint64_t b = block_of(h, w->f_nchunks);
+	const uint8_t *c = w->f_chunks[b / FILTER_BLOCKS_PER_CHUNK];
+	if (c)
+		__builtin_prefetch(c + (b % FILTER_BLOCKS_PER_CHUNK) * 32);
+}
+
 int filter_add(struct wtxn *w, uint64_t h)
 {
 	int rc = filter_reserve(w, 1);
@@ -253,13 +268,12 @@ int filter_migrate_markers(MDB_txn *txn, struct sdx_db *db)
 	return rc;
 }
 
-int filter_add_key(struct wtxn *w, const uint8_t *ek, size_t eklen)
+int filter_add_key(struct wtxn *w, const uint8_t *ek, size_t eklen, uint64_t h)
 {
-	uint64_t h[2];
-	size_t n = filter_key_hashes(ek, eklen, h);
-	int rc = 0;
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = filter_add(w, h[i]);
+	uint64_t hm;
+	int rc = filter_add(w, h);
+	if (!rc && filter_key_marker(ek, eklen, &hm))
+		rc = filter_add(w, hm);
 	return rc;
 }
 

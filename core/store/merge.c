@@ -85,7 +85,10 @@ static int append(struct tmerge *m, const MDB_val *k, const MDB_val *d)
 		fl = MDB_APPENDDUP;
 	m->last = *k; /* the caller's key stays valid until the next */
 	m->nlast = 1;
-	return mdb_cursor_put(m->wc, &kk, &dd, fl);
+	int rc = mdb_cursor_put(m->wc, &kk, &dd, fl);
+	if (!rc)
+		map_ahead_cursor(m->w, m->wc, ++m->appended);
+	return rc;
 }
 
 static int next_old(struct tmerge *m)

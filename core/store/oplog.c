@@ -51,6 +51,7 @@ static int entry_put(struct wtxn *w, const origin_rec *o, uint64_t seq,
 	    (at_end && (rc = mdb_cursor_put(w->log_cur, &k, &d, MDB_RESERVE))))
 		return rc;
 	uint8_t *v = d.mv_data;
+	map_ahead(w, v);
 	v[0] = (uint8_t)(type & ~SDX_MARK_MASK);
 	v[1] = (uint8_t)audience;
 	v[2] = (uint8_t)((ref	 ? OPF_REF

@@ -208,6 +208,11 @@ struct wtxn {
 	/* when set, apply_contrib keeps an entity's entity_report values
 	 * here instead of writing them: a merge writes them (addset.c) */
 	struct er_pending *er_pend;
+	/* the writable map's next pages, faulted in ahead of the writes
+	 * (map.c): where the map starts (NULL: not done), the offset
+	 * faulted in up to, and how far the transaction's room goes */
+	uintptr_t pop_base;
+	size_t pop_to, pop_end;
 };
 
 struct er_pending {
@@ -252,9 +257,27 @@ size_t store_need(struct sdx_db *db, size_t reports, size_t idents,
  * with w open, or begin's error with w gone) and the file's next pages
  * prepared (store_prewrite). LMDB/errno status. */
 int wtxn_make_room(struct wtxn *w, size_t need);
-/* Before a write transaction has written anything: fill the file's next
- * `bytes` past the last page with zeros (see map.c). */
-void store_prewrite(struct sdx_db *db, MDB_txn *txn, size_t bytes);
+/* Before a write transaction has written anything: prepare the file's
+ * next `bytes` past the last page (see map.c). */
+void store_prewrite(struct wtxn *w, size_t bytes);
+/* p points into a page w wrote: fault in the map's next pages when the
+ * writes come near the end of those faulted in so far (map.c). */
+void map_populate_more(struct wtxn *w, size_t off);
+#define POP_AHEAD ((size_t)64 << 20)
+static inline void map_ahead(struct wtxn *w, const void *p)
+{
+	size_t off = (size_t)((uintptr_t)p - w->pop_base);
+	if (w->pop_base && off < w->pop_end && off + POP_AHEAD > w->pop_to)
+		map_populate_more(w, off);
+}
+/* map_ahead for the page cursor c is on (every so often: a look-up) */
+static inline void map_ahead_cursor(struct wtxn *w, MDB_cursor *c, size_t i)
+{
+	MDB_val k, d;
+	if (w->pop_base && c && i % 1024 == 0 &&
+	    !mdb_cursor_get(c, &k, &d, MDB_GET_CURRENT))
+		map_ahead(w, d.mv_data);
+}
 
 /* ---- readers.c ---- */
 int reader_get(struct sdx_db *db, struct reader **out);
@@ -353,14 +376,19 @@ int filter_add(struct wtxn *w, uint64_t h);
  * phone number (zalo:+84..., MoMo's 0912...: norm_phone_of_account), the
  * number's marker too (schema 5), so that a check of the number probes
  * one marker instead of every account of it (check.c). filter_key_hashes
- * gives an entity key's hashes (1 or 2), filter_add_key adds them. */
+ * gives an entity key's hashes (1 or 2), filter_key_marker the marker
+ * alone, filter_add_key adds them. */
 #define FILTER_MARKER 0xFE
 size_t filter_key_hashes(const uint8_t *ek, size_t eklen, uint64_t h[2]);
+int filter_key_marker(const uint8_t *ek, size_t eklen, uint64_t *h);
 uint64_t filter_marker_hash(const char *phone, size_t len);
-int filter_add_key(struct wtxn *w, const uint8_t *ek, size_t eklen);
+/* (h: the key's own hash, sdx_hash64(ek, eklen), computed ahead) */
+int filter_add_key(struct wtxn *w, const uint8_t *ek, size_t eklen, uint64_t h);
 /* The schema-5 migration: the filter rebuilt with its markers, in the
  * open's transaction. */
 int filter_migrate_markers(MDB_txn *txn, struct sdx_db *db);
+/* a hint: h's block is wanted soon (nothing if its chunk is not read) */
+void filter_prefetch(const struct wtxn *w, uint64_t h);
 int filter_reserve(struct wtxn *w, uint64_t more);
 int filter_flush(struct wtxn *w);
 void filter_release(struct wtxn *w);
@@ -600,6 +628,7 @@ struct tmerge {
 	int dup;   /* a DUPSORT table */
 	int nlast; /* last: the last key appended */
 	MDB_val last;
+	size_t appended;
 };
 void tmerge_init(struct tmerge *m);
 int tmerge_open(struct wtxn *w, MDB_dbi dbi, size_t adds, struct tmerge *m);
