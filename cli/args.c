@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "render/render.h"
 
 void cli_args_init(struct cli_args *p, const struct cli_cmd *cmd,
 		   const struct cli_opt *opts, int argc, char **argv)
@@ -299,6 +300,21 @@ int cli_identifier_readings(const struct cli_cmd *cmd, sdx_kind kind,
 		     : sdx_normalize_all(kind, input, len, rd, SDX_READINGS_MAX,
 					 &n, &err);
 	return rc ? cli_identifier_error(cmd, input, rc, &err) : 0;
+}
+
+int cli_pick_reading(const struct cli_cmd *cmd, sdx_db *db, int audience,
+		     sdx_kind kind, const char *input, int accounts_ok,
+		     sdx_interp *it, size_t *n, size_t *pick)
+{
+	sdx_norm_error err;
+	int rc = render_pick_reading(db, kind, input, strlen(input), audience,
+				     accounts_ok, it, n, pick, &err);
+	if (rc == 0)
+		return 0;
+	sdx_db_close(db);
+	return cli_is_input_error(rc)
+		   ? cli_identifier_error(cmd, input, rc, &err)
+		   : cli_db_error(cmd, input, rc);
 }
 
 int cli_report_id(const struct cli_cmd *cmd, const char *hex, uint8_t id[16])

@@ -189,6 +189,12 @@ int cli_identifier(const struct cli_cmd *cmd, sdx_kind kind, const char *input,
  * the database is open). */
 int cli_identifier_readings(const struct cli_cmd *cmd, sdx_kind kind,
 			    const char *input);
+/* show's and links' reading of input once db is open
+ * (render_pick_reading): 0, or the exit status with the message printed
+ * and db closed. */
+int cli_pick_reading(const struct cli_cmd *cmd, sdx_db *db, int audience,
+		     sdx_kind kind, const char *input, int accounts_ok,
+		     sdx_interp *it, size_t *n, size_t *pick);
 /* Print "invalid identifier" with err's reason; returns EXIT_USAGE. */
 int cli_identifier_error(const struct cli_cmd *cmd, const char *input, int rc,
 			 const sdx_norm_error *err);

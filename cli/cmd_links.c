@@ -178,15 +178,9 @@ int cmd_links(int argc, char **argv)
 	 * every bank links through each bank's account, not as one */
 	sdx_interp it[SDX_INTERP_MAX];
 	size_t n = 0, pick;
-	sdx_norm_error err;
-	rc = render_pick_reading(db, kind, input, strlen(input), audience, 0,
-				 it, &n, &pick, &err);
-	if (rc) {
-		sdx_db_close(db);
-		return cli_is_input_error(rc)
-			   ? cli_identifier_error(&cmd, input, rc, &err)
-			   : cli_db_error(&cmd, input, rc);
-	}
+	if ((rc = cli_pick_reading(&cmd, db, audience, kind, input, 0, it, &n,
+				   &pick)))
+		return rc;
 	const char *canonical = it[pick].result.canonical;
 	kind = it[pick].result.kind;
 	struct render_links g;

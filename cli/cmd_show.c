@@ -210,13 +210,9 @@ int cmd_show(int argc, char **argv)
 	 * account) */
 	sdx_interp it[SDX_INTERP_MAX];
 	size_t n = 0, pick;
-	sdx_norm_error err;
-	rc = render_pick_reading(db, kind, input, strlen(input), audience, 1,
-				 it, &n, &pick, &err);
-	if (rc) {
-		sdx_db_close(db);
-		return cli_db_error(&cmd, input, rc);
-	}
+	if ((rc = cli_pick_reading(&cmd, db, audience, kind, input, 1, it, &n,
+				   &pick)))
+		return rc;
 	const char *canonical = render_reading_named(&it[pick]);
 	kind = it[pick].result.kind;
 	if (!c.json) {

@@ -36,7 +36,14 @@ static int add(sdx_reading *out, size_t max, size_t *n, sdx_kind kind,
 	return add_as(out, max, n, kind, canon, 0);
 }
 
-static const char *phone_of_handle(const char *canon);
+/* The phone number a chat account is named by ("zalo:+84912345678":
+ * zalo.me/0912345678 is the Zalo account of that number; Viber accounts
+ * and t.me/+84... links are numbers too), or NULL. */
+static const char *phone_of_handle(const char *canon)
+{
+	const char *c = strchr(canon, ':');
+	return c && c[1] == '+' ? c + 1 : NULL;
+}
 
 /* The accounts named by a phone number. Zalo and Viber accounts are
  * registered to one, and t.me/+84... opens the Telegram account of one;
@@ -136,15 +143,6 @@ static int account_digits(const char *in, size_t len, char *out, size_t cap)
 	}
 	out[n] = '\0';
 	return n >= 6 && n <= 19;
-}
-
-/* The phone number a chat account is named by ("zalo:+84912345678":
- * zalo.me/0912345678 is the Zalo account of that number; Viber accounts
- * and t.me/+84... links are numbers too), or NULL. */
-static const char *phone_of_handle(const char *canon)
-{
-	const char *c = strchr(canon, ':');
-	return c && c[1] == '+' ? c + 1 : NULL;
 }
 
 /* "@name" names no platform: the name after the '@' (white space

@@ -931,6 +931,23 @@ static int check_one(struct reader *rd, int bank, sdx_kind k, size_t clen,
 	return rc;
 }
 
+/* The most serious of every reading of the input (sdx_check_all_view).
+ * Also where an input sdx_normalize refuses goes: it may still have a
+ * reading ("@John.Smith55", no Telegram name, is a Facebook one), and if
+ * not, the readings fail with the same error. */
+static int check_readings(sdx_db *db, int audience, sdx_kind kind,
+			  const char *input, size_t len, int32_t today,
+			  sdx_check_result *out, sdx_norm_error *err)
+{
+	sdx_interp it[SDX_READINGS_MAX];
+	size_t n;
+	int rc = sdx_check_all_view(db, audience, kind, input, len, today, it,
+				    SDX_READINGS_MAX, &n, err);
+	if (rc == 0)
+		*out = it[0].result;
+	return rc;
+}
+
 int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 		   size_t len, int32_t today, sdx_check_result *out,
 		   sdx_norm_error *err)
@@ -957,17 +974,9 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 					       clen, today,
 					       miss_avg >= MISS_FILTER_MIN, &fp,
 					       0, ek, out);
-		} else if (rc == 0 || rc == SDX_EAMBIGUOUS ||
-			   (len > 0 && input[0] == '@')) {
-			/* (also "@John.Smith55": no Telegram name, but a
-			 * Facebook one) */
-			sdx_interp it[SDX_READINGS_MAX];
-			size_t n;
-			rc = sdx_check_all_view(db, audience, kind, input, len,
-						today, it, SDX_READINGS_MAX, &n,
-						err);
-			if (rc == 0)
-				*out = it[0].result;
+		} else {
+			rc = check_readings(db, audience, kind, input, len,
+					    today, out, err);
 		}
 		if (rc) {
 			out->canonical[0] = '\0';
@@ -996,40 +1005,22 @@ int sdx_check_view(sdx_db *db, int audience, sdx_kind kind, const char *input,
 			       sizeof out->canonical, &clen, &k, err);
 	out->kind = k;
 	result_clear(out);
-	int norm_rc = rc;
-	if (!rc && !rd)
-		rc = reader_get(db, &rd);
 	if (rc) {
 		if (rd)
 			reader_put(rd);
-		/* "@John.Smith55": no Telegram name, but a reading (a
-		 * Facebook one) all the same */
-		if (norm_rc && kind == SDX_KIND_HANDLE && len > 0 &&
-		    input[0] == '@') {
-			sdx_interp it[SDX_READINGS_MAX];
-			size_t n;
-			if (!sdx_check_all_view(db, audience, kind, input, len,
-						today, it, SDX_READINGS_MAX, &n,
-						NULL)) {
-				*out = it[0].result;
-				return 0;
-			}
-		}
-		return rc;
+		return check_readings(db, audience, kind, input, len, today,
+				      out, err);
 	}
+	if (!rd && (rc = reader_get(db, &rd)))
+		return rc;
 	/* a phone number (its chat accounts), an account at a bank known
 	 * under two BINs or two names, a chat account named by a number, an
 	 * IPv4 host written another way: every reading, named or not (the
 	 * most serious answers) */
 	if (!norm_reading_alone(kind, input, len, k, out->canonical)) {
-		sdx_interp it[SDX_READINGS_MAX];
-		size_t n;
 		reader_put(rd);
-		rc = sdx_check_all_view(db, audience, kind, input, len, today,
-					it, SDX_READINGS_MAX, &n, err);
-		if (rc == 0)
-			*out = it[0].result;
-		return rc;
+		return check_readings(db, audience, kind, input, len, today,
+				      out, err);
 	}
 	/* ek holds the input's key already when it was canonical */
 	int have = have_h_in && k == kind && clen == len &&
