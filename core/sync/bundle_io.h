@@ -106,6 +106,13 @@ void sdx_sigstream_free(sdx_sigstream *s);
 extern size_t sdx_import_batch;
 /* Called between an import's two passes when set (tests). */
 extern void (*sdx_import_between)(const char *path);
+/* 0: an import reads the bundle itself, without a private copy, and
+ * pass 2 digests and chains again (tests; import_copy.c). */
+extern int sdx_import_copy;
+/* The database's directory (core/store), where an import's private copy
+ * goes. */
+struct sdx_db;
+const char *store_dir(struct sdx_db *db);
 
 /* Office ids: [A-Za-z0-9._-]{1,SDX_OFFICE_MAX}. */
 int sdx_office_valid(const char *s, size_t len);

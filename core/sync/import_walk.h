@@ -36,6 +36,16 @@ typedef struct place {
 	int has_secret, secret_item, secret_new, secret_saved;
 } place;
 
+/* The import's private copy of the bundle (import_copy.c). */
+typedef struct import_copy {
+	int fd;	      /* the copy the reader reads (-1: none) */
+	int vfd;      /* each operation's digest and chain, 64 bytes */
+	uint8_t *buf; /* staged values */
+	size_t used;  /* bytes of buf added (pass 1) or taken (pass 2) */
+	size_t have;  /* pass 2: bytes of buf read */
+	uint64_t written, read; /* offsets in vfd */
+} import_copy;
+
 typedef struct walk {
 	sdx_db *db;
 	const char *accept_for;	     /* an office other than this one whose
@@ -83,6 +93,7 @@ typedef struct walk {
 	sdx_head *heads;
 	size_t n_heads;
 	int head_newer;
+	import_copy copy;
 } walk;
 
 /* The import fails: the reason and the file offset go to w->res. */
@@ -99,6 +110,15 @@ int walk_check_body(walk *w, const sdx_bitem *it, int *audience);
 int walk_segment_check(walk *w, const sdx_bitem *it);
 int walk_head(walk *w, const sdx_bitem *it);
 int walk_keep_heads(walk *w);
+
+/* The private copy (import_copy.c): copy_make makes it and points the
+ * reader at it (w->copy.fd stays -1 when it cannot); pass 1 adds each
+ * operation's digest and chain, pass 2 takes them back in order. */
+void copy_make(walk *w);
+void copy_free(walk *w);
+int copy_values_add(walk *w, const uint8_t digest[32], const uint8_t chain[32]);
+int copy_values_rewind(walk *w);
+int copy_values_next(walk *w, uint8_t digest[32], uint8_t chain[32]);
 
 /* Write batches of BATCH operations (import_batch.c). */
 int note_checkpoint(walk *w);

@@ -9,13 +9,17 @@
  * BATCH operations: a batch commits only once the chain at its end
  * equals the one pass 1 verified (the last one after every segment
  * signature was verified again), so what commits is exactly what was
- * verified even if the file changes between the passes, and memory and
- * transaction size stay bounded. Pass 2 neither checks the sender's
- * signature over the file nor validates bodies again (an add's audience
- * comes from pass 1); it digests and chains each body and checks each
- * segment signature again (what a batch commits must be what pass 1
- * verified), and the store decodes each body to apply it. Repeating
- * an interrupted import is safe (what is held is skipped).
+ * verified, and memory and transaction size stay bounded.
+ *
+ * The file both passes read is the import's private copy of the bundle
+ * (import_copy.c), so pass 2 takes each operation's digest and chain
+ * from pass 1 instead of hashing every body again. Without a copy it
+ * reads the bundle itself, digests and chains each body again, and a
+ * file changed between the passes commits nothing from the change on.
+ * Pass 2 neither checks the sender's signature over the file nor
+ * validates bodies again (an add's audience comes from pass 1); the
+ * store decodes each body to apply it. Repeating an interrupted import
+ * is safe (what is held is skipped).
  *
  * This file walks the file and applies operations and segment
  * signatures; import_items.c checks the other items, import_batch.c
@@ -92,7 +96,11 @@ static int on_op(walk *w, const sdx_bitem *it)
 		    "bundle",
 		    p->origin, (unsigned long long)it->seq,
 		    sdx_op_type_name(it->type));
-	if (it->kind == SDX_BI_REDACTED) {
+	if (w->pass2 && w->copy.fd >= 0) {
+		/* the copy pass 1 verified: its values */
+		if ((rc = copy_values_next(w, op.digest, p->chain)))
+			return rc;
+	} else if (it->kind == SDX_BI_REDACTED) {
 		memcpy(op.digest, it->bytes, 32);
 	} else if (it->mark & SDX_MARK_POLICE) {
 		if (!p->has_secret)
@@ -110,7 +118,12 @@ static int on_op(walk *w, const sdx_bitem *it)
 		if (!w->pass2)
 			w->bytes += it->len;
 	}
-	sdx_chain_next(p->chain, it->type | it->mark, op.digest, p->chain);
+	if (!w->pass2 || w->copy.fd < 0)
+		sdx_chain_next(p->chain, it->type | it->mark, op.digest,
+			       p->chain);
+	if (!w->pass2 && w->resumed && w->copy.fd >= 0 &&
+	    (rc = copy_values_add(w, op.digest, p->chain)))
+		return rc;
 	p->next++;
 	w->res->ops = ++p->ops;
 	op.mark = it->mark;
@@ -314,6 +327,8 @@ static int pass2(walk *w)
 	w->res->origins = w->p.origins;
 	if ((rc = sdx_br_seek(&w->r, w->p.offset)))
 		return walk_fail(w, rc, "%s", w->r.why);
+	if (w->copy.fd >= 0 && (rc = copy_values_rewind(w)))
+		return rc;
 	return walk_file(w);
 }
 
@@ -346,10 +361,13 @@ static int import(sdx_db *db, const char *path, const sdx_import_opts *opts,
 	w->res = res;
 	w->import = apply;
 	w->applying = 0; /* pass 1 verifies; nothing is applied before */
+	w->copy.fd = -1;
 	if ((rc = sdx_br_open(&w->r, path))) {
 		walk_fail(w, rc, "%s", w->r.why);
 		goto out;
 	}
+	if (apply)
+		copy_make(w);
 	/* Pass 1: verify everything; nothing touches the database. */
 	if ((rc = walk_file(w))) {
 		batch_drop(w);
@@ -430,6 +448,7 @@ static int import(sdx_db *db, const char *path, const sdx_import_opts *opts,
 			 n ? "; " : "", (unsigned long long)res->withheld);
 	}
 out:
+	copy_free(w);
 	sdx_br_close(&w->r);
 	free(w->seen);
 	free(w->heads);
