@@ -106,8 +106,10 @@ void sdx_sigstream_free(sdx_sigstream *s);
 extern size_t sdx_import_batch;
 /* Called between an import's two passes when set (tests). */
 extern void (*sdx_import_between)(const char *path);
-/* 0: an import reads the bundle itself, without a private copy, and
- * pass 2 digests and chains again (tests; import_copy.c). */
+/* How an import copies the bundle (import_copy.c): 1 (the default) in
+ * memory up to a size, else in a file; 2 always in a file; 0 not at all:
+ * it reads the bundle itself and pass 2 digests and chains again
+ * (tests). */
 extern int sdx_import_copy;
 /* The database's directory (core/store), where an import's private copy
  * goes. */

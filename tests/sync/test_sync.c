@@ -727,17 +727,22 @@ Test(sync, changed_between_passes_copy)
 	th_path(p, sizeof p, "race.sdxb");
 	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
 	flip_at = file_size(p) - 300; /* inside the last operations */
-	for (int batch = 0; batch < 2; batch++) {
+	for (int batch = 0; batch < 4; batch++) {
+		/* the copy in memory, then in a file next to the database */
+		sdx_import_copy = batch < 2 ? 1 : 2;
 		if (batch) {
 			th_close(&B);
-			th_office_in(&B, "HCM-PA05", "HCM-PA05-2");
+			char name[32];
+			snprintf(name, sizeof name, "HCM-PA05-%d", batch + 1);
+			th_office_in(&B, "HCM-PA05", name);
 			th_trust(&B, &A);
 		}
-		sdx_import_batch = batch ? 2 : batch0;
+		sdx_import_batch = batch % 2 ? 2 : batch0;
 		sdx_import_between = flip_between;
 		int rc = sdx_bundle_import(B.db, p, &res);
 		sdx_import_between = NULL;
 		sdx_import_batch = batch0;
+		sdx_import_copy = 1;
 		cr_assert_eq(rc, 0, "%s", res.reason);
 		cr_assert_eq(res.applied, 7);
 		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
