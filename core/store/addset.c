@@ -29,11 +29,17 @@ void addset_free(struct addset *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* An entry's body: in the spill, or among the caller's stable bytes. */
+static const uint8_t *body_of(const struct addset *s, uint64_t off)
+{
+	return off & ADDSET_EXT ? s->ext + (off & ~ADDSET_EXT) : s->base + off;
+}
+
 void addset_clear(struct addset *s)
 {
 	spill_clear(&s->bodies);
 	s->base = NULL;
-	s->nent = s->keylen = s->ncon = 0;
+	s->nent = s->keylen = s->ncon = s->ext_bytes = 0;
 	s->hint_ok = 0;
 	if (s->set)
 		memset(s->set, 0, s->setcap * sizeof *s->set);
@@ -170,8 +176,12 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	size_t off;
 	if (s->nent + 1 >= ADDSET_MAX || s->keylen + nkeys > UINT32_MAX)
 		return SDX_ENOMEM;
-	if ((rc = spill_append(&s->bodies, s->dir, body, len, &off)) ||
-	    (rc = grow_ents(s, s->nent + 1)) ||
+	if (s->ext && body >= s->ext && len <= s->ext_len &&
+	    (size_t)(body - s->ext) <= s->ext_len - len)
+		off = ADDSET_EXT | (size_t)(body - s->ext), s->ext_bytes += len;
+	else if ((rc = spill_append(&s->bodies, s->dir, body, len, &off)))
+		return rc;
+	if ((rc = grow_ents(s, s->nent + 1)) ||
 	    (rc = grow_keys(s, s->keylen + nkeys)) ||
 	    (rc = grow_cons(s, s->ncon + v->n_idents)))
 		return rc;
@@ -356,7 +366,8 @@ static size_t distinct_keys(const struct addset *s)
 
 size_t addset_bytes(const struct addset *s, struct sdx_db *db)
 {
-	return store_need(db, s->nent, s->ncon, s->bodies.len + s->keylen);
+	return store_need(db, s->nent, s->ncon,
+			  s->bodies.len + s->ext_bytes + s->keylen);
 }
 
 /* The reports, sorted by id. One the database already holds (the caller
@@ -403,10 +414,10 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		if (i + 2 * AHEAD < s->nent)
 			__builtin_prefetch(&s->ents[order[i + 2 * AHEAD].ent]);
 		if (i + AHEAD < s->nent)
-			__builtin_prefetch(s->base +
-					   s->ents[order[i + AHEAD].ent].off);
+			__builtin_prefetch(
+			    body_of(s, s->ents[order[i + AHEAD].ent].off));
 		MDB_val k = {16, (void *)e->c.id},
-			d = {e->len, (void *)(s->base + e->off)};
+			d = {e->len, (void *)body_of(s, e->off)};
 		if (i && order[i].p0 == order[i - 1].p0 &&
 		    order[i].p1 == order[i - 1].p1) {
 			s->ents[order[i].ent].stored = 1;
@@ -441,10 +452,11 @@ static int write_reports(struct addset *s, struct wtxn *w, size_t *stored)
 		/* win stays valid: nothing writes `report` before the next
 		 * id, oplog_own_body writes only the log, and a merge's old
 		 * bodies are the read transaction's */
-		if (e->logged && (d.mv_size != e->len ||
-				  memcmp(d.mv_data, s->base + e->off, e->len)))
+		if (e->logged &&
+		    (d.mv_size != e->len ||
+		     memcmp(d.mv_data, body_of(s, e->off), e->len)))
 			rc = oplog_own_body(w, e->oindex, e->oseq,
-					    s->base + e->off, e->len);
+					    body_of(s, e->off), e->len);
 	}
 	if (c)
 		mdb_cursor_close(c);
@@ -485,8 +497,8 @@ int addset_write(struct addset *s, struct wtxn *w, size_t *stored)
 		if (s->ents[i].stored)
 			continue;
 		rc = apply_state_flags(w, s->ents[i].c.id,
-				       s->base + s->ents[i].off, s->ents[i].len,
-				       &flags);
+				       body_of(s, s->ents[i].off),
+				       s->ents[i].len, &flags);
 		s->ents[i].c.sflags = (uint8_t)flags;
 	}
 	if (rc)

@@ -383,6 +383,15 @@ int sdx_apply_op(sdx_apply *a, const sdx_op *op, int *applied)
 	return apply_op(a, op, NULL, applied);
 }
 
+int sdx_apply_stable(sdx_apply *a, const uint8_t *base, size_t len)
+{
+	if (!a || !a->open)
+		return SDX_EINVAL;
+	a->adds.ext = base;
+	a->adds.ext_len = base ? len : 0;
+	return 0;
+}
+
 int sdx_apply_source(sdx_apply *a, sdx_apply_read_fn fn, void *ctx)
 {
 	if (!a || !a->open || !fn || a->log.len)

@@ -232,6 +232,9 @@ extern const size_t store_ndbis;
 int store_err(int rc); /* LMDB/errno status -> SDX_E* */
 /* The database's directory (LMDB's copy), or NULL. */
 const char *store_dir(struct sdx_db *db);
+/* session.c, for core/sync (declared there in bundle_io.h too): bytes
+ * the caller keeps unchanged until the session commits or aborts */
+int sdx_apply_stable(sdx_apply *a, const uint8_t *base, size_t len);
 
 /* ---- map.c ---- */
 /* Allocate every block of a writable map's file (LMDB/errno status). */
@@ -542,6 +545,7 @@ struct addent {	      /* 64 bytes: a batch of a million holds a million */
  * bytes. A set holds fewer than ADDSET_MAX reports and 4 GiB of keys
  * (addset_put: SDX_ENOMEM past them). */
 #define ADDSET_MAX ((size_t)1 << 23)
+#define ADDSET_EXT ((uint64_t)1 << 63)
 struct addcon {
 	uint64_t p0, p1;
 	uint32_t koff;
@@ -585,6 +589,11 @@ struct addset {
 	struct spill bodies;
 	const char *dir;     /* where bodies spill (the database's) */
 	const uint8_t *base; /* bodies, sealed by addset_write */
+	/* bytes the caller keeps unchanged until the commit (an import's
+	 * private copy of the bundle, sdx_apply_stable): a body among them
+	 * is not copied into the spill (entry off: ADDSET_EXT | offset) */
+	const uint8_t *ext;
+	size_t ext_len, ext_bytes; /* ext_bytes: of bodies kept there */
 	struct addent *ents;
 	size_t nent, capent;
 	uint8_t *keys;

@@ -115,6 +115,9 @@ extern int sdx_import_copy;
  * goes. */
 struct sdx_db;
 const char *store_dir(struct sdx_db *db);
+/* Bytes the caller keeps unchanged until the batch commits or aborts
+ * (core/store/session.c): a body among them is not copied. */
+int sdx_apply_stable(sdx_apply *a, const uint8_t *base, size_t len);
 
 /* Office ids: [A-Za-z0-9._-]{1,SDX_OFFICE_MAX}. */
 int sdx_office_valid(const char *s, size_t len);

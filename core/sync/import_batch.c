@@ -103,7 +103,9 @@ int batch_open(walk *w, uint64_t i)
 		return walk_fail(w, rc, "starting a transaction: %s",
 				 sdx_strerror(rc));
 	if ((rc = sdx_apply_verified(w->apply)) ||
-	    (rc = sdx_apply_source(w->apply, read_back, w)))
+	    (rc = sdx_apply_source(w->apply, read_back, w)) ||
+	    (w->copy.map &&
+	     (rc = sdx_apply_stable(w->apply, w->copy.map, w->copy.size))))
 		return walk_fail(w, rc, "starting a transaction: %s",
 				 sdx_strerror(rc));
 	batch_size(w, i, &ops, &idents, &bytes);

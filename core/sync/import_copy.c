@@ -130,6 +130,13 @@ void copy_make(walk *w)
 	w->r.f = f;
 	w->r.size = size;
 	c->fd = fd;
+	void *m = size ? mmap(NULL, (size_t)size, PROT_READ,
+			      MAP_SHARED | MAP_POPULATE, fd, 0)
+		       : MAP_FAILED;
+	if (m != MAP_FAILED) {
+		c->map = m;
+		c->size = (size_t)size;
+	}
 }
 
 void copy_free(walk *w)
@@ -137,6 +144,8 @@ void copy_free(walk *w)
 	import_copy *c = &w->copy;
 	if (c->fd < 0)
 		return;
+	if (c->map)
+		munmap((void *)c->map, c->size);
 	close(c->vfd);
 	free(c->buf);
 	memset(c, 0, sizeof *c);

@@ -44,6 +44,10 @@ typedef struct import_copy {
 	size_t used;  /* bytes of buf added (pass 1) or taken (pass 2) */
 	size_t have;  /* pass 2: bytes of buf read */
 	uint64_t written, read; /* offsets in vfd */
+	/* the copy mapped: pass 2 hands the store bodies in it, which it
+	 * then need not copy (sdx_apply_stable); NULL if not mapped */
+	const uint8_t *map;
+	size_t size;
 } import_copy;
 
 typedef struct walk {

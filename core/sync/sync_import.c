@@ -174,12 +174,15 @@ static int on_op(walk *w, const sdx_bitem *it)
 	memcpy(op.chain, p->chain, 32);
 	/* the body's place in the file: the store reads it again from there
 	 * if it must apply the batch again */
-	if (op.body && op.body >= w->r.buf && op.body < w->r.buf + w->r.end)
-		rc = sdx_apply_op_at(w->apply, &op,
-				     w->r.base + (uint64_t)(op.body - w->r.buf),
-				     &applied);
-	else
+	if (op.body && op.body >= w->r.buf && op.body < w->r.buf + w->r.end) {
+		uint64_t where = w->r.base + (uint64_t)(op.body - w->r.buf);
+		/* the same bytes in the mapped copy, which stays */
+		if (w->copy.map && where + op.body_len <= w->copy.size)
+			op.body = w->copy.map + where;
+		rc = sdx_apply_op_at(w->apply, &op, where, &applied);
+	} else {
 		rc = sdx_apply_op(w->apply, &op, &applied);
+	}
 	if (rc == SDX_EGAP) {
 		p->gapped = 1;
 		return batch_end(w);
