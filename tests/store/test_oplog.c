@@ -769,6 +769,75 @@ Test(oplog, full_map_reads_bodies_again_from_the_source)
 	sdx_db_close(d);
 }
 
+/* core/store/session.c (an import's mapped private copy) */
+int sdx_apply_stable(sdx_apply *a, const uint8_t *base, size_t len);
+
+/* Bodies the caller keeps unchanged until the commit (an import's
+ * private copy, sdx_apply_stable) are kept by their place there, not
+ * copied: applied again and again on a full map, with some bodies from
+ * the stable bytes and some from elsewhere, every report stands as
+ * the origin's, verify clean. */
+Test(oplog, stable_bodies_through_full_maps)
+{
+	sdx_db *a = office_with_reports("A", 3000, "report");
+	struct oplist l;
+	struct source s;
+	scan(a, "A", 0, &l);
+	source_of(&s, &l);
+	/* a map with room (the bodies come from the stable bytes at the
+	 * commit), then a 64 KiB one (applied again from the source) */
+	for (int small = 0; small < 2; small++) {
+		s.reads = 0;
+		if (small)
+			sdx_db_set_initial_mapsize(64 << 10);
+		sdx_db *b = office(small ? "C" : "B");
+		sdx_apply *ap;
+		cr_assert_eq(sdx_apply_begin(b, &ap), 0);
+		cr_assert_eq(sdx_apply_verified(ap), 0);
+		cr_assert_eq(sdx_apply_source(ap, source_read, &s), 0);
+		cr_assert_eq(sdx_apply_stable(ap, s.file, s.len), 0);
+		for (int i = 0; i < l.n; i++) {
+			sdx_op op = as_op(&l.ops[i]);
+			int applied = -1;
+			if (i % 3) /* the rest from the op list's copies */
+				op.body = s.file + s.at[i];
+			cr_assert_eq(
+			    sdx_apply_op_at(ap, &op, s.at[i], &applied), 0);
+			cr_assert_eq(applied, 1, "op %d", i);
+		}
+		cr_assert_eq(sdx_apply_commit(ap), 0);
+		if (small)
+			cr_assert_gt(s.reads, 0, "the map never filled");
+		else
+			cr_assert_eq(s.reads, 0, "the map filled");
+		same_check(a, b, SDX_KIND_PHONE, "+84910000000");
+		same_check(a, b, SDX_KIND_PHONE, "+84910000999");
+		size_t mism = 9;
+		cr_assert_eq(sdx_verify(b, NULL, NULL, &mism), 0);
+		cr_assert_eq(mism, 0);
+		sdx_origin_info x, y;
+		cr_assert_eq(sdx_origin_get(a, "A", &x), 0);
+		cr_assert_eq(sdx_origin_get(b, "A", &y), 0);
+		cr_assert_eq(y.seq, 3000);
+		cr_assert_eq(memcmp(x.fingerprint, y.fingerprint, 16), 0);
+		/* every body stands as the origin's: relayed unchanged */
+		struct oplist l2;
+		scan(b, "A", 0, &l2);
+		cr_assert_eq(l2.n, 3000);
+		for (int i = 0; i < l.n; i++)
+			cr_assert(l2.ops[i].len == l.ops[i].len &&
+				      !memcmp(l2.ops[i].body, l.ops[i].body,
+					      l.ops[i].len),
+				  "op %d", i);
+		free_ops(&l2);
+		sdx_db_close(b);
+	}
+	free(s.file);
+	free(s.at);
+	free_ops(&l);
+	sdx_db_close(a);
+}
+
 /* Two origins' ADDs of one report (same id, different received dates) in
  * one session: one report is stored, and each op, relayed, still has its
  * own body (the second one's log entry keeps its copy). B's names A as
