@@ -451,6 +451,7 @@ static int import(sdx_db *db, const char *path, const sdx_import_opts *opts,
 			 n ? "; " : "", (unsigned long long)res->withheld);
 	}
 out:
+	batch_drop(w); /* open only if a step failed; before the copy goes */
 	copy_free(w);
 	sdx_br_close(&w->r);
 	free(w->seen);
