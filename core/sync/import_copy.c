@@ -93,7 +93,7 @@ static int new_file(const char *dir, uint64_t size, const char *name)
 		cap = (uint64_t)pages * (uint64_t)psize / 8;
 	int fd = -1;
 	if (size <= cap && sdx_import_copy != 2)
-		fd = memfd_create(name, MFD_CLOEXEC);
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0 && dir)
 		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	return fd;
@@ -130,6 +130,10 @@ void copy_make(walk *w)
 	w->r.f = f;
 	w->r.size = size;
 	c->fd = fd;
+	/* in memory, sealed: not even a program of the same user writing
+	 * through /proc changes it from here (a file refuses the seals) */
+	(void)fcntl(fd, F_ADD_SEALS,
+		    F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
 	void *m = size ? mmap(NULL, (size_t)size, PROT_READ,
 			      MAP_SHARED | MAP_POPULATE, fd, 0)
 		       : MAP_FAILED;

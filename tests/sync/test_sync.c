@@ -3,6 +3,9 @@
  * the bank audience. */
 #include <criterion/criterion.h>
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -751,6 +754,65 @@ Test(sync, changed_between_passes_copy)
 		free(fb);
 		flip(p, flip_at); /* back as signed */
 	}
+	th_close(&A);
+	th_close(&B);
+}
+
+/* Between the passes: every write to the import's copy in memory, as
+ * another program of the same user would try it through /proc. */
+static int copy_writes, copy_found;
+
+static void write_the_copy(const char *path)
+{
+	(void)path;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	cr_assert(d);
+	while ((e = readdir(d))) {
+		char link[300], target[256];
+		snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, "/memfd:scamdex-import ", 22) != 0)
+			continue;
+		copy_found++;
+		int fd = open(link, O_RDWR);
+		if (fd < 0)
+			continue;
+		uint8_t z[64] = {0};
+		if (pwrite(fd, z, sizeof z, 200) > 0)
+			copy_writes++;
+		else
+			cr_assert_eq(errno, EPERM);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* The copy in memory is sealed: nothing writes it between the passes,
+ * and the import applies what was signed. */
+Test(sync, copy_in_memory_is_sealed)
+{
+	char p[256];
+	sdx_export_result ex;
+	sdx_import_result res;
+	two_offices(6);
+	th_path(p, sizeof p, "sealed.sdxb");
+	cr_assert_eq(th_export(&A, &B, SDX_AUD_POLICE, p, &ex), 0);
+	copy_writes = copy_found = 0;
+	sdx_import_between = write_the_copy;
+	int rc = sdx_bundle_import(B.db, p, &res);
+	sdx_import_between = NULL;
+	cr_assert_eq(copy_found, 1, "the copy in memory");
+	cr_assert_eq(copy_writes, 0);
+	cr_assert_eq(rc, 0, "%s", res.reason);
+	cr_assert_eq(res.applied, 7);
+	char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
+	cr_assert_str_eq(fa, fb);
+	free(fa);
+	free(fb);
 	th_close(&A);
 	th_close(&B);
 }
