@@ -23,6 +23,7 @@ static atomic_int commit_seq;
 
 struct rctx {
 	sdx_db *db;
+	_Atomic long tries; /* checks begun, failed or not */
 	long checks;
 	long in_commit; /* checks begun and ended inside one commit */
 	uint32_t min_reports, max_reports;
@@ -37,6 +38,7 @@ static void *reader(void *p)
 	while (!atomic_load(&done)) {
 		sdx_check_result r;
 		sdx_norm_error err;
+		atomic_fetch_add(&c->tries, 1);
 		int s0 = atomic_load(&commit_seq);
 		int rc = sdx_check(c->db, SDX_KIND_PHONE, "+84795555373", 12,
 				   today, &r, &err);
@@ -62,6 +64,18 @@ static void *reader(void *p)
 	return NULL;
 }
 
+/* A failed step of the writer stops the readers before the test fails:
+ * a failing test must not leave its worker spinning. */
+static void writer_ok(pthread_t th[2], int rc)
+{
+	if (!rc)
+		return;
+	atomic_store(&done, 1);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	cr_assert_fail("the writer: %s", sdx_strerror(rc));
+}
+
 Test(concurrency, readers_never_see_torn_summaries)
 {
 	sdx_db_set_initial_mapsize(256 * 1024); /* growth while reading */
@@ -72,8 +86,9 @@ Test(concurrency, readers_never_see_torn_summaries)
 	atomic_store(&commit_seq, 0);
 	for (int i = 0; i < 2; i++)
 		pthread_create(&th[i], NULL, reader, &rc[i]);
-	/* the readers are running before the first commit */
-	while (!rc[0].checks || !rc[1].checks)
+	/* the readers are running before the first commit (a check that
+	 * fails counts too: waiting for a good one would spin for ever) */
+	while (!atomic_load(&rc[0].tries) || !atomic_load(&rc[1].tries))
 		sched_yield();
 	int b = 0;
 	/* at least BATCHES; more (up to MAX_BATCHES) until a reader has
@@ -82,7 +97,7 @@ Test(concurrency, readers_never_see_torn_summaries)
 	       (b < MAX_BATCHES && !rc[0].in_commit && !rc[1].in_commit);
 	     b++) {
 		sdx_batch *bt;
-		cr_assert_eq(sdx_batch_begin(db, &bt), 0);
+		writer_ok(th, sdx_batch_begin(db, &bt));
 		for (int i = 0; i < PER_BATCH; i++) {
 			sdx_report r;
 			mkreport(&r, i % 2 ? "PA05" : "Bank A",
@@ -95,11 +110,10 @@ Test(concurrency, readers_never_see_torn_summaries)
 			char other[32];
 			snprintf(other, sizeof other, "+8491%03d%04d", b, i);
 			addid(&r, SDX_KIND_PHONE, SDX_ROLE_OTHER, other);
-			int rcode = sdx_batch_add(bt, &r, NULL, NULL);
-			cr_assert_eq(rcode, 0, "%s", sdx_strerror(rcode));
+			writer_ok(th, sdx_batch_add(bt, &r, NULL, NULL));
 		}
 		atomic_fetch_add(&commit_seq, 1);
-		cr_assert_eq(sdx_batch_commit(bt), 0);
+		writer_ok(th, sdx_batch_commit(bt));
 		atomic_fetch_add(&commit_seq, 1);
 	}
 	atomic_store(&done, 1);
