@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "grow.h"
+#include "pwrite_all.h"
 
 /* anonymous bytes before a file is used, and the staging buffer after */
 #define SPILL_AT ((size_t)16 << 20)
@@ -84,24 +85,11 @@ static int unspill(struct spill *s)
 	return 0;
 }
 
-static int put_all(int fd, const uint8_t *p, size_t n, size_t off)
-{
-	while (n) {
-		ssize_t w = pwrite(fd, p, n, (off_t)off);
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-		off += (size_t)w;
-	}
-	return 0;
-}
-
 static int flush_stage(struct spill *s)
 {
 	if (!s->staged)
 		return 0;
-	if (put_all(s->fd, s->mem, s->staged, s->flushed))
+	if (sdx_pwrite_all(s->fd, s->mem, s->staged, s->flushed))
 		return unspill(s);
 	s->flushed += s->staged;
 	s->staged = 0;
@@ -116,7 +104,7 @@ static void start_file(struct spill *s, const char *dir)
 		s->nofile = 1;
 		return;
 	}
-	if (put_all(fd, s->mem, s->len, 0)) {
+	if (sdx_pwrite_all(fd, s->mem, s->len, 0)) {
 		close(fd);
 		s->nofile = 1;
 		return;
@@ -153,7 +141,7 @@ int spill_append(struct spill *s, const char *dir, const uint8_t *p, size_t n,
 	if (!s->file) /* flush_stage fell back to memory */
 		return spill_append(s, dir, p, n, off);
 	if (n > s->cap) {
-		if (put_all(s->fd, p, n, s->flushed)) {
+		if (sdx_pwrite_all(s->fd, p, n, s->flushed)) {
 			if ((rc = unspill(s)))
 				return rc;
 			return spill_append(s, dir, p, n, off);

@@ -230,11 +230,8 @@ struct dbi_spec {
 extern const struct dbi_spec store_dbis[];
 extern const size_t store_ndbis;
 int store_err(int rc); /* LMDB/errno status -> SDX_E* */
-/* The database's directory (LMDB's copy), or NULL. */
-const char *store_dir(struct sdx_db *db);
-/* session.c, for core/sync (declared there in bundle_io.h too): bytes
- * the caller keeps unchanged until the session commits or aborts */
-int sdx_apply_stable(sdx_apply *a, const uint8_t *base, size_t len);
+/* store_dir, sdx_apply_stable */
+#include "for_sync.h"
 
 /* ---- map.c ---- */
 /* Allocate every block of a writable map's file (LMDB/errno status). */

@@ -111,13 +111,8 @@ extern void (*sdx_import_between)(const char *path);
  * it reads the bundle itself and pass 2 digests and chains again
  * (tests). */
 extern int sdx_import_copy;
-/* The database's directory (core/store), where an import's private copy
- * goes. */
-struct sdx_db;
-const char *store_dir(struct sdx_db *db);
-/* Bytes the caller keeps unchanged until the batch commits or aborts
- * (core/store/session.c): a body among them is not copied. */
-int sdx_apply_stable(sdx_apply *a, const uint8_t *base, size_t len);
+/* store_dir, sdx_apply_stable (core/store) */
+#include "for_sync.h"
 
 /* Office ids: [A-Za-z0-9._-]{1,SDX_OFFICE_MAX}. */
 int sdx_office_valid(const char *s, size_t len);

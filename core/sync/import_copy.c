@@ -18,23 +18,11 @@
 #include <unistd.h>
 
 #include "import_walk.h"
+#include "pwrite_all.h"
 
 int sdx_import_copy = 1;
 
 #define VALUES_STAGE ((size_t)1 << 16) /* 1,024 operations' values */
-
-static int put_all(int fd, const uint8_t *p, size_t n, uint64_t at)
-{
-	while (n) {
-		ssize_t wr = pwrite(fd, p, n, (off_t)at);
-		if (wr <= 0)
-			return SDX_EIO;
-		p += wr;
-		n -= (size_t)wr;
-		at += (uint64_t)wr;
-	}
-	return 0;
-}
 
 /* All of src from offset 0 into dst: in the kernel where it can, by
  * read and write where it cannot (another file system on an old
@@ -60,8 +48,8 @@ static int copy_all(int src, int dst, uint64_t *copied)
 		return SDX_ENOMEM;
 	for (;;) {
 		ssize_t n = pread(src, buf, VALUES_STAGE * 16, in);
-		if (n < 0 ||
-		    (n > 0 && put_all(dst, buf, (size_t)n, (uint64_t)in))) {
+		if (n < 0 || (n > 0 && sdx_pwrite_all(dst, buf, (size_t)n,
+						      (uint64_t)in))) {
 			free(buf);
 			return SDX_EIO;
 		}
@@ -160,7 +148,7 @@ int copy_values_add(walk *w, const uint8_t digest[32], const uint8_t chain[32])
 {
 	import_copy *c = &w->copy;
 	if (c->used == VALUES_STAGE) {
-		if (put_all(c->vfd, c->buf, c->used, c->written))
+		if (sdx_pwrite_all(c->vfd, c->buf, c->used, c->written))
 			return walk_fail(w, SDX_EIO,
 					 "keeping the digests verified: %s",
 					 strerror(errno));
@@ -176,7 +164,7 @@ int copy_values_add(walk *w, const uint8_t digest[32], const uint8_t chain[32])
 int copy_values_rewind(walk *w)
 {
 	import_copy *c = &w->copy;
-	if (c->used && put_all(c->vfd, c->buf, c->used, c->written))
+	if (c->used && sdx_pwrite_all(c->vfd, c->buf, c->used, c->written))
 		return walk_fail(w, SDX_EIO, "keeping the digests verified: %s",
 				 strerror(errno));
 	c->written += c->used;

@@ -193,6 +193,14 @@ char *th_fingerprints(office *o)
 	return b.p;
 }
 
+void th_same_fingerprints(office *x, office *y)
+{
+	char *fx = th_fingerprints(x), *fy = th_fingerprints(y);
+	cr_assert_str_eq(fx, fy);
+	free(fx);
+	free(fy);
+}
+
 char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids, int audience,
 	      int with_checks)
 {

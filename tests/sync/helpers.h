@@ -82,6 +82,8 @@ char *th_dump(office *o, uint8_t (*ids)[16], size_t n_ids, int audience,
 	      int with_checks);
 /* Fingerprints alone: "origin seq fp\n"... Caller frees. */
 char *th_fingerprints(office *o);
+/* Both offices hold every origin at the same seq and fingerprint. */
+void th_same_fingerprints(office *x, office *y);
 /* Mismatches found by sdx_verify. */
 size_t th_verify(office *o);
 

@@ -335,12 +335,7 @@ Test(sync, gap_skipped_then_healed)
 	cr_assert_eq(ex.ops, 5);
 	th_import_ok(&C, p, &res);
 	cr_assert_eq(res.applied, 5);
-	{
-		char *fa = th_fingerprints(&A), *fc = th_fingerprints(&C);
-		cr_assert_str_eq(fa, fc);
-		free(fa);
-		free(fc);
-	}
+	th_same_fingerprints(&A, &C);
 	th_close(&A);
 	th_close(&B);
 	th_close(&C);
@@ -490,12 +485,7 @@ Test(sync, bank_bundle_holds_no_police_data)
 	cr_assert_eq(sdx_report_get(C.db, ids[2], SDX_AUD_POLICE, &rep),
 		     SDX_ENOTFOUND);
 	cr_assert_eq(sdx_report_get(C.db, ids[1], SDX_AUD_BANK, &rep), 0);
-	{
-		char *fa = th_fingerprints(&A), *fc = th_fingerprints(&C);
-		cr_assert_str_eq(fa, fc);
-		free(fa);
-		free(fc);
-	}
+	th_same_fingerprints(&A, &C);
 	/* a bank database writes bank bundles only, whatever is asked */
 	th_trust(&B, &C);
 	th_trust(&C, &B);
@@ -553,12 +543,7 @@ Test(sync, police_state_op_stays_police_through_a_relay)
 	cr_assert_not(contains(p, "DISPUTE-SECRET"));
 	cr_assert_eq(ex.redacted, 2); /* the police-only add, its dispute */
 	th_import_ok(&C, p, &res);
-	{
-		char *fb = th_fingerprints(&B), *fc = th_fingerprints(&C);
-		cr_assert_str_eq(fb, fc);
-		free(fb);
-		free(fc);
-	}
+	th_same_fingerprints(&B, &C);
 	/* the dispute in clear inside a bank bundle (B's own, signed by B)
 	 * is refused whole */
 	{
@@ -666,12 +651,7 @@ Test(sync, changed_between_passes)
 	cr_assert_eq(rc, 0, "%s", res.reason);
 	cr_assert_eq(res.applied + res.duplicates, 7);
 	cr_assert_gt(res.duplicates, 0);
-	{
-		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
-		cr_assert_str_eq(fa, fb);
-		free(fa);
-		free(fb);
-	}
+	th_same_fingerprints(&A, &B);
 	/* one batch: verified whole first, then applied from a second
 	 * read; a change between the two is found (the segment signature
 	 * no longer verifies) and nothing commits */
@@ -692,12 +672,7 @@ Test(sync, changed_between_passes)
 	flip(p, flip_at);
 	th_import_ok(&B, p, &res);
 	cr_assert_eq(res.applied, 7);
-	{
-		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
-		cr_assert_str_eq(fa, fb);
-		free(fa);
-		free(fb);
-	}
+	th_same_fingerprints(&A, &B);
 	/* a change before the import (pass 1 sees it): refused, unchanged */
 	th_close(&B);
 	th_office_in(&B, "HCM-PA05", "HCM-PA05-3");
@@ -748,10 +723,7 @@ Test(sync, changed_between_passes_copy)
 		sdx_import_copy = 1;
 		cr_assert_eq(rc, 0, "%s", res.reason);
 		cr_assert_eq(res.applied, 7);
-		char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
-		cr_assert_str_eq(fa, fb);
-		free(fa);
-		free(fb);
+		th_same_fingerprints(&A, &B);
 		flip(p, flip_at); /* back as signed */
 	}
 	th_close(&A);
@@ -809,10 +781,7 @@ Test(sync, copy_in_memory_is_sealed)
 	cr_assert_eq(copy_writes, 0);
 	cr_assert_eq(rc, 0, "%s", res.reason);
 	cr_assert_eq(res.applied, 7);
-	char *fa = th_fingerprints(&A), *fb = th_fingerprints(&B);
-	cr_assert_str_eq(fa, fb);
-	free(fa);
-	free(fb);
+	th_same_fingerprints(&A, &B);
 	th_close(&A);
 	th_close(&B);
 }
