@@ -177,10 +177,12 @@ int addset_put(struct addset *s, const codec_report_view *v,
 	if (s->nent + 1 >= ADDSET_MAX || s->keylen + nkeys > UINT32_MAX)
 		return SDX_ENOMEM;
 	if (s->ext && body >= s->ext && len <= s->ext_len &&
-	    (size_t)(body - s->ext) <= s->ext_len - len)
-		off = ADDSET_EXT | (size_t)(body - s->ext), s->ext_bytes += len;
-	else if ((rc = spill_append(&s->bodies, s->dir, body, len, &off)))
+	    (size_t)(body - s->ext) <= s->ext_len - len) {
+		off = ADDSET_EXT | (size_t)(body - s->ext);
+		s->ext_bytes += len;
+	} else if ((rc = spill_append(&s->bodies, s->dir, body, len, &off))) {
 		return rc;
+	}
 	if ((rc = grow_ents(s, s->nent + 1)) ||
 	    (rc = grow_keys(s, s->keylen + nkeys)) ||
 	    (rc = grow_cons(s, s->ncon + v->n_idents)))
@@ -342,9 +344,9 @@ static void sort_cons(struct addcon *a, size_t n, const uint8_t *keys)
 	con_sort(a, n, keys, depth);
 }
 
-/* Distinct keys among the sorted pairs. */
-/* The filter hashes the set's distinct keys add at most: each key's, and
- * the marker of an account named by a phone number (filter.c). */
+/* The filter hashes the sorted pairs' distinct keys add at most: each
+ * key's, and the marker of an account named by a phone number
+ * (filter.c). */
 static size_t distinct_keys(const struct addset *s)
 {
 	size_t n = 0;
